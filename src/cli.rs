@@ -1,0 +1,156 @@
+//! Command-line interface (clap derive). Parsing only; the work is in `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::InputError;
+use crate::report::Format;
+use crate::scenario::{Override, Scenario, load_with_overrides};
+use crate::sim::{DEFAULT_PATHS, DEFAULT_SEED, RunSettings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "safetech",
+    version,
+    about = "Monte Carlo projections of UK safety tech sector revenue under online-safety policy scenarios",
+    long_about = "Projects the revenue of the UK safety tech sector (£623m in 2024, +37%) with Monte Carlo \
+simulation under policy scenarios, and says how likely the official '£1bn by 2026' is.\n\n\
+With no command on a terminal, opens the interactive view on the built-in baseline."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate scenarios and print or save the summary
+    Run(RunArgs),
+    /// List, show or validate scenarios
+    #[command(subcommand)]
+    Scenarios(ScenariosCommand),
+    /// Print a shell completion script
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScenariosCommand {
+    /// List the built-in scenarios
+    List,
+    /// Print a scenario's TOML, with its sources and comments
+    Show {
+        /// Built-in id or path
+        id: String,
+    },
+    /// Check scenario files; exits 2 if any is invalid
+    Validate {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Options shared by every command that simulates.
+#[derive(Debug, Args, Clone)]
+pub struct Common {
+    /// Built-in scenario id or path to a TOML file; repeat to compare scenarios on the same seed
+    #[arg(short = 's', long = "scenario", value_name = "ID|PATH", default_value = "baseline")]
+    pub scenarios: Vec<String>,
+    /// Number of simulated paths
+    #[arg(short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
+    pub paths: usize,
+    /// Random seed; the same seed gives the same numbers
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Last simulated year (sets market.horizon)
+    #[arg(long, value_name = "YEAR")]
+    pub horizon: Option<i32>,
+    /// Target revenue in £m (sets target.revenue)
+    #[arg(long, value_name = "GBP_M")]
+    pub target: Option<f64>,
+    /// Year in which the target is judged (sets target.year)
+    #[arg(long, value_name = "YEAR")]
+    pub target_year: Option<i32>,
+    /// Override a scenario value by dotted path, e.g. growth.volatility=0.12 or
+    /// events.osa.on-schedule.probability=0.8 (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Worker threads (default: all cores); results do not depend on it
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+}
+
+/// Accepts `100000`, `100_000`, `100,000` and `1e5`.
+pub fn parse_count(s: &str) -> Result<usize, String> {
+    let cleaned: String = s.chars().filter(|c| *c != '_' && *c != ',').collect();
+    let n = cleaned
+        .parse::<usize>()
+        .ok()
+        .or_else(|| {
+            cleaned
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0 && x.fract() == 0.0 && *x <= 1e12)
+                .map(|x| x as usize)
+        })
+        .ok_or_else(|| format!("`{s}` is not a whole number of paths (e.g. 100000 or 1e5)"))?;
+    if n == 0 {
+        return Err("the number of paths must be at least 1".into());
+    }
+    if n > 50_000_000 {
+        return Err(format!("{n} paths is more than the 50,000,000 allowed (memory grows with paths)"));
+    }
+    Ok(n)
+}
+
+impl Common {
+    pub fn settings(&self) -> RunSettings {
+        RunSettings {
+            paths: self.paths,
+            seed: self.seed,
+            ..RunSettings::default()
+        }
+    }
+
+    /// All overrides: the dedicated flags first, then `--set` in order.
+    pub fn overrides(&self) -> Result<Vec<Override>, InputError> {
+        let mut out = Vec::new();
+        if let Some(h) = self.horizon {
+            out.push(Override::new("market.horizon", h));
+        }
+        if let Some(t) = self.target {
+            out.push(Override::new("target.revenue", t));
+        }
+        if let Some(y) = self.target_year {
+            out.push(Override::new("target.year", y));
+        }
+        for s in &self.set {
+            out.push(s.parse()?);
+        }
+        Ok(out)
+    }
+
+    /// Load, override and validate every scenario named.
+    pub fn load_scenarios(&self) -> Result<Vec<Scenario>, InputError> {
+        let overrides = self.overrides()?;
+        self.scenarios
+            .iter()
+            .map(|spec| load_with_overrides(spec, &overrides))
+            .collect()
+    }
+}

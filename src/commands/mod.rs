@@ -1,0 +1,58 @@
+//! The work behind each command: glue between the CLI and the library.
+
+pub mod run;
+pub mod scenarios;
+
+use std::io::IsTerminal;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::Common;
+use crate::scenario::Scenario;
+use crate::sim::{Projection, RunControl, simulate};
+
+/// Runs every scenario on the same seed (common random numbers), on a pool of the requested size,
+/// with a progress bar on stderr for long runs on a terminal.
+pub fn simulate_all(common: &Common, scenarios: &[Scenario]) -> Result<Vec<Projection>> {
+    let settings = common.settings();
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = common.threads {
+        builder = builder.num_threads(n.into());
+    }
+    let pool = builder.build().context("cannot start worker threads")?;
+    let total_years: usize = scenarios.iter().map(|s| s.years()).sum();
+    let work = settings.paths as u64 * total_years as u64;
+    let bar = (std::io::stderr().is_terminal() && work >= 20_000_000).then(|| {
+        let bar = ProgressBar::new(total_years as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>14} [{bar:30}] {pos}/{len} years  {elapsed}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar
+    });
+    let mut out = Vec::with_capacity(scenarios.len());
+    for s in scenarios {
+        if let Some(bar) = &bar {
+            bar.set_message(s.scenario.id.clone());
+        }
+        let progress = |_: usize, _: usize| {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+        };
+        let control = RunControl {
+            cancel: None,
+            progress: Some(&progress),
+        };
+        let p = pool
+            .install(|| simulate(s, settings, control))
+            .with_context(|| format!("simulating scenario {}", s.scenario.id))?;
+        out.push(p);
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(out)
+}

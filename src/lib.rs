@@ -1,0 +1,15 @@
+//! safetech: Monte Carlo projections of UK safety tech sector revenue under policy scenarios.
+//!
+//! Data flows one way: scenario → sim → stats → report / chart / tui.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod output;
+pub mod report;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+
+/// Program version, stamped on every output.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,101 @@
+//! Number formatting shared by the text reports, charts and TUI.
+
+/// `1234567.8` with `decimals = 1` → `1,234,567.8`.
+pub fn thousands(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s.clone(), None),
+    };
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Revenue in £m: `£1,234m`.
+pub fn money(x: f64) -> String {
+    format!("£{}m", thousands(x, 0))
+}
+
+/// Compact revenue for axes and tight spaces: `£623m`, `£1.2bn`, `£12bn`.
+pub fn money_short(x: f64) -> String {
+    let a = x.abs();
+    if a >= 10_000.0 {
+        format!("£{}bn", thousands(x / 1000.0, 0))
+    } else if a >= 1000.0 {
+        let s = format!("{:.1}", x / 1000.0);
+        format!("£{}bn", s.trim_end_matches(".0"))
+    } else {
+        format!("£{}m", thousands(x, 0))
+    }
+}
+
+/// Decimals needed to show a probability whose standard error is `se` honestly.
+pub fn probability_decimals(se: f64) -> usize {
+    if se <= 0.0 || !se.is_finite() {
+        1
+    } else if se < 0.0005 {
+        2
+    } else if se < 0.005 {
+        1
+    } else {
+        0
+    }
+}
+
+/// `0.7123` → `71.2%`.
+pub fn percent(p: f64, decimals: usize) -> String {
+    format!("{:.*}%", decimals, p * 100.0)
+}
+
+/// Standard error in percentage points, to two significant figures: `0.14`.
+pub fn percent_points(se: f64) -> String {
+    let pts = se * 100.0;
+    if pts == 0.0 {
+        return "0".to_string();
+    }
+    let decimals = (1 - pts.log10().floor() as i32).clamp(0, 4) as usize;
+    format!("{pts:.decimals$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(thousands(1234567.8, 1), "1,234,567.8");
+        assert_eq!(thousands(623.0, 0), "623");
+        assert_eq!(thousands(1000.0, 0), "1,000");
+        assert_eq!(thousands(-1500.4, 0), "-1,500");
+        assert_eq!(thousands(-0.2, 0), "0");
+        assert_eq!(money(1000.0), "£1,000m");
+    }
+
+    #[test]
+    fn short_money() {
+        assert_eq!(money_short(623.0), "£623m");
+        assert_eq!(money_short(1000.0), "£1bn");
+        assert_eq!(money_short(1234.0), "£1.2bn");
+        assert_eq!(money_short(15_400.0), "£15bn");
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(0.7123, 1), "71.2%");
+        assert_eq!(percent_points(0.00143), "0.14");
+        assert_eq!(percent_points(0.0143), "1.4");
+    }
+}

@@ -1,0 +1,113 @@
+//! Versioned JSON: `"schema": "safetech.run/v1"`.
+
+use serde::Serialize;
+
+use super::Report;
+use crate::stats::{EventAttribution, FirstPassage, RunSummary};
+
+pub const SCHEMA: &str = "safetech.run/v1";
+
+pub struct Json;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    program: &'static str,
+    version: &'static str,
+    scenarios: Vec<ScenarioJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ScenarioJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    seed: u64,
+    paths: usize,
+    start_year: i32,
+    start_revenue: f64,
+    horizon: i32,
+    target: TargetJson,
+    years: Vec<YearJson>,
+    first_passage: &'a [FirstPassage],
+    never_reached: f64,
+    events: &'a [EventAttribution],
+}
+
+#[derive(Serialize)]
+struct TargetJson {
+    revenue: f64,
+    year: i32,
+    probability: f64,
+    std_error: f64,
+    ci95: [f64; 2],
+}
+
+#[derive(Serialize)]
+struct YearJson {
+    year: i32,
+    mean: f64,
+    sd: f64,
+    p5: f64,
+    p10: f64,
+    p25: f64,
+    p50: f64,
+    p75: f64,
+    p90: f64,
+    p95: f64,
+    p_target: f64,
+}
+
+impl Report for Json {
+    fn render(&self, runs: &[RunSummary]) -> String {
+        let doc = Document {
+            schema: SCHEMA,
+            program: "safetech",
+            version: crate::VERSION,
+            scenarios: runs
+                .iter()
+                .map(|r| {
+                    let s = &r.projection.scenario;
+                    ScenarioJson {
+                        id: &s.scenario.id,
+                        name: &s.scenario.name,
+                        seed: r.stamp.seed,
+                        paths: r.stamp.paths,
+                        start_year: s.market.start_year,
+                        start_revenue: s.market.start_revenue,
+                        horizon: s.market.horizon,
+                        target: TargetJson {
+                            revenue: r.target.revenue,
+                            year: r.target.year,
+                            probability: r.target.probability,
+                            std_error: r.target.std_error,
+                            ci95: r.target.ci95,
+                        },
+                        years: r
+                            .years()
+                            .iter()
+                            .map(|y| YearJson {
+                                year: y.year,
+                                mean: y.mean,
+                                sd: y.sd,
+                                p5: y.p5(),
+                                p10: y.p10(),
+                                p25: y.p25(),
+                                p50: y.median(),
+                                p75: y.p75(),
+                                p90: y.p90(),
+                                p95: y.p95(),
+                                p_target: y.p_target,
+                            })
+                            .collect(),
+                        first_passage: &r.first_passage,
+                        never_reached: r.never_reached(),
+                        events: &r.events,
+                    }
+                })
+                .collect(),
+        };
+        let mut s = serde_json::to_string_pretty(&doc).expect("plain data serialises");
+        s.push('\n');
+        s
+    }
+}

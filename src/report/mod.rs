@@ -1,0 +1,37 @@
+//! Text reports of a run, one module per format behind one small trait.
+
+pub mod csv;
+pub mod format;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use crate::stats::RunSummary;
+
+/// A text format for run summaries (one or several scenarios run on the same seed).
+pub trait Report {
+    fn render(&self, runs: &[RunSummary]) -> String;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable table for a terminal or a brief.
+    Table,
+    /// Versioned JSON (schema safetech.run/v1).
+    Json,
+    /// One row per scenario-year.
+    Csv,
+    /// Markdown tables for documents.
+    Markdown,
+}
+
+impl Format {
+    pub fn reporter(self) -> Box<dyn Report> {
+        match self {
+            Format::Table => Box::new(table::Table),
+            Format::Json => Box::new(json::Json),
+            Format::Csv => Box::new(csv::Csv),
+            Format::Markdown => Box::new(markdown::Markdown),
+        }
+    }
+}

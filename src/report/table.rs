@@ -1,0 +1,209 @@
+//! The human table: what a reader of a policy brief wants.
+
+use std::fmt::Write;
+
+use super::Report;
+use super::format::{money, percent, percent_points, probability_decimals, thousands};
+use crate::stats::RunSummary;
+
+pub struct Table;
+
+/// "P(revenue ≥ £1,000m in 2026) = 71.2% ± 0.14 pts (95% interval 70.9%–71.5%)"
+pub fn target_line(r: &RunSummary) -> String {
+    let t = &r.target;
+    let d = probability_decimals(t.std_error);
+    format!(
+        "P(revenue ≥ {} in {}) = {} ± {} pts (95% interval {}–{})",
+        money(t.revenue),
+        t.year,
+        percent(t.probability, d),
+        percent_points(t.std_error),
+        percent(t.ci95[0], d),
+        percent(t.ci95[1], d)
+    )
+}
+
+/// "Reached £1,000m by 2026 in 74.0% of futures, by 2030 in 99.9%; never by 2035 in 0.1%."
+pub fn reach_line(r: &RunSummary) -> String {
+    let target = r.target.year;
+    let last = r.first_passage.last();
+    let mut parts = Vec::new();
+    for fp in &r.first_passage {
+        let milestone = fp.year == target || (fp.year > target && (fp.year - target) % 4 == 0);
+        if milestone && Some(fp) != last {
+            parts.push(format!("by {} in {}", fp.year, percent(fp.probability, 1)));
+        }
+    }
+    let horizon = last.map_or(target, |f| f.year);
+    let mut s = format!("Reached {} {}", money(r.target.revenue), parts.join(", "));
+    if parts.is_empty() {
+        s.truncate(s.trim_end().len());
+    }
+    let _ = write!(s, "; never by {horizon} in {}.", percent(r.never_reached(), 1));
+    if let Some(y) = r.median_first_passage() {
+        let _ = write!(s, " Half of futures reach it by {y}.");
+    }
+    s
+}
+
+impl Report for Table {
+    fn render(&self, runs: &[RunSummary]) -> String {
+        match runs {
+            [one] => single(one),
+            many => side_by_side(many),
+        }
+    }
+}
+
+fn header(r: &RunSummary) -> String {
+    let s = &r.projection.scenario;
+    format!("{} ({})\n{}\n", s.scenario.name, s.scenario.id, r.stamp)
+}
+
+fn single(r: &RunSummary) -> String {
+    let mut out = header(r);
+    let _ = writeln!(out, "\n{}", target_line(r));
+    let _ = writeln!(out, "{}\n", reach_line(r));
+    let target = money(r.target.revenue);
+    let _ = writeln!(
+        out,
+        "{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14}",
+        "Year", "p5", "p25", "Median", "p75", "p95", "Mean", format!("P(≥ {target})")
+    );
+    let s = &r.projection.scenario;
+    let _ = writeln!(
+        out,
+        "{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14}",
+        s.market.start_year,
+        "",
+        "",
+        thousands(s.market.start_revenue, 0),
+        "",
+        "",
+        "",
+        "actual"
+    );
+    for y in r.years() {
+        let marker = if y.year == r.target.year { " ◀ target year" } else { "" };
+        let _ = writeln!(
+            out,
+            "{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14}{marker}",
+            y.year,
+            thousands(y.p5(), 0),
+            thousands(y.p25(), 0),
+            thousands(y.median(), 0),
+            thousands(y.p75(), 0),
+            thousands(y.p95(), 0),
+            thousands(y.mean, 0),
+            percent(y.p_target, 1),
+        );
+    }
+    let _ = writeln!(out, "Revenue in £m. p5–p95: 90% of simulated futures lie in this range.");
+    events_block(&mut out, r);
+    out
+}
+
+fn events_block(out: &mut String, r: &RunSummary) {
+    for ev in &r.events {
+        let _ = writeln!(out, "\nEvent {} — {}", ev.id, ev.name);
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>8} {:>22} {:>18}",
+            "outcome",
+            "paths",
+            format!("P(target in {})", r.target.year),
+            format!("median {} (£m)", r.target.year)
+        );
+        for o in &ev.outcomes {
+            let _ = writeln!(
+                out,
+                "  {:<16} {:>8} {:>22} {:>18}",
+                o.id,
+                percent(o.share, 1),
+                o.p_target.map_or("–".into(), |p| percent(p, 1)),
+                o.median.map_or("–".into(), |m| thousands(m, 0)),
+            );
+        }
+    }
+}
+
+fn side_by_side(runs: &[RunSummary]) -> String {
+    let mut out = String::new();
+    let first = &runs[0];
+    let _ = writeln!(
+        out,
+        "{} scenarios on the same seed {} · {} paths each · safetech {}\n",
+        runs.len(),
+        first.stamp.seed,
+        thousands(first.stamp.paths as f64, 0),
+        crate::VERSION
+    );
+    let id_w = runs.iter().map(|r| r.stamp.scenario.chars().count()).max().unwrap_or(8).max(8);
+    let _ = writeln!(
+        out,
+        "{:<id_w$}  {:>24}  {:>15}  {:>9}  {}",
+        "Scenario",
+        format!("P(≥ {} in {})", money(first.target.revenue), first.target.year),
+        "95% interval",
+        "Median",
+        "Name"
+    );
+    for r in runs {
+        let d = probability_decimals(r.target.std_error);
+        let median = r.projection.year(r.target.year).map_or(f64::NAN, |y| y.median());
+        let _ = writeln!(
+            out,
+            "{:<id_w$}  {:>24}  {:>15}  {:>9}  {}",
+            r.stamp.scenario,
+            format!("{} ± {}", percent(r.target.probability, d), percent_points(r.target.std_error)),
+            format!("{}–{}", percent(r.target.ci95[0], d), percent(r.target.ci95[1], d)),
+            money(median),
+            r.projection.scenario.scenario.name
+        );
+    }
+    let _ = writeln!(out, "\nMedian revenue, £m (5th–95th percentile)");
+    let cells: Vec<Vec<(i32, String)>> = runs
+        .iter()
+        .map(|r| {
+            r.years()
+                .iter()
+                .map(|y| {
+                    (
+                        y.year,
+                        format!("{} ({}–{})", thousands(y.median(), 0), thousands(y.p5(), 0), thousands(y.p95(), 0)),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = runs
+        .iter()
+        .zip(&cells)
+        .map(|(r, c)| {
+            c.iter()
+                .map(|(_, s)| s.chars().count())
+                .chain([r.stamp.scenario.chars().count()])
+                .max()
+                .unwrap_or(10)
+        })
+        .collect();
+    let _ = write!(out, "{:>6}", "Year");
+    for (r, w) in runs.iter().zip(&widths) {
+        let _ = write!(out, "  {:>w$}", r.stamp.scenario);
+    }
+    out.push('\n');
+    let all_years: std::collections::BTreeSet<i32> = cells.iter().flatten().map(|(y, _)| *y).collect();
+    for year in all_years {
+        let _ = write!(out, "{year:>6}");
+        for (c, w) in cells.iter().zip(&widths) {
+            let cell = c.iter().find(|(y, _)| *y == year).map_or("", |(_, s)| s.as_str());
+            let _ = write!(out, "  {cell:>w$}");
+        }
+        out.push('\n');
+    }
+    for r in runs {
+        let _ = writeln!(out, "\n{}: {}", r.stamp.scenario, reach_line(r));
+        events_block(&mut out, r);
+    }
+    out
+}

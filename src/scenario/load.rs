@@ -1,0 +1,106 @@
+//! Loading a scenario from a built-in name or a path, with `--set` overrides, then validating it.
+
+use std::path::{Path, PathBuf};
+
+use super::overrides::{Override, apply_overrides};
+use super::source_map::SourceMap;
+use super::{BUILTIN, Scenario, builtin_source, validate};
+use crate::error::InputError;
+
+/// Where a scenario came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScenarioSource {
+    Builtin(&'static str),
+    File(PathBuf),
+}
+
+impl ScenarioSource {
+    /// A built-in id, or a path (anything with a path separator or a `.toml` ending, or an
+    /// existing file).
+    pub fn resolve(spec: &str) -> Result<Self, InputError> {
+        let looks_like_path = spec.contains(['/', '\\']) || spec.ends_with(".toml");
+        if !looks_like_path {
+            if let Some((id, _)) = BUILTIN.iter().find(|(id, _)| *id == spec) {
+                return Ok(ScenarioSource::Builtin(id));
+            }
+        }
+        if looks_like_path || Path::new(spec).is_file() {
+            return Ok(ScenarioSource::File(PathBuf::from(spec)));
+        }
+        let names: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
+        Err(InputError::new("--scenario", "", format!(
+            "no built-in scenario or file named \"{spec}\"; built-in scenarios are: {}",
+            names.join(", ")
+        )))
+    }
+
+    /// How errors name this source.
+    pub fn origin(&self) -> String {
+        match self {
+            ScenarioSource::Builtin(id) => format!("scenarios/{id}.toml (built-in)"),
+            ScenarioSource::File(p) => p.display().to_string(),
+        }
+    }
+
+    pub fn read(&self) -> Result<String, InputError> {
+        match self {
+            ScenarioSource::Builtin(id) => Ok(builtin_source(id).unwrap_or_default().to_string()),
+            ScenarioSource::File(p) => std::fs::read_to_string(p).map_err(|e| {
+                InputError::new(p.display().to_string(), "", format!("cannot read scenario file: {e}"))
+            }),
+        }
+    }
+}
+
+/// Load and validate a scenario given as a built-in id or a path.
+pub fn load(spec: &str) -> Result<Scenario, InputError> {
+    load_with_overrides(spec, &[])
+}
+
+/// Load a scenario, apply `--set` overrides, and validate the result.
+pub fn load_with_overrides(spec: &str, overrides: &[Override]) -> Result<Scenario, InputError> {
+    let source = ScenarioSource::resolve(spec)?;
+    let text = source.read()?;
+    parse_with_overrides(&text, &source.origin(), overrides)
+}
+
+/// Parse and validate scenario text; `origin` names it in errors.
+pub fn parse_str(text: &str, origin: &str) -> Result<Scenario, InputError> {
+    parse_with_overrides(text, origin, &[])
+}
+
+fn parse_with_overrides(text: &str, origin: &str, overrides: &[Override]) -> Result<Scenario, InputError> {
+    let map = SourceMap::new(text);
+    let scenario: Scenario = toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
+    let (scenario, applied) = if overrides.is_empty() {
+        (scenario, Vec::new())
+    } else {
+        // Overrides work on the TOML tree so they are checked by the same deserializer as files.
+        let table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
+        apply_overrides(table, overrides)?
+    };
+    validate(&scenario).map_err(|issue| {
+        if let Some(ov) = applied.iter().find(|(path, _)| *path == issue.field) {
+            InputError::new(format!("--set {}", ov.1.raw), issue.field, issue.message).with_value(issue.value)
+        } else {
+            InputError::new(origin, &issue.field, issue.message)
+                .with_value(issue.value)
+                .at(map.position_of(&issue.field))
+        }
+    })?;
+    Ok(scenario)
+}
+
+fn syntax_error(err: &toml::de::Error, text: &str, origin: &str, map: &SourceMap) -> InputError {
+    let message = err.message().trim().to_string();
+    let Some(span) = err.span() else {
+        return InputError::new(origin, "", message);
+    };
+    let field = map.path_at(span.start);
+    let snippet = text.get(span.clone()).unwrap_or("").trim();
+    let mut e = InputError::new(origin, field, message).at(Some(map.line_col(span.start)));
+    if !snippet.is_empty() && snippet.len() <= 60 && !snippet.contains('\n') {
+        e = e.with_value(snippet.to_string());
+    }
+    e
+}

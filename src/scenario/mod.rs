@@ -1,0 +1,241 @@
+//! Scenario files: their types, loading (built-in name or path), `--set` overrides and validation.
+//! Knows nothing of simulation.
+
+mod builtin;
+mod load;
+mod overrides;
+mod source_map;
+mod validate;
+
+pub use builtin::{BUILTIN, builtin_source};
+pub use load::{ScenarioSource, load, load_with_overrides, parse_str};
+pub use overrides::Override;
+pub use validate::validate;
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario file. Field names are a public contract (DESIGN §4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub scenario: Meta,
+    pub market: Market,
+    pub target: Target,
+    pub growth: Growth,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Market {
+    pub start_year: i32,
+    /// GBP million.
+    pub start_revenue: f64,
+    pub horizon: i32,
+    /// Observed (year, revenue £m) pairs, shown on charts.
+    #[serde(default)]
+    pub history: Vec<(i32, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// GBP million.
+    pub revenue: f64,
+    pub year: i32,
+}
+
+/// Growth process. All rates are simple annual rates (0.37 = 37%).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Growth {
+    pub initial: f64,
+    #[serde(default)]
+    pub initial_uncertainty: f64,
+    /// Rate that growth reverts to; defaults to `initial` (no reversion target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_run: Option<f64>,
+    #[serde(default)]
+    pub reversion: f64,
+    pub volatility: f64,
+    #[serde(default)]
+    pub persistence: f64,
+    #[serde(default)]
+    pub shocks: Shocks,
+    /// Saturation level in £m (logistic); none = unbounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<f64>,
+}
+
+impl Growth {
+    pub fn long_run_rate(&self) -> f64 {
+        self.long_run.unwrap_or(self.initial)
+    }
+}
+
+/// Distribution of the annual shock ε: `"normal"` or `{ student_t = ν }`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Shocks {
+    #[default]
+    Normal,
+    /// Student-t with ν degrees of freedom, rescaled to unit variance (needs ν > 2).
+    StudentT(f64),
+}
+
+impl Serialize for Shocks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Shocks::Normal => s.serialize_str("normal"),
+            Shocks::StudentT(nu) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("student_t", nu)?;
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Shocks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Shocks;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#""normal" or { student_t = ν } with ν > 2"#)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Shocks, E> {
+                match v {
+                    "normal" => Ok(Shocks::Normal),
+                    other => Err(E::custom(format!(
+                        r#"unknown shock distribution "{other}", expected "normal" or {{ student_t = ν }}"#
+                    ))),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Shocks, A::Error> {
+                let mut nu = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "student_t" && nu.is_none() {
+                        nu = Some(map.next_value::<f64>()?);
+                    } else {
+                        return Err(serde::de::Error::custom(format!(
+                            "unknown key `{key}` in shocks, expected `student_t`"
+                        )));
+                    }
+                }
+                nu.map(Shocks::StudentT)
+                    .ok_or_else(|| serde::de::Error::custom("expected { student_t = ν }"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A policy event: drawn once per path as one of its outcomes (or nothing, with the
+/// probability left over).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Fixed start year for all outcomes (an outcome may override).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Start year drawn uniformly from [a, b] once per path (an outcome may override).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<[i32; 2]>,
+    pub outcomes: Vec<Outcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub id: String,
+    pub probability: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<[i32; 2]>,
+    /// Years added to the start year.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub delay: u32,
+    /// Simple rate points added to mean growth while active.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub growth_uplift: f64,
+    /// Years the uplift lasts; none = permanent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    /// The uplift rises linearly over this many years: 1/ramp of it in the first year.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub ramp: u32,
+    /// One-off change in the level of revenue in the start year (−0.1 = a 10% drop).
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub level_shock: f64,
+    /// Multiplies volatility while the uplift is active.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub volatility_multiplier: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
+}
+fn is_zero_f64(x: &f64) -> bool {
+    *x == 0.0
+}
+fn is_zero_u32(x: &u32) -> bool {
+    *x == 0
+}
+
+impl Event {
+    /// Start-year rule of an outcome: its own `year`/`window`, else the event's.
+    pub fn timing(&self, outcome: &Outcome) -> Timing {
+        match (outcome.year, outcome.window, self.year, self.window) {
+            (Some(y), _, _, _) => Timing::Fixed(y),
+            (None, Some(w), _, _) => Timing::Window(w[0], w[1]),
+            (None, None, Some(y), _) => Timing::Fixed(y),
+            (None, None, None, Some(w)) => Timing::Window(w[0], w[1]),
+            // Validation rejects events with no timing; treat as never starting.
+            (None, None, None, None) => Timing::Fixed(i32::MAX / 2),
+        }
+    }
+
+    /// Probability that nothing happens.
+    pub fn remainder_probability(&self) -> f64 {
+        (1.0 - self.outcomes.iter().map(|o| o.probability).sum::<f64>()).max(0.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Timing {
+    Fixed(i32),
+    Window(i32, i32),
+}
+
+impl Scenario {
+    /// Serialise back to TOML (used when the TUI saves an edited scenario).
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Number of simulated years (start_year+1 ..= horizon).
+    pub fn years(&self) -> usize {
+        (self.market.horizon - self.market.start_year).max(0) as usize
+    }
+}

@@ -1,0 +1,133 @@
+//! `--set KEY=VALUE` overrides: a dotted path into the scenario, where events and outcomes are
+//! named by id (`events.osa.on-schedule.probability`) or by index (`events.0.outcomes.1.probability`).
+
+use std::str::FromStr;
+
+use super::Scenario;
+use crate::error::InputError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub key: String,
+    pub value: String,
+    /// As typed, for error messages.
+    pub raw: String,
+}
+
+impl FromStr for Override {
+    type Err = InputError;
+    fn from_str(s: &str) -> Result<Self, InputError> {
+        let Some((key, value)) = s.split_once('=') else {
+            return Err(InputError::new(format!("--set {s}"), "", "expected KEY=VALUE, e.g. growth.volatility=0.12"));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(InputError::new(format!("--set {s}"), "", "the key before '=' is empty"));
+        }
+        Ok(Override {
+            key: key.to_string(),
+            value: value.trim().to_string(),
+            raw: s.to_string(),
+        })
+    }
+}
+
+impl Override {
+    pub fn new(key: &str, value: impl ToString) -> Self {
+        let value = value.to_string();
+        Override {
+            raw: format!("{key}={value}"),
+            key: key.to_string(),
+            value,
+        }
+    }
+
+    fn error(&self, field: &str, msg: impl Into<String>) -> InputError {
+        InputError::new(format!("--set {}", self.raw), field, msg).with_value(self.value.clone())
+    }
+
+    /// The value as TOML (number, bool, array, inline table), or else as a plain string.
+    fn toml_value(&self) -> toml::Value {
+        toml::from_str::<toml::Table>(&format!("v = {}", self.value))
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(self.value.clone()))
+    }
+}
+
+/// Apply overrides to a parsed TOML table and deserialize the result. Returns the scenario and,
+/// for each override, the canonical field path it set (`events[0].outcomes[1].probability`).
+pub fn apply_overrides(
+    mut table: toml::Table,
+    overrides: &[Override],
+) -> Result<(Scenario, Vec<(String, Override)>), InputError> {
+    let mut applied = Vec::new();
+    for ov in overrides {
+        let path = set_path(&mut table, ov)?;
+        applied.push((path, ov.clone()));
+    }
+    let scenario = toml::Value::Table(table).try_into::<Scenario>().map_err(|e| {
+        let msg = e.message().trim().to_string();
+        match overrides.last() {
+            Some(ov) if overrides.len() == 1 => ov.error(&ov.key, msg),
+            _ => InputError::new(
+                format!("--set {}", overrides.iter().map(|o| o.raw.as_str()).collect::<Vec<_>>().join(" --set ")),
+                "",
+                msg,
+            ),
+        }
+    })?;
+    Ok((scenario, applied))
+}
+
+fn set_path(table: &mut toml::Table, ov: &Override) -> Result<String, InputError> {
+    let parts: Vec<&str> = ov.key.split('.').collect();
+    let mut canonical = String::new();
+    let mut node: &mut toml::Table = table;
+    let mut i = 0;
+    while i < parts.len() {
+        let part = parts[i];
+        let last = i + 1 == parts.len();
+        if !canonical.is_empty() {
+            canonical.push('.');
+        }
+        canonical.push_str(part);
+        if last {
+            node.insert(part.to_string(), ov.toml_value());
+            return Ok(canonical);
+        }
+        let entry = node
+            .get_mut(part)
+            .ok_or_else(|| ov.error(&ov.key, format!("no field `{part}` at `{canonical}`")))?;
+        node = match entry {
+            toml::Value::Table(t) => t,
+            toml::Value::Array(items) => {
+                // Next part names an element by id or index.
+                i += 1;
+                let sel = parts[i];
+                let idx = items
+                    .iter()
+                    .position(|it| it.get("id").and_then(|v| v.as_str()) == Some(sel))
+                    .or_else(|| sel.parse::<usize>().ok().filter(|&n| n < items.len()))
+                    .ok_or_else(|| {
+                        let ids: Vec<String> = items
+                            .iter()
+                            .filter_map(|it| it.get("id").and_then(|v| v.as_str()).map(str::to_string))
+                            .collect();
+                        ov.error(&ov.key, format!("`{part}` has no element `{sel}`; ids are: {}", ids.join(", ")))
+                    })?;
+                canonical.push_str(&format!("[{idx}]"));
+                if i + 1 == parts.len() {
+                    return Err(ov.error(&ov.key, "the key names a whole element; add a field, e.g. `.probability`"));
+                }
+                match &mut items[idx] {
+                    toml::Value::Table(t) => t,
+                    _ => return Err(ov.error(&ov.key, format!("`{canonical}` is not a table"))),
+                }
+            }
+            _ => return Err(ov.error(&ov.key, format!("`{canonical}` is a value, not a table"))),
+        };
+        i += 1;
+    }
+    Ok(canonical)
+}

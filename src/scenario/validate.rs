@@ -1,0 +1,262 @@
+//! Semantic validation: the checks a TOML parser cannot make.
+
+use std::collections::HashSet;
+
+use super::{Scenario, Shocks};
+
+/// One invalid value: its field path, the value, and what is allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    pub field: String,
+    pub value: String,
+    pub message: String,
+}
+
+/// Furthest horizon accepted: keeps run times and memory of spaghetti samples bounded.
+pub const MAX_YEARS: i32 = 100;
+/// Limits that keep `exp` of a path's growth finite over the longest horizon.
+pub const MAX_VOLATILITY: f64 = 2.0;
+pub const MAX_EVENTS: usize = 32;
+pub const MAX_OUTCOMES: usize = 16;
+
+struct Checker {
+    issue: Option<Issue>,
+}
+
+impl Checker {
+    fn fail(&mut self, field: impl Into<String>, value: impl ToString, message: impl Into<String>) {
+        if self.issue.is_none() {
+            self.issue = Some(Issue {
+                field: field.into(),
+                value: value.to_string(),
+                message: message.into(),
+            });
+        }
+    }
+
+    /// A finite number in [lo, hi] (inclusive flags choose the bracket).
+    fn range(&mut self, field: &str, v: f64, lo: Bound, hi: Bound) {
+        if !v.is_finite() {
+            self.fail(field, v, format!("must be a finite number {}", describe(lo, hi)));
+            return;
+        }
+        let ok_lo = match lo {
+            Bound::Incl(l) => v >= l,
+            Bound::Excl(l) => v > l,
+            Bound::Open => true,
+        };
+        let ok_hi = match hi {
+            Bound::Incl(h) => v <= h,
+            Bound::Excl(h) => v < h,
+            Bound::Open => true,
+        };
+        if !(ok_lo && ok_hi) {
+            self.fail(field, v, format!("must be {}", describe(lo, hi)));
+        }
+    }
+
+    fn id(&mut self, field: &str, id: &str) {
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok {
+            self.fail(
+                field,
+                format!("{id:?}"),
+                "must be 1–64 characters of lowercase letters, digits, '-' or '_'",
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Bound {
+    Incl(f64),
+    Excl(f64),
+    Open,
+}
+
+fn describe(lo: Bound, hi: Bound) -> String {
+    match (lo, hi) {
+        (Bound::Incl(l), Bound::Incl(h)) => format!("between {l} and {h}"),
+        (Bound::Incl(l), Bound::Excl(h)) => format!("at least {l} and less than {h}"),
+        (Bound::Excl(l), Bound::Excl(h)) => format!("greater than {l} and less than {h}"),
+        (Bound::Excl(l), Bound::Incl(h)) => format!("greater than {l} and at most {h}"),
+        (Bound::Incl(l), Bound::Open) => format!("at least {l}"),
+        (Bound::Excl(l), Bound::Open) => format!("greater than {l}"),
+        (Bound::Open, Bound::Incl(h)) => format!("at most {h}"),
+        (Bound::Open, Bound::Excl(h)) => format!("less than {h}"),
+        (Bound::Open, Bound::Open) => "a number".to_string(),
+    }
+}
+
+/// Check a parsed scenario; the first problem found is returned.
+pub fn validate(s: &Scenario) -> Result<(), Issue> {
+    use Bound::*;
+    let mut c = Checker { issue: None };
+
+    c.id("scenario.id", &s.scenario.id);
+    if s.scenario.name.trim().is_empty() {
+        c.fail("scenario.name", "\"\"", "must not be empty");
+    }
+
+    let m = &s.market;
+    if !(1900..=2200).contains(&m.start_year) {
+        c.fail("market.start_year", m.start_year, "must be a year between 1900 and 2200");
+    }
+    c.range("market.start_revenue", m.start_revenue, Excl(0.0), Incl(1e9));
+    if m.horizon <= m.start_year {
+        c.fail(
+            "market.horizon",
+            m.horizon,
+            format!("must be after market.start_year ({})", m.start_year),
+        );
+    } else if m.horizon - m.start_year > MAX_YEARS {
+        c.fail(
+            "market.horizon",
+            m.horizon,
+            format!("must be at most {MAX_YEARS} years after market.start_year ({})", m.start_year),
+        );
+    }
+    let mut last_year = None;
+    for (i, (year, revenue)) in m.history.iter().enumerate() {
+        if let Some(prev) = last_year {
+            if *year <= prev {
+                c.fail(format!("market.history[{i}]"), year, "years must be strictly increasing");
+            }
+        }
+        if *year > m.start_year {
+            c.fail(
+                format!("market.history[{i}]"),
+                year,
+                format!("history must end by market.start_year ({})", m.start_year),
+            );
+        }
+        c.range(&format!("market.history[{i}]"), *revenue, Excl(0.0), Open);
+        last_year = Some(*year);
+    }
+
+    c.range("target.revenue", s.target.revenue, Excl(0.0), Open);
+    if s.target.year <= m.start_year || s.target.year > m.horizon {
+        c.fail(
+            "target.year",
+            s.target.year,
+            format!(
+                "must be a simulated year, from {} to market.horizon ({})",
+                m.start_year + 1,
+                m.horizon
+            ),
+        );
+    }
+
+    let g = &s.growth;
+    c.range("growth.initial", g.initial, Excl(-0.99), Incl(10.0));
+    c.range("growth.initial_uncertainty", g.initial_uncertainty, Incl(0.0), Incl(2.0));
+    if let Some(lr) = g.long_run {
+        c.range("growth.long_run", lr, Excl(-0.99), Incl(10.0));
+    }
+    c.range("growth.reversion", g.reversion, Incl(0.0), Incl(10.0));
+    c.range("growth.volatility", g.volatility, Incl(0.0), Incl(MAX_VOLATILITY));
+    c.range("growth.persistence", g.persistence, Excl(-1.0), Excl(1.0));
+    if let Shocks::StudentT(nu) = g.shocks {
+        if !(nu.is_finite() && nu > 2.0) {
+            c.fail(
+                "growth.shocks.student_t",
+                nu,
+                "degrees of freedom must be greater than 2 (the variance is infinite otherwise)",
+            );
+        }
+    }
+    if let Some(k) = g.capacity {
+        c.range("growth.capacity", k, Excl(m.start_revenue), Open);
+    }
+
+    if s.events.len() > MAX_EVENTS {
+        c.fail("events", s.events.len(), format!("at most {MAX_EVENTS} events"));
+    }
+    let mut event_ids = HashSet::new();
+    for (e, ev) in s.events.iter().enumerate() {
+        let base = format!("events[{e}]");
+        c.id(&format!("{base}.id"), &ev.id);
+        if !event_ids.insert(ev.id.as_str()) {
+            c.fail(format!("{base}.id"), format!("{:?}", ev.id), "event ids must be unique");
+        }
+        if ev.year.is_some() && ev.window.is_some() {
+            c.fail(format!("{base}.window"), format!("{:?}", ev.window.unwrap()), "give either `year` or `window`, not both");
+        }
+        check_window(&mut c, &format!("{base}.window"), ev.window);
+        if ev.outcomes.is_empty() {
+            c.fail(format!("{base}.outcomes"), "[]", "an event needs at least one outcome");
+        }
+        if ev.outcomes.len() > MAX_OUTCOMES {
+            c.fail(format!("{base}.outcomes"), ev.outcomes.len(), format!("at most {MAX_OUTCOMES} outcomes"));
+        }
+        let mut outcome_ids = HashSet::new();
+        let mut total = 0.0;
+        for (o, out) in ev.outcomes.iter().enumerate() {
+            let ob = format!("{base}.outcomes[{o}]");
+            c.id(&format!("{ob}.id"), &out.id);
+            if !outcome_ids.insert(out.id.as_str()) {
+                c.fail(format!("{ob}.id"), format!("{:?}", out.id), "outcome ids must be unique within an event");
+            }
+            c.range(&format!("{ob}.probability"), out.probability, Incl(0.0), Incl(1.0));
+            total += out.probability;
+            if out.year.is_none() && out.window.is_none() && ev.year.is_none() && ev.window.is_none() {
+                c.fail(
+                    format!("{ob}.year"),
+                    "(missing)",
+                    "set a start `year` or `window = [a, b]` on the outcome or its event",
+                );
+            }
+            if out.year.is_some() && out.window.is_some() {
+                c.fail(format!("{ob}.window"), format!("{:?}", out.window.unwrap()), "give either `year` or `window`, not both");
+            }
+            check_window(&mut c, &format!("{ob}.window"), out.window);
+            for (name, y) in [("year", out.year), ("year", ev.year)] {
+                if let Some(y) = y {
+                    if !(1900..=2200).contains(&y) {
+                        c.fail(format!("{ob}.{name}"), y, "must be a year between 1900 and 2200");
+                    }
+                }
+            }
+            if out.delay > 50 {
+                c.fail(format!("{ob}.delay"), out.delay, "must be between 0 and 50 years");
+            }
+            c.range(&format!("{ob}.growth_uplift"), out.growth_uplift, Incl(-0.99), Incl(5.0));
+            if out.duration == Some(0) {
+                c.fail(format!("{ob}.duration"), 0, "must be at least 1 year (omit it for a permanent effect)");
+            }
+            if out.ramp > 50 {
+                c.fail(format!("{ob}.ramp"), out.ramp, "must be between 0 and 50 years");
+            }
+            c.range(&format!("{ob}.level_shock"), out.level_shock, Excl(-1.0), Incl(10.0));
+            c.range(&format!("{ob}.volatility_multiplier"), out.volatility_multiplier, Incl(0.0), Incl(10.0));
+        }
+        if total > 1.0 + 1e-9 {
+            let last = ev.outcomes.len().saturating_sub(1);
+            c.fail(
+                format!("{base}.outcomes[{last}].probability"),
+                ev.outcomes[last].probability,
+                format!(
+                    "outcome probabilities of event \"{}\" sum to {:.4}; they must sum to at most 1 (the rest means \"nothing happens\")",
+                    ev.id, total
+                ),
+            );
+        }
+    }
+
+    match c.issue {
+        Some(issue) => Err(issue),
+        None => Ok(()),
+    }
+}
+
+fn check_window(c: &mut Checker, field: &str, window: Option<[i32; 2]>) {
+    if let Some([a, b]) = window {
+        if a > b {
+            c.fail(field, format!("[{a}, {b}]"), "window must be [first, last] with first ≤ last");
+        } else if !(1900..=2200).contains(&a) || !(1900..=2200).contains(&b) {
+            c.fail(field, format!("[{a}, {b}]"), "window years must be between 1900 and 2200");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Summaries of a projection: pure functions over the engine's output.
+
+pub mod quantile;
+
+use serde::Serialize;
+
+use crate::sim::{NO_OUTCOME, Projection, YearStats};
+
+/// 97.5% point of the standard Normal, for 95% intervals.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// P(R[target year] ≥ target) with its Monte Carlo error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetProbability {
+    pub revenue: f64,
+    pub year: i32,
+    pub probability: f64,
+    /// sqrt(p(1−p)/n): the Monte Carlo standard error.
+    pub std_error: f64,
+    /// 95% Wilson score interval.
+    pub ci95: [f64; 2],
+    pub hits: usize,
+    pub paths: usize,
+}
+
+/// Wilson score interval for `hits` successes out of `n` at normal quantile `z`.
+pub fn wilson_interval(hits: usize, n: usize, z: f64) -> [f64; 2] {
+    if n == 0 {
+        return [0.0, 1.0];
+    }
+    let n = n as f64;
+    let p = hits as f64 / n;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    [(centre - half).max(0.0), (centre + half).min(1.0)]
+}
+
+pub fn target_probability(p: &Projection) -> TargetProbability {
+    let target = p.scenario.target.revenue;
+    let n = p.target_values.len();
+    let hits = p.target_values.iter().filter(|&&x| x >= target).count();
+    let prob = hits as f64 / n.max(1) as f64;
+    TargetProbability {
+        revenue: target,
+        year: p.scenario.target.year,
+        probability: prob,
+        std_error: (prob * (1.0 - prob) / n.max(1) as f64).sqrt(),
+        ci95: wilson_interval(hits, n, Z95),
+        hits,
+        paths: n,
+    }
+}
+
+/// P(target reached in some year ≤ `year`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FirstPassage {
+    pub year: i32,
+    pub probability: f64,
+}
+
+pub fn first_passage(p: &Projection) -> Vec<FirstPassage> {
+    let n = p.first_passage.len().max(1) as f64;
+    let mut per_year = vec![0usize; p.years.len()];
+    let first = p.scenario.market.start_year + 1;
+    for &y in &p.first_passage {
+        if y != 0 {
+            per_year[(y - first) as usize] += 1;
+        }
+    }
+    let mut acc = 0;
+    p.years
+        .iter()
+        .zip(per_year)
+        .map(|(ys, count)| {
+            acc += count;
+            FirstPassage {
+                year: ys.year,
+                probability: acc as f64 / n,
+            }
+        })
+        .collect()
+}
+
+/// How one event's outcomes relate to reaching the target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventAttribution {
+    pub id: String,
+    pub name: String,
+    pub outcomes: Vec<OutcomeAttribution>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeAttribution {
+    /// Outcome id, or `none` for "nothing happens".
+    pub id: String,
+    /// Share of paths that drew this outcome.
+    pub share: f64,
+    pub paths: usize,
+    /// P(target | outcome); absent when no path drew it.
+    pub p_target: Option<f64>,
+    /// Median revenue in the target year given the outcome.
+    pub median: Option<f64>,
+}
+
+pub fn event_attribution(p: &Projection) -> Vec<EventAttribution> {
+    let target = p.scenario.target.revenue;
+    let n = p.target_values.len().max(1) as f64;
+    p.events
+        .iter()
+        .zip(&p.scenario.events)
+        .map(|(draws, ev)| {
+            let mut groups: Vec<Vec<f64>> = vec![Vec::new(); draws.outcome_ids.len() + 1];
+            for (&o, &v) in draws.outcome.iter().zip(&p.target_values) {
+                let g = if o == NO_OUTCOME { draws.outcome_ids.len() } else { o as usize };
+                groups[g].push(v);
+            }
+            let none_possible = ev.remainder_probability() > 1e-9;
+            let outcomes = groups
+                .iter()
+                .enumerate()
+                .filter(|(g, values)| *g < draws.outcome_ids.len() || none_possible || !values.is_empty())
+                .map(|(g, values)| {
+                    let id = draws.outcome_ids.get(g).cloned().unwrap_or_else(|| "none".to_string());
+                    let hits = values.iter().filter(|&&x| x >= target).count();
+                    OutcomeAttribution {
+                        id,
+                        share: values.len() as f64 / n,
+                        paths: values.len(),
+                        p_target: (!values.is_empty()).then(|| hits as f64 / values.len() as f64),
+                        median: (!values.is_empty()).then(|| quantile::exact_quantiles(&[values], &[0.5])[0]),
+                    }
+                })
+                .collect();
+            EventAttribution {
+                id: ev.id.clone(),
+                name: ev.name.clone(),
+                outcomes,
+            }
+        })
+        .collect()
+}
+
+/// Identifies the run that produced an output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stamp {
+    pub program: &'static str,
+    pub version: &'static str,
+    pub scenario: String,
+    pub seed: u64,
+    pub paths: usize,
+}
+
+impl Stamp {
+    pub fn of(p: &Projection) -> Stamp {
+        Stamp {
+            program: "safetech",
+            version: crate::VERSION,
+            scenario: p.scenario.scenario.id.clone(),
+            seed: p.settings.seed,
+            paths: p.settings.paths,
+        }
+    }
+}
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} · scenario {} · seed {} · {} paths",
+            self.program,
+            self.version,
+            self.scenario,
+            self.seed,
+            crate::report::format::thousands(self.paths as f64, 0)
+        )
+    }
+}
+
+/// Everything the text reports show about one scenario.
+#[derive(Debug, Clone)]
+pub struct RunSummary<'a> {
+    pub projection: &'a Projection,
+    pub stamp: Stamp,
+    pub target: TargetProbability,
+    pub first_passage: Vec<FirstPassage>,
+    pub events: Vec<EventAttribution>,
+}
+
+impl<'a> RunSummary<'a> {
+    pub fn of(p: &'a Projection) -> Self {
+        RunSummary {
+            projection: p,
+            stamp: Stamp::of(p),
+            target: target_probability(p),
+            first_passage: first_passage(p),
+            events: event_attribution(p),
+        }
+    }
+
+    pub fn years(&self) -> &[YearStats] {
+        &self.projection.years
+    }
+
+    /// Share of paths that never reach the target by the horizon.
+    pub fn never_reached(&self) -> f64 {
+        1.0 - self.first_passage.last().map_or(0.0, |f| f.probability)
+    }
+
+    /// First year by which at least half of the paths have reached the target.
+    pub fn median_first_passage(&self) -> Option<i32> {
+        self.first_passage.iter().find(|f| f.probability >= 0.5).map(|f| f.year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_hand_computation() {
+        // 712 of 1000: centre (0.712 + z²/2000)/(1 + z²/1000).
+        let [lo, hi] = wilson_interval(712, 1000, Z95);
+        let z2 = Z95 * Z95;
+        let centre = (0.712 + z2 / 2000.0) / (1.0 + z2 / 1000.0);
+        let half = Z95 * (0.712 * 0.288 / 1000.0 + z2 / 4e6).sqrt() / (1.0 + z2 / 1000.0);
+        assert!((lo - (centre - half)).abs() < 1e-15 && (hi - (centre + half)).abs() < 1e-15);
+        assert!(lo > 0.68 && hi < 0.74);
+        assert_eq!(wilson_interval(0, 10, Z95)[0], 0.0);
+        assert!(wilson_interval(10, 10, Z95)[1] <= 1.0);
+    }
+}
