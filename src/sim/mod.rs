@@ -3,6 +3,7 @@
 //! All paths advance together year by year; each year's statistics are taken on the spot and
 //! only what later views need is kept, so memory is O(paths) whatever the horizon.
 
+mod fastexp;
 pub mod rng;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +18,7 @@ use rng::Generator;
 
 /// Paths per chunk: the unit of parallel work and of random-stream seeding. Fixed, so results
 /// do not depend on the number of threads.
-pub const CHUNK: usize = 4096;
+pub const CHUNK: usize = 2048;
 /// Default seed (the date of the £1bn claim), printed with every output.
 pub const DEFAULT_SEED: u64 = 20_241_010;
 pub const DEFAULT_PATHS: usize = 100_000;
@@ -173,6 +174,8 @@ impl CompiledOutcome {
 #[derive(Debug, Clone)]
 struct CompiledEvent {
     stream: u64,
+    /// Offset of each outcome's block in the per-year effect table (code 0 = nothing happens).
+    code_base: Vec<u16>,
     /// Upper edges of each outcome's probability interval.
     cumulative: Vec<f64>,
     outcomes: Vec<CompiledOutcome>,
@@ -191,7 +194,7 @@ fn compile_events(s: &Scenario) -> Vec<CompiledEvent> {
                     acc
                 })
                 .collect();
-            let outcomes = ev
+            let outcomes: Vec<CompiledOutcome> = ev
                 .outcomes
                 .iter()
                 .map(|o| {
@@ -211,7 +214,17 @@ fn compile_events(s: &Scenario) -> Vec<CompiledEvent> {
                     }
                 })
                 .collect();
+            let mut next = 1u16;
+            let code_base = outcomes
+                .iter()
+                .map(|o: &CompiledOutcome| {
+                    let base = next;
+                    next += (o.last_start - o.first_start + 1) as u16;
+                    base
+                })
+                .collect();
             CompiledEvent {
+                code_base,
                 stream: rng::event_stream(&ev.id),
                 cumulative,
                 outcomes,
@@ -227,6 +240,9 @@ struct Chunk {
     initial_growth: Vec<f64>,
     outcome: Vec<u8>,
     start: Vec<i32>,
+    /// Per event and path: which (outcome, start year) was drawn, as an index into the
+    /// event's per-year effect table.
+    code: Vec<u16>,
     first_passage: Vec<i32>,
     target_values: Vec<f64>,
     shocks: Generator,
@@ -244,27 +260,43 @@ struct Moments {
 }
 
 impl Moments {
+    /// Four interleaved accumulators so the loop vectorises; their order is fixed, so the
+    /// result is deterministic.
     fn of(values: &[f64], target: f64) -> Moments {
         let x0 = values[0];
-        let (mut s1, mut s2) = (0.0, 0.0);
-        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-        let mut reached = 0;
-        for &x in values {
+        let (mut s1, mut s2) = ([0.0f64; 4], [0.0f64; 4]);
+        let (mut min, mut max) = ([x0; 4], [x0; 4]);
+        let mut reached = [0u64; 4];
+        let mut quads = values.chunks_exact(4);
+        for q in &mut quads {
+            for k in 0..4 {
+                let x = q[k];
+                let d = x - x0;
+                s1[k] += d;
+                s2[k] += d * d;
+                min[k] = if x < min[k] { x } else { min[k] };
+                max[k] = if x > max[k] { x } else { max[k] };
+                reached[k] += u64::from(x >= target);
+            }
+        }
+        for &x in quads.remainder() {
             let d = x - x0;
-            s1 += d;
-            s2 += d * d;
-            min = min.min(x);
-            max = max.max(x);
-            reached += usize::from(x >= target);
+            s1[0] += d;
+            s2[0] += d * d;
+            min[0] = min[0].min(x);
+            max[0] = max[0].max(x);
+            reached[0] += u64::from(x >= target);
         }
         let n = values.len() as f64;
+        let s1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
+        let s2 = (s2[0] + s2[1]) + (s2[2] + s2[3]);
         Moments {
             n,
             mean: x0 + s1 / n,
             m2: (s2 - s1 * s1 / n).max(0.0),
-            min,
-            max,
-            reached,
+            min: min.iter().copied().fold(f64::INFINITY, f64::min),
+            max: max.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            reached: reached.iter().sum::<u64>() as usize,
         }
     }
 
@@ -351,7 +383,7 @@ pub fn simulate(
         let moments: Vec<Moments> = match scenario.growth.shocks {
             Shocks::Normal => chunks
                 .par_iter_mut()
-                .map(|ch| step(ch, &model, year, |r| r.sample(StandardNormal)))
+                .map(|ch| step(ch, &model, year, |r| StandardNormal.sample(r)))
                 .collect(),
             Shocks::StudentT(nu) => {
                 let dist = StudentT::new(nu).expect("validated: ν > 2");
@@ -443,6 +475,7 @@ fn init_chunk(model: &Model, seed: u64, chunk: u64, len: usize) -> Chunk {
     let n_events = model.events.len();
     let mut outcome = vec![NO_OUTCOME; n_events * len];
     let mut start = vec![0i32; n_events * len];
+    let mut code = vec![0u16; n_events * len];
     for (e, ev) in model.events.iter().enumerate() {
         let mut g = rng::generator(seed, ev.stream, chunk);
         for i in 0..len {
@@ -452,9 +485,10 @@ fn init_chunk(model: &Model, seed: u64, chunk: u64, len: usize) -> Chunk {
             if let Some(k) = ev.cumulative.iter().position(|&c| u < c) {
                 let o = &ev.outcomes[k];
                 let width = (o.last_start - o.first_start + 1) as f64;
+                let offset = ((v * width) as i32).min(o.last_start - o.first_start);
                 outcome[e * len + i] = k as u8;
-                start[e * len + i] =
-                    o.first_start + ((v * width) as i32).min(o.last_start - o.first_start);
+                start[e * len + i] = o.first_start + offset;
+                code[e * len + i] = ev.code_base[k] + offset as u16;
             }
         }
     }
@@ -464,6 +498,7 @@ fn init_chunk(model: &Model, seed: u64, chunk: u64, len: usize) -> Chunk {
         initial_growth,
         outcome,
         start,
+        code,
         first_passage: vec![0; len],
         target_values: if model.target_year > model.start_year {
             vec![0.0; len]
@@ -475,6 +510,10 @@ fn init_chunk(model: &Model, seed: u64, chunk: u64, len: usize) -> Chunk {
 }
 
 /// Advance one chunk by one year and return that year's moments.
+///
+/// The shocks are drawn first in one tight loop (the generator is sequential); events, when
+/// there are any, are gathered into per-path arrays; then one branch-free loop applies growth,
+/// AR(1) noise and exp, which the compiler vectorises.
 #[inline(always)]
 fn step(
     ch: &mut Chunk,
@@ -486,32 +525,59 @@ fn step(
     let t = f64::from(year - m.start_year - 1);
     let decay = (-m.reversion * t).exp();
     let base = m.long_run * (1.0 - decay);
-    let n_events = m.events.len();
-    for i in 0..len {
-        let mut growth = base + ch.initial_growth[i] * decay;
-        let mut vol = m.volatility;
-        let mut level = 1.0;
+    let mut eps = vec![0.0; len];
+    for e in eps.iter_mut() {
+        *e = draw(&mut ch.shocks);
+    }
+    let phi = m.persistence;
+    // Both branches compute r · ((1 + g) · level · e^u) in the same order, so a path on which
+    // every event drew "nothing happens" is bit-identical to the same path without events.
+    if m.events.is_empty() && m.capacity.is_none() {
+        let sigma = m.volatility;
+        let paths = ch
+            .revenue
+            .iter_mut()
+            .zip(ch.ar.iter_mut())
+            .zip(&ch.initial_growth)
+            .zip(&eps);
+        for (((r, ar), &r0), &e) in paths {
+            let growth = (base + r0 * decay).max(MIN_GROWTH);
+            let u = phi * *ar + sigma * e;
+            *ar = u;
+            *r *= (1.0 + growth) * fastexp::exp(u);
+        }
+    } else {
+        let mut effects = vec![(0.0, m.volatility, 1.0); len];
         for (e, ev) in m.events.iter().enumerate() {
-            let k = ch.outcome[e * len + i];
-            if k != NO_OUTCOME {
-                let (up, vm, lv) = ev.outcomes[k as usize].effect(year, ch.start[e * len + i]);
-                growth += up;
-                vol *= vm;
-                level *= lv;
+            // Effects this year of every (outcome, start year), so the path loop is a lookup.
+            let mut table = vec![(0.0, 1.0, 1.0)];
+            for o in &ev.outcomes {
+                table.extend((o.first_start..=o.last_start).map(|s| o.effect(year, s)));
+            }
+            for (effect, &c) in effects.iter_mut().zip(&ch.code[e * len..(e + 1) * len]) {
+                let (up, vm, lv) = table[c as usize];
+                effect.0 += up;
+                effect.1 *= vm;
+                effect.2 *= lv;
             }
         }
-        let _ = n_events;
-        if let Some(cap) = m.capacity {
-            growth *= 1.0 - ch.revenue[i] / cap;
+        let inv_cap = m.capacity.map_or(0.0, |k| 1.0 / k);
+        let paths = ch
+            .revenue
+            .iter_mut()
+            .zip(ch.ar.iter_mut())
+            .zip(&ch.initial_growth)
+            .zip(&eps);
+        for ((((r, ar), &r0), &e), &(uplift, vol, level)) in paths.zip(&effects) {
+            let growth = ((base + r0 * decay + uplift) * (1.0 - *r * inv_cap)).max(MIN_GROWTH);
+            let u = phi * *ar + vol * e;
+            *ar = u;
+            *r *= (1.0 + growth) * level * fastexp::exp(u);
         }
-        let growth = growth.max(MIN_GROWTH);
-        let eps = draw(&mut ch.shocks);
-        let u = m.persistence * ch.ar[i] + vol * eps;
-        ch.ar[i] = u;
-        let r = ch.revenue[i] * (1.0 + growth) * u.exp() * level;
-        ch.revenue[i] = r;
-        if r >= m.target && ch.first_passage[i] == 0 {
-            ch.first_passage[i] = year;
+    }
+    for (first, &r) in ch.first_passage.iter_mut().zip(&ch.revenue) {
+        if r >= m.target && *first == 0 {
+            *first = year;
         }
     }
     if year == m.target_year {

@@ -1,0 +1,57 @@
+//! A branch-free `exp` that the compiler can vectorise. The engine calls exp once per path and
+//! year; the C library's scalar call dominated the run time. Accurate to a few ulp over the
+//! range used (|x| ≤ 700), which is far below Monte Carlo error.
+
+const LOG2E: f64 = std::f64::consts::LOG2_E;
+// ln 2 split in a high part with trailing zero bits and a low correction (Cody–Waite).
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// 1.5·2^52: adding it rounds to the nearest integer and leaves that integer in the low bits.
+const ROUNDER: f64 = 6_755_399_441_055_744.0;
+
+#[inline(always)]
+pub fn exp(x: f64) -> f64 {
+    let x = x.clamp(-700.0, 700.0);
+    let shifted = x * LOG2E + ROUNDER;
+    let k = shifted - ROUNDER;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    // Taylor series to degree 12 on |r| ≤ ln2/2: truncation error below 2e-16 relative.
+    let mut p = 1.0 / 479_001_600.0;
+    p = p * r + 1.0 / 39_916_800.0;
+    p = p * r + 1.0 / 3_628_800.0;
+    p = p * r + 1.0 / 362_880.0;
+    p = p * r + 1.0 / 40_320.0;
+    p = p * r + 1.0 / 5_040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    // 2^k from the integer left in the low bits of `shifted`.
+    let ki = (shifted.to_bits() as i64).wrapping_sub(ROUNDER.to_bits() as i64);
+    let scale = f64::from_bits(((ki + 1023) as u64) << 52);
+    p * scale
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_library_exp() {
+        let mut worst = 0.0f64;
+        let mut x = -700.0;
+        while x <= 700.0 {
+            let rel = (exp(x) - x.exp()).abs() / x.exp();
+            worst = worst.max(rel);
+            x += 0.0137;
+        }
+        for x in [-1e-300, 0.0, 1e-12, 0.5, -0.5, 0.34657359, 1.0, -3.2] {
+            worst = worst.max((exp(x) - f64::exp(x)).abs() / f64::exp(x));
+        }
+        assert!(worst < 1e-15, "worst relative error {worst:e}");
+        assert_eq!(exp(0.0), 1.0);
+    }
+}
