@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
 use super::frame::{
-    FanSeries, Frame, Style, draw_frame, draw_legend, draw_mesh, line_swatch, money_tick, note_of,
+    FanSeries, Frame, Style, draw_frame, draw_legend, draw_mesh, dashed_swatch, line_swatch, money_tick, note_of,
     log_range, log_ticks, size, swatch, year_tick,
 };
 use crate::report::format::{money_short, thousands};
@@ -81,8 +81,8 @@ where
     let (lo, hi) = known.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = log_range(lo, hi);
     let mut chart = ChartBuilder::on(area)
-        .x_label_area_size(st.px(64.0))
-        .y_label_area_size(st.px(118.0))
+        .x_label_area_size(st.text_px(64.0))
+        .y_label_area_size(st.text_px(118.0))
         .margin_top(st.px(8.0))
         .margin_right(st.px(8.0))
         .build_cartesian_2d(x0..x1, (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))?;
@@ -118,15 +118,16 @@ where
         st.px(6.0),
         color.stroke_width(st.line(1.5)),
     ))?;
+    // Labelled at the foot of the line: the legend sits in the top-left corner.
     let label = st.font(size::LEGEND * 0.9, st.palette.muted);
-    let (px, py) = chart.backend_coord(&(x, top));
+    let (px, py) = chart.backend_coord(&(x, bottom));
     let area = chart.plotting_area().strip_coord_spec();
     let (ax, ay) = area.get_base_pixel();
     let gap = st.px(8.0);
     area.draw_text(
         "forecast →",
-        &label.pos(Pos::new(HPos::Left, VPos::Top)),
-        (px - ax + gap, py - ay + gap),
+        &label.pos(Pos::new(HPos::Left, VPos::Bottom)),
+        (px - ax + gap, py - ay - gap),
     )?;
     Ok(())
 }
@@ -185,7 +186,7 @@ where
             color.stroke_width(width),
         ))?
         .label(format!("Target: {} in {}", money_short(t.revenue), t.year))
-        .legend(line_swatch(st, color.to_rgba(), width));
+        .legend(dashed_swatch(st, color, width));
     if xr.contains(&t.year) {
         let r = st.px(8.0);
         let bg = st.palette.background;

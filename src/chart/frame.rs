@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -44,6 +45,11 @@ impl Style {
     /// A length in pixels.
     pub fn px(&self, base: f64) -> i32 {
         (base * self.unit).round() as i32
+    }
+
+    /// A length that holds text, so it grows with the theme's text size.
+    pub fn text_px(&self, base: f64) -> i32 {
+        (base * self.unit * self.palette.text_scale).round() as i32
     }
 
     /// A line width in pixels, never below 1.
@@ -184,7 +190,7 @@ where
         .margin(st.px(16.0))
         .legend_area_size(st.px(34.0))
         .label_font(st.font(size::LEGEND, p.text))
-        .background_style(p.background.mix(0.92))
+        .background_style(p.background.filled())
         .border_style(ShapeStyle::from(p.grid).stroke_width(st.line(1.0)))
         .draw()?;
     Ok(())
@@ -200,6 +206,16 @@ pub fn swatch(st: &Style, color: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(
 pub fn line_swatch(st: &Style, color: RGBAColor, width: u32) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> + use<> {
     let w = st.px(26.0);
     move |(x, y)| PathElement::new(vec![(x, y), (x + w, y)], color.stroke_width(width))
+}
+
+/// A legend swatch for a dashed line.
+pub fn dashed_swatch(
+    st: &Style,
+    color: RGBColor,
+    width: u32,
+) -> impl Fn((i32, i32)) -> DashedPathElement<std::vec::IntoIter<(i32, i32)>, i32> + use<> {
+    let (w, dash, gap) = (st.px(26.0), st.px(8.0), st.px(5.0));
+    move |(x, y)| DashedPathElement::new(vec![(x, y), (x + w, y)], dash, gap, color.stroke_width(width))
 }
 
 /// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. Unlike [`money_short`] they keep a

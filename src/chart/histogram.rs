@@ -4,10 +4,9 @@
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
-use super::frame::{Frame, draw_frame, draw_legend, draw_mesh, money_tick, size, stamp, swatch};
+use super::frame::{Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, money_tick, stamp, swatch};
 use crate::report::format::{money_short, percent, percent_points, probability_decimals, thousands};
 use crate::sim::Projection;
 use crate::stats::quantile::exact_quantiles;
@@ -84,14 +83,18 @@ where
     let pal = &st.palette;
     let t = target_probability(p);
     let b = bins(&p.target_values, t.revenue);
+    let mut subtitle = format!(
+        "How {} simulated futures end up in {}; bars at or above the {} target are shaded.",
+        thousands(p.paths() as f64, 0),
+        t.year,
+        money_short(t.revenue)
+    );
+    if b.outside > 0.0 {
+        subtitle.push_str(&format!(" {} of paths lie beyond the range shown.", percent(b.outside, 1)));
+    }
     let frame = Frame {
         title: ctx.title_or(format!("Revenue in {}: {}", t.year, p.scenario.scenario.name)),
-        subtitle: format!(
-            "How {} simulated futures end up in {}; bars at or above the {} target are shaded.",
-            thousands(p.paths() as f64, 0),
-            t.year,
-            money_short(t.revenue)
-        ),
+        subtitle,
         footer: stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
@@ -100,8 +103,8 @@ where
     let peak = b.bars.iter().map(|b| b.2).fold(0.0, f64::max);
     let top = (peak * 100.0 * 1.25).max(0.1);
     let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(st.px(64.0))
-        .y_label_area_size(st.px(100.0))
+        .x_label_area_size(st.text_px(64.0))
+        .y_label_area_size(st.text_px(100.0))
         .margin_top(st.px(8.0))
         .margin_right(st.px(8.0))
         .build_cartesian_2d(x0..x1, 0.0..top)?;
@@ -141,18 +144,8 @@ where
             pal.target.stroke_width(width),
         ))?
         .label(format!("Target: {}", money_short(t.revenue)))
-        .legend(super::frame::line_swatch(st, pal.target.to_rgba(), width));
+        .legend(dashed_swatch(st, pal.target, width));
     draw_legend(&mut chart, st, SeriesLabelPosition::UpperRight)?;
-    if b.outside > 0.0 {
-        let note = format!("{} of paths lie outside the range shown", percent(b.outside, 1));
-        let area = chart.plotting_area().strip_coord_spec();
-        let (w, h) = area.dim_in_pixel();
-        area.draw_text(
-            &note,
-            &st.font(size::FOOTER, pal.muted).pos(Pos::new(HPos::Right, VPos::Bottom)),
-            (w as i32 - st.px(12.0), h as i32 - st.px(10.0)),
-        )?;
-    }
     Ok(())
 }
 

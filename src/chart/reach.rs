@@ -35,11 +35,11 @@ where
     let x0 = runs.iter().map(|r| r.scenario.market.start_year).min().unwrap_or(t.year);
     let x1 = runs.iter().map(|r| r.scenario.market.horizon).max().unwrap_or(t.year).max(x0 + 1);
     let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(st.px(64.0))
-        .y_label_area_size(st.px(100.0))
+        .x_label_area_size(st.text_px(64.0))
+        .y_label_area_size(st.text_px(100.0))
         .margin_top(st.px(8.0))
         .margin_right(st.px(8.0))
-        .build_cartesian_2d(x0..x1, 0.0..100.0)?;
+        .build_cartesian_2d(x0..x1, 0.0..104.0)?;
     let (w, _) = area.dim_in_pixel();
     let x_labels = ((x1 - x0 + 1) as usize).min((((w as f64 / st.unit) / 80.0) as usize).max(4));
     let y_fmt = |v: &f64| format!("{v:.0}%");
@@ -50,18 +50,19 @@ where
     chart.draw_series(DashedLineSeries::new(vec![(x0, 50.0), (x1, 50.0)], st.px(6.0), st.px(6.0), thin))?;
     if (x0..=x1).contains(&t.year) {
         chart.draw_series(DashedLineSeries::new(
-            vec![(t.year, 0.0), (t.year, 100.0)],
+            vec![(t.year, 0.0), (t.year, 104.0)],
             st.px(12.0),
             st.px(8.0),
             pal.target.stroke_width(st.line(2.0)),
         ))?;
-        let (px, py) = chart.backend_coord(&(t.year, 100.0));
+        // Labelled at the foot: the lines have climbed away from it there by the target year.
+        let (px, py) = chart.backend_coord(&(t.year, 0.0));
         let area = chart.plotting_area().strip_coord_spec();
         let (ax, ay) = area.get_base_pixel();
         area.draw_text(
             &format!("target year {}", t.year),
-            &st.font(size::LEGEND * 0.9, pal.target).pos(Pos::new(HPos::Left, VPos::Top)),
-            (px - ax + st.px(8.0), py - ay + st.px(8.0)),
+            &st.font(size::LEGEND * 0.9, pal.target).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            (px - ax + st.px(8.0), py - ay - st.px(8.0)),
         )?;
     }
 

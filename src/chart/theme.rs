@@ -96,7 +96,7 @@ impl Theme {
                     axis: RGBColor(0x8A, 0x90, 0x98),
                     history: RGBColor(0xF5, 0xF5, 0xF5),
                     median: blend(SKY_BLUE, RGBColor(0xFF, 0xFF, 0xFF), 0.45),
-                    bands: [blend(SKY_BLUE, bg, 0.20), blend(SKY_BLUE, bg, 0.36), blend(SKY_BLUE, bg, 0.56)],
+                    bands: [blend(SKY_BLUE, bg, 0.28), blend(SKY_BLUE, bg, 0.46), blend(SKY_BLUE, bg, 0.68)],
                     target: ORANGE,
                     reference: RGBColor(0xC8, 0xC8, 0xC8),
                     series: [SKY_BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, YELLOW, VERMILLION],
