@@ -32,15 +32,29 @@ where
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
-    let extent = fans.iter().map(FanSeries::extent).fold((f64::INFINITY, 0.0_f64), |(a, b), (lo, hi)| (a.min(lo), b.max(hi)));
+    let extent = fans
+        .iter()
+        .map(FanSeries::extent)
+        .fold((f64::INFINITY, 0.0_f64), |(a, b), (lo, hi)| {
+            (a.min(lo), b.max(hi))
+        });
     let mut chart = year_chart(&area, st, widest(runs), extent)?;
 
     let colors: Vec<RGBColor> = (0..runs.len()).map(|i| series_color(st, i)).collect();
     // Bands first, all of them, so no band hides another scenario's median.
     for (fan, &color) in fans.iter().zip(&colors) {
-        chart.draw_series(std::iter::once(Polygon::new(fan.band(0, 6), color.mix(0.16).filled())))?;
-        chart.draw_series(std::iter::once(PathElement::new(fan.line(6), color.mix(0.5).stroke_width(st.line(1.0)))))?;
-        chart.draw_series(std::iter::once(PathElement::new(fan.line(0), color.mix(0.5).stroke_width(st.line(1.0)))))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            fan.band(0, 6),
+            color.mix(0.16).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            fan.line(6),
+            color.mix(0.5).stroke_width(st.line(1.0)),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            fan.line(0),
+            color.mix(0.5).stroke_width(st.line(1.0)),
+        )))?;
     }
     draw_forecast_start(&mut chart, st, first)?;
     for ((run, fan), &color) in runs.iter().zip(&fans).zip(&colors) {
@@ -67,7 +81,9 @@ where
 /// The run whose history and horizon span the most years, so every scenario fits on the axes.
 fn widest(runs: &[Projection]) -> &Projection {
     runs.iter()
-        .max_by_key(|r| r.scenario.market.horizon - r.scenario.market.history.first().map_or(0, |h| h.0))
+        .max_by_key(|r| {
+            r.scenario.market.horizon - r.scenario.market.history.first().map_or(0, |h| h.0)
+        })
         .unwrap_or(&runs[0])
 }
 

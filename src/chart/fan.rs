@@ -10,22 +10,20 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
 use super::frame::{
-    FanSeries, Frame, Style, draw_frame, draw_legend, draw_mesh, dashed_swatch, line_swatch, money_tick, note_of,
-    log_range, log_ticks, size, swatch, year_tick,
+    FanSeries, Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, line_swatch,
+    log_range, log_ticks, money_tick, note_of, size, swatch, year_tick,
 };
 use crate::report::format::{money_short, thousands};
 use crate::sim::Projection;
 
 /// Years across, revenue up on a log scale: growth is multiplicative, so equal heights mean
 /// equal growth rates, and the published history stays readable next to a wide 2035 fan.
-pub type YearChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordi32, WithKeyPoints<LogCoord<f64>>>>;
+pub type YearChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordi32, WithKeyPoints<LogCoord<f64>>>>;
 
 /// Band percentile pairs (indices into the fan lines), outermost first, with their legend text.
-pub const BANDS: [(usize, usize, &str); 3] = [
-    (0, 6, "5–95% of paths"),
-    (1, 5, "10–90%"),
-    (2, 4, "25–75%"),
-];
+pub const BANDS: [(usize, usize, &str); 3] =
+    [(0, 6, "5–95% of paths"), (1, 5, "10–90%"), (2, 4, "25–75%")];
 
 pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()>
 where
@@ -35,7 +33,10 @@ where
     let st = ctx.st;
     let fan = FanSeries::of(p);
     let frame = Frame {
-        title: ctx.title_or(format!("UK safety tech revenue: {}", p.scenario.scenario.name)),
+        title: ctx.title_or(format!(
+            "UK safety tech revenue: {}",
+            p.scenario.scenario.name
+        )),
         subtitle: format!(
             "Published revenue to {}, then {} simulated futures. Bands hold the middle 50%, 80% and 90% of paths.",
             p.scenario.market.start_year,
@@ -49,7 +50,10 @@ where
     for (k, (lo, hi, label)) in BANDS.iter().enumerate() {
         let color = st.palette.bands[k];
         chart
-            .draw_series(std::iter::once(Polygon::new(fan.band(*lo, *hi), color.filled())))?
+            .draw_series(std::iter::once(Polygon::new(
+                fan.band(*lo, *hi),
+                color.filled(),
+            )))?
             .label(*label)
             .legend(swatch(st, color));
     }
@@ -75,9 +79,19 @@ where
     DB::ErrorType: 'static,
 {
     let m = &p.scenario.market;
-    let x0 = m.history.iter().map(|h| h.0).min().unwrap_or(m.start_year).min(m.start_year);
+    let x0 = m
+        .history
+        .iter()
+        .map(|h| h.0)
+        .min()
+        .unwrap_or(m.start_year)
+        .min(m.start_year);
     let x1 = m.horizon.max(x0 + 1);
-    let known = m.history.iter().map(|h| h.1).chain([m.start_revenue, p.scenario.target.revenue]);
+    let known = m
+        .history
+        .iter()
+        .map(|h| h.1)
+        .chain([m.start_revenue, p.scenario.target.revenue]);
     let (lo, hi) = known.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = log_range(lo, hi);
     let mut chart = ChartBuilder::on(area)
@@ -85,7 +99,10 @@ where
         .y_label_area_size(st.text_px(118.0))
         .margin_top(st.px(8.0))
         .margin_right(st.px(8.0))
-        .build_cartesian_2d(x0..x1, (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))?;
+        .build_cartesian_2d(
+            x0..x1,
+            (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
+        )?;
     let (w, _) = area.dim_in_pixel();
     // One label per year when they fit (about 80 px each), else every few years.
     let max_labels = ((w as f64 / st.unit) / 80.0) as usize;
@@ -153,7 +170,12 @@ where
     DB::ErrorType: 'static,
 {
     let m = &p.scenario.market;
-    let mut points: Vec<(i32, f64)> = m.history.iter().filter(|h| h.0 <= m.start_year).copied().collect();
+    let mut points: Vec<(i32, f64)> = m
+        .history
+        .iter()
+        .filter(|h| h.0 <= m.start_year)
+        .copied()
+        .collect();
     if !points.iter().any(|h| h.0 == m.start_year) {
         points.push((m.start_year, m.start_revenue));
     }
@@ -161,7 +183,10 @@ where
     let color = st.palette.history;
     let width = st.line(3.0);
     chart
-        .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(width)))?
+        .draw_series(LineSeries::new(
+            points.iter().copied(),
+            color.stroke_width(width),
+        ))?
         .label("Published revenue")
         .legend(line_swatch(st, color.to_rgba(), width));
     let r = st.px(5.0);
@@ -170,7 +195,12 @@ where
 }
 
 /// The target as a dashed horizontal line with a marker at the target year.
-pub fn draw_target<DB>(chart: &mut YearChart<DB>, st: &Style, p: &Projection, color: RGBColor) -> Result<()>
+pub fn draw_target<DB>(
+    chart: &mut YearChart<DB>,
+    st: &Style,
+    p: &Projection,
+    color: RGBColor,
+) -> Result<()>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
@@ -200,7 +230,12 @@ where
 
 /// "P(≥ £1bn in 2026) = …" in a box just below and right of the target marker: the fan rises
 /// away above the target line after the target year, so the space under it is free.
-fn draw_note<DB>(root: &DrawingArea<DB, Shift>, chart: &YearChart<DB>, st: &Style, p: &Projection) -> Result<()>
+fn draw_note<DB>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &YearChart<DB>,
+    st: &Style,
+    p: &Projection,
+) -> Result<()>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
@@ -219,6 +254,11 @@ where
     if x + w + 2 * pad > root_w as i32 - st.px(20.0) {
         x = mx - st.px(18.0) - w - 2 * pad;
     }
+    // On a narrow canvas neither side may fit: keep the box inside the image.
+    x = x.clamp(
+        st.px(4.0),
+        (root_w as i32 - w - 2 * pad - st.px(4.0)).max(st.px(4.0)),
+    );
     let y = my + st.px(18.0);
     root.draw(&Rectangle::new(
         [(x, y), (x + w + 2 * pad, y + h + 2 * pad)],
@@ -228,6 +268,10 @@ where
         [(x, y), (x + w + 2 * pad, y + h + 2 * pad)],
         st.palette.target.stroke_width(st.line(1.5)),
     ))?;
-    root.draw_text(&text, &style.pos(Pos::new(HPos::Left, VPos::Top)), (x + pad, y + pad))?;
+    root.draw_text(
+        &text,
+        &style.pos(Pos::new(HPos::Left, VPos::Top)),
+        (x + pad, y + pad),
+    )?;
     Ok(())
 }

@@ -3,8 +3,8 @@
 
 use anyhow::Result;
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -54,17 +54,27 @@ impl Style {
 
     /// A line width in pixels, never below 1.
     pub fn line(&self, base: f64) -> u32 {
-        (base * self.unit * self.palette.line_scale).round().max(1.0) as u32
+        (base * self.unit * self.palette.line_scale)
+            .round()
+            .max(1.0) as u32
     }
 
     pub fn font(&self, base: f64, color: RGBColor) -> TextStyle<'static> {
-        FontDesc::new(FontFamily::Name(FAMILY), base * self.unit * self.palette.text_scale, FontStyle::Normal)
-            .color(&color)
+        FontDesc::new(
+            FontFamily::Name(FAMILY),
+            base * self.unit * self.palette.text_scale,
+            FontStyle::Normal,
+        )
+        .color(&color)
     }
 
     pub fn bold(&self, base: f64, color: RGBColor) -> TextStyle<'static> {
-        FontDesc::new(FontFamily::Name(FAMILY), base * self.unit * self.palette.text_scale, FontStyle::Bold)
-            .color(&color)
+        FontDesc::new(
+            FontFamily::Name(FAMILY),
+            base * self.unit * self.palette.text_scale,
+            FontStyle::Bold,
+        )
+        .color(&color)
     }
 }
 
@@ -76,7 +86,11 @@ pub struct Frame {
 }
 
 /// Fills the background, draws title, subtitle and footer, and returns the area left for the plot.
-pub fn draw_frame<DB>(root: &DrawingArea<DB, Shift>, st: &Style, frame: &Frame) -> Result<DrawingArea<DB, Shift>>
+pub fn draw_frame<DB>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    frame: &Frame,
+) -> Result<DrawingArea<DB, Shift>>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
@@ -88,17 +102,31 @@ where
     let avail = (width as i32 - 2 * side).max(1) as u32;
     let top = st.px(28.0);
 
-    let title = fit_text(root, &frame.title, avail, |s| st.bold(size::TITLE * s, p.text))?;
+    let title = fit_text(root, &frame.title, avail, |s| {
+        st.bold(size::TITLE * s, p.text)
+    })?;
     let (_, title_h) = root.estimate_text_size(&frame.title, &title)?;
-    root.draw_text(&frame.title, &title.pos(Pos::new(HPos::Left, VPos::Top)), (side, top))?;
+    root.draw_text(
+        &frame.title,
+        &title.pos(Pos::new(HPos::Left, VPos::Top)),
+        (side, top),
+    )?;
     let mut y = top + title_h as i32 + st.px(12.0);
     if !frame.subtitle.is_empty() {
-        let sub = fit_text(root, &frame.subtitle, avail, |s| st.font(size::SUBTITLE * s, p.muted))?;
+        let sub = fit_text(root, &frame.subtitle, avail, |s| {
+            st.font(size::SUBTITLE * s, p.muted)
+        })?;
         let (_, sub_h) = root.estimate_text_size(&frame.subtitle, &sub)?;
-        root.draw_text(&frame.subtitle, &sub.pos(Pos::new(HPos::Left, VPos::Top)), (side, y))?;
+        root.draw_text(
+            &frame.subtitle,
+            &sub.pos(Pos::new(HPos::Left, VPos::Top)),
+            (side, y),
+        )?;
         y += sub_h as i32;
     }
-    let foot = fit_text(root, &frame.footer, avail, |s| st.font(size::FOOTER * s, p.muted))?;
+    let foot = fit_text(root, &frame.footer, avail, |s| {
+        st.font(size::FOOTER * s, p.muted)
+    })?;
     let (_, foot_h) = root.estimate_text_size(&frame.footer, &foot)?;
     let bottom = st.px(18.0);
     root.draw_text(
@@ -116,7 +144,12 @@ where
 
 /// The style from `make(1.0)`, shrunk (down to 60%) until `text` fits in `avail` pixels, so a
 /// long title or scenario name is never clipped at the edge.
-fn fit_text<DB, F>(area: &DrawingArea<DB, Shift>, text: &str, avail: u32, make: F) -> Result<TextStyle<'static>>
+fn fit_text<DB, F>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    avail: u32,
+    make: F,
+) -> Result<TextStyle<'static>>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
@@ -161,7 +194,8 @@ where
         .x_labels(x_labels)
         .y_labels(y_labels)
         .disable_x_mesh()
-        .max_light_lines(0)
+        // Not `max_light_lines(0)`: plotters' integer tick search never ends (overflows) on 0.
+        .light_line_style(TRANSPARENT)
         .bold_line_style(ShapeStyle::from(p.grid).stroke_width(st.line(1.0)))
         .axis_style(ShapeStyle::from(p.axis).stroke_width(st.line(1.0)))
         .set_all_tick_mark_size(st.px(6.0))
@@ -203,7 +237,11 @@ pub fn swatch(st: &Style, color: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(
 }
 
 /// A legend swatch for a line.
-pub fn line_swatch(st: &Style, color: RGBAColor, width: u32) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> + use<> {
+pub fn line_swatch(
+    st: &Style,
+    color: RGBAColor,
+    width: u32,
+) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> + use<> {
     let w = st.px(26.0);
     move |(x, y)| PathElement::new(vec![(x, y), (x + w, y)], color.stroke_width(width))
 }
@@ -215,7 +253,14 @@ pub fn dashed_swatch(
     width: u32,
 ) -> impl Fn((i32, i32)) -> DashedPathElement<std::vec::IntoIter<(i32, i32)>, i32> + use<> {
     let (w, dash, gap) = (st.px(26.0), st.px(8.0), st.px(5.0));
-    move |(x, y)| DashedPathElement::new(vec![(x, y), (x + w, y)], dash, gap, color.stroke_width(width))
+    move |(x, y)| {
+        DashedPathElement::new(
+            vec![(x, y), (x + w, y)],
+            dash,
+            gap,
+            color.stroke_width(width),
+        )
+    }
 }
 
 /// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. Unlike [`money_short`] they keep a
@@ -226,7 +271,7 @@ pub fn money_tick(v: &f64) -> String {
         return "£0".to_string();
     }
     if v.abs() >= 1000.0 {
-        let s = format!("{:.2}", v / 1000.0);
+        let s = crate::report::format::thousands(v / 1000.0, 2);
         let s = s.trim_end_matches('0').trim_end_matches('.');
         format!("£{s}bn")
     } else {
@@ -242,7 +287,11 @@ pub fn year_tick(y: &i32) -> String {
 /// non-empty, whatever the data.
 pub fn log_range(lo: f64, hi: f64) -> (f64, f64) {
     let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1.0 };
-    let hi = if hi.is_finite() && hi > lo { hi } else { lo * 2.0 };
+    let hi = if hi.is_finite() && hi > lo {
+        hi
+    } else {
+        lo * 2.0
+    };
     let pad = (hi / lo).powf(0.04);
     (lo / pad, hi * pad)
 }
@@ -266,12 +315,16 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     };
     let coarse = ladder(&[1.0, 2.0, 5.0]);
     if coarse.len() > 10 {
-        ladder(&[1.0])
-    } else if coarse.len() < 4 {
-        ladder(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0])
-    } else {
-        coarse
+        return ladder(&[1.0]);
     }
+    if coarse.len() >= 4 {
+        return coarse;
+    }
+    let finer = ladder(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0]);
+    if finer.len() >= 3 {
+        return finer;
+    }
+    ladder(&[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
 }
 
 /// "P(≥ £1bn in 2026) = 87.3% ± 0.11 pts", with as many decimals as the Monte Carlo error allows.
@@ -289,8 +342,15 @@ pub fn probability_note(t: &TargetProbability) -> String {
 /// Footer: program, version, scenarios, seed, paths and, when known, the date.
 pub fn stamp(runs: &[Projection], date: Option<&str>) -> String {
     let first = &runs[0];
-    let ids: Vec<&str> = runs.iter().map(|r| r.scenario.scenario.id.as_str()).collect();
-    let label = if ids.len() == 1 { "scenario" } else { "scenarios" };
+    let ids: Vec<&str> = runs
+        .iter()
+        .map(|r| r.scenario.scenario.id.as_str())
+        .collect();
+    let label = if ids.len() == 1 {
+        "scenario"
+    } else {
+        "scenarios"
+    };
     let mut s = format!(
         "safetech {} · {label} {} · seed {} · {} paths",
         crate::VERSION,
@@ -333,19 +393,36 @@ impl FanSeries {
 
     /// Points of the band between percentiles `lo` and `hi` (indices into `lines`), as a polygon.
     pub fn band(&self, lo: usize, hi: usize) -> Vec<(i32, f64)> {
-        let upper = self.years.iter().zip(&self.lines[hi]).map(|(&y, &v)| (y, v));
-        let lower = self.years.iter().zip(&self.lines[lo]).rev().map(|(&y, &v)| (y, v));
+        let upper = self
+            .years
+            .iter()
+            .zip(&self.lines[hi])
+            .map(|(&y, &v)| (y, v));
+        let lower = self
+            .years
+            .iter()
+            .zip(&self.lines[lo])
+            .rev()
+            .map(|(&y, &v)| (y, v));
         upper.chain(lower).collect()
     }
 
     /// Lowest 5th and highest 95th percentile.
     pub fn extent(&self) -> (f64, f64) {
-        let lo = self.lines[0].iter().copied().filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
+        let lo = self.lines[0]
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
         (lo, finite_max(self.lines[6].iter().copied()))
     }
 
     pub fn line(&self, k: usize) -> Vec<(i32, f64)> {
-        self.years.iter().zip(&self.lines[k]).map(|(&y, &v)| (y, v)).collect()
+        self.years
+            .iter()
+            .zip(&self.lines[k])
+            .map(|(&y, &v)| (y, v))
+            .collect()
     }
 }
 
@@ -356,7 +433,10 @@ pub fn note_of(p: &Projection) -> String {
 
 /// Largest finite value among `values`, or 0.
 pub fn finite_max(values: impl IntoIterator<Item = f64>) -> f64 {
-    values.into_iter().filter(|v| v.is_finite()).fold(0.0, f64::max)
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
 }
 
 #[cfg(test)]
@@ -371,7 +451,10 @@ mod tests {
         assert_eq!(money_tick(&1200.0), "£1.2bn");
         assert_eq!(money_tick(&1250.0), "£1.25bn");
         assert_eq!(money_tick(&12_500.0), "£12.5bn");
-        let ticks: Vec<String> = (0..12).map(|i| money_tick(&(f64::from(i) * 250.0))).collect();
+        assert_eq!(money_tick(&2_000_000.0), "£2,000bn");
+        let ticks: Vec<String> = (0..12)
+            .map(|i| money_tick(&(f64::from(i) * 250.0)))
+            .collect();
         let mut dedup = ticks.clone();
         dedup.dedup();
         assert_eq!(ticks, dedup);
@@ -379,7 +462,10 @@ mod tests {
 
     #[test]
     fn log_axis_ticks() {
-        assert_eq!(log_ticks(150.0, 45_000.0), vec![200.0, 500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0]);
+        assert_eq!(
+            log_ticks(150.0, 45_000.0),
+            vec![200.0, 500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0]
+        );
         let narrow = log_ticks(600.0, 1_400.0);
         assert!(narrow.len() >= 3 && narrow.contains(&1000.0), "{narrow:?}");
         assert!(log_ticks(1.0, 1e9).len() <= 10);

@@ -6,8 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::Ctx;
-use super::frame::{Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, money_tick, stamp, swatch};
-use crate::report::format::{money_short, percent, percent_points, probability_decimals, thousands};
+use super::frame::{
+    Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, money_tick, stamp, swatch,
+};
+use crate::report::format::{
+    money_short, percent, percent_points, probability_decimals, thousands,
+};
 use crate::sim::Projection;
 use crate::stats::quantile::exact_quantiles;
 use crate::stats::target_probability;
@@ -28,10 +32,18 @@ pub struct Bins {
 
 /// Bins aligned so that one edge falls exactly on the target, so bars are wholly above or below it.
 pub fn bins(values: &[f64], target: f64) -> Bins {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite() && *v >= 0.0).collect();
+    let finite: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .collect();
     let n = values.len().max(1) as f64;
     if finite.is_empty() {
-        return Bins { width: 1.0, bars: Vec::new(), outside: 1.0 };
+        return Bins {
+            width: 1.0,
+            bars: Vec::new(),
+            outside: 1.0,
+        };
     }
     let q = exact_quantiles(&[&finite], &SHOWN);
     let (mut lo, mut hi) = (q[0].min(target), q[1].max(target));
@@ -62,7 +74,11 @@ pub fn bins(values: &[f64], target: f64) -> Bins {
             (left, left + width, c as f64 / n)
         })
         .collect();
-    Bins { width, bars, outside: outside as f64 / n }
+    Bins {
+        width,
+        bars,
+        outside: outside as f64 / n,
+    }
 }
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
@@ -71,7 +87,11 @@ fn nice_width(raw: f64) -> f64 {
         return 1.0;
     }
     let mag = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|w| *w >= raw).unwrap_or(10.0 * mag)
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|w| *w >= raw)
+        .unwrap_or(10.0 * mag)
 }
 
 pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()>
@@ -90,10 +110,16 @@ where
         money_short(t.revenue)
     );
     if b.outside > 0.0 {
-        subtitle.push_str(&format!(" {} of paths lie beyond the range shown.", percent(b.outside, 1)));
+        subtitle.push_str(&format!(
+            " {} of paths lie beyond the range shown.",
+            percent(b.outside, 1)
+        ));
     }
     let frame = Frame {
-        title: ctx.title_or(format!("Revenue in {}: {}", t.year, p.scenario.scenario.name)),
+        title: ctx.title_or(format!(
+            "Revenue in {}: {}",
+            t.year, p.scenario.scenario.name
+        )),
         subtitle,
         footer: stamp(std::slice::from_ref(p), ctx.date),
     };
@@ -113,7 +139,7 @@ where
         &mut chart,
         st,
         &format!("Revenue in {} (£m, nominal)", t.year),
-        &format!("Share of paths per £{}m bar", trim(b.width)),
+        &format!("Share of paths per {} bar", money_tick(&b.width)),
         &money_tick,
         &y_fmt,
         8,
@@ -122,13 +148,29 @@ where
 
     let above = pal.series[0];
     let decimals = probability_decimals(t.std_error);
-    let bar = |&(l, r, s): &(f64, f64, f64), color: RGBColor| Rectangle::new([(l, 0.0), (r, s * 100.0)], color.filled());
+    let bar = |&(l, r, s): &(f64, f64, f64), color: RGBColor| {
+        Rectangle::new([(l, 0.0), (r, s * 100.0)], color.filled())
+    };
     chart
-        .draw_series(b.bars.iter().filter(|x| x.0 < t.revenue).map(|x| bar(x, pal.below)))?
-        .label(format!("Below {}: {}", money_short(t.revenue), percent(1.0 - t.probability, decimals)))
+        .draw_series(
+            b.bars
+                .iter()
+                .filter(|x| x.0 < t.revenue)
+                .map(|x| bar(x, pal.below)),
+        )?
+        .label(format!(
+            "Below {}: {}",
+            money_short(t.revenue),
+            percent(1.0 - t.probability, decimals)
+        ))
         .legend(swatch(st, pal.below));
     chart
-        .draw_series(b.bars.iter().filter(|x| x.0 >= t.revenue).map(|x| bar(x, above)))?
+        .draw_series(
+            b.bars
+                .iter()
+                .filter(|x| x.0 >= t.revenue)
+                .map(|x| bar(x, above)),
+        )?
         .label(format!(
             "At or above: {} ± {} pts",
             percent(t.probability, decimals),
@@ -163,7 +205,10 @@ mod tests {
     fn bins_split_at_target_and_sum_to_one() {
         let values: Vec<f64> = (0..10_000).map(|i| 500.0 + f64::from(i) * 0.1).collect();
         let b = bins(&values, 1000.0);
-        assert!(b.bars.iter().any(|x| (x.0 - 1000.0).abs() < 1e-9), "an edge at the target");
+        assert!(
+            b.bars.iter().any(|x| (x.0 - 1000.0).abs() < 1e-9),
+            "an edge at the target"
+        );
         let total: f64 = b.bars.iter().map(|x| x.2).sum::<f64>() + b.outside;
         assert!((total - 1.0).abs() < 1e-9);
         let above: f64 = b.bars.iter().filter(|x| x.0 >= 1000.0).map(|x| x.2).sum();

@@ -43,7 +43,10 @@ pub enum ChartKind {
 impl ChartKind {
     /// Whether the chart shows only the first of several scenarios.
     pub fn single_scenario(self) -> bool {
-        matches!(self, ChartKind::Fan | ChartKind::Histogram | ChartKind::Spaghetti)
+        matches!(
+            self,
+            ChartKind::Fan | ChartKind::Histogram | ChartKind::Spaghetti
+        )
     }
 }
 
@@ -81,20 +84,30 @@ impl ChartOptions {
     pub fn validate(&self) -> Result<(), InputError> {
         for (field, v) in [("--width", self.width), ("--height", self.height)] {
             if !(MIN_SIDE..=MAX_SIDE).contains(&v) {
-                return Err(InputError::new("command line", field, format!("must be {MIN_SIDE} to {MAX_SIDE} pixels"))
-                    .with_value(v.to_string()));
+                return Err(InputError::new(
+                    "command line",
+                    field,
+                    format!("must be {MIN_SIDE} to {MAX_SIDE} pixels"),
+                )
+                .with_value(v.to_string()));
             }
         }
         if !(1..=MAX_SCALE).contains(&self.scale) {
-            return Err(InputError::new("command line", "--scale", format!("must be 1 to {MAX_SCALE}"))
-                .with_value(self.scale.to_string()));
+            return Err(InputError::new(
+                "command line",
+                "--scale",
+                format!("must be 1 to {MAX_SCALE}"),
+            )
+            .with_value(self.scale.to_string()));
         }
         let (w, h) = self.pixels();
         if u64::from(w) * u64::from(h) > MAX_PIXELS {
             return Err(InputError::new(
                 "command line",
                 "--width/--height/--scale",
-                format!("the image would be {w}×{h} pixels; at most {MAX_PIXELS} pixels are allowed"),
+                format!(
+                    "the image would be {w}×{h} pixels; at most {MAX_PIXELS} pixels are allowed"
+                ),
             ));
         }
         Ok(())
@@ -118,7 +131,9 @@ pub enum ImageFormat {
 
 impl ImageFormat {
     pub fn from_path(path: &Path) -> Result<ImageFormat, InputError> {
-        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
         match ext.as_deref() {
             Some("png") => Ok(ImageFormat::Png),
             Some("svg") => Ok(ImageFormat::Svg),
@@ -139,14 +154,24 @@ impl ImageFormat {
 }
 
 /// Renders `kind` for `runs` and writes it atomically to `path`, as PNG or SVG by its extension.
-pub fn export(path: &Path, kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Result<()> {
+pub fn export(
+    path: &Path,
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> Result<()> {
     let format = ImageFormat::from_path(path)?;
     let bytes = render(kind, runs, options, format)?;
     write_atomic(path, &bytes)
 }
 
 /// The encoded image, without writing it anywhere.
-pub fn render(kind: ChartKind, runs: &[Projection], options: &ChartOptions, format: ImageFormat) -> Result<Vec<u8>> {
+pub fn render(
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+    format: ImageFormat,
+) -> Result<Vec<u8>> {
     match format {
         ImageFormat::Png => render_png_bytes(kind, runs, options),
         ImageFormat::Svg => render_svg_string(kind, runs, options).map(String::into_bytes),
@@ -154,7 +179,11 @@ pub fn render(kind: ChartKind, runs: &[Projection], options: &ChartOptions, form
 }
 
 /// The chart as PNG bytes (8-bit RGB).
-pub fn render_png_bytes(kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Result<Vec<u8>> {
+pub fn render_png_bytes(
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> Result<Vec<u8>> {
     let (w, h) = prepare(runs, options)?;
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
@@ -166,7 +195,11 @@ pub fn render_png_bytes(kind: ChartKind, runs: &[Projection], options: &ChartOpt
 }
 
 /// The chart as an SVG document.
-pub fn render_svg_string(kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Result<String> {
+pub fn render_svg_string(
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> Result<String> {
     let (w, h) = prepare(runs, options)?;
     let mut svg = String::new();
     {
@@ -184,13 +217,21 @@ fn prepare(runs: &[Projection], options: &ChartOptions) -> Result<(u32, u32)> {
         bail!("there is no projection to chart");
     }
     if let Some(r) = runs.iter().find(|r| r.years.is_empty()) {
-        bail!("scenario {} has no simulated years to chart", r.scenario.scenario.id);
+        bail!(
+            "scenario {} has no simulated years to chart",
+            r.scenario.scenario.id
+        );
     }
     font::ensure_registered()?;
     Ok(options.pixels())
 }
 
-fn draw<DB>(root: &DrawingArea<DB, Shift>, kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Result<()>
+fn draw<DB>(
+    root: &DrawingArea<DB, Shift>,
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> Result<()>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
@@ -230,7 +271,11 @@ impl Ctx<'_> {
 /// The footer date: `SOURCE_DATE_EPOCH` (the reproducible-builds convention) as YYYY-MM-DD, or
 /// none, so that running the same command twice gives the same bytes.
 pub fn stamp_date() -> Option<String> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
@@ -269,8 +314,14 @@ mod tests {
 
     #[test]
     fn format_from_extension() {
-        assert_eq!(ImageFormat::from_path(Path::new("a/b.png")).unwrap(), ImageFormat::Png);
-        assert_eq!(ImageFormat::from_path(Path::new("b.SVG")).unwrap(), ImageFormat::Svg);
+        assert_eq!(
+            ImageFormat::from_path(Path::new("a/b.png")).unwrap(),
+            ImageFormat::Png
+        );
+        assert_eq!(
+            ImageFormat::from_path(Path::new("b.SVG")).unwrap(),
+            ImageFormat::Svg
+        );
         let err = ImageFormat::from_path(Path::new("b.jpg")).unwrap_err();
         assert!(err.to_string().contains(".jpg") && err.to_string().contains(".png or .svg"));
         assert!(ImageFormat::from_path(Path::new("chart")).is_err());
@@ -280,11 +331,28 @@ mod tests {
     fn options_are_checked() {
         assert!(ChartOptions::default().validate().is_ok());
         let bad = [
-            ChartOptions { width: 10, ..Default::default() },
-            ChartOptions { height: 0, ..Default::default() },
-            ChartOptions { scale: 0, ..Default::default() },
-            ChartOptions { scale: 5, ..Default::default() },
-            ChartOptions { width: 8000, height: 8000, scale: 2, ..Default::default() },
+            ChartOptions {
+                width: 10,
+                ..Default::default()
+            },
+            ChartOptions {
+                height: 0,
+                ..Default::default()
+            },
+            ChartOptions {
+                scale: 0,
+                ..Default::default()
+            },
+            ChartOptions {
+                scale: 5,
+                ..Default::default()
+            },
+            ChartOptions {
+                width: 8000,
+                height: 8000,
+                scale: 2,
+                ..Default::default()
+            },
         ];
         for o in bad {
             assert!(o.validate().is_err(), "{o:?}");

@@ -7,7 +7,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
 use super::compare::series_color;
-use super::frame::{Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, year_tick};
+use super::frame::{
+    Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, year_tick,
+};
 use crate::report::format::{money_short, thousands};
 use crate::sim::Projection;
 use crate::stats::first_passage;
@@ -22,7 +24,11 @@ where
     let first = &runs[0];
     let t = &first.scenario.target;
     let same_target = runs.iter().all(|r| r.scenario.target.revenue == t.revenue);
-    let goal = if same_target { money_short(t.revenue) } else { "the target".to_string() };
+    let goal = if same_target {
+        money_short(t.revenue)
+    } else {
+        "the target".to_string()
+    };
     let frame = Frame {
         title: ctx.title_or(format!("When does UK safety tech revenue reach {goal}?")),
         subtitle: format!(
@@ -32,8 +38,17 @@ where
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
-    let x0 = runs.iter().map(|r| r.scenario.market.start_year).min().unwrap_or(t.year);
-    let x1 = runs.iter().map(|r| r.scenario.market.horizon).max().unwrap_or(t.year).max(x0 + 1);
+    let x0 = runs
+        .iter()
+        .map(|r| r.scenario.market.start_year)
+        .min()
+        .unwrap_or(t.year);
+    let x1 = runs
+        .iter()
+        .map(|r| r.scenario.market.horizon)
+        .max()
+        .unwrap_or(t.year)
+        .max(x0 + 1);
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(st.text_px(100.0))
@@ -43,11 +58,25 @@ where
     let (w, _) = area.dim_in_pixel();
     let x_labels = ((x1 - x0 + 1) as usize).min((((w as f64 / st.unit) / 80.0) as usize).max(4));
     let y_fmt = |v: &f64| format!("{v:.0}%");
-    draw_mesh(&mut chart, st, "Year", "Paths that have reached the target (%)", &year_tick, &y_fmt, x_labels, 6)?;
+    draw_mesh(
+        &mut chart,
+        st,
+        "Year",
+        "Paths that have reached the target (%)",
+        &year_tick,
+        &y_fmt,
+        x_labels,
+        6,
+    )?;
 
     // References: an even chance, and the target year.
     let thin = pal.axis.stroke_width(st.line(1.5));
-    chart.draw_series(DashedLineSeries::new(vec![(x0, 50.0), (x1, 50.0)], st.px(6.0), st.px(6.0), thin))?;
+    chart.draw_series(DashedLineSeries::new(
+        vec![(x0, 50.0), (x1, 50.0)],
+        st.px(6.0),
+        st.px(6.0),
+        thin,
+    ))?;
     if (x0..=x1).contains(&t.year) {
         chart.draw_series(DashedLineSeries::new(
             vec![(t.year, 0.0), (t.year, 104.0)],
@@ -61,7 +90,8 @@ where
         let (ax, ay) = area.get_base_pixel();
         area.draw_text(
             &format!("target year {}", t.year),
-            &st.font(size::LEGEND * 0.9, pal.target).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            &st.font(size::LEGEND * 0.9, pal.target)
+                .pos(Pos::new(HPos::Left, VPos::Bottom)),
             (px - ax + st.px(8.0), py - ay - st.px(8.0)),
         )?;
     }
@@ -69,11 +99,22 @@ where
     for (i, run) in runs.iter().enumerate() {
         let color = series_color(st, i);
         let start = run.scenario.market.start_year;
-        let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue { 100.0 } else { 0.0 };
+        let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
+            100.0
+        } else {
+            0.0
+        };
         let points: Vec<(i32, f64)> = std::iter::once((start, already))
-            .chain(first_passage(run).iter().map(|f| (f.year, f.probability * 100.0)))
+            .chain(
+                first_passage(run)
+                    .iter()
+                    .map(|f| (f.year, f.probability * 100.0)),
+            )
             .collect();
-        let by_target = points.iter().find(|p| p.0 == run.scenario.target.year).map(|p| p.1);
+        let by_target = points
+            .iter()
+            .find(|p| p.0 == run.scenario.target.year)
+            .map(|p| p.1);
         let mut label = run.scenario.scenario.name.clone();
         if !same_target {
             label.push_str(&format!(" ({})", money_short(run.scenario.target.revenue)));
@@ -83,7 +124,10 @@ where
         }
         let width = st.line(3.0);
         chart
-            .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(width)))?
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(width),
+            ))?
             .label(label)
             .legend(line_swatch(st, color.to_rgba(), width));
         let r = st.px(4.5);

@@ -24,7 +24,11 @@ where
     let fan = FanSeries::of(p);
     let shown = &p.sample_paths[..p.sample_paths.len().min(MAX_PATHS)];
     let frame = Frame {
-        title: ctx.title_or(format!("{} simulated futures: {}", shown.len(), p.scenario.scenario.name)),
+        title: ctx.title_or(format!(
+            "{} simulated futures: {}",
+            shown.len(),
+            p.scenario.scenario.name
+        )),
         subtitle: format!(
             "Each line is one simulated path; the band holds 90% of all {} paths.",
             thousands(p.paths() as f64, 0)
@@ -33,7 +37,11 @@ where
     };
     let area = draw_frame(root, st, &frame)?;
     let (lo, hi) = fan.extent();
-    let drawn = shown.iter().flatten().copied().filter(|v| v.is_finite() && *v > 0.0);
+    let drawn = shown
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite() && *v > 0.0);
     let extent = drawn.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
     let mut chart = year_chart(&area, st, p, extent)?;
     let band = pal.bands[0];

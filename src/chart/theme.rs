@@ -59,7 +59,11 @@ pub struct Palette {
 
 /// `a` blended over `b`: `t = 1` gives `a`, `t = 0` gives `b`.
 pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
-    let mix = |x: u8, y: u8| (f64::from(x) * t + f64::from(y) * (1.0 - t)).round().clamp(0.0, 255.0) as u8;
+    let mix = |x: u8, y: u8| {
+        (f64::from(x) * t + f64::from(y) * (1.0 - t))
+            .round()
+            .clamp(0.0, 255.0) as u8
+    };
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
@@ -77,10 +81,21 @@ impl Theme {
                     axis: RGBColor(0x70, 0x70, 0x70),
                     history: RGBColor(0x1A, 0x1A, 0x1A),
                     median: blend(BLUE, RGBColor(0, 0, 0), 0.7),
-                    bands: [blend(BLUE, bg, 0.16), blend(BLUE, bg, 0.32), blend(BLUE, bg, 0.52)],
+                    bands: [
+                        blend(BLUE, bg, 0.16),
+                        blend(BLUE, bg, 0.32),
+                        blend(BLUE, bg, 0.52),
+                    ],
                     target: VERMILLION,
                     reference: RGBColor(0x44, 0x44, 0x44),
-                    series: [BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, ORANGE, SKY_BLUE],
+                    series: [
+                        BLUE,
+                        VERMILLION,
+                        BLUISH_GREEN,
+                        REDDISH_PURPLE,
+                        ORANGE,
+                        SKY_BLUE,
+                    ],
                     below: RGBColor(0xBB, 0xBB, 0xBB),
                     text_scale: 1.0,
                     line_scale: 1.0,
@@ -96,10 +111,21 @@ impl Theme {
                     axis: RGBColor(0x8A, 0x90, 0x98),
                     history: RGBColor(0xF5, 0xF5, 0xF5),
                     median: blend(SKY_BLUE, RGBColor(0xFF, 0xFF, 0xFF), 0.45),
-                    bands: [blend(SKY_BLUE, bg, 0.28), blend(SKY_BLUE, bg, 0.46), blend(SKY_BLUE, bg, 0.68)],
+                    bands: [
+                        blend(SKY_BLUE, bg, 0.28),
+                        blend(SKY_BLUE, bg, 0.46),
+                        blend(SKY_BLUE, bg, 0.68),
+                    ],
                     target: ORANGE,
                     reference: RGBColor(0xC8, 0xC8, 0xC8),
-                    series: [SKY_BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, YELLOW, VERMILLION],
+                    series: [
+                        SKY_BLUE,
+                        ORANGE,
+                        BLUISH_GREEN,
+                        REDDISH_PURPLE,
+                        YELLOW,
+                        VERMILLION,
+                    ],
                     below: RGBColor(0x5A, 0x60, 0x68),
                     text_scale: 1.0,
                     line_scale: 1.0,
@@ -115,10 +141,21 @@ impl Theme {
                     axis: RGBColor(0, 0, 0),
                     history: RGBColor(0, 0, 0),
                     median: blend(BLUE, RGBColor(0, 0, 0), 0.55),
-                    bands: [blend(BLUE, bg, 0.22), blend(BLUE, bg, 0.44), blend(BLUE, bg, 0.70)],
+                    bands: [
+                        blend(BLUE, bg, 0.22),
+                        blend(BLUE, bg, 0.44),
+                        blend(BLUE, bg, 0.70),
+                    ],
                     target: VERMILLION,
                     reference: RGBColor(0, 0, 0),
-                    series: [BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, ORANGE, SKY_BLUE],
+                    series: [
+                        BLUE,
+                        VERMILLION,
+                        BLUISH_GREEN,
+                        REDDISH_PURPLE,
+                        ORANGE,
+                        SKY_BLUE,
+                    ],
                     below: RGBColor(0x99, 0x99, 0x99),
                     text_scale: 1.3,
                     line_scale: 1.6,
