@@ -27,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Simulate scenarios and print or save the summary
     Run(RunArgs),
+    /// Export a chart as PNG or SVG
+    Export(ExportArgs),
     /// List, show or validate scenarios
     #[command(subcommand)]
     Scenarios(ScenariosCommand),
@@ -47,6 +49,33 @@ pub struct RunArgs {
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Chart to draw; fan, histogram and spaghetti show the first scenario
+    #[arg(long, value_enum)]
+    pub chart: crate::chart::ChartKind,
+    /// Image file to write (atomically); the format follows the extension, .png or .svg
+    #[arg(long, short = 'o', value_name = "FILE.png|FILE.svg")]
+    pub out: PathBuf,
+    /// Width in pixels (before --scale)
+    #[arg(long, value_name = "PX", default_value_t = 1600)]
+    pub width: u32,
+    /// Height in pixels (before --scale)
+    #[arg(long, value_name = "PX", default_value_t = 900)]
+    pub height: u32,
+    /// Multiplies every dimension, e.g. 2 for high-DPI slides
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub scale: u32,
+    /// Colours: light prints well, dark for dark slides, classroom for projectors
+    #[arg(long, value_enum, default_value = "light")]
+    pub theme: crate::chart::Theme,
+    /// Title instead of the default
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -32,6 +32,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
         Some(Command::Run(args)) => commands::run::run(&args).map(|_| ExitCode::SUCCESS),
+        Some(Command::Export(args)) => commands::export::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Scenarios(cmd)) => commands::scenarios::run(&cmd).map(|_| ExitCode::SUCCESS),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(

@@ -1,0 +1,277 @@
+//! Fan chart: published history, graduated percentile bands, median, target and the chance of
+//! meeting it.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::coord::combinators::{LogCoord, WithKeyPoints};
+use plotters::coord::types::RangedCoordi32;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::Ctx;
+use super::frame::{
+    FanSeries, Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, line_swatch,
+    log_range, log_ticks, money_tick, note_of, size, swatch, year_tick,
+};
+use crate::report::format::{money_short, thousands};
+use crate::sim::Projection;
+
+/// Years across, revenue up on a log scale: growth is multiplicative, so equal heights mean
+/// equal growth rates, and the published history stays readable next to a wide 2035 fan.
+pub type YearChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordi32, WithKeyPoints<LogCoord<f64>>>>;
+
+/// Band percentile pairs (indices into the fan lines), outermost first, with their legend text.
+pub const BANDS: [(usize, usize, &str); 3] =
+    [(0, 6, "5–95% of paths"), (1, 5, "10–90%"), (2, 4, "25–75%")];
+
+pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let st = ctx.st;
+    let fan = FanSeries::of(p);
+    let frame = Frame {
+        title: ctx.title_or(format!(
+            "UK safety tech revenue: {}",
+            p.scenario.scenario.name
+        )),
+        subtitle: format!(
+            "Published revenue to {}, then {} simulated futures. Bands hold the middle 50%, 80% and 90% of paths.",
+            p.scenario.market.start_year,
+            thousands(p.paths() as f64, 0)
+        ),
+        footer: super::frame::stamp(std::slice::from_ref(p), ctx.date),
+    };
+    let area = draw_frame(root, st, &frame)?;
+    let mut chart = year_chart(&area, st, p, fan.extent())?;
+
+    for (k, (lo, hi, label)) in BANDS.iter().enumerate() {
+        let color = st.palette.bands[k];
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                fan.band(*lo, *hi),
+                color.filled(),
+            )))?
+            .label(*label)
+            .legend(swatch(st, color));
+    }
+    draw_forecast_start(&mut chart, st, p)?;
+    draw_median(&mut chart, st, &fan)?;
+    draw_history(&mut chart, st, p)?;
+    draw_target(&mut chart, st, p, st.palette.target)?;
+    draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
+    draw_note(root, &chart, st, p)?;
+    Ok(())
+}
+
+/// Axes from the first published year to the horizon; revenue spanning `lo..hi` (widened to
+/// take in history and target).
+pub fn year_chart<'a, DB>(
+    area: &'a DrawingArea<DB, Shift>,
+    st: &Style,
+    p: &Projection,
+    (lo, hi): (f64, f64),
+) -> Result<YearChart<'a, DB>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let m = &p.scenario.market;
+    let x0 = m
+        .history
+        .iter()
+        .map(|h| h.0)
+        .min()
+        .unwrap_or(m.start_year)
+        .min(m.start_year);
+    let x1 = m.horizon.max(x0 + 1);
+    let known = m
+        .history
+        .iter()
+        .map(|h| h.1)
+        .chain([m.start_revenue, p.scenario.target.revenue]);
+    let (lo, hi) = known.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = log_range(lo, hi);
+    let mut chart = ChartBuilder::on(area)
+        .x_label_area_size(st.text_px(64.0))
+        .y_label_area_size(st.text_px(118.0))
+        .margin_top(st.px(8.0))
+        .margin_right(st.px(8.0))
+        .build_cartesian_2d(
+            x0..x1,
+            (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
+        )?;
+    let (w, _) = area.dim_in_pixel();
+    // One label per year when they fit (about 80 px each), else every few years.
+    let max_labels = ((w as f64 / st.unit) / 80.0) as usize;
+    let x_labels = ((x1 - x0 + 1) as usize).min(max_labels.max(4));
+    draw_mesh(
+        &mut chart,
+        st,
+        "Year",
+        "Annual revenue (£m, nominal, log scale)",
+        &year_tick,
+        &money_tick,
+        x_labels,
+        8,
+    )?;
+    Ok(chart)
+}
+
+/// A dashed vertical line where the projection takes over from published figures.
+pub fn draw_forecast_start<DB>(chart: &mut YearChart<DB>, st: &Style, p: &Projection) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let x = p.scenario.market.start_year;
+    let (bottom, top) = (chart.y_range().start, chart.y_range().end);
+    let color = st.palette.axis;
+    chart.draw_series(DashedLineSeries::new(
+        vec![(x, bottom), (x, top)],
+        st.px(6.0),
+        st.px(6.0),
+        color.stroke_width(st.line(1.5)),
+    ))?;
+    // Labelled at the foot of the line: the legend sits in the top-left corner.
+    let label = st.font(size::LEGEND * 0.9, st.palette.muted);
+    let (px, py) = chart.backend_coord(&(x, bottom));
+    let area = chart.plotting_area().strip_coord_spec();
+    let (ax, ay) = area.get_base_pixel();
+    let gap = st.px(8.0);
+    area.draw_text(
+        "forecast →",
+        &label.pos(Pos::new(HPos::Left, VPos::Bottom)),
+        (px - ax + gap, py - ay - gap),
+    )?;
+    Ok(())
+}
+
+pub fn draw_median<DB>(chart: &mut YearChart<DB>, st: &Style, fan: &FanSeries) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let color = st.palette.median;
+    let width = st.line(3.0);
+    chart
+        .draw_series(LineSeries::new(fan.line(3), color.stroke_width(width)))?
+        .label("Median")
+        .legend(line_swatch(st, color.to_rgba(), width));
+    Ok(())
+}
+
+/// Published revenue as a solid line with dots, joined to the start of the projection.
+pub fn draw_history<DB>(chart: &mut YearChart<DB>, st: &Style, p: &Projection) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let m = &p.scenario.market;
+    let mut points: Vec<(i32, f64)> = m
+        .history
+        .iter()
+        .filter(|h| h.0 <= m.start_year)
+        .copied()
+        .collect();
+    if !points.iter().any(|h| h.0 == m.start_year) {
+        points.push((m.start_year, m.start_revenue));
+    }
+    points.sort_by_key(|h| h.0);
+    let color = st.palette.history;
+    let width = st.line(3.0);
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().copied(),
+            color.stroke_width(width),
+        ))?
+        .label("Published revenue")
+        .legend(line_swatch(st, color.to_rgba(), width));
+    let r = st.px(5.0);
+    chart.draw_series(points.iter().map(|&pt| Circle::new(pt, r, color.filled())))?;
+    Ok(())
+}
+
+/// The target as a dashed horizontal line with a marker at the target year.
+pub fn draw_target<DB>(
+    chart: &mut YearChart<DB>,
+    st: &Style,
+    p: &Projection,
+    color: RGBColor,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let t = &p.scenario.target;
+    let xr = chart.x_range();
+    let width = st.line(2.0);
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(xr.start, t.revenue), (xr.end, t.revenue)],
+            st.px(12.0),
+            st.px(8.0),
+            color.stroke_width(width),
+        ))?
+        .label(format!("Target: {} in {}", money_short(t.revenue), t.year))
+        .legend(dashed_swatch(st, color, width));
+    if xr.contains(&t.year) {
+        let r = st.px(8.0);
+        let bg = st.palette.background;
+        chart.draw_series([
+            Circle::new((t.year, t.revenue), r + st.px(2.0), bg.filled()),
+            Circle::new((t.year, t.revenue), r, color.filled()),
+        ])?;
+    }
+    Ok(())
+}
+
+/// "P(≥ £1bn in 2026) = …" in a box just below and right of the target marker: the fan rises
+/// away above the target line after the target year, so the space under it is free.
+fn draw_note<DB>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &YearChart<DB>,
+    st: &Style,
+    p: &Projection,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let t = &p.scenario.target;
+    let text = note_of(p);
+    let style = st.bold(size::NOTE, st.palette.text);
+    let (w, h) = root.estimate_text_size(&text, &style)?;
+    let (w, h) = (w as i32, h as i32);
+    let year = t.year.clamp(chart.x_range().start, chart.x_range().end);
+    let (mx, my) = chart.backend_coord(&(year, t.revenue));
+    let pad = st.px(10.0);
+    let (root_w, _) = root.dim_in_pixel();
+    // Right of the marker when it fits, else left of it.
+    let mut x = mx + st.px(18.0);
+    if x + w + 2 * pad > root_w as i32 - st.px(20.0) {
+        x = mx - st.px(18.0) - w - 2 * pad;
+    }
+    // On a narrow canvas neither side may fit: keep the box inside the image.
+    x = x.clamp(
+        st.px(4.0),
+        (root_w as i32 - w - 2 * pad - st.px(4.0)).max(st.px(4.0)),
+    );
+    let y = my + st.px(18.0);
+    root.draw(&Rectangle::new(
+        [(x, y), (x + w + 2 * pad, y + h + 2 * pad)],
+        st.palette.background.mix(0.9).filled(),
+    ))?;
+    root.draw(&Rectangle::new(
+        [(x, y), (x + w + 2 * pad, y + h + 2 * pad)],
+        st.palette.target.stroke_width(st.line(1.5)),
+    ))?;
+    root.draw_text(
+        &text,
+        &style.pos(Pos::new(HPos::Left, VPos::Top)),
+        (x + pad, y + pad),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,477 @@
+//! Pieces every chart shares: sizes scaled to the canvas, the title/subtitle/footer frame, axes
+//! and legend styling, and axis label formats.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::ChartOptions;
+use super::font::FAMILY;
+use super::theme::Palette;
+use crate::report::format::{money_short, percent, percent_points, probability_decimals};
+use crate::sim::Projection;
+use crate::stats::{TargetProbability, target_probability};
+
+/// Font sizes at the reference canvas (1600×900, scale 1), in plotters' size units.
+pub mod size {
+    pub const TITLE: f64 = 36.0;
+    pub const SUBTITLE: f64 = 22.0;
+    pub const AXIS_DESC: f64 = 22.0;
+    pub const TICK: f64 = 20.0;
+    pub const LEGEND: f64 = 19.0;
+    pub const NOTE: f64 = 21.0;
+    pub const FOOTER: f64 = 16.0;
+}
+
+/// Sizes and colours for one rendering. Everything is laid out for a 1600×900 canvas and
+/// multiplied by `unit`, so a smaller canvas or a higher `--scale` keeps the same proportions.
+pub struct Style {
+    pub palette: Palette,
+    pub unit: f64,
+}
+
+impl Style {
+    pub fn new(options: &ChartOptions) -> Style {
+        let fit = (f64::from(options.width) / 1600.0).min(f64::from(options.height) / 900.0);
+        Style {
+            palette: options.theme.palette(),
+            unit: f64::from(options.scale) * fit.clamp(0.5, 3.0),
+        }
+    }
+
+    /// A length in pixels.
+    pub fn px(&self, base: f64) -> i32 {
+        (base * self.unit).round() as i32
+    }
+
+    /// A length that holds text, so it grows with the theme's text size.
+    pub fn text_px(&self, base: f64) -> i32 {
+        (base * self.unit * self.palette.text_scale).round() as i32
+    }
+
+    /// A line width in pixels, never below 1.
+    pub fn line(&self, base: f64) -> u32 {
+        (base * self.unit * self.palette.line_scale)
+            .round()
+            .max(1.0) as u32
+    }
+
+    pub fn font(&self, base: f64, color: RGBColor) -> TextStyle<'static> {
+        FontDesc::new(
+            FontFamily::Name(FAMILY),
+            base * self.unit * self.palette.text_scale,
+            FontStyle::Normal,
+        )
+        .color(&color)
+    }
+
+    pub fn bold(&self, base: f64, color: RGBColor) -> TextStyle<'static> {
+        FontDesc::new(
+            FontFamily::Name(FAMILY),
+            base * self.unit * self.palette.text_scale,
+            FontStyle::Bold,
+        )
+        .color(&color)
+    }
+}
+
+/// The words around the plot.
+pub struct Frame {
+    pub title: String,
+    pub subtitle: String,
+    pub footer: String,
+}
+
+/// Fills the background, draws title, subtitle and footer, and returns the area left for the plot.
+pub fn draw_frame<DB>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    frame: &Frame,
+) -> Result<DrawingArea<DB, Shift>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let p = &st.palette;
+    root.fill(&p.background)?;
+    let (width, height) = root.dim_in_pixel();
+    let side = st.px(40.0);
+    let avail = (width as i32 - 2 * side).max(1) as u32;
+    let top = st.px(28.0);
+
+    let title = fit_text(root, &frame.title, avail, |s| {
+        st.bold(size::TITLE * s, p.text)
+    })?;
+    let (_, title_h) = root.estimate_text_size(&frame.title, &title)?;
+    root.draw_text(
+        &frame.title,
+        &title.pos(Pos::new(HPos::Left, VPos::Top)),
+        (side, top),
+    )?;
+    let mut y = top + title_h as i32 + st.px(12.0);
+    if !frame.subtitle.is_empty() {
+        let sub = fit_text(root, &frame.subtitle, avail, |s| {
+            st.font(size::SUBTITLE * s, p.muted)
+        })?;
+        let (_, sub_h) = root.estimate_text_size(&frame.subtitle, &sub)?;
+        root.draw_text(
+            &frame.subtitle,
+            &sub.pos(Pos::new(HPos::Left, VPos::Top)),
+            (side, y),
+        )?;
+        y += sub_h as i32;
+    }
+    let foot = fit_text(root, &frame.footer, avail, |s| {
+        st.font(size::FOOTER * s, p.muted)
+    })?;
+    let (_, foot_h) = root.estimate_text_size(&frame.footer, &foot)?;
+    let bottom = st.px(18.0);
+    root.draw_text(
+        &frame.footer,
+        &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
+        (side, height as i32 - bottom),
+    )?;
+    Ok(root.margin(
+        y + st.px(20.0),
+        foot_h as i32 + bottom + st.px(16.0),
+        st.px(16.0),
+        side,
+    ))
+}
+
+/// The style from `make(1.0)`, shrunk (down to 60%) until `text` fits in `avail` pixels, so a
+/// long title or scenario name is never clipped at the edge.
+fn fit_text<DB, F>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    avail: u32,
+    make: F,
+) -> Result<TextStyle<'static>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    F: Fn(f64) -> TextStyle<'static>,
+{
+    let mut shrink = 1.0;
+    loop {
+        let style = make(shrink);
+        let (w, _) = area.estimate_text_size(text, &style)?;
+        if w <= avail || shrink <= 0.6 {
+            return Ok(style);
+        }
+        shrink -= 0.05;
+    }
+}
+
+/// Axis, grid and tick labels in the theme.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_mesh<DB, X, Y, XT, YT>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    st: &Style,
+    x_desc: &str,
+    y_desc: &str,
+    x_fmt: &dyn Fn(&XT) -> String,
+    y_fmt: &dyn Fn(&YT) -> String,
+    x_labels: usize,
+    y_labels: usize,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let p = &st.palette;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(x_fmt)
+        .y_label_formatter(y_fmt)
+        .x_labels(x_labels)
+        .y_labels(y_labels)
+        .disable_x_mesh()
+        // Not `max_light_lines(0)`: plotters' integer tick search never ends (overflows) on 0.
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(ShapeStyle::from(p.grid).stroke_width(st.line(1.0)))
+        .axis_style(ShapeStyle::from(p.axis).stroke_width(st.line(1.0)))
+        .set_all_tick_mark_size(st.px(6.0))
+        .label_style(st.font(size::TICK, p.muted))
+        .axis_desc_style(st.font(size::AXIS_DESC, p.text))
+        .draw()?;
+    Ok(())
+}
+
+/// The legend box in the theme, at `position`.
+pub fn draw_legend<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    st: &Style,
+    position: SeriesLabelPosition,
+) -> Result<()>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    X: Ranged,
+    Y: Ranged,
+{
+    let p = &st.palette;
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(st.px(16.0))
+        .legend_area_size(st.px(34.0))
+        .label_font(st.font(size::LEGEND, p.text))
+        .background_style(p.background.filled())
+        .border_style(ShapeStyle::from(p.grid).stroke_width(st.line(1.0)))
+        .draw()?;
+    Ok(())
+}
+
+/// A legend swatch for a filled area.
+pub fn swatch(st: &Style, color: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> + use<> {
+    let (w, h) = (st.px(26.0), st.px(7.0));
+    move |(x, y)| Rectangle::new([(x, y - h), (x + w, y + h)], color.filled())
+}
+
+/// A legend swatch for a line.
+pub fn line_swatch(
+    st: &Style,
+    color: RGBAColor,
+    width: u32,
+) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> + use<> {
+    let w = st.px(26.0);
+    move |(x, y)| PathElement::new(vec![(x, y), (x + w, y)], color.stroke_width(width))
+}
+
+/// A legend swatch for a dashed line.
+pub fn dashed_swatch(
+    st: &Style,
+    color: RGBColor,
+    width: u32,
+) -> impl Fn((i32, i32)) -> DashedPathElement<std::vec::IntoIter<(i32, i32)>, i32> + use<> {
+    let (w, dash, gap) = (st.px(26.0), st.px(8.0), st.px(5.0));
+    move |(x, y)| {
+        DashedPathElement::new(
+            vec![(x, y), (x + w, y)],
+            dash,
+            gap,
+            color.stroke_width(width),
+        )
+    }
+}
+
+/// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. Unlike [`money_short`] they keep a
+/// second decimal, so neighbouring ticks 250m apart never read the same.
+pub fn money_tick(v: &f64) -> String {
+    let v = *v;
+    if v.abs() < 0.5 {
+        return "£0".to_string();
+    }
+    if v.abs() >= 1000.0 {
+        let s = crate::report::format::thousands(v / 1000.0, 2);
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        format!("£{s}bn")
+    } else {
+        money_short(v)
+    }
+}
+
+pub fn year_tick(y: &i32) -> String {
+    y.to_string()
+}
+
+/// A log axis range holding `lo..hi` with a little room at both ends; always positive and
+/// non-empty, whatever the data.
+pub fn log_range(lo: f64, hi: f64) -> (f64, f64) {
+    let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1.0 };
+    let hi = if hi.is_finite() && hi > lo {
+        hi
+    } else {
+        lo * 2.0
+    };
+    let pad = (hi / lo).powf(0.04);
+    (lo / pad, hi * pad)
+}
+
+/// Tick values for a log revenue axis: 1–2–5 per decade, finer when the range is narrow and
+/// only the 1s when it is very wide.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let ladder = |mults: &[f64]| -> Vec<f64> {
+        let mut out = Vec::new();
+        let mut decade = 10f64.powf(lo.log10().floor());
+        while decade <= hi {
+            for m in mults {
+                let v = m * decade;
+                if v >= lo && v <= hi {
+                    out.push(v);
+                }
+            }
+            decade *= 10.0;
+        }
+        out
+    };
+    let coarse = ladder(&[1.0, 2.0, 5.0]);
+    if coarse.len() > 10 {
+        return ladder(&[1.0]);
+    }
+    if coarse.len() >= 4 {
+        return coarse;
+    }
+    let finer = ladder(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0]);
+    if finer.len() >= 3 {
+        return finer;
+    }
+    ladder(&[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+}
+
+/// "P(≥ £1bn in 2026) = 87.3% ± 0.11 pts", with as many decimals as the Monte Carlo error allows.
+pub fn probability_note(t: &TargetProbability) -> String {
+    let decimals = probability_decimals(t.std_error);
+    format!(
+        "P(≥ {} in {}) = {} ± {} pts",
+        money_short(t.revenue),
+        t.year,
+        percent(t.probability, decimals),
+        percent_points(t.std_error)
+    )
+}
+
+/// Footer: program, version, scenarios, seed, paths and, when known, the date.
+pub fn stamp(runs: &[Projection], date: Option<&str>) -> String {
+    let first = &runs[0];
+    let ids: Vec<&str> = runs
+        .iter()
+        .map(|r| r.scenario.scenario.id.as_str())
+        .collect();
+    let label = if ids.len() == 1 {
+        "scenario"
+    } else {
+        "scenarios"
+    };
+    let mut s = format!(
+        "safetech {} · {label} {} · seed {} · {} paths",
+        crate::VERSION,
+        ids.join(", "),
+        first.settings.seed,
+        crate::report::format::thousands(first.settings.paths as f64, 0)
+    );
+    if let Some(d) = date {
+        s.push_str(" · ");
+        s.push_str(d);
+    }
+    s
+}
+
+/// Revenue per percentile band, with the start year prepended (where every path is at the
+/// start revenue), so bands grow out of the last published point.
+pub struct FanSeries {
+    pub years: Vec<i32>,
+    /// `lines[k][i]`: percentile k (p5, p10, p25, p50, p75, p90, p95) in year i.
+    pub lines: [Vec<f64>; 7],
+}
+
+impl FanSeries {
+    pub fn of(p: &Projection) -> FanSeries {
+        let start = p.scenario.market.start_year;
+        let r0 = p.scenario.market.start_revenue;
+        let mut years = vec![start];
+        let mut lines: [Vec<f64>; 7] = Default::default();
+        for line in lines.iter_mut() {
+            line.push(r0);
+        }
+        for ys in &p.years {
+            years.push(ys.year);
+            for (k, line) in lines.iter_mut().enumerate() {
+                line.push(ys.percentiles[k]);
+            }
+        }
+        FanSeries { years, lines }
+    }
+
+    /// Points of the band between percentiles `lo` and `hi` (indices into `lines`), as a polygon.
+    pub fn band(&self, lo: usize, hi: usize) -> Vec<(i32, f64)> {
+        let upper = self
+            .years
+            .iter()
+            .zip(&self.lines[hi])
+            .map(|(&y, &v)| (y, v));
+        let lower = self
+            .years
+            .iter()
+            .zip(&self.lines[lo])
+            .rev()
+            .map(|(&y, &v)| (y, v));
+        upper.chain(lower).collect()
+    }
+
+    /// Lowest 5th and highest 95th percentile.
+    pub fn extent(&self) -> (f64, f64) {
+        let lo = self.lines[0]
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        (lo, finite_max(self.lines[6].iter().copied()))
+    }
+
+    pub fn line(&self, k: usize) -> Vec<(i32, f64)> {
+        self.years
+            .iter()
+            .zip(&self.lines[k])
+            .map(|(&y, &v)| (y, v))
+            .collect()
+    }
+}
+
+/// The one-line probability annotation of a run.
+pub fn note_of(p: &Projection) -> String {
+    probability_note(&target_probability(p))
+}
+
+/// Largest finite value among `values`, or 0.
+pub fn finite_max(values: impl IntoIterator<Item = f64>) -> f64 {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_ticks_stay_distinct() {
+        assert_eq!(money_tick(&0.0), "£0");
+        assert_eq!(money_tick(&623.0), "£623m");
+        assert_eq!(money_tick(&1000.0), "£1bn");
+        assert_eq!(money_tick(&1200.0), "£1.2bn");
+        assert_eq!(money_tick(&1250.0), "£1.25bn");
+        assert_eq!(money_tick(&12_500.0), "£12.5bn");
+        assert_eq!(money_tick(&2_000_000.0), "£2,000bn");
+        let ticks: Vec<String> = (0..12)
+            .map(|i| money_tick(&(f64::from(i) * 250.0)))
+            .collect();
+        let mut dedup = ticks.clone();
+        dedup.dedup();
+        assert_eq!(ticks, dedup);
+    }
+
+    #[test]
+    fn log_axis_ticks() {
+        assert_eq!(
+            log_ticks(150.0, 45_000.0),
+            vec![200.0, 500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0]
+        );
+        let narrow = log_ticks(600.0, 1_400.0);
+        assert!(narrow.len() >= 3 && narrow.contains(&1000.0), "{narrow:?}");
+        assert!(log_ticks(1.0, 1e9).len() <= 10);
+        let (lo, hi) = log_range(f64::NAN, -3.0);
+        assert!(lo > 0.0 && hi > lo);
+        let (lo, hi) = log_range(200.0, 40_000.0);
+        assert!(lo < 200.0 && hi > 40_000.0);
+    }
+}

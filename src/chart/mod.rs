@@ -1,0 +1,374 @@
+//! Publication-ready charts (PNG and SVG) of one or more projections.
+//!
+//! One module per chart kind; `theme` holds colours, `frame` the pieces they share. Rendering is
+//! done in memory and written atomically; the same inputs give the same bytes (the footer's date
+//! comes from `SOURCE_DATE_EPOCH`, never from the clock).
+
+pub mod compare;
+pub mod fan;
+mod font;
+mod frame;
+pub mod histogram;
+pub mod reach;
+pub mod spaghetti;
+pub mod theme;
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::error::InputError;
+use crate::output::write_atomic;
+use crate::sim::Projection;
+use frame::Style;
+pub use theme::Theme;
+
+/// What to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartKind {
+    /// History, percentile bands 5–95 / 10–90 / 25–75, median and target (first scenario)
+    Fan,
+    /// Medians and 90% bands of every scenario
+    Compare,
+    /// Revenue in the target year across paths, the share at or above the target shaded (first scenario)
+    Histogram,
+    /// Chance of having reached the target by each year, one line per scenario
+    Reach,
+    /// A few dozen simulated paths over the fan (first scenario)
+    Spaghetti,
+}
+
+impl ChartKind {
+    /// Whether the chart shows only the first of several scenarios.
+    pub fn single_scenario(self) -> bool {
+        matches!(
+            self,
+            ChartKind::Fan | ChartKind::Histogram | ChartKind::Spaghetti
+        )
+    }
+}
+
+/// Size and look of a chart. `width` and `height` are in pixels at scale 1; `scale` multiplies
+/// every dimension (2 for high-DPI slides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartOptions {
+    pub width: u32,
+    pub height: u32,
+    pub scale: u32,
+    pub theme: Theme,
+    /// Replaces the default title.
+    pub title: Option<String>,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            width: 1600,
+            height: 900,
+            scale: 1,
+            theme: Theme::Light,
+            title: None,
+        }
+    }
+}
+
+pub const MIN_SIDE: u32 = 320;
+pub const MAX_SIDE: u32 = 8000;
+pub const MAX_SCALE: u32 = 4;
+/// Cap on the rendered pixel count (width × height × scale²), to keep memory bounded.
+pub const MAX_PIXELS: u64 = 64_000_000;
+
+impl ChartOptions {
+    pub fn validate(&self) -> Result<(), InputError> {
+        for (field, v) in [("--width", self.width), ("--height", self.height)] {
+            if !(MIN_SIDE..=MAX_SIDE).contains(&v) {
+                return Err(InputError::new(
+                    "command line",
+                    field,
+                    format!("must be {MIN_SIDE} to {MAX_SIDE} pixels"),
+                )
+                .with_value(v.to_string()));
+            }
+        }
+        if !(1..=MAX_SCALE).contains(&self.scale) {
+            return Err(InputError::new(
+                "command line",
+                "--scale",
+                format!("must be 1 to {MAX_SCALE}"),
+            )
+            .with_value(self.scale.to_string()));
+        }
+        let (w, h) = self.pixels();
+        if u64::from(w) * u64::from(h) > MAX_PIXELS {
+            return Err(InputError::new(
+                "command line",
+                "--width/--height/--scale",
+                format!(
+                    "the image would be {w}×{h} pixels; at most {MAX_PIXELS} pixels are allowed"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Rendered size in pixels.
+    pub fn pixels(&self) -> (u32, u32) {
+        (
+            self.width.saturating_mul(self.scale),
+            self.height.saturating_mul(self.scale),
+        )
+    }
+}
+
+/// Output format, from the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
+
+impl ImageFormat {
+    pub fn from_path(path: &Path) -> Result<ImageFormat, InputError> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("png") => Ok(ImageFormat::Png),
+            Some("svg") => Ok(ImageFormat::Svg),
+            other => Err(InputError::new(
+                "command line",
+                "--out",
+                format!(
+                    "cannot tell the image format from {}; the file name must end in .png or .svg",
+                    match other {
+                        Some(e) => format!("the extension .{e}"),
+                        None => "a name with no extension".to_string(),
+                    }
+                ),
+            )
+            .with_value(path.display().to_string())),
+        }
+    }
+}
+
+/// Renders `kind` for `runs` and writes it atomically to `path`, as PNG or SVG by its extension.
+pub fn export(
+    path: &Path,
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> Result<()> {
+    let format = ImageFormat::from_path(path)?;
+    let bytes = render(kind, runs, options, format)?;
+    write_atomic(path, &bytes)
+}
+
+/// The encoded image, without writing it anywhere.
+pub fn render(
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+    format: ImageFormat,
+) -> Result<Vec<u8>> {
+    match format {
+        ImageFormat::Png => render_png_bytes(kind, runs, options),
+        ImageFormat::Svg => render_svg_string(kind, runs, options).map(String::into_bytes),
+    }
+}
+
+/// The chart as PNG bytes (8-bit RGB).
+pub fn render_png_bytes(
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> Result<Vec<u8>> {
+    let (w, h) = prepare(runs, options)?;
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        draw(&root, kind, runs, options)?;
+        root.present().context("drawing the chart")?;
+    }
+    encode_png(&rgb, w, h)
+}
+
+/// The chart as an SVG document.
+pub fn render_svg_string(
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> Result<String> {
+    let (w, h) = prepare(runs, options)?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        draw(&root, kind, runs, options)?;
+        root.present().context("drawing the chart")?;
+    }
+    Ok(svg)
+}
+
+/// Checks inputs and registers the font; returns the pixel size.
+fn prepare(runs: &[Projection], options: &ChartOptions) -> Result<(u32, u32)> {
+    options.validate()?;
+    if runs.is_empty() {
+        bail!("there is no projection to chart");
+    }
+    if let Some(r) = runs.iter().find(|r| r.years.is_empty()) {
+        bail!(
+            "scenario {} has no simulated years to chart",
+            r.scenario.scenario.id
+        );
+    }
+    font::ensure_registered()?;
+    Ok(options.pixels())
+}
+
+fn draw<DB>(
+    root: &DrawingArea<DB, Shift>,
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let st = Style::new(options);
+    let date = stamp_date();
+    let ctx = Ctx {
+        st: &st,
+        title: options.title.as_deref(),
+        date: date.as_deref(),
+    };
+    match kind {
+        ChartKind::Fan => fan::draw(root, &ctx, &runs[0]),
+        ChartKind::Compare => compare::draw(root, &ctx, runs),
+        ChartKind::Histogram => histogram::draw(root, &ctx, &runs[0]),
+        ChartKind::Reach => reach::draw(root, &ctx, runs),
+        ChartKind::Spaghetti => spaghetti::draw(root, &ctx, &runs[0]),
+    }
+    .with_context(|| format!("drawing the {kind:?} chart").to_lowercase())
+}
+
+/// What every chart kind is handed besides its data.
+pub struct Ctx<'a> {
+    st: &'a Style,
+    /// The user's title, replacing the default.
+    title: Option<&'a str>,
+    /// Date for the footer, if one is known reproducibly.
+    date: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    fn title_or(&self, default: String) -> String {
+        self.title.map_or(default, str::to_string)
+    }
+}
+
+/// The footer date: `SOURCE_DATE_EPOCH` (the reproducible-builds convention) as YYYY-MM-DD, or
+/// none, so that running the same command twice gives the same bytes.
+pub fn stamp_date() -> Option<String> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        let mut writer = enc.write_header().context("encoding PNG")?;
+        writer.write_image_data(rgb).context("encoding PNG")?;
+        writer.finish().context("encoding PNG")?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_from_extension() {
+        assert_eq!(
+            ImageFormat::from_path(Path::new("a/b.png")).unwrap(),
+            ImageFormat::Png
+        );
+        assert_eq!(
+            ImageFormat::from_path(Path::new("b.SVG")).unwrap(),
+            ImageFormat::Svg
+        );
+        let err = ImageFormat::from_path(Path::new("b.jpg")).unwrap_err();
+        assert!(err.to_string().contains(".jpg") && err.to_string().contains(".png or .svg"));
+        assert!(ImageFormat::from_path(Path::new("chart")).is_err());
+    }
+
+    #[test]
+    fn options_are_checked() {
+        assert!(ChartOptions::default().validate().is_ok());
+        let bad = [
+            ChartOptions {
+                width: 10,
+                ..Default::default()
+            },
+            ChartOptions {
+                height: 0,
+                ..Default::default()
+            },
+            ChartOptions {
+                scale: 0,
+                ..Default::default()
+            },
+            ChartOptions {
+                scale: 5,
+                ..Default::default()
+            },
+            ChartOptions {
+                width: 8000,
+                height: 8000,
+                scale: 2,
+                ..Default::default()
+            },
+        ];
+        for o in bad {
+            assert!(o.validate().is_err(), "{o:?}");
+        }
+    }
+
+    #[test]
+    fn dates_from_epoch() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_088), (2024, 12, 31));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn no_runs_is_an_error_not_a_panic() {
+        assert!(render_png_bytes(ChartKind::Fan, &[], &ChartOptions::default()).is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! Chance of having reached the target by each year: one line per scenario.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::Ctx;
+use super::compare::series_color;
+use super::frame::{
+    Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, year_tick,
+};
+use crate::report::format::{money_short, thousands};
+use crate::sim::Projection;
+use crate::stats::first_passage;
+
+pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, runs: &[Projection]) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let st = ctx.st;
+    let pal = &st.palette;
+    let first = &runs[0];
+    let t = &first.scenario.target;
+    let same_target = runs.iter().all(|r| r.scenario.target.revenue == t.revenue);
+    let goal = if same_target {
+        money_short(t.revenue)
+    } else {
+        "the target".to_string()
+    };
+    let frame = Frame {
+        title: ctx.title_or(format!("When does UK safety tech revenue reach {goal}?")),
+        subtitle: format!(
+            "Share of {} simulated futures that have reached {goal} in or before each year.",
+            thousands(first.paths() as f64, 0)
+        ),
+        footer: stamp(runs, ctx.date),
+    };
+    let area = draw_frame(root, st, &frame)?;
+    let x0 = runs
+        .iter()
+        .map(|r| r.scenario.market.start_year)
+        .min()
+        .unwrap_or(t.year);
+    let x1 = runs
+        .iter()
+        .map(|r| r.scenario.market.horizon)
+        .max()
+        .unwrap_or(t.year)
+        .max(x0 + 1);
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(st.text_px(64.0))
+        .y_label_area_size(st.text_px(100.0))
+        .margin_top(st.px(8.0))
+        .margin_right(st.px(8.0))
+        .build_cartesian_2d(x0..x1, 0.0..104.0)?;
+    let (w, _) = area.dim_in_pixel();
+    let x_labels = ((x1 - x0 + 1) as usize).min((((w as f64 / st.unit) / 80.0) as usize).max(4));
+    let y_fmt = |v: &f64| format!("{v:.0}%");
+    draw_mesh(
+        &mut chart,
+        st,
+        "Year",
+        "Paths that have reached the target (%)",
+        &year_tick,
+        &y_fmt,
+        x_labels,
+        6,
+    )?;
+
+    // References: an even chance, and the target year.
+    let thin = pal.axis.stroke_width(st.line(1.5));
+    chart.draw_series(DashedLineSeries::new(
+        vec![(x0, 50.0), (x1, 50.0)],
+        st.px(6.0),
+        st.px(6.0),
+        thin,
+    ))?;
+    if (x0..=x1).contains(&t.year) {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(t.year, 0.0), (t.year, 104.0)],
+            st.px(12.0),
+            st.px(8.0),
+            pal.target.stroke_width(st.line(2.0)),
+        ))?;
+        // Labelled at the foot: the lines have climbed away from it there by the target year.
+        let (px, py) = chart.backend_coord(&(t.year, 0.0));
+        let area = chart.plotting_area().strip_coord_spec();
+        let (ax, ay) = area.get_base_pixel();
+        area.draw_text(
+            &format!("target year {}", t.year),
+            &st.font(size::LEGEND * 0.9, pal.target)
+                .pos(Pos::new(HPos::Left, VPos::Bottom)),
+            (px - ax + st.px(8.0), py - ay - st.px(8.0)),
+        )?;
+    }
+
+    for (i, run) in runs.iter().enumerate() {
+        let color = series_color(st, i);
+        let start = run.scenario.market.start_year;
+        let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
+            100.0
+        } else {
+            0.0
+        };
+        let points: Vec<(i32, f64)> = std::iter::once((start, already))
+            .chain(
+                first_passage(run)
+                    .iter()
+                    .map(|f| (f.year, f.probability * 100.0)),
+            )
+            .collect();
+        let by_target = points
+            .iter()
+            .find(|p| p.0 == run.scenario.target.year)
+            .map(|p| p.1);
+        let mut label = run.scenario.scenario.name.clone();
+        if !same_target {
+            label.push_str(&format!(" ({})", money_short(run.scenario.target.revenue)));
+        }
+        if let Some(v) = by_target {
+            label.push_str(&format!(": {v:.0}% by {}", run.scenario.target.year));
+        }
+        let width = st.line(3.0);
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(width),
+            ))?
+            .label(label)
+            .legend(line_swatch(st, color.to_rgba(), width));
+        let r = st.px(4.5);
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, r, color.filled())))?;
+    }
+    draw_legend(&mut chart, st, SeriesLabelPosition::LowerRight)?;
+    Ok(())
+}

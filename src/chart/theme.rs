@@ -1,0 +1,193 @@
+//! Colours and sizes shared by every chart kind.
+//!
+//! Series colours come from the Okabe–Ito palette, which stays distinguishable under the common
+//! forms of colour blindness. Band shades are opaque blends of one hue with the background, so
+//! nested bands read as darker-is-likelier and print the same as they look on screen.
+
+use plotters::style::RGBColor;
+
+/// Look of a chart: `light` prints well (the default), `dark` suits dark slides, `classroom` is
+/// high contrast with larger text and thicker lines for projectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+    Classroom,
+}
+
+/// Okabe–Ito colours.
+pub mod okabe_ito {
+    use plotters::style::RGBColor;
+    pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+    pub const SKY_BLUE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+    pub const BLUISH_GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+    pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+    pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+    pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+    pub const REDDISH_PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+}
+
+/// Everything a chart needs to know about colour and weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Palette {
+    pub background: RGBColor,
+    pub text: RGBColor,
+    /// Secondary text: subtitles, footer, tick labels.
+    pub muted: RGBColor,
+    pub grid: RGBColor,
+    pub axis: RGBColor,
+    /// Published history.
+    pub history: RGBColor,
+    /// Median projection over the bands.
+    pub median: RGBColor,
+    /// Percentile bands, outermost (5–95) first.
+    pub bands: [RGBColor; 3],
+    /// The target line and marker on single-scenario charts.
+    pub target: RGBColor,
+    /// Neutral reference lines (target on multi-scenario charts, 50% line).
+    pub reference: RGBColor,
+    /// One colour per scenario on multi-scenario charts, in order.
+    pub series: [RGBColor; 6],
+    /// Histogram bars below the target.
+    pub below: RGBColor,
+    /// Multiplier for every font size.
+    pub text_scale: f64,
+    /// Multiplier for every line width.
+    pub line_scale: f64,
+}
+
+/// `a` blended over `b`: `t = 1` gives `a`, `t = 0` gives `b`.
+pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+    let mix = |x: u8, y: u8| {
+        (f64::from(x) * t + f64::from(y) * (1.0 - t))
+            .round()
+            .clamp(0.0, 255.0) as u8
+    };
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+impl Theme {
+    pub fn palette(self) -> Palette {
+        use okabe_ito::*;
+        match self {
+            Theme::Light => {
+                let bg = RGBColor(0xFF, 0xFF, 0xFF);
+                Palette {
+                    background: bg,
+                    text: RGBColor(0x1A, 0x1A, 0x1A),
+                    muted: RGBColor(0x55, 0x55, 0x55),
+                    grid: RGBColor(0xE4, 0xE4, 0xE4),
+                    axis: RGBColor(0x70, 0x70, 0x70),
+                    history: RGBColor(0x1A, 0x1A, 0x1A),
+                    median: blend(BLUE, RGBColor(0, 0, 0), 0.7),
+                    bands: [
+                        blend(BLUE, bg, 0.16),
+                        blend(BLUE, bg, 0.32),
+                        blend(BLUE, bg, 0.52),
+                    ],
+                    target: VERMILLION,
+                    reference: RGBColor(0x44, 0x44, 0x44),
+                    series: [
+                        BLUE,
+                        VERMILLION,
+                        BLUISH_GREEN,
+                        REDDISH_PURPLE,
+                        ORANGE,
+                        SKY_BLUE,
+                    ],
+                    below: RGBColor(0xBB, 0xBB, 0xBB),
+                    text_scale: 1.0,
+                    line_scale: 1.0,
+                }
+            }
+            Theme::Dark => {
+                let bg = RGBColor(0x16, 0x19, 0x1F);
+                Palette {
+                    background: bg,
+                    text: RGBColor(0xEE, 0xEE, 0xEE),
+                    muted: RGBColor(0xB0, 0xB4, 0xBA),
+                    grid: RGBColor(0x2E, 0x33, 0x3B),
+                    axis: RGBColor(0x8A, 0x90, 0x98),
+                    history: RGBColor(0xF5, 0xF5, 0xF5),
+                    median: blend(SKY_BLUE, RGBColor(0xFF, 0xFF, 0xFF), 0.45),
+                    bands: [
+                        blend(SKY_BLUE, bg, 0.28),
+                        blend(SKY_BLUE, bg, 0.46),
+                        blend(SKY_BLUE, bg, 0.68),
+                    ],
+                    target: ORANGE,
+                    reference: RGBColor(0xC8, 0xC8, 0xC8),
+                    series: [
+                        SKY_BLUE,
+                        ORANGE,
+                        BLUISH_GREEN,
+                        REDDISH_PURPLE,
+                        YELLOW,
+                        VERMILLION,
+                    ],
+                    below: RGBColor(0x5A, 0x60, 0x68),
+                    text_scale: 1.0,
+                    line_scale: 1.0,
+                }
+            }
+            Theme::Classroom => {
+                let bg = RGBColor(0xFF, 0xFF, 0xFF);
+                Palette {
+                    background: bg,
+                    text: RGBColor(0, 0, 0),
+                    muted: RGBColor(0x22, 0x22, 0x22),
+                    grid: RGBColor(0xCC, 0xCC, 0xCC),
+                    axis: RGBColor(0, 0, 0),
+                    history: RGBColor(0, 0, 0),
+                    median: blend(BLUE, RGBColor(0, 0, 0), 0.55),
+                    bands: [
+                        blend(BLUE, bg, 0.22),
+                        blend(BLUE, bg, 0.44),
+                        blend(BLUE, bg, 0.70),
+                    ],
+                    target: VERMILLION,
+                    reference: RGBColor(0, 0, 0),
+                    series: [
+                        BLUE,
+                        VERMILLION,
+                        BLUISH_GREEN,
+                        REDDISH_PURPLE,
+                        ORANGE,
+                        SKY_BLUE,
+                    ],
+                    below: RGBColor(0x99, 0x99, 0x99),
+                    text_scale: 1.3,
+                    line_scale: 1.6,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blend_ends_and_middle() {
+        let a = RGBColor(200, 100, 0);
+        let b = RGBColor(0, 0, 100);
+        assert_eq!(blend(a, b, 1.0), a);
+        assert_eq!(blend(a, b, 0.0), b);
+        assert_eq!(blend(a, b, 0.5), RGBColor(100, 50, 50));
+    }
+
+    #[test]
+    fn bands_are_distinct_and_darken_inwards_on_light() {
+        for theme in [Theme::Light, Theme::Classroom] {
+            let p = theme.palette();
+            let lum = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
+            assert!(lum(p.bands[0]) > lum(p.bands[1]) && lum(p.bands[1]) > lum(p.bands[2]));
+            assert_ne!(p.bands[2], p.median);
+        }
+        let d = Theme::Dark.palette();
+        assert_ne!(d.bands[0], d.bands[1]);
+        assert_ne!(d.bands[1], d.bands[2]);
+    }
+}

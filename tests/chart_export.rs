@@ -1,0 +1,437 @@
+//! Chart export end to end: every kind in PNG and SVG, decoded and inspected; byte-identical
+//! reruns; failures that must leave no file behind.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use plotters::style::RGBColor;
+use safetech::chart::{self, ChartKind, ChartOptions, Theme};
+use safetech::scenario::load;
+use safetech::sim::{Projection, RunControl, RunSettings, simulate};
+
+const KINDS: [ChartKind; 5] = [
+    ChartKind::Fan,
+    ChartKind::Compare,
+    ChartKind::Histogram,
+    ChartKind::Reach,
+    ChartKind::Spaghetti,
+];
+
+/// Two scenarios on a small, fixed run, simulated once for all tests.
+fn runs() -> &'static [Projection] {
+    static RUNS: OnceLock<Vec<Projection>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let settings = RunSettings {
+            paths: 4000,
+            seed: 7,
+            sample_paths: 50,
+        };
+        ["baseline", "osa-enforced"]
+            .iter()
+            .map(|id| simulate(&load(id).unwrap(), settings, RunControl::default()).unwrap())
+            .collect()
+    })
+}
+
+fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(bytes);
+    let mut reader = decoder.read_info().expect("a valid PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("a PNG frame");
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+/// Share of pixels inside the central plot region (away from title, axes and footer) that are
+/// exactly `color`.
+fn share_in_plot(w: u32, h: u32, rgb: &[u8], color: RGBColor) -> f64 {
+    let (x0, x1, y0, y1) = (
+        w as usize * 15 / 100,
+        w as usize * 95 / 100,
+        h as usize * 15 / 100,
+        h as usize * 82 / 100,
+    );
+    let mut hits = 0usize;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let i = (y * w as usize + x) * 3;
+            if rgb[i..i + 3] == [color.0, color.1, color.2] {
+                hits += 1;
+            }
+        }
+    }
+    hits as f64 / ((x1 - x0) * (y1 - y0)) as f64
+}
+
+/// The colour each kind fills a good part of its plot with.
+fn signature_color(kind: ChartKind, theme: Theme) -> RGBColor {
+    let p = theme.palette();
+    match kind {
+        ChartKind::Fan => p.bands[2],
+        ChartKind::Spaghetti => p.bands[0],
+        ChartKind::Histogram => p.series[0],
+        ChartKind::Compare | ChartKind::Reach => p.background,
+    }
+}
+
+#[test]
+fn every_kind_renders_to_png_with_a_filled_plot() {
+    for theme in [Theme::Light, Theme::Dark] {
+        let options = ChartOptions {
+            width: 800,
+            height: 450,
+            theme,
+            ..ChartOptions::default()
+        };
+        for kind in KINDS {
+            let bytes = chart::render_png_bytes(kind, runs(), &options).unwrap();
+            let (w, h, rgb) = decode(&bytes);
+            assert_eq!((w, h), (800, 450), "{kind:?}");
+            let bg = theme.palette().background;
+            let not_bg = 1.0 - share_in_plot(w, h, &rgb, bg);
+            assert!(
+                not_bg > 0.03,
+                "{kind:?} {theme:?}: plot nearly blank ({not_bg})"
+            );
+            if !matches!(kind, ChartKind::Compare | ChartKind::Reach) {
+                let share = share_in_plot(w, h, &rgb, signature_color(kind, theme));
+                assert!(
+                    share > 0.01,
+                    "{kind:?} {theme:?}: only {share} of the plot in the band colour"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn compare_and_reach_draw_each_scenario_in_its_own_colour() {
+    let options = ChartOptions::default();
+    let p = Theme::Light.palette();
+    for kind in [ChartKind::Compare, ChartKind::Reach] {
+        let (w, h, rgb) = decode(&chart::render_png_bytes(kind, runs(), &options).unwrap());
+        for color in &p.series[..2] {
+            let share = share_in_plot(w, h, &rgb, *color);
+            assert!(
+                share > 0.001,
+                "{kind:?}: scenario colour {color:?} covers only {share}"
+            );
+        }
+    }
+}
+
+#[test]
+fn scale_multiplies_the_pixel_size() {
+    let options = ChartOptions {
+        width: 640,
+        height: 360,
+        scale: 2,
+        ..ChartOptions::default()
+    };
+    let (w, h, _) = decode(&chart::render_png_bytes(ChartKind::Fan, runs(), &options).unwrap());
+    assert_eq!((w, h), (1280, 720));
+}
+
+/// Text content of every `<text>` element, unescaped.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        let after = &rest[start..];
+        let open_end = after.find('>').expect("closed tag");
+        let close = after.find("</text>").expect("closing text tag");
+        let text = after[open_end + 1..close].trim();
+        out.push(
+            text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&"),
+        );
+        rest = &after[close..];
+    }
+    out
+}
+
+#[test]
+fn every_kind_renders_to_svg_with_title_and_axis_labels() {
+    let options = ChartOptions::default();
+    for kind in KINDS {
+        let svg = chart::render_svg_string(kind, runs(), &options).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{kind:?}"
+        );
+        assert!(svg.contains(r#"width="1600" height="900""#), "{kind:?}");
+        let texts = svg_texts(&svg);
+        let has = |s: &str| texts.iter().any(|t| t.contains(s));
+        let title = match kind {
+            ChartKind::Fan => "UK safety tech revenue: ",
+            ChartKind::Compare => "under different scenarios",
+            ChartKind::Histogram => "Revenue in 2026",
+            ChartKind::Reach => "reach £1bn?",
+            ChartKind::Spaghetti => "simulated futures: ",
+        };
+        assert!(has(title), "{kind:?}: no title in {texts:?}");
+        assert!(
+            has("safetech ") && has("seed 7"),
+            "{kind:?}: no footer stamp"
+        );
+        match kind {
+            ChartKind::Histogram => {
+                assert!(
+                    has("Revenue in 2026 (£m, nominal)") && has("Share of paths"),
+                    "{texts:?}"
+                );
+                assert!(has("£1bn"), "money tick labels: {texts:?}");
+            }
+            ChartKind::Reach => {
+                assert!(
+                    has("Year") && has("Paths that have reached the target (%)"),
+                    "{texts:?}"
+                );
+                assert!(has("2026"), "{texts:?}");
+            }
+            _ => {
+                assert!(
+                    has("Year") && has("Annual revenue (£m"),
+                    "{kind:?}: {texts:?}"
+                );
+                assert!(
+                    texts.iter().any(|t| t == "£1bn") && texts.iter().any(|t| t == "2030"),
+                    "{texts:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn fan_annotates_the_target_probability() {
+    let svg =
+        chart::render_svg_string(ChartKind::Fan, &runs()[..1], &ChartOptions::default()).unwrap();
+    let note = svg_texts(&svg)
+        .into_iter()
+        .find(|t| t.starts_with("P(≥ £1bn in 2026) = "))
+        .expect("annotation");
+    assert!(note.contains('%') && note.ends_with(" pts"), "{note}");
+}
+
+#[test]
+fn custom_title_replaces_the_default() {
+    let options = ChartOptions {
+        title: Some("Briefing figure 3 – <revenue> & risk".into()),
+        ..ChartOptions::default()
+    };
+    let svg = chart::render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "Briefing figure 3 – <revenue> & risk"),
+        "{texts:?}"
+    );
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.starts_with("UK safety tech revenue: "))
+    );
+}
+
+#[test]
+fn footer_date_comes_from_source_date_epoch_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dated.svg");
+    safetech()
+        .env("SOURCE_DATE_EPOCH", "1735689600")
+        .args(["export", "-n", "2000", "--chart", "reach", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let dated = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        svg_texts(&dated)
+            .iter()
+            .any(|t| t.ends_with("· 2025-01-01")),
+        "no date in footer"
+    );
+    export(&out, &["--chart", "reach"]).success();
+    let undated = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !undated.contains("2025-01-01"),
+        "a date without SOURCE_DATE_EPOCH"
+    );
+}
+
+#[test]
+fn same_inputs_same_bytes_in_process() {
+    for kind in KINDS {
+        let a = chart::render_png_bytes(kind, runs(), &ChartOptions::default()).unwrap();
+        let b = chart::render_png_bytes(kind, runs(), &ChartOptions::default()).unwrap();
+        assert!(a == b, "{kind:?} PNG differs between renders");
+    }
+}
+
+fn safetech() -> Command {
+    let mut cmd = Command::cargo_bin("safetech").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn export(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut cmd = safetech();
+    cmd.args(["export", "-n", "3000", "--out"])
+        .arg(out)
+        .args(extra);
+    if !extra.contains(&"--chart") {
+        cmd.args(["--chart", "fan"]);
+    }
+    cmd.assert()
+}
+
+#[test]
+fn command_twice_gives_identical_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.png", "a.svg"] {
+        let first = dir.path().join(name);
+        let second = dir.path().join(format!("b-{name}"));
+        export(
+            &first,
+            &[
+                "-s",
+                "baseline",
+                "-s",
+                "osa-enforced",
+                "--chart",
+                "compare",
+                "--theme",
+                "dark",
+            ],
+        )
+        .success();
+        export(
+            &second,
+            &[
+                "-s",
+                "baseline",
+                "-s",
+                "osa-enforced",
+                "--chart",
+                "compare",
+                "--theme",
+                "dark",
+            ],
+        )
+        .success();
+        let (a, b) = (
+            std::fs::read(&first).unwrap(),
+            std::fs::read(&second).unwrap(),
+        );
+        assert!(a.len() > 1000 && a == b, "{name}: runs differ");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+#[test]
+fn unknown_extension_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("chart.jpg");
+    let assert = export(&out, &[]).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(".jpg") && stderr.contains(".png or .svg"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn bad_size_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    export(&dir.path().join("c.png"), &["--width", "10"]).code(2);
+    export(&dir.path().join("c.png"), &["--scale", "0"]).code(2);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn missing_directory_fails_with_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no/such/dir/chart.png");
+    let assert = export(&out, &[]).code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn unwritable_directory_fails_with_exit_1_and_keeps_the_old_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("chart.png");
+    std::fs::write(&out, b"old chart").unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Permissions do not bind root; /proc refuses new files to everyone.
+    let probe = dir.path().join("probe");
+    let target = if std::fs::write(&probe, b"").is_ok() {
+        std::fs::remove_file(&probe).unwrap();
+        Path::new("/proc/safetech-chart.png").to_path_buf()
+    } else {
+        out.clone()
+    };
+    let assert = export(&target, &[]).code(1);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"old chart");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn full_device_fails_with_exit_1() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // The format comes from the extension, so reach /dev/full through a .png name.
+    let out = dir.path().join("full.png");
+    std::os::unix::fs::symlink("/dev/full", &out).unwrap();
+    let assert = export(&out, &[]).code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("cannot write") && stderr.contains("space"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::symlink_metadata(&out)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "link replaced"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn failed_export_keeps_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("chart.png");
+    std::fs::write(&out, b"old chart").unwrap();
+    // Invalid input fails before anything is written.
+    export(&out, &["--set", "growth.volatility=-1"]).failure();
+    assert_eq!(std::fs::read(&out).unwrap(), b"old chart");
+}
