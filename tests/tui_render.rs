@@ -101,3 +101,36 @@ fn view_before_any_result_says_simulating() {
     let text = draw(&a, 100, 30).backend().to_string();
     assert!(text.contains("simulating"), "{text}");
 }
+
+#[test]
+fn clicks_select_tabs_and_scenarios() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    use ratatui::layout::Rect;
+    use safetech::tui::update::{Msg, update};
+    use safetech::tui::view::layout;
+
+    let mut a = app(ThemeName::Dark, true, Tab::Fan);
+    a.area = Rect::new(0, 0, 120, 40);
+    let click = |x, y| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let regions = layout::compute(a.area, &a);
+    let (_, dist) = regions
+        .tabs
+        .iter()
+        .find(|(t, _)| *t == Tab::Distribution)
+        .unwrap();
+    assert!(update(&mut a, click(dist.x + 1, dist.y)).is_empty());
+    assert_eq!(a.tab, Tab::Distribution);
+    let (_, first) = regions.scenario_rows[0];
+    update(&mut a, click(first.x + 2, first.y));
+    assert_eq!(a.selected, 0);
+    // A click elsewhere changes nothing.
+    update(&mut a, click(119, 20));
+    assert_eq!((a.tab, a.selected), (Tab::Distribution, 0));
+}

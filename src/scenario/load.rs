@@ -28,14 +28,10 @@ impl ScenarioSource {
             return Ok(ScenarioSource::File(PathBuf::from(spec)));
         }
         let names: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
-        Err(InputError::new(
-            "--scenario",
-            "",
-            format!(
-                "no built-in scenario or file named \"{spec}\"; built-in scenarios are: {}",
-                names.join(", ")
-            ),
-        ))
+        Err(InputError::new("--scenario", "", format!(
+            "no built-in scenario or file named \"{spec}\"; built-in scenarios are: {}",
+            names.join(", ")
+        )))
     }
 
     /// How errors name this source.
@@ -50,11 +46,7 @@ impl ScenarioSource {
         match self {
             ScenarioSource::Builtin(id) => Ok(builtin_source(id).unwrap_or_default().to_string()),
             ScenarioSource::File(p) => std::fs::read_to_string(p).map_err(|e| {
-                InputError::new(
-                    p.display().to_string(),
-                    "",
-                    format!("cannot read scenario file: {e}"),
-                )
+                InputError::new(p.display().to_string(), "", format!("cannot read scenario file: {e}"))
             }),
         }
     }
@@ -77,26 +69,19 @@ pub fn parse_str(text: &str, origin: &str) -> Result<Scenario, InputError> {
     parse_with_overrides(text, origin, &[])
 }
 
-fn parse_with_overrides(
-    text: &str,
-    origin: &str,
-    overrides: &[Override],
-) -> Result<Scenario, InputError> {
+fn parse_with_overrides(text: &str, origin: &str, overrides: &[Override]) -> Result<Scenario, InputError> {
     let map = SourceMap::new(text);
-    let scenario: Scenario =
-        toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
+    let scenario: Scenario = toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
     let (scenario, applied) = if overrides.is_empty() {
         (scenario, Vec::new())
     } else {
         // Overrides work on the TOML tree so they are checked by the same deserializer as files.
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
         apply_overrides(table, overrides)?
     };
     validate(&scenario).map_err(|issue| {
         if let Some(ov) = applied.iter().find(|(path, _)| *path == issue.field) {
-            InputError::new(format!("--set {}", ov.1.raw), issue.field, issue.message)
-                .with_value(issue.value)
+            InputError::new(format!("--set {}", ov.1.raw), issue.field, issue.message).with_value(issue.value)
         } else {
             InputError::new(origin, &issue.field, issue.message)
                 .with_value(issue.value)

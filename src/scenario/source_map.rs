@@ -163,10 +163,7 @@ mod tests {
     #[test]
     fn finds_nested_value_position() {
         let map = SourceMap::new(DOC);
-        assert_eq!(
-            map.position_of("events[0].outcomes[1].probability"),
-            Some((8, 30))
-        );
+        assert_eq!(map.position_of("events[0].outcomes[1].probability"), Some((8, 30)));
         assert_eq!(map.position_of("scenario.id"), Some((2, 6)));
     }
 

@@ -15,5 +15,5 @@ pub fn output_dir() -> PathBuf {
 
 /// Write the view as PNG and SVG; returns the paths written.
 pub fn export(_dir: &Path, _tab: Tab, _runs: &[&Projection]) -> anyhow::Result<Vec<PathBuf>> {
-    anyhow::bail!("export is not available in this build: the chart module has not been merged yet")
+    anyhow::bail!("not available yet (the chart module is not in this build)")
 }

@@ -10,6 +10,9 @@ use super::plot::{Canvas, Ink, Scale, Years, frame, interpolate};
 use super::theme::Theme;
 use crate::sim::Projection;
 
+/// (year, value) points of one series.
+type Points = Vec<(f64, f64)>;
+
 pub struct FanChart<'a> {
     pub projection: &'a Projection,
     pub theme: &'a Theme,
@@ -78,7 +81,7 @@ impl Widget for FanChart<'_> {
         let to_unit = |pts: &[(f64, f64)]| -> Vec<(f64, f64)> {
             pts.iter().map(|(x, v)| (*x, unit(*v))).collect()
         };
-        let bands: Vec<(Vec<(f64, f64)>, Vec<(f64, f64)>)> = bands
+        let bands: Vec<(Points, Points)> = bands
             .iter()
             .map(|(l, h)| (to_unit(l), to_unit(h)))
             .collect();

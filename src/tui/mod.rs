@@ -153,7 +153,7 @@ pub fn dispatch(app: &mut App, msg: Msg, worker: &mut Worker) {
 fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
     match effect {
         Effect::Simulate(job) => {
-            worker.submit(job);
+            worker.submit(*job);
             None
         }
         Effect::Save(scenario) => Some(Msg::Status(match save::save(&app.output_dir, &scenario) {

@@ -28,7 +28,7 @@ pub enum Msg {
 
 #[derive(Debug)]
 pub enum Effect {
-    Simulate(Job),
+    Simulate(Box<Job>),
     /// Save this scenario as TOML in the output directory.
     Save(Box<Scenario>),
     /// Export the current tab's chart.
@@ -157,7 +157,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             return app
                 .request_all()
                 .into_iter()
-                .map(Effect::Simulate)
+                .map(|j| Effect::Simulate(Box::new(j)))
                 .collect();
         }
         KeyCode::Char('+') | KeyCode::Char('=') => return change_paths(app, 1),
@@ -180,7 +180,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn simulate(job: Option<Job>) -> Vec<Effect> {
-    job.map(Effect::Simulate).into_iter().collect()
+    job.map(|j| Effect::Simulate(Box::new(j)))
+        .into_iter()
+        .collect()
 }
 
 fn nudge(app: &mut App, direction: i32, large: bool) -> Vec<Effect> {
@@ -218,7 +220,7 @@ fn change_paths(app: &mut App, direction: i32) -> Vec<Effect> {
     ));
     app.request_all()
         .into_iter()
-        .map(Effect::Simulate)
+        .map(|j| Effect::Simulate(Box::new(j)))
         .collect()
 }
 

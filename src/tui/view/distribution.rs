@@ -133,20 +133,20 @@ fn histogram(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
             t.base().fg(t.target).add_modifier(Modifier::BOLD),
         );
     }
-    let legend = Line::from(vec![
+    let mut spans = vec![
         Span::styled("█", t.base().fg(t.miss)),
         Span::styled(" below target  ", t.dim()),
         Span::styled("█", t.base().fg(t.reach)),
         Span::styled(" at or above  ", t.dim()),
-        Span::styled(
-            format!(
-                "(tails beyond {}–{} not shown)",
-                money_short(lo),
-                money_short(hi)
-            ),
-            t.dim(),
-        ),
-    ]);
+    ];
+    // The far tails are clipped so the body fills the width; say so when there is room.
+    let note = "(outer 1% of paths not shown)";
+    if spans.iter().map(|s| s.width()).sum::<usize>() + note.chars().count()
+        <= usize::from(area.width)
+    {
+        spans.push(Span::styled(note, t.dim()));
+    }
+    let legend = Line::from(spans);
     legend.render(Rect::new(area.x, axis_y + 1, area.width, 1), buf);
 }
 

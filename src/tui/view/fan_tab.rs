@@ -15,7 +15,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(slot) = app.slot() else { return };
     let s = &slot.scenario;
     let edited = if slot.edited() { " (edited)" } else { "" };
-    let block = panel(format!(" Fan · {}{edited} ", s.scenario.name), t);
+    let room = usize::from(area.width).saturating_sub(10 + edited.len());
+    let block = panel(
+        format!(
+            " Fan · {}{edited} ",
+            super::ellipsis(&s.scenario.name, room)
+        ),
+        t,
+    );
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(run) = &slot.run else {
@@ -44,7 +51,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ("░", "▒", "▓")
     };
     // Narrow screens get a terser legend so that every entry stays visible.
-    let wide = inner.width >= 90;
+    let wide = inner.width >= 70;
     let target = if wide {
         format!(
             "target {} in {}",

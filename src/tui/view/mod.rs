@@ -94,8 +94,7 @@ fn tab_bar(app: &App, r: &Regions, buf: &mut Buffer) {
 fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let long = "←/→ change  ↑/↓ select  [/] scenario  s save  r reset  n seed  +/- paths  e export  ? help  q quit";
-    let short =
-        "←→ change ↑↓ select [] scenario s save r reset n seed +- paths e export ? help q quit";
+    let short = "←→ change  ↑↓ select  [ ] scenario  s save  +- paths  e export  ? help  q quit";
     let hint = if long.chars().count() < usize::from(area.width) {
         long
     } else {
