@@ -80,7 +80,12 @@ pub enum ScenariosCommand {
 #[derive(Debug, Args, Clone)]
 pub struct Common {
     /// Built-in scenario id or path to a TOML file; repeat to compare scenarios on the same seed
-    #[arg(short = 's', long = "scenario", value_name = "ID|PATH", default_value = "baseline")]
+    #[arg(
+        short = 's',
+        long = "scenario",
+        value_name = "ID|PATH",
+        default_value = "baseline"
+    )]
     pub scenarios: Vec<String>,
     /// Number of simulated paths
     #[arg(short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
@@ -124,7 +129,9 @@ pub fn parse_count(s: &str) -> Result<usize, String> {
         return Err("the number of paths must be at least 1".into());
     }
     if n > 50_000_000 {
-        return Err(format!("{n} paths is more than the 50,000,000 allowed (memory grows with paths)"));
+        return Err(format!(
+            "{n} paths is more than the 50,000,000 allowed (memory grows with paths)"
+        ));
     }
     Ok(n)
 }

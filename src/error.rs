@@ -19,7 +19,11 @@ pub struct InputError {
 }
 
 impl InputError {
-    pub fn new(origin: impl Into<String>, field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        origin: impl Into<String>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         InputError {
             origin: origin.into(),
             position: None,
@@ -64,7 +68,10 @@ impl std::error::Error for InputError {}
 
 /// Exit status for errors: 2 for usage or invalid input, 1 for anything that failed at run time.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    if err.chain().any(|e| e.downcast_ref::<InputError>().is_some()) {
+    if err
+        .chain()
+        .any(|e| e.downcast_ref::<InputError>().is_some())
+    {
         2
     } else {
         1

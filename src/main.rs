@@ -23,7 +23,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Run(args)) => commands::run::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Scenarios(cmd)) => commands::scenarios::run(&cmd).map(|_| ExitCode::SUCCESS),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "safetech", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "safetech",
+                &mut std::io::stdout(),
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -21,7 +21,10 @@ pub fn run(args: &RunArgs) -> Result<()> {
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (e.g. `| head`) is not an error worth reporting.
-            if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            if let Err(e) = stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     return Err(e.into());
                 }

@@ -35,20 +35,21 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             Ok(())
         }
         ScenariosCommand::Validate { files } => {
-            let mut first_error: Option<InputError> = None;
+            let mut invalid = 0;
             for f in files {
                 match validate_file(f) {
                     Ok(id) => println!("ok: {} ({id})", f.display()),
                     Err(e) => {
                         eprintln!("error: {e}");
-                        first_error.get_or_insert(e);
+                        invalid += 1;
                     }
                 }
             }
-            match first_error {
-                Some(e) => Err(anyhow::Error::new(e).context("some scenario files are invalid")),
-                None => Ok(()),
+            if invalid > 0 {
+                let msg = format!("{invalid} of {} scenario files are invalid", files.len());
+                return Err(InputError::new("scenarios validate", "", msg).into());
             }
+            Ok(())
         }
     }
 }

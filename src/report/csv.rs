@@ -7,8 +7,7 @@ use crate::stats::RunSummary;
 
 pub struct Csv;
 
-pub const HEADER: &str =
-    "scenario,name,seed,paths,year,mean,sd,p5,p10,p25,p50,p75,p90,p95,p_target,p_reached_by,target_revenue,target_year";
+pub const HEADER: &str = "scenario,name,seed,paths,year,mean,sd,p5,p10,p25,p50,p75,p90,p95,p_target,p_reached_by,target_revenue,target_year";
 
 /// RFC 4180 quoting where needed.
 pub fn field(s: &str) -> String {

@@ -42,9 +42,11 @@ impl Report for Markdown {
                 percent_points(r.target.std_error),
                 percent(r.target.ci95[0], d),
                 percent(r.target.ci95[1], d),
-                p.year(r.target.year).map_or("–".into(), |y| money(y.median())),
+                p.year(r.target.year)
+                    .map_or("–".into(), |y| money(y.median())),
                 p.years.last().map_or("–".into(), |y| money(y.median())),
-                r.median_first_passage().map_or(format!("not by {horizon}"), |y| y.to_string()),
+                r.median_first_passage()
+                    .map_or(format!("not by {horizon}"), |y| y.to_string()),
             );
         }
         let _ = writeln!(

@@ -39,7 +39,11 @@ pub fn reach_line(r: &RunSummary) -> String {
     if parts.is_empty() {
         s.truncate(s.trim_end().len());
     }
-    let _ = write!(s, "; never by {horizon} in {}.", percent(r.never_reached(), 1));
+    let _ = write!(
+        s,
+        "; never by {horizon} in {}.",
+        percent(r.never_reached(), 1)
+    );
     if let Some(y) = r.median_first_passage() {
         let _ = write!(s, " Half of futures reach it by {y}.");
     }
@@ -68,7 +72,14 @@ fn single(r: &RunSummary) -> String {
     let _ = writeln!(
         out,
         "{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14}",
-        "Year", "p5", "p25", "Median", "p75", "p95", "Mean", format!("P(≥ {target})")
+        "Year",
+        "p5",
+        "p25",
+        "Median",
+        "p75",
+        "p95",
+        "Mean",
+        format!("P(≥ {target})")
     );
     let s = &r.projection.scenario;
     let _ = writeln!(
@@ -84,7 +95,11 @@ fn single(r: &RunSummary) -> String {
         "actual"
     );
     for y in r.years() {
-        let marker = if y.year == r.target.year { " ◀ target year" } else { "" };
+        let marker = if y.year == r.target.year {
+            " ◀ target year"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14}{marker}",
@@ -98,7 +113,10 @@ fn single(r: &RunSummary) -> String {
             percent(y.p_target, 1),
         );
     }
-    let _ = writeln!(out, "Revenue in £m. p5–p95: 90% of simulated futures lie in this range.");
+    let _ = writeln!(
+        out,
+        "Revenue in £m. p5–p95: 90% of simulated futures lie in this range."
+    );
     events_block(&mut out, r);
     out
 }
@@ -138,24 +156,44 @@ fn side_by_side(runs: &[RunSummary]) -> String {
         thousands(first.stamp.paths as f64, 0),
         crate::VERSION
     );
-    let id_w = runs.iter().map(|r| r.stamp.scenario.chars().count()).max().unwrap_or(8).max(8);
+    let id_w = runs
+        .iter()
+        .map(|r| r.stamp.scenario.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     let _ = writeln!(
         out,
         "{:<id_w$}  {:>24}  {:>15}  {:>9}  Name",
         "Scenario",
-        format!("P(≥ {} in {})", money(first.target.revenue), first.target.year),
+        format!(
+            "P(≥ {} in {})",
+            money(first.target.revenue),
+            first.target.year
+        ),
         "95% interval",
         "Median",
     );
     for r in runs {
         let d = probability_decimals(r.target.std_error);
-        let median = r.projection.year(r.target.year).map_or(f64::NAN, |y| y.median());
+        let median = r
+            .projection
+            .year(r.target.year)
+            .map_or(f64::NAN, |y| y.median());
         let _ = writeln!(
             out,
             "{:<id_w$}  {:>24}  {:>15}  {:>9}  {}",
             r.stamp.scenario,
-            format!("{} ± {}", percent(r.target.probability, d), percent_points(r.target.std_error)),
-            format!("{}–{}", percent(r.target.ci95[0], d), percent(r.target.ci95[1], d)),
+            format!(
+                "{} ± {}",
+                percent(r.target.probability, d),
+                percent_points(r.target.std_error)
+            ),
+            format!(
+                "{}–{}",
+                percent(r.target.ci95[0], d),
+                percent(r.target.ci95[1], d)
+            ),
             money(median),
             r.projection.scenario.scenario.name
         );
@@ -169,7 +207,12 @@ fn side_by_side(runs: &[RunSummary]) -> String {
                 .map(|y| {
                     (
                         y.year,
-                        format!("{} ({}–{})", thousands(y.median(), 0), thousands(y.p5(), 0), thousands(y.p95(), 0)),
+                        format!(
+                            "{} ({}–{})",
+                            thousands(y.median(), 0),
+                            thousands(y.p5(), 0),
+                            thousands(y.p95(), 0)
+                        ),
                     )
                 })
                 .collect()
@@ -191,11 +234,15 @@ fn side_by_side(runs: &[RunSummary]) -> String {
         let _ = write!(out, "  {:>w$}", r.stamp.scenario);
     }
     out.push('\n');
-    let all_years: std::collections::BTreeSet<i32> = cells.iter().flatten().map(|(y, _)| *y).collect();
+    let all_years: std::collections::BTreeSet<i32> =
+        cells.iter().flatten().map(|(y, _)| *y).collect();
     for year in all_years {
         let _ = write!(out, "{year:>6}");
         for (c, w) in cells.iter().zip(&widths) {
-            let cell = c.iter().find(|(y, _)| *y == year).map_or("", |(_, s)| s.as_str());
+            let cell = c
+                .iter()
+                .find(|(y, _)| *y == year)
+                .map_or("", |(_, s)| s.as_str());
             let _ = write!(out, "  {cell:>w$}");
         }
         out.push('\n');

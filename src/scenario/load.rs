@@ -28,10 +28,14 @@ impl ScenarioSource {
             return Ok(ScenarioSource::File(PathBuf::from(spec)));
         }
         let names: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
-        Err(InputError::new("--scenario", "", format!(
-            "no built-in scenario or file named \"{spec}\"; built-in scenarios are: {}",
-            names.join(", ")
-        )))
+        Err(InputError::new(
+            "--scenario",
+            "",
+            format!(
+                "no built-in scenario or file named \"{spec}\"; built-in scenarios are: {}",
+                names.join(", ")
+            ),
+        ))
     }
 
     /// How errors name this source.
@@ -46,7 +50,11 @@ impl ScenarioSource {
         match self {
             ScenarioSource::Builtin(id) => Ok(builtin_source(id).unwrap_or_default().to_string()),
             ScenarioSource::File(p) => std::fs::read_to_string(p).map_err(|e| {
-                InputError::new(p.display().to_string(), "", format!("cannot read scenario file: {e}"))
+                InputError::new(
+                    p.display().to_string(),
+                    "",
+                    format!("cannot read scenario file: {e}"),
+                )
             }),
         }
     }
@@ -69,21 +77,33 @@ pub fn parse_str(text: &str, origin: &str) -> Result<Scenario, InputError> {
     parse_with_overrides(text, origin, &[])
 }
 
-fn parse_with_overrides(text: &str, origin: &str, overrides: &[Override]) -> Result<Scenario, InputError> {
+fn parse_with_overrides(
+    text: &str,
+    origin: &str,
+    overrides: &[Override],
+) -> Result<Scenario, InputError> {
     let map = SourceMap::new(text);
-    let scenario: Scenario = toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
+    let scenario: Scenario =
+        toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
     let (scenario, applied) = if overrides.is_empty() {
         (scenario, Vec::new())
     } else {
         // Overrides work on the TOML tree so they are checked by the same deserializer as files.
-        let table: toml::Table = toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
         apply_overrides(table, overrides)?
     };
     validate(&scenario).map_err(|issue| {
         if let Some(ov) = applied.iter().find(|(path, _)| *path == issue.field) {
-            InputError::new(format!("--set {}", ov.1.raw), issue.field, issue.message).with_value(issue.value)
+            InputError::new(format!("--set {}", ov.1.raw), issue.field, issue.message)
+                .with_value(issue.value)
         } else {
-            InputError::new(origin, &issue.field, issue.message)
+            let mut message = issue.message;
+            if !applied.is_empty() {
+                let sets: Vec<&str> = applied.iter().map(|(_, o)| o.raw.as_str()).collect();
+                message.push_str(&format!(" (after --set {})", sets.join(", ")));
+            }
+            InputError::new(origin, &issue.field, message)
                 .with_value(issue.value)
                 .at(map.position_of(&issue.field))
         }
@@ -92,15 +112,25 @@ fn parse_with_overrides(text: &str, origin: &str, overrides: &[Override]) -> Res
 }
 
 fn syntax_error(err: &toml::de::Error, text: &str, origin: &str, map: &SourceMap) -> InputError {
-    let message = err.message().trim().to_string();
+    let message = plain_types(err.message().trim());
     let Some(span) = err.span() else {
         return InputError::new(origin, "", message);
     };
     let field = map.path_at(span.start);
     let snippet = text.get(span.clone()).unwrap_or("").trim();
-    let mut e = InputError::new(origin, field, message).at(Some(map.line_col(span.start)));
-    if !snippet.is_empty() && snippet.len() <= 60 && !snippet.contains('\n') {
+    let mut e = InputError::new(origin, field, message.clone()).at(Some(map.line_col(span.start)));
+    let missing = message.starts_with("missing field") || message.starts_with("unknown field");
+    if !missing && !snippet.is_empty() && snippet.len() <= 60 && !snippet.contains('\n') {
         e = e.with_value(snippet.to_string());
     }
     e
+}
+
+/// serde names Rust types ("expected i32"); users think in numbers.
+pub(super) fn plain_types(message: &str) -> String {
+    message
+        .replace("expected i32", "expected a whole number (a year)")
+        .replace("expected u32", "expected a whole number, 0 or more")
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected an array")
 }

@@ -124,7 +124,10 @@ impl<'de> Deserialize<'de> for Shocks {
                     ))),
                 }
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Shocks, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Shocks, A::Error> {
                 let mut nu = None;
                 while let Some(key) = map.next_key::<String>()? {
                     if key == "student_t" && nu.is_none() {

@@ -18,11 +18,19 @@ impl FromStr for Override {
     type Err = InputError;
     fn from_str(s: &str) -> Result<Self, InputError> {
         let Some((key, value)) = s.split_once('=') else {
-            return Err(InputError::new(format!("--set {s}"), "", "expected KEY=VALUE, e.g. growth.volatility=0.12"));
+            return Err(InputError::new(
+                format!("--set {s}"),
+                "",
+                "expected KEY=VALUE, e.g. growth.volatility=0.12",
+            ));
         };
         let key = key.trim();
         if key.is_empty() {
-            return Err(InputError::new(format!("--set {s}"), "", "the key before '=' is empty"));
+            return Err(InputError::new(
+                format!("--set {s}"),
+                "",
+                "the key before '=' is empty",
+            ));
         }
         Ok(Override {
             key: key.to_string(),
@@ -66,17 +74,26 @@ pub fn apply_overrides(
         let path = set_path(&mut table, ov)?;
         applied.push((path, ov.clone()));
     }
-    let scenario = toml::Value::Table(table).try_into::<Scenario>().map_err(|e| {
-        let msg = e.message().trim().to_string();
-        match overrides.last() {
-            Some(ov) if overrides.len() == 1 => ov.error(&ov.key, msg),
-            _ => InputError::new(
-                format!("--set {}", overrides.iter().map(|o| o.raw.as_str()).collect::<Vec<_>>().join(" --set ")),
-                "",
-                msg,
-            ),
-        }
-    })?;
+    let scenario = toml::Value::Table(table)
+        .try_into::<Scenario>()
+        .map_err(|e| {
+            let msg = super::load::plain_types(e.message().trim());
+            match overrides.last() {
+                Some(ov) if overrides.len() == 1 => ov.error(&ov.key, msg),
+                _ => InputError::new(
+                    format!(
+                        "--set {}",
+                        overrides
+                            .iter()
+                            .map(|o| o.raw.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" --set ")
+                    ),
+                    "",
+                    msg,
+                ),
+            }
+        })?;
     Ok((scenario, applied))
 }
 
@@ -96,8 +113,20 @@ fn set_path(table: &mut toml::Table, ov: &Override) -> Result<String, InputError
             node.insert(part.to_string(), ov.toml_value());
             return Ok(canonical);
         }
+        // `events.osa.on-schedule.probability`: an outcome id directly after an event stands
+        // for `outcomes.on-schedule`; step back so the id is read as the element selector.
+        let implicit_outcomes =
+            !node.contains_key(part) && node.get("outcomes").is_some_and(toml::Value::is_array);
+        let key = if implicit_outcomes {
+            canonical.truncate(canonical.len() - part.len());
+            canonical.push_str("outcomes");
+            i -= 1;
+            "outcomes"
+        } else {
+            part
+        };
         let entry = node
-            .get_mut(part)
+            .get_mut(key)
             .ok_or_else(|| ov.error(&ov.key, format!("no field `{part}` at `{canonical}`")))?;
         node = match entry {
             toml::Value::Table(t) => t,
@@ -112,13 +141,24 @@ fn set_path(table: &mut toml::Table, ov: &Override) -> Result<String, InputError
                     .ok_or_else(|| {
                         let ids: Vec<String> = items
                             .iter()
-                            .filter_map(|it| it.get("id").and_then(|v| v.as_str()).map(str::to_string))
+                            .filter_map(|it| {
+                                it.get("id").and_then(|v| v.as_str()).map(str::to_string)
+                            })
                             .collect();
-                        ov.error(&ov.key, format!("`{part}` has no element `{sel}`; ids are: {}", ids.join(", ")))
+                        ov.error(
+                            &ov.key,
+                            format!(
+                                "`{canonical}` has no element `{sel}`; ids are: {}",
+                                ids.join(", ")
+                            ),
+                        )
                     })?;
                 canonical.push_str(&format!("[{idx}]"));
                 if i + 1 == parts.len() {
-                    return Err(ov.error(&ov.key, "the key names a whole element; add a field, e.g. `.probability`"));
+                    return Err(ov.error(
+                        &ov.key,
+                        "the key names a whole element; add a field, e.g. `.probability`",
+                    ));
                 }
                 match &mut items[idx] {
                     toml::Value::Table(t) => t,

@@ -61,57 +61,38 @@ impl<'a> SourceMap<'a> {
         let Some(root) = self.root.as_ref() else {
             return String::new();
         };
-        let mut path = String::new();
-        walk_table(root.get_ref(), offset, &mut path);
-        path
+        search_table(root.get_ref(), offset, "").unwrap_or_default()
     }
 }
 
-fn walk_table(table: &DeTable, offset: usize, path: &mut String) {
+/// Depth-first search: a table's own span covers only its header, so children are always
+/// searched, and the deepest match wins.
+fn search_table(table: &DeTable, offset: usize, prefix: &str) -> Option<String> {
     for (key, value) in table.iter() {
-        let in_key = key.span().contains(&offset);
-        let in_value = value.span().contains(&offset) || value.span().end == offset;
-        if in_key || in_value {
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(key.get_ref());
-            if in_value {
-                walk_value(value.get_ref(), offset, path);
-            }
-            return;
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        if let Some(deeper) = search_value(value.get_ref(), offset, &path) {
+            return Some(deeper);
+        }
+        if key.span().contains(&offset) || value.span().contains(&offset) {
+            return Some(path);
         }
     }
-    // Tables of arrays-of-tables may have spans that miss their header; search children anyway.
-    for (key, value) in table.iter() {
-        if let DeValue::Array(a) = value.get_ref() {
-            for (i, item) in a.iter().enumerate() {
-                if item.span().contains(&offset) {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(&format!("{}[{i}]", key.get_ref()));
-                    walk_value(item.get_ref(), offset, path);
-                    return;
-                }
-            }
-        }
-    }
+    None
 }
 
-fn walk_value(value: &DeValue, offset: usize, path: &mut String) {
+fn search_value(value: &DeValue, offset: usize, path: &str) -> Option<String> {
     match value {
-        DeValue::Table(t) => walk_table(t, offset, path),
-        DeValue::Array(a) => {
-            for (i, item) in a.iter().enumerate() {
-                if item.span().contains(&offset) {
-                    path.push_str(&format!("[{i}]"));
-                    walk_value(item.get_ref(), offset, path);
-                    return;
-                }
-            }
-        }
-        _ => {}
+        DeValue::Table(t) => search_table(t, offset, path),
+        DeValue::Array(a) => a.iter().enumerate().find_map(|(i, item)| {
+            let p = format!("{path}[{i}]");
+            search_value(item.get_ref(), offset, &p)
+                .or_else(|| item.span().contains(&offset).then_some(p))
+        }),
+        _ => None,
     }
 }
 
@@ -163,7 +144,10 @@ mod tests {
     #[test]
     fn finds_nested_value_position() {
         let map = SourceMap::new(DOC);
-        assert_eq!(map.position_of("events[0].outcomes[1].probability"), Some((8, 30)));
+        assert_eq!(
+            map.position_of("events[0].outcomes[1].probability"),
+            Some((8, 29))
+        );
         assert_eq!(map.position_of("scenario.id"), Some((2, 6)));
     }
 

@@ -37,7 +37,11 @@ impl Checker {
     /// A finite number in [lo, hi] (inclusive flags choose the bracket).
     fn range(&mut self, field: &str, v: f64, lo: Bound, hi: Bound) {
         if !v.is_finite() {
-            self.fail(field, v, format!("must be a finite number {}", describe(lo, hi)));
+            self.fail(
+                field,
+                v,
+                format!("must be a finite number {}", describe(lo, hi)),
+            );
             return;
         }
         let ok_lo = match lo {
@@ -58,7 +62,9 @@ impl Checker {
     fn id(&mut self, field: &str, id: &str) {
         let ok = !id.is_empty()
             && id.len() <= 64
-            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !ok {
             self.fail(
                 field,
@@ -102,9 +108,18 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
 
     let m = &s.market;
     if !(1900..=2200).contains(&m.start_year) {
-        c.fail("market.start_year", m.start_year, "must be a year between 1900 and 2200");
+        c.fail(
+            "market.start_year",
+            m.start_year,
+            "must be a year between 1900 and 2200",
+        );
     }
-    c.range("market.start_revenue", m.start_revenue, Excl(0.0), Incl(1e9));
+    c.range(
+        "market.start_revenue",
+        m.start_revenue,
+        Excl(0.0),
+        Incl(1e9),
+    );
     if m.horizon <= m.start_year {
         c.fail(
             "market.horizon",
@@ -115,14 +130,21 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
         c.fail(
             "market.horizon",
             m.horizon,
-            format!("must be at most {MAX_YEARS} years after market.start_year ({})", m.start_year),
+            format!(
+                "must be at most {MAX_YEARS} years after market.start_year ({})",
+                m.start_year
+            ),
         );
     }
     let mut last_year = None;
     for (i, (year, revenue)) in m.history.iter().enumerate() {
         if let Some(prev) = last_year {
             if *year <= prev {
-                c.fail(format!("market.history[{i}]"), year, "years must be strictly increasing");
+                c.fail(
+                    format!("market.history[{i}]"),
+                    year,
+                    "years must be strictly increasing",
+                );
             }
         }
         if *year > m.start_year {
@@ -151,12 +173,22 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
 
     let g = &s.growth;
     c.range("growth.initial", g.initial, Excl(-0.99), Incl(10.0));
-    c.range("growth.initial_uncertainty", g.initial_uncertainty, Incl(0.0), Incl(2.0));
+    c.range(
+        "growth.initial_uncertainty",
+        g.initial_uncertainty,
+        Incl(0.0),
+        Incl(2.0),
+    );
     if let Some(lr) = g.long_run {
         c.range("growth.long_run", lr, Excl(-0.99), Incl(10.0));
     }
     c.range("growth.reversion", g.reversion, Incl(0.0), Incl(10.0));
-    c.range("growth.volatility", g.volatility, Incl(0.0), Incl(MAX_VOLATILITY));
+    c.range(
+        "growth.volatility",
+        g.volatility,
+        Incl(0.0),
+        Incl(MAX_VOLATILITY),
+    );
     c.range("growth.persistence", g.persistence, Excl(-1.0), Excl(1.0));
     if let Shocks::StudentT(nu) = g.shocks {
         if !(nu.is_finite() && nu > 2.0) {
@@ -172,24 +204,44 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
     }
 
     if s.events.len() > MAX_EVENTS {
-        c.fail("events", s.events.len(), format!("at most {MAX_EVENTS} events"));
+        c.fail(
+            "events",
+            s.events.len(),
+            format!("at most {MAX_EVENTS} events"),
+        );
     }
     let mut event_ids = HashSet::new();
     for (e, ev) in s.events.iter().enumerate() {
         let base = format!("events[{e}]");
         c.id(&format!("{base}.id"), &ev.id);
         if !event_ids.insert(ev.id.as_str()) {
-            c.fail(format!("{base}.id"), format!("{:?}", ev.id), "event ids must be unique");
+            c.fail(
+                format!("{base}.id"),
+                format!("{:?}", ev.id),
+                "event ids must be unique",
+            );
         }
-        if let (Some(_), Some(window)) = (ev.year, ev.window) {
-            c.fail(format!("{base}.window"), format!("{window:?}"), "give either `year` or `window`, not both");
+        if let (Some(_), Some(w)) = (ev.year, ev.window) {
+            c.fail(
+                format!("{base}.window"),
+                format!("{w:?}"),
+                "give either `year` or `window`, not both",
+            );
         }
         check_window(&mut c, &format!("{base}.window"), ev.window);
         if ev.outcomes.is_empty() {
-            c.fail(format!("{base}.outcomes"), "[]", "an event needs at least one outcome");
+            c.fail(
+                format!("{base}.outcomes"),
+                "[]",
+                "an event needs at least one outcome",
+            );
         }
         if ev.outcomes.len() > MAX_OUTCOMES {
-            c.fail(format!("{base}.outcomes"), ev.outcomes.len(), format!("at most {MAX_OUTCOMES} outcomes"));
+            c.fail(
+                format!("{base}.outcomes"),
+                ev.outcomes.len(),
+                format!("at most {MAX_OUTCOMES} outcomes"),
+            );
         }
         let mut outcome_ids = HashSet::new();
         let mut total = 0.0;
@@ -197,40 +249,88 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
             let ob = format!("{base}.outcomes[{o}]");
             c.id(&format!("{ob}.id"), &out.id);
             if !outcome_ids.insert(out.id.as_str()) {
-                c.fail(format!("{ob}.id"), format!("{:?}", out.id), "outcome ids must be unique within an event");
+                c.fail(
+                    format!("{ob}.id"),
+                    format!("{:?}", out.id),
+                    "outcome ids must be unique within an event",
+                );
             }
-            c.range(&format!("{ob}.probability"), out.probability, Incl(0.0), Incl(1.0));
+            c.range(
+                &format!("{ob}.probability"),
+                out.probability,
+                Incl(0.0),
+                Incl(1.0),
+            );
             total += out.probability;
-            if out.year.is_none() && out.window.is_none() && ev.year.is_none() && ev.window.is_none() {
+            if out.year.is_none()
+                && out.window.is_none()
+                && ev.year.is_none()
+                && ev.window.is_none()
+            {
                 c.fail(
                     format!("{ob}.year"),
                     "(missing)",
                     "set a start `year` or `window = [a, b]` on the outcome or its event",
                 );
             }
-            if let (Some(_), Some(window)) = (out.year, out.window) {
-                c.fail(format!("{ob}.window"), format!("{window:?}"), "give either `year` or `window`, not both");
+            if let (Some(_), Some(w)) = (out.year, out.window) {
+                c.fail(
+                    format!("{ob}.window"),
+                    format!("{w:?}"),
+                    "give either `year` or `window`, not both",
+                );
             }
             check_window(&mut c, &format!("{ob}.window"), out.window);
             for (name, y) in [("year", out.year), ("year", ev.year)] {
                 if let Some(y) = y {
                     if !(1900..=2200).contains(&y) {
-                        c.fail(format!("{ob}.{name}"), y, "must be a year between 1900 and 2200");
+                        c.fail(
+                            format!("{ob}.{name}"),
+                            y,
+                            "must be a year between 1900 and 2200",
+                        );
                     }
                 }
             }
             if out.delay > 50 {
-                c.fail(format!("{ob}.delay"), out.delay, "must be between 0 and 50 years");
+                c.fail(
+                    format!("{ob}.delay"),
+                    out.delay,
+                    "must be between 0 and 50 years",
+                );
             }
-            c.range(&format!("{ob}.growth_uplift"), out.growth_uplift, Incl(-0.99), Incl(5.0));
+            c.range(
+                &format!("{ob}.growth_uplift"),
+                out.growth_uplift,
+                Incl(-0.99),
+                Incl(5.0),
+            );
             if out.duration == Some(0) {
-                c.fail(format!("{ob}.duration"), 0, "must be at least 1 year (omit it for a permanent effect)");
+                c.fail(
+                    format!("{ob}.duration"),
+                    0,
+                    "must be at least 1 year (omit it for a permanent effect)",
+                );
             }
             if out.ramp > 50 {
-                c.fail(format!("{ob}.ramp"), out.ramp, "must be between 0 and 50 years");
+                c.fail(
+                    format!("{ob}.ramp"),
+                    out.ramp,
+                    "must be between 0 and 50 years",
+                );
             }
-            c.range(&format!("{ob}.level_shock"), out.level_shock, Excl(-1.0), Incl(10.0));
-            c.range(&format!("{ob}.volatility_multiplier"), out.volatility_multiplier, Incl(0.0), Incl(10.0));
+            c.range(
+                &format!("{ob}.level_shock"),
+                out.level_shock,
+                Excl(-1.0),
+                Incl(10.0),
+            );
+            c.range(
+                &format!("{ob}.volatility_multiplier"),
+                out.volatility_multiplier,
+                Incl(0.0),
+                Incl(10.0),
+            );
         }
         if total > 1.0 + 1e-9 {
             let last = ev.outcomes.len().saturating_sub(1);
@@ -254,9 +354,17 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
 fn check_window(c: &mut Checker, field: &str, window: Option<[i32; 2]>) {
     if let Some([a, b]) = window {
         if a > b {
-            c.fail(field, format!("[{a}, {b}]"), "window must be [first, last] with first ≤ last");
+            c.fail(
+                field,
+                format!("[{a}, {b}]"),
+                "window must be [first, last] with first ≤ last",
+            );
         } else if !(1900..=2200).contains(&a) || !(1900..=2200).contains(&b) {
-            c.fail(field, format!("[{a}, {b}]"), "window years must be between 1900 and 2200");
+            c.fail(
+                field,
+                format!("[{a}, {b}]"),
+                "window years must be between 1900 and 2200",
+            );
         }
     }
 }

@@ -300,7 +300,11 @@ struct Model {
 }
 
 /// Run the simulation on the current rayon pool.
-pub fn simulate(scenario: &Scenario, settings: RunSettings, control: RunControl) -> Result<Projection, SimError> {
+pub fn simulate(
+    scenario: &Scenario,
+    settings: RunSettings,
+    control: RunControl,
+) -> Result<Projection, SimError> {
     if settings.paths == 0 {
         return Err(SimError::NoPaths);
     }
@@ -360,12 +364,17 @@ pub fn simulate(scenario: &Scenario, settings: RunSettings, control: RunControl)
         };
         let total = moments[1..].iter().fold(moments[0], |a, &b| a.merge(b));
         let slices: Vec<&[f64]> = chunks.iter().map(|c| c.revenue.as_slice()).collect();
-        let q = exact_quantiles_with_range(&slices, settings.paths, total.min, total.max, &PERCENTILES);
+        let q =
+            exact_quantiles_with_range(&slices, settings.paths, total.min, total.max, &PERCENTILES);
         let n = settings.paths as f64;
         stats.push(YearStats {
             year,
             mean: total.mean,
-            sd: if settings.paths > 1 { (total.m2 / (n - 1.0)).sqrt() } else { 0.0 },
+            sd: if settings.paths > 1 {
+                (total.m2 / (n - 1.0)).sqrt()
+            } else {
+                0.0
+            },
             percentiles: q.try_into().expect("seven percentiles"),
             min: total.min,
             max: total.max,
@@ -444,7 +453,8 @@ fn init_chunk(model: &Model, seed: u64, chunk: u64, len: usize) -> Chunk {
                 let o = &ev.outcomes[k];
                 let width = (o.last_start - o.first_start + 1) as f64;
                 outcome[e * len + i] = k as u8;
-                start[e * len + i] = o.first_start + ((v * width) as i32).min(o.last_start - o.first_start);
+                start[e * len + i] =
+                    o.first_start + ((v * width) as i32).min(o.last_start - o.first_start);
             }
         }
     }
@@ -455,14 +465,23 @@ fn init_chunk(model: &Model, seed: u64, chunk: u64, len: usize) -> Chunk {
         outcome,
         start,
         first_passage: vec![0; len],
-        target_values: if model.target_year > model.start_year { vec![0.0; len] } else { Vec::new() },
+        target_values: if model.target_year > model.start_year {
+            vec![0.0; len]
+        } else {
+            Vec::new()
+        },
         shocks: rng::generator(seed, rng::SHOCKS, chunk),
     }
 }
 
 /// Advance one chunk by one year and return that year's moments.
 #[inline(always)]
-fn step(ch: &mut Chunk, m: &Model, year: i32, mut draw: impl FnMut(&mut Generator) -> f64) -> Moments {
+fn step(
+    ch: &mut Chunk,
+    m: &Model,
+    year: i32,
+    mut draw: impl FnMut(&mut Generator) -> f64,
+) -> Moments {
     let len = ch.revenue.len();
     let t = f64::from(year - m.start_year - 1);
     let decay = (-m.reversion * t).exp();

@@ -113,23 +113,34 @@ pub fn event_attribution(p: &Projection) -> Vec<EventAttribution> {
         .map(|(draws, ev)| {
             let mut groups: Vec<Vec<f64>> = vec![Vec::new(); draws.outcome_ids.len() + 1];
             for (&o, &v) in draws.outcome.iter().zip(&p.target_values) {
-                let g = if o == NO_OUTCOME { draws.outcome_ids.len() } else { o as usize };
+                let g = if o == NO_OUTCOME {
+                    draws.outcome_ids.len()
+                } else {
+                    o as usize
+                };
                 groups[g].push(v);
             }
             let none_possible = ev.remainder_probability() > 1e-9;
             let outcomes = groups
                 .iter()
                 .enumerate()
-                .filter(|(g, values)| *g < draws.outcome_ids.len() || none_possible || !values.is_empty())
+                .filter(|(g, values)| {
+                    *g < draws.outcome_ids.len() || none_possible || !values.is_empty()
+                })
                 .map(|(g, values)| {
-                    let id = draws.outcome_ids.get(g).cloned().unwrap_or_else(|| "none".to_string());
+                    let id = draws
+                        .outcome_ids
+                        .get(g)
+                        .cloned()
+                        .unwrap_or_else(|| "none".to_string());
                     let hits = values.iter().filter(|&&x| x >= target).count();
                     OutcomeAttribution {
                         id,
                         share: values.len() as f64 / n,
                         paths: values.len(),
                         p_target: (!values.is_empty()).then(|| hits as f64 / values.len() as f64),
-                        median: (!values.is_empty()).then(|| quantile::exact_quantiles(&[values], &[0.5])[0]),
+                        median: (!values.is_empty())
+                            .then(|| quantile::exact_quantiles(&[values], &[0.5])[0]),
                     }
                 })
                 .collect();
@@ -210,7 +221,10 @@ impl<'a> RunSummary<'a> {
 
     /// First year by which at least half of the paths have reached the target.
     pub fn median_first_passage(&self) -> Option<i32> {
-        self.first_passage.iter().find(|f| f.probability >= 0.5).map(|f| f.year)
+        self.first_passage
+            .iter()
+            .find(|f| f.probability >= 0.5)
+            .map(|f| f.year)
     }
 }
 

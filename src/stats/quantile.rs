@@ -15,12 +15,20 @@ pub fn exact_quantiles(slices: &[&[f64]], ps: &[f64]) -> Vec<f64> {
     let (min, max) = slices
         .iter()
         .flat_map(|s| s.iter())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
     exact_quantiles_with_range(slices, n, min, max, ps)
 }
 
 /// As [`exact_quantiles`], when the count, minimum and maximum are already known.
-pub fn exact_quantiles_with_range(slices: &[&[f64]], n: usize, min: f64, max: f64, ps: &[f64]) -> Vec<f64> {
+pub fn exact_quantiles_with_range(
+    slices: &[&[f64]],
+    n: usize,
+    min: f64,
+    max: f64,
+    ps: &[f64],
+) -> Vec<f64> {
     debug_assert!(min >= 0.0, "values must be non-negative");
     if n == 0 {
         return vec![f64::NAN; ps.len()];
@@ -67,7 +75,10 @@ pub fn exact_quantiles_with_range(slices: &[&[f64]], n: usize, min: f64, max: f6
     for (i, &b) in wanted.iter().enumerate() {
         slot[b] = i;
     }
-    let mut members: Vec<Vec<f64>> = wanted.iter().map(|&b| Vec::with_capacity(counts[b])).collect();
+    let mut members: Vec<Vec<f64>> = wanted
+        .iter()
+        .map(|&b| Vec::with_capacity(counts[b]))
+        .collect();
     for s in slices {
         for &x in s.iter() {
             let k = slot[bucket(x)];
@@ -87,7 +98,11 @@ pub fn exact_quantiles_with_range(slices: &[&[f64]], n: usize, min: f64, max: f6
         .iter()
         .map(|&(lo, hi, frac)| {
             let a = value_at(lo);
-            if frac == 0.0 { a } else { a + (value_at(hi) - a) * frac }
+            if frac == 0.0 {
+                a
+            } else {
+                a + (value_at(hi) - a) * frac
+            }
         })
         .collect()
 }

@@ -1,0 +1,286 @@
+//! The command line as users drive it: outputs, determinism, errors and exit codes.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn safetech() -> Command {
+    Command::cargo_bin("safetech").unwrap()
+}
+
+fn stdout_of(args: &[&str]) -> Vec<u8> {
+    let out = safetech().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn json_is_identical_across_thread_counts_and_runs() {
+    let base = [
+        "run",
+        "-s",
+        "osa-enforced",
+        "-s",
+        "baseline",
+        "-n",
+        "30000",
+        "--format",
+        "json",
+    ];
+    let one = stdout_of(&[&base[..], &["--threads", "1"]].concat());
+    let two = stdout_of(&[&base[..], &["--threads", "2"]].concat());
+    let four = stdout_of(&[&base[..], &["--threads", "4"]].concat());
+    let again = stdout_of(&[&base[..], &["--threads", "4"]].concat());
+    assert!(
+        one == two && two == four && four == again,
+        "JSON differs between thread counts or runs"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(doc["schema"], "safetech.run/v1");
+    let s = &doc["scenarios"][0];
+    assert_eq!(s["id"], "osa-enforced");
+    assert_eq!(s["paths"], 30000);
+    for key in ["probability", "std_error", "ci95", "revenue", "year"] {
+        assert!(!s["target"][key].is_null(), "target.{key} missing");
+    }
+    let years = s["years"].as_array().unwrap();
+    assert_eq!(years.len(), 11);
+    for y in years {
+        let p = |k: &str| y[k].as_f64().unwrap();
+        assert!(p("p5") <= p("p10") && p("p10") <= p("p25") && p("p25") <= p("p50"));
+        assert!(p("p50") <= p("p75") && p("p75") <= p("p90") && p("p90") <= p("p95"));
+    }
+    assert_eq!(s["first_passage"].as_array().unwrap().len(), 11);
+    assert_eq!(s["events"][0]["id"], "osa");
+    // A different seed gives different numbers.
+    let other = stdout_of(&[&base[..], &["--seed", "7"]].concat());
+    assert_ne!(one, other);
+}
+
+#[test]
+fn csv_has_one_row_per_scenario_year() {
+    let out = String::from_utf8(stdout_of(&[
+        "run",
+        "-s",
+        "baseline",
+        "-s",
+        "osa-enforced",
+        "-n",
+        "2000",
+        "-f",
+        "csv",
+    ]))
+    .unwrap();
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for col in [
+        "scenario", "seed", "paths", "year", "mean", "sd", "p5", "p50", "p95", "p_target",
+    ] {
+        assert!(header.contains(&col), "missing column {col}");
+    }
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 22);
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    assert_eq!(rows[0][0], "baseline");
+    assert_eq!(rows[11][0], "osa-enforced");
+}
+
+#[test]
+fn table_reads_like_a_brief() {
+    let out = String::from_utf8(stdout_of(&["run", "-n", "20000"])).unwrap();
+    assert!(out.contains("P(revenue ≥ £1,000m in 2026) = "), "{out}");
+    assert!(out.contains("95% interval"));
+    assert!(out.contains("Reached £1,000m by 2026"));
+    assert!(out.contains("seed 20241010"));
+    assert!(out.contains("20,000 paths"));
+    assert!(out.lines().any(|l| l.trim_start().starts_with("2035")));
+    let md = String::from_utf8(stdout_of(&[
+        "run",
+        "-n",
+        "2000",
+        "-f",
+        "markdown",
+        "-s",
+        "baseline",
+        "-s",
+        "osa-enforced",
+    ]))
+    .unwrap();
+    assert!(md.contains("| `baseline` |") && md.contains("| `osa-enforced` |"));
+}
+
+#[test]
+fn out_file_is_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.json");
+    safetech()
+        .args(["run", "-n", "1000", "-f", "json", "--out"])
+        .arg(&path)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    serde_json::from_str::<serde_json::Value>(&text).unwrap();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left behind");
+
+    let missing = dir.path().join("no/such/dir/run.json");
+    let out = safetech()
+        .args(["run", "-n", "100", "--out"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+
+    if Path::new("/dev/full").exists() {
+        let out = safetech()
+            .args(["run", "-n", "100", "--out", "/dev/full"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn every_malformed_scenario_exits_2_with_a_precise_message() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 15,
+        "only {} malformed scenarios",
+        files.len()
+    );
+    for file in files {
+        let raw = std::fs::read(&file).unwrap();
+        let first = String::from_utf8_lossy(raw.split(|&b| b == b'\n').next().unwrap()).to_string();
+        let spec = first
+            .strip_prefix("# expect:")
+            .expect("first line states the expected error");
+        let parts: Vec<&str> = spec.split('|').map(str::trim).collect();
+        for args in [vec!["scenarios", "validate"], vec!["run", "-n", "10", "-s"]] {
+            let out = safetech().args(&args).arg(&file).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let name = file.display().to_string();
+            assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{name} panicked: {stderr}");
+            assert!(
+                out.stdout.is_empty() || args[0] == "scenarios",
+                "{name}: output on error"
+            );
+            let located = if parts[0].is_empty() {
+                format!("{name}: ")
+            } else {
+                format!("{name}:{}: ", parts[0])
+            };
+            assert!(
+                stderr.contains(&located),
+                "{name}: expected `{located}` in: {stderr}"
+            );
+            for want in &parts[1..] {
+                assert!(
+                    stderr.contains(want),
+                    "{name}: expected `{want}` in: {stderr}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn overrides_are_validated_like_files() {
+    let out = safetech()
+        .args(["run", "--set", "growth.volatility=-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--set growth.volatility=-1")
+            && err.contains("growth.volatility")
+            && err.contains("between 0 and 2"),
+        "{err}"
+    );
+
+    let out = safetech()
+        .args([
+            "run",
+            "-s",
+            "osa-enforced",
+            "--set",
+            "events.osa.late.probability=0.1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ids are: on-schedule, delayed, weakened")
+    );
+
+    // An override by outcome id changes the result, and is the same as the index form.
+    let by_id = stdout_of(&[
+        "run",
+        "-s",
+        "osa-enforced",
+        "-n",
+        "5000",
+        "-f",
+        "json",
+        "--set",
+        "events.osa.on-schedule.probability=0.5",
+    ]);
+    let by_index = stdout_of(&[
+        "run",
+        "-s",
+        "osa-enforced",
+        "-n",
+        "5000",
+        "-f",
+        "json",
+        "--set",
+        "events.0.outcomes.0.probability=0.5",
+    ]);
+    let plain = stdout_of(&["run", "-s", "osa-enforced", "-n", "5000", "-f", "json"]);
+    assert_eq!(by_id, by_index);
+    assert_ne!(by_id, plain);
+
+    for bad in [
+        ["-n", "0"],
+        ["-n", "lots"],
+        ["--threads", "0"],
+        ["--seed", "-1"],
+    ] {
+        let out = safetech().arg("run").args(bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+    let out = safetech()
+        .args(["run", "-s", "no-such-scenario"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("built-in scenarios are: baseline"));
+}
+
+#[test]
+fn without_a_terminal_the_bare_command_prints_a_hint_and_exits_2() {
+    let out = safetech().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("safetech run"));
+}
+
+#[test]
+fn scenarios_list_show_and_completions() {
+    let list = String::from_utf8(stdout_of(&["scenarios", "list"])).unwrap();
+    assert!(list.contains("baseline") && list.contains("osa-enforced"));
+    let show = String::from_utf8(stdout_of(&["scenarios", "show", "osa-enforced"])).unwrap();
+    assert!(show.contains("sources = [") && show.contains("[[events]]"));
+    let bash = String::from_utf8(stdout_of(&["completions", "bash"])).unwrap();
+    assert!(bash.contains("safetech") && bash.contains("--scenario"));
+}
