@@ -29,6 +29,8 @@ pub enum Command {
     Run(RunArgs),
     /// Export a chart as PNG or SVG
     Export(ExportArgs),
+    /// Open the interactive view (what `safetech` alone does on a terminal)
+    Tui(TuiArgs),
     /// List, show or validate scenarios
     #[command(subcommand)]
     Scenarios(ScenariosCommand),
@@ -76,6 +78,15 @@ pub struct ExportArgs {
     /// Title instead of the default
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Colour theme; NO_COLOR removes colour from any of them
+    #[arg(long, value_enum, default_value = "dark")]
+    pub theme: crate::tui::theme::ThemeName,
 }
 
 #[derive(Debug, Subcommand)]

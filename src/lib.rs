@@ -11,6 +11,7 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod tui;
 
 /// Program version, stamped on every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

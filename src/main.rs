@@ -1,4 +1,3 @@
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -19,18 +18,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        None => {
-            if !std::io::stdout().is_terminal() {
-                eprintln!(
-                    "safetech: standard output is not a terminal; use `safetech run` for a text summary (see --help)"
-                );
-            } else {
-                eprintln!(
-                    "safetech: the interactive view is not available yet; use `safetech run` (see --help)"
-                );
-            }
-            Ok(ExitCode::from(2))
-        }
+        None => safetech::tui::main(&safetech::tui::default_args()),
+        Some(Command::Tui(args)) => safetech::tui::main(&args),
         Some(Command::Run(args)) => commands::run::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Export(args)) => commands::export::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Scenarios(cmd)) => commands::scenarios::run(&cmd).map(|_| ExitCode::SUCCESS),

@@ -1,0 +1,214 @@
+//! The interactive view (ratatui + crossterm), in the Elm style: `app` holds the state,
+//! `update` turns messages into new state and effects, `view` draws the state. Simulations run
+//! on `worker`'s thread; keys, mouse, resizes, signals and results all arrive as messages on one
+//! channel, so the interface thread never waits for the engine.
+
+pub mod app;
+pub mod export;
+pub mod fan;
+pub mod params;
+pub mod plot;
+pub mod save;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod worker;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::layout::Rect;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+
+use crate::cli::{Common, TuiArgs};
+use crate::scenario::{BUILTIN, Scenario, load_with_overrides};
+use app::App;
+use theme::Theme;
+use update::{Effect, Msg, update};
+use worker::Worker;
+
+/// The options of a bare `safetech`: every option at its default.
+pub fn default_args() -> TuiArgs {
+    #[derive(Parser)]
+    struct Bare {
+        #[command(flatten)]
+        args: TuiArgs,
+    }
+    Bare::parse_from(["safetech"]).args
+}
+
+/// Open the view, or explain and exit 2 when standard output is not a terminal.
+pub fn main(args: &TuiArgs) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "safetech: the interactive view needs a terminal; use `safetech run` for a text summary (see --help)"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    run(args)
+}
+
+/// Every built-in scenario plus any named on the command line; and which to select first.
+pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, usize)> {
+    let overrides = common.overrides()?;
+    // Flags like --target apply to every scenario; a --set path may exist only in the named ones.
+    let mut flags_only = common.clone();
+    flags_only.set.clear();
+    let flag_overrides = flags_only.overrides()?;
+    let mut out = Vec::new();
+    for (id, _) in BUILTIN {
+        let named = common.scenarios.iter().any(|s| s == id);
+        let s = match load_with_overrides(id, &overrides) {
+            Ok(s) => s,
+            Err(e) if named => return Err(e.into()),
+            Err(_) => load_with_overrides(id, &flag_overrides)?,
+        };
+        out.push(s);
+    }
+    let mut selected = None;
+    for spec in &common.scenarios {
+        let index = match BUILTIN.iter().position(|(id, _)| id == spec) {
+            Some(i) => i,
+            None => {
+                out.push(load_with_overrides(spec, &overrides)?);
+                out.len() - 1
+            }
+        };
+        selected.get_or_insert(index);
+    }
+    Ok((out, selected.unwrap_or(0)))
+}
+
+fn run(args: &TuiArgs) -> Result<ExitCode> {
+    let (scenarios, selected) = load_scenarios(&args.common)?;
+    let mut app = App::new(
+        scenarios,
+        selected,
+        args.common.settings(),
+        Theme::from_env(args.theme),
+    );
+    app.output_dir = export::output_dir();
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let replies = tx.clone();
+    let mut worker = Worker::spawn(args.common.threads.map(usize::from), move |r| {
+        let _ = replies.send(Msg::Worker(r));
+    })
+    .context("cannot start the simulation thread")?;
+    forward_signals(tx.clone()).context("cannot install signal handlers")?;
+
+    let mut guard = terminal::enter().context("cannot set up the terminal")?;
+    let size = guard.terminal.size()?;
+    app.area = Rect::new(0, 0, size.width, size.height);
+    forward_input(tx);
+    for job in app.request_all() {
+        worker.submit(job);
+    }
+    let result = event_loop(&mut guard.terminal, &mut app, &rx, &mut worker);
+    drop(guard);
+    result?;
+    Ok(match app.signal {
+        Some(sig) => ExitCode::from(128u8.saturating_add(sig as u8)),
+        None => ExitCode::SUCCESS,
+    })
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    worker: &mut Worker,
+) -> Result<()> {
+    loop {
+        terminal.draw(|f| view::draw(f, app))?;
+        let first = rx.recv().context("event channel closed")?;
+        // Handle everything already waiting before drawing again, so a burst of keys or
+        // results costs one frame.
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            dispatch(app, msg, worker);
+            if app.quit {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Update with one message and perform the effects it asks for.
+pub fn dispatch(app: &mut App, msg: Msg, worker: &mut Worker) {
+    let mut queue = vec![msg];
+    while let Some(msg) = queue.pop() {
+        for effect in update(app, msg) {
+            if let Some(follow_up) = perform(app, effect, worker) {
+                queue.push(follow_up);
+            }
+        }
+    }
+}
+
+fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
+    match effect {
+        Effect::Simulate(job) => {
+            worker.submit(*job);
+            None
+        }
+        Effect::Save(scenario) => Some(Msg::Status(match save::save(&app.output_dir, &scenario) {
+            Ok(path) => format!("Saved {}", path.display()),
+            Err(e) => format!("Could not save: {e:#}"),
+        })),
+        Effect::Export(tab) => {
+            let runs: Vec<&crate::sim::Projection> = match tab {
+                app::Tab::Compare => app
+                    .slots
+                    .iter()
+                    .filter_map(|s| s.run.as_ref())
+                    .map(|r| &r.projection)
+                    .collect(),
+                _ => app.run().map(|r| &r.projection).into_iter().collect(),
+            };
+            Some(Msg::Status(
+                match export::export(&app.output_dir, tab, app.theme.name, &runs) {
+                    Ok(paths) => {
+                        let list: Vec<String> =
+                            paths.iter().map(|p| p.display().to_string()).collect();
+                        format!("Exported {}", list.join(" and "))
+                    }
+                    Err(e) => format!("Export failed: {e:#}"),
+                },
+            ))
+        }
+    }
+}
+
+fn forward_input(tx: Sender<Msg>) {
+    std::thread::spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(Event::Key(k)) => Msg::Key(k),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => Msg::Quit,
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+fn forward_signals(tx: Sender<Msg>) -> std::io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP, SIGQUIT])?;
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            if tx.send(Msg::Signal(sig)).is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! The editable parameters of a scenario: how each is read, written, stepped, bounded and shown.
+
+use crate::scenario::Scenario;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    Initial,
+    Uncertainty,
+    LongRun,
+    Reversion,
+    Volatility,
+    Persistence,
+    Probability { event: usize, outcome: usize },
+    Uplift { event: usize, outcome: usize },
+}
+
+/// Every editable parameter of `s`, in panel order.
+pub fn list(s: &Scenario) -> Vec<Param> {
+    let mut out = vec![
+        Param::Initial,
+        Param::Uncertainty,
+        Param::LongRun,
+        Param::Reversion,
+        Param::Volatility,
+        Param::Persistence,
+    ];
+    for (event, ev) in s.events.iter().enumerate() {
+        for outcome in 0..ev.outcomes.len() {
+            out.push(Param::Probability { event, outcome });
+            out.push(Param::Uplift { event, outcome });
+        }
+    }
+    out
+}
+
+impl Param {
+    pub fn label(self, s: &Scenario) -> String {
+        match self {
+            Param::Initial => "Growth now".into(),
+            Param::Uncertainty => "  uncertainty".into(),
+            Param::LongRun => "Long-run growth".into(),
+            Param::Reversion => "Reversion".into(),
+            Param::Volatility => "Volatility".into(),
+            Param::Persistence => "Persistence".into(),
+            Param::Probability { event, outcome } => match outcome_id(s, event, outcome) {
+                Some(id) => format!("{id} P"),
+                None => "?".into(),
+            },
+            Param::Uplift { event, outcome } => match outcome_id(s, event, outcome) {
+                Some(id) => format!("{id} uplift"),
+                None => "?".into(),
+            },
+        }
+    }
+
+    pub fn get(self, s: &Scenario) -> f64 {
+        let g = &s.growth;
+        match self {
+            Param::Initial => g.initial,
+            Param::Uncertainty => g.initial_uncertainty,
+            Param::LongRun => g.long_run_rate(),
+            Param::Reversion => g.reversion,
+            Param::Volatility => g.volatility,
+            Param::Persistence => g.persistence,
+            Param::Probability { event, outcome } => {
+                outcome_ref(s, event, outcome).map_or(0.0, |o| o.probability)
+            }
+            Param::Uplift { event, outcome } => {
+                outcome_ref(s, event, outcome).map_or(0.0, |o| o.growth_uplift)
+            }
+        }
+    }
+
+    fn set(self, s: &mut Scenario, v: f64) {
+        let g = &mut s.growth;
+        match self {
+            Param::Initial => g.initial = v,
+            Param::Uncertainty => g.initial_uncertainty = v,
+            Param::LongRun => g.long_run = Some(v),
+            Param::Reversion => g.reversion = v,
+            Param::Volatility => g.volatility = v,
+            Param::Persistence => g.persistence = v,
+            Param::Probability { event, outcome } => {
+                if let Some(o) = s
+                    .events
+                    .get_mut(event)
+                    .and_then(|e| e.outcomes.get_mut(outcome))
+                {
+                    o.probability = v;
+                }
+            }
+            Param::Uplift { event, outcome } => {
+                if let Some(o) = s
+                    .events
+                    .get_mut(event)
+                    .and_then(|e| e.outcomes.get_mut(outcome))
+                {
+                    o.growth_uplift = v;
+                }
+            }
+        }
+    }
+
+    /// (small step, large step with shift).
+    pub fn steps(self) -> (f64, f64) {
+        match self {
+            Param::Initial | Param::LongRun | Param::Volatility | Param::Uplift { .. } => {
+                (0.01, 0.05)
+            }
+            Param::Uncertainty => (0.005, 0.025),
+            Param::Reversion | Param::Persistence | Param::Probability { .. } => (0.05, 0.2),
+        }
+    }
+
+    /// Allowed range; kept inside what validation accepts, and narrower where wider values
+    /// would only make the chart unreadable.
+    pub fn bounds(self, s: &Scenario) -> (f64, f64) {
+        match self {
+            Param::Initial | Param::LongRun => (-0.5, 2.0),
+            Param::Uncertainty => (0.0, 0.5),
+            Param::Reversion => (0.0, 3.0),
+            Param::Volatility => (0.0, 1.0),
+            Param::Persistence => (-0.95, 0.95),
+            Param::Probability { event, outcome } => {
+                // Probabilities of one event's outcomes must sum to at most 1.
+                let others: f64 = s.events.get(event).map_or(0.0, |e| {
+                    e.outcomes
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != outcome)
+                        .map(|(_, o)| o.probability)
+                        .sum()
+                });
+                (0.0, (1.0 - others).clamp(0.0, 1.0))
+            }
+            Param::Uplift { .. } => (-0.5, 1.0),
+        }
+    }
+
+    /// Move by `steps` small (or large) steps within bounds. Returns whether the value changed.
+    pub fn nudge(self, s: &mut Scenario, direction: i32, large: bool) -> bool {
+        let (small, big) = self.steps();
+        let step = if large { big } else { small };
+        let (lo, hi) = self.bounds(s);
+        let old = self.get(s);
+        // Snap to the step grid so repeated steps do not accumulate float noise (0.30000000004).
+        let raw = old + f64::from(direction) * step;
+        let snapped = (raw / small).round() * small;
+        let new = (snapped * 1e9).round() / 1e9;
+        let new = new.clamp(lo, hi.max(lo));
+        if (new - old).abs() < 1e-12 {
+            return false;
+        }
+        self.set(s, new);
+        true
+    }
+
+    /// The value as shown in the panel.
+    pub fn display(self, s: &Scenario) -> String {
+        let v = self.get(s);
+        match self {
+            Param::Initial | Param::LongRun | Param::Volatility => format!("{:.1}%", v * 100.0),
+            Param::Uncertainty => format!("±{:.1}pt", v * 100.0),
+            Param::Reversion | Param::Persistence => format!("{v:.2}"),
+            Param::Probability { .. } => format!("{:.0}%", v * 100.0),
+            Param::Uplift { .. } => format!("{:+.1}pt", v * 100.0),
+        }
+    }
+
+    /// Event this parameter belongs to, for the panel's group headings.
+    pub fn event(self) -> Option<usize> {
+        match self {
+            Param::Probability { event, .. } | Param::Uplift { event, .. } => Some(event),
+            _ => None,
+        }
+    }
+}
+
+fn outcome_ref(s: &Scenario, event: usize, outcome: usize) -> Option<&crate::scenario::Outcome> {
+    s.events.get(event).and_then(|e| e.outcomes.get(outcome))
+}
+
+fn outcome_id(s: &Scenario, event: usize, outcome: usize) -> Option<&str> {
+    outcome_ref(s, event, outcome).map(|o| o.id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{load, validate};
+
+    #[test]
+    fn every_nudge_keeps_the_scenario_valid() {
+        for (id, _) in crate::scenario::BUILTIN {
+            let mut s = load(id).unwrap();
+            for p in list(&s) {
+                for (dir, large) in [(1, true), (-1, true), (1, false), (-1, false)] {
+                    for _ in 0..200 {
+                        p.nudge(&mut s, dir, large);
+                        assert!(validate(&s).is_ok(), "{p:?} {dir} → {:?}", validate(&s));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn steps_snap_to_grid_and_respect_probability_sum() {
+        let mut s = load("osa-enforced").unwrap();
+        let p = Param::Persistence;
+        assert!(p.nudge(&mut s, 1, false));
+        assert_eq!(p.get(&s), 0.35);
+        assert_eq!(p.display(&s), "0.35");
+        let on = Param::Probability {
+            event: 0,
+            outcome: 0,
+        };
+        for _ in 0..10 {
+            on.nudge(&mut s, 1, true);
+        }
+        // delayed 0.2 + weakened 0.1 leave 0.7 at most.
+        assert!((on.get(&s) - 0.7).abs() < 1e-9);
+        assert!(!on.nudge(&mut s, 1, false));
+        assert_eq!(list(&s).len(), 12);
+    }
+}

@@ -1,0 +1,263 @@
+//! Messages and the update function: the only place the state changes. Side effects (running
+//! simulations, writing files) are returned as `Effect`s for the runtime to perform.
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+
+use super::app::{App, Tab};
+use super::theme::Theme;
+use super::view::layout;
+use super::worker::{Job, Reply};
+use crate::scenario::Scenario;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Worker(Reply),
+    /// Result of an effect performed by the runtime, shown in the status line.
+    Status(String),
+    /// Input ended or failed.
+    Quit,
+    /// A signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) asked the program to stop.
+    Signal(i32),
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    Simulate(Box<Job>),
+    /// Save this scenario as TOML in the output directory.
+    Save(Box<Scenario>),
+    /// Export the current tab's chart.
+    Export(Tab),
+}
+
+/// Path counts that `+` and `-` step through.
+pub const PATH_STEPS: [usize; 10] = [
+    1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000,
+];
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
+        Msg::Key(_) => Vec::new(),
+        Msg::Mouse(m) => on_mouse(app, m),
+        Msg::Resize(w, h) => {
+            app.area = Rect::new(0, 0, w, h);
+            Vec::new()
+        }
+        Msg::Worker(reply) => {
+            on_reply(app, reply);
+            Vec::new()
+        }
+        Msg::Status(s) => {
+            app.status = Some(s);
+            Vec::new()
+        }
+        Msg::Quit => {
+            app.quit = true;
+            Vec::new()
+        }
+        Msg::Signal(sig) => {
+            app.quit = true;
+            app.signal = Some(sig);
+            Vec::new()
+        }
+    }
+}
+
+fn on_reply(app: &mut App, reply: Reply) {
+    match reply {
+        Reply::Done {
+            slot,
+            generation,
+            run,
+        } => {
+            let Some(s) = app.slots.get_mut(slot) else {
+                return;
+            };
+            if generation != s.generation {
+                return;
+            }
+            if !run.preview {
+                s.pending = false;
+            }
+            s.run = Some(run);
+            app.refresh_differences();
+        }
+        Reply::Failed {
+            slot,
+            generation,
+            error,
+        } => {
+            if let Some(s) = app
+                .slots
+                .get_mut(slot)
+                .filter(|s| s.generation == generation)
+            {
+                s.pending = false;
+                s.error = Some(error);
+            }
+        }
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('d')) {
+        app.quit = true;
+        return Vec::new();
+    }
+    if app.help {
+        // Any key closes the help; `q` still quits.
+        app.help = false;
+        if key.code == KeyCode::Char('q') {
+            app.quit = true;
+        }
+        return Vec::new();
+    }
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    match key.code {
+        KeyCode::Char('q') | KeyCode::Esc => app.quit = true,
+        KeyCode::Char('?') | KeyCode::F(1) => app.help = true,
+        KeyCode::Tab => app.tab = app.tab.offset(1),
+        KeyCode::BackTab => app.tab = app.tab.offset(-1),
+        KeyCode::Char(c @ '1'..='9') => {
+            if let Some(t) = Tab::ALL.get(c as usize - '1' as usize) {
+                app.tab = *t;
+            }
+        }
+        KeyCode::Up | KeyCode::Char('k') => app.param = app.param.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => {
+            app.param = (app.param + 1).min(app.params().len().saturating_sub(1));
+        }
+        KeyCode::Left | KeyCode::Char('h') => return nudge(app, -1, shift),
+        KeyCode::Right | KeyCode::Char('l') => return nudge(app, 1, shift),
+        KeyCode::Char('<') | KeyCode::Char('H') => return nudge(app, -1, true),
+        KeyCode::Char('>') | KeyCode::Char('L') => return nudge(app, 1, true),
+        KeyCode::Char('[') | KeyCode::PageUp => {
+            select_scenario(app, app.selected.saturating_sub(1))
+        }
+        KeyCode::Char(']') | KeyCode::PageDown => select_scenario(app, app.selected + 1),
+        KeyCode::Char('r') => {
+            if let Some(s) = app.slots.get_mut(app.selected) {
+                if s.edited() {
+                    s.scenario = s.original.clone();
+                    app.status = Some(format!("Reset {}", s.scenario.scenario.id));
+                    return simulate(app.request(app.selected));
+                }
+            }
+        }
+        KeyCode::Char('n') => {
+            app.settings.seed = next_seed(app.settings.seed);
+            app.status = Some(format!("New seed {}", app.settings.seed));
+            return app
+                .request_all()
+                .into_iter()
+                .map(|j| Effect::Simulate(Box::new(j)))
+                .collect();
+        }
+        KeyCode::Char('+') | KeyCode::Char('=') => return change_paths(app, 1),
+        KeyCode::Char('-') | KeyCode::Char('_') => return change_paths(app, -1),
+        KeyCode::Char('s') => {
+            if let Some(s) = app.slot() {
+                return vec![Effect::Save(Box::new(s.scenario.clone()))];
+            }
+        }
+        KeyCode::Char('e') => return vec![Effect::Export(app.tab)],
+        KeyCode::Char('t') => app.theme = Theme::new(app.theme.name.next(), app.theme.color),
+        KeyCode::Char('g') => app.log_scale = !app.log_scale,
+        KeyCode::Char('b') => {
+            app.base = app.selected;
+            app.refresh_differences();
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn simulate(job: Option<Job>) -> Vec<Effect> {
+    job.map(|j| Effect::Simulate(Box::new(j)))
+        .into_iter()
+        .collect()
+}
+
+fn nudge(app: &mut App, direction: i32, large: bool) -> Vec<Effect> {
+    let Some(param) = app.selected_param() else {
+        return Vec::new();
+    };
+    let Some(slot) = app.slots.get_mut(app.selected) else {
+        return Vec::new();
+    };
+    if !param.nudge(&mut slot.scenario, direction, large) {
+        return Vec::new();
+    }
+    simulate(app.request(app.selected))
+}
+
+fn select_scenario(app: &mut App, i: usize) {
+    if i < app.slots.len() && i != app.selected {
+        app.selected = i;
+        app.param = app.param.min(app.params().len().saturating_sub(1));
+    }
+}
+
+fn change_paths(app: &mut App, direction: i32) -> Vec<Effect> {
+    let now = app.settings.paths;
+    let next = if direction > 0 {
+        PATH_STEPS.iter().copied().find(|&p| p > now)
+    } else {
+        PATH_STEPS.iter().rev().copied().find(|&p| p < now)
+    };
+    let Some(paths) = next else { return Vec::new() };
+    app.settings.paths = paths;
+    app.status = Some(format!(
+        "{} paths",
+        crate::report::format::thousands(paths as f64, 0)
+    ));
+    app.request_all()
+        .into_iter()
+        .map(|j| Effect::Simulate(Box::new(j)))
+        .collect()
+}
+
+/// A new seed, reproducible from the old one (SplitMix64 step), kept to eight digits to be
+/// easy to read out and retype.
+pub fn next_seed(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) % 100_000_000
+}
+
+fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
+    let regions = layout::compute(app.area, app);
+    let at = Position::new(m.column, m.row);
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            if app.help {
+                app.help = false;
+                return Vec::new();
+            }
+            if let Some((tab, _)) = regions.tabs.iter().find(|(_, r)| r.contains(at)) {
+                app.tab = *tab;
+            } else if let Some((i, _)) = regions.scenario_rows.iter().find(|(_, r)| r.contains(at))
+            {
+                select_scenario(app, *i);
+            } else if let Some((i, _)) = regions.param_rows.iter().find(|(_, r)| r.contains(at)) {
+                app.param = *i;
+            }
+        }
+        MouseEventKind::ScrollUp if regions.params.contains(at) => {
+            app.param = app.param.saturating_sub(1)
+        }
+        MouseEventKind::ScrollDown if regions.params.contains(at) => {
+            app.param = (app.param + 1).min(app.params().len().saturating_sub(1));
+        }
+        _ => {}
+    }
+    Vec::new()
+}

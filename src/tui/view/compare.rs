@@ -1,0 +1,219 @@
+//! The Compare tab: every scenario's median and 90% band on one chart, then a table of
+//! P(target), the paired difference against a base scenario, and P(reached by year).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::{panel, placeholder};
+use crate::report::format::{money_short, percent};
+use crate::tui::app::App;
+use crate::tui::plot::{Canvas, Ink, Scale, Years, frame, interpolate};
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let block = panel(" Compare · medians and 90% bands ", t);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let runs: Vec<(usize, &crate::tui::worker::Run)> = app
+        .slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.run.as_deref().map(|r| (i, r)))
+        .collect();
+    if runs.is_empty() {
+        placeholder(inner, buf, "simulating…", t);
+        return;
+    }
+    let table_h = (app.slots.len() as u16 + 2).min(inner.height / 2);
+    let chart_h = inner.height.saturating_sub(table_h + 1);
+    let chart = Rect::new(inner.x, inner.y, inner.width, chart_h);
+    let legend = Rect::new(inner.x, chart.bottom(), inner.width, 1.min(inner.height));
+    let table = Rect::new(
+        inner.x,
+        legend.bottom(),
+        inner.width,
+        inner.bottom().saturating_sub(legend.bottom()),
+    );
+
+    // One extent for all runs.
+    let mut first = i32::MAX;
+    let mut last = i32::MIN;
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (_, r) in &runs {
+        let ((a, b), s) = crate::tui::fan::extent(&r.projection, app.log_scale);
+        first = first.min(a);
+        last = last.max(b);
+        lo = lo.min(s.lo);
+        hi = hi.max(s.hi);
+    }
+    let scale = Scale::fit(lo, hi, app.log_scale);
+    let target = &runs[0].1.projection.scenario.target;
+    let target_style = t.base().fg(t.target).add_modifier(Modifier::BOLD);
+    if let Some(plot) = frame(
+        chart,
+        buf,
+        &scale,
+        (first, last),
+        t,
+        &[(target.revenue, target_style)],
+    ) {
+        let axis = Years {
+            first,
+            last,
+            width: plot.width,
+        };
+        let mut canvas = Canvas::new(plot.width, plot.height);
+        let target_row = canvas.row_of(scale.unit(target.revenue));
+        for x in 0..i32::from(plot.width) {
+            if x % 3 != 2 {
+                canvas.set(x, target_row, Ink::Target);
+            }
+        }
+        for (i, r) in &runs {
+            let p = &r.projection;
+            let m = &p.scenario.market;
+            let pts = |f: fn(&crate::sim::YearStats) -> f64| -> Vec<(f64, f64)> {
+                std::iter::once((f64::from(m.start_year), scale.unit(m.start_revenue)))
+                    .chain(
+                        p.years
+                            .iter()
+                            .map(|y| (f64::from(y.year), scale.unit(f(y)))),
+                    )
+                    .collect()
+            };
+            let col = |pts: &[(f64, f64)]| -> Vec<Option<f64>> {
+                (0..plot.width)
+                    .map(|x| interpolate(pts, axis.at(x)))
+                    .collect()
+            };
+            let k = (*i % 5) as u8;
+            canvas.polyline(&col(&pts(|y| y.p5())), Ink::SeriesDim(k), true);
+            canvas.polyline(&col(&pts(|y| y.p95())), Ink::SeriesDim(k), true);
+            canvas.polyline(&col(&pts(|y| y.median())), Ink::Series(k), false);
+        }
+        let history: Vec<(f64, f64)> = runs[0]
+            .1
+            .projection
+            .scenario
+            .market
+            .history
+            .iter()
+            .map(|(y, v)| (f64::from(*y), scale.unit(*v)))
+            .collect();
+        let hist: Vec<Option<f64>> = (0..plot.width)
+            .map(|x| interpolate(&history, axis.at(x)))
+            .collect();
+        canvas.polyline(&hist, Ink::History, false);
+        canvas.render(plot, buf, t);
+    }
+
+    let mut spans = Vec::new();
+    for (i, slot) in app.slots.iter().enumerate() {
+        let c = t.series[i % t.series.len()];
+        let mark = if t.color {
+            "━".to_string()
+        } else {
+            ['*', '+', 'x', '#', '@'][i % 5].to_string()
+        };
+        spans.push(Span::styled(mark, t.base().fg(c)));
+        spans.push(Span::styled(
+            format!(" {}  ", slot.scenario.scenario.id),
+            t.dim(),
+        ));
+    }
+    spans.push(Span::styled("┄ 5th/95th", t.dim()));
+    Line::from(spans).render(legend, buf);
+
+    render_table(app, table, buf);
+}
+
+fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    if area.height == 0 {
+        return;
+    }
+    let base_id = app
+        .slots
+        .get(app.base)
+        .map_or("", |s| s.scenario.scenario.id.as_str());
+    let target_year = app.slots.first().map_or(0, |s| s.scenario.target.year);
+    let name_w = 14usize;
+    let mut header = format!(
+        "{:<name_w$} {:>8} {:>20}",
+        "scenario",
+        "P(target)",
+        format!("Δ{target_year} vs {base_id}")
+    );
+    // P(reached by year) for as many years as fit.
+    let years: Vec<i32> = app
+        .slots
+        .iter()
+        .find_map(|s| s.run.as_ref())
+        .map(|r| r.first_passage.iter().map(|f| f.year).collect())
+        .unwrap_or_default();
+    let fixed = header.chars().count();
+    let room = usize::from(area.width).saturating_sub(fixed + 1) / 7;
+    let shown: Vec<i32> = years.iter().copied().take(room).collect();
+    for y in &shown {
+        header.push_str(&format!(" {:>6}", format!("≤{y}")));
+    }
+    buf.set_stringn(
+        area.x,
+        area.y,
+        header,
+        usize::from(area.width),
+        t.dim().add_modifier(Modifier::BOLD),
+    );
+    for (row, (i, slot)) in app.slots.iter().enumerate().enumerate() {
+        let y = area.y + 1 + row as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let id: String = slot.scenario.scenario.id.chars().take(name_w - 1).collect();
+        let mark = if slot.edited() { "*" } else { "" };
+        let name = format!("{id}{mark}");
+        let (p, diff, fp) = match &slot.run {
+            Some(r) => {
+                let d = match app.differences.get(i).copied().flatten() {
+                    Some(_) if i == app.base => "base".to_string(),
+                    Some([lo, med, hi]) => {
+                        format!("{} ({}–{})", signed(med), signed(lo), signed(hi))
+                    }
+                    None => "–".to_string(),
+                };
+                (
+                    percent(r.target.probability, 1),
+                    d,
+                    r.first_passage
+                        .iter()
+                        .map(|f| f.probability)
+                        .collect::<Vec<_>>(),
+                )
+            }
+            None => ("…".to_string(), String::new(), Vec::new()),
+        };
+        let mut line = format!("{name:<name_w$} {p:>8} {diff:>20}");
+        for (k, _) in shown.iter().enumerate() {
+            let v = fp.get(k).map_or(String::new(), |x| percent(*x, 0));
+            line.push_str(&format!(" {v:>6}"));
+        }
+        let style = if i == app.selected {
+            t.selection
+        } else {
+            t.base()
+        };
+        buf.set_stringn(area.x, y, line, usize::from(area.width), style);
+    }
+}
+
+fn signed(v: f64) -> String {
+    let s = money_short(v.abs());
+    if v < -0.5 {
+        format!("-{s}")
+    } else {
+        format!("+{s}")
+    }
+}

@@ -1,0 +1,193 @@
+//! The Distribution tab: a histogram of revenue in the target year with the target marked, and
+//! the probability of having reached the target by each year.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::{panel, placeholder};
+use crate::report::format::{money_short, percent};
+use crate::tui::app::App;
+use crate::tui::worker::Run;
+
+const VERTICAL: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+const HORIZONTAL: [char; 9] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let Some(slot) = app.slot() else { return };
+    let s = &slot.scenario;
+    let Some(run) = &slot.run else {
+        let block = panel(" Distribution ", t);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        placeholder(
+            inner,
+            buf,
+            slot.error.as_deref().unwrap_or("simulating…"),
+            t,
+        );
+        return;
+    };
+    let years = run.first_passage.len() as u16;
+    let fp_h = (years + 2).min(area.height / 2);
+    let hist_area = Rect::new(area.x, area.y, area.width, area.height - fp_h);
+    let fp_area = Rect::new(area.x, hist_area.bottom(), area.width, fp_h);
+
+    let title = format!(
+        " Revenue in {} · {} of paths reach {} ",
+        s.target.year,
+        percent(run.target.probability, 1),
+        money_short(s.target.revenue)
+    );
+    let block = panel(title, t);
+    let inner = block.inner(hist_area);
+    block.render(hist_area, buf);
+    histogram(app, run, inner, buf);
+
+    let block = panel(
+        format!(" Reached {} by year ", money_short(s.target.revenue)),
+        t,
+    );
+    let inner = block.inner(fp_area);
+    block.render(fp_area, buf);
+    first_passage(app, run, inner, buf);
+}
+
+fn histogram(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let v = &run.sorted_target_values;
+    if v.is_empty() || area.width < 10 || area.height < 3 {
+        return;
+    }
+    let target = run.projection.scenario.target.revenue;
+    // Clip the far tails (0.5% each side) so the body of the distribution fills the width.
+    let q = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
+    let (lo, hi) = (q(0.005), q(0.995));
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 1.0, lo + 1.0)
+    };
+    let bars_h = area.height - 2;
+    let w = area.width;
+    let edge = |i: u16| lo + (hi - lo) * f64::from(i) / f64::from(w);
+    let counts: Vec<usize> = (0..w)
+        .map(|i| {
+            let a = v.partition_point(|x| *x < edge(i));
+            let b = if i + 1 == w {
+                v.partition_point(|x| *x <= hi)
+            } else {
+                v.partition_point(|x| *x < edge(i + 1))
+            };
+            b.saturating_sub(a)
+        })
+        .collect();
+    let max = counts.iter().copied().max().unwrap_or(1).max(1);
+    let target_col = ((target - lo) / (hi - lo) * f64::from(w)).floor();
+    let target_col = (target_col >= 0.0 && target_col < f64::from(w)).then_some(target_col as u16);
+    for (i, &c) in counts.iter().enumerate() {
+        let i = i as u16;
+        let reach = edge(i) + (hi - lo) / f64::from(w) / 2.0 >= target;
+        let style = t.base().fg(if reach { t.reach } else { t.miss });
+        let eighths = (c as f64 / max as f64 * f64::from(bars_h) * 8.0).round() as u16;
+        for row in 0..bars_h {
+            let from_bottom = bars_h - 1 - row;
+            let fill = eighths.saturating_sub(from_bottom * 8).min(8);
+            let x = area.x + i;
+            let y = area.y + row;
+            let glyph = if t.color {
+                VERTICAL[usize::from(fill)]
+            } else if fill >= 4 {
+                if reach { '#' } else { '=' }
+            } else {
+                ' '
+            };
+            if fill > 0 {
+                buf.set_string(x, y, glyph.to_string(), style);
+            } else if Some(i) == target_col {
+                buf.set_string(x, y, "│", t.base().fg(t.target));
+            }
+        }
+    }
+    // Axis: money labels at the ends and the target.
+    let axis_y = area.y + bars_h;
+    let lo_s = money_short(lo);
+    let hi_s = money_short(hi);
+    buf.set_string(area.x, axis_y, &lo_s, t.dim());
+    buf.set_string(
+        area.right().saturating_sub(hi_s.chars().count() as u16),
+        axis_y,
+        &hi_s,
+        t.dim(),
+    );
+    if let Some(c) = target_col {
+        let label = format!("▲{}", money_short(target));
+        let x = (area.x + c).min(area.right().saturating_sub(label.chars().count() as u16));
+        buf.set_string(
+            x,
+            axis_y,
+            label,
+            t.base().fg(t.target).add_modifier(Modifier::BOLD),
+        );
+    }
+    let mut spans = vec![
+        Span::styled("█", t.base().fg(t.miss)),
+        Span::styled(" below target  ", t.dim()),
+        Span::styled("█", t.base().fg(t.reach)),
+        Span::styled(" at or above  ", t.dim()),
+    ];
+    // The far tails are clipped so the body fills the width; say so when there is room.
+    let note = "(outer 1% of paths not shown)";
+    if spans.iter().map(|s| s.width()).sum::<usize>() + note.chars().count()
+        <= usize::from(area.width)
+    {
+        spans.push(Span::styled(note, t.dim()));
+    }
+    let legend = Line::from(spans);
+    legend.render(Rect::new(area.x, axis_y + 1, area.width, 1), buf);
+}
+
+fn first_passage(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    if area.width < 16 {
+        return;
+    }
+    let bar_w = area.width - 12;
+    let target_year = run.projection.scenario.target.year;
+    let rows: Vec<_> = run
+        .first_passage
+        .iter()
+        .take(usize::from(area.height))
+        .collect();
+    for (r, fp) in rows.iter().enumerate() {
+        let y = area.y + r as u16;
+        let emphasis = if fp.year == target_year {
+            t.accent()
+        } else {
+            t.dim()
+        };
+        buf.set_string(area.x, y, fp.year.to_string(), emphasis);
+        let eighths = (fp.probability.clamp(0.0, 1.0) * f64::from(bar_w) * 8.0).round() as u32;
+        let mut bar = String::new();
+        for k in 0..u32::from(bar_w) {
+            let fill = eighths.saturating_sub(k * 8).min(8) as usize;
+            bar.push(if t.color {
+                HORIZONTAL[fill]
+            } else if fill >= 4 {
+                '#'
+            } else {
+                ' '
+            });
+        }
+        buf.set_string(area.x + 5, y, bar.trim_end(), t.base().fg(t.reach));
+        buf.set_string(
+            area.right() - 6,
+            y,
+            format!("{:>6}", percent(fp.probability, 1)),
+            emphasis,
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! The help overlay: every key.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Widget};
+
+use super::panel;
+use crate::tui::app::App;
+
+pub const KEYS: &[(&str, &str)] = &[
+    ("Tab / 1 2 3", "switch tab (or click it)"),
+    ("↑ ↓  k j", "select a parameter"),
+    ("← →  h l", "change it (re-simulates)"),
+    ("shift+← →  < >", "change it in large steps"),
+    ("[ ]  PgUp PgDn", "select a scenario (or click it)"),
+    ("r", "reset the scenario's edits"),
+    ("s", "save the scenario as TOML"),
+    ("n", "new random seed"),
+    ("+ -", "more or fewer paths"),
+    ("e", "export the view as PNG and SVG"),
+    ("g", "log / linear revenue scale"),
+    ("b", "compare against this scenario"),
+    ("t", "next theme"),
+    ("?", "this help"),
+    ("q  Esc  Ctrl-C", "quit"),
+];
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let w = 56.min(area.width);
+    let h = (KEYS.len() as u16 + 4).min(area.height);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(r, buf);
+    let mut lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, what)| Line::styled(format!(" {k:<16} {what}"), t.base()))
+        .collect();
+    lines.push(Line::styled(
+        " Edited scenarios are marked *. Any key closes.",
+        t.dim(),
+    ));
+    Paragraph::new(lines)
+        .block(panel(" Keys ", t))
+        .style(t.base())
+        .render(r, buf);
+}

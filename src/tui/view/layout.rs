@@ -1,0 +1,165 @@
+//! Where everything goes on screen. A pure function of the terminal size and the state, shared by
+//! drawing and by mouse handling so that clicks land on what was drawn.
+
+use ratatui::layout::Rect;
+
+use crate::tui::app::{App, Tab};
+use crate::tui::params::Param;
+
+/// Below this size only a "too small" message is drawn.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 18;
+
+#[derive(Debug, Clone, Default)]
+pub struct Regions {
+    pub too_small: bool,
+    pub tab_bar: Rect,
+    pub tabs: Vec<(Tab, Rect)>,
+    pub scenarios: Rect,
+    pub scenario_rows: Vec<(usize, Rect)>,
+    pub stats: Rect,
+    pub params: Rect,
+    /// Visible parameter panel lines and where they are.
+    pub param_lines: Vec<(ParamLine, Rect)>,
+    /// Parameter index per clickable row.
+    pub param_rows: Vec<(usize, Rect)>,
+    pub main: Rect,
+    pub status: Rect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParamLine {
+    /// Heading naming an event.
+    Event(usize),
+    /// Parameter by index into the parameter list.
+    Param(usize, Param),
+}
+
+pub fn tab_label(tab: Tab) -> String {
+    format!(" {} {} ", tab.index() + 1, tab.title())
+}
+
+pub const APP_TITLE: &str = " safetech ";
+
+/// Rows the stats panel needs, borders included.
+pub fn stats_height(app: &App) -> u16 {
+    super::stats::rows(&app.theme) + 2
+}
+
+pub fn compute(area: Rect, app: &App) -> Regions {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return Regions {
+            too_small: true,
+            ..Regions::default()
+        };
+    }
+    let tab_bar = Rect::new(area.x, area.y, area.width, 1);
+    let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+    let body = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
+
+    let mut tabs = Vec::new();
+    let mut x = area.x + APP_TITLE.chars().count() as u16 + 1;
+    for tab in Tab::ALL {
+        let w = tab_label(tab).chars().count() as u16;
+        if x + w > tab_bar.right() {
+            break;
+        }
+        tabs.push((tab, Rect::new(x, tab_bar.y, w, 1)));
+        x += w + 1;
+    }
+
+    let side_w = (area.width * 3 / 10).clamp(28, 38);
+    let side = Rect::new(body.x, body.y, side_w, body.height);
+    let main = Rect::new(body.x + side_w, body.y, body.width - side_w, body.height);
+
+    // Scenario list gets its rows (up to a third of the height), the stats panel its fixed size,
+    // the parameter panel the rest and scrolls.
+    let n = app.slots.len() as u16;
+    let list_h = (n + 2).min(side.height / 3).max(3);
+    let stats_h = stats_height(app).min(side.height.saturating_sub(list_h + 3));
+    let params_h = side.height.saturating_sub(list_h + stats_h);
+    let scenarios = Rect::new(side.x, side.y, side.width, list_h);
+    let stats = Rect::new(side.x, scenarios.bottom(), side.width, stats_h);
+    let params = Rect::new(side.x, stats.bottom(), side.width, params_h);
+
+    let inner_list = inner(scenarios);
+    let scroll = (app.selected as u16).saturating_sub(inner_list.height.saturating_sub(1));
+    let scenario_rows = (0..inner_list.height)
+        .map(|r| {
+            (
+                usize::from(r + scroll),
+                Rect::new(inner_list.x, inner_list.y + r, inner_list.width, 1),
+            )
+        })
+        .filter(|(i, _)| *i < app.slots.len())
+        .collect();
+
+    let (param_lines, param_rows) = place_params(app, inner(params));
+
+    Regions {
+        too_small: false,
+        tab_bar,
+        tabs,
+        scenarios,
+        scenario_rows,
+        stats,
+        params,
+        param_lines,
+        param_rows,
+        main,
+        status,
+    }
+}
+
+/// Inside a bordered block.
+pub fn inner(r: Rect) -> Rect {
+    Rect::new(
+        r.x.saturating_add(1),
+        r.y.saturating_add(1),
+        r.width.saturating_sub(2),
+        r.height.saturating_sub(2),
+    )
+}
+
+type Placed = (Vec<(ParamLine, Rect)>, Vec<(usize, Rect)>);
+
+fn place_params(app: &App, area: Rect) -> Placed {
+    let mut lines = Vec::new();
+    let mut last_event = None;
+    let params = app.params();
+    for (i, p) in params.iter().enumerate() {
+        if let Some(e) = p.event() {
+            if last_event != Some(e) {
+                lines.push(ParamLine::Event(e));
+                last_event = Some(e);
+            }
+        }
+        lines.push(ParamLine::Param(i, *p));
+    }
+    let visible = usize::from(area.height);
+    let selected_line = lines
+        .iter()
+        .position(|l| matches!(l, ParamLine::Param(i, _) if *i == app.param))
+        .unwrap_or(0);
+    // Keep the selected line in view, with the heading above it when there is room.
+    let start = if selected_line < visible {
+        0
+    } else {
+        selected_line + 1 - visible
+    };
+    let placed: Vec<(ParamLine, Rect)> = lines
+        .into_iter()
+        .skip(start)
+        .take(visible)
+        .enumerate()
+        .map(|(r, l)| (l, Rect::new(area.x, area.y + r as u16, area.width, 1)))
+        .collect();
+    let rows = placed
+        .iter()
+        .filter_map(|(l, r)| match l {
+            ParamLine::Param(i, _) => Some((*i, *r)),
+            ParamLine::Event(_) => None,
+        })
+        .collect();
+    (placed, rows)
+}

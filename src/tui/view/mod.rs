@@ -1,0 +1,145 @@
+//! Drawing: one module per tab and per panel. Views read the state and never change it.
+
+pub mod compare;
+pub mod distribution;
+pub mod fan_tab;
+pub mod help;
+pub mod layout;
+pub mod params;
+pub mod scenarios;
+pub mod stats;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+use super::app::{App, Tab};
+use super::theme::Theme;
+use crate::report::format::thousands;
+use layout::{APP_TITLE, MIN_HEIGHT, MIN_WIDTH, Regions, tab_label};
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    render(app, area, frame.buffer_mut());
+}
+
+/// Everything, into a buffer (used directly by tests).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    buf.set_style(area, t.base());
+    let regions = layout::compute(area, app);
+    if regions.too_small {
+        too_small(area, buf, t);
+        return;
+    }
+    tab_bar(app, &regions, buf);
+    scenarios::render(app, &regions, buf);
+    stats::render(app, regions.stats, buf);
+    params::render(app, &regions, buf);
+    match app.tab {
+        Tab::Fan => fan_tab::render(app, regions.main, buf),
+        Tab::Compare => compare::render(app, regions.main, buf),
+        Tab::Distribution => distribution::render(app, regions.main, buf),
+    }
+    status_line(app, regions.status, buf);
+    if app.help {
+        help::render(app, area, buf);
+    }
+}
+
+fn too_small(area: Rect, buf: &mut Buffer, t: &Theme) {
+    let text = format!(
+        "Terminal too small: {}×{}. safetech needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or q to quit.",
+        area.width, area.height
+    );
+    Paragraph::new(text)
+        .style(t.base())
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
+fn tab_bar(app: &App, r: &Regions, buf: &mut Buffer) {
+    let t = &app.theme;
+    buf.set_string(r.tab_bar.x, r.tab_bar.y, APP_TITLE, t.accent());
+    for (tab, rect) in &r.tabs {
+        let style = if *tab == app.tab {
+            t.selection
+        } else {
+            t.dim()
+        };
+        buf.set_stringn(
+            rect.x,
+            rect.y,
+            tab_label(*tab),
+            usize::from(rect.width),
+            style,
+        );
+    }
+    let right = format!(
+        "{} paths · seed {} · {} ",
+        thousands(app.settings.paths as f64, 0),
+        app.settings.seed,
+        if app.log_scale { "log" } else { "linear" }
+    );
+    let after_tabs = r.tabs.last().map_or(r.tab_bar.x, |(_, rc)| rc.right() + 1);
+    let w = right.chars().count() as u16;
+    if r.tab_bar.right() >= after_tabs + w {
+        buf.set_string(r.tab_bar.right() - w, r.tab_bar.y, right, t.dim());
+    }
+}
+
+fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let long = "←/→ change  ↑/↓ select  [/] scenario  s save  r reset  n seed  +/- paths  e export  ? help  q quit";
+    let short = "←→ change  ↑↓ select  [ ] scenario  s save  +- paths  e export  ? help  q quit";
+    let hint = if long.chars().count() < usize::from(area.width) {
+        long
+    } else {
+        short
+    };
+    let line = match &app.status {
+        Some(msg) => Line::from(vec![Span::styled(format!(" {msg}"), t.accent())]),
+        None => Line::from(Span::styled(format!(" {hint}"), t.dim())),
+    };
+    Paragraph::new(line).style(t.base()).render(area, buf);
+}
+
+/// A bordered panel in the theme's colours.
+pub fn panel<'a>(title: impl Into<Line<'a>>, t: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .style(t.base())
+        .title(title.into().style(t.title()))
+}
+
+/// Legend entry: a swatch in a colour and a label.
+pub fn swatch(symbol: &str, colour: Style, label: &str, t: &Theme) -> [Span<'static>; 2] {
+    [
+        Span::styled(symbol.to_string(), colour),
+        Span::styled(format!(" {label} "), t.dim()),
+    ]
+}
+
+/// A centred note for a view with nothing to show yet.
+pub fn placeholder(area: Rect, buf: &mut Buffer, text: &str, t: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let y = area.y + area.height / 2;
+    let line = Line::styled(text.to_string(), t.dim().add_modifier(Modifier::ITALIC)).centered();
+    line.render(Rect::new(area.x, y, area.width, 1), buf);
+}
+
+/// `text` cut to `width` characters, with an ellipsis when cut.
+pub fn ellipsis(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,147 @@
+//! The stats panel: P(target) with its Monte Carlo error and interval, the median and 90% range
+//! in the target year, and the run's paths and seed.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::panel;
+use crate::report::format::{
+    money, money_short, percent, percent_points, probability_decimals, thousands,
+};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let Some(slot) = app.slot() else { return };
+    let state = match (&slot.run, slot.pending) {
+        (Some(run), true) if run.preview => " · preview",
+        (_, true) => " · running…",
+        _ => "",
+    };
+    let block = panel(format!(" Stats{state} "), t);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let s = &slot.scenario;
+    let Some(run) = &slot.run else {
+        let msg = slot.error.as_deref().unwrap_or("simulating…");
+        Paragraph::new(msg).style(t.dim()).render(inner, buf);
+        return;
+    };
+    let tp = &run.target;
+    let decimals = probability_decimals(tp.std_error);
+    let p_text = percent(tp.probability, decimals);
+    let strong = t.base().add_modifier(Modifier::BOLD);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("P(", t.dim()),
+        Span::styled(money_short(s.target.revenue), t.base().fg(t.target)),
+        Span::styled(format!(" in {})", s.target.year), t.dim()),
+    ])];
+    let error = format!(" ± {} pt", percent_points(tp.std_error));
+    let big = t.big_figures && inner.width >= big_width(&p_text) && inner.height >= 8;
+    if big {
+        lines.extend(
+            big_text(&p_text)
+                .into_iter()
+                .map(|row| Line::styled(row, t.accent())),
+        );
+        lines.push(Line::styled(error.trim_start().to_string(), t.dim()));
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled(p_text, t.accent()),
+            Span::styled(error, t.dim()),
+        ]));
+    }
+    lines.push(Line::styled(
+        format!(
+            "95% interval {}–{}",
+            percent(tp.ci95[0], decimals),
+            percent(tp.ci95[1], decimals)
+        ),
+        t.dim(),
+    ));
+    if let Some(y) = run.projection.year(s.target.year) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("Median {} ", s.target.year), t.dim()),
+            Span::styled(money(y.median()), strong),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("90% range ", t.dim()),
+            Span::styled(
+                format!("{}–{}", money_short(y.p5()), money_short(y.p95())),
+                strong,
+            ),
+        ]));
+    }
+    if !big {
+        let paths = thousands(run.projection.paths() as f64, 0);
+        let seed = run.projection.settings.seed;
+        let long = format!("{paths} paths · seed {seed}");
+        let text = if long.chars().count() <= usize::from(inner.width) {
+            long
+        } else {
+            format!("n {paths} · seed {seed}")
+        };
+        lines.push(Line::styled(text, t.dim()));
+    }
+    Paragraph::new(lines).style(t.base()).render(inner, buf);
+}
+
+/// Large figures for a projector: three rows of block characters per glyph.
+const GLYPHS: &[(char, [&str; 3])] = &[
+    ('0', ["█▀█", "█ █", "▀▀▀"]),
+    ('1', ["▀█ ", " █ ", "▀▀▀"]),
+    ('2', ["▀▀█", "█▀▀", "▀▀▀"]),
+    ('3', ["▀▀█", " ▀█", "▀▀▀"]),
+    ('4', ["█ █", "▀▀█", "  ▀"]),
+    ('5', ["█▀▀", "▀▀█", "▀▀▀"]),
+    ('6', ["█▀▀", "█▀█", "▀▀▀"]),
+    ('7', ["▀▀█", "  █", "  ▀"]),
+    ('8', ["█▀█", "█▀█", "▀▀▀"]),
+    ('9', ["█▀█", "▀▀█", "▀▀▀"]),
+    ('.', [" ", " ", "▀"]),
+    ('%', ["▀ █", " █ ", "█ ▄"]),
+];
+
+fn glyph(c: char) -> Option<&'static [&'static str; 3]> {
+    GLYPHS.iter().find(|(g, _)| *g == c).map(|(_, rows)| rows)
+}
+
+pub fn big_width(text: &str) -> u16 {
+    text.chars()
+        .filter_map(glyph)
+        .map(|g| g[0].chars().count() as u16 + 1)
+        .sum()
+}
+
+pub fn big_text(text: &str) -> [String; 3] {
+    let mut rows = [String::new(), String::new(), String::new()];
+    for g in text.chars().filter_map(glyph) {
+        for (row, part) in rows.iter_mut().zip(g.iter()) {
+            row.push_str(part);
+            row.push(' ');
+        }
+    }
+    rows
+}
+
+/// Rows a theme's stats need (used by the layout; kept next to the drawing it describes).
+pub fn rows(t: &Theme) -> u16 {
+    if t.big_figures { 8 } else { 6 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_digits_line_up() {
+        let rows = big_text("71.2%");
+        let w: Vec<usize> = rows.iter().map(|r| r.chars().count()).collect();
+        assert!(w.iter().all(|x| *x == w[0]), "{rows:?}");
+        assert_eq!(w[0], usize::from(big_width("71.2%")));
+    }
+}

@@ -1,0 +1,43 @@
+//! The interface never waits for the engine: edits reach the screen at once, whatever the
+//! simulation is doing. (Figures at 100,000 paths come from `cargo bench --bench tui_latency`.)
+
+mod common;
+
+use std::time::Duration;
+
+use common::latency::{Harness, hold_key, ms, percentile, single_edits};
+
+#[test]
+fn an_edit_reaches_the_screen_and_changes_p_target() {
+    let mut h = Harness::new(20_000);
+    h.settle(Duration::from_secs(120));
+    let before = h.p_target_on_screen();
+    let lat = single_edits(&mut h, 1);
+    let after = h.p_target_on_screen();
+    assert_ne!(
+        before, after,
+        "P(target) on screen must change after lowering growth"
+    );
+    assert!(lat.full[0] < Duration::from_secs(30));
+}
+
+#[test]
+fn holding_a_key_keeps_the_interface_responsive() {
+    // Debug build: simulations are slow here, which is the point: the interface must not wait.
+    let mut h = Harness::new(50_000);
+    let r = hold_key(&mut h, 30.0, Duration::from_secs(2));
+    let p95 = percentile(&r.key_to_frame, 0.95);
+    eprintln!(
+        "{} presses: key→frame median {}, p95 {}, max {}; longest frame {}",
+        r.presses,
+        ms(percentile(&r.key_to_frame, 0.5)),
+        ms(p95),
+        ms(percentile(&r.key_to_frame, 1.0)),
+        ms(r.longest_frame)
+    );
+    assert!(
+        p95 < Duration::from_millis(100),
+        "key→frame p95 {}",
+        ms(p95)
+    );
+}

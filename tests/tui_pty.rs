@@ -1,0 +1,245 @@
+//! End to end in a pseudo-terminal: the real binary, driven by keys, read back through a
+//! terminal emulator.
+
+use std::io::{Read, Write};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Receiver<Vec<u8>>,
+    parser: vt100::Parser,
+    _master: Box<dyn MasterPty + Send>,
+    _dir: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(args: &[&str], cols: u16, rows: u16) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_safetech"));
+        cmd.args(args);
+        cmd.cwd(dir.path());
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("SAFETECH_EXPORT_DIR", dir.path());
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("the binary starts");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let (tx, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Session {
+            child,
+            writer,
+            output,
+            parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+            _master: pair.master,
+            _dir: dir,
+        }
+    }
+
+    fn pump(&mut self, wait: Duration) {
+        if let Ok(bytes) = self.output.recv_timeout(wait) {
+            self.parser.process(&bytes);
+        }
+        while let Ok(bytes) = self.output.try_recv() {
+            self.parser.process(&bytes);
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Wait until the screen satisfies `f`; returns how long that took.
+    fn wait_for(&mut self, what: &str, timeout: Duration, f: impl Fn(&str) -> bool) -> Duration {
+        let start = Instant::now();
+        loop {
+            if f(&self.screen()) {
+                return start.elapsed();
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out waiting for {what}; screen:\n{}", self.screen());
+            }
+            self.pump(Duration::from_millis(5));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            self.pump(Duration::from_millis(10));
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Drain what the program wrote on its way out.
+                for _ in 0..20 {
+                    self.pump(Duration::from_millis(10));
+                }
+                return status;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "the program did not exit; screen:\n{}",
+                self.screen()
+            );
+        }
+    }
+}
+
+/// The P(target) figure from the stats panel, e.g. "87.2%".
+fn p_target(screen: &str) -> Option<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let i = lines.iter().position(|l| l.contains("P(£1bn in 2026)"))?;
+    let next = lines.get(i + 1)?;
+    let cell = next.split('│').nth(1)?;
+    cell.split_whitespace().next().map(str::to_string)
+}
+
+const LONG: Duration = Duration::from_secs(60);
+
+#[test]
+fn tabs_edit_save_and_quit() {
+    let mut s = Session::start(&["tui", "-n", "20000"], 120, 40);
+    s.wait_for("the first result", LONG, |sc| {
+        p_target(sc).is_some_and(|p| p.ends_with('%')) && !sc.contains("running")
+    });
+    assert!(
+        s.parser.screen().alternate_screen(),
+        "the view uses the alternate screen"
+    );
+    let before = p_target(&s.screen()).unwrap();
+
+    s.send("2");
+    s.wait_for("the Compare tab", LONG, |sc| {
+        sc.contains("Compare · medians")
+    });
+    s.send("3");
+    s.wait_for("the Distribution tab", LONG, |sc| {
+        sc.contains("Reached £1bn by year")
+    });
+    s.send("1");
+    s.wait_for("the Fan tab", LONG, |sc| sc.contains("Fan · Growth"));
+
+    // Growth now is selected first; three large steps down must lower P(target).
+    s.send("<<<");
+    s.wait_for("P(target) to change", LONG, |sc| {
+        p_target(sc).is_some_and(|p| p != before)
+            && !sc.contains("running")
+            && sc.contains("22.0%*")
+    });
+    let after = p_target(&s.screen()).unwrap();
+    let num = |p: &str| p.trim_end_matches('%').parse::<f64>().unwrap();
+    assert!(num(&after) < num(&before), "{before} → {after}");
+    assert!(
+        s.screen().contains("*baseline"),
+        "edited marker:\n{}",
+        s.screen()
+    );
+
+    s.send("s");
+    s.wait_for("the saved path", LONG, |sc| {
+        sc.contains("Saved") && sc.contains("baseline-edited.toml")
+    });
+    assert!(s._dir.path().join("baseline-edited.toml").is_file());
+
+    s.send("e");
+    s.wait_for("the export paths", LONG, |sc| sc.contains("Exported"));
+    let mut exported: Vec<String> = std::fs::read_dir(s._dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("safetech-baseline-fan"))
+        .collect();
+    exported.sort();
+    assert_eq!(exported.len(), 2, "{exported:?}");
+    assert!(exported[0].ends_with(".png") && exported[1].ends_with(".svg"));
+    let png = std::fs::read(s._dir.path().join(&exported[0])).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG file");
+
+    s.send("q");
+    let status = s.wait_exit(LONG);
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "alternate screen left"
+    );
+    assert!(!s.parser.screen().hide_cursor(), "cursor shown");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut s = Session::start(&["tui", "-n", "5000"], 100, 30);
+    s.wait_for("the view", LONG, |sc| sc.contains("P(£1bn in 2026)"));
+    assert!(s.parser.screen().alternate_screen());
+    assert!(s.parser.screen().hide_cursor());
+    let pid = s.child.process_id().expect("a pid") as i32;
+    // SAFETY: sending a signal to our own child process.
+    let rc = unsafe { libc_kill(pid, 15) };
+    assert_eq!(rc, 0);
+    let status = s.wait_exit(LONG);
+    assert_eq!(status.exit_code(), 143, "128 + SIGTERM");
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "alternate screen left"
+    );
+    assert!(!s.parser.screen().hide_cursor(), "cursor shown");
+}
+
+#[test]
+fn ctrl_c_quits_cleanly() {
+    let mut s = Session::start(&["tui", "-n", "5000"], 100, 30);
+    s.wait_for("the view", LONG, |sc| sc.contains("P(£1bn in 2026)"));
+    s.send("\x03");
+    let status = s.wait_exit(LONG);
+    assert!(status.success());
+    assert!(!s.parser.screen().alternate_screen());
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n.max(1)).unwrap()
+}
+
+#[test]
+fn without_a_terminal_prints_a_hint_and_exits_2() {
+    for args in [&[][..], &["tui"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_safetech"))
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("safetech run") && err.lines().count() == 1,
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -1,0 +1,136 @@
+//! Rendering the interactive view headlessly: snapshots of each tab, and every terminal size.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use safetech::scenario::{BUILTIN, load};
+use safetech::sim::{RunControl, RunSettings, simulate};
+use safetech::tui::app::{App, Tab};
+use safetech::tui::theme::{Theme, ThemeName};
+use safetech::tui::view;
+use safetech::tui::worker::Run;
+
+fn app(theme: ThemeName, color: bool, tab: Tab) -> App {
+    let scenarios: Vec<_> = BUILTIN.iter().map(|(id, _)| load(id).unwrap()).collect();
+    let settings = RunSettings {
+        paths: 4000,
+        ..RunSettings::default()
+    };
+    let mut app = App::new(scenarios, 1, settings, Theme::new(theme, color));
+    for slot in &mut app.slots {
+        let p = simulate(&slot.scenario, settings, RunControl::default()).unwrap();
+        slot.run = Some(Arc::new(Run::of(p, false, Duration::ZERO)));
+    }
+    app.refresh_differences();
+    app.tab = tab;
+    app
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    terminal
+}
+
+#[test]
+fn snapshots_of_every_tab() {
+    for theme in [ThemeName::Dark, ThemeName::Classroom] {
+        for tab in Tab::ALL {
+            let app = app(theme, true, tab);
+            for (w, h) in [(120, 40), (80, 24)] {
+                let name = format!(
+                    "{}_{}x{}_{}",
+                    tab.title().to_lowercase(),
+                    w,
+                    h,
+                    theme.label()
+                );
+                insta::assert_snapshot!(name, draw(&app, w, h).backend());
+            }
+        }
+    }
+}
+
+#[test]
+fn help_and_no_color_snapshots() {
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    insta::assert_snapshot!("fan_80x24_no_color", draw(&a, 80, 24).backend());
+    a.help = true;
+    insta::assert_snapshot!("help_80x24", draw(&a, 80, 24).backend());
+}
+
+#[test]
+fn every_size_renders_without_panicking() {
+    let mut a = app(ThemeName::Dark, true, Tab::Fan);
+    let mono = Theme::new(ThemeName::Classroom, false);
+    let dark = a.theme.clone();
+    for w in 1..=200u16 {
+        for h in 1..=60u16 {
+            a.tab = Tab::ALL[usize::from(w + h) % Tab::ALL.len()];
+            a.help = w % 7 == 0;
+            a.log_scale = h % 2 == 0;
+            a.theme = if h % 5 == 0 {
+                mono.clone()
+            } else {
+                dark.clone()
+            };
+            draw(&a, w, h);
+        }
+    }
+}
+
+#[test]
+fn too_small_says_so() {
+    let a = app(ThemeName::Dark, true, Tab::Fan);
+    let t = draw(&a, 40, 10);
+    let text = t.backend().to_string();
+    assert!(text.contains("too small"), "{text}");
+}
+
+#[test]
+fn view_before_any_result_says_simulating() {
+    let scenarios = vec![load("baseline").unwrap()];
+    let a = App::new(
+        scenarios,
+        0,
+        RunSettings::default(),
+        Theme::new(ThemeName::Dark, true),
+    );
+    let text = draw(&a, 100, 30).backend().to_string();
+    assert!(text.contains("simulating"), "{text}");
+}
+
+#[test]
+fn clicks_select_tabs_and_scenarios() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    use ratatui::layout::Rect;
+    use safetech::tui::update::{Msg, update};
+    use safetech::tui::view::layout;
+
+    let mut a = app(ThemeName::Dark, true, Tab::Fan);
+    a.area = Rect::new(0, 0, 120, 40);
+    let click = |x, y| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let regions = layout::compute(a.area, &a);
+    let (_, dist) = regions
+        .tabs
+        .iter()
+        .find(|(t, _)| *t == Tab::Distribution)
+        .unwrap();
+    assert!(update(&mut a, click(dist.x + 1, dist.y)).is_empty());
+    assert_eq!(a.tab, Tab::Distribution);
+    let (_, first) = regions.scenario_rows[0];
+    update(&mut a, click(first.x + 2, first.y));
+    assert_eq!(a.selected, 0);
+    // A click elsewhere changes nothing.
+    update(&mut a, click(119, 20));
+    assert_eq!((a.tab, a.selected), (Tab::Distribution, 0));
+}
