@@ -34,6 +34,10 @@ pub enum Command {
     /// List, show or validate scenarios
     #[command(subcommand)]
     Scenarios(ScenariosCommand),
+    /// Estimate growth, its uncertainty and volatility from a revenue history
+    Calibrate(CalibrateArgs),
+    /// Calibrate on history up to a year, simulate forward, and rank the later actuals
+    Backtest(BacktestArgs),
     /// Print a shell completion script
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -87,6 +91,32 @@ pub struct TuiArgs {
     /// Colour theme; NO_COLOR removes colour from any of them
     #[arg(long, value_enum, default_value = "dark")]
     pub theme: crate::tui::theme::ThemeName,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Revenue history CSV (columns year, revenue_gbp_m); default: the shipped UK history
+    #[arg(long, value_name = "FILE.csv")]
+    pub history: Option<PathBuf>,
+    /// Use history up to and including this year only
+    #[arg(long, value_name = "YEAR")]
+    pub until: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Last year of history the model may see; later actuals are ranked
+    #[arg(long, value_name = "YEAR")]
+    pub from: i32,
+    /// Revenue history CSV; default: the shipped UK history
+    #[arg(long, value_name = "FILE.csv")]
+    pub history: Option<PathBuf>,
+    /// Number of simulated paths
+    #[arg(short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
+    pub paths: usize,
+    /// Random seed
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: scenario → sim → stats → report / chart / tui.
 
+pub mod backtest;
 pub mod chart;
 pub mod cli;
 pub mod commands;

@@ -23,6 +23,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Run(args)) => commands::run::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Export(args)) => commands::export::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Scenarios(cmd)) => commands::scenarios::run(&cmd).map(|_| ExitCode::SUCCESS),
+        Some(Command::Calibrate(args)) => {
+            commands::calibrate::run_calibrate(&args).map(|_| ExitCode::SUCCESS)
+        }
+        Some(Command::Backtest(args)) => {
+            commands::calibrate::run_backtest(&args).map(|_| ExitCode::SUCCESS)
+        }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 shell,

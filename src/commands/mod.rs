@@ -1,5 +1,6 @@
 //! The work behind each command: glue between the CLI and the library.
 
+pub mod calibrate;
 pub mod export;
 pub mod run;
 pub mod scenarios;

@@ -1,9 +1,10 @@
-//! Markdown: a summary table of the scenarios, then one year table per scenario.
+//! Markdown: a summary table of the scenarios, for documents (scenarios/README.md is made with it).
 
 use std::fmt::Write;
 
 use super::Report;
 use super::format::{money, percent, percent_points, probability_decimals, thousands};
+use crate::scenario::{Scenario, Shocks, Timing};
 use crate::stats::RunSummary;
 
 pub struct Markdown;
@@ -13,6 +14,55 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+fn rate(x: f64) -> String {
+    let s = format!("{:.1}", x * 100.0);
+    format!("{}%", s.trim_end_matches(".0"))
+}
+
+/// One line of the assumptions that drive a scenario, from its parameters.
+pub fn key_assumptions(s: &Scenario) -> String {
+    let g = &s.growth;
+    let mut parts = Vec::new();
+    let mut growth = format!("growth {}", rate(g.initial));
+    if g.initial_uncertainty > 0.0 {
+        let _ = write!(
+            growth,
+            " ± {} pt",
+            format!("{:.1}", g.initial_uncertainty * 100.0).trim_end_matches(".0")
+        );
+    }
+    if g.reversion > 0.0 && g.long_run_rate() != g.initial {
+        let _ = write!(
+            growth,
+            " → {} (reversion {})",
+            rate(g.long_run_rate()),
+            g.reversion
+        );
+    }
+    parts.push(growth);
+    let mut noise = format!("volatility {}", rate(g.volatility));
+    if g.persistence != 0.0 {
+        let _ = write!(noise, ", persistence {}", g.persistence);
+    }
+    if let Shocks::StudentT(nu) = g.shocks {
+        let _ = write!(noise, ", Student-t({nu}) shocks");
+    }
+    parts.push(noise);
+    if let Some(k) = g.capacity {
+        parts.push(format!("capacity {}", money(k)));
+    }
+    for ev in &s.events {
+        let p: f64 = ev.outcomes.iter().map(|o| o.probability).sum();
+        let when = match ev.outcomes.first().map(|o| ev.timing(o)) {
+            Some(Timing::Fixed(y)) => y.to_string(),
+            Some(Timing::Window(a, b)) => format!("{a}–{b}"),
+            None => String::new(),
+        };
+        parts.push(format!("{} ({when}, {} likely)", ev.name, rate(p)));
+    }
+    parts.join("; ")
+}
+
 impl Report for Markdown {
     fn render(&self, runs: &[RunSummary]) -> String {
         let mut out = String::new();
@@ -20,38 +70,61 @@ impl Report for Markdown {
             return out;
         };
         let t = &first.target;
-        let horizon = first.projection.scenario.market.horizon;
-        let _ = writeln!(
+        // Medians at the target year and at every fifth year after it, across all scenarios.
+        let last = runs
+            .iter()
+            .map(|r| r.projection.scenario.market.horizon)
+            .max()
+            .unwrap_or(t.year);
+        let milestones: Vec<i32> = std::iter::once(t.year)
+            .chain((t.year + 1..=last).filter(|y| y % 5 == 0))
+            .collect();
+        let _ = write!(
             out,
-            "| Scenario | Name | P(≥ {} in {}) | 95% interval | Median {} | Median {} | Half reach it by |",
+            "| Scenario | Key assumptions | P(≥ {} in {}) | 95% interval |",
             money(t.revenue),
-            t.year,
-            t.year,
-            horizon
+            t.year
         );
-        out.push_str("|---|---|--:|--:|--:|--:|--:|\n");
+        for y in &milestones {
+            let _ = write!(out, " Median {y} |");
+        }
+        out.push_str(" Half reach it by |\n|---|---|--:|--:|");
+        for _ in &milestones {
+            out.push_str("--:|");
+        }
+        out.push_str("--:|\n");
         for r in runs {
             let d = probability_decimals(r.target.std_error);
             let p = r.projection;
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "| `{}` | {} | {} ± {} | {}–{} | {} | {} | {} |",
+                "| `{}` {} | {} | {} ± {} | {}–{} |",
                 r.stamp.scenario,
                 cell(&p.scenario.scenario.name),
+                cell(&key_assumptions(&p.scenario)),
                 percent(r.target.probability, d),
                 percent_points(r.target.std_error),
                 percent(r.target.ci95[0], d),
                 percent(r.target.ci95[1], d),
-                p.year(r.target.year)
-                    .map_or("–".into(), |y| money(y.median())),
-                p.years.last().map_or("–".into(), |y| money(y.median())),
+            );
+            for y in &milestones {
+                let _ = write!(
+                    out,
+                    " {} |",
+                    p.year(*y).map_or("–".into(), |s| money(s.median()))
+                );
+            }
+            let horizon = p.scenario.market.horizon;
+            let _ = writeln!(
+                out,
+                " {} |",
                 r.median_first_passage()
-                    .map_or(format!("not by {horizon}"), |y| y.to_string()),
+                    .map_or(format!("not by {horizon}"), |y| y.to_string())
             );
         }
         let _ = writeln!(
             out,
-            "\n_Seed {}, {} paths per scenario, safetech {}. ± is one Monte Carlo standard error in percentage points._",
+            "\n_Seed {}, {} paths per scenario, safetech {}. ± is one Monte Carlo standard error in percentage points; \"half reach it by\" is the first year by which half of the simulated futures have reached the target._",
             first.stamp.seed,
             thousands(first.stamp.paths as f64, 0),
             crate::VERSION

@@ -2,6 +2,7 @@
 //! Knows nothing of simulation.
 
 mod builtin;
+pub mod history;
 mod load;
 mod overrides;
 mod source_map;

@@ -1,5 +1,6 @@
 //! Summaries of a projection: pure functions over the engine's output.
 
+pub mod calibration;
 pub mod quantile;
 
 use serde::Serialize;

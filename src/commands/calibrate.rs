@@ -1,0 +1,102 @@
+//! `safetech calibrate` and `safetech backtest`.
+
+use anyhow::Result;
+
+use crate::backtest::{OFFICIAL_FORECASTS, backtest};
+use crate::cli::{BacktestArgs, CalibrateArgs};
+use crate::error::InputError;
+use crate::report::format::{money, percent, percent_points};
+use crate::scenario::history::read_history;
+use crate::sim::RunSettings;
+use crate::stats::calibration::calibrate;
+
+pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
+    let (history, origin) = read_history(args.history.as_deref())?;
+    let used: Vec<(i32, f64)> = history
+        .iter()
+        .copied()
+        .filter(|(y, _)| args.until.is_none_or(|u| *y <= u))
+        .collect();
+    let c = calibrate(&used).map_err(|e| InputError::new(&origin, "", e.to_string()))?;
+    print!("{}", c.explanation());
+    println!("\nPaste into a scenario's [growth] table:\n");
+    print!("{}", c.toml_block(&origin));
+    Ok(())
+}
+
+pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
+    let (history, origin) = read_history(args.history.as_deref())?;
+    let settings = RunSettings {
+        paths: args.paths,
+        seed: args.seed,
+        ..RunSettings::default()
+    };
+    let b = backtest(&history, args.from, settings, OFFICIAL_FORECASTS, &origin)?;
+    let c = &b.calibration;
+    println!(
+        "Backtest from {} ({} paths, seed {}): growth calibrated on {}–{}: {:.1}% a year ± {:.1} pt, volatility {:.3}",
+        b.from,
+        args.paths,
+        args.seed,
+        c.first_year,
+        c.last_year,
+        c.initial * 100.0,
+        c.initial_uncertainty * 100.0,
+        c.volatility
+    );
+    println!(
+        "Simulated forward from {} in {}.\n",
+        money(b.start_revenue),
+        b.from
+    );
+    if b.ranks.is_empty() {
+        println!("No later actual values in {origin} to compare with.");
+    } else {
+        println!(
+            "{:>6} {:>10} {:>10} {:>20} {:>10}",
+            "Year", "Actual", "Median", "90% range", "Rank"
+        );
+        for r in &b.ranks {
+            println!(
+                "{:>6} {:>10} {:>10} {:>20} {:>10}",
+                r.year,
+                money(r.actual),
+                money(r.median),
+                format!("{}–{}", money(r.p5), money(r.p95)),
+                percent(r.rank, 0)
+            );
+        }
+        println!(
+            "Rank: share of simulated futures below the actual value. Near 50% is well centred;"
+        );
+        println!(
+            "below 5% or above 95% means the actual was a surprise to the model (the fan may be too narrow)."
+        );
+    }
+    for f in &b.forecasts {
+        let when = match f.forecast.made_in.cmp(&b.from) {
+            std::cmp::Ordering::Less => format!(
+                "(made in {}, with less data than the model has)",
+                f.forecast.made_in
+            ),
+            std::cmp::Ordering::Equal => format!(
+                "(made in {}, with the same data as the model)",
+                f.forecast.made_in
+            ),
+            std::cmp::Ordering::Greater => format!(
+                "(made in {}, with more data than the model has)",
+                f.forecast.made_in
+            ),
+        };
+        println!(
+            "\nOfficial forecast \"{}\" {when}\n  {}\n  P(revenue ≥ {} in {}) under this model = {} ± {} pts",
+            f.forecast.quote,
+            f.forecast.source,
+            money(f.forecast.revenue),
+            f.forecast.by,
+            percent(f.probability, 1),
+            percent_points(f.std_error)
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! The built-in scenario library: complete, honest about its numbers, runnable, ordered as its
+//! assumptions imply, and documented by the program's own output.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use safetech::scenario::{BUILTIN, load, parse_str};
+use safetech::sim::{RunControl, RunSettings, simulate};
+use safetech::stats::target_probability;
+
+fn dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn files() -> Vec<std::path::PathBuf> {
+    let mut f: Vec<_> = std::fs::read_dir(dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    f.sort();
+    f
+}
+
+#[test]
+fn every_file_is_complete_builtin_and_runs() {
+    let files = files();
+    assert!(files.len() >= 10);
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let s = parse_str(&text, &path.display().to_string()).unwrap();
+        let id = &s.scenario.id;
+        assert_eq!(
+            path.file_stem().unwrap().to_str().unwrap(),
+            id,
+            "file name is the id"
+        );
+        assert!(s.scenario.description.len() > 80, "{id}: description");
+        assert!(!s.scenario.sources.is_empty(), "{id}: sources");
+        assert_eq!(s.market.history.len(), 5, "{id}: the 2020–2024 history");
+        assert_eq!(s.market.history.last().unwrap(), &(2024, 623.0), "{id}");
+        assert!(
+            BUILTIN.iter().any(|(b, t)| b == id && *t == text),
+            "{id} is embedded as is"
+        );
+        let p = simulate(
+            &s,
+            RunSettings {
+                paths: 100_000,
+                ..RunSettings::default()
+            },
+            RunControl::default(),
+        )
+        .unwrap();
+        assert_eq!(p.target_values.len(), 100_000);
+    }
+    assert_eq!(BUILTIN.len(), files.len(), "every built-in has its file");
+}
+
+/// Every number in [market], [target] and [growth], and every event timing, says whether it
+/// is sourced or judged; every outcome line is covered by a `judged` comment.
+#[test]
+fn every_number_says_sourced_or_judged() {
+    for path in files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut section = String::new();
+        let mut judged_block = false;
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.starts_with('[') && !t.starts_with("[[") && t.ends_with(']') || t == "[[events]]" {
+                section = t.to_string();
+                continue;
+            }
+            let assigns_number = t.split_once('=').is_some_and(|(_, v)| {
+                v.trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '[' || c == '{')
+            });
+            let where_ = format!("{}:{}: {t}", path.display(), n + 1);
+            let tagged = t.contains("# sourced") || t.contains("# judged");
+            if ["[market]", "[target]", "[growth]"].contains(&section.as_str()) && assigns_number {
+                assert!(tagged, "{where_}");
+            }
+            if section == "[[events]]" {
+                if t.starts_with("year") || t.starts_with("window") {
+                    assert!(tagged, "{where_}");
+                }
+                if t.starts_with("outcomes") {
+                    judged_block = false;
+                }
+                if t.starts_with('#') && t.contains("judged") {
+                    judged_block = true;
+                }
+                if t.starts_with("{ id") {
+                    assert!(judged_block || t.contains("# judged"), "{where_}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn show_prints_each_scenario_with_its_sources() {
+    for (id, _) in BUILTIN {
+        let out = Command::cargo_bin("safetech")
+            .unwrap()
+            .args(["scenarios", "show", id])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(&format!("id = \"{id}\"")) && text.contains("sources = ["),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn target_odds_are_ordered_as_the_assumptions_imply() {
+    let p = |id: &str| {
+        let s = load(id).unwrap();
+        let run = simulate(
+            &s,
+            RunSettings {
+                paths: 100_000,
+                ..RunSettings::default()
+            },
+            RunControl::default(),
+        )
+        .unwrap();
+        let t = target_probability(&run);
+        (t.probability, t.std_error)
+    };
+    // a < b by more than 4 combined standard errors.
+    let less = |a: &str, b: &str| {
+        let ((pa, sa), (pb, sb)) = (p(a), p(b));
+        assert!(
+            pb - pa > 4.0 * (sa * sa + sb * sb).sqrt(),
+            "P({a}) = {pa:.4} is not clearly below P({b}) = {pb:.4}"
+        );
+    };
+    less("downturn", "maturing");
+    less("maturing", "baseline");
+    less("osa-delayed", "osa-enforced");
+    less("maturing", "osa-enforced");
+    less("historical", "baseline");
+    // Adding only positive policy effects on the same seed cannot lower the odds.
+    let (osa, _) = p("osa-enforced");
+    let (all, _) = p("transatlantic");
+    assert!(all >= osa);
+}
+
+const BEGIN: &str = "<!-- BEGIN safetech run --format markdown -->";
+const END: &str = "<!-- END -->";
+
+/// scenarios/README.md carries the program's own table; set UPDATE_SCENARIO_README=1 to rewrite it.
+#[test]
+fn scenario_readme_table_is_the_programs_output() {
+    let mut args = vec!["run".to_string(), "--format".into(), "markdown".into()];
+    for (id, _) in BUILTIN {
+        args.push("-s".into());
+        args.push(id.to_string());
+    }
+    let out = Command::cargo_bin("safetech")
+        .unwrap()
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    let path = dir().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = readme.split_once(BEGIN).expect("BEGIN marker");
+    let (current, tail) = rest.split_once(END).expect("END marker");
+    if std::env::var_os("UPDATE_SCENARIO_README").is_some() {
+        std::fs::write(&path, format!("{head}{BEGIN}\n{table}{END}{tail}")).unwrap();
+        return;
+    }
+    assert_eq!(
+        current.trim(),
+        table.trim(),
+        "scenarios/README.md is out of date: run `UPDATE_SCENARIO_README=1 cargo test --test scenario_library`"
+    );
+}
