@@ -110,7 +110,7 @@ fn table_reads_like_a_brief() {
         "osa-enforced",
     ]))
     .unwrap();
-    assert!(md.contains("| `baseline` |") && md.contains("| `osa-enforced` |"));
+    assert!(md.contains("| `baseline` ") && md.contains("| `osa-enforced` "));
 }
 
 #[test]
@@ -220,9 +220,7 @@ fn overrides_are_validated_like_files() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("ids are: on-schedule, delayed, weakened")
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ids are: on-schedule, delayed"));
 
     // An override by outcome id changes the result, and is the same as the index form.
     let by_id = stdout_of(&[
