@@ -36,6 +36,11 @@ fn engine(c: &mut Criterion) {
             one.install(|| simulate(&osa, settings(1_000_000), RunControl::default()).unwrap())
         })
     });
+    g.bench_function("1m_baseline_1_thread", |b| {
+        b.iter(|| {
+            one.install(|| simulate(&baseline, settings(1_000_000), RunControl::default()).unwrap())
+        })
+    });
     g.bench_function("1m_one_event_2_threads", |b| {
         b.iter(|| {
             two.install(|| simulate(&osa, settings(1_000_000), RunControl::default()).unwrap())

@@ -1,6 +1,6 @@
 //! A branch-free `exp` that the compiler can vectorise. The engine calls exp once per path and
-//! year; the C library's scalar call dominated the run time. Accurate to a few ulp over the
-//! range used (|x| ≤ 700), which is far below Monte Carlo error.
+//! year; the C library's scalar call dominated the run time. Accurate to about 1e-14
+//! relative over the range used (|x| ≤ 700), which is far below Monte Carlo error.
 
 const LOG2E: f64 = std::f64::consts::LOG2_E;
 // ln 2 split in a high part with trailing zero bits and a low correction (Cody–Waite).
@@ -15,9 +15,9 @@ pub fn exp(x: f64) -> f64 {
     let shifted = x * LOG2E + ROUNDER;
     let k = shifted - ROUNDER;
     let r = (x - k * LN2_HI) - k * LN2_LO;
-    // Taylor series to degree 12 on |r| ≤ ln2/2: truncation error below 2e-16 relative.
-    let mut p = 1.0 / 479_001_600.0;
-    p = p * r + 1.0 / 39_916_800.0;
+    // Taylor series to degree 11 on |r| ≤ ln2/2: truncation error below 1e-14 relative, far
+    // below Monte Carlo error; one term fewer than full precision needs, in the hottest loop.
+    let mut p = 1.0 / 39_916_800.0;
     p = p * r + 1.0 / 3_628_800.0;
     p = p * r + 1.0 / 362_880.0;
     p = p * r + 1.0 / 40_320.0;
@@ -51,7 +51,7 @@ mod tests {
         for x in [-1e-300, 0.0, 1e-12, 0.5, -0.5, 0.34657359, 1.0, -3.2] {
             worst = worst.max((exp(x) - f64::exp(x)).abs() / f64::exp(x));
         }
-        assert!(worst < 1e-15, "worst relative error {worst:e}");
+        assert!(worst < 2e-14, "worst relative error {worst:e}");
         assert_eq!(exp(0.0), 1.0);
     }
 }

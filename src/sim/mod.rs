@@ -246,6 +246,10 @@ struct Chunk {
     first_passage: Vec<i32>,
     target_values: Vec<f64>,
     shocks: Generator,
+    /// Scratch reused every year (allocating it per chunk and year cost measurable time).
+    eps: Vec<f64>,
+    /// Scratch: (uplift, volatility, level factor) per path this year.
+    effects: Vec<(f64, f64, f64)>,
 }
 
 /// Moments of one chunk in one year, shifted by its first value for numerical stability.
@@ -380,17 +384,18 @@ pub fn simulate(
         if control.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(SimError::Cancelled);
         }
+        let tables = effect_tables(&model, year);
         let moments: Vec<Moments> = match scenario.growth.shocks {
             Shocks::Normal => chunks
                 .par_iter_mut()
-                .map(|ch| step(ch, &model, year, |r| StandardNormal.sample(r)))
+                .map(|ch| step(ch, &model, &tables, year, |r| StandardNormal.sample(r)))
                 .collect(),
             Shocks::StudentT(nu) => {
                 let dist = StudentT::new(nu).expect("validated: ν > 2");
                 let scale = ((nu - 2.0) / nu).sqrt();
                 chunks
                     .par_iter_mut()
-                    .map(|ch| step(ch, &model, year, |r| dist.sample(r) * scale))
+                    .map(|ch| step(ch, &model, &tables, year, |r| dist.sample(r) * scale))
                     .collect()
             }
         };
@@ -506,7 +511,33 @@ fn init_chunk(model: &Model, seed: u64, chunk: u64, len: usize) -> Chunk {
             Vec::new()
         },
         shocks: rng::generator(seed, rng::SHOCKS, chunk),
+        eps: vec![0.0; len],
+        effects: if n_events > 0 || model.capacity.is_some() {
+            vec![(0.0, model.volatility, 1.0); len]
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// Per event, the effect in `year` of every (outcome, start year) code, so the path loop is a
+/// lookup. The first event's table carries the base volatility, so it can be copied as is.
+fn effect_tables(m: &Model, year: i32) -> Vec<Vec<(f64, f64, f64)>> {
+    m.events
+        .iter()
+        .enumerate()
+        .map(|(e, ev)| {
+            let vol = if e == 0 { m.volatility } else { 1.0 };
+            let mut table = vec![(0.0, vol, 1.0)];
+            for o in &ev.outcomes {
+                table.extend((o.first_start..=o.last_start).map(|s| {
+                    let (up, vm, lv) = o.effect(year, s);
+                    (up, if e == 0 { m.volatility * vm } else { vm }, lv)
+                }));
+            }
+            table
+        })
+        .collect()
 }
 
 /// Advance one chunk by one year and return that year's moments.
@@ -518,6 +549,7 @@ fn init_chunk(model: &Model, seed: u64, chunk: u64, len: usize) -> Chunk {
 fn step(
     ch: &mut Chunk,
     m: &Model,
+    tables: &[Vec<(f64, f64, f64)>],
     year: i32,
     mut draw: impl FnMut(&mut Generator) -> f64,
 ) -> Moments {
@@ -525,13 +557,14 @@ fn step(
     let t = f64::from(year - m.start_year - 1);
     let decay = (-m.reversion * t).exp();
     let base = m.long_run * (1.0 - decay);
-    let mut eps = vec![0.0; len];
-    for e in eps.iter_mut() {
+    for e in ch.eps.iter_mut() {
         *e = draw(&mut ch.shocks);
     }
     let phi = m.persistence;
+    let target = m.target;
     // Both branches compute r · ((1 + g) · level · e^u) in the same order, so a path on which
     // every event drew "nothing happens" is bit-identical to the same path without events.
+    // First passage is recorded in the same loop, with a select rather than a branch.
     if m.events.is_empty() && m.capacity.is_none() {
         let sigma = m.volatility;
         let paths = ch
@@ -539,21 +572,32 @@ fn step(
             .iter_mut()
             .zip(ch.ar.iter_mut())
             .zip(&ch.initial_growth)
-            .zip(&eps);
-        for (((r, ar), &r0), &e) in paths {
+            .zip(&ch.eps)
+            .zip(ch.first_passage.iter_mut());
+        for ((((r, ar), &r0), &e), first) in paths {
             let growth = (base + r0 * decay).max(MIN_GROWTH);
             let u = phi * *ar + sigma * e;
             *ar = u;
             *r *= (1.0 + growth) * fastexp::exp(u);
+            *first = if *r >= target && *first == 0 {
+                year
+            } else {
+                *first
+            };
         }
     } else {
-        let mut effects = vec![(0.0, m.volatility, 1.0); len];
-        for (e, ev) in m.events.iter().enumerate() {
-            // Effects this year of every (outcome, start year), so the path loop is a lookup.
-            let mut table = vec![(0.0, 1.0, 1.0)];
-            for o in &ev.outcomes {
-                table.extend((o.first_start..=o.last_start).map(|s| o.effect(year, s)));
+        // Start from the first event's table (base volatility folded in: v · vm, as before),
+        // then fold in the others; (0, v, 1) when there are no events.
+        let effects = &mut ch.effects;
+        match tables.first() {
+            Some(table) => {
+                for (effect, &c) in effects.iter_mut().zip(&ch.code[..len]) {
+                    *effect = table[c as usize];
+                }
             }
+            None => effects.fill((0.0, m.volatility, 1.0)),
+        }
+        for (e, table) in tables.iter().enumerate().skip(1) {
             for (effect, &c) in effects.iter_mut().zip(&ch.code[e * len..(e + 1) * len]) {
                 let (up, vm, lv) = table[c as usize];
                 effect.0 += up;
@@ -567,17 +611,18 @@ fn step(
             .iter_mut()
             .zip(ch.ar.iter_mut())
             .zip(&ch.initial_growth)
-            .zip(&eps);
-        for ((((r, ar), &r0), &e), &(uplift, vol, level)) in paths.zip(&effects) {
+            .zip(&ch.eps)
+            .zip(ch.first_passage.iter_mut());
+        for (((((r, ar), &r0), &e), first), &(uplift, vol, level)) in paths.zip(effects.iter()) {
             let growth = ((base + r0 * decay + uplift) * (1.0 - *r * inv_cap)).max(MIN_GROWTH);
             let u = phi * *ar + vol * e;
             *ar = u;
             *r *= (1.0 + growth) * level * fastexp::exp(u);
-        }
-    }
-    for (first, &r) in ch.first_passage.iter_mut().zip(&ch.revenue) {
-        if r >= m.target && *first == 0 {
-            *first = year;
+            *first = if *r >= target && *first == 0 {
+                year
+            } else {
+                *first
+            };
         }
     }
     if year == m.target_year {

@@ -5,6 +5,8 @@
 //! logarithmic), finds the bucket that holds each wanted order statistic from the counts,
 //! and sorts only those buckets. The result is exactly what sorting would give.
 
+use rayon::prelude::*;
+
 /// Linear interpolation between order statistics (numpy's default, "type 7"):
 /// the p-quantile of n values is x[(n-1)p] interpolated.
 pub fn exact_quantiles(slices: &[&[f64]], ps: &[f64]) -> Vec<f64> {
@@ -57,42 +59,61 @@ pub fn exact_quantiles_with_range(
     let shift = (64 - span.leading_zeros()).saturating_sub(BUCKET_BITS);
     let bucket = |x: f64| ((x.to_bits() - kmin) >> shift) as usize;
 
-    let mut counts = vec![0usize; BUCKETS + 1];
-    for s in slices {
-        for &x in s.iter() {
-            counts[bucket(x)] += 1;
-        }
-    }
+    // Both passes run over the slices in parallel. Counts are integers and each wanted bucket
+    // is sorted afterwards, so the result does not depend on how rayon splits the work.
+    let counts = slices
+        .par_iter()
+        .fold(
+            || vec![0u32; BUCKETS + 1],
+            |mut counts, s| {
+                for &x in s.iter() {
+                    counts[bucket(x)] += 1;
+                }
+                counts
+            },
+        )
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+            a
+        })
+        .expect("n > 0, so at least one slice");
     // first[b] = rank of the first value in bucket b.
     let mut first = vec![0usize; BUCKETS + 2];
     for b in 0..=BUCKETS {
-        first[b + 1] = first[b] + counts[b];
+        first[b + 1] = first[b] + counts[b] as usize;
     }
     let bucket_of_rank = |r: usize| first.partition_point(|&f| f <= r) - 1;
     let mut wanted: Vec<usize> = ranks.iter().map(|&r| bucket_of_rank(r)).collect();
     wanted.dedup();
-    let mut slot = vec![usize::MAX; BUCKETS + 1];
+    let mut slot = vec![u16::MAX; BUCKETS + 1];
     for (i, &b) in wanted.iter().enumerate() {
-        slot[b] = i;
+        slot[b] = i as u16;
     }
-    let mut members: Vec<Vec<f64>> = wanted
-        .iter()
-        .map(|&b| Vec::with_capacity(counts[b]))
-        .collect();
-    for s in slices {
-        for &x in s.iter() {
-            let k = slot[bucket(x)];
-            if k != usize::MAX {
-                members[k].push(x);
-            }
-        }
-    }
-    for m in &mut members {
-        m.sort_unstable_by(f64::total_cmp);
-    }
+    let mut members = slices
+        .par_iter()
+        .fold(
+            || vec![Vec::new(); wanted.len()],
+            |mut members: Vec<Vec<f64>>, s| {
+                for &x in s.iter() {
+                    let k = slot[bucket(x)];
+                    if k != u16::MAX {
+                        members[k as usize].push(x);
+                    }
+                }
+                members
+            },
+        )
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(b).for_each(|(x, y)| x.extend(y));
+            a
+        })
+        .expect("n > 0, so at least one slice");
+    members
+        .par_iter_mut()
+        .for_each(|m| m.sort_unstable_by(f64::total_cmp));
     let value_at = |r: usize| {
         let b = bucket_of_rank(r);
-        members[slot[b]][r - first[b]]
+        members[slot[b] as usize][r - first[b]]
     };
     positions
         .iter()
