@@ -3,6 +3,7 @@
 pub mod export;
 pub mod run;
 pub mod scenarios;
+pub mod teach;
 
 use std::io::IsTerminal;
 
