@@ -31,6 +31,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Open the interactive view (what `safetech` alone does on a terminal)
     Tui(TuiArgs),
+    /// Walk a class through Monte Carlo reasoning, step by step (or export the steps as slides)
+    Teach(TeachArgs),
     /// List, show or validate scenarios
     #[command(subcommand)]
     Scenarios(ScenariosCommand),
@@ -117,6 +119,23 @@ pub struct BacktestArgs {
     /// Random seed
     #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+// The walkthrough starts from the classroom scenario when there is one.
+#[command(mut_arg("scenarios", |a| a.default_value(crate::lesson::default_scenario())))]
+// The walkthrough's run sizes are part of the lesson (100, 1,000, 10,000), so --paths is unused.
+#[command(mut_arg("paths", |a| a.hide(true)))]
+pub struct TeachArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Colour theme; NO_COLOR removes colour from any of them
+    #[arg(long, value_enum, default_value = "classroom")]
+    pub theme: crate::tui::theme::ThemeName,
+    /// Write each step as a PNG slide (chart and caption) into this existing directory, instead
+    /// of opening the view
+    #[arg(long, value_name = "DIR")]
+    pub export_slides: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod lesson;
 pub mod output;
 pub mod report;
 pub mod scenario;

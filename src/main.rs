@@ -20,6 +20,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => safetech::tui::main(&safetech::tui::default_args()),
         Some(Command::Tui(args)) => safetech::tui::main(&args),
+        Some(Command::Teach(args)) => commands::teach::run(&args),
         Some(Command::Run(args)) => commands::run::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Export(args)) => commands::export::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Scenarios(cmd)) => commands::scenarios::run(&cmd).map(|_| ExitCode::SUCCESS),

@@ -217,6 +217,41 @@ fn ctrl_c_quits_cleanly() {
     assert!(!s.parser.screen().alternate_screen());
 }
 
+#[test]
+fn teach_walks_forward_and_back_and_quits() {
+    let mut s = Session::start(&["teach"], 80, 24);
+    let at_rest = |n: usize| {
+        move |sc: &str| {
+            sc.contains(&format!("step {n} of 7"))
+                && !sc.contains("▶")
+                && !sc.contains("Simulating")
+        }
+    };
+    s.wait_for("step 1", LONG, at_rest(1));
+    assert!(s.screen().contains("straight line"), "{}", s.screen());
+    for n in 2..=7 {
+        // Space and → both go forward.
+        s.send(if n % 2 == 0 { " " } else { "\x1b[C" });
+        s.wait_for(&format!("step {n}"), LONG, at_rest(n));
+    }
+    assert!(s.screen().contains("of 1,000"), "{}", s.screen());
+    for n in (1..=6).rev() {
+        // Backspace and ← both go back.
+        s.send(if n % 2 == 0 { "\x7f" } else { "\x1b[D" });
+        s.wait_for(&format!("step {n}"), LONG, at_rest(n));
+    }
+    s.send("6");
+    s.wait_for("step 6 by its digit", LONG, at_rest(6));
+    s.send("q");
+    let status = s.wait_exit(LONG);
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "alternate screen left"
+    );
+    assert!(!s.parser.screen().hide_cursor(), "cursor shown");
+}
+
 unsafe extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;

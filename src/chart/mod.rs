@@ -10,6 +10,7 @@ mod font;
 mod frame;
 pub mod histogram;
 pub mod reach;
+pub mod slides;
 pub mod spaghetti;
 pub mod theme;
 

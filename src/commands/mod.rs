@@ -4,6 +4,7 @@ pub mod calibrate;
 pub mod export;
 pub mod run;
 pub mod scenarios;
+pub mod teach;
 
 use std::io::IsTerminal;
 

@@ -6,27 +6,30 @@ use std::sync::Arc;
 use ratatui::layout::Rect;
 
 use super::params::{self, Param};
+use super::teach::Teach;
 use super::theme::Theme;
 use super::worker::{Job, Run};
 use crate::scenario::Scenario;
 use crate::sim::RunSettings;
 
-/// Tabs in display order. Drivers and Teach will join this list.
+/// Tabs in display order. Drivers will join this list before Teach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Fan,
     Compare,
     Distribution,
+    Teach,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Fan, Tab::Compare, Tab::Distribution];
+    pub const ALL: [Tab; 4] = [Tab::Fan, Tab::Compare, Tab::Distribution, Tab::Teach];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Fan => "Fan",
             Tab::Compare => "Compare",
             Tab::Distribution => "Distribution",
+            Tab::Teach => "Teach",
         }
     }
 
@@ -95,6 +98,8 @@ pub struct App {
     pub output_dir: PathBuf,
     /// Per slot, against `base`; recomputed when a run arrives.
     pub differences: Vec<Option<PairedDifference>>,
+    /// The classroom walkthrough of the Teach tab.
+    pub teach: Teach,
 }
 
 impl App {
@@ -121,6 +126,7 @@ impl App {
             area: Rect::new(0, 0, 120, 40),
             output_dir: PathBuf::from("."),
             differences: vec![None; n],
+            teach: Teach::default(),
         }
     }
 

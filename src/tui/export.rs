@@ -30,6 +30,9 @@ pub fn export(
         Tab::Fan => ChartKind::Fan,
         Tab::Compare => ChartKind::Compare,
         Tab::Distribution => ChartKind::Histogram,
+        Tab::Teach => {
+            anyhow::bail!("the Teach tab exports its slides with `safetech teach --export-slides`")
+        }
     };
     let options = ChartOptions {
         theme: match theme {

@@ -9,6 +9,7 @@ pub mod fan;
 pub mod params;
 pub mod plot;
 pub mod save;
+pub mod teach;
 pub mod terminal;
 pub mod theme;
 pub mod update;
@@ -17,7 +18,10 @@ pub mod worker;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -25,7 +29,7 @@ use ratatui::crossterm::event::{self, Event};
 use ratatui::layout::Rect;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
-use crate::cli::{Common, TuiArgs};
+use crate::cli::{Common, TeachArgs, TuiArgs};
 use crate::scenario::{BUILTIN, Scenario, load_with_overrides};
 use app::App;
 use theme::Theme;
@@ -50,7 +54,22 @@ pub fn main(args: &TuiArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    run(args)
+    run(args, app::Tab::Fan)
+}
+
+/// `safetech teach`: the view opened on the Teach tab.
+pub fn teach(args: &TeachArgs) -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "safetech: the walkthrough needs a terminal; use `safetech teach --export-slides DIR` for slides (see --help)"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let tui = TuiArgs {
+        common: args.common.clone(),
+        theme: args.theme,
+    };
+    run(&tui, app::Tab::Teach)
 }
 
 /// Every built-in scenario plus any named on the command line; and which to select first.
@@ -84,7 +103,7 @@ pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, usize)> {
     Ok((out, selected.unwrap_or(0)))
 }
 
-fn run(args: &TuiArgs) -> Result<ExitCode> {
+fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
     let (scenarios, selected) = load_scenarios(&args.common)?;
     let mut app = App::new(
         scenarios,
@@ -93,6 +112,7 @@ fn run(args: &TuiArgs) -> Result<ExitCode> {
         Theme::from_env(args.theme),
     );
     app.output_dir = export::output_dir();
+    app.tab = tab;
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let replies = tx.clone();
@@ -105,11 +125,14 @@ fn run(args: &TuiArgs) -> Result<ExitCode> {
     let mut guard = terminal::enter().context("cannot set up the terminal")?;
     let size = guard.terminal.size()?;
     app.area = Rect::new(0, 0, size.width, size.height);
+    let ticking = Arc::new(AtomicBool::new(false));
+    forward_ticks(tx.clone(), ticking.clone());
     forward_input(tx);
-    for job in app.request_all() {
+    // The walkthrough's runs go first when it is what the user opened.
+    for job in teach::sync(&mut app).into_iter().chain(app.request_all()) {
         worker.submit(job);
     }
-    let result = event_loop(&mut guard.terminal, &mut app, &rx, &mut worker);
+    let result = event_loop(&mut guard.terminal, &mut app, &rx, &mut worker, &ticking);
     drop(guard);
     result?;
     Ok(match app.signal {
@@ -123,8 +146,10 @@ fn event_loop(
     app: &mut App,
     rx: &Receiver<Msg>,
     worker: &mut Worker,
+    ticking: &AtomicBool,
 ) -> Result<()> {
     loop {
+        ticking.store(teach::wants_tick(app), Ordering::Relaxed);
         terminal.draw(|f| view::draw(f, app))?;
         let first = rx.recv().context("event channel closed")?;
         // Handle everything already waiting before drawing again, so a burst of keys or
@@ -195,6 +220,18 @@ fn forward_input(tx: Sender<Msg>) {
                 Err(_) => Msg::Quit,
             };
             if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Animation ticks, sent only while `on` is set so that an idle view costs nothing.
+fn forward_ticks(tx: Sender<Msg>, on: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(teach::TICK_MS));
+            if on.load(Ordering::Relaxed) && tx.send(Msg::Tick).is_err() {
                 return;
             }
         }

@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use super::app::{App, Tab};
+use super::teach;
 use super::theme::Theme;
 use super::view::layout;
 use super::worker::{Job, Reply};
@@ -24,6 +25,8 @@ pub enum Msg {
     Quit,
     /// A signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) asked the program to stop.
     Signal(i32),
+    /// Animation clock of the Teach tab.
+    Tick,
 }
 
 #[derive(Debug)]
@@ -41,6 +44,17 @@ pub const PATH_STEPS: [usize; 10] = [
 ];
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut effects = update_state(app, msg);
+    // The Teach tab asks for its own runs whenever its scenario or seed changes under it.
+    effects.extend(
+        teach::sync(app)
+            .into_iter()
+            .map(|j| Effect::Simulate(Box::new(j))),
+    );
+    effects
+}
+
+fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Key(_) => Vec::new(),
@@ -66,6 +80,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.signal = Some(sig);
             Vec::new()
         }
+        Msg::Tick => {
+            teach::tick(app);
+            Vec::new()
+        }
     }
 }
 
@@ -76,6 +94,9 @@ fn on_reply(app: &mut App, reply: Reply) {
             generation,
             run,
         } => {
+            if teach::on_done(app, slot, generation, &run) {
+                return;
+            }
             let Some(s) = app.slots.get_mut(slot) else {
                 return;
             };
@@ -93,6 +114,9 @@ fn on_reply(app: &mut App, reply: Reply) {
             generation,
             error,
         } => {
+            if teach::on_failed(app, slot, generation, &error) {
+                return;
+            }
             if let Some(s) = app
                 .slots
                 .get_mut(slot)
@@ -117,6 +141,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         if key.code == KeyCode::Char('q') {
             app.quit = true;
         }
+        return Vec::new();
+    }
+    if app.tab == Tab::Teach && teach::on_key(app, key) {
         return Vec::new();
     }
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);

@@ -68,6 +68,16 @@ pub fn compute(area: Rect, app: &App) -> Regions {
         x += w + 1;
     }
 
+    if app.tab == Tab::Teach {
+        return Regions {
+            too_small: false,
+            tab_bar,
+            tabs,
+            main: body,
+            status,
+            ..Regions::default()
+        };
+    }
     let side_w = (area.width * 3 / 10).clamp(28, 38);
     let side = Rect::new(body.x, body.y, side_w, body.height);
     let main = Rect::new(body.x + side_w, body.y, body.width - side_w, body.height);

@@ -36,13 +36,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     tab_bar(app, &regions, buf);
-    scenarios::render(app, &regions, buf);
-    stats::render(app, regions.stats, buf);
-    params::render(app, &regions, buf);
+    // The walkthrough takes the whole width: a class needs the picture, not the controls.
+    if app.tab != Tab::Teach {
+        scenarios::render(app, &regions, buf);
+        stats::render(app, regions.stats, buf);
+        params::render(app, &regions, buf);
+    }
     match app.tab {
         Tab::Fan => fan_tab::render(app, regions.main, buf),
         Tab::Compare => compare::render(app, regions.main, buf),
         Tab::Distribution => distribution::render(app, regions.main, buf),
+        Tab::Teach => crate::tui::teach::view::render(&app.teach, t, regions.main, buf),
     }
     status_line(app, regions.status, buf);
     if app.help {
@@ -78,12 +82,16 @@ fn tab_bar(app: &App, r: &Regions, buf: &mut Buffer) {
             style,
         );
     }
-    let right = format!(
-        "{} paths · seed {} · {} ",
-        thousands(app.settings.paths as f64, 0),
-        app.settings.seed,
-        if app.log_scale { "log" } else { "linear" }
-    );
+    let right = if app.tab == Tab::Teach {
+        format!("seed {} ", app.settings.seed)
+    } else {
+        format!(
+            "{} paths · seed {} · {} ",
+            thousands(app.settings.paths as f64, 0),
+            app.settings.seed,
+            if app.log_scale { "log" } else { "linear" }
+        )
+    };
     let after_tabs = r.tabs.last().map_or(r.tab_bar.x, |(_, rc)| rc.right() + 1);
     let w = right.chars().count() as u16;
     if r.tab_bar.right() >= after_tabs + w {
@@ -95,6 +103,14 @@ fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let long = "←/→ change  ↑/↓ select  [/] scenario  s save  r reset  n seed  +/- paths  e export  ? help  q quit";
     let short = "←→ change  ↑↓ select  [ ] scenario  s save  +- paths  e export  ? help  q quit";
+    let (long, short) = if app.tab == Tab::Teach {
+        (
+            "space/→ next  ←/backspace back  1–7 jump to a step  a replay  n new futures  Tab other tabs  q quit",
+            "space → next  ← back  1–7 step  n new futures  q quit",
+        )
+    } else {
+        (long, short)
+    };
     let hint = if long.chars().count() < usize::from(area.width) {
         long
     } else {

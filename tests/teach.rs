@@ -1,0 +1,271 @@
+//! The classroom walkthrough: every step drawn at a laptop and a projector size, captions whose
+//! counts follow the simulation, and the slide export.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use safetech::lesson::{FUTURES, Step};
+use safetech::scenario::{BUILTIN, load};
+use safetech::sim::{RunControl, simulate};
+use safetech::stats::target_probability;
+use safetech::tui::app::{App, Tab};
+use safetech::tui::teach;
+use safetech::tui::theme::{Theme, ThemeName};
+use safetech::tui::update::{Msg, update};
+use safetech::tui::view;
+use safetech::tui::worker::{Reply, Run};
+
+/// An app on the Teach tab with the walkthrough's runs done synchronously, as the worker would.
+fn app(seed: u64) -> App {
+    let scenarios: Vec<_> = BUILTIN.iter().map(|(id, _)| load(id).unwrap()).collect();
+    let settings = safetech::sim::RunSettings {
+        seed,
+        ..Default::default()
+    };
+    let mut app = App::new(
+        scenarios,
+        0,
+        settings,
+        Theme::new(ThemeName::Classroom, true),
+    );
+    app.tab = Tab::Teach;
+    for job in teach::sync(&mut app) {
+        let p = simulate(&job.scenario, job.settings, RunControl::default()).unwrap();
+        let run = Arc::new(Run::of(p, false, Duration::ZERO));
+        update(
+            &mut app,
+            Msg::Worker(Reply::Done {
+                slot: job.slot,
+                generation: job.generation,
+                run,
+            }),
+        );
+    }
+    app
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    terminal
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let t = draw(app, w, h);
+    let buf = t.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn snapshots_of_every_step() {
+    let mut a = app(safetech::sim::DEFAULT_SEED);
+    for step in Step::ALL {
+        a.teach.go(step);
+        a.teach.finish();
+        for (w, h) in [(80, 24), (160, 48)] {
+            let name = format!("teach_step{}_{}x{}", step.number(), w, h);
+            insta::assert_snapshot!(name, draw(&a, w, h).backend());
+        }
+    }
+}
+
+#[test]
+fn keys_walk_the_steps_and_animations_finish() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    let mut a = app(3);
+    let key = |a: &mut App, c: KeyCode| {
+        update(a, Msg::Key(KeyEvent::from(c)));
+    };
+    assert_eq!(a.teach.step(), Step::Claim);
+    key(&mut a, KeyCode::Char(' '));
+    assert_eq!(a.teach.step(), Step::OneFuture);
+    // The step animates; a press finishes it before moving on.
+    assert!(teach::wants_tick(&a));
+    update(&mut a, Msg::Tick);
+    assert_eq!(a.teach.frame, 1);
+    key(&mut a, KeyCode::Right);
+    assert_eq!(a.teach.step(), Step::OneFuture);
+    assert!(!teach::wants_tick(&a));
+    key(&mut a, KeyCode::Right);
+    assert_eq!(a.teach.step(), Step::TenFutures);
+    key(&mut a, KeyCode::Char('7'));
+    assert_eq!(a.teach.step(), Step::Policy);
+    key(&mut a, KeyCode::Char(' '));
+    key(&mut a, KeyCode::Char(' '));
+    assert_eq!(a.teach.step(), Step::Policy, "the last step stays");
+    key(&mut a, KeyCode::Backspace);
+    assert_eq!(a.teach.step(), Step::Count);
+    key(&mut a, KeyCode::Left);
+    assert_eq!(a.teach.step(), Step::Fan);
+    key(&mut a, KeyCode::Char('9'));
+    assert_eq!(a.teach.step(), Step::Fan, "no step 9");
+    // Tab still leaves the walkthrough, and q still quits.
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.tab, Tab::Fan);
+    key(&mut a, KeyCode::Char('q'));
+    assert!(a.quit);
+}
+
+#[test]
+fn a_new_seed_asks_for_new_runs() {
+    let mut a = app(5);
+    let effects = update(
+        &mut a,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::from(
+            ratatui::crossterm::event::KeyCode::Char('n'),
+        )),
+    );
+    let teach_jobs = effects
+        .iter()
+        .filter(
+            |e| matches!(e, safetech::tui::update::Effect::Simulate(j) if j.slot >= a.slots.len()),
+        )
+        .count();
+    assert_eq!(teach_jobs, 4);
+    assert!(a.teach.runs.iter().all(Option::is_none));
+}
+
+/// Every count the captions quote agrees with the simulation's own statistics, seed by seed,
+/// and a different seed gives different counts.
+#[test]
+fn caption_counts_follow_the_run() {
+    let mut seen = std::collections::HashSet::new();
+    for seed in [1, 2, 3, 4] {
+        let a = app(seed);
+        let l = a.teach.lesson().unwrap();
+        let base = l.base.unwrap();
+        assert_eq!(base.settings.seed, seed);
+        let tp = target_probability(base);
+        assert_eq!(tp.paths, FUTURES);
+        let count = l.caption(Step::Count).plain();
+        assert!(
+            count.contains(&format!("{} of 1,000", tp.hits)),
+            "seed {seed}: {count}"
+        );
+        // The error ladder quotes the 95% margin of each run's own standard error.
+        for p in l.ladder.iter().flatten() {
+            let t = target_probability(p);
+            let m = safetech::lesson::text::margin_points(&t);
+            assert!(count.contains(&format!("± {m}")), "{count}");
+        }
+        // Ten futures: the count of the first ten kept paths, which are the first ten counted.
+        let ten = l.caption(Step::TenFutures).plain();
+        let hits10 = base.target_values[..10]
+            .iter()
+            .filter(|v| **v >= base.scenario.target.revenue)
+            .count();
+        assert!(ten.contains(&format!("{hits10} of 10")), "{ten}");
+        // The policy step: both counts are the target statistics of the paired runs.
+        let (off, on) = l.policy_runs().unwrap();
+        let policy = l.caption(Step::Policy).plain();
+        for p in [off, on] {
+            let h = target_probability(p).hits;
+            assert!(policy.contains(&format!("{h} of 1,000")), "{policy}");
+        }
+        // The screen shows the same count.
+        let mut a = a;
+        a.teach.go(Step::Count);
+        a.teach.finish();
+        assert!(screen(&a, 120, 40).contains(&format!("{} of 1,000", tp.hits)));
+        seen.insert(tp.hits);
+    }
+    assert!(
+        seen.len() > 1,
+        "the count must change with the seed: {seen:?}"
+    );
+}
+
+#[test]
+fn every_size_and_frame_renders_without_panicking() {
+    let mut a = app(9);
+    for step in Step::ALL {
+        a.teach.go(step);
+        for frame in [0, 1, 3, 1000] {
+            a.teach.frame = frame;
+            for (w, h) in [(1, 1), (20, 5), (60, 18), (61, 19), (80, 24), (200, 60)] {
+                draw(&a, w, h);
+            }
+        }
+    }
+    // Before any run has arrived.
+    let scenarios = vec![load("baseline").unwrap()];
+    let mut empty = App::new(
+        scenarios,
+        0,
+        Default::default(),
+        Theme::new(ThemeName::Dark, false),
+    );
+    empty.tab = Tab::Teach;
+    teach::sync(&mut empty);
+    for step in Step::ALL {
+        empty.teach.go(step);
+        assert!(!screen(&empty, 80, 24).is_empty());
+    }
+}
+
+#[test]
+fn export_slides_writes_one_png_per_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["teach", "--seed", "7", "--export-slides"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 7, "{names:?}");
+    for (n, step) in names.iter().zip(Step::ALL) {
+        assert!(n.starts_with(&format!("step-{}-", step.number())), "{n}");
+        let bytes = std::fs::read(dir.path().join(n)).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "{n} is a PNG");
+    }
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 7);
+}
+
+#[test]
+fn export_slides_into_a_missing_directory_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let out = assert_cmd::Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["teach", "--export-slides"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!missing.exists());
+    // A file where the directory should be.
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"x").unwrap();
+    let out = assert_cmd::Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["teach", "--export-slides"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // A bad scenario is invalid input.
+    let out = assert_cmd::Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["teach", "-s", "no-such-scenario", "--export-slides"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
