@@ -79,13 +79,7 @@ where
     DB::ErrorType: 'static,
 {
     let m = &p.scenario.market;
-    let x0 = m
-        .history
-        .iter()
-        .map(|h| h.0)
-        .min()
-        .unwrap_or(m.start_year)
-        .min(m.start_year);
+    let x0 = m.first_year();
     let x1 = m.horizon.max(x0 + 1);
     let known = m
         .history

@@ -67,6 +67,17 @@ pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// Scenario colours on a light background (light and classroom themes), in the order
+/// scenarios are drawn.
+const SERIES_ON_LIGHT: [RGBColor; 6] = [
+    okabe_ito::BLUE,
+    okabe_ito::VERMILLION,
+    okabe_ito::BLUISH_GREEN,
+    okabe_ito::REDDISH_PURPLE,
+    okabe_ito::ORANGE,
+    okabe_ito::SKY_BLUE,
+];
+
 impl Theme {
     pub fn palette(self) -> Palette {
         use okabe_ito::*;
@@ -88,14 +99,7 @@ impl Theme {
                     ],
                     target: VERMILLION,
                     reference: RGBColor(0x44, 0x44, 0x44),
-                    series: [
-                        BLUE,
-                        VERMILLION,
-                        BLUISH_GREEN,
-                        REDDISH_PURPLE,
-                        ORANGE,
-                        SKY_BLUE,
-                    ],
+                    series: SERIES_ON_LIGHT,
                     below: RGBColor(0xBB, 0xBB, 0xBB),
                     text_scale: 1.0,
                     line_scale: 1.0,
@@ -148,14 +152,7 @@ impl Theme {
                     ],
                     target: VERMILLION,
                     reference: RGBColor(0, 0, 0),
-                    series: [
-                        BLUE,
-                        VERMILLION,
-                        BLUISH_GREEN,
-                        REDDISH_PURPLE,
-                        ORANGE,
-                        SKY_BLUE,
-                    ],
+                    series: SERIES_ON_LIGHT,
                     below: RGBColor(0x99, 0x99, 0x99),
                     text_scale: 1.3,
                     line_scale: 1.6,

@@ -219,13 +219,7 @@ impl<'a> Lesson<'a> {
     /// Years on the x axis: the first published year to a few years past the target.
     pub fn window(&self) -> (i32, i32) {
         let m = &self.scenario.market;
-        let first = m
-            .history
-            .iter()
-            .map(|h| h.0)
-            .min()
-            .unwrap_or(m.start_year)
-            .min(m.start_year);
+        let first = m.first_year();
         let last = (self.target().1 + 2).max(m.start_year + 2).min(m.horizon);
         (first, last.max(first + 1))
     }

@@ -80,6 +80,18 @@ pub struct Growth {
     pub capacity: Option<f64>,
 }
 
+impl Market {
+    /// First year a chart shows: the earliest published year, or the start year.
+    pub fn first_year(&self) -> i32 {
+        self.history
+            .iter()
+            .map(|h| h.0)
+            .min()
+            .unwrap_or(self.start_year)
+            .min(self.start_year)
+    }
+}
+
 impl Growth {
     pub fn long_run_rate(&self) -> f64 {
         self.long_run.unwrap_or(self.initial)
