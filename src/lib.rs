@@ -1,6 +1,7 @@
 //! safetech: Monte Carlo projections of UK safety tech sector revenue under policy scenarios.
 //!
-//! Data flows one way: scenario → sim → stats → report / chart / tui.
+//! Data flows one way: scenario → sim → stats → report / chart / tui. `quantile` is a numeric
+//! helper shared by the engine, the statistics and the charts.
 
 pub mod backtest;
 pub mod chart;
@@ -9,6 +10,7 @@ pub mod commands;
 pub mod error;
 pub mod lesson;
 pub mod output;
+pub mod quantile;
 pub mod report;
 pub mod scenario;
 pub mod sim;

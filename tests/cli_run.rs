@@ -18,6 +18,44 @@ fn stdout_of(args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
+/// The AVX2 inner loops perform the portable loops' operations in the same order, so the
+/// results must be identical to the bit (on a CPU without AVX2 both runs take the portable
+/// loops). Three events, Student-t shocks, capacity, and a path count that is no multiple of
+/// the SIMD width cover every branch of the loops.
+#[test]
+fn simd_and_portable_inner_loops_agree_bit_for_bit() {
+    for extra in [&[][..], &["--set", "growth.capacity=4000"][..]] {
+        let args = [
+            &[
+                "run",
+                "-s",
+                "transatlantic",
+                "-s",
+                "genai",
+                "-s",
+                "baseline",
+                "-n",
+                "20011",
+                "--format",
+                "json",
+            ][..],
+            extra,
+        ]
+        .concat();
+        let simd = stdout_of(&args);
+        let portable = safetech()
+            .args(&args)
+            .env("SAFETECH_NO_SIMD", "1")
+            .output()
+            .unwrap();
+        assert!(portable.status.success());
+        assert!(
+            simd == portable.stdout,
+            "{extra:?}: SIMD and portable runs differ"
+        );
+    }
+}
+
 #[test]
 fn json_is_identical_across_thread_counts_and_runs() {
     let base = [

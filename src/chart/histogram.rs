@@ -9,11 +9,11 @@ use super::Ctx;
 use super::frame::{
     Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, money_tick, stamp, swatch,
 };
+use crate::quantile::exact_quantiles;
 use crate::report::format::{
     money_short, percent, percent_points, probability_decimals, thousands,
 };
 use crate::sim::Projection;
-use crate::stats::quantile::exact_quantiles;
 use crate::stats::target_probability;
 
 /// Roughly this many bars across the range shown.

@@ -1,7 +1,6 @@
 //! Summaries of a projection: pure functions over the engine's output.
 
 pub mod calibration;
-pub mod quantile;
 
 use serde::Serialize;
 
@@ -141,7 +140,7 @@ pub fn event_attribution(p: &Projection) -> Vec<EventAttribution> {
                         paths: values.len(),
                         p_target: (!values.is_empty()).then(|| hits as f64 / values.len() as f64),
                         median: (!values.is_empty())
-                            .then(|| quantile::exact_quantiles(&[values], &[0.5])[0]),
+                            .then(|| crate::quantile::exact_quantiles(&[values], &[0.5])[0]),
                     }
                 })
                 .collect();

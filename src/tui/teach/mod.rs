@@ -131,7 +131,15 @@ pub fn on_done(app: &mut App, slot_id: usize, generation: u64, run: &Arc<Run>) -
         return false;
     };
     if generation == app.teach.generation {
-        app.teach.runs[i] = Some(run.clone());
+        let t = &mut app.teach;
+        // A run arriving can lengthen the current step's animation (the window of years can
+        // grow). One that had finished stays finished, so the next key moves on rather than
+        // being spent on finishing an animation nobody saw restart.
+        let finished = t.frame > 0 && t.frame >= t.frames();
+        t.runs[i] = Some(run.clone());
+        if finished {
+            t.frame = t.frames();
+        }
     }
     true
 }

@@ -1,0 +1,425 @@
+//! The engine's inner loops, written twice: a portable version that defines the arithmetic,
+//! and an AVX2 version that performs exactly the same floating-point operations in the same
+//! order, four paths at a time. No fused multiply-add is used, so the two give bit-identical
+//! results (a test runs both); the portable one is used when the CPU lacks AVX2.
+//!
+//! The compiler's auto-vectorisation of these loops was fragile: a zip of six iterators became
+//! a call per element, and the moment sums became lane shuffles with a long dependency chain.
+//! Written by hand, one pass over a chunk draws nothing but does everything else: growth,
+//! AR(1) noise, e^u, first passage and the year's moments.
+
+use super::MIN_GROWTH;
+use super::fastexp;
+use crate::quantile::Buckets;
+
+/// Moment accumulators: path i feeds lane i mod LANES, so eight independent sums hide the
+/// latency of floating-point addition.
+pub(super) const LANES: usize = 8;
+
+/// The per-year constants of the growth loop.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct GrowthConstants {
+    /// Growth before uplift is `base + r0 · decay`.
+    pub base: f64,
+    pub decay: f64,
+    pub persistence: f64,
+    /// Volatility when there are no events (with events it comes from the effect rows).
+    pub volatility: f64,
+    /// 1 / capacity, or 0 without capacity.
+    pub inv_capacity: f64,
+    pub target: f64,
+    pub year: i32,
+    /// Subtracted before summing, for numerical stability (set by [`grow`]).
+    pub shift: f64,
+}
+
+/// One chunk's paths, as slices of equal length.
+pub(super) struct Paths<'a> {
+    pub revenue: &'a mut [f64],
+    pub ar: &'a mut [f64],
+    pub first_passage: &'a mut [i32],
+    pub initial_growth: &'a [f64],
+    pub eps: &'a [f64],
+}
+
+/// Per event, the effect row `[uplift, volatility factor, level factor, 0]` of each code this
+/// year, and each path's code. Rows combine across events as (+, ×, ×).
+pub(super) struct Effects<'a> {
+    pub rows: &'a [Vec<[f64; 4]>],
+    pub codes: &'a [&'a [u16]],
+}
+
+/// Per-lane sums of one chunk's new revenue.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LaneMoments {
+    pub n: usize,
+    pub shift: f64,
+    pub sum: [f64; LANES],
+    pub sum_sq: [f64; LANES],
+    pub min: [f64; LANES],
+    pub max: [f64; LANES],
+    pub reached: [u64; LANES],
+}
+
+impl LaneMoments {
+    fn new(n: usize, shift: f64) -> LaneMoments {
+        LaneMoments {
+            n,
+            shift,
+            sum: [0.0; LANES],
+            sum_sq: [0.0; LANES],
+            min: [f64::INFINITY; LANES],
+            max: [f64::NEG_INFINITY; LANES],
+            reached: [0; LANES],
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, lane: usize, x: f64, target: f64) {
+        let d = x - self.shift;
+        self.sum[lane] += d;
+        self.sum_sq[lane] += d * d;
+        self.min[lane] = if x < self.min[lane] {
+            x
+        } else {
+            self.min[lane]
+        };
+        self.max[lane] = if x > self.max[lane] {
+            x
+        } else {
+            self.max[lane]
+        };
+        self.reached[lane] += u64::from(x >= target);
+    }
+
+    /// Lanes combined pairwise, in a fixed order.
+    pub fn total_sum(v: &[f64; LANES]) -> f64 {
+        ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
+    }
+}
+
+/// Advances every path of a chunk by one year; returns the moments of the new revenue.
+pub(super) fn grow(
+    c: &GrowthConstants,
+    paths: Paths,
+    effects: Option<&Effects>,
+    offset: usize,
+    simd: bool,
+) -> LaneMoments {
+    if paths.revenue.is_empty() {
+        return LaneMoments::new(0, 0.0);
+    }
+    // Sums are taken relative to the first path's new revenue, so that they do not cancel
+    // when the paths are close together (a σ = 0 run has all paths equal).
+    let row = effects.map(|e| effect_row(e, offset));
+    let (first, _) = next_year(
+        c,
+        paths.revenue[0],
+        paths.ar[0],
+        paths.initial_growth[0],
+        paths.eps[0],
+        row,
+    );
+    let c = &GrowthConstants {
+        shift: if first.is_finite() { first } else { 0.0 },
+        ..*c
+    };
+    #[cfg(target_arch = "x86_64")]
+    if simd {
+        // SAFETY: `simd` is true only when the CPU reports AVX2 (see `Model::new`).
+        return unsafe {
+            match effects {
+                Some(e) => avx2::grow::<true>(c, paths, Some(e), offset),
+                None => avx2::grow::<false>(c, paths, None, offset),
+            }
+        };
+    }
+    let _ = simd;
+    let mut moments = LaneMoments::new(paths.revenue.len(), c.shift);
+    grow_portable(c, paths, effects, offset, 0, &mut moments);
+    moments
+}
+
+/// The reference arithmetic, from path `from` on.
+#[inline(always)]
+fn grow_portable(
+    c: &GrowthConstants,
+    p: Paths,
+    effects: Option<&Effects>,
+    offset: usize,
+    from: usize,
+    moments: &mut LaneMoments,
+) {
+    let n = p.revenue.len();
+    let (ar, r0, eps) = (&mut p.ar[..n], &p.initial_growth[..n], &p.eps[..n]);
+    let first = &mut p.first_passage[..n];
+    for i in from..n {
+        let row = effects.map(|e| effect_row(e, offset + i));
+        let (r, u) = next_year(c, p.revenue[i], ar[i], r0[i], eps[i], row);
+        ar[i] = u;
+        p.revenue[i] = r;
+        first[i] = if r >= c.target && first[i] == 0 {
+            c.year
+        } else {
+            first[i]
+        };
+        moments.add(i % LANES, r, c.target);
+    }
+}
+
+/// One path's (revenue, AR(1) term) next year, from its revenue, AR(1) term, initial growth,
+/// shock and (with events) effect row this year.
+#[inline(always)]
+fn next_year(
+    c: &GrowthConstants,
+    r: f64,
+    ar: f64,
+    r0: f64,
+    eps: f64,
+    row: Option<[f64; 4]>,
+) -> (f64, f64) {
+    let trend = c.base + r0 * c.decay;
+    let crowding = 1.0 - r * c.inv_capacity;
+    match row {
+        None => {
+            let growth = (trend * crowding).max(MIN_GROWTH);
+            let u = c.persistence * ar + c.volatility * eps;
+            (r * ((1.0 + growth) * fastexp::exp(u)), u)
+        }
+        Some([uplift, vol, level, _]) => {
+            let growth = ((trend + uplift) * crowding).max(MIN_GROWTH);
+            let u = c.persistence * ar + vol * eps;
+            (r * (((1.0 + growth) * level) * fastexp::exp(u)), u)
+        }
+    }
+}
+
+#[inline(always)]
+fn effect_row(e: &Effects, path: usize) -> [f64; 4] {
+    let mut row = e.rows[0][e.codes[0][path] as usize];
+    for event in 1..e.rows.len() {
+        let r = e.rows[event][e.codes[event][path] as usize];
+        row = [row[0] + r[0], row[1] * r[1], row[2] * r[2], row[3] * r[3]];
+    }
+    row
+}
+
+/// Writes the histogram bucket of each value.
+pub(super) fn bucket_indices(buckets: &Buckets, values: &[f64], out: &mut [u32], simd: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if simd {
+        // SAFETY: as in `grow`.
+        unsafe { avx2::bucket_indices(buckets, values, out) };
+        return;
+    }
+    let _ = simd;
+    for (o, &x) in out.iter_mut().zip(values) {
+        *o = buckets.index(x) as u32;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    use super::{Effects, GrowthConstants, LANES, LaneMoments, Paths, grow_portable};
+    use crate::quantile::{BUCKETS, Buckets};
+    use crate::sim::MIN_GROWTH;
+    use crate::sim::fastexp::{C, LN2_HI, LN2_LO, LOG2E, ROUNDER};
+
+    /// `fastexp::exp`, four at a time, operation for operation.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn exp(x: __m256d) -> __m256d {
+        let x = _mm256_min_pd(
+            _mm256_max_pd(x, _mm256_set1_pd(-700.0)),
+            _mm256_set1_pd(700.0),
+        );
+        let rounder = _mm256_set1_pd(ROUNDER);
+        let shifted = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(LOG2E)), rounder);
+        let k = _mm256_sub_pd(shifted, rounder);
+        let r = _mm256_sub_pd(
+            _mm256_sub_pd(x, _mm256_mul_pd(k, _mm256_set1_pd(LN2_HI))),
+            _mm256_mul_pd(k, _mm256_set1_pd(LN2_LO)),
+        );
+        let mut p = _mm256_set1_pd(C[0]);
+        for &c in &C[1..] {
+            p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(c));
+        }
+        let ki = _mm256_sub_epi64(
+            _mm256_castpd_si256(shifted),
+            _mm256_set1_epi64x(ROUNDER.to_bits() as i64),
+        );
+        let scale = _mm256_slli_epi64::<52>(_mm256_add_epi64(ki, _mm256_set1_epi64x(1023)));
+        _mm256_mul_pd(p, _mm256_castsi256_pd(scale))
+    }
+
+    /// The combined effect row of one path.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn effect_row(e: &Effects, path: usize) -> __m256d {
+        let row = |event: usize| {
+            let r: &[f64; 4] = &e.rows[event][e.codes[event][path] as usize];
+            // SAFETY: `r` is four readable f64.
+            unsafe { _mm256_loadu_pd(r.as_ptr()) }
+        };
+        let mut acc = row(0);
+        for event in 1..e.rows.len() {
+            let r = row(event);
+            // Lane 0 adds (uplift), lanes 1–3 multiply (volatility, level, padding).
+            acc = _mm256_blend_pd::<0b1110>(_mm256_add_pd(acc, r), _mm256_mul_pd(acc, r));
+        }
+        acc
+    }
+
+    /// Effect rows of paths i..i+4, transposed to (uplift, volatility, level) vectors.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn effect_vectors(e: &Effects, i: usize) -> (__m256d, __m256d, __m256d) {
+        let (a, b) = (effect_row(e, i), effect_row(e, i + 1));
+        let (c, d) = (effect_row(e, i + 2), effect_row(e, i + 3));
+        let lo_ab = _mm256_unpacklo_pd(a, b);
+        let hi_ab = _mm256_unpackhi_pd(a, b);
+        let lo_cd = _mm256_unpacklo_pd(c, d);
+        let hi_cd = _mm256_unpackhi_pd(c, d);
+        (
+            _mm256_permute2f128_pd::<0x20>(lo_ab, lo_cd),
+            _mm256_permute2f128_pd::<0x20>(hi_ab, hi_cd),
+            _mm256_permute2f128_pd::<0x31>(lo_ab, lo_cd),
+        )
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn grow<const EVENTS: bool>(
+        c: &GrowthConstants,
+        p: Paths,
+        effects: Option<&Effects>,
+        offset: usize,
+    ) -> LaneMoments {
+        let n = p.revenue.len();
+        assert!(p.ar.len() >= n && p.first_passage.len() >= n);
+        assert!(p.initial_growth.len() >= n && p.eps.len() >= n);
+        let e = effects.filter(|_| EVENTS);
+        if let Some(e) = e {
+            assert!(e.codes.iter().all(|codes| codes.len() >= offset + n));
+        }
+        let base = _mm256_set1_pd(c.base);
+        let decay = _mm256_set1_pd(c.decay);
+        let phi = _mm256_set1_pd(c.persistence);
+        let sigma = _mm256_set1_pd(c.volatility);
+        let inv_cap = _mm256_set1_pd(c.inv_capacity);
+        let target = _mm256_set1_pd(c.target);
+        let shift = _mm256_set1_pd(c.shift);
+        let one = _mm256_set1_pd(1.0);
+        let min_growth = _mm256_set1_pd(MIN_GROWTH);
+        let year = _mm_set1_epi32(c.year);
+        let low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+        let mut sum = [_mm256_setzero_pd(); 2];
+        let mut sum_sq = [_mm256_setzero_pd(); 2];
+        let mut min = [_mm256_set1_pd(f64::INFINITY); 2];
+        let mut max = [_mm256_set1_pd(f64::NEG_INFINITY); 2];
+        let mut reached = [_mm256_setzero_si256(); 2];
+
+        let whole = n - n % LANES;
+        let (rp, arp) = (p.revenue.as_mut_ptr(), p.ar.as_mut_ptr());
+        let (r0p, ep) = (p.initial_growth.as_ptr(), p.eps.as_ptr());
+        let fp = p.first_passage.as_mut_ptr();
+        for g in (0..whole).step_by(LANES) {
+            for h in 0..2 {
+                let i = g + 4 * h;
+                // SAFETY: i + 4 ≤ whole ≤ n, and every slice holds at least n values.
+                unsafe {
+                    let r = _mm256_loadu_pd(rp.add(i));
+                    let ar = _mm256_loadu_pd(arp.add(i));
+                    let r0 = _mm256_loadu_pd(r0p.add(i));
+                    let eps = _mm256_loadu_pd(ep.add(i));
+                    let trend = _mm256_add_pd(base, _mm256_mul_pd(r0, decay));
+                    let crowding = _mm256_sub_pd(one, _mm256_mul_pd(r, inv_cap));
+                    let r_new = match e {
+                        None => {
+                            let growth = _mm256_max_pd(_mm256_mul_pd(trend, crowding), min_growth);
+                            let u =
+                                _mm256_add_pd(_mm256_mul_pd(phi, ar), _mm256_mul_pd(sigma, eps));
+                            _mm256_storeu_pd(arp.add(i), u);
+                            _mm256_mul_pd(r, _mm256_mul_pd(_mm256_add_pd(one, growth), exp(u)))
+                        }
+                        Some(e) => {
+                            let (uplift, vol, level) = effect_vectors(e, offset + i);
+                            let growth = _mm256_max_pd(
+                                _mm256_mul_pd(_mm256_add_pd(trend, uplift), crowding),
+                                min_growth,
+                            );
+                            let u = _mm256_add_pd(_mm256_mul_pd(phi, ar), _mm256_mul_pd(vol, eps));
+                            _mm256_storeu_pd(arp.add(i), u);
+                            let factor = _mm256_mul_pd(_mm256_add_pd(one, growth), level);
+                            _mm256_mul_pd(r, _mm256_mul_pd(factor, exp(u)))
+                        }
+                    };
+                    _mm256_storeu_pd(rp.add(i), r_new);
+
+                    let hit = _mm256_cmp_pd::<_CMP_GE_OQ>(r_new, target);
+                    let hit32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(
+                        _mm256_castpd_si256(hit),
+                        low_halves,
+                    ));
+                    let first = _mm_loadu_si128(fp.add(i) as *const __m128i);
+                    let unset = _mm_cmpeq_epi32(first, _mm_setzero_si128());
+                    let first = _mm_blendv_epi8(first, year, _mm_and_si128(hit32, unset));
+                    _mm_storeu_si128(fp.add(i) as *mut __m128i, first);
+
+                    let d = _mm256_sub_pd(r_new, shift);
+                    sum[h] = _mm256_add_pd(sum[h], d);
+                    sum_sq[h] = _mm256_add_pd(sum_sq[h], _mm256_mul_pd(d, d));
+                    min[h] = _mm256_min_pd(r_new, min[h]);
+                    max[h] = _mm256_max_pd(r_new, max[h]);
+                    reached[h] = _mm256_sub_epi64(reached[h], _mm256_castpd_si256(hit));
+                }
+            }
+        }
+
+        let mut m = LaneMoments::new(n, c.shift);
+        for h in 0..2 {
+            let lanes = 4 * h..4 * h + 4;
+            // SAFETY: each destination holds exactly four values.
+            unsafe {
+                _mm256_storeu_pd(m.sum[lanes.clone()].as_mut_ptr(), sum[h]);
+                _mm256_storeu_pd(m.sum_sq[lanes.clone()].as_mut_ptr(), sum_sq[h]);
+                _mm256_storeu_pd(m.min[lanes.clone()].as_mut_ptr(), min[h]);
+                _mm256_storeu_pd(m.max[lanes.clone()].as_mut_ptr(), max[h]);
+                _mm256_storeu_si256(m.reached[lanes].as_mut_ptr() as *mut __m256i, reached[h]);
+            }
+        }
+        grow_portable(c, p, e, offset, whole, &mut m);
+        m
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn bucket_indices(buckets: &Buckets, values: &[f64], out: &mut [u32]) {
+        let n = values.len();
+        assert!(out.len() >= n);
+        let (low_bits, shift) = buckets.parts();
+        let low = _mm256_set1_epi64x(low_bits as i64);
+        let last = _mm256_set1_epi64x(BUCKETS as i64 - 1);
+        let count = _mm_set_epi64x(0, i64::from(shift));
+        let low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+        let whole = n - n % 4;
+        for i in (0..whole).step_by(4) {
+            // SAFETY: i + 4 ≤ n ≤ out.len().
+            unsafe {
+                let bits = _mm256_castpd_si256(_mm256_loadu_pd(values.as_ptr().add(i)));
+                let below = _mm256_cmpgt_epi64(low, bits);
+                let offset = _mm256_andnot_si256(below, _mm256_sub_epi64(bits, low));
+                let b = _mm256_srl_epi64(offset, count);
+                let b = _mm256_blendv_epi8(b, last, _mm256_cmpgt_epi64(b, last));
+                let b = _mm256_permutevar8x32_epi32(b, low_halves);
+                _mm_storeu_si128(
+                    out.as_mut_ptr().add(i) as *mut __m128i,
+                    _mm256_castsi256_si128(b),
+                );
+            }
+        }
+        for i in whole..n {
+            out[i] = buckets.index(values[i]) as u32;
+        }
+    }
+}
