@@ -73,6 +73,79 @@ pub fn exact_quantiles_with_range(
     plan.finish(members)
 }
 
+/// Exact quantiles `ps` of each group of `values`, where `group[i] < groups` names the group of
+/// `values[i]` (the two slices have the same length), without copying the values out: one
+/// pass counts a histogram per group, one collects the wanted buckets' members. `min` and `max`
+/// bound all values. Groups with no values get NaN.
+pub fn grouped_quantiles(
+    values: &[f64],
+    group: &[u8],
+    groups: usize,
+    min: f64,
+    max: f64,
+    ps: &[f64],
+) -> Vec<Vec<f64>> {
+    assert_eq!(values.len(), group.len(), "one group per value");
+    const SPLIT: usize = 1 << 14;
+    let buckets = Buckets::covering(min.max(0.0), max.max(min.max(0.0)));
+    let counts = values
+        .par_chunks(SPLIT)
+        .zip(group.par_chunks(SPLIT))
+        .fold(
+            || vec![Buckets::empty_counts(); groups],
+            |mut counts, (values, group)| {
+                for (&x, &g) in values.iter().zip(group) {
+                    counts[g as usize][buckets.index(x)] += 1;
+                }
+                counts
+            },
+        )
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(&b).for_each(|(a, b)| add_counts(a, b));
+            a
+        })
+        .unwrap_or_else(|| vec![Buckets::empty_counts(); groups]);
+    let plans: Vec<Option<RankPlan>> = counts
+        .iter()
+        .map(|c| (c.iter().any(|&k| k > 0)).then(|| RankPlan::new(c, ps)))
+        .collect();
+    let empty = || {
+        plans
+            .iter()
+            .map(|p| p.as_ref().map_or_else(Vec::new, RankPlan::empty_members))
+            .collect::<Vec<_>>()
+    };
+    let members = values
+        .par_chunks(SPLIT)
+        .zip(group.par_chunks(SPLIT))
+        .fold(empty, |mut members, (values, group)| {
+            for (&x, &g) in values.iter().zip(group) {
+                if let Some(plan) = &plans[g as usize] {
+                    let k = plan.slot(buckets.index(x));
+                    if k != RankPlan::NOT_WANTED {
+                        members[g as usize][k as usize].push(x);
+                    }
+                }
+            }
+            members
+        })
+        .reduce_with(|mut a, b| {
+            a.iter_mut()
+                .zip(b)
+                .for_each(|(a, b)| RankPlan::append_members(a, b));
+            a
+        })
+        .unwrap_or_else(empty);
+    plans
+        .iter()
+        .zip(members)
+        .map(|(plan, members)| match plan {
+            Some(plan) => plan.finish(members),
+            None => vec![f64::NAN; ps.len()],
+        })
+        .collect()
+}
+
 /// Number of buckets in a [`Buckets`] histogram: small enough that the counts stay in L1 cache.
 pub const BUCKETS: usize = 1 << 12;
 
@@ -310,6 +383,28 @@ mod tests {
         fn matches_sorting_with_ties(values in prop::collection::vec(0u8..5, 1..500), p in 0.0f64..=1.0) {
             let v: Vec<f64> = values.iter().map(|&x| x as f64 * 100.0).collect();
             prop_assert_eq!(exact_quantiles(&[&v], &[p])[0], sorted_quantile(&v, p));
+        }
+
+        #[test]
+        fn grouped_matches_sorting_each_group(
+            pairs in prop::collection::vec((0.0f64..1e4, 0u8..4), 1..3000),
+            ps in prop::collection::vec(0.0f64..=1.0, 1..5)) {
+            let values: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+            let group: Vec<u8> = pairs.iter().map(|p| p.1).collect();
+            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = values.iter().copied().fold(0.0, f64::max);
+            let got = grouped_quantiles(&values, &group, 5, min, max, &ps);
+            for (g, q) in got.iter().enumerate() {
+                let members: Vec<f64> =
+                    pairs.iter().filter(|p| p.1 as usize == g).map(|p| p.0).collect();
+                for (x, &p) in q.iter().zip(&ps) {
+                    if members.is_empty() {
+                        prop_assert!(x.is_nan());
+                    } else {
+                        prop_assert_eq!(*x, sorted_quantile(&members, p));
+                    }
+                }
+            }
         }
 
         /// The engine counts with a layout guessed before the values exist: whatever the

@@ -168,9 +168,9 @@ pub fn simulate(
         .map(|ev| draw_event(ev, seed, n))
         .collect();
     let codes: Vec<&[u16]> = draws.iter().map(|d| d.2.as_slice()).collect();
-    let mut revenue = vec![model.start_revenue; n];
-    let mut ar = vec![0.0; n];
-    let mut first_passage = vec![0i32; n];
+    let mut revenue = path_array(n, model.start_revenue);
+    let mut ar = path_array(n, 0.0);
+    let mut first_passage = path_array(n, 0i32);
     let mut generators: Vec<Generator> = (0..n.div_ceil(CHUNK))
         .map(|c| rng::generator(seed, rng::SHOCKS, c as u64))
         .collect();
@@ -241,7 +241,8 @@ pub fn simulate(
         };
         percentiles.year_done(buckets, &acc.counts, acc.members, stats, &revenue);
         if year == model.target_year {
-            target_values = revenue.clone();
+            target_values = path_array(n, 0.0);
+            target_values.copy_from_slice(&revenue);
         }
         for (path, &r) in sample_paths.iter_mut().zip(&revenue) {
             path.push(r);
@@ -279,7 +280,7 @@ pub fn simulate(
 /// Initial growth r0 per path. Drawn whatever the uncertainty, so that scenarios differing
 /// only in it still share every other draw.
 fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
-    let mut initial_growth = vec![0.0; n];
+    let mut initial_growth = path_array(n, 0.0);
     initial_growth
         .par_chunks_mut(CHUNK)
         .enumerate()
@@ -296,9 +297,9 @@ fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
 /// One event's draws per path: outcome, start year (after delay), and the code of the pair in
 /// the event's per-year effect table. Two uniforms per path always: outcome, then timing.
 fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> (Vec<u8>, Vec<i32>, Vec<u16>) {
-    let mut outcome = vec![NO_OUTCOME; n];
-    let mut start = vec![0i32; n];
-    let mut code = vec![0u16; n];
+    let mut outcome = path_array(n, NO_OUTCOME);
+    let mut start = path_array(n, 0i32);
+    let mut code = path_array(n, 0u16);
     outcome
         .par_chunks_mut(CHUNK)
         .zip(start.par_chunks_mut(CHUNK))
@@ -321,3 +322,30 @@ fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> (Vec<u8>, Vec<i32>, Ve
         });
     (outcome, start, code)
 }
+
+/// A path-indexed array filled with `value`, written in parallel. A million paths touch some
+/// 40 MB of fresh memory, and faulting it in 4 KB pages cost more time than the arithmetic,
+/// so large arrays ask for huge pages first (advice only; it changes no result).
+fn path_array<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
+    let mut v: Vec<T> = Vec::with_capacity(n);
+    advise_huge_pages(v.as_mut_ptr().cast(), n * size_of::<T>());
+    v.par_extend(rayon::iter::repeat_n(value, n));
+    v
+}
+
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(ptr: *mut u8, len: usize) {
+    const HUGE_PAGE: usize = 2 << 20;
+    let start = (ptr as usize).next_multiple_of(HUGE_PAGE);
+    let end = (ptr as usize + len) / HUGE_PAGE * HUGE_PAGE;
+    if end > start {
+        // SAFETY: [start, end) lies inside the allocation just made, and MADV_HUGEPAGE only
+        // changes how the kernel backs those pages, not their contents.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_ptr: *mut u8, _len: usize) {}

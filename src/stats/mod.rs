@@ -111,37 +111,39 @@ pub fn event_attribution(p: &Projection) -> Vec<EventAttribution> {
         .iter()
         .zip(&p.scenario.events)
         .map(|(draws, ev)| {
-            let mut groups: Vec<Vec<f64>> = vec![Vec::new(); draws.outcome_ids.len() + 1];
-            for (&o, &v) in draws.outcome.iter().zip(&p.target_values) {
-                let g = if o == NO_OUTCOME {
-                    draws.outcome_ids.len()
-                } else {
-                    o as usize
-                };
-                groups[g].push(v);
+            // Per outcome ("nothing happens" last): paths, hits and the median target-year
+            // value, without copying the values out per group.
+            let k = draws.outcome_ids.len();
+            let values = &p.target_values;
+            let group: Vec<u8> = draws.outcome[..values.len()]
+                .iter()
+                .map(|&o| if o == NO_OUTCOME { k as u8 } else { o })
+                .collect();
+            let (mut paths, mut hits) = (vec![0usize; k + 1], vec![0usize; k + 1]);
+            for (&g, &v) in group.iter().zip(values) {
+                paths[g as usize] += 1;
+                hits[g as usize] += usize::from(v >= target);
             }
+            let (min, max) = p
+                .year(p.scenario.target.year)
+                .map_or((0.0, f64::MAX), |y| (y.min, y.max));
+            let medians =
+                crate::quantile::grouped_quantiles(values, &group, k + 1, min, max, &[0.5]);
+            let groups = (0..=k).map(|g| (paths[g], hits[g], medians[g][0]));
             let none_possible = ev.remainder_probability() > 1e-9;
             let outcomes = groups
-                .iter()
                 .enumerate()
-                .filter(|(g, values)| {
-                    *g < draws.outcome_ids.len() || none_possible || !values.is_empty()
-                })
-                .map(|(g, values)| {
-                    let id = draws
+                .filter(|&(g, (paths, _, _))| g < k || none_possible || paths > 0)
+                .map(|(g, (paths, hits, median))| OutcomeAttribution {
+                    id: draws
                         .outcome_ids
                         .get(g)
                         .cloned()
-                        .unwrap_or_else(|| "none".to_string());
-                    let hits = values.iter().filter(|&&x| x >= target).count();
-                    OutcomeAttribution {
-                        id,
-                        share: values.len() as f64 / n,
-                        paths: values.len(),
-                        p_target: (!values.is_empty()).then(|| hits as f64 / values.len() as f64),
-                        median: (!values.is_empty())
-                            .then(|| crate::quantile::exact_quantiles(&[values], &[0.5])[0]),
-                    }
+                        .unwrap_or_else(|| "none".to_string()),
+                    share: paths as f64 / n,
+                    paths,
+                    p_target: (paths > 0).then(|| hits as f64 / paths as f64),
+                    median: (paths > 0).then_some(median),
                 })
                 .collect();
             EventAttribution {
