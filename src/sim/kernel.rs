@@ -1,7 +1,8 @@
 //! The engine's inner loops, written twice: a portable version that defines the arithmetic,
 //! and an AVX2 version that performs exactly the same floating-point operations in the same
-//! order, four paths at a time. No fused multiply-add is used, so the two give bit-identical
-//! results (a test runs both); the portable one is used when the CPU lacks AVX2.
+//! order, four paths at a time. Fused multiply-adds appear in both (`mul_add` is correctly
+//! rounded everywhere), so the two give bit-identical results (a test runs both); the
+//! portable one is used when the CPU lacks AVX2 and FMA.
 //!
 //! The compiler's auto-vectorisation of these loops was fragile: a zip of six iterators became
 //! a call per element, and the moment sums became lane shuffles with a long dependency chain.
@@ -78,7 +79,7 @@ impl LaneMoments {
     fn add(&mut self, lane: usize, x: f64, target: f64) {
         let d = x - self.shift;
         self.sum[lane] += d;
-        self.sum_sq[lane] += d * d;
+        self.sum_sq[lane] = d.mul_add(d, self.sum_sq[lane]);
         self.min[lane] = if x < self.min[lane] {
             x
         } else {
@@ -126,7 +127,7 @@ pub(super) fn grow(
     };
     #[cfg(target_arch = "x86_64")]
     if simd {
-        // SAFETY: `simd` is true only when the CPU reports AVX2 (see `Model::new`).
+        // SAFETY: `simd` is true only when the CPU reports AVX2 and FMA (see `Model::new`).
         return unsafe {
             match effects {
                 Some(e) => avx2::grow::<true>(c, paths, Some(e), offset),
@@ -178,17 +179,17 @@ fn next_year(
     eps: f64,
     row: Option<[f64; 4]>,
 ) -> (f64, f64) {
-    let trend = c.base + r0 * c.decay;
-    let crowding = 1.0 - r * c.inv_capacity;
+    let trend = r0.mul_add(c.decay, c.base);
+    let crowding = (-r).mul_add(c.inv_capacity, 1.0);
     match row {
         None => {
             let growth = (trend * crowding).max(MIN_GROWTH);
-            let u = c.persistence * ar + c.volatility * eps;
+            let u = c.persistence.mul_add(ar, c.volatility * eps);
             (r * ((1.0 + growth) * fastexp::exp(u)), u)
         }
         Some([uplift, vol, level, _]) => {
             let growth = ((trend + uplift) * crowding).max(MIN_GROWTH);
-            let u = c.persistence * ar + vol * eps;
+            let u = c.persistence.mul_add(ar, vol * eps);
             (r * (((1.0 + growth) * level) * fastexp::exp(u)), u)
         }
     }
@@ -229,22 +230,20 @@ mod avx2 {
 
     /// `fastexp::exp`, four at a time, operation for operation.
     #[inline]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     fn exp(x: __m256d) -> __m256d {
         let x = _mm256_min_pd(
             _mm256_max_pd(x, _mm256_set1_pd(-700.0)),
             _mm256_set1_pd(700.0),
         );
         let rounder = _mm256_set1_pd(ROUNDER);
-        let shifted = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(LOG2E)), rounder);
+        let shifted = _mm256_fmadd_pd(x, _mm256_set1_pd(LOG2E), rounder);
         let k = _mm256_sub_pd(shifted, rounder);
-        let r = _mm256_sub_pd(
-            _mm256_sub_pd(x, _mm256_mul_pd(k, _mm256_set1_pd(LN2_HI))),
-            _mm256_mul_pd(k, _mm256_set1_pd(LN2_LO)),
-        );
+        let r = _mm256_fnmadd_pd(k, _mm256_set1_pd(LN2_HI), x);
+        let r = _mm256_fnmadd_pd(k, _mm256_set1_pd(LN2_LO), r);
         let mut p = _mm256_set1_pd(C[0]);
         for &c in &C[1..] {
-            p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(c));
+            p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(c));
         }
         let ki = _mm256_sub_epi64(
             _mm256_castpd_si256(shifted),
@@ -256,7 +255,7 @@ mod avx2 {
 
     /// The combined effect row of one path.
     #[inline]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     fn effect_row(e: &Effects, path: usize) -> __m256d {
         let row = |event: usize| {
             let r: &[f64; 4] = &e.rows[event][e.codes[event][path] as usize];
@@ -274,7 +273,7 @@ mod avx2 {
 
     /// Effect rows of paths i..i+4, transposed to (uplift, volatility, level) vectors.
     #[inline]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     fn effect_vectors(e: &Effects, i: usize) -> (__m256d, __m256d, __m256d) {
         let (a, b) = (effect_row(e, i), effect_row(e, i + 1));
         let (c, d) = (effect_row(e, i + 2), effect_row(e, i + 3));
@@ -289,7 +288,7 @@ mod avx2 {
         )
     }
 
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     pub(super) fn grow<const EVENTS: bool>(
         c: &GrowthConstants,
         p: Paths,
@@ -333,13 +332,12 @@ mod avx2 {
                     let ar = _mm256_loadu_pd(arp.add(i));
                     let r0 = _mm256_loadu_pd(r0p.add(i));
                     let eps = _mm256_loadu_pd(ep.add(i));
-                    let trend = _mm256_add_pd(base, _mm256_mul_pd(r0, decay));
-                    let crowding = _mm256_sub_pd(one, _mm256_mul_pd(r, inv_cap));
+                    let trend = _mm256_fmadd_pd(r0, decay, base);
+                    let crowding = _mm256_fnmadd_pd(r, inv_cap, one);
                     let r_new = match e {
                         None => {
                             let growth = _mm256_max_pd(_mm256_mul_pd(trend, crowding), min_growth);
-                            let u =
-                                _mm256_add_pd(_mm256_mul_pd(phi, ar), _mm256_mul_pd(sigma, eps));
+                            let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(sigma, eps));
                             _mm256_storeu_pd(arp.add(i), u);
                             _mm256_mul_pd(r, _mm256_mul_pd(_mm256_add_pd(one, growth), exp(u)))
                         }
@@ -349,7 +347,7 @@ mod avx2 {
                                 _mm256_mul_pd(_mm256_add_pd(trend, uplift), crowding),
                                 min_growth,
                             );
-                            let u = _mm256_add_pd(_mm256_mul_pd(phi, ar), _mm256_mul_pd(vol, eps));
+                            let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(vol, eps));
                             _mm256_storeu_pd(arp.add(i), u);
                             let factor = _mm256_mul_pd(_mm256_add_pd(one, growth), level);
                             _mm256_mul_pd(r, _mm256_mul_pd(factor, exp(u)))
@@ -369,7 +367,7 @@ mod avx2 {
 
                     let d = _mm256_sub_pd(r_new, shift);
                     sum[h] = _mm256_add_pd(sum[h], d);
-                    sum_sq[h] = _mm256_add_pd(sum_sq[h], _mm256_mul_pd(d, d));
+                    sum_sq[h] = _mm256_fmadd_pd(d, d, sum_sq[h]);
                     min[h] = _mm256_min_pd(r_new, min[h]);
                     max[h] = _mm256_max_pd(r_new, max[h]);
                     reached[h] = _mm256_sub_epi64(reached[h], _mm256_castpd_si256(hit));
@@ -393,7 +391,7 @@ mod avx2 {
         m
     }
 
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     pub(super) fn bucket_indices(buckets: &Buckets, values: &[f64], out: &mut [u32]) {
         let n = values.len();
         assert!(out.len() >= n);

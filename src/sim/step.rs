@@ -125,7 +125,7 @@ pub(super) struct Model {
     /// percentiles of log revenue: used to guess where next year's percentiles will fall.
     pub max_yearly_move: f64,
     /// Use the AVX2 version of the inner loops (same operations in the same order: the
-    /// results are bit-identical, only wider).
+    /// results are bit-identical, only wider). SAFETECH_NO_SIMD=1 turns it off, for tests.
     simd: bool,
 }
 
@@ -184,7 +184,9 @@ impl Model {
 
 #[cfg(target_arch = "x86_64")]
 fn avx2_available() -> bool {
-    std::env::var_os("SAFETECH_NO_SIMD").is_none() && std::arch::is_x86_feature_detected!("avx2")
+    std::env::var_os("SAFETECH_NO_SIMD").is_none()
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
 }
 
 #[cfg(not(target_arch = "x86_64"))]
