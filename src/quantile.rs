@@ -221,13 +221,13 @@ pub struct RankPlan {
     /// first[b] = rank of the first value in bucket b; first[BUCKETS] = n.
     first: Vec<usize>,
     /// Per bucket: its index among the wanted buckets, or [`RankPlan::NOT_WANTED`].
-    slot: Vec<u16>,
+    slot: Vec<u32>,
     /// The wanted buckets, ascending.
     wanted: Vec<usize>,
 }
 
 impl RankPlan {
-    pub const NOT_WANTED: u16 = u16::MAX;
+    pub const NOT_WANTED: u32 = u32::MAX;
 
     /// Plans the quantiles `ps` of the `n = Σ counts` (> 0) values counted in `counts`.
     pub fn new(counts: &Counts, ps: &[f64]) -> RankPlan {
@@ -260,7 +260,7 @@ impl RankPlan {
         wanted.sort_unstable();
         wanted.dedup();
         for (i, &b) in wanted.iter().enumerate() {
-            plan.slot[b] = i as u16;
+            plan.slot[b] = i as u32;
         }
         plan.wanted = wanted;
         plan
@@ -286,8 +286,13 @@ impl RankPlan {
 
     /// The slot of bucket `b` among the wanted ones, or [`RankPlan::NOT_WANTED`].
     #[inline(always)]
-    pub fn slot(&self, b: usize) -> u16 {
+    pub fn slot(&self, b: usize) -> u32 {
         self.slot[b]
+    }
+
+    /// The slot of every bucket, indexed by bucket ([`BUCKETS`] entries).
+    pub fn slots(&self) -> &[u32] {
+        &self.slot
     }
 
     pub fn empty_members(&self) -> Vec<Vec<f64>> {

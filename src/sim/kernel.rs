@@ -11,7 +11,7 @@
 
 use super::MIN_GROWTH;
 use super::fastexp;
-use crate::quantile::Buckets;
+use crate::quantile::{Buckets, RankPlan};
 
 /// Moment accumulators: path i feeds lane i mod LANES, so eight independent sums hide the
 /// latency of floating-point addition.
@@ -37,6 +37,9 @@ pub(super) struct GrowthConstants {
 /// One chunk's paths, as slices of equal length.
 pub(super) struct Paths<'a> {
     pub revenue: &'a mut [f64],
+    /// Out: the histogram bucket of each path's new revenue, under `layout`.
+    pub buckets: &'a mut [u32],
+    pub layout: &'a Buckets,
     pub ar: &'a mut [f64],
     pub first_passage: &'a mut [i32],
     pub initial_growth: &'a [f64],
@@ -159,6 +162,7 @@ fn grow_portable(
         let (r, u) = next_year(c, p.revenue[i], ar[i], r0[i], eps[i], row);
         ar[i] = u;
         p.revenue[i] = r;
+        p.buckets[i] = p.layout.index(r) as u32;
         first[i] = if r >= c.target && first[i] == 0 {
             c.year
         } else {
@@ -205,18 +209,22 @@ fn effect_row(e: &Effects, path: usize) -> [f64; 4] {
     row
 }
 
-/// Writes the histogram bucket of each value.
-pub(super) fn bucket_indices(buckets: &Buckets, values: &[f64], out: &mut [u32], simd: bool) {
+/// Pushes each value that falls in one of `plan`'s wanted buckets to that bucket's members.
+pub(super) fn collect_members(
+    buckets: &Buckets,
+    plan: &RankPlan,
+    values: &[f64],
+    members: &mut [Vec<f64>],
+    simd: bool,
+) {
     #[cfg(target_arch = "x86_64")]
     if simd {
         // SAFETY: as in `grow`.
-        unsafe { avx2::bucket_indices(buckets, values, out) };
+        unsafe { avx2::collect_members(buckets, plan, values, members) };
         return;
     }
     let _ = simd;
-    for (o, &x) in out.iter_mut().zip(values) {
-        *o = buckets.index(x) as u32;
-    }
+    plan.gather(buckets, values, members);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -224,7 +232,7 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     use super::{Effects, GrowthConstants, LANES, LaneMoments, Paths, grow_portable};
-    use crate::quantile::{BUCKETS, Buckets};
+    use crate::quantile::{BUCKETS, Buckets, RankPlan};
     use crate::sim::MIN_GROWTH;
     use crate::sim::fastexp::{C, LN2_HI, LN2_LO, LOG2E, ROUNDER};
 
@@ -253,18 +261,22 @@ mod avx2 {
         _mm256_mul_pd(p, _mm256_castsi256_pd(scale))
     }
 
-    /// The combined effect row of one path.
+    /// The combined effect row of one path. `tables` holds, per event, its rows and this
+    /// chunk's codes, checked in range by the caller.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn effect_row(e: &Effects, path: usize) -> __m256d {
-        let row = |event: usize| {
-            let r: &[f64; 4] = &e.rows[event][e.codes[event][path] as usize];
-            // SAFETY: `r` is four readable f64.
-            unsafe { _mm256_loadu_pd(r.as_ptr()) }
+    fn effect_row(tables: &[(&[[f64; 4]], &[u16])], i: usize) -> __m256d {
+        let row = |(rows, codes): &(&[[f64; 4]], &[u16])| {
+            // SAFETY: i < codes.len() and every code < rows.len() (checked in `grow`); a row
+            // is four readable f64.
+            unsafe {
+                let code = *codes.get_unchecked(i) as usize;
+                _mm256_loadu_pd(rows.get_unchecked(code).as_ptr())
+            }
         };
-        let mut acc = row(0);
-        for event in 1..e.rows.len() {
-            let r = row(event);
+        let mut acc = row(&tables[0]);
+        for t in &tables[1..] {
+            let r = row(t);
             // Lane 0 adds (uplift), lanes 1–3 multiply (volatility, level, padding).
             acc = _mm256_blend_pd::<0b1110>(_mm256_add_pd(acc, r), _mm256_mul_pd(acc, r));
         }
@@ -274,9 +286,9 @@ mod avx2 {
     /// Effect rows of paths i..i+4, transposed to (uplift, volatility, level) vectors.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn effect_vectors(e: &Effects, i: usize) -> (__m256d, __m256d, __m256d) {
-        let (a, b) = (effect_row(e, i), effect_row(e, i + 1));
-        let (c, d) = (effect_row(e, i + 2), effect_row(e, i + 3));
+    fn effect_vectors(t: &[(&[[f64; 4]], &[u16])], i: usize) -> (__m256d, __m256d, __m256d) {
+        let (a, b) = (effect_row(t, i), effect_row(t, i + 1));
+        let (c, d) = (effect_row(t, i + 2), effect_row(t, i + 3));
         let lo_ab = _mm256_unpacklo_pd(a, b);
         let hi_ab = _mm256_unpackhi_pd(a, b);
         let lo_cd = _mm256_unpacklo_pd(c, d);
@@ -297,11 +309,25 @@ mod avx2 {
     ) -> LaneMoments {
         let n = p.revenue.len();
         assert!(p.ar.len() >= n && p.first_passage.len() >= n);
-        assert!(p.initial_growth.len() >= n && p.eps.len() >= n);
+        assert!(p.initial_growth.len() >= n && p.eps.len() >= n && p.buckets.len() >= n);
         let e = effects.filter(|_| EVENTS);
-        if let Some(e) = e {
-            assert!(e.codes.iter().all(|codes| codes.len() >= offset + n));
-        }
+        // Each event's rows and this chunk's codes, checked once so the loop needs no checks.
+        let tables: Vec<(&[[f64; 4]], &[u16])> = e.map_or_else(Vec::new, |e| {
+            e.rows
+                .iter()
+                .zip(e.codes)
+                .map(|(rows, codes)| {
+                    let codes = &codes[offset..offset + n];
+                    assert!(
+                        codes
+                            .iter()
+                            .max()
+                            .is_none_or(|&c| (c as usize) < rows.len())
+                    );
+                    (rows.as_slice(), codes)
+                })
+                .collect()
+        });
         let base = _mm256_set1_pd(c.base);
         let decay = _mm256_set1_pd(c.decay);
         let phi = _mm256_set1_pd(c.persistence);
@@ -313,6 +339,10 @@ mod avx2 {
         let min_growth = _mm256_set1_pd(MIN_GROWTH);
         let year = _mm_set1_epi32(c.year);
         let low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+        let (low_bits, bucket_shift) = p.layout.parts();
+        let low = _mm256_set1_epi64x(low_bits as i64);
+        let last = _mm256_set1_epi64x(BUCKETS as i64 - 1);
+        let count = _mm_set_epi64x(0, i64::from(bucket_shift));
         let mut sum = [_mm256_setzero_pd(); 2];
         let mut sum_sq = [_mm256_setzero_pd(); 2];
         let mut min = [_mm256_set1_pd(f64::INFINITY); 2];
@@ -323,6 +353,7 @@ mod avx2 {
         let (rp, arp) = (p.revenue.as_mut_ptr(), p.ar.as_mut_ptr());
         let (r0p, ep) = (p.initial_growth.as_ptr(), p.eps.as_ptr());
         let fp = p.first_passage.as_mut_ptr();
+        let bp = p.buckets.as_mut_ptr();
         for g in (0..whole).step_by(LANES) {
             for h in 0..2 {
                 let i = g + 4 * h;
@@ -334,25 +365,27 @@ mod avx2 {
                     let eps = _mm256_loadu_pd(ep.add(i));
                     let trend = _mm256_fmadd_pd(r0, decay, base);
                     let crowding = _mm256_fnmadd_pd(r, inv_cap, one);
-                    let r_new = match e {
-                        None => {
-                            let growth = _mm256_max_pd(_mm256_mul_pd(trend, crowding), min_growth);
-                            let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(sigma, eps));
-                            _mm256_storeu_pd(arp.add(i), u);
-                            _mm256_mul_pd(r, _mm256_mul_pd(_mm256_add_pd(one, growth), exp(u)))
-                        }
-                        Some(e) => {
-                            let (uplift, vol, level) = effect_vectors(e, offset + i);
-                            let growth = _mm256_max_pd(
-                                _mm256_mul_pd(_mm256_add_pd(trend, uplift), crowding),
-                                min_growth,
-                            );
-                            let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(vol, eps));
-                            _mm256_storeu_pd(arp.add(i), u);
-                            let factor = _mm256_mul_pd(_mm256_add_pd(one, growth), level);
-                            _mm256_mul_pd(r, _mm256_mul_pd(factor, exp(u)))
-                        }
+                    let r_new = if !EVENTS {
+                        let growth = _mm256_max_pd(_mm256_mul_pd(trend, crowding), min_growth);
+                        let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(sigma, eps));
+                        _mm256_storeu_pd(arp.add(i), u);
+                        _mm256_mul_pd(r, _mm256_mul_pd(_mm256_add_pd(one, growth), exp(u)))
+                    } else {
+                        let (uplift, vol, level) = effect_vectors(&tables, i);
+                        let growth = _mm256_max_pd(
+                            _mm256_mul_pd(_mm256_add_pd(trend, uplift), crowding),
+                            min_growth,
+                        );
+                        let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(vol, eps));
+                        _mm256_storeu_pd(arp.add(i), u);
+                        let factor = _mm256_mul_pd(_mm256_add_pd(one, growth), level);
+                        _mm256_mul_pd(r, _mm256_mul_pd(factor, exp(u)))
                     };
+                    let b = indices(r_new, low, count, last);
+                    _mm_storeu_si128(
+                        bp.add(i) as *mut __m128i,
+                        _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, low_halves)),
+                    );
                     _mm256_storeu_pd(rp.add(i), r_new);
 
                     let hit = _mm256_cmp_pd::<_CMP_GE_OQ>(r_new, target);
@@ -391,33 +424,46 @@ mod avx2 {
         m
     }
 
+    /// Bucket indices of four values, as 64-bit lanes.
+    #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn bucket_indices(buckets: &Buckets, values: &[f64], out: &mut [u32]) {
-        let n = values.len();
-        assert!(out.len() >= n);
+    fn indices(values: __m256d, low: __m256i, count: __m128i, last: __m256i) -> __m256i {
+        let bits = _mm256_castpd_si256(values);
+        let below = _mm256_cmpgt_epi64(low, bits);
+        let offset = _mm256_andnot_si256(below, _mm256_sub_epi64(bits, low));
+        let b = _mm256_srl_epi64(offset, count);
+        _mm256_blendv_epi8(b, last, _mm256_cmpgt_epi64(b, last))
+    }
+
+    /// Four values at a time: their buckets' slots are fetched with one gather, and only a
+    /// group holding a wanted value (about one in a hundred) is looked at value by value.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn collect_members(
+        buckets: &Buckets,
+        plan: &RankPlan,
+        values: &[f64],
+        members: &mut [Vec<f64>],
+    ) {
+        let slots = plan.slots();
+        assert_eq!(slots.len(), BUCKETS);
         let (low_bits, shift) = buckets.parts();
         let low = _mm256_set1_epi64x(low_bits as i64);
         let last = _mm256_set1_epi64x(BUCKETS as i64 - 1);
         let count = _mm_set_epi64x(0, i64::from(shift));
-        let low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+        let not_wanted = _mm_set1_epi32(RankPlan::NOT_WANTED as i32);
+        let n = values.len();
         let whole = n - n % 4;
         for i in (0..whole).step_by(4) {
-            // SAFETY: i + 4 ≤ n ≤ out.len().
-            unsafe {
-                let bits = _mm256_castpd_si256(_mm256_loadu_pd(values.as_ptr().add(i)));
-                let below = _mm256_cmpgt_epi64(low, bits);
-                let offset = _mm256_andnot_si256(below, _mm256_sub_epi64(bits, low));
-                let b = _mm256_srl_epi64(offset, count);
-                let b = _mm256_blendv_epi8(b, last, _mm256_cmpgt_epi64(b, last));
-                let b = _mm256_permutevar8x32_epi32(b, low_halves);
-                _mm_storeu_si128(
-                    out.as_mut_ptr().add(i) as *mut __m128i,
-                    _mm256_castsi256_si128(b),
-                );
+            // SAFETY: i + 4 ≤ n; every index is clamped below BUCKETS = slots.len().
+            let found = unsafe {
+                let b = indices(_mm256_loadu_pd(values.as_ptr().add(i)), low, count, last);
+                let slot = _mm256_i64gather_epi32::<4>(slots.as_ptr() as *const i32, b);
+                _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(slot, not_wanted)))
+            };
+            if found != 0b1111 {
+                plan.gather(buckets, &values[i..i + 4], members);
             }
         }
-        for i in whole..n {
-            out[i] = buckets.index(values[i]) as u32;
-        }
+        plan.gather(buckets, &values[whole..], members);
     }
 }

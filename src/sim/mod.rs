@@ -297,6 +297,25 @@ fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
 /// One event's draws per path: outcome, start year (after delay), and the code of the pair in
 /// the event's per-year effect table. Two uniforms per path always: outcome, then timing.
 fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> (Vec<u8>, Vec<i32>, Vec<u16>) {
+    // Per outcome, then a last entry for "nothing happens", so that the outcome is found by
+    // counting thresholds passed rather than by a search whose branch mispredicts.
+    let k = ev.outcomes.len();
+    let entry = |f: &dyn Fn(&step::CompiledOutcome) -> f64, none: f64| {
+        ev.outcomes
+            .iter()
+            .map(f)
+            .chain([none])
+            .collect::<Vec<f64>>()
+    };
+    let widths = entry(&|o| f64::from(o.last_start - o.first_start + 1), 1.0);
+    let spans: Vec<i32> = (ev.outcomes.iter().map(|o| o.last_start - o.first_start))
+        .chain([0])
+        .collect();
+    let firsts: Vec<i32> = (ev.outcomes.iter().map(|o| o.first_start))
+        .chain([0])
+        .collect();
+    let bases: Vec<u16> = ev.code_base.iter().copied().chain([0]).collect();
+    let ids: Vec<u8> = (0..k as u8).chain([NO_OUTCOME]).collect();
     let mut outcome = path_array(n, NO_OUTCOME);
     let mut start = path_array(n, 0i32);
     let mut code = path_array(n, 0u16);
@@ -310,14 +329,12 @@ fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> (Vec<u8>, Vec<i32>, Ve
             for i in 0..outcome.len() {
                 let u: f64 = g.random();
                 let v: f64 = g.random();
-                if let Some(k) = ev.cumulative.iter().position(|&c| u < c) {
-                    let o = &ev.outcomes[k];
-                    let width = f64::from(o.last_start - o.first_start + 1);
-                    let offset = ((v * width) as i32).min(o.last_start - o.first_start);
-                    outcome[i] = k as u8;
-                    start[i] = o.first_start + offset;
-                    code[i] = ev.code_base[k] + offset as u16;
-                }
+                // The first outcome whose cumulative probability exceeds u (they ascend).
+                let j: usize = ev.cumulative.iter().map(|&c| usize::from(u >= c)).sum();
+                let offset = ((v * widths[j]) as i32).min(spans[j]);
+                outcome[i] = ids[j];
+                start[i] = firsts[j] + offset;
+                code[i] = bases[j] + offset as u16;
             }
         });
     (outcome, start, code)

@@ -16,7 +16,7 @@ use crate::scenario::{Scenario, Shocks, Timing};
 
 /// An outcome ready for the inner loop.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct CompiledOutcome {
+pub struct CompiledOutcome {
     uplift: f64,
     /// Years active; u32::MAX = permanent.
     duration: u32,
@@ -342,13 +342,7 @@ pub(super) fn advance(
     let len = state.revenue.len();
     let buckets = &mut acc.scratch.buckets[..len];
     if let Some((layout, rank_plan)) = plan.gather {
-        kernel::bucket_indices(layout, state.revenue, buckets, m.simd);
-        for (&b, &x) in buckets.iter().zip(state.revenue.iter()) {
-            let k = rank_plan.slot(b as usize);
-            if k != RankPlan::NOT_WANTED {
-                acc.members[k as usize].push(x);
-            }
-        }
+        kernel::collect_members(layout, rank_plan, state.revenue, &mut acc.members, m.simd);
     }
     // The generator is sequential, so the shocks are drawn in a loop of their own.
     let eps = &mut acc.scratch.eps[..len];
@@ -368,6 +362,8 @@ pub(super) fn advance(
     }
     let paths = Paths {
         revenue: &mut *state.revenue,
+        buckets: &mut *buckets,
+        layout: &plan.buckets,
         ar: state.ar,
         first_passage: state.first_passage,
         initial_growth: &initial_growth[start..start + len],
@@ -380,7 +376,6 @@ pub(super) fn advance(
     let effects = (!m.events.is_empty()).then_some(&effects);
     let lanes = kernel::grow(&plan.growth, paths, effects, start, m.simd);
     acc.moments.push((index, Moments::from_lanes(&lanes)));
-    kernel::bucket_indices(&plan.buckets, state.revenue, buckets, m.simd);
     for &b in buckets.iter() {
         acc.counts[b as usize] += 1;
     }
