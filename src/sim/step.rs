@@ -197,27 +197,35 @@ fn avx2_available() -> bool {
 /// Per event, the row `[uplift, volatility factor, level factor, 0]` in one year of every
 /// (outcome, start year) code, so the path loop is a lookup. The first event's volatility
 /// factor carries the base volatility.
-pub(super) struct EffectTables(Vec<Vec<[f64; 4]>>);
+pub(super) struct EffectTables {
+    rows: Vec<Vec<[f64; 4]>>,
+    /// True when every row is the "nothing happens" row this year (all outcomes over or not
+    /// begun): the loop without events then gives bit-identical results, faster.
+    inert: bool,
+}
 
 impl EffectTables {
     pub fn for_year(m: &Model, year: i32) -> EffectTables {
-        EffectTables(
-            m.events
-                .iter()
-                .enumerate()
-                .map(|(e, ev)| {
-                    let base_vol = if e == 0 { m.volatility } else { 1.0 };
-                    let mut rows = vec![[0.0, base_vol, 1.0, 0.0]];
-                    for o in &ev.outcomes {
-                        rows.extend((o.first_start..=o.last_start).map(|s| {
-                            let (up, vm, lv) = o.effect(year, s);
-                            [up, base_vol * vm, lv, 0.0]
-                        }));
-                    }
-                    rows
-                })
-                .collect(),
-        )
+        let mut inert = true;
+        let rows = m
+            .events
+            .iter()
+            .enumerate()
+            .map(|(e, ev)| {
+                let base_vol = if e == 0 { m.volatility } else { 1.0 };
+                let nothing = [0.0, base_vol, 1.0, 0.0];
+                let mut rows = vec![nothing];
+                for o in &ev.outcomes {
+                    rows.extend((o.first_start..=o.last_start).map(|s| {
+                        let (up, vm, lv) = o.effect(year, s);
+                        [up, base_vol * vm, lv, 0.0]
+                    }));
+                }
+                inert &= rows.iter().all(|r| r == &nothing);
+                rows
+            })
+            .collect();
+        EffectTables { rows, inert }
     }
 }
 
@@ -370,10 +378,10 @@ pub(super) fn advance(
         eps,
     };
     let effects = Effects {
-        rows: &plan.tables.0,
+        rows: &plan.tables.rows,
         codes,
     };
-    let effects = (!m.events.is_empty()).then_some(&effects);
+    let effects = (!m.events.is_empty() && !plan.tables.inert).then_some(&effects);
     let lanes = kernel::grow(&plan.growth, paths, effects, start, m.simd);
     acc.moments.push((index, Moments::from_lanes(&lanes)));
     for &b in buckets.iter() {
