@@ -251,7 +251,7 @@ pub fn simulate(
             progress(done + 1, years.len());
         }
     }
-    let stats = percentiles.finish_all(&revenue);
+    let stats = percentiles.finish_all(&revenue, model.simd);
 
     let events = scenario
         .events

@@ -126,7 +126,7 @@ pub(super) struct Model {
     pub max_yearly_move: f64,
     /// Use the AVX2 version of the inner loops (same operations in the same order: the
     /// results are bit-identical, only wider). SAFETECH_NO_SIMD=1 turns it off, for tests.
-    simd: bool,
+    pub simd: bool,
 }
 
 impl Model {
