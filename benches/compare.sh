@@ -35,14 +35,34 @@ print(f"{best:.4f}")
 PY
 }
 
-echo "== numpy reference (1,000,000 paths, osa-enforced, best of 3) =="
-numpy_s=$(target/pyvenv/bin/python benches/numpy_reference.py --repeat 3 | tee /dev/stderr |
-  sed -n 's/^numpy_seconds=//p')
-
-echo "== safetech CLI, same model, paths and statistics (best of 5, whole process) =="
-cli2=$(best_wall 5 $bin run -n 1000000 -s osa-enforced --threads 2)
-cli1=$(best_wall 5 $bin run -n 1000000 -s osa-enforced --threads 1)
-echo "safetech run -n 1000000 -s osa-enforced: 2 threads ${cli2} s, 1 thread ${cli1} s"
+echo "== numpy reference vs safetech CLI, same model, paths and statistics, in paired rounds =="
+# Each round times the numpy simulation once (in-process, simulation only) and the whole
+# safetech process three times (best of three) right after, so both see the same machine speed.
+paired_a=$(target/pyvenv/bin/python - "$bin" <<'PY'
+import re, statistics, subprocess, sys, time
+bin = sys.argv[1]
+def cli(threads):
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([bin, "run", "-n", "1000000", "-s", "osa-enforced", "--threads", str(threads)],
+                       stdout=subprocess.DEVNULL, check=True)
+        best = min(best, time.perf_counter() - t)
+    return best
+rows = []
+for _ in range(5):
+    out = subprocess.run([sys.executable, "benches/numpy_reference.py", "--repeat", "1"],
+                         capture_output=True, text=True, check=True).stdout
+    numpy_s = float(re.search(r"numpy_seconds=([\d.]+)", out).group(1))
+    rows.append((numpy_s, cli(2), cli(1)))
+    print(f"round: numpy {numpy_s:.3f} s, safetech 2 threads {rows[-1][1]:.3f} s, 1 thread {rows[-1][2]:.3f} s",
+          file=sys.stderr)
+r2 = statistics.median(n / c for n, c, _ in rows)
+r1 = statistics.median(n / c for n, _, c in rows)
+print(f"{r2:.2f} {r1:.2f} {min(n for n, _, _ in rows):.3f} {min(c for _, c, _ in rows):.3f}")
+PY
+)
+read -r ratio2 ratio1 numpy_s cli2 <<<"$paired_a"
 
 echo "== criterion: engine vs drawing normals, 100k frame =="
 crit=$(mktemp)
@@ -51,7 +71,9 @@ cargo bench --quiet --bench engine -- \
   2>&1 | tee "$crit" | grep -E '^(simulate|normals)/|time:'
 
 echo "== paired engine ÷ normals rounds (the machine's speed drifts between criterion runs) =="
-ratio=$(cargo bench --quiet --bench ratio 2>/dev/null | tee /dev/stderr | grep '^ratio/')
+# (Not `tee /dev/stderr`: with stderr redirected to a file, reopening it truncates the file.)
+ratio=$(cargo bench --quiet --bench ratio 2>/dev/null | grep '^ratio/')
+echo "$ratio"
 
 echo "== memory =="
 benches/memory.sh "$bin"
@@ -59,11 +81,11 @@ benches/memory.sh "$bin"
 echo "== point 5: safetech run with no flags (best of 5) =="
 plain=$(best_wall 5 $bin run)
 
-python3 - "$numpy_s" "$cli2" "$cli1" "$plain" "$crit" "$ratio" <<'PY'
+python3 - "$numpy_s" "$cli2" "$ratio2" "$ratio1" "$plain" "$crit" "$ratio" <<'PY'
 import re, sys
-numpy_s, cli2, cli1, plain = map(float, sys.argv[1:5])
-text = open(sys.argv[5]).read()
-paired = {m[0]: float(m[1]) for m in re.findall(r"^ratio/(\S+): .*?median ([\d.]+)x", sys.argv[6], re.M)}
+numpy_s, cli2, ratio2, ratio1, plain = map(float, sys.argv[1:6])
+text = open(sys.argv[6]).read()
+paired = {m[0]: float(m[1]) for m in re.findall(r"^ratio/(\S+): .*?median ([\d.]+)x", sys.argv[7], re.M)}
 unit = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 est = {}
 for name, lo, lu, mid, mu in re.findall(
@@ -73,8 +95,8 @@ def ms(x): return f"{x*1e3:.1f} ms"
 normals = est["normals/11m_1_thread"][1]
 print()
 print("== summary ==")
-print(f"(a) numpy {numpy_s:.3f} s / safetech CLI 2 threads {cli2:.3f} s = {numpy_s/cli2:.1f}x "
-      f"(1 thread: {numpy_s/cli1:.1f}x)  [need >= 10x]")
+print(f"(a) numpy ÷ safetech CLI, median of 5 paired rounds: {ratio2:.1f}x with 2 threads "
+      f"(1 thread: {ratio1:.1f}x)  [need >= 10x]; fastest: numpy {numpy_s:.3f} s, safetech {cli2:.3f} s")
 for k in ("simulate/1m_one_event_1_thread", "simulate/1m_baseline_1_thread"):
     if k in est:
         print(f"(b) criterion {k} {ms(est[k][1])} / normals {ms(normals)} = {est[k][1]/normals:.2f}x")
