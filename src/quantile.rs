@@ -344,19 +344,21 @@ impl RankPlan {
     }
 }
 
+/// The reference for tests: sort, then interpolate ("type 7").
+#[cfg(test)]
+pub(crate) fn sorted_quantile(values: &[f64], p: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let h = (v.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(v.len() - 1);
+    v[lo] + (v[hi] - v[lo]) * (h - lo as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn sorted_quantile(values: &[f64], p: f64) -> f64 {
-        let mut v = values.to_vec();
-        v.sort_by(f64::total_cmp);
-        let h = (v.len() - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        let hi = (lo + 1).min(v.len() - 1);
-        v[lo] + (v[hi] - v[lo]) * (h - lo as f64)
-    }
 
     #[test]
     fn small_known_values() {

@@ -241,8 +241,7 @@ pub fn simulate(
         };
         percentiles.year_done(buckets, &acc.counts, acc.members, stats, &revenue);
         if year == model.target_year {
-            target_values = path_array(n, 0.0);
-            target_values.copy_from_slice(&revenue);
+            target_values = path_array_copy(&revenue);
         }
         for (path, &r) in sample_paths.iter_mut().zip(&revenue) {
             path.push(r);
@@ -300,20 +299,13 @@ fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> (Vec<u8>, Vec<i32>, Ve
     // Per outcome, then a last entry for "nothing happens", so that the outcome is found by
     // counting thresholds passed rather than by a search whose branch mispredicts.
     let k = ev.outcomes.len();
-    let entry = |f: &dyn Fn(&step::CompiledOutcome) -> f64, none: f64| {
-        ev.outcomes
-            .iter()
-            .map(f)
-            .chain([none])
-            .collect::<Vec<f64>>()
+    let per_outcome = |f: fn(&step::CompiledOutcome) -> i32| {
+        ev.outcomes.iter().map(f).chain([0]).collect::<Vec<i32>>()
     };
-    let widths = entry(&|o| f64::from(o.last_start - o.first_start + 1), 1.0);
-    let spans: Vec<i32> = (ev.outcomes.iter().map(|o| o.last_start - o.first_start))
-        .chain([0])
-        .collect();
-    let firsts: Vec<i32> = (ev.outcomes.iter().map(|o| o.first_start))
-        .chain([0])
-        .collect();
+    let spans = per_outcome(|o| o.last_start - o.first_start);
+    let firsts = per_outcome(|o| o.first_start);
+    // Start years to choose from: span + 1 (one for "nothing happens", whose span is 0).
+    let widths: Vec<f64> = spans.iter().map(|&s| f64::from(s + 1)).collect();
     let bases: Vec<u16> = ev.code_base.iter().copied().chain([0]).collect();
     let ids: Vec<u8> = (0..k as u8).chain([NO_OUTCOME]).collect();
     let mut outcome = path_array(n, NO_OUTCOME);
@@ -347,6 +339,14 @@ fn path_array<T: Copy + Send + Sync>(n: usize, value: T) -> Vec<T> {
     let mut v: Vec<T> = Vec::with_capacity(n);
     advise_huge_pages(v.as_mut_ptr().cast(), n * size_of::<T>());
     v.par_extend(rayon::iter::repeat_n(value, n));
+    v
+}
+
+/// A copy of a path-indexed array, in memory got as [`path_array`]'s.
+fn path_array_copy<T: Copy + Send + Sync>(values: &[T]) -> Vec<T> {
+    let mut v: Vec<T> = Vec::with_capacity(values.len());
+    advise_huge_pages(v.as_mut_ptr().cast(), size_of_val(values));
+    v.par_extend(values.par_iter().copied());
     v
 }
 

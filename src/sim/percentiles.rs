@@ -178,6 +178,7 @@ impl YearPercentiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::quantile::sorted_quantile;
     use crate::scenario::load;
 
     fn stats(year: i32, values: &[f64]) -> YearStats {
@@ -190,14 +191,6 @@ mod tests {
             max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
             p_target: f64::NAN,
         }
-    }
-
-    fn sorted_quantile(values: &[f64], p: f64) -> f64 {
-        let mut v = values.to_vec();
-        v.sort_by(f64::total_cmp);
-        let h = (v.len() - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        v[lo] + (v[(lo + 1).min(v.len() - 1)] - v[lo]) * (h - lo as f64)
     }
 
     /// Feeds three years through the tracker the way the engine does, with the guess for the
