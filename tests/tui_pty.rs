@@ -89,6 +89,13 @@ impl Session {
         self.writer.flush().unwrap();
     }
 
+    /// The program left the alternate screen and showed the cursor again.
+    fn assert_terminal_restored(&self) {
+        let screen = self.parser.screen();
+        assert!(!screen.alternate_screen(), "alternate screen left");
+        assert!(!screen.hide_cursor(), "cursor shown");
+    }
+
     fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
@@ -124,7 +131,10 @@ const LONG: Duration = Duration::from_secs(60);
 fn tabs_edit_save_and_quit() {
     let mut s = Session::start(&["tui", "-n", "20000"], 120, 40);
     s.wait_for("the first result", LONG, |sc| {
-        p_target(sc).is_some_and(|p| p.ends_with('%')) && !sc.contains("running")
+        // The full run, not its quick preview, so `before` is the figure edits are measured from.
+        p_target(sc).is_some_and(|p| p.ends_with('%'))
+            && !sc.contains("running")
+            && !sc.contains("preview")
     });
     assert!(
         s.parser.screen().alternate_screen(),
@@ -148,6 +158,7 @@ fn tabs_edit_save_and_quit() {
     s.wait_for("P(target) to change", LONG, |sc| {
         p_target(sc).is_some_and(|p| p != before)
             && !sc.contains("running")
+            && !sc.contains("preview")
             && sc.contains("22.0%*")
     });
     let after = p_target(&s.screen()).unwrap();
@@ -181,11 +192,7 @@ fn tabs_edit_save_and_quit() {
     s.send("q");
     let status = s.wait_exit(LONG);
     assert!(status.success(), "{status:?}");
-    assert!(
-        !s.parser.screen().alternate_screen(),
-        "alternate screen left"
-    );
-    assert!(!s.parser.screen().hide_cursor(), "cursor shown");
+    s.assert_terminal_restored();
 }
 
 #[test]
@@ -200,11 +207,7 @@ fn sigterm_restores_the_terminal() {
     assert_eq!(rc, 0);
     let status = s.wait_exit(LONG);
     assert_eq!(status.exit_code(), 143, "128 + SIGTERM");
-    assert!(
-        !s.parser.screen().alternate_screen(),
-        "alternate screen left"
-    );
-    assert!(!s.parser.screen().hide_cursor(), "cursor shown");
+    s.assert_terminal_restored();
 }
 
 #[test]
@@ -224,7 +227,7 @@ fn teach_walks_forward_and_back_and_quits() {
         move |sc: &str| {
             sc.contains(&format!("step {n} of 7"))
                 && !sc.contains("▶")
-                && !sc.contains("Simulating")
+                && !sc.contains("simulating…")
         }
     };
     s.wait_for("step 1", LONG, at_rest(1));
@@ -245,11 +248,7 @@ fn teach_walks_forward_and_back_and_quits() {
     s.send("q");
     let status = s.wait_exit(LONG);
     assert!(status.success(), "{status:?}");
-    assert!(
-        !s.parser.screen().alternate_screen(),
-        "alternate screen left"
-    );
-    assert!(!s.parser.screen().hide_cursor(), "cursor shown");
+    s.assert_terminal_restored();
 }
 
 unsafe extern "C" {
