@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod lesson;
+pub mod numbers;
 pub mod output;
 pub mod quantile;
 pub mod report;

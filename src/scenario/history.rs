@@ -99,9 +99,7 @@ pub fn read_history(
         )),
         Some(p) => {
             let origin = p.display().to_string();
-            let text = std::fs::read_to_string(p).map_err(|e| {
-                InputError::new(&origin, "", format!("cannot read history file: {e}"))
-            })?;
+            let text = super::read_text_file(p, "history file")?;
             Ok((parse_history(&text, &origin)?, origin))
         }
     }

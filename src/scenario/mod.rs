@@ -1,6 +1,7 @@
 //! Scenario files: their types, loading (built-in name or path), `--set` overrides and validation.
 //! Knows nothing of simulation.
 
+pub mod bounds;
 mod builtin;
 pub mod history;
 mod load;
@@ -9,7 +10,10 @@ mod source_map;
 mod validate;
 
 pub use builtin::{BUILTIN, builtin_source};
-pub use load::{ScenarioSource, load, load_with_overrides, parse_str};
+pub use load::{
+    MAX_FILE_BYTES, ScenarioSource, load, load_with_overrides, parse_str, read_scenario_file,
+    read_text_file,
+};
 pub use overrides::Override;
 pub use validate::validate;
 

@@ -18,6 +18,7 @@ use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
 use crate::scenario::Scenario;
+use crate::scenario::bounds::{REVENUE_CEILING, REVENUE_FLOOR};
 use percentiles::YearPercentiles;
 use rng::Generator;
 use step::{ChunkState, CompiledEvent, EffectTables, Model, YearAccumulator, YearPlan};
@@ -65,6 +66,24 @@ pub enum SimError {
     Cancelled,
     #[error("the number of paths must be at least 1")]
     NoPaths,
+    /// Revenue left the range the program reports (see `scenario::bounds`): fat-tailed shocks
+    /// went past what validation allows for.
+    #[error(
+        "revenue {} in {year} on some simulated path, so the results would not be finite or \
+         exact; likely cause: fat-tailed shocks (growth.shocks = {{ student_t = ν }} with a small ν) \
+         with a high growth.volatility, growth.persistence or event volatility multiplier; \
+         lower them or market.horizon",
+        direction(.too_high)
+    )]
+    OutOfRange { year: i32, too_high: bool },
+}
+
+fn direction(too_high: &bool) -> &'static str {
+    if *too_high {
+        "passed 1e100 £m"
+    } else {
+        "fell below 1e-100 £m"
+    }
 }
 
 /// Summary of revenue across paths in one year.
@@ -144,6 +163,18 @@ impl Projection {
     pub fn year(&self, year: i32) -> Option<&YearStats> {
         self.years.iter().find(|y| y.year == year)
     }
+}
+
+/// Bytes a run holds per path, measured (peak resident size over paths, 1–4 million paths):
+/// revenue, AR state, initial growth and the target-year copy (8 each), first passage (4),
+/// with room for the statistics' working copies.
+pub const BYTES_PER_PATH: u64 = 48;
+/// Bytes per path and event: outcome (1), start year (4) and effect code (2).
+pub const BYTES_PER_PATH_EVENT: u64 = 7;
+
+/// Estimated peak memory of simulating `scenario` on `paths` paths.
+pub fn memory_estimate(scenario: &Scenario, paths: usize) -> u64 {
+    paths as u64 * (BYTES_PER_PATH + BYTES_PER_PATH_EVENT * scenario.events.len() as u64)
 }
 
 /// Run the simulation on the current rayon pool.
@@ -226,6 +257,16 @@ pub fn simulate(
         let total = moments[1..]
             .iter()
             .fold(moments[0].1, |a, &(_, b)| a.merge(b));
+        // Every later figure (moments, percentiles, chart ranges) needs the values in range;
+        // comparisons are false for NaN, so NaN is caught too.
+        if !(total.min >= REVENUE_FLOOR && total.max <= REVENUE_CEILING)
+            || !(total.mean.is_finite() && total.m2.is_finite())
+        {
+            return Err(SimError::OutOfRange {
+                year,
+                too_high: !(total.max <= REVENUE_CEILING),
+            });
+        }
         let stats = YearStats {
             year,
             mean: total.mean,
