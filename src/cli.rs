@@ -200,7 +200,9 @@ pub const MAX_PATHS: usize = 50_000_000;
 pub fn parse_count(s: &str) -> Result<usize, String> {
     let x = crate::numbers::parse_number(s)?;
     if x.fract() != 0.0 {
-        return Err(format!("`{s}` is not a whole number of paths (e.g. 100000 or 1e5)"));
+        return Err(format!(
+            "`{s}` is not a whole number of paths (e.g. 100000 or 1e5)"
+        ));
     }
     if x < 1.0 {
         return Err("the number of paths must be at least 1".into());
@@ -285,8 +287,14 @@ impl Common {
         let (budget, source) = match self.max_memory {
             Some(b) => (b, "--max-memory".to_string()),
             None => match available_memory() {
-                Some(a) => (a / 2, "the default, half the memory available now".to_string()),
-                None => (8 << 30, "the default when available memory is unknown".to_string()),
+                Some(a) => (
+                    a / 2,
+                    "the default, half the memory available now".to_string(),
+                ),
+                None => (
+                    8 << 30,
+                    "the default when available memory is unknown".to_string(),
+                ),
             },
         };
         // Every scenario's projection is kept until all are summarised.

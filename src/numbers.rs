@@ -7,7 +7,9 @@ pub fn clean_digits(s: &str) -> Result<String, String> {
     let t = s.trim();
     if t.contains(',') {
         let mantissa_end = t.find(['.', 'e', 'E']).unwrap_or(t.len());
-        let int = t[..mantissa_end].trim_start_matches(['-', '+']).replace('_', "");
+        let int = t[..mantissa_end]
+            .trim_start_matches(['-', '+'])
+            .replace('_', "");
         let groups: Vec<&str> = int.split(',').collect();
         let grouped = groups[0].len() <= 3
             && !groups[0].is_empty()
@@ -64,7 +66,11 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let x = parse_number(number).map_err(|_| {
         format!("`{s}` is not a size; write e.g. 4G, 512M or 1.5GiB (powers of 1024)")
     })?;
-    let power = match unit.to_ascii_lowercase().trim_end_matches("ib").trim_end_matches('b') {
+    let power = match unit
+        .to_ascii_lowercase()
+        .trim_end_matches("ib")
+        .trim_end_matches('b')
+    {
         "" => 0,
         "k" => 1,
         "m" => 2,
@@ -109,7 +115,14 @@ mod tests {
 
     #[test]
     fn numbers_in_every_usual_spelling() {
-        for s in ["1000000", "1e6", "1_000_000", "1,000,000", "1E6", " 1000000 "] {
+        for s in [
+            "1000000",
+            "1e6",
+            "1_000_000",
+            "1,000,000",
+            "1E6",
+            " 1000000 ",
+        ] {
             assert_eq!(parse_number(s), Ok(1e6), "{s}");
         }
         assert_eq!(parse_number("0.37"), Ok(0.37));

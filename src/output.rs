@@ -46,9 +46,9 @@ fn refuse_inputs(asked: &Path, target: &Path) -> Result<(), InputError> {
     let canonical = std::fs::canonicalize(target).ok();
     let id = std::fs::metadata(target).ok().and_then(|m| file_id(&m));
     let inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
-    let clash = inputs.iter().any(|(p, i)| {
-        canonical.as_deref() == Some(p.as_path()) || (id.is_some() && *i == id)
-    });
+    let clash = inputs
+        .iter()
+        .any(|(p, i)| canonical.as_deref() == Some(p.as_path()) || (id.is_some() && *i == id));
     if clash {
         return Err(InputError::new(
             "--out",
@@ -178,7 +178,10 @@ pub fn clean_up_on_signals() -> Result<()> {
 /// Writes to standard output; a closed pipe (`| head`) ends the output quietly.
 pub fn print_stdout(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(e).context("cannot write to standard output")
         }

@@ -524,7 +524,10 @@ mod tests {
             let (a, b) = log_range(lo, hi);
             assert!(a > 0.0 && b.is_finite() && b > a, "{lo} {hi}: {a} {b}");
             let ticks = log_ticks(a, b);
-            assert!(!ticks.is_empty() && ticks.len() <= 12, "{lo} {hi}: {ticks:?}");
+            assert!(
+                !ticks.is_empty() && ticks.len() <= 12,
+                "{lo} {hi}: {ticks:?}"
+            );
             assert!(ticks.iter().all(|t| *t >= a && *t <= b));
         }
         assert!(log_ticks(0.0, 1.0).is_empty());

@@ -126,7 +126,10 @@ mod tests {
         s.market.horizon = s.market.start_year + 2;
         // u1 = e1, u2 = 0.5 e1 + e2: u1 + u2 = 1.5 e1 + e2, variance 3.25 σ².
         let r = reach(&s);
-        assert!((r.up - SIGMAS * 0.1 * 3.25f64.sqrt()).abs() < 1e-12, "{r:?}");
+        assert!(
+            (r.up - SIGMAS * 0.1 * 3.25f64.sqrt()).abs() < 1e-12,
+            "{r:?}"
+        );
         assert!((r.down + r.up).abs() < 1e-12);
     }
 }

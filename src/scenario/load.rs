@@ -138,8 +138,7 @@ fn parse_with_overrides(
                     .is_some_and(|rest| rest.starts_with(['.', '[']))
         };
         if let Some(ov) = applied.iter().rev().find(|(path, _)| owns(path)) {
-            InputError::new(&ov.1.origin, issue.field, issue.message)
-                .with_value(issue.value)
+            InputError::new(&ov.1.origin, issue.field, issue.message).with_value(issue.value)
         } else {
             let mut message = issue.message;
             if !applied.is_empty() {

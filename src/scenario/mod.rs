@@ -256,6 +256,6 @@ impl Scenario {
 
     /// Number of simulated years (start_year+1 ..= horizon).
     pub fn years(&self) -> usize {
-        (self.market.horizon - self.market.start_year).max(0) as usize
+        (i64::from(self.market.horizon) - i64::from(self.market.start_year)).max(0) as usize
     }
 }

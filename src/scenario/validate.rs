@@ -160,7 +160,8 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
             m.horizon,
             format!("must be after market.start_year ({})", m.start_year),
         );
-    } else if m.horizon - m.start_year > MAX_YEARS {
+    } else if i64::from(m.horizon) - i64::from(m.start_year) > i64::from(MAX_YEARS) {
+        // In i64: found by fuzzing, `horizon = 2147483647` with a negative start overflowed.
         c.fail(
             "market.horizon",
             m.horizon,

@@ -66,16 +66,32 @@ pub enum SimError {
     Cancelled,
     #[error("the number of paths must be at least 1")]
     NoPaths,
-    /// Revenue left the range the program reports (see `scenario::bounds`): fat-tailed shocks
-    /// went past what validation allows for.
+    /// Revenue left the range the program reports (see `scenario::bounds`), where validation
+    /// cannot bound it: fat-tailed shocks, or capacity with growth that turns negative.
     #[error(
         "revenue {} in {year} on some simulated path, so the results would not be finite or \
-         exact; likely cause: fat-tailed shocks (growth.shocks = {{ student_t = ν }} with a small ν) \
-         with a high growth.volatility, growth.persistence or event volatility multiplier; \
-         lower them or market.horizon",
+         exact; likely cause: {cause}",
         direction(.too_high)
     )]
-    OutOfRange { year: i32, too_high: bool },
+    OutOfRange {
+        year: i32,
+        too_high: bool,
+        cause: &'static str,
+    },
+}
+
+/// What most likely carried revenue out of range, for the error message.
+fn out_of_range_cause(s: &Scenario) -> &'static str {
+    if s.growth.capacity.is_some() {
+        "growth.capacity: once a path is above capacity, mean growth that has turned negative \
+         (growth.initial_uncertainty, a negative long_run or event uplift) becomes growth that \
+         feeds on itself; raise growth.capacity, narrow growth.initial_uncertainty or lower \
+         growth.volatility and level shocks"
+    } else {
+        "fat-tailed shocks (growth.shocks = { student_t = ν } with a small ν) with a high \
+         growth.volatility, growth.persistence or event volatility multiplier; lower them, raise \
+         ν or shorten market.horizon"
+    }
 }
 
 fn direction(too_high: &bool) -> &'static str {
@@ -265,6 +281,7 @@ pub fn simulate(
             return Err(SimError::OutOfRange {
                 year,
                 too_high: !(total.max <= REVENUE_CEILING),
+                cause: out_of_range_cause(scenario),
             });
         }
         let stats = YearStats {
