@@ -282,8 +282,7 @@ impl Common {
     /// the memory available now), before anything is allocated, naming the most paths that fit.
     pub fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError> {
         use crate::numbers::{available_memory, format_bytes};
-        // Program, threads, and chart buffers (a 4K PNG is 25 MB).
-        const OVERHEAD: u64 = 96 << 20;
+        use crate::sim::MEMORY_OVERHEAD as OVERHEAD;
         let (budget, source) = match self.max_memory {
             Some(b) => (b, "--max-memory".to_string()),
             None => match available_memory() {

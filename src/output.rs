@@ -19,8 +19,10 @@ use crate::error::InputError;
 
 /// Temporary files being written now, removed by the signal handler.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-/// Files this run reads (canonical path and, on Unix, device and inode so hard links match).
-static INPUTS: Mutex<Vec<(PathBuf, Option<(u64, u64)>)>> = Mutex::new(Vec::new());
+/// A file's device and inode, so hard links match.
+type FileId = Option<(u64, u64)>;
+/// Files this run reads: canonical path and identity.
+static INPUTS: Mutex<Vec<(PathBuf, FileId)>> = Mutex::new(Vec::new());
 
 /// Records `path` as an input of this run, so that no output may replace it.
 pub fn note_input(path: &Path) {

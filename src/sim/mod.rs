@@ -188,6 +188,10 @@ pub const BYTES_PER_PATH: u64 = 48;
 /// Bytes per path and event: outcome (1), start year (4) and effect code (2).
 pub const BYTES_PER_PATH_EVENT: u64 = 7;
 
+/// Memory a run needs whatever its size: the program, worker threads, and chart buffers (a 4K
+/// PNG is 25 MB).
+pub const MEMORY_OVERHEAD: u64 = 96 << 20;
+
 /// Estimated peak memory of simulating `scenario` on `paths` paths.
 pub fn memory_estimate(scenario: &Scenario, paths: usize) -> u64 {
     paths as u64 * (BYTES_PER_PATH + BYTES_PER_PATH_EVENT * scenario.events.len() as u64)
@@ -275,12 +279,12 @@ pub fn simulate(
             .fold(moments[0].1, |a, &(_, b)| a.merge(b));
         // Every later figure (moments, percentiles, chart ranges) needs the values in range;
         // comparisons are false for NaN, so NaN is caught too.
-        if !(total.min >= REVENUE_FLOOR && total.max <= REVENUE_CEILING)
-            || !(total.mean.is_finite() && total.m2.is_finite())
-        {
+        let in_range = total.min >= REVENUE_FLOOR && total.max <= REVENUE_CEILING;
+        if !(in_range && total.mean.is_finite() && total.m2.is_finite()) {
             return Err(SimError::OutOfRange {
                 year,
-                too_high: !(total.max <= REVENUE_CEILING),
+                // NaN counts as too high: it comes from an overflow.
+                too_high: total.min >= REVENUE_FLOOR || total.min.is_nan(),
                 cause: out_of_range_cause(scenario),
             });
         }
