@@ -98,6 +98,7 @@ pub fn calibrated_scenario(
             volatility: c.volatility,
             persistence: 0.0,
             shocks: Shocks::Normal,
+            initial_distribution: Shocks::Normal,
             capacity: None,
         },
         events: Vec::new(),
