@@ -346,5 +346,10 @@ fn student_t_initial_growth_has_t_quantiles() {
         .filter(|&&r| (r - initial).abs() > 3.182 * scale)
         .count() as f64
         / n;
-    assert_within("share beyond t₀.₉₇₅", beyond, 0.05, (0.05 * 0.95 / n).sqrt());
+    assert_within(
+        "share beyond t₀.₉₇₅",
+        beyond,
+        0.05,
+        (0.05 * 0.95 / n).sqrt(),
+    );
 }

@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::ChartOptions;
 use super::font::FAMILY;
 use super::theme::Palette;
-use crate::report::format::{money_short, percent, percent_points, probability_decimals};
+use crate::report::format::{money_short, probability_with_margin};
 use crate::sim::Projection;
 use crate::stats::{TargetProbability, target_probability};
 
@@ -327,15 +327,14 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     ladder(&[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
 }
 
-/// "P(≥ £1bn in 2026) = 87.3% ± 0.11 pts", with as many decimals as the Monte Carlo error allows.
+/// "P(≥ £1bn in 2026) = 87.3% (Monte Carlo ±0.21 pts)", with as many decimals as the Monte
+/// Carlo error allows.
 pub fn probability_note(t: &TargetProbability) -> String {
-    let decimals = probability_decimals(t.std_error);
     format!(
-        "P(≥ {} in {}) = {} ± {} pts",
+        "P(≥ {} in {}) = {}",
         money_short(t.revenue),
         t.year,
-        percent(t.probability, decimals),
-        percent_points(t.std_error)
+        probability_with_margin(t)
     )
 }
 

@@ -1,7 +1,5 @@
 //! `safetech run`.
 
-use std::io::Write;
-
 use anyhow::Result;
 
 use crate::cli::RunArgs;
@@ -18,18 +16,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
             write_atomic(path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (e.g. `| head`) is not an error worth reporting.
-            if let Err(e) = stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
-            }
-        }
+        None => super::print_quietly(&text)?,
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::format::{money, percent, percent_points, probability_decimals, thousands};
+use super::format::{margin_points, money, percent, probability_decimals, thousands};
 use crate::scenario::{Scenario, Shocks, Timing};
 use crate::stats::RunSummary;
 
@@ -103,7 +103,7 @@ impl Report for Markdown {
                 cell(&p.scenario.scenario.name),
                 cell(&key_assumptions(&p.scenario)),
                 percent(r.target.probability, d),
-                percent_points(r.target.std_error),
+                margin_points(&r.target),
                 percent(r.target.ci95[0], d),
                 percent(r.target.ci95[1], d),
             );
@@ -124,7 +124,7 @@ impl Report for Markdown {
         }
         let _ = writeln!(
             out,
-            "\n_Seed {}, {} paths per scenario, safetech {}. ± is one Monte Carlo standard error in percentage points; \"half reach it by\" is the first year by which half of the simulated futures have reached the target._",
+            "\n_Seed {}, {} paths per scenario, safetech {}. ± is the 95% Monte Carlo margin in percentage points (simulation error only; the inputs matter far more, see `safetech sensitivity`); \"half reach it by\" is the first year by which half of the simulated futures have reached the target._",
             first.stamp.seed,
             thousands(first.stamp.paths as f64, 0),
             crate::VERSION

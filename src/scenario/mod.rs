@@ -13,7 +13,6 @@ pub use load::{ScenarioSource, load, load_with_overrides, parse_str};
 pub use overrides::Override;
 pub use validate::validate;
 
-
 use serde::{Deserialize, Serialize};
 
 /// A whole scenario file. Field names are a public contract (DESIGN §4).

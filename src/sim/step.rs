@@ -165,8 +165,7 @@ impl Model {
             shocks: g.shocks,
             // A Student-t r0 has wider tails than 4 sd cover; twice the spread is a fair guess
             // (a wrong guess costs time only).
-            max_yearly_move: 4.0 * (g.volatility * vol_multiplier + initial_spread)
-                + event_move,
+            max_yearly_move: 4.0 * (g.volatility * vol_multiplier + initial_spread) + event_move,
             events,
             simd: avx2_available(),
         }

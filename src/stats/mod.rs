@@ -37,6 +37,13 @@ pub fn wilson_interval(hits: usize, n: usize, z: f64) -> [f64; 2] {
     [(centre - half).max(0.0), (centre + half).min(1.0)]
 }
 
+impl TargetProbability {
+    /// Half the width of the 95% interval: the "±" everywhere a person reads P(target).
+    pub fn margin95(&self) -> f64 {
+        (self.ci95[1] - self.ci95[0]) / 2.0
+    }
+}
+
 pub fn target_probability(p: &Projection) -> TargetProbability {
     let target = p.scenario.target.revenue;
     let n = p.target_values.len();

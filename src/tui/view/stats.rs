@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::panel;
 use crate::report::format::{
-    money, money_short, percent, percent_points, probability_decimals, thousands,
+    margin_points, money, money_short, percent, probability_decimals, thousands,
 };
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -40,7 +40,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(money_short(s.target.revenue), t.base().fg(t.target)),
         Span::styled(format!(" in {})", s.target.year), t.dim()),
     ])];
-    let error = format!(" ± {} pt", percent_points(tp.std_error));
+    let error = format!(" ±{} pts", margin_points(tp));
     let big = t.big_figures && inner.width >= big_width(&p_text) && inner.height >= 8;
     if big {
         lines.extend(
@@ -55,12 +55,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(error, t.dim()),
         ]));
     }
+    // The "±" is simulation error only; say so, and that the inputs matter more.
+    let note = "± Monte Carlo 95% · inputs matter more";
     lines.push(Line::styled(
-        format!(
-            "95% interval {}–{}",
-            percent(tp.ci95[0], decimals),
-            percent(tp.ci95[1], decimals)
-        ),
+        if note.chars().count() <= usize::from(inner.width) {
+            note
+        } else {
+            "± Monte Carlo 95%"
+        },
         t.dim(),
     ));
     if let Some(y) = run.projection.year(s.target.year) {
