@@ -91,8 +91,7 @@ pub fn probability_with_margin(t: &TargetProbability) -> String {
 }
 
 /// Said once wherever P(target) is shown: its "±" is not the forecast's uncertainty.
-pub const INPUTS_DOMINATE: &str =
-    "± is simulation error only; the inputs matter far more (see `safetech sensitivity`).";
+pub const INPUTS_DOMINATE: &str = "± is the 95% Monte Carlo margin: simulation error only. The inputs matter far more (see safetech sensitivity).";
 
 #[cfg(test)]
 mod tests {

@@ -25,6 +25,44 @@ pub struct Scenario {
     pub growth: Growth,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
+    /// Where the scenario came from and what was changed after loading. Not part of the file:
+    /// outputs carry it so a changed run never passes for the stock scenario.
+    #[serde(skip)]
+    pub provenance: Provenance,
+}
+
+/// A scenario's origin and its changes since loading.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Provenance {
+    /// The file it was read from, when it is not a built-in.
+    pub file: Option<String>,
+    /// Changes as `key = value` (`--set`, `--horizon`, TUI edits), in the order made.
+    pub edits: Vec<String>,
+}
+
+impl Provenance {
+    pub fn is_edited(&self) -> bool {
+        !self.edits.is_empty()
+    }
+
+    /// `edited: growth.volatility = 0.1, market.horizon = 2030`, or empty when unchanged.
+    pub fn edited_note(&self) -> String {
+        if self.edits.is_empty() {
+            String::new()
+        } else {
+            format!("edited: {}", self.edits.join(", "))
+        }
+    }
+
+    /// Record `key = value`, replacing an earlier change to the same key.
+    pub fn record(&mut self, key: &str, value: &str) {
+        let entry = format!("{key} = {value}");
+        let prefix = format!("{key} = ");
+        match self.edits.iter_mut().find(|e| e.starts_with(&prefix)) {
+            Some(e) => *e = entry,
+            None => self.edits.push(entry),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

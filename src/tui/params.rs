@@ -14,6 +14,19 @@ pub enum Param {
     Uplift { event: usize, outcome: usize },
 }
 
+/// The scenario's changes: those it was loaded with, then every parameter whose value differs
+/// from `original`, as `key = value`.
+pub fn edits(original: &Scenario, edited: &Scenario) -> Vec<String> {
+    let mut provenance = original.provenance.clone();
+    for p in list(edited) {
+        let v = p.get(edited);
+        if (v - p.get(original)).abs() > 1e-12 {
+            provenance.record(&p.key(edited), &format!("{}", (v * 1e9).round() / 1e9));
+        }
+    }
+    provenance.edits
+}
+
 /// Every editable parameter of `s`, in panel order.
 pub fn list(s: &Scenario) -> Vec<Param> {
     let mut out = vec![
@@ -98,6 +111,26 @@ impl Param {
                     o.growth_uplift = v;
                 }
             }
+        }
+    }
+
+    /// The dotted key `--set` takes for this parameter: `growth.initial`,
+    /// `events.osa.firm.probability`.
+    pub fn key(self, s: &Scenario) -> String {
+        let outcome = |event: usize, outcome: usize, field: &str| {
+            let ev = s.events.get(event).map_or("?", |e| e.id.as_str());
+            let id = outcome_id(s, event, outcome).unwrap_or("?");
+            format!("events.{ev}.{id}.{field}")
+        };
+        match self {
+            Param::Initial => "growth.initial".into(),
+            Param::Uncertainty => "growth.initial_uncertainty".into(),
+            Param::LongRun => "growth.long_run".into(),
+            Param::Reversion => "growth.reversion".into(),
+            Param::Volatility => "growth.volatility".into(),
+            Param::Persistence => "growth.persistence".into(),
+            Param::Probability { event, outcome: o } => outcome(event, o, "probability"),
+            Param::Uplift { event, outcome: o } => outcome(event, o, "growth_uplift"),
         }
     }
 

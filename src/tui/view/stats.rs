@@ -22,7 +22,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         (_, true) => " · running…",
         _ => "",
     };
-    let block = panel(format!(" Stats{state} "), t);
+    let edited = if slot.scenario.provenance.is_edited() {
+        " · edited"
+    } else {
+        ""
+    };
+    let block = panel(format!(" Stats{edited}{state} "), t);
     let inner = block.inner(area);
     block.render(area, buf);
     let s = &slot.scenario;
