@@ -58,7 +58,8 @@ fn every_file_is_complete_builtin_and_runs() {
 }
 
 /// Every number in [market], [target] and [growth], and every event timing, says whether it
-/// is sourced or judged; every outcome line is covered by a `judged` comment.
+/// is sourced, calibrated (computed from sourced data) or judged; every outcome line is covered
+/// by a `judged` comment.
 #[test]
 fn every_number_says_sourced_or_judged() {
     for path in files() {
@@ -76,7 +77,9 @@ fn every_number_says_sourced_or_judged() {
                     .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '[' || c == '{')
             });
             let where_ = format!("{}:{}: {t}", path.display(), n + 1);
-            let tagged = t.contains("# sourced") || t.contains("# judged");
+            let tagged = ["# sourced", "# judged", "# calibrated"]
+                .iter()
+                .any(|tag| t.contains(tag));
             if ["[market]", "[target]", "[growth]"].contains(&section.as_str()) && assigns_number {
                 assert!(tagged, "{where_}");
             }

@@ -30,6 +30,9 @@ pub fn key_assumptions(s: &Scenario) -> String {
             " ± {} pt",
             format!("{:.1}", g.initial_uncertainty * 100.0).trim_end_matches(".0")
         );
+        if let Shocks::StudentT(nu) = g.initial_distribution {
+            let _ = write!(growth, " (Student-t, {nu} df)");
+        }
     }
     if g.reversion > 0.0 && g.long_run_rate() != g.initial {
         let _ = write!(

@@ -136,7 +136,10 @@ shocks = \"normal\"\n",
             .iter()
             .map(|(y, r)| format!("[{y}, {}]", toml_number(*r)))
             .collect();
-        let (lo, hi) = (self.growth_95[0] * 100.0, self.growth_95[1] * 100.0);
+        // The range r0 is drawn from: initial ± t·initial_uncertainty (the t is scaled in
+        // simple-rate terms, so this is a little below calibrate's range in log terms).
+        let lo = (self.initial - self.t975 * self.initial_uncertainty) * 100.0;
+        let hi = (self.initial + self.t975 * self.initial_uncertainty) * 100.0;
         format!(
             r#"# Written by `safetech calibrate --write-scenario` from {origin}.
 
