@@ -115,10 +115,24 @@ fn single(r: &RunSummary) -> String {
     }
     let _ = writeln!(
         out,
-        "Revenue in £m. p5–p95: 90% of simulated futures lie in this range."
+        "Revenue in nominal £m, by year of the published figure. p5–p95: 90% of simulated futures lie in this range."
     );
     events_block(&mut out, r);
+    edited_footer(&mut out, std::slice::from_ref(r));
     out
+}
+
+/// A closing line for each scenario changed after loading, so a changed run never passes for
+/// the stock scenario.
+fn edited_footer(out: &mut String, runs: &[RunSummary]) {
+    for r in runs.iter().filter(|r| !r.stamp.overrides.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n{}: edited: {} (not the stock scenario)",
+            r.stamp.scenario,
+            r.stamp.overrides.join(", ")
+        );
+    }
 }
 
 fn events_block(out: &mut String, r: &RunSummary) {
@@ -190,7 +204,8 @@ fn side_by_side(runs: &[RunSummary]) -> String {
             r.projection.scenario.scenario.name
         );
     }
-    let _ = writeln!(out, "\nMedian revenue, £m (5th–95th percentile)");
+    let _ = writeln!(out, "{INPUTS_DOMINATE}");
+    let _ = writeln!(out, "\nMedian revenue, nominal £m (5th–95th percentile)");
     let cells: Vec<Vec<(i32, String)>> = runs
         .iter()
         .map(|r| {
@@ -243,5 +258,6 @@ fn side_by_side(runs: &[RunSummary]) -> String {
         let _ = writeln!(out, "\n{}: {}", r.stamp.scenario, reach_line(r));
         events_block(&mut out, r);
     }
+    edited_footer(&mut out, runs);
     out
 }

@@ -251,10 +251,10 @@ mod tests {
         for _ in 0..10 {
             on.nudge(&mut s, 1, true);
         }
-        // "delayed" at 0.15 leaves 0.85 at most.
-        assert!((on.get(&s) - 0.85).abs() < 1e-9);
+        // "routine" at 0.4 and "slow" at 0.1 leave 0.5 at most for "firm".
+        assert!((on.get(&s) - 0.5).abs() < 1e-9);
         assert!(!on.nudge(&mut s, 1, false));
-        // Six growth parameters, then probability and uplift of each of the two outcomes.
-        assert_eq!(list(&s).len(), 10);
+        // Six growth parameters, then probability and uplift of each of the four outcomes.
+        assert_eq!(list(&s).len(), 14);
     }
 }

@@ -14,6 +14,9 @@ use crate::report::format::{
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
+/// The panel's one line on what the "±" leaves out (MC: Monte Carlo, the simulation's error).
+pub const INPUTS_NOTE: &str = "Inputs matter far more than ±";
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let Some(slot) = app.slot() else { return };
@@ -45,7 +48,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(money_short(s.target.revenue), t.base().fg(t.target)),
         Span::styled(format!(" in {})", s.target.year), t.dim()),
     ])];
-    let error = format!(" ±{} pts", margin_points(tp));
+    let error = format!(" ±{} pts (95% MC)", margin_points(tp));
     let big = t.big_figures && inner.width >= big_width(&p_text) && inner.height >= 8;
     if big {
         lines.extend(
@@ -61,15 +64,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ]));
     }
     // The "±" is simulation error only; say so, and that the inputs matter more.
-    let note = "± Monte Carlo 95% · inputs matter more";
-    lines.push(Line::styled(
-        if note.chars().count() <= usize::from(inner.width) {
-            note
-        } else {
-            "± Monte Carlo 95%"
-        },
-        t.dim(),
-    ));
+    let note = [
+        INPUTS_NOTE,
+        "Inputs matter more than ±",
+        "Inputs matter more",
+    ]
+    .into_iter()
+    .find(|n| n.chars().count() <= usize::from(inner.width))
+    .unwrap_or("");
+    lines.push(Line::styled(note, t.dim()));
     if let Some(y) = run.projection.year(s.target.year) {
         lines.push(Line::from(vec![
             Span::styled(format!("Median {} ", s.target.year), t.dim()),
