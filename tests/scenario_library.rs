@@ -185,3 +185,30 @@ fn scenario_readme_table_is_the_programs_output() {
         "scenarios/README.md is out of date: run `UPDATE_SCENARIO_README=1 cargo test --test scenario_library`"
     );
 }
+
+const RUN_BEGIN: &str = "<!-- BEGIN safetech run -->";
+
+/// The README's sample output is the program's; set UPDATE_SCENARIO_README=1 to rewrite it.
+#[test]
+fn readme_sample_is_the_programs_output() {
+    let out = Command::cargo_bin("safetech")
+        .unwrap()
+        .arg("run")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sample = format!("```\n{}```\n", String::from_utf8(out.stdout).unwrap());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = readme.split_once(RUN_BEGIN).expect("BEGIN marker");
+    let (current, tail) = rest.split_once(END).expect("END marker");
+    if std::env::var_os("UPDATE_SCENARIO_README").is_some() {
+        std::fs::write(&path, format!("{head}{RUN_BEGIN}\n{sample}{END}{tail}")).unwrap();
+        return;
+    }
+    assert_eq!(
+        current.trim(),
+        sample.trim(),
+        "README.md's sample is out of date: run `UPDATE_SCENARIO_README=1 cargo test --test scenario_library`"
+    );
+}
