@@ -20,7 +20,12 @@ pub fn edits(original: &Scenario, edited: &Scenario) -> Vec<String> {
     let mut provenance = original.provenance.clone();
     for p in list(edited) {
         let v = p.get(edited);
-        if (v - p.get(original)).abs() > 1e-12 {
+        // An unset long-run rate follows `initial`; it is edited only when set to a new value.
+        let changed = match p {
+            Param::LongRun => edited.growth.long_run != original.growth.long_run,
+            _ => (v - p.get(original)).abs() > 1e-12,
+        };
+        if changed {
             provenance.record(&p.key(edited), &format!("{}", (v * 1e9).round() / 1e9));
         }
     }
@@ -235,6 +240,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn edits_list_what_the_user_changed() {
+        let original = load("baseline").unwrap();
+        let mut s = original.clone();
+        assert!(Param::Initial.nudge(&mut s, 1, false));
+        // baseline sets no long_run, so it follows `initial` without being an edit.
+        assert_eq!(edits(&original, &s), ["growth.initial = 0.38"]);
+        assert!(Param::Initial.nudge(&mut s, -1, false));
+        assert!(edits(&original, &s).is_empty(), "back to the original");
+        let original = load("osa-enforced").unwrap();
+        let mut s = original.clone();
+        let p = Param::Uplift {
+            event: 0,
+            outcome: 1,
+        };
+        assert!(p.nudge(&mut s, 1, false));
+        assert_eq!(
+            edits(&original, &s),
+            ["events.osa.routine.growth_uplift = 0.04"]
+        );
     }
 
     #[test]
