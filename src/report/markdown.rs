@@ -61,7 +61,23 @@ pub fn key_assumptions(s: &Scenario) -> String {
             Some(Timing::Window(a, b)) => format!("{a}–{b}"),
             None => String::new(),
         };
-        parts.push(format!("{} ({when}, {} likely)", ev.name, rate(p)));
+        // The outcomes with their odds, so scenarios that differ only in them read differently.
+        let odds: Vec<String> = ev
+            .outcomes
+            .iter()
+            .filter(|o| o.probability > 0.0)
+            .map(|o| format!("{} {}", o.id, rate(o.probability)))
+            .collect();
+        let detail = if ev.outcomes.len() > 1 {
+            format!(": {}", odds.join(", "))
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "{} ({when}, {} likely{detail})",
+            ev.name,
+            rate(p)
+        ));
     }
     parts.join("; ")
 }
