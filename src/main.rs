@@ -3,8 +3,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use safetech::cli::{Cli, Command};
 use safetech::commands;
+use safetech::commands::print_quietly;
 use safetech::error::exit_code;
-use safetech::output::{clean_up_on_signals, print_stdout};
+use safetech::output::clean_up_on_signals;
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
@@ -62,7 +63,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "safetech", &mut script);
-            print_stdout(&String::from_utf8_lossy(&script))?;
+            print_quietly(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -176,17 +176,3 @@ pub fn clean_up_on_signals() -> Result<()> {
     });
     Ok(())
 }
-
-/// Writes to standard output; a closed pipe (`| head`) ends the output quietly.
-pub fn print_stdout(text: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(e).context("cannot write to standard output")
-        }
-        _ => Ok(()),
-    }
-}

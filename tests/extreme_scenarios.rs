@@ -105,6 +105,11 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             Just(Shocks::StudentT(5.0))
         ],
         prop::option::of(edge(&[1.5, 10.0, 1e9])),
+        prop_oneof![
+            Just(Shocks::Normal),
+            Just(Shocks::StudentT(1.0)),
+            Just(Shocks::StudentT(3.0))
+        ],
     );
     // Mostly a few events; sometimes the most allowed.
     let events = prop_oneof![
@@ -114,7 +119,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     (market, growth, events, any::<prop::sample::Index>()).prop_map(
         |(
             (start, r0, years, hist, target),
-            (initial, unc, long_run, rev, vol, pers, shocks, cap),
+            (initial, unc, long_run, rev, vol, pers, shocks, cap, initial_distribution),
             mut events,
             target_year,
         )| {
@@ -146,6 +151,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 growth: safetech::scenario::Growth {
                     initial,
                     initial_uncertainty: unc,
+                    initial_distribution,
                     long_run,
                     reversion: rev,
                     volatility: vol,
@@ -155,6 +161,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     capacity: cap.map(|c| (c * r0).min(1e12)),
                 },
                 events,
+                provenance: Default::default(),
             }
         },
     )

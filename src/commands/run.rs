@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::RunArgs;
-use crate::output::{print_stdout, write_atomic};
+use crate::output::write_atomic;
 use crate::stats::RunSummary;
 
 pub fn run(args: &RunArgs) -> Result<()> {
@@ -16,7 +16,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
             write_atomic(path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
-        None => print_stdout(&text)?,
+        None => super::print_quietly(&text)?,
     }
     Ok(())
 }

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use super::print_quietly;
 use crate::cli::ScenariosCommand;
 use crate::error::InputError;
-use crate::output::print_stdout;
 use crate::scenario::{BUILTIN, ScenarioSource, load, parse_str, read_scenario_file};
 
 pub fn run(cmd: &ScenariosCommand) -> Result<()> {
@@ -15,7 +15,7 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             let width = BUILTIN.iter().map(|(id, _)| id.len()).max().unwrap_or(8);
             for (id, _) in BUILTIN {
                 let s = load(id)?;
-                print_stdout(&format!(
+                print_quietly(&format!(
                     "{id:<width$}  {}  (target {} by {}, horizon {})\n",
                     s.scenario.name,
                     crate::report::format::money(s.target.revenue),
@@ -29,9 +29,9 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             let source = ScenarioSource::resolve(id)?;
             let text = source.read()?;
             parse_str(&text, &source.origin())?;
-            print_stdout(&text)?;
+            print_quietly(&text)?;
             if !text.ends_with('\n') {
-                print_stdout("\n")?;
+                print_quietly("\n")?;
             }
             Ok(())
         }
@@ -39,7 +39,7 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             let mut invalid = 0;
             for f in files {
                 match validate_file(f) {
-                    Ok(id) => print_stdout(&format!("ok: {} ({id})\n", f.display()))?,
+                    Ok(id) => print_quietly(&format!("ok: {} ({id})\n", f.display()))?,
                     Err(e) => {
                         eprintln!("error: {e}");
                         invalid += 1;

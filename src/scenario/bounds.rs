@@ -11,9 +11,11 @@
 //!   most σ_max · sqrt(Σ_j a_j²), where σ_max is the volatility times every event's largest
 //!   multiplier; it is bounded at K standard deviations.
 //!
-//! With Normal shocks a path passes K = 8 standard deviations with probability about 1e-15, so
-//! a scenario that passes these checks stays in range. Fat tails (Student-t) can go further;
-//! the engine checks every year and stops with an error naming it (see `sim`).
+//! With Normal draws a path passes K = 8 standard deviations with probability about 1e-15, so
+//! a scenario that passes these checks stays in range. Student-t draws (`shocks` or
+//! `initial_distribution`) are bounded at K times their scale too, but their tails can go
+//! further (with ν ≤ 2 they have no variance at all); the engine checks every year and stops
+//! with an error naming it (see `sim`).
 
 use super::Scenario;
 

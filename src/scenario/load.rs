@@ -104,7 +104,11 @@ pub fn load(spec: &str) -> Result<Scenario, InputError> {
 pub fn load_with_overrides(spec: &str, overrides: &[Override]) -> Result<Scenario, InputError> {
     let source = ScenarioSource::resolve(spec)?;
     let text = source.read()?;
-    parse_with_overrides(&text, &source.origin(), overrides)
+    let mut scenario = parse_with_overrides(&text, &source.origin(), overrides)?;
+    if let ScenarioSource::File(path) = &source {
+        scenario.provenance.file = Some(path.display().to_string());
+    }
+    Ok(scenario)
 }
 
 /// Parse and validate scenario text; `origin` names it in errors.
@@ -128,6 +132,10 @@ fn parse_with_overrides(
             toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
         apply_overrides(table, overrides)?
     };
+    let mut scenario = scenario;
+    for ov in overrides {
+        scenario.provenance.record(&ov.key, &ov.value);
+    }
     validate(&scenario).map_err(|issue| {
         // An override of `growth.shocks` owns `growth.shocks.student_t` too; the last one wins.
         let owns = |path: &str| {
