@@ -190,11 +190,11 @@ fn check(s: &Scenario, tally: &mut Tally) {
     };
     let p = match simulate(s, settings, RunControl::default()) {
         Ok(p) => p,
-        Err(SimError::OutOfRange { year, too_high, .. }) => {
+        Err(SimError::OutOfRange { year, .. }) => {
             assert!(year > s.market.start_year && year <= s.market.horizon);
             if std::env::var_os("SHOW_REFUSALS").is_some() {
                 eprintln!(
-                    "OUT {too_high} {:?} vol {} pers {} cap {:?} r0 {} unc {} events {}",
+                    "OUT {:?} vol {} pers {} cap {:?} r0 {} unc {} events {}",
                     s.growth.shocks,
                     s.growth.volatility,
                     s.growth.persistence,

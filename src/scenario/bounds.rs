@@ -23,7 +23,8 @@ use super::Scenario;
 /// about 1e8 £m), and far enough below f64's limit (1.8e308) that squares and sums of a
 /// year's values over 50 million paths stay finite.
 pub const REVENUE_CEILING: f64 = 1e100;
-/// Smallest revenue reported, for the same reasons on the other side.
+/// Validation refuses growth that would carry revenue below this: a log chart would span
+/// hundreds of decades. (The engine does not stop for single tiny paths: they stay finite.)
 pub const REVENUE_FLOOR: f64 = 1e-100;
 /// Standard deviations of the shocks and of the initial growth covered by the bound.
 pub const SIGMAS: f64 = 8.0;

@@ -17,7 +17,7 @@ use rand::RngExt;
 use rand_distr::{ChiSquared, StandardNormal};
 use rayon::prelude::*;
 
-use crate::scenario::bounds::{REVENUE_CEILING, REVENUE_FLOOR};
+use crate::scenario::bounds::REVENUE_CEILING;
 use crate::scenario::{Distribution, Scenario};
 use percentiles::YearPercentiles;
 use rng::Generator;
@@ -66,18 +66,13 @@ pub enum SimError {
     Cancelled,
     #[error("the number of paths must be at least 1")]
     NoPaths,
-    /// Revenue left the range the program reports (see `scenario::bounds`), where validation
-    /// cannot bound it: fat-tailed shocks, or capacity with growth that turns negative.
+    /// Revenue passed the most the program reports (see `scenario::bounds`), where validation
+    /// cannot bound it: fat tails, or capacity with growth that turns negative.
     #[error(
-        "revenue {} in {year} on some simulated path, so the results would not be finite or \
-         exact; likely cause: {cause}",
-        direction(.too_high)
+        "revenue passed 1e100 £m in {year} on some simulated path, so the results would not be \
+         finite or exact; likely cause: {cause}"
     )]
-    OutOfRange {
-        year: i32,
-        too_high: bool,
-        cause: &'static str,
-    },
+    OutOfRange { year: i32, cause: &'static str },
 }
 
 /// What most likely carried revenue out of range, for the error message.
@@ -91,14 +86,6 @@ fn out_of_range_cause(s: &Scenario) -> &'static str {
         "fat tails: growth.shocks or growth.initial_distribution = { student_t = ν } with a \
          small ν, with a high growth.volatility, growth.persistence, growth.initial_uncertainty \
          or event volatility multiplier; lower them, raise ν or shorten market.horizon"
-    }
-}
-
-fn direction(too_high: &bool) -> &'static str {
-    if *too_high {
-        "passed 1e100 £m"
-    } else {
-        "fell below 1e-100 £m"
     }
 }
 
@@ -278,13 +265,12 @@ pub fn simulate(
             .iter()
             .fold(moments[0].1, |a, &(_, b)| a.merge(b));
         // Every later figure (moments, percentiles, chart ranges) needs the values in range;
-        // comparisons are false for NaN, so NaN is caught too.
-        let in_range = total.min >= REVENUE_FLOOR && total.max <= REVENUE_CEILING;
+        // the comparison is false for NaN, so NaN is caught too. Tiny values need no stop:
+        // revenue stays positive and finite, and sums of tiny squares cannot overflow.
+        let in_range = total.max <= REVENUE_CEILING;
         if !(in_range && total.mean.is_finite() && total.m2.is_finite()) {
             return Err(SimError::OutOfRange {
                 year,
-                // NaN counts as too high: it comes from an overflow.
-                too_high: total.min >= REVENUE_FLOOR || total.min.is_nan(),
                 cause: out_of_range_cause(scenario),
             });
         }
