@@ -375,6 +375,14 @@ fn memory_is_budgeted_before_anything_is_allocated() {
         2,
         &["unknown unit"],
     );
+    // Without --max-memory, the budget is half of what the run can get: here the 2 GB
+    // address-space limit, so a big run is refused rather than aborted by the allocator.
+    expect_code(
+        d,
+        &["run", "-s", file, "-n", "20000000"],
+        2,
+        &["memory budget of 1.0 GiB", "half the memory available"],
+    );
 }
 
 #[test]
@@ -464,6 +472,18 @@ fn errors_name_the_thing() {
         &["`abc` is not a number"],
     );
     expect_code(d, &["run", "--horizon", "2030.5"], 2, &["not a year"]);
+    // Was: `initial = NaN` with exit 0.
+    std::fs::write(
+        d.join("extreme.csv"),
+        "year,revenue\n2020,1e-300\n2021,1e300\n2022,1e-300\n2023,1e300\n",
+    )
+    .unwrap();
+    expect_code(
+        d,
+        &["calibrate", "--history", "extreme.csv"],
+        2,
+        &["extreme.csv:2:1", "revenue_gbp_m = 1e-300", "between 0.001"],
+    );
 }
 
 /// Names of files in `dir` that look like temporary files.
