@@ -150,8 +150,9 @@ fn parse_with_overrides(
         } else {
             let mut message = issue.message;
             if !applied.is_empty() {
-                let sets: Vec<&str> = applied.iter().map(|(_, o)| o.raw.as_str()).collect();
-                message.push_str(&format!(" (after --set {})", sets.join(", ")));
+                // As typed: `--set KEY=VALUE` or the flag (`--horizon 2124`).
+                let sets: Vec<&str> = applied.iter().map(|(_, o)| o.origin.as_str()).collect();
+                message.push_str(&format!(" (after {})", sets.join(", ")));
             }
             InputError::new(origin, &issue.field, message)
                 .with_value(issue.value)

@@ -87,23 +87,6 @@ enum Bound {
     Open,
 }
 
-/// A bound with its number formatted for messages.
-enum Shown {
-    Incl(String),
-    Excl(String),
-    Open,
-}
-
-impl Bound {
-    fn shown(self) -> Shown {
-        match self {
-            Bound::Incl(v) => Shown::Incl(num(v)),
-            Bound::Excl(v) => Shown::Excl(num(v)),
-            Bound::Open => Shown::Open,
-        }
-    }
-}
-
 /// A number as people write it: `0.37`, `1000`, or `1e19` when very large or small.
 fn num(v: f64) -> String {
     if v != 0.0 && !(1e-4..1e15).contains(&v.abs()) {
@@ -114,17 +97,17 @@ fn num(v: f64) -> String {
 }
 
 fn describe(lo: Bound, hi: Bound) -> String {
-    let (lo, hi) = (lo.shown(), hi.shown());
+    use Bound::*;
     match (lo, hi) {
-        (Shown::Incl(l), Shown::Incl(h)) => format!("between {l} and {h}"),
-        (Shown::Incl(l), Shown::Excl(h)) => format!("at least {l} and less than {h}"),
-        (Shown::Excl(l), Shown::Excl(h)) => format!("greater than {l} and less than {h}"),
-        (Shown::Excl(l), Shown::Incl(h)) => format!("greater than {l} and at most {h}"),
-        (Shown::Incl(l), Shown::Open) => format!("at least {l}"),
-        (Shown::Excl(l), Shown::Open) => format!("greater than {l}"),
-        (Shown::Open, Shown::Incl(h)) => format!("at most {h}"),
-        (Shown::Open, Shown::Excl(h)) => format!("less than {h}"),
-        (Shown::Open, Shown::Open) => "a number".to_string(),
+        (Incl(l), Incl(h)) => format!("between {} and {}", num(l), num(h)),
+        (Incl(l), Excl(h)) => format!("at least {} and less than {}", num(l), num(h)),
+        (Excl(l), Excl(h)) => format!("greater than {} and less than {}", num(l), num(h)),
+        (Excl(l), Incl(h)) => format!("greater than {} and at most {}", num(l), num(h)),
+        (Incl(l), Open) => format!("at least {}", num(l)),
+        (Excl(l), Open) => format!("greater than {}", num(l)),
+        (Open, Incl(h)) => format!("at most {}", num(h)),
+        (Open, Excl(h)) => format!("less than {}", num(h)),
+        (Open, Open) => "a number".to_string(),
     }
 }
 
