@@ -188,7 +188,15 @@ fn check(s: &Scenario, tally: &mut Tally) {
         seed: 7,
         sample_paths: 5,
     };
-    let p = match simulate(s, settings, RunControl::default()) {
+    let started = std::time::Instant::now();
+    let result = simulate(s, settings, RunControl::default());
+    // Bounded time: 200 paths over at most 100 years and 32 events, even unoptimised.
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "took {:?}",
+        started.elapsed()
+    );
+    let p = match result {
         Ok(p) => p,
         Err(SimError::OutOfRange { year, .. }) => {
             assert!(year > s.market.start_year && year <= s.market.horizon);
