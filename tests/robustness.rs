@@ -292,6 +292,30 @@ fn history_years_are_checked_like_every_other_year() {
         );
     }
     // In a terminal, the interactive view refuses the file before it takes over the screen.
+    let (code, text) = in_terminal(d, "tui -s h.toml");
+    assert_eq!(code, 2);
+    assert!(text.contains("market.history[0]"), "{text}");
+}
+
+#[test]
+fn the_interactive_view_refuses_ranges_its_exports_could_not_draw() {
+    // Were: `e` on the Fan tab growing tick lists without end, and the Distribution export
+    // spinning in plotters, for a target of 1e300 and revenue near f64::MAX.
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        "tui --set target.revenue=1e300",
+        "tui --set market.start_revenue=1.7e308",
+        "teach --set market.start_revenue=1.7e308",
+    ] {
+        let (code, text) = in_terminal(dir.path(), args);
+        assert_eq!(code, 2, "{args}: {text}");
+        assert!(text.contains("between 0.001 and"), "{args}: {text}");
+    }
+}
+
+/// Runs `safetech ARGS` in a pseudo-terminal under the address-space limit; returns its exit
+/// status and everything it wrote. Fails if it runs past the time limit.
+fn in_terminal(dir: &Path, args: &str) -> (u32, String) {
     let pty = portable_pty::native_pty_system()
         .openpty(portable_pty::PtySize {
             rows: 40,
@@ -303,10 +327,10 @@ fn history_years_are_checked_like_every_other_year() {
     let mut cmd = portable_pty::CommandBuilder::new("sh");
     cmd.args([
         "-c",
-        "ulimit -v 2097152 && exec \"$0\" tui -s h.toml",
+        &format!("ulimit -v {} && exec \"$0\" {args}", ADDRESS_SPACE >> 10),
         env!("CARGO_BIN_EXE_safetech"),
     ]);
-    cmd.cwd(d);
+    cmd.cwd(dir);
     cmd.env("TERM", "xterm-256color");
     let mut child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
@@ -321,13 +345,16 @@ fn history_years_are_checked_like_every_other_year() {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        assert!(start.elapsed() < TIME_LIMIT, "the interactive view hung");
+        if start.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            panic!("`{args}` in a terminal did not finish within {TIME_LIMIT:?}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     };
     drop(pty.master);
-    assert_eq!(status.exit_code(), 2);
     let text = String::from_utf8_lossy(&output.join().unwrap()).to_string();
-    assert!(text.contains("market.history[0]"), "{text}");
+    assert!(!text.contains("panicked"), "{args}: {text}");
+    (status.exit_code(), text)
 }
 
 #[test]
