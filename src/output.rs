@@ -28,8 +28,7 @@ static INPUTS: Mutex<Vec<(PathBuf, FileId)>> = Mutex::new(Vec::new());
 pub fn note_input(path: &Path) {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let id = std::fs::metadata(path).ok().and_then(|m| file_id(&m));
-    let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
-    inputs.push((canonical, id));
+    lock(&INPUTS).push((canonical, id));
 }
 
 #[cfg(unix)]
@@ -47,8 +46,7 @@ fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 fn refuse_inputs(asked: &Path, target: &Path) -> Result<(), InputError> {
     let canonical = std::fs::canonicalize(target).ok();
     let id = std::fs::metadata(target).ok().and_then(|m| file_id(&m));
-    let inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
-    let clash = inputs
+    let clash = lock(&INPUTS)
         .iter()
         .any(|(p, i)| canonical.as_deref() == Some(p.as_path()) || (id.is_some() && *i == id));
     if clash {
@@ -87,19 +85,19 @@ fn resolve_links(path: &Path) -> Result<PathBuf> {
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let target = resolve_links(path)?;
-    refuse_inputs(path, &target)?;
-    // Devices and pipes (/dev/stdout, /dev/full, a FIFO) are written in place: renaming a
-    // temporary file over them would replace the device.
-    let existing = std::fs::metadata(&target).ok();
+    // What the path finally names, as the kernel sees it (every link followed, including
+    // /dev/stdout's, which names a pipe that no path reaches).
+    let existing = std::fs::metadata(path).ok();
     if let Some(meta) = &existing {
         if meta.is_dir() {
             anyhow::bail!("cannot write {}: it is a directory", path.display());
         }
+        // Devices and pipes (/dev/stdout, /dev/full, a FIFO) are written in place: renaming
+        // a temporary file over them would replace the device.
         if !meta.is_file() {
             let mut f = std::fs::OpenOptions::new()
                 .write(true)
-                .open(&target)
+                .open(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             return f
                 .write_all(bytes)
@@ -107,6 +105,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
                 .with_context(|| format!("cannot write {}", path.display()));
         }
     }
+    // The file to replace: an existing file's real path, or for a new name or a dangling
+    // link, the end of the link chain, so that links stay links.
+    let target = match &existing {
+        Some(_) => std::fs::canonicalize(path)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => resolve_links(path)?,
+    };
+    refuse_inputs(path, &target)?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -688,6 +688,27 @@ fn replaced_files_keep_permissions_and_links() {
 }
 
 #[test]
+fn devices_and_pipes_are_written_in_place() {
+    // `-o /dev/stdout` names a pipe through /proc's links; it is written, not replaced.
+    let dir = tempfile::tempdir().unwrap();
+    let r = expect_code(
+        dir.path(),
+        &["run", "-n", "100", "-f", "json", "-o", "/dev/stdout"],
+        0,
+        &[],
+    );
+    assert!(r.stdout.contains("\"schema\""), "{}", r.stdout);
+    if Path::new("/dev/full").exists() {
+        expect_code(
+            dir.path(),
+            &["run", "-n", "100", "-o", "/dev/full"],
+            1,
+            &["No space left"],
+        );
+    }
+}
+
+#[test]
 fn long_file_names_work() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
