@@ -402,3 +402,36 @@ fn runs_record_their_changes() {
     let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(doc["scenarios"][0]["file"], file.display().to_string());
 }
+
+/// Mistyped ids and keys get a "did you mean", and an override's key is said once.
+#[test]
+fn mistakes_get_a_suggestion() {
+    for (args, wanted) in [
+        (vec!["-s", "osa_enforced"], "did you mean `osa-enforced`?"),
+        (
+            vec!["--set", "growth.volatilty=0.1"],
+            "did you mean `volatility`?",
+        ),
+        (vec!["--set", "grwoth.x=1"], "did you mean `growth`?"),
+        (
+            vec![
+                "-s",
+                "osa-enforced",
+                "--set",
+                "events.osa.frim.probability=0.1",
+            ],
+            "did you mean `firm`?",
+        ),
+    ] {
+        let out = safetech().arg("run").args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(wanted), "{args:?}: {err}");
+    }
+    let out = safetech()
+        .args(["run", "--set", "growth.volatilty=0.1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("growth.volatilty").count(), 1, "{err}");
+}
