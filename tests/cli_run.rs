@@ -435,3 +435,18 @@ fn mistakes_get_a_suggestion() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches("growth.volatilty").count(), 1, "{err}");
 }
+
+/// `scenarios show` names itself in errors; `validate` takes built-in ids as `show` does.
+#[test]
+fn scenarios_show_and_validate_agree_on_names() {
+    let out = safetech().args(["scenarios", "show", "nosuch"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: scenarios show:"), "{err}");
+    assert!(!err.contains("--scenario"), "{err}");
+    let ok = stdout_of(&["scenarios", "validate", "kosa", "baseline"]);
+    assert_eq!(
+        String::from_utf8(ok).unwrap(),
+        "ok: kosa (kosa)\nok: baseline (baseline)\n"
+    );
+}

@@ -237,19 +237,26 @@ fn export_slides_writes_one_png_per_step() {
 }
 
 #[test]
-fn export_slides_into_a_missing_directory_fails_cleanly() {
+fn export_slides_makes_a_missing_directory_and_refuses_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("nope");
+    let missing = dir.path().join("class").join("slides");
+    // Bad input first: nothing is created.
+    let out = assert_cmd::Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["teach", "-s", "no-such-scenario", "--export-slides"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists());
     let out = assert_cmd::Command::cargo_bin("safetech")
         .unwrap()
         .args(["teach", "--export-slides"])
         .arg(&missing)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("does not exist"), "{err}");
-    assert!(!missing.exists());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_dir(&missing).unwrap().count(), 7);
     // A file where the directory should be.
     let file = dir.path().join("file");
     std::fs::write(&file, b"x").unwrap();
