@@ -439,7 +439,10 @@ fn mistakes_get_a_suggestion() {
 /// `scenarios show` names itself in errors; `validate` takes built-in ids as `show` does.
 #[test]
 fn scenarios_show_and_validate_agree_on_names() {
-    let out = safetech().args(["scenarios", "show", "nosuch"]).output().unwrap();
+    let out = safetech()
+        .args(["scenarios", "show", "nosuch"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: scenarios show:"), "{err}");
