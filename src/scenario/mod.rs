@@ -3,6 +3,7 @@
 
 pub mod bounds;
 mod builtin;
+mod edit;
 pub mod history;
 mod load;
 mod overrides;
@@ -10,6 +11,7 @@ mod source_map;
 mod validate;
 
 pub use builtin::{BUILTIN, builtin_source};
+pub use edit::edit_source;
 pub use load::{
     MAX_FILE_BYTES, ScenarioSource, load, load_with_overrides, parse_str, read_scenario_file,
     read_text_file,

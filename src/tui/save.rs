@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::output::write_atomic;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, builtin_source, edit_source};
 
 /// Writes `<id>-edited.toml` (or `-edited-2`, … if taken) in `dir` and returns its path.
 pub fn save(dir: &Path, scenario: &Scenario) -> anyhow::Result<PathBuf> {
@@ -19,9 +19,21 @@ pub fn save(dir: &Path, scenario: &Scenario) -> anyhow::Result<PathBuf> {
         path = dir.join(format!("{}-{n}.toml", s.scenario.id));
         n += 1;
     }
+    // The scenario's own file with only the edited values changed, so its sourced and judged
+    // notes stay; a plain serialisation if that text cannot be had.
+    let original = match &scenario.provenance.file {
+        Some(file) => std::fs::read_to_string(file).ok(),
+        None => builtin_source(&base).map(str::to_string),
+    };
+    let edits = match s.provenance.edited_note() {
+        note if note.is_empty() => String::new(),
+        note => format!("; {note}"),
+    };
+    let body = original
+        .and_then(|text| edit_source(&text, &s))
+        .unwrap_or_else(|| s.to_toml());
     let text = format!(
-        "# Saved from the safetech interactive view; edited from scenario \"{base}\".\n\n{}",
-        s.to_toml()
+        "# Saved from the safetech interactive view from scenario \"{base}\"{edits}.\n\n{body}"
     );
     write_atomic(&path, text.as_bytes())?;
     Ok(path)
@@ -45,5 +57,12 @@ mod tests {
         assert_eq!(back.growth, s.growth);
         assert_eq!(back.events, s.events);
         assert_eq!(back.scenario.id, "osa-enforced-edited");
+        // The file's notes survive and the history stays one readable line.
+        let text = std::fs::read_to_string(&p1).unwrap();
+        assert!(text.contains("# fines and age checks bite"), "{text}");
+        assert!(
+            text.contains("history = [[2020, 226.0], [2021, 314.0]"),
+            "{text}"
+        );
     }
 }

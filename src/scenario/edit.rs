@@ -1,0 +1,159 @@
+//! Writing an edited scenario back into its own file's text, so that comments (the sourced and
+//! judged notes), layout and key order survive and only the changed values differ.
+
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
+
+use super::Scenario;
+
+/// `original` (a scenario file's text) with every value that differs in `edited` replaced, keys
+/// that `edited` adds inserted and keys it dropped removed. None if `original` is not TOML.
+pub fn edit_source(original: &str, edited: &Scenario) -> Option<String> {
+    let mut doc: DocumentMut = original.parse().ok()?;
+    let new: DocumentMut = toml::to_string(edited).ok()?.parse().ok()?;
+    merge_table(doc.as_table_mut(), new.as_table());
+    Some(doc.to_string())
+}
+
+fn merge_table(old: &mut Table, new: &Table) {
+    for (key, item) in new.iter() {
+        match old.get_mut(key) {
+            Some(existing) => merge_item(existing, item),
+            None => {
+                old.insert(key, item.clone());
+            }
+        }
+    }
+    old.retain(|key, _| new.contains_key(key));
+}
+
+fn merge_item(old: &mut Item, new: &Item) {
+    match (old, new) {
+        (Item::Table(o), Item::Table(n)) => merge_table(o, n),
+        (Item::ArrayOfTables(o), Item::ArrayOfTables(n)) => {
+            for (i, table) in n.iter().enumerate() {
+                match o.get_mut(i) {
+                    Some(existing) => merge_table(existing, table),
+                    None => o.push(table.clone()),
+                }
+            }
+            while o.len() > n.len() {
+                o.remove(o.len() - 1);
+            }
+        }
+        // The file writes `outcomes = [ { … }, … ]` inline; the serialiser writes tables.
+        (Item::Value(Value::Array(o)), Item::ArrayOfTables(n)) => {
+            merge_array(o, &n.clone().into_array());
+        }
+        // Likewise `initial_distribution = { student_t = 3 }`.
+        (Item::Value(o), Item::Table(n)) => {
+            merge_value(o, &Value::from(n.clone().into_inline_table()))
+        }
+        (Item::Value(o), Item::Value(n)) => merge_value(o, n),
+        (o, n) => *o = n.clone(),
+    }
+}
+
+fn merge_array(old: &mut Array, new: &Array) {
+    for (i, value) in new.iter().enumerate() {
+        match old.get_mut(i) {
+            Some(existing) => merge_value(existing, value),
+            None => old.push(value.clone()),
+        }
+    }
+    while old.len() > new.len() {
+        old.remove(old.len() - 1);
+    }
+}
+
+fn merge_inline(old: &mut InlineTable, new: &InlineTable) {
+    for (key, value) in new.iter() {
+        match old.get_mut(key) {
+            Some(existing) => merge_value(existing, value),
+            None => {
+                old.insert(key, value.clone());
+            }
+        }
+    }
+    old.retain(|key, _| new.contains_key(key));
+}
+
+fn merge_value(old: &mut Value, new: &Value) {
+    if same(old, new) {
+        return;
+    }
+    match (&mut *old, new) {
+        (Value::Array(o), Value::Array(n)) => merge_array(o, n),
+        (Value::InlineTable(o), Value::InlineTable(n)) => merge_inline(o, n),
+        _ => {
+            // The new value in the old one's place, with its spacing and trailing comment.
+            let decor = old.decor().clone();
+            *old = new.clone();
+            *old.decor_mut() = decor;
+        }
+    }
+}
+
+/// Equal as values, whatever their spelling (`623.0` and `623.00`, `0.10` and `0.1`).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => x.value() == y.value(),
+        (Value::Integer(x), Value::Integer(y)) => x.value() == y.value(),
+        (Value::Float(x), Value::Integer(y)) | (Value::Integer(y), Value::Float(x)) => {
+            *x.value() == *y.value() as f64
+        }
+        (Value::String(x), Value::String(y)) => x.value() == y.value(),
+        (Value::Boolean(x), Value::Boolean(y)) => x.value() == y.value(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{builtin_source, load, parse_str};
+
+    #[test]
+    fn unchanged_scenarios_come_back_byte_for_byte() {
+        for (id, text) in crate::scenario::BUILTIN {
+            let s = load(id).unwrap();
+            assert_eq!(edit_source(text, &s).as_deref(), Some(*text), "{id}");
+        }
+    }
+
+    #[test]
+    fn edits_change_only_their_values_and_keep_comments() {
+        let text = builtin_source("osa-enforced").unwrap();
+        let mut s = load("osa-enforced").unwrap();
+        s.growth.volatility = 0.12;
+        s.events[0].outcomes[1].probability = 0.35;
+        s.market.horizon = 2030;
+        let out = edit_source(text, &s).unwrap();
+        assert_eq!(parse_str(&out, "edited").unwrap().growth, s.growth);
+        assert_eq!(parse_str(&out, "edited").unwrap().events, s.events);
+        let changed: Vec<(&str, &str)> = text
+            .lines()
+            .zip(out.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert_eq!(changed.len(), 3, "{changed:#?}");
+        for (before, after) in changed {
+            // The comment after the value is kept.
+            let comment = |l: &str| l.split_once('#').map(|(_, c)| c.to_string());
+            assert_eq!(comment(before), comment(after), "{after}");
+        }
+        assert_eq!(text.lines().count(), out.lines().count());
+    }
+
+    #[test]
+    fn a_key_the_file_lacked_is_added() {
+        let text = builtin_source("baseline").unwrap();
+        let mut s = load("baseline").unwrap();
+        s.growth.long_run = Some(0.2);
+        let out = edit_source(text, &s).unwrap();
+        assert_eq!(
+            parse_str(&out, "edited").unwrap().growth.long_run,
+            Some(0.2)
+        );
+        assert!(out.contains("# sourced: 2024 growth, +37%"));
+    }
+}
