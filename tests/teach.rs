@@ -290,3 +290,20 @@ fn export_slides_makes_a_missing_directory_and_refuses_a_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The Teach tab runs the classroom scenario and names it, whatever the other tabs select.
+#[test]
+fn the_teach_tab_teaches_with_the_classroom_scenario() {
+    let a = app(5);
+    assert_eq!(
+        a.slot().unwrap().scenario.scenario.id,
+        "baseline",
+        "selected"
+    );
+    let (s, _) = a.teach.source.as_ref().unwrap();
+    assert_eq!(s.scenario.id, "classroom");
+    assert!(screen(&a, 120, 40).contains("Teach · classroom · step"));
+    // Its script quotes the classroom scenario's growth, not the selected one's.
+    let claim = a.teach.lesson().unwrap().caption(Step::Claim).plain();
+    assert!(claim.contains("37%"), "{claim}");
+}

@@ -114,6 +114,10 @@ fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
     );
     app.output_dir = export::output_dir();
     app.tab = tab;
+    if tab == app::Tab::Teach {
+        // `safetech teach -s X` teaches with X.
+        app.teach.scenario_id = app.slot().map(|s| s.scenario.scenario.id.clone());
+    }
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let replies = tx.clone();

@@ -26,6 +26,9 @@ const RUNS: usize = 4;
 
 #[derive(Debug, Default)]
 pub struct Teach {
+    /// Id of the scenario the walkthrough runs: the one `safetech teach` was given, else the
+    /// classroom scenario, whatever is selected on the other tabs (its script is written for it).
+    pub scenario_id: Option<String>,
     pub step: Option<Step>,
     /// Animation ticks played in the current step.
     pub frame: u32,
@@ -82,13 +85,26 @@ fn slot(app: &App, run: usize) -> usize {
     app.slots.len() + run
 }
 
-/// Requests for the runs the walkthrough lacks: when the Teach tab is open and the selected
-/// scenario (with its edits) or the seed differs from what the current runs were made from.
+/// The slot the walkthrough runs: [`Teach::scenario_id`], else `classroom`, else the selection.
+pub fn lesson_slot(app: &App) -> Option<usize> {
+    let id = app
+        .teach
+        .scenario_id
+        .as_deref()
+        .unwrap_or(crate::lesson::default_scenario());
+    app.slots
+        .iter()
+        .position(|s| s.scenario.scenario.id == id)
+        .or((!app.slots.is_empty()).then_some(app.selected))
+}
+
+/// Requests for the runs the walkthrough lacks: when the Teach tab is open and its scenario
+/// (with its edits) or the seed differs from what the current runs were made from.
 pub fn sync(app: &mut App) -> Vec<Job> {
     if app.tab != Tab::Teach {
         return Vec::new();
     }
-    let Some(scenario) = app.slot().map(|s| s.scenario.clone()) else {
+    let Some(scenario) = lesson_slot(app).map(|i| app.slots[i].scenario.clone()) else {
         return Vec::new();
     };
     let seed = app.settings.seed;

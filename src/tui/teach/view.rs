@@ -23,8 +23,17 @@ pub const PLAYING: &str = "▶";
 
 pub fn render(teach: &Teach, t: &Theme, area: Rect, buf: &mut Buffer) {
     let step = teach.step();
+    // The walkthrough names the scenario it runs, and whether it was edited.
+    let scenario = teach.source.as_ref().map_or(String::new(), |(s, _)| {
+        let edited = if s.provenance.is_edited() {
+            " (edited)"
+        } else {
+            ""
+        };
+        format!("{}{edited} · ", s.scenario.id)
+    });
     let title = format!(
-        " Teach · step {} of {} · {} ",
+        " Teach · {scenario}step {} of {} · {} ",
         step.number(),
         Step::ALL.len(),
         step.title()
