@@ -198,6 +198,10 @@ fn side_by_side(runs: &[RunSummary]) -> String {
             r.projection.scenario.scenario.name
         );
     }
+    out.push_str(&super::difference::table_block(
+        &differences_of(runs),
+        first.target.revenue,
+    ));
     let _ = writeln!(out, "\nMedian revenue, £m (5th–95th percentile)");
     let cells: Vec<Vec<(i32, String)>> = runs
         .iter()
@@ -252,4 +256,10 @@ fn side_by_side(runs: &[RunSummary]) -> String {
         events_block(&mut out, r);
     }
     out
+}
+
+/// Each scenario after the first against the first, on their paired paths.
+pub fn differences_of(runs: &[RunSummary]) -> Vec<crate::stats::difference::ScenarioDifference> {
+    let projections: Vec<&crate::sim::Projection> = runs.iter().map(|r| r.projection).collect();
+    crate::stats::difference::differences_from_first(&projections)
 }

@@ -1,6 +1,7 @@
 //! Summaries of a projection: pure functions over the engine's output.
 
 pub mod calibration;
+pub mod difference;
 
 use serde::Serialize;
 
