@@ -5,6 +5,7 @@ pub mod difference;
 pub mod format;
 pub mod json;
 pub mod markdown;
+pub mod sensitivity;
 pub mod table;
 
 use crate::stats::RunSummary;

@@ -5,6 +5,7 @@ mod builtin;
 pub mod history;
 mod load;
 mod overrides;
+pub mod parameters;
 mod source_map;
 mod validate;
 
@@ -25,6 +26,10 @@ pub struct Scenario {
     pub growth: Growth,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
+    /// Low and high values for a sensitivity analysis, by `--set` key:
+    /// `[ranges]` with `"growth.long_run" = [0.06, 0.14]`. Inputs not named get a default swing.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub ranges: std::collections::BTreeMap<String, [f64; 2]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

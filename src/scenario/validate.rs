@@ -345,6 +345,9 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
         }
     }
 
+    if c.issue.is_none() {
+        c.issue = super::parameters::check_ranges(s).err();
+    }
     match c.issue {
         Some(issue) => Err(issue),
         None => Ok(()),

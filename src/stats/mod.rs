@@ -2,6 +2,7 @@
 
 pub mod calibration;
 pub mod difference;
+pub mod sobol;
 
 use serde::Serialize;
 

@@ -1,0 +1,18 @@
+//! Analyses made of several runs: sensitivity (tornado), solving for a parameter, and
+//! precision on demand. They sit between the engine and the reports: scenario → sim → stats,
+//! repeated on common random numbers (same seed, same paths).
+
+pub mod precision;
+pub mod sensitivity;
+pub mod solve;
+
+use crate::scenario::Scenario;
+
+/// The scenario simulated only up to its target year. Revenue in the target year, and every
+/// statistic of it, are the same as in the full run: each path's draws for a year do not depend
+/// on how many years follow.
+pub fn for_target(s: &Scenario) -> Scenario {
+    let mut s = s.clone();
+    s.market.horizon = s.target.year;
+    s
+}
