@@ -166,6 +166,19 @@ impl Response<'_> {
     }
 }
 
+/// Grid cells [i, i + 1] in which the values `ps` cross `p` (from below p to at least p, or
+/// back).
+pub fn crossings(ps: &[f64], p: f64) -> Vec<usize> {
+    (0..ps.len().saturating_sub(1))
+        .filter(|&i| (ps[i] < p) != (ps[i + 1] < p))
+        .collect()
+}
+
+/// Whether `ps` never rises or never falls.
+pub fn is_monotone(ps: &[f64]) -> bool {
+    ps.windows(2).all(|w| w[1] >= w[0]) || ps.windows(2).all(|w| w[1] <= w[0])
+}
+
 /// Where `p` is reached by `key`, with an interval from the Monte Carlo error.
 pub fn solve_parameter(
     scenario: &Scenario,
@@ -208,13 +221,8 @@ pub fn solve_parameter(
             side: if p < min { "above" } else { "below" },
         });
     }
-    // Grid cells in which P crosses p.
-    let crossing = |i: usize| {
-        let (a, b) = (ps[i] - p, ps[i + 1] - p);
-        (a < 0.0 && b >= 0.0) || (a >= 0.0 && b < 0.0) || (a == 0.0 && b == 0.0 && i == 0)
-    };
-    let cells: Vec<usize> = (0..GRID - 1).filter(|&i| crossing(i)).collect();
-    let monotone = ps.windows(2).all(|w| w[1] >= w[0]) || ps.windows(2).all(|w| w[1] <= w[0]);
+    let cells = crossings(&ps, p);
+    let monotone = is_monotone(&ps);
     if cells.len() > 1 {
         return Err(SolveError::NotMonotone {
             key: input.key,
@@ -338,4 +346,23 @@ pub fn solve_target(
         paths: n,
         seed: settings.seed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossings_find_each_cell_and_monotonicity() {
+        let rising = [0.1, 0.2, 0.4, 0.6, 0.9];
+        assert_eq!(crossings(&rising, 0.5), [2]);
+        assert!(is_monotone(&rising));
+        // A hump crosses 0.5 twice: not a question with one answer.
+        let hump = [0.1, 0.4, 0.7, 0.6, 0.3];
+        assert_eq!(crossings(&hump, 0.5), [1, 3]);
+        assert!(!is_monotone(&hump));
+        // Exactly p at a grid point counts once.
+        assert_eq!(crossings(&[0.2, 0.5, 0.8], 0.5), [0]);
+        assert!(crossings(&[0.2, 0.3], 0.5).is_empty());
+    }
 }
