@@ -12,8 +12,8 @@ use crate::sim::CHUNK;
 
 /// The most paths precision on demand will use.
 pub const MAX_PATHS: usize = 10_000_000;
-/// The most rounds it will make (each at least doubles nothing and adds at least one block, at
-/// most quadruples the paths; this bound is never the one reached in practice).
+/// The most rounds it will make. Each round adds at least one block and at most quadruples the
+/// paths, so the path limit is normally what stops it; this bounds the loop whatever happens.
 pub const MAX_ROUNDS: usize = 32;
 
 /// How a precision target was met, or not.

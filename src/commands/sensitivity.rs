@@ -74,7 +74,6 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
         Some(pts) => {
             let (mut report, p) =
                 until_precise(settings.paths, pts, precision::MAX_PATHS, analyse)?;
-            eprintln!("{}", p.describe());
             report.precision = Some(p);
             report
         }

@@ -96,7 +96,6 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         None => (attempt(settings.paths)?.0, None),
         Some(pts) => {
             let (a, pr) = until_precise(settings.paths, pts, precision::MAX_PATHS, attempt)?;
-            eprintln!("{}", pr.describe());
             (a, Some(pr))
         }
     };
