@@ -2,6 +2,7 @@
 //! precision on demand. They sit between the engine and the reports: scenario → sim → stats,
 //! repeated on common random numbers (same seed, same paths).
 
+pub mod difference;
 pub mod precision;
 pub mod sensitivity;
 pub mod solve;

@@ -207,6 +207,31 @@ pub fn quantiles_of(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// Percentiles of the paired difference R_B − R_A, year by year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DifferenceFan {
+    pub base: String,
+    pub base_name: String,
+    pub scenario: String,
+    pub scenario_name: String,
+    /// The start year (difference 0 on every path), then each simulated year.
+    pub years: Vec<i32>,
+    /// Per year, R_B − R_A (£m) at [`crate::sim::PERCENTILES`]: p5, p10, p25, p50, p75, p90, p95.
+    pub percentiles: Vec<[f64; 7]>,
+    /// ΔP(target) and Δ median in the target year.
+    pub at_target: ScenarioDifference,
+    pub target_revenue: f64,
+}
+
+/// The percentiles of b − a, path by path.
+pub fn difference_percentiles(a: &[f64], b: &[f64]) -> [f64; 7] {
+    let mut d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
+    let q = quantiles_of(&mut d, &crate::sim::PERCENTILES);
+    let mut out = [f64::NAN; 7];
+    out.copy_from_slice(&q);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
