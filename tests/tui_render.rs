@@ -28,8 +28,24 @@ fn app(theme: ThemeName, color: bool, tab: Tab) -> App {
         slot.run = Some(Arc::new(Run::of(p, false, Duration::ZERO)));
     }
     app.refresh_differences();
+    drivers_done(&mut app);
     app.tab = tab;
     app
+}
+
+/// The Drivers analysis of the selected scenario, done synchronously as the worker would.
+fn drivers_done(app: &mut App) {
+    app.tab = Tab::Drivers;
+    let job = app
+        .request_drivers()
+        .expect("a drivers request on the Drivers tab");
+    let last = std::sync::Mutex::new(None);
+    safetech::tui::drivers::run(&job, &std::sync::atomic::AtomicBool::new(false), &|r| {
+        if let safetech::tui::drivers::DriversReply::Progress { result, .. } = r {
+            *last.lock().unwrap() = Some(result);
+        }
+    });
+    app.drivers.result = last.into_inner().unwrap();
 }
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
