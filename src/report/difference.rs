@@ -109,31 +109,6 @@ pub fn table_block(differences: &[ScenarioDifference], target: f64) -> String {
     out
 }
 
-/// A Markdown table of the differences, for documents.
-pub fn markdown_block(differences: &[ScenarioDifference]) -> String {
-    let mut out = String::new();
-    if differences.is_empty() {
-        return out;
-    }
-    out.push_str("\n| Difference | ΔP(target) | 95% interval | Δ median |\n|---|--:|--:|--:|\n");
-    for d in differences {
-        let p = &d.probability;
-        let _ = writeln!(
-            out,
-            "| `{}` − `{}` | {} | {} | {} |",
-            d.scenario,
-            d.base,
-            points_with_error(p),
-            interval_points(p),
-            money_with_error(&d.median)
-        );
-    }
-    out.push_str(
-        "\n_Paired on the same seed and paths; ± is the 95% Monte Carlo half-width (1.96 standard errors)._\n",
-    );
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,9 +122,6 @@ impl Report for Markdown {
                     .map_or(format!("not by {horizon}"), |y| y.to_string())
             );
         }
-        out.push_str(&super::difference::markdown_block(
-            &super::table::differences_of(runs),
-        ));
         let _ = writeln!(
             out,
             "\n_Seed {}, {} paths per scenario, safetech {}. ± is one Monte Carlo standard error in percentage points; \"half reach it by\" is the first year by which half of the simulated futures have reached the target._",
