@@ -303,11 +303,11 @@ fn bad_ranges_and_values_exit_2_with_a_clear_message() {
         assert!(err.contains(says), "{range}: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    let out = safetech()
-        .args(["sensitivity", "--precision", "0", "-n", "3000"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    for args in [&["--precision", "0", "-n", "3000"][..], &["-n", "10"][..]] {
+        let out = safetech().arg("sensitivity").args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
 }
 
 #[test]

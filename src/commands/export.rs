@@ -21,6 +21,9 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
     options.validate()?;
+    if matches!(args.chart, ChartKind::Tornado | ChartKind::Difference) {
+        crate::analysis::check_paths(args.common.paths)?;
+    }
     let scenarios = args.common.load_scenarios()?;
     if args.chart == ChartKind::Difference && scenarios.len() < 2 {
         return Err(InputError::new(

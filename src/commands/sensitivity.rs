@@ -22,6 +22,7 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
     if let Some(pts) = args.precision {
         precision::check(pts)?;
     }
+    crate::analysis::check_paths(args.common.paths)?;
     let scenarios = args.common.load_scenarios()?;
     let scenario = &scenarios[0];
     if scenarios.len() > 1 {

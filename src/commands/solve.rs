@@ -49,6 +49,7 @@ pub fn run(args: &SolveArgs) -> Result<()> {
     if let Some(pts) = args.precision {
         precision::check(pts)?;
     }
+    crate::analysis::check_paths(args.common.paths)?;
     if matches!(args.format, Format::Csv | Format::Markdown) {
         return Err(InputError::new("--format", "", "solve writes table or json").into());
     }

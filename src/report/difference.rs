@@ -40,6 +40,12 @@ pub fn points_error(e: &Estimate) -> String {
 
 /// `+0.54 pts (Monte Carlo ±0.014 pts)`.
 pub fn points_with_error(e: &Estimate) -> String {
+    if !e.std_error.is_finite() {
+        return format!(
+            "{} (too few paths for a Monte Carlo error)",
+            signed_points(e)
+        );
+    }
     format!("{} ({})", signed_points(e), points_error(e))
 }
 
@@ -58,6 +64,12 @@ pub fn money_with_error(e: &Estimate) -> String {
     let hw = e.half_width();
     let d = decimals_for(hw).min(2);
     let sign = if e.difference < 0.0 { "−" } else { "+" };
+    if !hw.is_finite() {
+        return format!(
+            "{sign}£{}m (too few paths for a Monte Carlo error)",
+            thousands(e.difference.abs(), 1)
+        );
+    }
     format!(
         "{sign}£{}m (Monte Carlo ±£{}m)",
         thousands(e.difference.abs(), d),
