@@ -90,6 +90,8 @@ fn every_size_renders_without_panicking() {
         for h in 1..=60u16 {
             a.tab = Tab::ALL[usize::from(w + h) % Tab::ALL.len()];
             a.help = w % 7 == 0;
+            // Typing a value, on some sizes.
+            a.entry = (w % 3 == 0).then(|| "42.5".to_string());
             a.log_scale = h % 2 == 0;
             a.theme = if h % 5 == 0 {
                 mono.clone()
@@ -153,4 +155,14 @@ fn clicks_select_tabs_and_scenarios() {
     // A click elsewhere changes nothing.
     update(&mut a, click(119, 20));
     assert_eq!((a.tab, a.selected), (Tab::Distribution, 0));
+}
+
+#[test]
+fn typing_a_value_snapshot() {
+    let mut a = app(ThemeName::Dark, true, Tab::Drivers);
+    a.entry = Some("42".into());
+    let text = draw(&a, 120, 40).backend().to_string();
+    assert!(text.contains("= 42▏%"), "{text}");
+    assert!(text.contains("Enter to apply, Esc to cancel"), "{text}");
+    insta::assert_snapshot!("drivers_typing_120x40", draw(&a, 120, 40).backend());
 }
