@@ -46,6 +46,8 @@ fn drivers_done(app: &mut App) {
         }
     });
     app.drivers.result = last.into_inner().unwrap();
+    app.drivers.in_flight = false;
+    app.drivers.shown_generation = job.generation;
 }
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
@@ -165,4 +167,30 @@ fn typing_a_value_snapshot() {
     assert!(text.contains("= 42▏%"), "{text}");
     assert!(text.contains("Enter to apply, Esc to cancel"), "{text}");
     insta::assert_snapshot!("drivers_typing_120x40", draw(&a, 120, 40).backend());
+}
+
+#[test]
+fn drivers_follow_edits_and_stop_when_their_tab_is_left() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use safetech::tui::update::{Effect, Msg, update};
+    let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    let mut a = app(ThemeName::Dark, true, Tab::Drivers);
+    // Nothing changed since the analysis: no new request.
+    assert!(update(&mut a, key(KeyCode::Down)).is_empty());
+    // An edit asks for the slot's run and for the drivers of the edited scenario.
+    let effects = update(&mut a, key(KeyCode::Right));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Simulate(_))));
+    let job = effects.iter().find_map(|e| match e {
+        Effect::Drivers(j) => Some(j),
+        _ => None,
+    });
+    assert_eq!(job.map(|j| &j.scenario), a.slot().map(|s| &s.scenario));
+    // Leaving the tab before it finishes stops it; coming back asks again.
+    let effects = update(&mut a, key(KeyCode::Char('1')));
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelDrivers)));
+    let effects = update(&mut a, key(KeyCode::Char('4')));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Drivers(_))));
+    // Until the new result arrives, the old one is shown as being recomputed.
+    let text = draw(&a, 120, 40).backend().to_string();
+    assert!(text.contains("recomputing for the edit"), "{text}");
 }

@@ -124,6 +124,10 @@ pub struct DriversState {
     pub requested: Option<(Scenario, RunSettings)>,
     pub result: Option<Arc<crate::tui::drivers::DriversResult>>,
     pub error: Option<String>,
+    /// The latest request has not finished.
+    pub in_flight: bool,
+    /// Generation of the request `result` answers; behind `generation` while a new one runs.
+    pub shown_generation: u64,
 }
 
 impl App {
@@ -157,6 +161,17 @@ impl App {
         }
     }
 
+    /// Whether an unfinished Drivers analysis should stop because its tab is no longer showing.
+    /// Forgets the request, so that coming back asks again.
+    pub fn drivers_to_cancel(&mut self) -> bool {
+        if self.tab == Tab::Drivers || !self.drivers.in_flight {
+            return false;
+        }
+        self.drivers.in_flight = false;
+        self.drivers.requested = None;
+        true
+    }
+
     /// A Drivers request for the selected scenario if the tab is showing and its latest
     /// request was for something else (an edit, another scenario, seed or paths).
     pub fn request_drivers(&mut self) -> Option<crate::tui::drivers::DriversJob> {
@@ -170,6 +185,7 @@ impl App {
         }
         self.drivers.generation += 1;
         self.drivers.error = None;
+        self.drivers.in_flight = true;
         self.drivers.requested = Some(wanted.clone());
         Some(crate::tui::drivers::DriversJob {
             generation: self.drivers.generation,

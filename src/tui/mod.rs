@@ -187,6 +187,10 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             worker.submit_drivers(*job);
             None
         }
+        Effect::CancelDrivers => {
+            worker.cancel_drivers();
+            None
+        }
         Effect::Save(scenario) => Some(Msg::Status(match save::save(&app.output_dir, &scenario) {
             Ok(path) => format!("Saved {}", path.display()),
             Err(e) => format!("Could not save: {e:#}"),

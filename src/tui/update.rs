@@ -35,6 +35,8 @@ pub enum Effect {
     Simulate(Box<Job>),
     /// Compute the Drivers tab's analysis on the worker.
     Drivers(Box<super::drivers::DriversJob>),
+    /// Stop the Drivers tab's analysis (the tab was left), leaving the engine to the others.
+    CancelDrivers,
     /// Save this scenario as TOML in the output directory.
     Save(Box<Scenario>),
     /// Export the current tab's chart.
@@ -50,6 +52,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = update_state(app, msg);
     // The Drivers tab asks for its analysis whenever what it shows has changed under it.
     effects.extend(app.request_drivers().map(|j| Effect::Drivers(Box::new(j))));
+    if app.drivers_to_cancel() {
+        effects.push(Effect::CancelDrivers);
+    }
     // The Teach tab asks for its own runs whenever its scenario or seed changes under it.
     effects.extend(
         teach::sync(app)
@@ -96,11 +101,16 @@ fn on_reply(app: &mut App, reply: Reply) {
     match reply {
         Reply::Drivers(DriversReply::Progress { generation, result }) => {
             if generation == app.drivers.generation {
+                if result.done {
+                    app.drivers.in_flight = false;
+                }
                 app.drivers.result = Some(result);
+                app.drivers.shown_generation = generation;
             }
         }
         Reply::Drivers(DriversReply::Failed { generation, error }) => {
             if generation == app.drivers.generation {
+                app.drivers.in_flight = false;
                 app.drivers.error = Some(error);
             }
         }

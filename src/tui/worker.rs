@@ -128,6 +128,13 @@ impl Worker {
         })
     }
 
+    /// Stop the Drivers tab's analysis, if one is running or queued.
+    pub fn cancel_drivers(&mut self) {
+        if let Some(old) = self.drivers_live.take() {
+            old.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// Queue the Drivers tab's analysis, cancelling the previous one.
     pub fn submit_drivers(&mut self, job: super::drivers::DriversJob) {
         if let Some(old) = self.drivers_live.take() {

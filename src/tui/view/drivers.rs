@@ -28,13 +28,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if inner.width < 20 || inner.height < 4 {
         return;
     }
-    let current = app
-        .drivers
-        .requested
-        .as_ref()
-        .is_some_and(|(r, settings)| r == s && *settings == app.settings);
+    // The result shown answers the latest request, or an older one while it runs.
+    let current = app.drivers.shown_generation == app.drivers.generation;
     let result = match (&app.drivers.result, &app.drivers.error) {
-        (_, Some(e)) if current => {
+        (_, Some(e)) => {
             placeholder(
                 inner,
                 buf,
