@@ -196,3 +196,59 @@ fn solve_prints_a_key_to_paste_into_set() {
         .unwrap();
     assert!((p - 0.6).abs() < 0.005, "{p}");
 }
+
+/// Logistic saturation near the target makes revenue overshoot the capacity and fall back, so
+/// P(target) rises, dips and rises again in growth.initial: asked for 98 % it crosses three
+/// times and solve says so (exit 2); asked for 50 % it crosses once and notes the shape.
+#[test]
+fn a_response_that_is_not_monotone_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("overshoot.toml");
+    std::fs::write(
+        &path,
+        r#"
+[scenario]
+id = "overshoot"
+name = "Logistic overshoot"
+[market]
+start_year = 2024
+start_revenue = 623.0
+horizon = 2027
+[target]
+revenue = 950.0
+year = 2027
+[growth]
+initial = 0.3
+volatility = 0.02
+capacity = 1000.0
+"#,
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let run = |p: &str| {
+        safetech()
+            .args([
+                "solve",
+                "-s",
+                path,
+                "-n",
+                "5000",
+                "--param",
+                "growth.initial",
+            ])
+            .args(["--probability", p])
+            .output()
+            .unwrap()
+    };
+    let out = run("0.98");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("not monotone in growth.initial") && err.contains("3 times"),
+        "{err}"
+    );
+    let out = run("0.5");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("note: P(target) is not monotone"), "{text}");
+}
