@@ -36,6 +36,8 @@ def load(path):
     shocks = g.get("shocks", "normal")
     if shocks != "normal":
         raise SystemExit("this reference implements Normal shocks only")
+    initial_distribution = g.get("initial_distribution", "normal")
+    initial_df = None if initial_distribution == "normal" else initial_distribution["student_t"]
     events = []
     for ev in s.get("events", []):
         outcomes = []
@@ -70,6 +72,7 @@ def load(path):
         target_year=s["target"]["year"],
         initial=g["initial"],
         initial_sd=g.get("initial_uncertainty", 0.0),
+        initial_df=initial_df,
         long_run=g.get("long_run", g["initial"]),
         reversion=g.get("reversion", 0.0),
         volatility=g["volatility"],
@@ -82,7 +85,11 @@ def load(path):
 def simulate(m, paths, seed):
     rng = np.random.default_rng(seed)
     n = paths
-    r0 = np.maximum(m["initial"] + m["initial_sd"] * rng.standard_normal(n), MIN_GROWTH)
+    z = rng.standard_normal(n)
+    if m["initial_df"] is not None:
+        # A scaled Student-t: a Normal over sqrt(chi-squared / df).
+        z = z / np.sqrt(rng.chisquare(m["initial_df"], n) / m["initial_df"])
+    r0 = np.maximum(m["initial"] + m["initial_sd"] * z, MIN_GROWTH)
 
     # Event draws: one outcome per path (the remainder = nothing happens), then its start year.
     draws = []

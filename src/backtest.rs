@@ -8,7 +8,7 @@ use crate::error::InputError;
 use crate::scenario::{Growth, Market, Meta, Scenario, Shocks, Target, validate};
 use crate::sim::{RunControl, RunSettings, SimError, simulate};
 use crate::stats::calibration::{Calibration, calibrate};
-use crate::stats::target_probability;
+use crate::stats::{TargetProbability, target_probability};
 
 /// A forecast officials made, to be judged by the model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,8 +53,7 @@ pub struct Rank {
 pub struct ForecastCheck {
     pub forecast: OfficialForecast,
     /// P(revenue in `by` ≥ target) under the model calibrated up to `from`.
-    pub probability: f64,
-    pub std_error: f64,
+    pub target: TargetProbability,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,10 +97,12 @@ pub fn calibrated_scenario(
             volatility: c.volatility,
             persistence: 0.0,
             shocks: Shocks::Normal,
+            initial_distribution: Shocks::StudentT(c.df as f64),
             capacity: None,
         },
         events: Vec::new(),
         ranges: Default::default(),
+        provenance: Default::default(),
     }
 }
 
@@ -168,11 +169,9 @@ pub fn backtest(
     let mut checks = Vec::new();
     for f in relevant {
         let p = run(f.revenue, f.by)?;
-        let t = target_probability(&p);
         checks.push(ForecastCheck {
             forecast: f.clone(),
-            probability: t.probability,
-            std_error: t.std_error,
+            target: target_probability(&p),
         });
     }
     Ok(Backtest {

@@ -153,6 +153,18 @@ pub struct CalibrateArgs {
     /// Use history up to and including this year only
     #[arg(long, value_name = "YEAR")]
     pub until: Option<i32>,
+    /// Output format: explained text, or JSON (mean_log, sd_log, se_mean, df, growth_95, …)
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: CalibrateFormat,
+    /// Also write a complete, runnable scenario that starts at the history's last year
+    #[arg(long, value_name = "FILE.toml")]
+    pub write_scenario: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CalibrateFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -152,3 +152,117 @@ fn ranks_on_synthetic_histories_are_not_systematically_extreme() {
     assert!(s.growth.initial_uncertainty > 0.0);
     assert!(!OFFICIAL_FORECASTS.is_empty());
 }
+
+/// `calibrate -f json` on the shipped history, against a computation made here: statrs for
+/// the mean and sample sd, the tabled t quantile for 3 degrees of freedom.
+#[test]
+fn calibrate_json_gives_the_t_range_of_growth() {
+    let out = Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["calibrate", "-f", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let logs: Vec<f64> = [226.0f64, 314.0, 381.0, 456.0, 623.0]
+        .windows(2)
+        .map(|w| (w[1] / w[0]).ln())
+        .collect();
+    let (mean, sd) = ((&logs).mean(), (&logs).std_dev());
+    let se = sd / 2.0;
+    const T975_DF3: f64 = 3.182_446_305_284_263; // tables of Student's t
+    let range = [
+        (mean - T975_DF3 * se).exp() - 1.0,
+        (mean + T975_DF3 * se).exp() - 1.0,
+    ];
+    let get = |k: &str| doc[k].as_f64().unwrap();
+    assert!((get("mean_log") - mean).abs() < 1e-12);
+    assert!((get("sd_log") - sd).abs() < 1e-12);
+    assert!((get("se_mean") - se).abs() < 1e-12);
+    assert_eq!(doc["df"], 3);
+    assert_eq!(
+        format!("{:.4} {:.4}", get("mean_log"), get("sd_log")),
+        "0.2535 0.0778"
+    );
+    for (k, want) in range.iter().enumerate() {
+        let got = doc["growth_95"][k].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-6, "growth_95[{k}] {got} vs {want}");
+    }
+    // The figures: 13.9%–45.8%, within 0.2 points.
+    assert!((range[0] - 0.139).abs() < 0.002 && (range[1] - 0.458).abs() < 0.002);
+}
+
+/// The day a 2025 figure is published: add a row, write the scenario, run it.
+#[test]
+fn a_written_scenario_runs_from_the_historys_last_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(
+        &history,
+        "year,revenue_gbp_m\n2020,226\n2021,314\n2022,381\n2023,456\n2024,623\n2025,760\n",
+    )
+    .unwrap();
+    let scenario = dir.path().join("updated.toml");
+    let out = Command::cargo_bin("safetech")
+        .unwrap()
+        .arg("calibrate")
+        .arg("--history")
+        .arg(&history)
+        .arg("--write-scenario")
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["run", "-n", "5000", "-f", "json", "-s"])
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &doc["scenarios"][0];
+    assert_eq!(s["start_year"], 2025);
+    assert_eq!(s["start_revenue"], 760.0);
+    assert_eq!(s["years"][0]["year"], 2026, "first projected year");
+    assert_eq!(s["target"]["year"], 2026);
+    assert_eq!(s["file"], scenario.display().to_string());
+    // The written scenario carries the calibration of the whole history, with its t.
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    let c = calibrate(&parse_history(&std::fs::read_to_string(&history).unwrap(), "h").unwrap())
+        .unwrap();
+    assert!(
+        text.contains(&format!("initial = {:.4}", c.initial)),
+        "{text}"
+    );
+    assert!(
+        text.contains("initial_distribution = { student_t = 4 }"),
+        "{text}"
+    );
+}
+
+/// The shipped `historical` scenario is exactly what `calibrate --write-scenario` writes.
+#[test]
+fn historical_is_the_written_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.toml");
+    let out = Command::cargo_bin("safetech")
+        .unwrap()
+        .arg("calibrate")
+        .arg("--write-scenario")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let written = std::fs::read_to_string(&path).unwrap();
+    let shipped = safetech::scenario::builtin_source("historical").unwrap();
+    assert_eq!(written, shipped, "regenerate scenarios/historical.toml");
+}

@@ -202,7 +202,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
                     "{kind:?}: {texts:?}"
                 );
                 assert!(
-                    texts.iter().any(|t| t == "£1bn") && texts.iter().any(|t| t == "2030"),
+                    texts.iter().any(|t| t == "£1bn") && texts.iter().any(|t| t == "2028"),
                     "{texts:?}"
                 );
             }
@@ -218,7 +218,17 @@ fn fan_annotates_the_target_probability() {
         .into_iter()
         .find(|t| t.starts_with("P(≥ £1bn in 2026) = "))
         .expect("annotation");
-    assert!(note.contains('%') && note.ends_with(" pts"), "{note}");
+    // The figure after "±" is the 95% Monte Carlo half-width, as the JSON's ci95 gives it.
+    let json = safetech::report::Format::Json
+        .reporter()
+        .render(&[safetech::stats::RunSummary::of(&runs()[0])]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let t = &doc["scenarios"][0]["target"];
+    let half = (t["ci95"][1].as_f64().unwrap() - t["ci95"][0].as_f64().unwrap()) / 2.0 * 100.0;
+    let decimals = (1 - half.log10().floor() as i32).max(0) as usize;
+    let expected = format!("(Monte Carlo ±{half:.decimals$} pts)");
+    assert!(note.ends_with(&expected), "{note} should end {expected}");
+    assert_eq!(t["margin95"].as_f64().unwrap() * 100.0, half);
 }
 
 #[test]

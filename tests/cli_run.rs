@@ -121,21 +121,23 @@ fn csv_has_one_row_per_scenario_year() {
         assert!(header.contains(&col), "missing column {col}");
     }
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows.len(), 22);
+    // baseline runs 2025–2028, osa-enforced 2025–2035.
+    assert_eq!(rows.len(), 4 + 11);
     assert!(rows.iter().all(|r| r.len() == header.len()));
     assert_eq!(rows[0][0], "baseline");
-    assert_eq!(rows[11][0], "osa-enforced");
+    assert_eq!(rows[4][0], "osa-enforced");
 }
 
 #[test]
 fn table_reads_like_a_brief() {
     let out = String::from_utf8(stdout_of(&["run", "-n", "20000"])).unwrap();
     assert!(out.contains("P(revenue ≥ £1,000m in 2026) = "), "{out}");
-    assert!(out.contains("95% interval"));
+    assert!(out.contains("(Monte Carlo ±"), "{out}");
+    assert!(out.contains("inputs matter far more"), "{out}");
     assert!(out.contains("Reached £1,000m by 2026"));
     assert!(out.contains("seed 20241010"));
     assert!(out.contains("20,000 paths"));
-    assert!(out.lines().any(|l| l.trim_start().starts_with("2035")));
+    assert!(out.lines().any(|l| l.trim_start().starts_with("2028")));
     let md = String::from_utf8(stdout_of(&[
         "run",
         "-n",
@@ -258,7 +260,9 @@ fn overrides_are_validated_like_files() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ids are: on-schedule, delayed"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ids are: firm, routine, slow, weakened")
+    );
 
     // An override by outcome id changes the result, and is the same as the index form.
     let by_id = stdout_of(&[
@@ -270,7 +274,7 @@ fn overrides_are_validated_like_files() {
         "-f",
         "json",
         "--set",
-        "events.osa.on-schedule.probability=0.5",
+        "events.osa.firm.probability=0.45",
     ]);
     let by_index = stdout_of(&[
         "run",
@@ -281,10 +285,29 @@ fn overrides_are_validated_like_files() {
         "-f",
         "json",
         "--set",
-        "events.0.outcomes.0.probability=0.5",
+        "events.0.outcomes.0.probability=0.45",
     ]);
     let plain = stdout_of(&["run", "-s", "osa-enforced", "-n", "5000", "-f", "json"]);
-    assert_eq!(by_id, by_index);
+    // The same results; each run lists its override as it was given.
+    let results = |out: &[u8]| {
+        let mut doc: serde_json::Value = serde_json::from_slice(out).unwrap();
+        doc["scenarios"][0]["overrides"]
+            .take()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join(";")
+            + &doc.to_string()
+    };
+    let (a, b) = (results(&by_id), results(&by_index));
+    assert!(a.starts_with("events.osa.firm.probability = 0.45{"), "{a}");
+    assert!(
+        b.starts_with("events.0.outcomes.0.probability = 0.45{"),
+        "{b}"
+    );
+    assert_eq!(a.split_once('{').unwrap().1, b.split_once('{').unwrap().1);
     assert_ne!(by_id, plain);
 
     for bad in [
@@ -319,4 +342,63 @@ fn scenarios_list_show_and_completions() {
     assert!(show.contains("sources = [") && show.contains("[[events]]"));
     let bash = String::from_utf8(stdout_of(&["completions", "bash"])).unwrap();
     assert!(bash.contains("safetech") && bash.contains("--scenario"));
+}
+
+/// A changed run never passes for the stock scenario: the JSON lists its overrides, the table
+/// and the chart say "edited", and a file scenario names its file.
+#[test]
+fn runs_record_their_changes() {
+    let set = ["--set", "growth.volatility=0.1"];
+    let json = stdout_of(&[&["run", "-n", "2000", "-f", "json"][..], &set].concat());
+    let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(
+        doc["scenarios"][0]["overrides"],
+        serde_json::json!(["growth.volatility = 0.1"])
+    );
+    let plain = stdout_of(&["run", "-n", "2000", "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(doc["scenarios"][0]["overrides"], serde_json::json!([]));
+
+    let table = String::from_utf8(stdout_of(&[&["run", "-n", "2000"][..], &set].concat())).unwrap();
+    let last = table.trim_end().lines().last().unwrap();
+    assert!(
+        last.contains("edited: growth.volatility = 0.1"),
+        "footer: {last}"
+    );
+    assert!(table.contains("scenario baseline (edited: growth.volatility = 0.1)"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("fan.svg");
+    stdout_of(
+        &[
+            &[
+                "export",
+                "--chart",
+                "fan",
+                "-n",
+                "2000",
+                "-o",
+                svg.to_str().unwrap(),
+            ][..],
+            &set,
+        ]
+        .concat(),
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("(edited)"), "title");
+    assert!(text.contains("edited: growth.volatility = 0.1"), "footer");
+
+    let file = dir.path().join("mine.toml");
+    std::fs::write(&file, safetech::scenario::builtin_source("kosa").unwrap()).unwrap();
+    let json = stdout_of(&[
+        "run",
+        "-n",
+        "2000",
+        "-f",
+        "json",
+        "-s",
+        file.to_str().unwrap(),
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(doc["scenarios"][0]["file"], file.display().to_string());
 }

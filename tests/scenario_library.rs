@@ -58,7 +58,8 @@ fn every_file_is_complete_builtin_and_runs() {
 }
 
 /// Every number in [market], [target] and [growth], and every event timing, says whether it
-/// is sourced or judged; every outcome line is covered by a `judged` comment.
+/// is sourced, calibrated (computed from sourced data) or judged; every outcome line is covered
+/// by a `judged` comment.
 #[test]
 fn every_number_says_sourced_or_judged() {
     for path in files() {
@@ -76,7 +77,9 @@ fn every_number_says_sourced_or_judged() {
                     .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '[' || c == '{')
             });
             let where_ = format!("{}:{}: {t}", path.display(), n + 1);
-            let tagged = t.contains("# sourced") || t.contains("# judged");
+            let tagged = ["# sourced", "# judged", "# calibrated"]
+                .iter()
+                .any(|tag| t.contains(tag));
             if ["[market]", "[target]", "[growth]"].contains(&section.as_str()) && assigns_number {
                 assert!(tagged, "{where_}");
             }
@@ -180,5 +183,32 @@ fn scenario_readme_table_is_the_programs_output() {
         current.trim(),
         table.trim(),
         "scenarios/README.md is out of date: run `UPDATE_SCENARIO_README=1 cargo test --test scenario_library`"
+    );
+}
+
+const RUN_BEGIN: &str = "<!-- BEGIN safetech run -->";
+
+/// The README's sample output is the program's; set UPDATE_SCENARIO_README=1 to rewrite it.
+#[test]
+fn readme_sample_is_the_programs_output() {
+    let out = Command::cargo_bin("safetech")
+        .unwrap()
+        .arg("run")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sample = format!("```\n{}```\n", String::from_utf8(out.stdout).unwrap());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = readme.split_once(RUN_BEGIN).expect("BEGIN marker");
+    let (current, tail) = rest.split_once(END).expect("END marker");
+    if std::env::var_os("UPDATE_SCENARIO_README").is_some() {
+        std::fs::write(&path, format!("{head}{RUN_BEGIN}\n{sample}{END}{tail}")).unwrap();
+        return;
+    }
+    assert_eq!(
+        current.trim(),
+        sample.trim(),
+        "README.md's sample is out of date: run `UPDATE_SCENARIO_README=1 cargo test --test scenario_library`"
     );
 }

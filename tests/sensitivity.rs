@@ -95,16 +95,19 @@ fn tornado_rows_equal_separate_runs_with_set() {
             .abs()
     };
     assert!(rows.windows(2).all(|w| range(&w[0]) >= range(&w[1])));
-    // Every outcome's probability and uplift of every event has a row (or sits at a bound
-    // both ways, which none of transatlantic's does).
-    for ev in ["osa", "kosa", "standards"] {
-        assert!(
-            rows.iter().any(|r| r["key"]
-                .as_str()
-                .unwrap()
-                .starts_with(&format!("events.{ev}."))),
-            "{ev}"
-        );
+    // Every outcome's probability and uplift of every event has a row, unless the swing is
+    // empty (a probability that the other outcomes leave no room to move either way).
+    let scenario = safetech::scenario::load("transatlantic").unwrap();
+    let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
+    for ev in &scenario.events {
+        let others: f64 = ev.outcomes.iter().map(|o| o.probability).sum();
+        for o in &ev.outcomes {
+            let uplift = format!("events.{}.{}.growth_uplift", ev.id, o.id);
+            assert!(keys.contains(&uplift.as_str()), "{uplift} in {keys:?}");
+            let probability = format!("events.{}.{}.probability", ev.id, o.id);
+            let room = 1.0 - others > 1e-12 || o.probability > 0.0;
+            assert_eq!(keys.contains(&probability.as_str()), room, "{probability}");
+        }
     }
 }
 
@@ -268,10 +271,12 @@ fn scenario_ranges_are_used_and_printed() {
         .output()
         .unwrap();
     let table = String::from_utf8(table.stdout).unwrap();
-    assert!(
-        table.contains("growth.long_run = 0.1: low 0.06, high 0.14 (scenario range)"),
-        "{table}"
-    );
+    let base = safetech::scenario::load("maturing")
+        .unwrap()
+        .growth
+        .long_run_rate();
+    let line = format!("growth.long_run = {base}: low 0.06, high 0.14 (scenario range)");
+    assert!(table.contains(&line), "{line} not in {table}");
     assert!(table.contains("(default ±5 pts)"), "{table}");
 }
 

@@ -194,3 +194,32 @@ fn drivers_follow_edits_and_stop_when_their_tab_is_left() {
     let text = draw(&a, 120, 40).backend().to_string();
     assert!(text.contains("recomputing for the edit"), "{text}");
 }
+
+/// The stats panel's "±" is the JSON's 95% half-width of the same run, and an edited scenario
+/// says so.
+#[test]
+fn stats_panel_margin_is_the_json_margin() {
+    let mut app = app(ThemeName::Dark, false, Tab::Fan);
+    let run = app.slots[1].run.clone().unwrap();
+    let json = safetech::report::Format::Json
+        .reporter()
+        .render(&[safetech::stats::RunSummary::of(&run.projection)]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let t = &doc["scenarios"][0]["target"];
+    let half = (t["ci95"][1].as_f64().unwrap() - t["ci95"][0].as_f64().unwrap()) / 2.0 * 100.0;
+    let decimals = (1 - half.log10().floor() as i32).max(0) as usize;
+    let screen = |app: &App| {
+        let t = draw(app, 120, 40);
+        let buf = t.backend().buffer().clone();
+        (0..40)
+            .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let text = screen(&app);
+    let expected = format!("±{half:.decimals$} pts (95% MC)");
+    assert!(text.contains(&expected), "{expected} not in\n{text}");
+    assert!(!text.contains("edited"));
+    app.slots[1].scenario.provenance.edits = vec!["growth.volatility = 0.1".into()];
+    assert!(screen(&app).contains("Stats · edited"));
+}

@@ -330,7 +330,8 @@ pub fn solve_target(
     let mut v = run.target_values.clone();
     let n = v.len();
     let q = 1.0 - p;
-    let revenue = crate::stats::difference::quantiles_of(&mut v, &[q])[0];
+    // The same quantile rule as the engine's percentiles (revenue is never negative).
+    let revenue = crate::quantile::exact_quantiles(&[&v], &[q])[0];
     let spread = Z95 * (n as f64 * p * (1.0 - p)).sqrt();
     let centre = q * (n - 1) as f64;
     let rank = |r: f64| (r.round().clamp(0.0, (n - 1) as f64)) as usize;

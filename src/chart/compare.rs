@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::Ctx;
 use super::fan::{YearChart, draw_forecast_start, draw_history, year_chart};
 use super::frame::{FanSeries, Frame, Style, draw_frame, draw_legend, line_swatch, stamp};
-use crate::report::format::{money_short, percent, probability_decimals, thousands};
+use crate::report::format::{money_short, probability_with_margin, thousands};
 use crate::sim::Projection;
 use crate::stats::target_probability;
 
@@ -65,7 +65,7 @@ where
             run.scenario.scenario.name,
             money_short(t.revenue),
             t.year,
-            percent(t.probability, probability_decimals(t.std_error))
+            probability_with_margin(&t)
         );
         chart
             .draw_series(LineSeries::new(fan.line(3), color.stroke_width(width)))?

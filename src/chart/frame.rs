@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::ChartOptions;
 use super::font::FAMILY;
 use super::theme::Palette;
-use crate::report::format::{money_short, percent, percent_points, probability_decimals};
+use crate::report::format::{money_short, probability_with_margin};
 use crate::sim::Projection;
 use crate::stats::{TargetProbability, target_probability};
 
@@ -124,19 +124,22 @@ where
         )?;
         y += sub_h as i32;
     }
-    let foot = fit_text(root, &frame.footer, avail, |s| {
-        st.font(size::FOOTER * s, p.muted)
-    })?;
-    let (_, foot_h) = root.estimate_text_size(&frame.footer, &foot)?;
+    // The footer's lines are drawn from the bottom up, each shrunk to fit on its own.
     let bottom = st.px(18.0);
-    root.draw_text(
-        &frame.footer,
-        &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
-        (side, height as i32 - bottom),
-    )?;
+    let mut foot_h = 0i32;
+    for line in frame.footer.lines().rev() {
+        let foot = fit_text(root, line, avail, |s| st.font(size::FOOTER * s, p.muted))?;
+        let (_, h) = root.estimate_text_size(line, &foot)?;
+        root.draw_text(
+            line,
+            &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
+            (side, height as i32 - bottom - foot_h),
+        )?;
+        foot_h += h as i32 + st.px(4.0);
+    }
     Ok(root.margin(
         y + st.px(20.0),
-        foot_h as i32 + bottom + st.px(16.0),
+        foot_h + bottom + st.px(16.0),
         st.px(16.0),
         side,
     ))
@@ -327,24 +330,26 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     ladder(&[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
 }
 
-/// "P(≥ £1bn in 2026) = 87.3% ± 0.11 pts", with as many decimals as the Monte Carlo error allows.
+/// "P(≥ £1bn in 2026) = 87.3% (Monte Carlo ±0.21 pts)", with as many decimals as the Monte
+/// Carlo error allows.
 pub fn probability_note(t: &TargetProbability) -> String {
-    let decimals = probability_decimals(t.std_error);
     format!(
-        "P(≥ {} in {}) = {} ± {} pts",
+        "P(≥ {} in {}) = {}",
         money_short(t.revenue),
         t.year,
-        percent(t.probability, decimals),
-        percent_points(t.std_error)
+        probability_with_margin(t)
     )
 }
 
 /// Footer: program, version, scenarios, seed, paths and, when known, the date.
 pub fn stamp(runs: &[Projection], date: Option<&str>) -> String {
     let first = &runs[0];
-    let ids: Vec<&str> = runs
+    let ids: Vec<String> = runs
         .iter()
-        .map(|r| r.scenario.scenario.id.as_str())
+        .map(|r| {
+            let p = &r.scenario.provenance;
+            crate::stats::scenario_label(&r.scenario.scenario.id, p.file.as_deref(), &p.edits)
+        })
         .collect();
     let label = if ids.len() == 1 {
         "scenario"
@@ -362,6 +367,8 @@ pub fn stamp(runs: &[Projection], date: Option<&str>) -> String {
         s.push_str(" · ");
         s.push_str(d);
     }
+    s.push('\n');
+    s.push_str(crate::report::format::INPUTS_DOMINATE);
     s
 }
 

@@ -11,7 +11,7 @@ use super::frame::{
 };
 use crate::quantile::exact_quantiles;
 use crate::report::format::{
-    money_short, percent, percent_points, probability_decimals, thousands,
+    money_short, percent, probability_decimals, probability_with_margin, thousands,
 };
 use crate::sim::Projection;
 use crate::stats::target_probability;
@@ -171,11 +171,7 @@ where
                 .filter(|x| x.0 >= t.revenue)
                 .map(|x| bar(x, above)),
         )?
-        .label(format!(
-            "At or above: {} ± {} pts",
-            percent(t.probability, decimals),
-            percent_points(t.std_error)
-        ))
+        .label(format!("At or above: {}", probability_with_margin(&t)))
         .legend(swatch(st, above));
     let width = st.line(2.5);
     chart

@@ -301,6 +301,7 @@ where
         st: &st,
         title: options.title.as_deref(),
         date: date.as_deref(),
+        edited: runs.iter().any(|r| r.scenario.provenance.is_edited()),
     };
     match kind {
         ChartKind::Fan => fan::draw(root, &ctx, &runs[0]),
@@ -331,11 +332,17 @@ pub struct Ctx<'a> {
     title: Option<&'a str>,
     /// Date for the footer, if one is known reproducibly.
     date: Option<&'a str>,
+    /// A scenario was changed after loading: the default title says so.
+    edited: bool,
 }
 
 impl Ctx<'_> {
     fn title_or(&self, default: String) -> String {
-        self.title.map_or(default, str::to_string)
+        match self.title {
+            Some(t) => t.to_string(),
+            None if self.edited => format!("{default} (edited)"),
+            None => default,
+        }
     }
 }
 

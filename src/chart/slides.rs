@@ -476,7 +476,7 @@ fn figures(l: &Lesson, step: Step) -> Vec<(String, String)> {
                 for p in l.ladder.iter().flatten() {
                     let tp = target_probability(p);
                     out.push((
-                        format!("with {} futures (± 95% margin)", count(tp.paths)),
+                        format!("with {} futures (± Monte Carlo, 95%)", count(tp.paths)),
                         format!("{} ± {}", chance(&tp), margin_points(&tp)),
                     ));
                 }

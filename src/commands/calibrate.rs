@@ -2,11 +2,14 @@
 
 use anyhow::Result;
 
+use super::print_quietly;
 use crate::backtest::{OFFICIAL_FORECASTS, backtest};
-use crate::cli::{BacktestArgs, CalibrateArgs};
+use crate::cli::{BacktestArgs, CalibrateArgs, CalibrateFormat};
 use crate::error::InputError;
-use crate::report::format::{money, percent, percent_points};
+use crate::output::write_atomic;
+use crate::report::format::{money, percent, probability_with_margin};
 use crate::scenario::history::read_history;
+use crate::scenario::parse_str;
 use crate::sim::RunSettings;
 use crate::stats::calibration::calibrate;
 
@@ -18,10 +21,32 @@ pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
         .filter(|(y, _)| args.until.is_none_or(|u| *y <= u))
         .collect();
     let c = calibrate(&used).map_err(|e| InputError::new(&origin, "", e.to_string()))?;
-    print!("{}", c.explanation());
-    println!("\nPaste into a scenario's [growth] table:\n");
-    print!("{}", c.toml_block(&origin));
-    Ok(())
+    if let Some(path) = &args.write_scenario {
+        let text = c.scenario_toml(&used, &origin);
+        // What is written must load and run: parse it as any scenario file is.
+        parse_str(&text, &path.display().to_string()).map_err(|e| {
+            InputError::new(
+                &origin,
+                "",
+                format!("the calibrated scenario would not be valid: {e}"),
+            )
+        })?;
+        write_atomic(path, text.as_bytes())?;
+        eprintln!(
+            "wrote {} (run it with: safetech run -s {})",
+            path.display(),
+            path.display()
+        );
+    }
+    let text = match args.format {
+        CalibrateFormat::Json => serde_json::to_string_pretty(&c)? + "\n",
+        CalibrateFormat::Table => format!(
+            "{}\nPaste into a scenario's [growth] table:\n\n{}",
+            c.explanation(),
+            c.toml_block(&origin)
+        ),
+    };
+    print_quietly(&text)
 }
 
 pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
@@ -34,14 +59,16 @@ pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
     let b = backtest(&history, args.from, settings, OFFICIAL_FORECASTS, &origin)?;
     let c = &b.calibration;
     println!(
-        "Backtest from {} ({} paths, seed {}): growth calibrated on {}–{}: {:.1}% a year ± {:.1} pt, volatility {:.3}",
+        "Backtest from {} ({} paths, seed {}): growth calibrated on {}–{}: {:.1}% a year (95% range {:.1}%–{:.1}%, Student-t with {} df), volatility {:.3}",
         b.from,
         args.paths,
         args.seed,
         c.first_year,
         c.last_year,
         c.initial * 100.0,
-        c.initial_uncertainty * 100.0,
+        c.growth_95[0] * 100.0,
+        c.growth_95[1] * 100.0,
+        c.df,
         c.volatility
     );
     println!(
@@ -89,13 +116,12 @@ pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
             ),
         };
         println!(
-            "\nOfficial forecast \"{}\" {when}\n  {}\n  P(revenue ≥ {} in {}) under this model = {} ± {} pts",
+            "\nOfficial forecast \"{}\" {when}\n  {}\n  P(revenue ≥ {} in {}) under this model = {}",
             f.forecast.quote,
             f.forecast.source,
             money(f.forecast.revenue),
             f.forecast.by,
-            percent(f.probability, 1),
-            percent_points(f.std_error)
+            probability_with_margin(&f.target)
         );
     }
     Ok(())

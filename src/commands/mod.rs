@@ -93,3 +93,16 @@ pub fn emit(text: &str, out: Option<&std::path::Path>) -> Result<()> {
     }
     Ok(())
 }
+
+/// Print to standard output; a closed pipe (e.g. `| head`) ends the output quietly.
+pub fn print_quietly(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}

@@ -2,7 +2,7 @@
 //! each renderer can make them stand out. Numbers come from the `Lesson`, never from here.
 
 use super::{FEW, FUTURES, LADDER, Lesson, Step, count, gbp};
-use crate::report::format::{money_short, percent, percent_points, probability_decimals};
+use crate::report::format::{money_short, percent, probability_decimals};
 use crate::stats::{TargetProbability, Z95, target_probability};
 
 /// A run of caption text, plain or a figure to emphasise.
@@ -66,9 +66,7 @@ fn growth(g: f64) -> String {
 }
 
 /// Half-width of the 95% margin, in points: `2.8`.
-pub fn margin_points(t: &TargetProbability) -> String {
-    percent_points(Z95 * t.std_error)
-}
+pub use crate::report::format::margin_points;
 
 /// A chance with the decimals its error allows: `71.2%`.
 pub fn chance(t: &TargetProbability) -> String {

@@ -1,5 +1,7 @@
 //! Number formatting shared by the text reports, charts and TUI.
 
+use crate::stats::TargetProbability;
+
 /// `1234567.8` with `decimals = 1` → `1,234,567.8`.
 pub fn thousands(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
@@ -73,6 +75,23 @@ pub fn percent_points(se: f64) -> String {
     let decimals = (1 - pts.log10().floor() as i32).clamp(0, 4) as usize;
     format!("{pts:.decimals$}")
 }
+
+/// The 95% Monte Carlo half-width of P(target) in points: `0.21`.
+pub fn margin_points(t: &TargetProbability) -> String {
+    percent_points(t.margin95())
+}
+
+/// P(target) as every output states it: `86.4% (Monte Carlo ±0.21 pts)`.
+pub fn probability_with_margin(t: &TargetProbability) -> String {
+    format!(
+        "{} (Monte Carlo ±{} pts)",
+        percent(t.probability, probability_decimals(t.std_error)),
+        margin_points(t)
+    )
+}
+
+/// Said once wherever P(target) is shown: its "±" is not the forecast's uncertainty.
+pub const INPUTS_DOMINATE: &str = "± is the 95% Monte Carlo margin: simulation error only. The inputs matter far more (see safetech sensitivity).";
 
 #[cfg(test)]
 mod tests {

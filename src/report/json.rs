@@ -26,6 +26,11 @@ struct Document<'a> {
 struct ScenarioJson<'a> {
     id: &'a str,
     name: &'a str,
+    /// The scenario file, when not a built-in (absent for built-ins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    /// Changes to the scenario as loaded, `key = value` (`--set`, `--horizon`, …).
+    overrides: &'a [String],
     seed: u64,
     paths: usize,
     start_year: i32,
@@ -45,6 +50,8 @@ struct TargetJson {
     probability: f64,
     std_error: f64,
     ci95: [f64; 2],
+    /// Half the width of `ci95`: the "±" the table, charts and TUI print.
+    margin95: f64,
 }
 
 #[derive(Serialize)]
@@ -75,6 +82,8 @@ impl Report for Json {
                     ScenarioJson {
                         id: &s.scenario.id,
                         name: &s.scenario.name,
+                        file: r.stamp.file.as_deref(),
+                        overrides: &r.stamp.overrides,
                         seed: r.stamp.seed,
                         paths: r.stamp.paths,
                         start_year: s.market.start_year,
@@ -86,6 +95,7 @@ impl Report for Json {
                             probability: r.target.probability,
                             std_error: r.target.std_error,
                             ci95: r.target.ci95,
+                            margin95: r.target.margin95(),
                         },
                         years: r
                             .years()

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::format::{money, percent, percent_points, probability_decimals, thousands};
+use super::format::{margin_points, money, percent, probability_decimals, thousands};
 use crate::scenario::{Scenario, Shocks, Timing};
 use crate::stats::RunSummary;
 
@@ -30,6 +30,9 @@ pub fn key_assumptions(s: &Scenario) -> String {
             " ± {} pt",
             format!("{:.1}", g.initial_uncertainty * 100.0).trim_end_matches(".0")
         );
+        if let Shocks::StudentT(nu) = g.initial_distribution {
+            let _ = write!(growth, " (Student-t, {nu} df)");
+        }
     }
     if g.reversion > 0.0 && g.long_run_rate() != g.initial {
         let _ = write!(
@@ -58,7 +61,19 @@ pub fn key_assumptions(s: &Scenario) -> String {
             Some(Timing::Window(a, b)) => format!("{a}–{b}"),
             None => String::new(),
         };
-        parts.push(format!("{} ({when}, {} likely)", ev.name, rate(p)));
+        // The outcomes with their odds, so scenarios that differ only in them read differently.
+        let odds: Vec<String> = ev
+            .outcomes
+            .iter()
+            .filter(|o| o.probability > 0.0)
+            .map(|o| format!("{} {}", o.id, rate(o.probability)))
+            .collect();
+        let detail = if ev.outcomes.len() > 1 {
+            format!(": {}", odds.join(", "))
+        } else {
+            String::new()
+        };
+        parts.push(format!("{} ({when}, {} likely{detail})", ev.name, rate(p)));
     }
     parts.join("; ")
 }
@@ -103,7 +118,7 @@ impl Report for Markdown {
                 cell(&p.scenario.scenario.name),
                 cell(&key_assumptions(&p.scenario)),
                 percent(r.target.probability, d),
-                percent_points(r.target.std_error),
+                margin_points(&r.target),
                 percent(r.target.ci95[0], d),
                 percent(r.target.ci95[1], d),
             );
@@ -124,7 +139,7 @@ impl Report for Markdown {
         }
         let _ = writeln!(
             out,
-            "\n_Seed {}, {} paths per scenario, safetech {}. ± is one Monte Carlo standard error in percentage points; \"half reach it by\" is the first year by which half of the simulated futures have reached the target._",
+            "\n_Seed {}, {} paths per scenario, safetech {}. ± is the 95% Monte Carlo margin in percentage points (simulation error only; the inputs matter far more, see `safetech sensitivity`); \"half reach it by\" is the first year by which half of the simulated futures have reached the target._",
             first.stamp.seed,
             thousands(first.stamp.paths as f64, 0),
             crate::VERSION

@@ -3,23 +3,22 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::format::{money, percent, percent_points, probability_decimals, thousands};
+use super::format::{
+    INPUTS_DOMINATE, margin_points, money, percent, probability_decimals, probability_with_margin,
+    thousands,
+};
 use crate::stats::RunSummary;
 
 pub struct Table;
 
-/// "P(revenue ≥ £1,000m in 2026) = 71.2% ± 0.14 pts (95% interval 70.9%–71.5%)"
+/// "P(revenue ≥ £1,000m in 2026) = 71.2% (Monte Carlo ±0.28 pts)"
 pub fn target_line(r: &RunSummary) -> String {
     let t = &r.target;
-    let d = probability_decimals(t.std_error);
     format!(
-        "P(revenue ≥ {} in {}) = {} ± {} pts (95% interval {}–{})",
+        "P(revenue ≥ {} in {}) = {}",
         money(t.revenue),
         t.year,
-        percent(t.probability, d),
-        percent_points(t.std_error),
-        percent(t.ci95[0], d),
-        percent(t.ci95[1], d)
+        probability_with_margin(t)
     )
 }
 
@@ -67,6 +66,7 @@ fn header(r: &RunSummary) -> String {
 fn single(r: &RunSummary) -> String {
     let mut out = header(r);
     let _ = writeln!(out, "\n{}", target_line(r));
+    let _ = writeln!(out, "{INPUTS_DOMINATE}");
     let _ = writeln!(out, "{}\n", reach_line(r));
     let target = money(r.target.revenue);
     let _ = writeln!(
@@ -115,10 +115,24 @@ fn single(r: &RunSummary) -> String {
     }
     let _ = writeln!(
         out,
-        "Revenue in £m. p5–p95: 90% of simulated futures lie in this range."
+        "Revenue in nominal £m, by year of the published figure. p5–p95: 90% of simulated futures lie in this range."
     );
     events_block(&mut out, r);
+    edited_footer(&mut out, std::slice::from_ref(r));
     out
+}
+
+/// A closing line for each scenario changed after loading, so a changed run never passes for
+/// the stock scenario.
+fn edited_footer(out: &mut String, runs: &[RunSummary]) {
+    for r in runs.iter().filter(|r| !r.stamp.overrides.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n{}: edited: {} (not the stock scenario)",
+            r.stamp.scenario,
+            r.stamp.overrides.join(", ")
+        );
+    }
 }
 
 fn events_block(out: &mut String, r: &RunSummary) {
@@ -164,14 +178,14 @@ fn side_by_side(runs: &[RunSummary]) -> String {
         .max(8);
     let _ = writeln!(
         out,
-        "{:<id_w$}  {:>24}  {:>15}  {:>9}  Name",
+        "{:<id_w$}  {:>24}  {:>20}  {:>9}  Name",
         "Scenario",
         format!(
             "P(≥ {} in {})",
             money(first.target.revenue),
             first.target.year
         ),
-        "95% interval",
+        "Monte Carlo ±",
         "Median",
     );
     for r in runs {
@@ -182,27 +196,20 @@ fn side_by_side(runs: &[RunSummary]) -> String {
             .map_or(f64::NAN, |y| y.median());
         let _ = writeln!(
             out,
-            "{:<id_w$}  {:>24}  {:>15}  {:>9}  {}",
+            "{:<id_w$}  {:>24}  {:>20}  {:>9}  {}",
             r.stamp.scenario,
-            format!(
-                "{} ± {}",
-                percent(r.target.probability, d),
-                percent_points(r.target.std_error)
-            ),
-            format!(
-                "{}–{}",
-                percent(r.target.ci95[0], d),
-                percent(r.target.ci95[1], d)
-            ),
+            percent(r.target.probability, d),
+            format!("±{} pts", margin_points(&r.target)),
             money(median),
             r.projection.scenario.scenario.name
         );
     }
+    let _ = writeln!(out, "{INPUTS_DOMINATE}");
     out.push_str(&super::difference::table_block(
         &differences_of(runs),
         first.target.revenue,
     ));
-    let _ = writeln!(out, "\nMedian revenue, £m (5th–95th percentile)");
+    let _ = writeln!(out, "\nMedian revenue, nominal £m (5th–95th percentile)");
     let cells: Vec<Vec<(i32, String)>> = runs
         .iter()
         .map(|r| {
@@ -255,6 +262,7 @@ fn side_by_side(runs: &[RunSummary]) -> String {
         let _ = writeln!(out, "\n{}: {}", r.stamp.scenario, reach_line(r));
         events_block(&mut out, r);
     }
+    edited_footer(&mut out, runs);
     out
 }
 

@@ -69,7 +69,11 @@ pub fn load(spec: &str) -> Result<Scenario, InputError> {
 pub fn load_with_overrides(spec: &str, overrides: &[Override]) -> Result<Scenario, InputError> {
     let source = ScenarioSource::resolve(spec)?;
     let text = source.read()?;
-    parse_with_overrides(&text, &source.origin(), overrides)
+    let mut scenario = parse_with_overrides(&text, &source.origin(), overrides)?;
+    if let ScenarioSource::File(path) = &source {
+        scenario.provenance.file = Some(path.display().to_string());
+    }
+    Ok(scenario)
 }
 
 /// Parse and validate scenario text; `origin` names it in errors.
@@ -93,6 +97,10 @@ fn parse_with_overrides(
             toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
         apply_overrides(table, overrides)?
     };
+    let mut scenario = scenario;
+    for ov in overrides {
+        scenario.provenance.record(&ov.key, &ov.value);
+    }
     validate(&scenario).map_err(|issue| {
         if let Some(ov) = applied.iter().find(|(path, _)| *path == issue.field) {
             InputError::new(format!("--set {}", ov.1.raw), issue.field, issue.message)

@@ -30,6 +30,44 @@ pub struct Scenario {
     /// `[ranges]` with `"growth.long_run" = [0.06, 0.14]`. Inputs not named get a default swing.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub ranges: std::collections::BTreeMap<String, [f64; 2]>,
+    /// Where the scenario came from and what was changed after loading. Not part of the file:
+    /// outputs carry it so a changed run never passes for the stock scenario.
+    #[serde(skip)]
+    pub provenance: Provenance,
+}
+
+/// A scenario's origin and its changes since loading.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Provenance {
+    /// The file it was read from, when it is not a built-in.
+    pub file: Option<String>,
+    /// Changes as `key = value` (`--set`, `--horizon`, TUI edits), in the order made.
+    pub edits: Vec<String>,
+}
+
+impl Provenance {
+    pub fn is_edited(&self) -> bool {
+        !self.edits.is_empty()
+    }
+
+    /// `edited: growth.volatility = 0.1, market.horizon = 2030`, or empty when unchanged.
+    pub fn edited_note(&self) -> String {
+        if self.edits.is_empty() {
+            String::new()
+        } else {
+            format!("edited: {}", self.edits.join(", "))
+        }
+    }
+
+    /// Record `key = value`, replacing an earlier change to the same key.
+    pub fn record(&mut self, key: &str, value: &str) {
+        let entry = format!("{key} = {value}");
+        let prefix = format!("{key} = ");
+        match self.edits.iter_mut().find(|e| e.starts_with(&prefix)) {
+            Some(e) => *e = entry,
+            None => self.edits.push(entry),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +108,10 @@ pub struct Growth {
     pub initial: f64,
     #[serde(default)]
     pub initial_uncertainty: f64,
+    /// How r0 spreads around `initial`: Normal with sd `initial_uncertainty`, or a Student-t
+    /// with ν degrees of freedom scaled by it (for a pace estimated from few years: ν = n − 1).
+    #[serde(default, skip_serializing_if = "Distribution::is_normal")]
+    pub initial_distribution: Distribution,
     /// Rate that growth reverts to; defaults to `initial` (no reversion target).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_run: Option<f64>,
@@ -79,7 +121,7 @@ pub struct Growth {
     #[serde(default)]
     pub persistence: f64,
     #[serde(default)]
-    pub shocks: Shocks,
+    pub shocks: Distribution,
     /// Saturation level in £m (logistic); none = unbounded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<f64>,
@@ -103,21 +145,31 @@ impl Growth {
     }
 }
 
-/// Distribution of the annual shock ε: `"normal"` or `{ student_t = ν }`.
+/// A distribution in a scenario file: `"normal"` or `{ student_t = ν }`. For `shocks` the
+/// Student-t is rescaled to unit variance (ν > 2); for `initial_distribution` it is scaled by
+/// `initial_uncertainty` (ν ≥ 1), as a t predictive from a small sample is.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub enum Shocks {
+pub enum Distribution {
     #[default]
     Normal,
-    /// Student-t with ν degrees of freedom, rescaled to unit variance (needs ν > 2).
     StudentT(f64),
 }
 
-impl Serialize for Shocks {
+/// The annual shocks' distribution (the name the engine and reports use).
+pub type Shocks = Distribution;
+
+impl Distribution {
+    pub fn is_normal(&self) -> bool {
+        *self == Distribution::Normal
+    }
+}
+
+impl Serialize for Distribution {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         match self {
-            Shocks::Normal => s.serialize_str("normal"),
-            Shocks::StudentT(nu) => {
+            Distribution::Normal => s.serialize_str("normal"),
+            Distribution::StudentT(nu) => {
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry("student_t", nu)?;
                 m.end()
@@ -126,37 +178,37 @@ impl Serialize for Shocks {
     }
 }
 
-impl<'de> Deserialize<'de> for Shocks {
+impl<'de> Deserialize<'de> for Distribution {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Shocks;
+            type Value = Distribution;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str(r#""normal" or { student_t = ν } with ν > 2"#)
+                f.write_str(r#""normal" or { student_t = ν }"#)
             }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Shocks, E> {
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Distribution, E> {
                 match v {
-                    "normal" => Ok(Shocks::Normal),
+                    "normal" => Ok(Distribution::Normal),
                     other => Err(E::custom(format!(
-                        r#"unknown shock distribution "{other}", expected "normal" or {{ student_t = ν }}"#
+                        r#"unknown distribution "{other}", expected "normal" or {{ student_t = ν }}"#
                     ))),
                 }
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Shocks, A::Error> {
+            ) -> Result<Distribution, A::Error> {
                 let mut nu = None;
                 while let Some(key) = map.next_key::<String>()? {
                     if key == "student_t" && nu.is_none() {
                         nu = Some(map.next_value::<f64>()?);
                     } else {
                         return Err(serde::de::Error::custom(format!(
-                            "unknown key `{key}` in shocks, expected `student_t`"
+                            "unknown key `{key}`, expected `student_t`"
                         )));
                     }
                 }
-                nu.map(Shocks::StudentT)
+                nu.map(Distribution::StudentT)
                     .ok_or_else(|| serde::de::Error::custom("expected { student_t = ν }"))
             }
         }

@@ -238,7 +238,10 @@ pub fn with_value(s: &Scenario, key: &str, value: f64) -> Result<Scenario, Input
         )
     })?;
     let ov = Override::new(key, literal(value));
-    let (out, _) = apply_overrides(table, std::slice::from_ref(&ov))?;
+    let (mut out, _) = apply_overrides(table, std::slice::from_ref(&ov))?;
+    // The file it came from and its earlier edits travel on, with this one, as with --set.
+    out.provenance = s.provenance.clone();
+    out.provenance.record(&ov.key, &ov.value);
     validate(&out).map_err(|issue| {
         InputError::new(format!("--set {}", ov.raw), issue.field, issue.message)
             .with_value(issue.value)

@@ -199,6 +199,17 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
             );
         }
     }
+    if let Shocks::StudentT(nu) = g.initial_distribution {
+        // ν = 1 (Cauchy) is allowed: a t predictive from two growth rates has one degree of
+        // freedom. Large ν is a Normal in all but name.
+        if !(nu.is_finite() && (1.0..=1e6).contains(&nu)) {
+            c.fail(
+                "growth.initial_distribution.student_t",
+                nu,
+                "degrees of freedom must be from 1 to 1,000,000 (the number of growth years used, less one)",
+            );
+        }
+    }
     if let Some(k) = g.capacity {
         c.range("growth.capacity", k, Excl(m.start_revenue), Open);
     }

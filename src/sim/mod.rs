@@ -14,10 +14,10 @@ mod step;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::RngExt;
-use rand_distr::StandardNormal;
+use rand_distr::{ChiSquared, StandardNormal};
 use rayon::prelude::*;
 
-use crate::scenario::Scenario;
+use crate::scenario::{Distribution, Scenario};
 use percentiles::YearPercentiles;
 use rng::Generator;
 use step::{ChunkState, CompiledEvent, EffectTables, Model, YearAccumulator, YearPlan};
@@ -277,16 +277,25 @@ pub fn simulate(
 }
 
 /// Initial growth r0 per path. Drawn whatever the uncertainty, so that scenarios differing
-/// only in it still share every other draw.
+/// only in it still share every other draw. A Student-t r0 is the same Normal z divided by
+/// sqrt(χ²_ν/ν) from a stream of its own, so it stays paired with the Normal draw path by path.
 fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
     let mut initial_growth = path_array(n, 0.0);
+    let chi_squared = match m.initial_distribution {
+        Distribution::Normal => None,
+        Distribution::StudentT(nu) => Some((nu, ChiSquared::new(nu).expect("validated ν ≥ 1"))),
+    };
     initial_growth
         .par_chunks_mut(CHUNK)
         .enumerate()
         .for_each(|(c, out)| {
             let mut params = rng::generator(seed, rng::PARAMETERS, c as u64);
+            let mut spread = rng::generator(seed, rng::PARAMETER_SPREAD, c as u64);
             for r0 in out {
-                let z: f64 = params.sample(StandardNormal);
+                let mut z: f64 = params.sample(StandardNormal);
+                if let Some((nu, chi)) = &chi_squared {
+                    z *= (nu / spread.sample(chi)).sqrt();
+                }
                 *r0 = (m.initial + m.initial_sd * z).max(MIN_GROWTH);
             }
         });

@@ -12,6 +12,8 @@ pub type Generator = Xoshiro256PlusPlus;
 pub const SHOCKS: u64 = 1;
 /// Stream of per-path parameter draws (r0).
 pub const PARAMETERS: u64 = 2;
+/// Stream of the χ² draws that turn r0's Normal into a Student-t.
+pub const PARAMETER_SPREAD: u64 = 3;
 
 /// Stream of an event's draws, keyed by its id (FNV-1a, stable across platforms and versions).
 pub fn event_stream(event_id: &str) -> u64 {

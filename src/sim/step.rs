@@ -112,6 +112,7 @@ pub(super) struct Model {
     pub start_revenue: f64,
     pub initial: f64,
     pub initial_sd: f64,
+    pub initial_distribution: Shocks,
     long_run: f64,
     reversion: f64,
     volatility: f64,
@@ -144,11 +145,16 @@ impl Model {
             vol_multiplier *= vm;
             event_move += mv;
         }
+        let initial_spread = match g.initial_distribution {
+            Shocks::Normal => g.initial_uncertainty,
+            Shocks::StudentT(_) => 2.0 * g.initial_uncertainty,
+        };
         Model {
             start_year: scenario.market.start_year,
             start_revenue: scenario.market.start_revenue,
             initial: g.initial,
             initial_sd: g.initial_uncertainty,
+            initial_distribution: g.initial_distribution,
             long_run: g.long_run_rate(),
             reversion: g.reversion,
             volatility: g.volatility,
@@ -157,8 +163,9 @@ impl Model {
             target: scenario.target.revenue,
             target_year: scenario.target.year,
             shocks: g.shocks,
-            max_yearly_move: 4.0 * (g.volatility * vol_multiplier + g.initial_uncertainty)
-                + event_move,
+            // A Student-t r0 has wider tails than 4 sd cover; twice the spread is a fair guess
+            // (a wrong guess costs time only).
+            max_yearly_move: 4.0 * (g.volatility * vol_multiplier + initial_spread) + event_move,
             events,
             simd: avx2_available(),
         }

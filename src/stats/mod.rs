@@ -39,6 +39,13 @@ pub fn wilson_interval(hits: usize, n: usize, z: f64) -> [f64; 2] {
     [(centre - half).max(0.0), (centre + half).min(1.0)]
 }
 
+impl TargetProbability {
+    /// Half the width of the 95% interval: the "±" everywhere a person reads P(target).
+    pub fn margin95(&self) -> f64 {
+        (self.ci95[1] - self.ci95[0]) / 2.0
+    }
+}
+
 pub fn target_probability(p: &Projection) -> TargetProbability {
     let target = p.scenario.target.revenue;
     let n = p.target_values.len();
@@ -165,17 +172,45 @@ pub struct Stamp {
     pub scenario: String,
     pub seed: u64,
     pub paths: usize,
+    /// The scenario file, when it is not a built-in.
+    pub file: Option<String>,
+    /// Changes to the scenario as loaded, `key = value`.
+    pub overrides: Vec<String>,
 }
 
 impl Stamp {
     pub fn of(p: &Projection) -> Stamp {
+        let provenance = &p.scenario.provenance;
         Stamp {
             program: "safetech",
             version: crate::VERSION,
             scenario: p.scenario.scenario.id.clone(),
             seed: p.settings.seed,
             paths: p.settings.paths,
+            file: provenance.file.clone(),
+            overrides: provenance.edits.clone(),
         }
+    }
+
+    /// The scenario with its origin and changes: `kosa (from my.toml; edited: growth.volatility = 0.1)`.
+    pub fn scenario_label(&self) -> String {
+        scenario_label(&self.scenario, self.file.as_deref(), &self.overrides)
+    }
+}
+
+/// `id`, `id (from FILE)`, `id (edited: k = v)` or both.
+pub fn scenario_label(id: &str, file: Option<&str>, edits: &[String]) -> String {
+    let mut notes = Vec::new();
+    if let Some(f) = file {
+        notes.push(format!("from {f}"));
+    }
+    if !edits.is_empty() {
+        notes.push(format!("edited: {}", edits.join(", ")));
+    }
+    if notes.is_empty() {
+        id.to_string()
+    } else {
+        format!("{id} ({})", notes.join("; "))
     }
 }
 
@@ -186,7 +221,7 @@ impl std::fmt::Display for Stamp {
             "{} {} · scenario {} · seed {} · {} paths",
             self.program,
             self.version,
-            self.scenario,
+            self.scenario_label(),
             self.seed,
             crate::report::format::thousands(self.paths as f64, 0)
         )

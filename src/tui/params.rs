@@ -14,6 +14,24 @@ pub enum Param {
     Uplift { event: usize, outcome: usize },
 }
 
+/// The scenario's changes: those it was loaded with, then every parameter whose value differs
+/// from `original`, as `key = value`.
+pub fn edits(original: &Scenario, edited: &Scenario) -> Vec<String> {
+    let mut provenance = original.provenance.clone();
+    for p in list(edited) {
+        let v = p.get(edited);
+        // An unset long-run rate follows `initial`; it is edited only when set to a new value.
+        let changed = match p {
+            Param::LongRun => edited.growth.long_run != original.growth.long_run,
+            _ => (v - p.get(original)).abs() > 1e-12,
+        };
+        if changed {
+            provenance.record(&p.key(edited), &format!("{}", (v * 1e9).round() / 1e9));
+        }
+    }
+    provenance.edits
+}
+
 /// Every editable parameter of `s`, in panel order.
 pub fn list(s: &Scenario) -> Vec<Param> {
     let mut out = vec![
@@ -98,6 +116,26 @@ impl Param {
                     o.growth_uplift = v;
                 }
             }
+        }
+    }
+
+    /// The dotted key `--set` takes for this parameter: `growth.initial`,
+    /// `events.osa.firm.probability`.
+    pub fn key(self, s: &Scenario) -> String {
+        let outcome = |event: usize, outcome: usize, field: &str| {
+            let ev = s.events.get(event).map_or("?", |e| e.id.as_str());
+            let id = outcome_id(s, event, outcome).unwrap_or("?");
+            format!("events.{ev}.{id}.{field}")
+        };
+        match self {
+            Param::Initial => "growth.initial".into(),
+            Param::Uncertainty => "growth.initial_uncertainty".into(),
+            Param::LongRun => "growth.long_run".into(),
+            Param::Reversion => "growth.reversion".into(),
+            Param::Volatility => "growth.volatility".into(),
+            Param::Persistence => "growth.persistence".into(),
+            Param::Probability { event, outcome: o } => outcome(event, o, "probability"),
+            Param::Uplift { event, outcome: o } => outcome(event, o, "growth_uplift"),
         }
     }
 
@@ -269,6 +307,28 @@ mod tests {
     }
 
     #[test]
+    fn edits_list_what_the_user_changed() {
+        let original = load("baseline").unwrap();
+        let mut s = original.clone();
+        assert!(Param::Initial.nudge(&mut s, 1, false));
+        // baseline sets no long_run, so it follows `initial` without being an edit.
+        assert_eq!(edits(&original, &s), ["growth.initial = 0.38"]);
+        assert!(Param::Initial.nudge(&mut s, -1, false));
+        assert!(edits(&original, &s).is_empty(), "back to the original");
+        let original = load("osa-enforced").unwrap();
+        let mut s = original.clone();
+        let p = Param::Uplift {
+            event: 0,
+            outcome: 1,
+        };
+        assert!(p.nudge(&mut s, 1, false));
+        assert_eq!(
+            edits(&original, &s),
+            ["events.osa.routine.growth_uplift = 0.04"]
+        );
+    }
+
+    #[test]
     fn steps_snap_to_grid_and_respect_probability_sum() {
         let mut s = load("osa-enforced").unwrap();
         let p = Param::Persistence;
@@ -282,10 +342,10 @@ mod tests {
         for _ in 0..10 {
             on.nudge(&mut s, 1, true);
         }
-        // "delayed" at 0.15 leaves 0.85 at most.
-        assert!((on.get(&s) - 0.85).abs() < 1e-9);
+        // "routine" at 0.4 and "slow" at 0.1 leave 0.5 at most for "firm".
+        assert!((on.get(&s) - 0.5).abs() < 1e-9);
         assert!(!on.nudge(&mut s, 1, false));
-        // Six growth parameters, then probability and uplift of each of the two outcomes.
-        assert_eq!(list(&s).len(), 10);
+        // Six growth parameters, then probability and uplift of each of the four outcomes.
+        assert_eq!(list(&s).len(), 14);
     }
 }

@@ -301,6 +301,7 @@ fn nudge(app: &mut App, direction: i32, large: bool) -> Vec<Effect> {
     if !param.nudge(&mut slot.scenario, direction, large) {
         return Vec::new();
     }
+    slot.scenario.provenance.edits = super::params::edits(&slot.original, &slot.scenario);
     simulate(app.request(app.selected))
 }
 

@@ -9,10 +9,13 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::panel;
 use crate::report::format::{
-    money, money_short, percent, percent_points, probability_decimals, thousands,
+    margin_points, money, money_short, percent, probability_decimals, thousands,
 };
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
+
+/// The panel's one line on what the "±" leaves out (MC: Monte Carlo, the simulation's error).
+pub const INPUTS_NOTE: &str = "Inputs matter far more than ±";
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
@@ -22,7 +25,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         (_, true) => " · running…",
         _ => "",
     };
-    let block = panel(format!(" Stats{state} "), t);
+    let edited = if slot.scenario.provenance.is_edited() {
+        " · edited"
+    } else {
+        ""
+    };
+    let block = panel(format!(" Stats{edited}{state} "), t);
     let inner = block.inner(area);
     block.render(area, buf);
     let s = &slot.scenario;
@@ -40,7 +48,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(money_short(s.target.revenue), t.base().fg(t.target)),
         Span::styled(format!(" in {})", s.target.year), t.dim()),
     ])];
-    let error = format!(" ± {} pt", percent_points(tp.std_error));
+    let error = format!(" ±{} pts (95% MC)", margin_points(tp));
     let big = t.big_figures && inner.width >= big_width(&p_text) && inner.height >= 8;
     if big {
         lines.extend(
@@ -55,14 +63,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(error, t.dim()),
         ]));
     }
-    lines.push(Line::styled(
-        format!(
-            "95% interval {}–{}",
-            percent(tp.ci95[0], decimals),
-            percent(tp.ci95[1], decimals)
-        ),
-        t.dim(),
-    ));
+    // The "±" is simulation error only; say so, and that the inputs matter more.
+    let note = [
+        INPUTS_NOTE,
+        "Inputs matter more than ±",
+        "Inputs matter more",
+    ]
+    .into_iter()
+    .find(|n| n.chars().count() <= usize::from(inner.width))
+    .unwrap_or("");
+    lines.push(Line::styled(note, t.dim()));
     if let Some(y) = run.projection.year(s.target.year) {
         lines.push(Line::from(vec![
             Span::styled(format!("Median {} ", s.target.year), t.dim()),
