@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
 use super::frame::{
-    Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, swatch, year_tick,
+    Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, swatch, year_tick,
 };
 use crate::report::difference::points_with_error;
 use crate::report::format::{money_short, thousands};
@@ -28,7 +28,7 @@ pub fn draw<DB>(
     root: &DrawingArea<DB, Shift>,
     ctx: &Ctx,
     fan: &DifferenceFan,
-    seed: u64,
+    runs: &[crate::sim::Projection],
 ) -> Result<()>
 where
     DB: DrawingBackend,
@@ -37,18 +37,6 @@ where
     let st = ctx.st;
     let pal = &st.palette;
     let d = &fan.at_target;
-    let mut footer = format!(
-        "safetech {} · scenarios {}, {} · seed {} · {} paths",
-        crate::VERSION,
-        fan.base,
-        fan.scenario,
-        seed,
-        thousands(d.paths as f64, 0)
-    );
-    if let Some(date) = ctx.date {
-        footer.push_str(" · ");
-        footer.push_str(date);
-    }
     let frame = Frame {
         title: ctx.title_or(format!(
             "{} minus {}: revenue, path by path",
@@ -61,7 +49,8 @@ where
             d.target_year,
             points_with_error(&d.probability)
         ),
-        footer,
+        // Both runs' stamps: scenarios (with files and edits), seed, paths.
+        footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
     let (lo, hi) = fan

@@ -310,13 +310,13 @@ where
         ChartKind::Reach => reach::draw(root, &ctx, runs),
         ChartKind::Spaghetti => spaghetti::draw(root, &ctx, &runs[0]),
         ChartKind::Tornado => match analyses.tornado {
-            Some(t) => tornado::draw(root, &ctx, t),
+            Some(t) => tornado::draw(root, &ctx, t, runs),
             None => Err(anyhow::anyhow!(
                 "the tornado chart needs a sensitivity analysis"
             )),
         },
         ChartKind::Difference => match analyses.difference {
-            Some(d) => difference::draw(root, &ctx, d, runs[0].settings.seed),
+            Some(d) => difference::draw(root, &ctx, d, runs),
             None => Err(anyhow::anyhow!(
                 "the difference chart needs two scenarios (give --scenario twice)"
             )),

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
-use super::frame::{Frame, draw_frame, draw_legend, draw_mesh, size, swatch};
+use super::frame::{Frame, draw_frame, draw_legend, draw_mesh, size, stamp, swatch};
 use crate::analysis::sensitivity::{Base, TornadoRow};
 use crate::report::format::{money_short, percent, probability_decimals, thousands};
 use crate::scenario::parameters::literal;
@@ -27,7 +27,12 @@ pub struct TornadoChart {
     pub rows: Vec<TornadoRow>,
 }
 
-pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, data: &TornadoChart) -> Result<()>
+pub fn draw<DB>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    data: &TornadoChart,
+    runs: &[crate::sim::Projection],
+) -> Result<()>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
@@ -46,24 +51,14 @@ where
     if more > 0 {
         subtitle.push_str(&format!(" {more} smaller swings not shown."));
     }
-    let mut footer = format!(
-        "safetech {} · scenario {} · seed {} · {} paths per run",
-        crate::VERSION,
-        data.scenario,
-        data.seed,
-        thousands(data.paths as f64, 0)
-    );
-    if let Some(d) = ctx.date {
-        footer.push_str(" · ");
-        footer.push_str(d);
-    }
     let frame = Frame {
         title: ctx.title_or(format!(
             "What moves the odds of {goal} — {}",
             data.scenario_name
         )),
         subtitle,
-        footer,
+        // The base run's stamp: scenario (with its file and edits), seed, paths.
+        footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
     let pts = |x: f64| x * 100.0;

@@ -73,7 +73,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             let fan = pool
                 .install(|| difference_fan(&scenarios[0], &scenarios[1], settings, control))
                 .map_err(super::sensitivity::analysis_error)?;
-            let runs = super::simulate_all(&args.common, &scenarios[..1])?;
+            let runs = super::simulate_all(&args.common, &scenarios[..2])?;
             let analyses = Analyses {
                 tornado: None,
                 difference: Some(&fan),
