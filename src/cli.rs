@@ -151,7 +151,7 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub history: Option<PathBuf>,
     /// Use history up to and including this year only
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
     pub until: Option<i32>,
     /// Output format: explained text, or JSON (mean_log, sd_log, se_mean, df, growth_95, …)
     #[arg(long, short = 'f', value_enum, default_value = "table")]
@@ -170,7 +170,7 @@ pub enum CalibrateFormat {
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
     /// Last year of history the model may see; later actuals are ranked
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
     pub from: i32,
     /// Revenue history CSV; default: the shipped UK history
     #[arg(long, value_name = "FILE.csv")]
@@ -179,7 +179,7 @@ pub struct BacktestArgs {
     #[arg(short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
     pub paths: usize,
     /// Random seed
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED, value_parser = parse_seed)]
     pub seed: u64,
 }
 
@@ -231,16 +231,16 @@ pub struct Common {
     #[arg(short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
     pub paths: usize,
     /// Random seed; the same seed gives the same numbers
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED, value_parser = parse_seed)]
     pub seed: u64,
     /// Last simulated year (sets market.horizon)
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
     pub horizon: Option<i32>,
     /// Target revenue in £m (sets target.revenue)
-    #[arg(long, value_name = "GBP_M")]
+    #[arg(long, value_name = "GBP_M", value_parser = parse_money)]
     pub target: Option<f64>,
     /// Year in which the target is judged (sets target.year)
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
     pub target_year: Option<i32>,
     /// Override a scenario value by dotted path, e.g. growth.volatility=0.12 or
     /// events.osa.on-schedule.probability=0.8 (repeatable)
@@ -249,31 +249,63 @@ pub struct Common {
     /// Worker threads (default: all cores); results do not depend on it
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Memory the simulation may use, e.g. 4G or 512M; a run that would need more is refused
+    /// (default: half the memory available now)
+    #[arg(long, value_name = "BYTES", value_parser = crate::numbers::parse_bytes)]
+    pub max_memory: Option<u64>,
 }
+
+/// Most paths in one run: a bound on run time; memory is bounded by `--max-memory`.
+pub const MAX_PATHS: usize = 50_000_000;
 
 /// Accepts `100000`, `100_000`, `100,000` and `1e5`.
 pub fn parse_count(s: &str) -> Result<usize, String> {
-    let cleaned: String = s.chars().filter(|c| *c != '_' && *c != ',').collect();
-    let n = cleaned
-        .parse::<usize>()
-        .ok()
-        .or_else(|| {
-            cleaned
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && *x >= 0.0 && x.fract() == 0.0 && *x <= 1e12)
-                .map(|x| x as usize)
-        })
-        .ok_or_else(|| format!("`{s}` is not a whole number of paths (e.g. 100000 or 1e5)"))?;
-    if n == 0 {
-        return Err("the number of paths must be at least 1".into());
-    }
-    if n > 50_000_000 {
+    let x = crate::numbers::parse_number(s)?;
+    if x.fract() != 0.0 {
         return Err(format!(
-            "{n} paths is more than the 50,000,000 allowed (memory grows with paths)"
+            "`{s}` is not a whole number of paths (e.g. 100000 or 1e5)"
         ));
     }
-    Ok(n)
+    if x < 1.0 {
+        return Err("the number of paths must be at least 1".into());
+    }
+    if x > MAX_PATHS as f64 {
+        return Err(format!(
+            "`{s}` paths is more than the {} allowed",
+            crate::report::format::thousands(MAX_PATHS as f64, 0)
+        ));
+    }
+    Ok(x as usize)
+}
+
+/// A year: a whole number such as 2030.
+pub fn parse_year(s: &str) -> Result<i32, String> {
+    let x = crate::numbers::parse_number(s)?;
+    if x.fract() != 0.0 || !(-1e6..=1e6).contains(&x) {
+        return Err(format!("`{s}` is not a year (a whole number such as 2030)"));
+    }
+    Ok(x as i32)
+}
+
+/// A random seed: a whole number from 0 to 2^64 − 1.
+pub fn parse_seed(s: &str) -> Result<u64, String> {
+    let cleaned = crate::numbers::clean_digits(s)?;
+    if let Ok(n) = cleaned.parse::<u64>() {
+        return Ok(n);
+    }
+    let x = crate::numbers::parse_number(s)?;
+    // Beyond 2^53 a decimal exponent does not name one whole number exactly.
+    if x.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&x) {
+        return Ok(x as u64);
+    }
+    Err(format!(
+        "`{s}` is not a seed: use a whole number from 0 to 18446744073709551615"
+    ))
+}
+
+/// Revenue in £m: any finite number (the scenario's checks say what range is allowed).
+pub fn parse_money(s: &str) -> Result<f64, String> {
+    crate::numbers::parse_number(s)
 }
 
 impl Common {
@@ -289,18 +321,76 @@ impl Common {
     pub fn overrides(&self) -> Result<Vec<Override>, InputError> {
         let mut out = Vec::new();
         if let Some(h) = self.horizon {
-            out.push(Override::new("market.horizon", h));
+            out.push(Override::from_flag("--horizon", "market.horizon", h));
         }
         if let Some(t) = self.target {
-            out.push(Override::new("target.revenue", t));
+            // Debug formatting keeps a float a TOML float (`1e19`, `1000.0`), never a long integer.
+            out.push(Override::from_flag(
+                "--target",
+                "target.revenue",
+                format!("{t:?}"),
+            ));
         }
         if let Some(y) = self.target_year {
-            out.push(Override::new("target.year", y));
+            out.push(Override::from_flag("--target-year", "target.year", y));
         }
         for s in &self.set {
             out.push(s.parse()?);
         }
         Ok(out)
+    }
+
+    /// Refuses a run whose estimated memory passes the budget (`--max-memory`, default half
+    /// the memory available now), before anything is allocated, naming the most paths that fit.
+    pub fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError> {
+        use crate::numbers::{available_memory, format_bytes};
+        use crate::sim::MEMORY_OVERHEAD as OVERHEAD;
+        let (budget, source) = match self.max_memory {
+            Some(b) => (b, "--max-memory".to_string()),
+            None => match available_memory() {
+                Some(a) => (
+                    a / 2,
+                    "the default, half the memory available now".to_string(),
+                ),
+                None => (
+                    8 << 30,
+                    "the default when available memory is unknown".to_string(),
+                ),
+            },
+        };
+        // Every scenario's projection is kept until all are summarised.
+        let per_path: u64 = scenarios
+            .iter()
+            .map(|s| crate::sim::memory_estimate(s, 1))
+            .sum();
+        let need = per_path * self.paths as u64 + OVERHEAD;
+        if need <= budget {
+            return Ok(());
+        }
+        let fit = budget.saturating_sub(OVERHEAD) / per_path.max(1);
+        let advice = if fit >= 1 {
+            format!(
+                "at most {} paths fit; use -n {} or less, or raise --max-memory",
+                crate::report::format::thousands(fit as f64, 0),
+                fit
+            )
+        } else {
+            "no run fits; raise --max-memory".to_string()
+        };
+        Err(InputError::new(
+            "--paths",
+            "",
+            format!(
+                "{} scenario(s) with {} events in all need about {} at {} paths, more than the \
+                 memory budget of {} ({source}); {advice}",
+                scenarios.len(),
+                scenarios.iter().map(|s| s.events.len()).sum::<usize>(),
+                format_bytes(need),
+                crate::report::format::thousands(self.paths as f64, 0),
+                format_bytes(budget)
+            ),
+        )
+        .with_value(self.paths.to_string()))
     }
 
     /// Load, override and validate every scenario named.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod lesson;
+pub mod numbers;
 pub mod output;
 pub mod quantile;
 pub mod report;

@@ -3,9 +3,12 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use safetech::cli::{Cli, Command};
 use safetech::commands;
+use safetech::commands::print_quietly;
 use safetech::error::exit_code;
+use safetech::output::clean_up_on_signals;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -16,7 +19,34 @@ fn main() -> ExitCode {
     }
 }
 
+/// `print!` panics when standard output is a closed pipe (`| head -c1`). Output cut short by
+/// its reader is not an error: end quietly with success, as `head` users expect.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The interactive view handles signals itself (it restores the terminal first).
+    let interactive = match &cli.command {
+        None | Some(Command::Tui(_)) => true,
+        Some(Command::Teach(args)) => args.export_slides.is_none(),
+        _ => false,
+    };
+    if !interactive {
+        clean_up_on_signals()?;
+    }
     match cli.command {
         None => safetech::tui::main(&safetech::tui::default_args()),
         Some(Command::Tui(args)) => safetech::tui::main(&args),
@@ -35,12 +65,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commands::calibrate::run_backtest(&args).map(|_| ExitCode::SUCCESS)
         }
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "safetech",
-                &mut std::io::stdout(),
-            );
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "safetech", &mut script);
+            print_quietly(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,19 +1,100 @@
-//! Writing output files atomically: a temporary file beside the target, then a rename, so a
-//! failed write never leaves a partial file and never harms an existing one.
+//! Writing output files safely.
+//!
+//! - Atomic: the bytes go to a temporary file beside the target (random name, exclusive create,
+//!   so a link planted under a guessable name is never followed), then a rename. A failed write
+//!   never leaves a partial file and never harms an existing one.
+//! - A symlink is written through: the file it points at is replaced and the link stays.
+//! - A replaced file keeps its permissions (a 0600 file stays 0600).
+//! - The program's own inputs are never overwritten (`-o scenario.toml` is refused).
+//! - Temporary files are removed on error, and on SIGINT/SIGTERM/SIGHUP once
+//!   [`clean_up_on_signals`] has been called.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    // Devices and pipes (/dev/stdout, /dev/full, a FIFO) are written in place: renaming a
-    // temporary file over them would replace the device.
-    if let Ok(meta) = std::fs::metadata(path) {
-        if !meta.is_file() {
-            if meta.is_dir() {
-                anyhow::bail!("cannot write {}: it is a directory", path.display());
+use crate::error::InputError;
+
+/// Temporary files being written now, removed by the signal handler.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// A file's device and inode, so hard links match.
+type FileId = Option<(u64, u64)>;
+/// Files this run reads: canonical path and identity.
+static INPUTS: Mutex<Vec<(PathBuf, FileId)>> = Mutex::new(Vec::new());
+
+/// Records `path` as an input of this run, so that no output may replace it.
+pub fn note_input(path: &Path) {
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let id = std::fs::metadata(path).ok().and_then(|m| file_id(&m));
+    lock(&INPUTS).push((canonical, id));
+}
+
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+/// Refuses `target` (a resolved path) when it is one of this run's inputs.
+fn refuse_inputs(asked: &Path, target: &Path) -> Result<(), InputError> {
+    let canonical = std::fs::canonicalize(target).ok();
+    let id = std::fs::metadata(target).ok().and_then(|m| file_id(&m));
+    let clash = lock(&INPUTS)
+        .iter()
+        .any(|(p, i)| canonical.as_deref() == Some(p.as_path()) || (id.is_some() && *i == id));
+    if clash {
+        return Err(InputError::new(
+            "--out",
+            "",
+            "refusing to write over an input of this run; choose another output file",
+        )
+        .with_value(asked.display().to_string()));
+    }
+    Ok(())
+}
+
+/// Follows a chain of symlinks to the path that will really be written (which may not exist
+/// yet: a dangling link is written through to its target).
+fn resolve_links(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // The kernel's own limit on link chains is 40.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current)
+                    .with_context(|| format!("cannot read link {}", current.display()))?;
+                current = match current.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
             }
+            _ => return Ok(current),
+        }
+    }
+    anyhow::bail!(
+        "cannot write {}: too many levels of symbolic links",
+        path.display()
+    )
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    // What the path finally names, as the kernel sees it (every link followed, including
+    // /dev/stdout's, which names a pipe that no path reaches).
+    let existing = std::fs::metadata(path).ok();
+    if let Some(meta) = &existing {
+        if meta.is_dir() {
+            anyhow::bail!("cannot write {}: it is a directory", path.display());
+        }
+        // Devices and pipes (/dev/stdout, /dev/full, a FIFO) are written in place: renaming
+        // a temporary file over them would replace the device.
+        if !meta.is_file() {
             let mut f = std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
@@ -24,7 +105,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
                 .with_context(|| format!("cannot write {}", path.display()));
         }
     }
-    let dir = match path.parent() {
+    // The file to replace: an existing file's real path, or for a new name or a dangling
+    // link, the end of the link chain, so that links stay links.
+    let target = match &existing {
+        Some(_) => std::fs::canonicalize(path)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => resolve_links(path)?,
+    };
+    refuse_inputs(path, &target)?;
+    let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
@@ -35,20 +124,61 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             dir.display()
         );
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // A short random name whatever the target's length, so a 250-byte name still fits.
+    let tmp = tempfile::Builder::new()
+        .prefix(".safetech-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let tmp_path = tmp.path().to_path_buf();
+    lock(&PENDING).push(tmp_path.clone());
     let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        let mut tmp = tmp;
+        tmp.write_all(bytes)?;
+        if let Some(meta) = &existing {
+            tmp.as_file().set_permissions(meta.permissions())?;
+        }
+        tmp.as_file().sync_all()?;
+        test_pause();
+        // On error the temporary file is dropped, which removes it.
+        tmp.persist(&target).map_err(|e| e.error)?;
+        Ok(())
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    lock(&PENDING).retain(|p| p != &tmp_path);
+    result.with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Debug builds only: hold a finished temporary file for a while before the rename, so tests
+/// can signal the program mid-write.
+fn test_pause() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("SAFETECH_TEST_WRITE_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
     }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, removes any temporary file being written, then ends the
+/// program as the signal would have. For the commands that do not run the interactive view
+/// (which handles signals itself, restoring the terminal).
+pub fn clean_up_on_signals() -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .context("cannot install signal handlers")?;
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            for p in lock(&PENDING).drain(..) {
+                let _ = std::fs::remove_file(p);
+            }
+            let _ = signal_hook::low_level::emulate_default_handler(sig);
+            std::process::exit(128 + sig);
+        }
+    });
     Ok(())
 }

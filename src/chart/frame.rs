@@ -286,48 +286,84 @@ pub fn year_tick(y: &i32) -> String {
     y.to_string()
 }
 
-/// A log axis range holding `lo..hi` with a little room at both ends; always positive and
-/// non-empty, whatever the data.
+/// A log axis range holding `lo..hi` with a little room at both ends; always positive, finite
+/// and non-empty, whatever the data.
 pub fn log_range(lo: f64, hi: f64) -> (f64, f64) {
-    let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1.0 };
+    // f64::MIN_POSITIVE: a subnormal lower end would make 10^floor(log10) underflow to 0.
+    let lo = if lo.is_finite() && lo >= f64::MIN_POSITIVE {
+        lo
+    } else {
+        1.0
+    };
     let hi = if hi.is_finite() && hi > lo {
         hi
     } else {
         lo * 2.0
     };
     let pad = (hi / lo).powf(0.04);
-    (lo / pad, hi * pad)
+    let (a, b) = (lo / pad, hi * pad);
+    if a >= f64::MIN_POSITIVE && b.is_finite() {
+        (a, b)
+    } else {
+        (lo, hi)
+    }
+}
+
+/// A finite, non-empty linear range holding `lo..hi` where they are finite, for plotters,
+/// whose tick search never ends on an infinite or empty range.
+pub fn linear_range(lo: f64, hi: f64) -> (f64, f64) {
+    let lo = if lo.is_finite() { lo } else { 0.0 };
+    let hi = if hi.is_finite() { hi } else { lo };
+    // Below a few ulps of the magnitude, ticks cannot be told apart.
+    let min_span = lo.abs().max(hi.abs()).max(1.0) * 1e-9;
+    if hi - lo >= min_span {
+        (lo, hi)
+    } else {
+        (lo, lo + min_span)
+    }
 }
 
 /// Tick values for a log revenue axis: 1–2–5 per decade, finer when the range is narrow and
-/// only the 1s when it is very wide.
+/// only the 1s when it is very wide (every few decades when it spans many). The decades are
+/// counted as integers, so the loop is bounded whatever the range.
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let ladder = |mults: &[f64]| -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi >= lo) {
+        return Vec::new();
+    }
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().floor() as i32;
+    let decades = last - first + 1;
+    let ladder = |mults: &[f64], every: i32| -> Vec<f64> {
         let mut out = Vec::new();
-        let mut decade = 10f64.powf(lo.log10().floor());
-        while decade <= hi {
+        for e in (first..=last).filter(|e| (e - first) % every == 0) {
+            let decade = 10f64.powi(e);
             for m in mults {
                 let v = m * decade;
                 if v >= lo && v <= hi {
                     out.push(v);
                 }
             }
-            decade *= 10.0;
         }
         out
     };
-    let coarse = ladder(&[1.0, 2.0, 5.0]);
+    if decades > 10 {
+        return ladder(&[1.0], (decades + 9) / 10);
+    }
+    let coarse = ladder(&[1.0, 2.0, 5.0], 1);
     if coarse.len() > 10 {
-        return ladder(&[1.0]);
+        return ladder(&[1.0], 1);
     }
     if coarse.len() >= 4 {
         return coarse;
     }
-    let finer = ladder(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0]);
+    let finer = ladder(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0], 1);
     if finer.len() >= 3 {
         return finer;
     }
-    ladder(&[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+    ladder(
+        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+        1,
+    )
 }
 
 /// "P(≥ £1bn in 2026) = 87.3% (Monte Carlo ±0.21 pts)", with as many decimals as the Monte
@@ -480,5 +516,33 @@ mod tests {
         assert!(lo > 0.0 && hi > lo);
         let (lo, hi) = log_range(200.0, 40_000.0);
         assert!(lo < 200.0 && hi > 40_000.0);
+    }
+
+    #[test]
+    fn log_ticks_are_bounded_for_any_range() {
+        // Found by fuzzing: a range of 300+ decades grew the tick list without end, and a
+        // subnormal lower end made the first decade 0, which never grows.
+        for (lo, hi) in [
+            (1e-300, 1e300),
+            (5e-324, 1e3),
+            (1.0, f64::MAX),
+            (f64::MIN_POSITIVE, f64::MAX),
+        ] {
+            let (a, b) = log_range(lo, hi);
+            assert!(a > 0.0 && b.is_finite() && b > a, "{lo} {hi}: {a} {b}");
+            let ticks = log_ticks(a, b);
+            assert!(
+                !ticks.is_empty() && ticks.len() <= 12,
+                "{lo} {hi}: {ticks:?}"
+            );
+            assert!(ticks.iter().all(|t| *t >= a && *t <= b));
+        }
+        assert!(log_ticks(0.0, 1.0).is_empty());
+        assert!(log_ticks(f64::NAN, 1.0).is_empty());
+        assert!(log_ticks(1.0, f64::INFINITY).is_empty());
+        let (a, b) = linear_range(0.0, f64::INFINITY);
+        assert!(b > a && b.is_finite());
+        let (a, b) = linear_range(1e300, 1e300);
+        assert!(b > a && b.is_finite());
     }
 }

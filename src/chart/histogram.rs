@@ -7,7 +7,8 @@ use plotters::prelude::*;
 
 use super::Ctx;
 use super::frame::{
-    Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, money_tick, stamp, swatch,
+    Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, linear_range, money_tick, stamp,
+    swatch,
 };
 use crate::quantile::exact_quantiles;
 use crate::report::format::{
@@ -54,7 +55,8 @@ pub fn bins(values: &[f64], target: f64) -> Bins {
     let width = nice_width((hi - lo) / BINS);
     let first = ((lo - target) / width).floor() as i64;
     let last = ((hi - target) / width).ceil() as i64;
-    let count = (last - first).max(1) as usize;
+    // Saturating, and capped: a width that underflowed must not ask for billions of bars.
+    let count = last.saturating_sub(first).clamp(1, 4 * BINS as i64) as usize;
     let mut counts = vec![0usize; count];
     let mut outside = 0usize;
     for &v in &finite {
@@ -124,8 +126,10 @@ where
         footer: stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
-    let x0 = b.bars.first().map_or(0.0, |b| b.0);
-    let x1 = b.bars.last().map_or(1.0, |b| b.1);
+    let (x0, x1) = linear_range(
+        b.bars.first().map_or(0.0, |b| b.0),
+        b.bars.last().map_or(1.0, |b| b.1),
+    );
     let peak = b.bars.iter().map(|b| b.2).fold(0.0, f64::max);
     let top = (peak * 100.0 * 1.25).max(0.1);
     let mut chart = ChartBuilder::on(&area)

@@ -118,7 +118,10 @@ where
         .y_label_area_size(st.text_px(100.0))
         .margin_top(st.px(8.0))
         .margin_right(st.px(24.0))
-        .build_cartesian_2d(x0..x1, 0.0..l.value_top(step) * 1.08)?;
+        .build_cartesian_2d(x0..x1, {
+            let (lo, hi) = super::frame::linear_range(0.0, l.value_top(step) * 1.08);
+            lo..hi
+        })?;
     let (w, _) = area.dim_in_pixel();
     let max_labels = ((f64::from(w) / st.unit) / 80.0) as usize;
     draw_mesh(

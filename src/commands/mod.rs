@@ -20,6 +20,7 @@ use crate::sim::{Projection, RunControl, simulate};
 /// Runs every scenario on the same seed (common random numbers), on a pool of the requested size,
 /// with a progress bar on stderr for long runs on a terminal.
 pub fn simulate_all(common: &Common, scenarios: &[Scenario]) -> Result<Vec<Projection>> {
+    common.check_memory(scenarios)?;
     let settings = common.settings();
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = common.threads {

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use super::print_quietly;
 use crate::cli::ScenariosCommand;
 use crate::error::InputError;
-use crate::scenario::{BUILTIN, ScenarioSource, load, parse_str};
+use crate::scenario::{BUILTIN, ScenarioSource, load, parse_str, read_scenario_file};
 
 pub fn run(cmd: &ScenariosCommand) -> Result<()> {
     match cmd {
@@ -14,13 +15,13 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             let width = BUILTIN.iter().map(|(id, _)| id.len()).max().unwrap_or(8);
             for (id, _) in BUILTIN {
                 let s = load(id)?;
-                println!(
-                    "{id:<width$}  {}  (target {} by {}, horizon {})",
+                print_quietly(&format!(
+                    "{id:<width$}  {}  (target {} by {}, horizon {})\n",
                     s.scenario.name,
                     crate::report::format::money(s.target.revenue),
                     s.target.year,
                     s.market.horizon
-                );
+                ))?;
             }
             Ok(())
         }
@@ -28,9 +29,9 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             let source = ScenarioSource::resolve(id)?;
             let text = source.read()?;
             parse_str(&text, &source.origin())?;
-            print!("{text}");
+            print_quietly(&text)?;
             if !text.ends_with('\n') {
-                println!();
+                print_quietly("\n")?;
             }
             Ok(())
         }
@@ -38,7 +39,7 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             let mut invalid = 0;
             for f in files {
                 match validate_file(f) {
-                    Ok(id) => println!("ok: {} ({id})", f.display()),
+                    Ok(id) => print_quietly(&format!("ok: {} ({id})\n", f.display()))?,
                     Err(e) => {
                         eprintln!("error: {e}");
                         invalid += 1;
@@ -56,7 +57,6 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
 
 fn validate_file(path: &Path) -> Result<String, InputError> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::new(&origin, "", format!("cannot read scenario file: {e}")))?;
+    let text = read_scenario_file(path)?;
     parse_str(&text, &origin).map(|s| s.scenario.id)
 }

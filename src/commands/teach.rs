@@ -65,7 +65,7 @@ fn export_slides(args: &TeachArgs, dir: &Path) -> Result<()> {
         ..ChartOptions::default()
     };
     for path in chart::slides::export_all(dir, &lesson, &options)? {
-        println!("{}", path.display());
+        super::print_quietly(&format!("{}\n", path.display()))?;
     }
     Ok(())
 }

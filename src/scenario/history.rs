@@ -1,6 +1,7 @@
 //! Revenue history files: CSV with `#` comment lines, a header naming `year` and a revenue
 //! column (`revenue_gbp_m` or `revenue`), one row per year.
 
+use super::validate::{MAX_TARGET, MIN_REVENUE};
 use crate::error::InputError;
 
 /// The sector's published history, shipped with the program (sources in the file's comments).
@@ -50,21 +51,28 @@ pub fn parse_history(text: &str, origin: &str) -> Result<Vec<(i32, f64)>, InputE
                 })
         };
         let year_text = get(year_col, "year")?;
-        let year: i32 = year_text.parse().map_err(|_| {
-            InputError::new(origin, "year", "must be a whole year, e.g. 2024")
-                .with_value(year_text)
-                .at(Some((line_no, 1)))
-        })?;
+        let year: i32 = year_text
+            .parse()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .ok_or_else(|| {
+                InputError::new(origin, "year", "must be a whole year between 1900 and 2200")
+                    .with_value(year_text)
+                    .at(Some((line_no, 1)))
+            })?;
         let rev_text = get(revenue_col, "revenue_gbp_m")?;
         let revenue: f64 = rev_text
             .parse()
             .ok()
-            .filter(|r: &f64| r.is_finite() && *r > 0.0)
+            // The bounds of a scenario's history, so growth rates and their squares stay finite.
+            .filter(|r: &f64| (MIN_REVENUE..=MAX_TARGET).contains(r))
             .ok_or_else(|| {
                 InputError::new(
                     origin,
                     "revenue_gbp_m",
-                    "must be a positive number of £ million",
+                    format!(
+                        "must be a number of £ million between {MIN_REVENUE} and {MAX_TARGET:e}"
+                    ),
                 )
                 .with_value(rev_text)
                 .at(Some((line_no, 1)))
@@ -99,9 +107,7 @@ pub fn read_history(
         )),
         Some(p) => {
             let origin = p.display().to_string();
-            let text = std::fs::read_to_string(p).map_err(|e| {
-                InputError::new(&origin, "", format!("cannot read history file: {e}"))
-            })?;
+            let text = super::read_text_file(p, "history file")?;
             Ok((parse_history(&text, &origin)?, origin))
         }
     }
@@ -135,5 +141,13 @@ mod tests {
         assert!(e.message.contains("consecutive"));
         let e = parse_history("when,how much\n", "h.csv").unwrap_err();
         assert_eq!(e.field, "header");
+        // Found by fuzzing: extreme values made the calibration print `initial = NaN`.
+        let e = parse_history("year,revenue\n2020,1e-300\n2021,1e300\n", "h.csv").unwrap_err();
+        assert_eq!(
+            (e.position, e.field.as_str()),
+            (Some((2, 1)), "revenue_gbp_m")
+        );
+        let e = parse_history("year,revenue\n-2147483648,100\n", "h.csv").unwrap_err();
+        assert!(e.message.contains("between 1900 and 2200"), "{e}");
     }
 }

@@ -49,15 +49,50 @@ impl ScenarioSource {
     pub fn read(&self) -> Result<String, InputError> {
         match self {
             ScenarioSource::Builtin(id) => Ok(builtin_source(id).unwrap_or_default().to_string()),
-            ScenarioSource::File(p) => std::fs::read_to_string(p).map_err(|e| {
-                InputError::new(
-                    p.display().to_string(),
-                    "",
-                    format!("cannot read scenario file: {e}"),
-                )
-            }),
+            ScenarioSource::File(p) => read_scenario_file(p),
         }
     }
+}
+
+/// Largest scenario file read: real ones are a few kilobytes, and a limit keeps a wrong path
+/// (`-s /dev/urandom`) from being read until memory runs out.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a scenario file: at most [`MAX_FILE_BYTES`], UTF-8 (an error gives the line and column
+/// of the first bad byte). The file is recorded as an input, so no output may replace it.
+pub fn read_scenario_file(path: &Path) -> Result<String, InputError> {
+    read_text_file(path, "scenario file")
+}
+
+/// Reads a text input file with the checks of [`read_scenario_file`]; `what` names it in errors.
+pub fn read_text_file(path: &Path, what: &str) -> Result<String, InputError> {
+    use std::io::Read;
+    let origin = path.display().to_string();
+    let fail = |msg: String| InputError::new(&origin, "", msg);
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read {what}: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read {what}: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "the {what} is larger than {} MB, the most allowed; is this the right file?",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    crate::output::note_input(path);
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // `good` is valid UTF-8 by construction.
+        let before = std::str::from_utf8(good).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        fail(format!(
+            "the {what} is not valid UTF-8 (byte 0x{:02x}); save it as UTF-8 text",
+            e.as_bytes()[good.len()]
+        ))
+        .at(Some((line, col)))
+    })
 }
 
 /// Load and validate a scenario given as a built-in id or a path.
@@ -102,14 +137,22 @@ fn parse_with_overrides(
         scenario.provenance.record(&ov.key, &ov.value);
     }
     validate(&scenario).map_err(|issue| {
-        if let Some(ov) = applied.iter().find(|(path, _)| *path == issue.field) {
-            InputError::new(format!("--set {}", ov.1.raw), issue.field, issue.message)
-                .with_value(issue.value)
+        // An override of `growth.shocks` owns `growth.shocks.student_t` too; the last one wins.
+        let owns = |path: &str| {
+            issue.field == path
+                || issue
+                    .field
+                    .strip_prefix(path)
+                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+        };
+        if let Some(ov) = applied.iter().rev().find(|(path, _)| owns(path)) {
+            InputError::new(&ov.1.origin, issue.field, issue.message).with_value(issue.value)
         } else {
             let mut message = issue.message;
             if !applied.is_empty() {
-                let sets: Vec<&str> = applied.iter().map(|(_, o)| o.raw.as_str()).collect();
-                message.push_str(&format!(" (after --set {})", sets.join(", ")));
+                // As typed: `--set KEY=VALUE` or the flag (`--horizon 2124`).
+                let sets: Vec<&str> = applied.iter().map(|(_, o)| o.origin.as_str()).collect();
+                message.push_str(&format!(" (after {})", sets.join(", ")));
             }
             InputError::new(origin, &issue.field, message)
                 .with_value(issue.value)
@@ -136,6 +179,19 @@ fn syntax_error(err: &toml::de::Error, text: &str, origin: &str, map: &SourceMap
 
 /// serde names Rust types ("expected i32"); users think in numbers.
 pub(super) fn plain_types(message: &str) -> String {
+    if message.contains("max recursion depth") {
+        return "arrays or tables are nested too deeply; a scenario needs at most 3 levels"
+            .to_string();
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: string ") {
+        if let Some((value, _)) = rest.split_once(", expected") {
+            if message.ends_with("expected f64") || message.ends_with("expected a number") {
+                return format!(
+                    "{value} is not a number; write e.g. 0.12, 1e6 or 1_000_000 (no commas)"
+                );
+            }
+        }
+    }
     message
         .replace("expected i32", "expected a whole number (a year)")
         .replace("expected u32", "expected a whole number, 0 or more")

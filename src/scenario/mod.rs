@@ -1,6 +1,7 @@
 //! Scenario files: their types, loading (built-in name or path), `--set` overrides and validation.
 //! Knows nothing of simulation.
 
+pub mod bounds;
 mod builtin;
 pub mod history;
 mod load;
@@ -10,7 +11,10 @@ mod source_map;
 mod validate;
 
 pub use builtin::{BUILTIN, builtin_source};
-pub use load::{ScenarioSource, load, load_with_overrides, parse_str};
+pub use load::{
+    MAX_FILE_BYTES, ScenarioSource, load, load_with_overrides, parse_str, read_scenario_file,
+    read_text_file,
+};
 pub use overrides::Override;
 pub use validate::validate;
 
@@ -309,6 +313,6 @@ impl Scenario {
 
     /// Number of simulated years (start_year+1 ..= horizon).
     pub fn years(&self) -> usize {
-        (self.market.horizon - self.market.start_year).max(0) as usize
+        (i64::from(self.market.horizon) - i64::from(self.market.start_year)).max(0) as usize
     }
 }

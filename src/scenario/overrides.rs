@@ -12,6 +12,8 @@ pub struct Override {
     pub value: String,
     /// As typed, for error messages.
     pub raw: String,
+    /// Where it came from, for error messages: `--set KEY=VALUE` or a flag such as `--target 1e19`.
+    pub origin: String,
 }
 
 impl FromStr for Override {
@@ -36,6 +38,7 @@ impl FromStr for Override {
             key: key.to_string(),
             value: value.trim().to_string(),
             raw: s.to_string(),
+            origin: format!("--set {s}"),
         })
     }
 }
@@ -45,13 +48,21 @@ impl Override {
         let value = value.to_string();
         Override {
             raw: format!("{key}={value}"),
+            origin: format!("--set {key}={value}"),
             key: key.to_string(),
             value,
         }
     }
 
+    /// An override set by a dedicated flag (`--target 1e19`), which errors name.
+    pub fn from_flag(flag: &str, key: &str, value: impl ToString) -> Self {
+        let mut o = Override::new(key, value);
+        o.origin = format!("{flag} {}", o.value);
+        o
+    }
+
     fn error(&self, field: &str, msg: impl Into<String>) -> InputError {
-        InputError::new(format!("--set {}", self.raw), field, msg).with_value(self.value.clone())
+        InputError::new(&self.origin, field, msg).with_value(self.value.clone())
     }
 
     /// The value as TOML (number, bool, array, inline table), or else as a plain string.

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::bounds::{REVENUE_CEILING, REVENUE_FLOOR, SIGMAS, reach};
 use super::{Scenario, Shocks};
 
 /// One invalid value: its field path, the value, and what is allowed.
@@ -14,8 +15,12 @@ pub struct Issue {
 
 /// Furthest horizon accepted: keeps run times and memory of spaghetti samples bounded.
 pub const MAX_YEARS: i32 = 100;
-/// Limits that keep `exp` of a path's growth finite over the longest horizon.
+/// Largest volatility; together with everything else it is checked by `check_reach`.
 pub const MAX_VOLATILITY: f64 = 2.0;
+/// Smallest revenue in £m accepted anywhere (£1,000).
+pub const MIN_REVENUE: f64 = 1e-3;
+/// Largest target or published revenue in £m accepted (£1,000,000bn).
+pub const MAX_TARGET: f64 = 1e9;
 pub const MAX_EVENTS: usize = 32;
 pub const MAX_OUTCOMES: usize = 16;
 
@@ -39,7 +44,7 @@ impl Checker {
         if !v.is_finite() {
             self.fail(
                 field,
-                v,
+                num(v),
                 format!("must be a finite number {}", describe(lo, hi)),
             );
             return;
@@ -55,7 +60,7 @@ impl Checker {
             Bound::Open => true,
         };
         if !(ok_lo && ok_hi) {
-            self.fail(field, v, format!("must be {}", describe(lo, hi)));
+            self.fail(field, num(v), format!("must be {}", describe(lo, hi)));
         }
     }
 
@@ -82,17 +87,27 @@ enum Bound {
     Open,
 }
 
+/// A number as people write it: `0.37`, `1000`, or `1e19` when very large or small.
+fn num(v: f64) -> String {
+    if v != 0.0 && !(1e-4..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 fn describe(lo: Bound, hi: Bound) -> String {
+    use Bound::*;
     match (lo, hi) {
-        (Bound::Incl(l), Bound::Incl(h)) => format!("between {l} and {h}"),
-        (Bound::Incl(l), Bound::Excl(h)) => format!("at least {l} and less than {h}"),
-        (Bound::Excl(l), Bound::Excl(h)) => format!("greater than {l} and less than {h}"),
-        (Bound::Excl(l), Bound::Incl(h)) => format!("greater than {l} and at most {h}"),
-        (Bound::Incl(l), Bound::Open) => format!("at least {l}"),
-        (Bound::Excl(l), Bound::Open) => format!("greater than {l}"),
-        (Bound::Open, Bound::Incl(h)) => format!("at most {h}"),
-        (Bound::Open, Bound::Excl(h)) => format!("less than {h}"),
-        (Bound::Open, Bound::Open) => "a number".to_string(),
+        (Incl(l), Incl(h)) => format!("between {} and {}", num(l), num(h)),
+        (Incl(l), Excl(h)) => format!("at least {} and less than {}", num(l), num(h)),
+        (Excl(l), Excl(h)) => format!("greater than {} and less than {}", num(l), num(h)),
+        (Excl(l), Incl(h)) => format!("greater than {} and at most {}", num(l), num(h)),
+        (Incl(l), Open) => format!("at least {}", num(l)),
+        (Excl(l), Open) => format!("greater than {}", num(l)),
+        (Open, Incl(h)) => format!("at most {}", num(h)),
+        (Open, Excl(h)) => format!("less than {}", num(h)),
+        (Open, Open) => "a number".to_string(),
     }
 }
 
@@ -114,10 +129,12 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
             "must be a year between 1900 and 2200",
         );
     }
+    // £1,000 to £1,000,000bn: beyond either end the sector is not the one modelled, and
+    // the limits keep ranges and logarithms well inside f64.
     c.range(
         "market.start_revenue",
         m.start_revenue,
-        Excl(0.0),
+        Incl(MIN_REVENUE),
         Incl(1e9),
     );
     if m.horizon <= m.start_year {
@@ -126,7 +143,8 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
             m.horizon,
             format!("must be after market.start_year ({})", m.start_year),
         );
-    } else if m.horizon - m.start_year > MAX_YEARS {
+    } else if i64::from(m.horizon) - i64::from(m.start_year) > i64::from(MAX_YEARS) {
+        // In i64: found by fuzzing, `horizon = 2147483647` with a negative start overflowed.
         c.fail(
             "market.horizon",
             m.horizon,
@@ -147,6 +165,13 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
                 );
             }
         }
+        if !(1900..=2200).contains(year) {
+            c.fail(
+                format!("market.history[{i}]"),
+                year,
+                "must be a year between 1900 and 2200",
+            );
+        }
         if *year > m.start_year {
             c.fail(
                 format!("market.history[{i}]"),
@@ -154,11 +179,21 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
                 format!("history must end by market.start_year ({})", m.start_year),
             );
         }
-        c.range(&format!("market.history[{i}]"), *revenue, Excl(0.0), Open);
+        c.range(
+            &format!("market.history[{i}]"),
+            *revenue,
+            Incl(MIN_REVENUE),
+            Incl(MAX_TARGET),
+        );
         last_year = Some(*year);
     }
 
-    c.range("target.revenue", s.target.revenue, Excl(0.0), Open);
+    c.range(
+        "target.revenue",
+        s.target.revenue,
+        Incl(MIN_REVENUE),
+        Incl(MAX_TARGET),
+    );
     if s.target.year <= m.start_year || s.target.year > m.horizon {
         c.fail(
             "target.year",
@@ -356,12 +391,58 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
         }
     }
 
+    // The derived bound needs every single value in range first.
+    if c.issue.is_none() {
+        check_reach(&mut c, s);
+    }
     if c.issue.is_none() {
         c.issue = super::parameters::check_ranges(s).err();
     }
     match c.issue {
         Some(issue) => Err(issue),
         None => Ok(()),
+    }
+}
+
+/// Refuses inputs that together could carry revenue out of the reportable range over the
+/// horizon (see `bounds`), blaming the larger of the two causes: the shocks or the growth.
+fn check_reach(c: &mut Checker, s: &Scenario) {
+    let r = reach(s);
+    let start = s.market.start_revenue.ln();
+    let noisy = r.noise > 0.5 * r.up;
+    let (field, value) = if noisy {
+        ("growth.volatility", s.growth.volatility)
+    } else {
+        ("growth.initial", s.growth.initial)
+    };
+    let cause = if noisy {
+        "growth.volatility with growth.persistence near 1, or events' volatility multipliers, \
+         compound too far"
+    } else {
+        "growth.initial, growth.long_run, growth.initial_uncertainty and the events' uplifts and \
+         level shocks compound too far"
+    };
+    if start + r.up > REVENUE_CEILING.ln() {
+        c.fail(
+            field,
+            value,
+            format!(
+                "with these inputs revenue could pass {REVENUE_CEILING:e} £m by {} \
+                 ({SIGMAS} standard deviations): {cause}; lower them or market.horizon",
+                r.up_year
+            ),
+        );
+    } else if start + r.down < REVENUE_FLOOR.ln() {
+        c.fail(
+            "growth.initial",
+            s.growth.initial,
+            format!(
+                "with these inputs revenue could fall below {REVENUE_FLOOR:e} £m by {} \
+                 ({SIGMAS} standard deviations): the growth, its uncertainty, volatility or \
+                 the events' cuts compound too far; raise growth or lower market.horizon",
+                r.down_year
+            ),
+        );
     }
 }
 

@@ -17,6 +17,7 @@ use rand::RngExt;
 use rand_distr::{ChiSquared, StandardNormal};
 use rayon::prelude::*;
 
+use crate::scenario::bounds::REVENUE_CEILING;
 use crate::scenario::{Distribution, Scenario};
 use percentiles::YearPercentiles;
 use rng::Generator;
@@ -65,6 +66,27 @@ pub enum SimError {
     Cancelled,
     #[error("the number of paths must be at least 1")]
     NoPaths,
+    /// Revenue passed the most the program reports (see `scenario::bounds`), where validation
+    /// cannot bound it: fat tails, or capacity with growth that turns negative.
+    #[error(
+        "revenue passed 1e100 £m in {year} on some simulated path, so the results would not be \
+         finite or exact; likely cause: {cause}"
+    )]
+    OutOfRange { year: i32, cause: &'static str },
+}
+
+/// What most likely carried revenue out of range, for the error message.
+fn out_of_range_cause(s: &Scenario) -> &'static str {
+    if s.growth.capacity.is_some() {
+        "growth.capacity: once a path is above capacity, mean growth that has turned negative \
+         (growth.initial_uncertainty, a negative long_run or event uplift) becomes growth that \
+         feeds on itself; raise growth.capacity, narrow growth.initial_uncertainty or lower \
+         growth.volatility and level shocks"
+    } else {
+        "fat tails: growth.shocks or growth.initial_distribution = { student_t = ν } with a \
+         small ν, with a high growth.volatility, growth.persistence, growth.initial_uncertainty \
+         or event volatility multiplier; lower them, raise ν or shorten market.horizon"
+    }
 }
 
 /// Summary of revenue across paths in one year.
@@ -144,6 +166,22 @@ impl Projection {
     pub fn year(&self, year: i32) -> Option<&YearStats> {
         self.years.iter().find(|y| y.year == year)
     }
+}
+
+/// Bytes a run holds per path, measured (peak resident size over paths, 1–4 million paths):
+/// revenue, AR state, initial growth and the target-year copy (8 each), first passage (4),
+/// with room for the statistics' working copies.
+pub const BYTES_PER_PATH: u64 = 48;
+/// Bytes per path and event: outcome (1), start year (4) and effect code (2).
+pub const BYTES_PER_PATH_EVENT: u64 = 7;
+
+/// Memory a run needs whatever its size: the program, worker threads, and chart buffers (a 4K
+/// PNG is 25 MB).
+pub const MEMORY_OVERHEAD: u64 = 96 << 20;
+
+/// Estimated peak memory of simulating `scenario` on `paths` paths.
+pub fn memory_estimate(scenario: &Scenario, paths: usize) -> u64 {
+    paths as u64 * (BYTES_PER_PATH + BYTES_PER_PATH_EVENT * scenario.events.len() as u64)
 }
 
 /// Run the simulation on the current rayon pool.
@@ -226,6 +264,16 @@ pub fn simulate(
         let total = moments[1..]
             .iter()
             .fold(moments[0].1, |a, &(_, b)| a.merge(b));
+        // Every later figure (moments, percentiles, chart ranges) needs the values in range;
+        // the comparison is false for NaN, so NaN is caught too. Tiny values need no stop:
+        // revenue stays positive and finite, and sums of tiny squares cannot overflow.
+        let in_range = total.max <= REVENUE_CEILING;
+        if !(in_range && total.mean.is_finite() && total.m2.is_finite()) {
+            return Err(SimError::OutOfRange {
+                year,
+                cause: out_of_range_cause(scenario),
+            });
+        }
         let stats = YearStats {
             year,
             mean: total.mean,

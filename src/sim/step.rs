@@ -267,10 +267,13 @@ impl Moments {
         let n = l.n as f64;
         let s1 = LaneMoments::total_sum(&l.sum);
         let s2 = LaneMoments::total_sum(&l.sum_sq);
+        let m2 = s2 - s1 * s1 / n;
         Moments {
             n,
             mean: l.shift + s1 / n,
-            m2: (s2 - s1 * s1 / n).max(0.0),
+            // Rounding may leave a tiny negative; NaN (an overflow) is kept for the engine to
+            // report, not turned into a plausible-looking 0.
+            m2: if m2.is_nan() { m2 } else { m2.max(0.0) },
             min: l.min.iter().copied().fold(f64::INFINITY, f64::min),
             max: l.max.iter().copied().fold(f64::NEG_INFINITY, f64::max),
             reached: l.reached.iter().sum::<u64>() as usize,

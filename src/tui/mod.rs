@@ -107,6 +107,7 @@ pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, usize)> {
 
 fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
     let (scenarios, selected) = load_scenarios(&args.common)?;
+    args.common.check_memory(&scenarios)?;
     let mut app = App::new(
         scenarios,
         selected,

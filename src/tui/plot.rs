@@ -364,7 +364,7 @@ pub fn frame(
     }
 
     // Year labels: every 1, 2, 5 or 10 years, as room allows.
-    let span = (years.1 - years.0).max(1);
+    let span = years.1.saturating_sub(years.0).max(1);
     let axis = Years {
         first: years.0,
         last: years.1,
@@ -376,9 +376,10 @@ pub fn frame(
         .unwrap_or(100);
     let y_row = plot.bottom();
     let mut next_free = plot.x;
-    let first_label = (years.0 + step - 1).div_euclid(step) * step;
-    let mut year = first_label;
-    while year <= years.1 {
+    let first_label = years.0.saturating_add(step - 1).div_euclid(step) * step;
+    // A range and a cap rather than `year += step`, which overflowed near i32::MAX and never
+    // ended (found by fuzzing: a history year of -2147483648).
+    for year in (first_label..=years.1).step_by(step as usize).take(1000) {
         let col = plot.x
             + axis.column(f64::from(year) + 0.5 * f64::from(span) / f64::from(plot.width.max(1)));
         let text = year.to_string();
@@ -388,7 +389,6 @@ pub fn frame(
             buf.set_string(x, y_row, &text, theme.dim());
             next_free = x + w + 1;
         }
-        year += step;
     }
     Some(plot)
 }
