@@ -254,20 +254,15 @@ fn literal_short(x: f64) -> String {
 
 /// `62.1% ± 0.8 pts` (the ± named in the heading as Monte Carlo error), or `–`.
 fn share_text(s: Option<&Share>) -> String {
-    match s {
-        Some(s) => {
-            let hw = crate::stats::Z95 * s.std_error * 100.0;
-            format!(
-                "{}% ± {} pts",
-                signed(s.share * 100.0, 1).trim_start_matches('+'),
-                {
-                    let d = if hw >= 1.0 { 1 } else { 2 };
-                    format!("{hw:.d$}")
-                }
-            )
-        }
-        None => "–".into(),
-    }
+    let Some(s) = s else {
+        return "–".into();
+    };
+    let hw = crate::stats::Z95 * s.std_error * 100.0;
+    let d = if hw >= 1.0 { 1 } else { 2 };
+    format!(
+        "{}% ± {hw:.d$} pts",
+        signed(s.share * 100.0, 1).trim_start_matches('+')
+    )
 }
 
 fn cut(text: &str, width: usize) -> String {
