@@ -62,6 +62,26 @@ fn paired_standard_error_matches_an_independent_computation() {
     let hits = |x: &Projection| safetech::stats::difference::hits(x);
     let e = paired_probability(&hits(&a), &hits(&b));
     assert_eq!(e, d.probability);
+    // The spread of per-path differences, against a plain sort of them.
+    let mut diffs: Vec<f64> = a
+        .target_values
+        .iter()
+        .zip(&b.target_values)
+        .map(|(x, y)| y - x)
+        .collect();
+    diffs.sort_by(f64::total_cmp);
+    let type7 = |p: f64| {
+        let h = (diffs.len() - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        diffs[lo] + (h - lo as f64) * (diffs[(lo + 1).min(diffs.len() - 1)] - diffs[lo])
+    };
+    let spread = d.revenue_difference;
+    for (got, p) in [(spread.p5, 0.05), (spread.p50, 0.5), (spread.p95, 0.95)] {
+        assert!(
+            (got - type7(p)).abs() <= 1e-9 * got.abs().max(1.0),
+            "p{p}: {got}"
+        );
+    }
     // The median difference is the difference of the runs' reported medians.
     let year = a.scenario.target.year;
     let median = |x: &Projection| x.year(year).unwrap().median();

@@ -117,6 +117,15 @@ pub fn table_block(differences: &[ScenarioDifference], target: f64) -> String {
             d.target_year,
             money_with_error(&d.median)
         );
+        let r = &d.revenue_difference;
+        let _ = writeln!(
+            out,
+            "{:<id_w$}  path by path, R_B − R_A in {} runs from {} (p5) to {} (p95) across futures",
+            "",
+            d.target_year,
+            signed_money(r.p5),
+            signed_money(r.p95),
+        );
     }
     out
 }

@@ -135,7 +135,36 @@ pub struct ScenarioDifference {
     pub a_only: usize,
     /// median_B − median_A of revenue in the target year (£m), from paired paths.
     pub median: Estimate,
+    /// Percentiles over paths of R_B − R_A in the target year (£m): how the difference itself
+    /// is spread across futures (not an interval for it).
+    pub revenue_difference: PathPercentiles,
     pub paths: usize,
+}
+
+/// p5 … p95 of a per-path quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PathPercentiles {
+    pub p5: f64,
+    pub p10: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p90: f64,
+    pub p95: f64,
+}
+
+impl From<[f64; 7]> for PathPercentiles {
+    fn from(q: [f64; 7]) -> Self {
+        PathPercentiles {
+            p5: q[0],
+            p10: q[1],
+            p25: q[2],
+            p50: q[3],
+            p75: q[4],
+            p90: q[5],
+            p95: q[6],
+        }
+    }
 }
 
 /// Why two runs cannot be paired, if they cannot.
@@ -157,11 +186,16 @@ pub fn scenario_difference(a: &Projection, b: &Projection) -> Option<ScenarioDif
     if unpairable(a, b).is_some() {
         return None;
     }
-    let ((a_only, b_only), median) = rayon::join(
-        || discordant_counts(a, b),
-        || paired_median(&a.target_values, &b.target_values),
-    );
     let n = a.target_values.len().min(b.target_values.len());
+    let (((a_only, b_only), median), spread) = rayon::join(
+        || {
+            rayon::join(
+                || discordant_counts(a, b),
+                || paired_median(&a.target_values, &b.target_values),
+            )
+        },
+        || difference_percentiles(&a.target_values[..n], &b.target_values[..n]),
+    );
     Some(ScenarioDifference {
         base: a.scenario.scenario.id.clone(),
         scenario: b.scenario.scenario.id.clone(),
@@ -170,6 +204,7 @@ pub fn scenario_difference(a: &Projection, b: &Projection) -> Option<ScenarioDif
         b_only,
         a_only,
         median,
+        revenue_difference: spread.into(),
         paths: n,
     })
 }
