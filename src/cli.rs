@@ -209,7 +209,7 @@ pub enum ScenariosCommand {
         /// Built-in id or path
         id: String,
     },
-    /// Check scenario files; exits 2 if any is invalid
+    /// Check scenario files (or built-in ids); exits 2 if any is invalid
     Validate {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,

@@ -51,7 +51,12 @@ impl fmt::Display for InputError {
             write!(f, ":{line}:{col}")?;
         }
         write!(f, ": ")?;
-        if !self.field.is_empty() {
+        // `--set growth.volatility=-1` already says the field and value; do not repeat them.
+        let repeats = self.value.as_ref().is_some_and(|v| {
+            self.origin.strip_prefix("--set ") == Some(&format!("{}={v}", self.field))
+        });
+        if repeats {
+        } else if !self.field.is_empty() {
             write!(f, "{}", self.field)?;
             if let Some(v) = &self.value {
                 write!(f, " = {v}")?;
@@ -65,6 +70,72 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
+
+/// The candidate closest to a mistyped `word`, if one is close enough to be what was meant.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// `message` with "; did you mean `x`?" when a candidate is close to `word`.
+pub fn with_suggestion<'a>(
+    message: String,
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
+    match did_you_mean(word, candidates) {
+        Some(c) => format!("{message}; did you mean `{c}`?"),
+        None => message,
+    }
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" with a suggestion from its own list.
+pub fn suggest_unknown_field(message: String) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message;
+    };
+    let Some((word, expected)) = rest.split_once('`') else {
+        return message;
+    };
+    let word = word.to_string();
+    let candidates: Vec<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    with_suggestion(message, &word, candidates.iter().map(String::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_only_close_words() {
+        assert_eq!(
+            did_you_mean("volatilty", ["volatility", "initial"]),
+            Some("volatility")
+        );
+        assert_eq!(
+            did_you_mean("osa_enforced", ["osa-enforced", "kosa"]),
+            Some("osa-enforced")
+        );
+        assert_eq!(did_you_mean("zzz", ["volatility", "initial"]), None);
+        let m = suggest_unknown_field(
+            "unknown field `grwoth`, expected one of `growth`, `market`".into(),
+        );
+        assert!(m.ends_with("did you mean `growth`?"), "{m}");
+    }
+}
 
 /// Exit status for errors: 2 for usage or invalid input, 1 for anything that failed at run time.
 pub fn exit_code(err: &anyhow::Error) -> i32 {

@@ -402,3 +402,54 @@ fn runs_record_their_changes() {
     let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(doc["scenarios"][0]["file"], file.display().to_string());
 }
+
+/// Mistyped ids and keys get a "did you mean", and an override's key is said once.
+#[test]
+fn mistakes_get_a_suggestion() {
+    for (args, wanted) in [
+        (vec!["-s", "osa_enforced"], "did you mean `osa-enforced`?"),
+        (
+            vec!["--set", "growth.volatilty=0.1"],
+            "did you mean `volatility`?",
+        ),
+        (vec!["--set", "grwoth.x=1"], "did you mean `growth`?"),
+        (
+            vec![
+                "-s",
+                "osa-enforced",
+                "--set",
+                "events.osa.frim.probability=0.1",
+            ],
+            "did you mean `firm`?",
+        ),
+    ] {
+        let out = safetech().arg("run").args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(wanted), "{args:?}: {err}");
+    }
+    let out = safetech()
+        .args(["run", "--set", "growth.volatilty=0.1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("growth.volatilty").count(), 1, "{err}");
+}
+
+/// `scenarios show` names itself in errors; `validate` takes built-in ids as `show` does.
+#[test]
+fn scenarios_show_and_validate_agree_on_names() {
+    let out = safetech()
+        .args(["scenarios", "show", "nosuch"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: scenarios show:"), "{err}");
+    assert!(!err.contains("--scenario"), "{err}");
+    let ok = stdout_of(&["scenarios", "validate", "kosa", "baseline"]);
+    assert_eq!(
+        String::from_utf8(ok).unwrap(),
+        "ok: kosa (kosa)\nok: baseline (baseline)\n"
+    );
+}

@@ -133,11 +133,8 @@ fn chart_exports_of_extreme_ranges_end_with_a_clear_refusal() {
                 "x.svg",
             ],
             2,
-            &[
-                "--set target.revenue=1e300",
-                "target.revenue = 1e300",
-                "between",
-            ],
+            // The override names field and value once, as typed.
+            &["--set target.revenue=1e300: must be between"],
         );
         assert!(r.elapsed < TIME_LIMIT);
     }

@@ -167,6 +167,16 @@ fn caption_counts_follow_the_run() {
             let h = target_probability(p).hits;
             assert!(policy.contains(&format!("{h} of 1,000")), "{policy}");
         }
+        // "from 86% to 96% (+10 points)": the change is the difference of the figures shown.
+        let (from, to) = (
+            (target_probability(off).probability * 100.0).round() as i64,
+            (target_probability(on).probability * 100.0).round() as i64,
+        );
+        let sign = if to < from { "−" } else { "+" };
+        let said = format!("from {from}% to {to}% ({sign}{} points)", (to - from).abs());
+        assert!(policy.contains(&said), "{said} not in {policy}");
+        // The square-root rule is said with the root itself: 100 times more, 10 times smaller.
+        assert!(count.contains("√100 = 10 times smaller"), "{count}");
         // The screen shows the same count.
         let mut a = a;
         a.teach.go(Step::Count);
@@ -237,19 +247,30 @@ fn export_slides_writes_one_png_per_step() {
 }
 
 #[test]
-fn export_slides_into_a_missing_directory_fails_cleanly() {
+fn export_slides_makes_a_missing_directory_and_refuses_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("nope");
+    let missing = dir.path().join("class").join("slides");
+    // Bad input first: nothing is created.
+    let out = assert_cmd::Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["teach", "-s", "no-such-scenario", "--export-slides"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists());
     let out = assert_cmd::Command::cargo_bin("safetech")
         .unwrap()
         .args(["teach", "--export-slides"])
         .arg(&missing)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("does not exist"), "{err}");
-    assert!(!missing.exists());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&missing).unwrap().count(), 7);
     // A file where the directory should be.
     let file = dir.path().join("file");
     std::fs::write(&file, b"x").unwrap();

@@ -7,7 +7,7 @@ use crate::backtest::{OFFICIAL_FORECASTS, backtest};
 use crate::cli::{BacktestArgs, CalibrateArgs, CalibrateFormat};
 use crate::error::InputError;
 use crate::output::write_atomic;
-use crate::report::format::{money, percent, probability_with_margin};
+use crate::report::format::{money, percent, probability_with_margin, thousands};
 use crate::scenario::history::read_history;
 use crate::scenario::parse_str;
 use crate::sim::RunSettings;
@@ -61,7 +61,7 @@ pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
     println!(
         "Backtest from {} ({} paths, seed {}): growth calibrated on {}–{}: {:.1}% a year (95% range {:.1}%–{:.1}%, Student-t with {} df), volatility {:.3}",
         b.from,
-        args.paths,
+        thousands(args.paths as f64, 0),
         args.seed,
         c.first_year,
         c.last_year,

@@ -26,7 +26,10 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             Ok(())
         }
         ScenariosCommand::Show { id } => {
-            let source = ScenarioSource::resolve(id)?;
+            let source = ScenarioSource::resolve(id).map_err(|mut e| {
+                e.origin = "scenarios show".into();
+                e
+            })?;
             let text = source.read()?;
             parse_str(&text, &source.origin())?;
             print_quietly(&text)?;
@@ -55,7 +58,14 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
     }
 }
 
+/// A file, or a built-in id as `show` accepts it (a file of that name wins).
 fn validate_file(path: &Path) -> Result<String, InputError> {
+    if !path.exists() {
+        if let Some((id, text)) = BUILTIN.iter().find(|(id, _)| Path::new(id) == path) {
+            let origin = ScenarioSource::Builtin(id).origin();
+            return parse_str(text, &origin).map(|s| s.scenario.id);
+        }
+    }
     let origin = path.display().to_string();
     let text = read_scenario_file(path)?;
     parse_str(&text, &origin).map(|s| s.scenario.id)

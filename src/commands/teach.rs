@@ -21,19 +21,16 @@ pub fn run(args: &TeachArgs) -> Result<ExitCode> {
 
 fn export_slides(args: &TeachArgs, dir: &Path) -> Result<()> {
     // Checked before simulating, so a typo costs nothing.
-    if !dir.is_dir() {
-        if dir.exists() {
-            bail!(
-                "cannot write slides into {}: it is not a directory",
-                dir.display()
-            );
-        }
+    if dir.exists() && !dir.is_dir() {
         bail!(
-            "cannot write slides into {}: the directory does not exist (create it first)",
+            "cannot write slides into {}: it is not a directory",
             dir.display()
         );
     }
     let scenarios = args.common.load_scenarios()?;
+    // A missing directory is made, once the inputs are known to be good.
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the slides directory {}", dir.display()))?;
     let scenario = &scenarios[0];
     let pair = policy_pair(scenario);
     let seed = args.common.seed;

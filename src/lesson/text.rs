@@ -282,10 +282,18 @@ fn counting(l: &Lesson) -> Vec<P> {
             parts.join("; ")
         )));
         if shrink.is_finite() && shrink > 0.0 {
+            // The rule is the square root; the measured ratio also moves with the chance itself,
+            // which differs a little between runs, so both are said.
+            let root = more.sqrt();
             p.push(P::default().t(format!(
-                "{} times more futures make the error about {} times smaller.",
+                "The error shrinks with the square root of the number of futures: {} times more \
+                 futures make it √{} = {} times smaller (here {} → {} points, as the two runs' \
+                 chances differ a little).",
                 count(more.round() as usize),
-                crate::report::format::thousands(shrink, 0)
+                count(more.round() as usize),
+                crate::report::format::thousands(root, 0),
+                margin_points(first),
+                margin_points(last)
             )));
         }
     } else {
@@ -328,7 +336,9 @@ fn policy(l: &Lesson) -> Vec<P> {
             .t(", as the scenario describes it.")
     };
     let n = count(e.paths);
-    let change = (e.on.probability - e.off.probability) * 100.0;
+    // The change between the two chances as shown (whole percentages), so the arithmetic on
+    // the slide adds up: "from 86% to 96% (+10 points)".
+    let change = (e.on.probability * 100.0).round() - (e.off.probability * 100.0).round();
     let lost = if e.lost > 0 {
         format!(", and {} that made it now fall short", count(e.lost))
     } else {

@@ -28,13 +28,14 @@ impl ScenarioSource {
             return Ok(ScenarioSource::File(PathBuf::from(spec)));
         }
         let names: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
+        let message = format!(
+            "no built-in scenario or file named \"{spec}\"; built-in scenarios are: {}",
+            names.join(", ")
+        );
         Err(InputError::new(
             "--scenario",
             "",
-            format!(
-                "no built-in scenario or file named \"{spec}\"; built-in scenarios are: {}",
-                names.join(", ")
-            ),
+            crate::error::with_suggestion(message, spec, names.iter().copied()),
         ))
     }
 
@@ -192,9 +193,10 @@ pub(super) fn plain_types(message: &str) -> String {
             }
         }
     }
-    message
+    let plain = message
         .replace("expected i32", "expected a whole number (a year)")
         .replace("expected u32", "expected a whole number, 0 or more")
         .replace("expected f64", "expected a number")
-        .replace("expected a sequence", "expected an array")
+        .replace("expected a sequence", "expected an array");
+    crate::error::suggest_unknown_field(plain)
 }

@@ -136,9 +136,12 @@ fn set_path(table: &mut toml::Table, ov: &Override) -> Result<String, InputError
         } else {
             part
         };
-        let entry = node
-            .get_mut(key)
-            .ok_or_else(|| ov.error(&ov.key, format!("no field `{part}` at `{canonical}`")))?;
+        if !node.contains_key(key) {
+            let message = format!("no field `{part}` at `{canonical}`");
+            let keys: Vec<&str> = node.keys().map(String::as_str).collect();
+            return Err(ov.error(&ov.key, crate::error::with_suggestion(message, part, keys)));
+        }
+        let entry = node.get_mut(key).expect("checked above");
         node = match entry {
             toml::Value::Table(t) => t,
             toml::Value::Array(items) => {
@@ -156,13 +159,16 @@ fn set_path(table: &mut toml::Table, ov: &Override) -> Result<String, InputError
                                 it.get("id").and_then(|v| v.as_str()).map(str::to_string)
                             })
                             .collect();
-                        ov.error(
-                            &ov.key,
-                            format!(
-                                "`{canonical}` has no element `{sel}`; ids are: {}",
-                                ids.join(", ")
-                            ),
-                        )
+                        let message = format!(
+                            "`{canonical}` has no element `{sel}`; ids are: {}",
+                            ids.join(", ")
+                        );
+                        let suggestion = crate::error::with_suggestion(
+                            message,
+                            sel,
+                            ids.iter().map(String::as_str),
+                        );
+                        ov.error(&ov.key, suggestion)
                     })?;
                 canonical.push_str(&format!("[{idx}]"));
                 if i + 1 == parts.len() {

@@ -260,7 +260,9 @@ impl<'a> RunSummary<'a> {
 
     /// Share of paths that never reach the target by the horizon.
     pub fn never_reached(&self) -> f64 {
-        1.0 - self.first_passage.last().map_or(0.0, |f| f.probability)
+        // Counted, not 1 − P(reached), which prints as 2.999999999997449e-05.
+        let paths = &self.projection.first_passage;
+        paths.iter().filter(|&&y| y == 0).count() as f64 / paths.len().max(1) as f64
     }
 
     /// First year by which at least half of the paths have reached the target.
