@@ -115,6 +115,18 @@ pub fn suggest_unknown_field(message: String) -> String {
     with_suggestion(message, &word, candidates.iter().map(String::as_str))
 }
 
+/// Exit status for errors: 2 for usage or invalid input, 1 for anything that failed at run time.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    if err
+        .chain()
+        .any(|e| e.downcast_ref::<InputError>().is_some())
+    {
+        2
+    } else {
+        1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,17 +146,5 @@ mod tests {
             "unknown field `grwoth`, expected one of `growth`, `market`".into(),
         );
         assert!(m.ends_with("did you mean `growth`?"), "{m}");
-    }
-}
-
-/// Exit status for errors: 2 for usage or invalid input, 1 for anything that failed at run time.
-pub fn exit_code(err: &anyhow::Error) -> i32 {
-    if err
-        .chain()
-        .any(|e| e.downcast_ref::<InputError>().is_some())
-    {
-        2
-    } else {
-        1
     }
 }

@@ -85,10 +85,9 @@ pub fn emit(text: &str, out: Option<&std::path::Path>) -> Result<()> {
             if let Err(e) = stdout
                 .write_all(text.as_bytes())
                 .and_then(|_| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
             {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
+                return Err(e.into());
             }
         }
     }

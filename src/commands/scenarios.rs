@@ -60,11 +60,11 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
 
 /// A file, or a built-in id as `show` accepts it (a file of that name wins).
 fn validate_file(path: &Path) -> Result<String, InputError> {
-    if !path.exists() {
-        if let Some((id, text)) = BUILTIN.iter().find(|(id, _)| Path::new(id) == path) {
-            let origin = ScenarioSource::Builtin(id).origin();
-            return parse_str(text, &origin).map(|s| s.scenario.id);
-        }
+    if !path.exists()
+        && let Some((id, text)) = BUILTIN.iter().find(|(id, _)| Path::new(id) == path)
+    {
+        let origin = ScenarioSource::Builtin(id).origin();
+        return parse_str(text, &origin).map(|s| s.scenario.id);
     }
     let origin = path.display().to_string();
     let text = read_scenario_file(path)?;

@@ -77,16 +77,16 @@ pub fn parse_history(text: &str, origin: &str) -> Result<Vec<(i32, f64)>, InputE
                 .with_value(rev_text)
                 .at(Some((line_no, 1)))
             })?;
-        if let Some(&(prev, _)) = rows.last() {
-            if year != prev + 1 {
-                return Err(InputError::new(
-                    origin,
-                    "year",
-                    format!("years must be consecutive; {prev} is followed by {year}"),
-                )
-                .with_value(year.to_string())
-                .at(Some((line_no, 1))));
-            }
+        if let Some(&(prev, _)) = rows.last()
+            && year != prev + 1
+        {
+            return Err(InputError::new(
+                origin,
+                "year",
+                format!("years must be consecutive; {prev} is followed by {year}"),
+            )
+            .with_value(year.to_string())
+            .at(Some((line_no, 1))));
         }
         rows.push((year, revenue));
     }

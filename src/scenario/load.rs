@@ -19,10 +19,8 @@ impl ScenarioSource {
     /// existing file).
     pub fn resolve(spec: &str) -> Result<Self, InputError> {
         let looks_like_path = spec.contains(['/', '\\']) || spec.ends_with(".toml");
-        if !looks_like_path {
-            if let Some((id, _)) = BUILTIN.iter().find(|(id, _)| *id == spec) {
-                return Ok(ScenarioSource::Builtin(id));
-            }
+        if !looks_like_path && let Some((id, _)) = BUILTIN.iter().find(|(id, _)| *id == spec) {
+            return Ok(ScenarioSource::Builtin(id));
         }
         if looks_like_path || Path::new(spec).is_file() {
             return Ok(ScenarioSource::File(PathBuf::from(spec)));
@@ -184,14 +182,11 @@ pub(super) fn plain_types(message: &str) -> String {
         return "arrays or tables are nested too deeply; a scenario needs at most 3 levels"
             .to_string();
     }
-    if let Some(rest) = message.strip_prefix("invalid type: string ") {
-        if let Some((value, _)) = rest.split_once(", expected") {
-            if message.ends_with("expected f64") || message.ends_with("expected a number") {
-                return format!(
-                    "{value} is not a number; write e.g. 0.12, 1e6 or 1_000_000 (no commas)"
-                );
-            }
-        }
+    if let Some(rest) = message.strip_prefix("invalid type: string ")
+        && let Some((value, _)) = rest.split_once(", expected")
+        && (message.ends_with("expected f64") || message.ends_with("expected a number"))
+    {
+        return format!("{value} is not a number; write e.g. 0.12, 1e6 or 1_000_000 (no commas)");
     }
     let plain = message
         .replace("expected i32", "expected a whole number (a year)")

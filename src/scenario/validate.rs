@@ -156,14 +156,14 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
     }
     let mut last_year = None;
     for (i, (year, revenue)) in m.history.iter().enumerate() {
-        if let Some(prev) = last_year {
-            if *year <= prev {
-                c.fail(
-                    format!("market.history[{i}]"),
-                    year,
-                    "years must be strictly increasing",
-                );
-            }
+        if let Some(prev) = last_year
+            && *year <= prev
+        {
+            c.fail(
+                format!("market.history[{i}]"),
+                year,
+                "years must be strictly increasing",
+            );
         }
         if !(1900..=2200).contains(year) {
             c.fail(
@@ -225,14 +225,14 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
         Incl(MAX_VOLATILITY),
     );
     c.range("growth.persistence", g.persistence, Excl(-1.0), Excl(1.0));
-    if let Shocks::StudentT(nu) = g.shocks {
-        if !(nu.is_finite() && nu > 2.0) {
-            c.fail(
-                "growth.shocks.student_t",
-                nu,
-                "degrees of freedom must be greater than 2 (the variance is infinite otherwise)",
-            );
-        }
+    if let Shocks::StudentT(nu) = g.shocks
+        && !(nu.is_finite() && nu > 2.0)
+    {
+        c.fail(
+            "growth.shocks.student_t",
+            nu,
+            "degrees of freedom must be greater than 2 (the variance is infinite otherwise)",
+        );
     }
     if let Shocks::StudentT(nu) = g.initial_distribution {
         // ν = 1 (Cauchy) is allowed: a t predictive from two growth rates has one degree of
@@ -328,14 +328,14 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
             }
             check_window(&mut c, &format!("{ob}.window"), out.window);
             for (name, y) in [("year", out.year), ("year", ev.year)] {
-                if let Some(y) = y {
-                    if !(1900..=2200).contains(&y) {
-                        c.fail(
-                            format!("{ob}.{name}"),
-                            y,
-                            "must be a year between 1900 and 2200",
-                        );
-                    }
+                if let Some(y) = y
+                    && !(1900..=2200).contains(&y)
+                {
+                    c.fail(
+                        format!("{ob}.{name}"),
+                        y,
+                        "must be a year between 1900 and 2200",
+                    );
                 }
             }
             if out.delay > 50 {

@@ -198,12 +198,12 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Char(']') | KeyCode::PageDown => select_scenario(app, app.selected + 1),
         KeyCode::Char('r') => {
-            if let Some(s) = app.slots.get_mut(app.selected) {
-                if s.edited() {
-                    s.scenario = s.original.clone();
-                    app.status = Some(format!("Reset {}", s.scenario.scenario.id));
-                    return simulate(app.request(app.selected));
-                }
+            if let Some(s) = app.slots.get_mut(app.selected)
+                && s.edited()
+            {
+                s.scenario = s.original.clone();
+                app.status = Some(format!("Reset {}", s.scenario.scenario.id));
+                return simulate(app.request(app.selected));
             }
         }
         KeyCode::Char('n') => {

@@ -189,10 +189,10 @@ fn draw_chart(
             for pass in [false, true] {
                 for i in 0..FUTURES {
                     let hit = l.at_target(p, i).is_some_and(|v| v >= target);
-                    if hit == pass {
-                        if let Some(path) = upto(i) {
-                            c.polyline(&cols(&path), Ink::Series(if hit { 2 } else { 1 }), false);
-                        }
+                    if hit == pass
+                        && let Some(path) = upto(i)
+                    {
+                        c.polyline(&cols(&path), Ink::Series(if hit { 2 } else { 1 }), false);
                     }
                 }
             }

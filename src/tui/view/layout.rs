@@ -138,11 +138,11 @@ fn place_params(app: &App, area: Rect) -> Placed {
     let mut last_event = None;
     let params = app.params();
     for (i, p) in params.iter().enumerate() {
-        if let Some(e) = p.event() {
-            if last_event != Some(e) {
-                lines.push(ParamLine::Event(e));
-                last_event = Some(e);
-            }
+        if let Some(e) = p.event()
+            && last_event != Some(e)
+        {
+            lines.push(ParamLine::Event(e));
+            last_event = Some(e);
         }
         lines.push(ParamLine::Param(i, *p));
     }
