@@ -101,6 +101,7 @@ pub fn calibrated_scenario(
             capacity: None,
         },
         events: Vec::new(),
+        ranges: Default::default(),
         provenance: Default::default(),
     }
 }

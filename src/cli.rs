@@ -29,6 +29,10 @@ pub enum Command {
     Run(RunArgs),
     /// Export a chart as PNG or SVG
     Export(ExportArgs),
+    /// Which inputs drive P(target): a one-at-a-time tornado and shares of variance
+    Sensitivity(SensitivityArgs),
+    /// The value of a parameter (or the revenue level) at which P(target) is a given probability
+    Solve(SolveArgs),
     /// Open the interactive view (what `safetech` alone does on a terminal)
     Tui(TuiArgs),
     /// Walk a class through Monte Carlo reasoning, step by step (or export the steps as slides)
@@ -57,6 +61,52 @@ pub struct RunArgs {
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target), and of
+    /// each ΔP when comparing, is at most PTS percentage points (stops at 10,000,000 paths)
+    #[arg(long, value_name = "PTS")]
+    pub precision: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Add paths in whole blocks until the 95% Monte Carlo half-width of every ΔP is at most
+    /// PTS percentage points (stops at 10,000,000 paths)
+    #[arg(long, value_name = "PTS")]
+    pub precision: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["param", "solve_target"])))]
+pub struct SolveArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The --set key to solve for, e.g. growth.initial or events.osa.on-schedule.probability
+    #[arg(long, value_name = "KEY")]
+    pub param: Option<String>,
+    /// The probability of reaching the target to solve for, between 0 and 1 (e.g. 0.5)
+    #[arg(long, value_name = "P")]
+    pub probability: f64,
+    /// Solve for the revenue level reached with probability P in the target year instead
+    #[arg(long)]
+    pub solve_target: bool,
+    /// Output format (table or json)
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target) at the
+    /// answer is at most PTS percentage points (stops at 10,000,000 paths)
+    #[arg(long, value_name = "PTS")]
+    pub precision: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! Data flows one way: scenario → sim → stats → report / chart / tui. `quantile` is a numeric
 //! helper shared by the engine, the statistics and the charts.
 
+pub mod analysis;
 pub mod backtest;
 pub mod chart;
 pub mod cli;

@@ -53,6 +53,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Teach(args)) => commands::teach::run(&args),
         Some(Command::Run(args)) => commands::run::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Export(args)) => commands::export::run(&args).map(|_| ExitCode::SUCCESS),
+        Some(Command::Sensitivity(args)) => {
+            commands::sensitivity::run(&args).map(|_| ExitCode::SUCCESS)
+        }
+        Some(Command::Solve(args)) => commands::solve::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Scenarios(cmd)) => commands::scenarios::run(&cmd).map(|_| ExitCode::SUCCESS),
         Some(Command::Calibrate(args)) => {
             commands::calibrate::run_calibrate(&args).map(|_| ExitCode::SUCCESS)

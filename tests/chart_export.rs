@@ -73,6 +73,8 @@ fn signature_color(kind: ChartKind, theme: Theme) -> RGBColor {
         ChartKind::Spaghetti => p.bands[0],
         ChartKind::Histogram => p.series[0],
         ChartKind::Compare | ChartKind::Reach => p.background,
+        // Drawn from analyses; tests/chart_analysis.rs covers them.
+        ChartKind::Tornado | ChartKind::Difference => unreachable!("not in KINDS"),
     }
 }
 
@@ -172,6 +174,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
             ChartKind::Histogram => "Revenue in 2026",
             ChartKind::Reach => "reach £1bn?",
             ChartKind::Spaghetti => "simulated futures: ",
+            ChartKind::Tornado | ChartKind::Difference => unreachable!("not in KINDS"),
         };
         assert!(has(title), "{kind:?}: no title in {texts:?}");
         assert!(

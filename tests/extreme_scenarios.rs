@@ -161,6 +161,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     capacity: cap.map(|c| (c * r0).min(1e12)),
                 },
                 events,
+                ranges: Default::default(),
                 provenance: Default::default(),
             }
         },

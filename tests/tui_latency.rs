@@ -41,3 +41,21 @@ fn holding_a_key_keeps_the_interface_responsive() {
         ms(p95)
     );
 }
+
+#[test]
+fn drivers_tab_follows_edits() {
+    // Debug build: only that each edit's rows arrive and the analysis finishes; the 300 ms
+    // figure at 100,000 paths comes from `cargo bench --bench sensitivity`.
+    let mut h = Harness::new(10_000);
+    h.settle(Duration::from_secs(120));
+    let d = common::latency::drivers_edits(&mut h, 2);
+    assert!(d.first_rows.iter().zip(&d.done).all(|(f, d)| f <= d));
+    let screen = h.screen();
+    assert!(screen.contains("Drivers · what moves"), "{screen}");
+    assert!(screen.contains("Needed for 50%: growth now"), "{screen}");
+    eprintln!(
+        "debug build, 10,000 paths: first rows {}, done {}",
+        ms(d.first_rows[0]),
+        ms(d.done[0])
+    );
+}

@@ -195,6 +195,54 @@ fn tabs_edit_save_and_quit() {
     s.assert_terminal_restored();
 }
 
+/// The Drivers tab computes on the worker and follows edits; Enter on a parameter types an exact
+/// value; the Compare tab labels its paired ΔP; `e` on Drivers exports the tornado.
+#[test]
+fn drivers_tab_follows_a_typed_value() {
+    let mut s = Session::start(&["tui", "-n", "20000"], 120, 40);
+    s.wait_for("the first result", LONG, |sc| {
+        p_target(sc).is_some_and(|p| p.ends_with('%')) && !sc.contains("running")
+    });
+    s.send("2");
+    s.wait_for("the labelled paired difference", LONG, |sc| {
+        sc.contains("ΔP vs base ±MC") && sc.contains(" pts")
+    });
+    s.send("4");
+    s.wait_for("the drivers", LONG, |sc| {
+        sc.contains("Drivers · what moves")
+            && sc.contains("growth.initial")
+            && sc.contains("Needed for 50%: growth now")
+            && sc.contains("it is 37.0% now")
+    });
+    // Growth now is selected: Enter, type 42, Enter.
+    s.send("\r");
+    s.wait_for("the entry field", LONG, |sc| sc.contains("= ▏%"));
+    s.send("42");
+    s.wait_for("the typed value", LONG, |sc| sc.contains("= 42▏%"));
+    s.send("\r");
+    s.wait_for("the edit applied and the drivers recomputed", LONG, |sc| {
+        sc.contains("42.0%*") && sc.contains("it is 42.0% now") && sc.contains("Growth now = 42.0%")
+    });
+    // A value out of range is refused with the allowed range, and nothing changes.
+    s.send("\r999\r");
+    s.wait_for("the range message", LONG, |sc| {
+        sc.contains("must be between -50% and 200%")
+    });
+    assert!(s.screen().contains("42.0%*"), "{}", s.screen());
+    s.send("e");
+    s.wait_for("the export paths", LONG, |sc| sc.contains("Exported"));
+    let exported: Vec<String> = std::fs::read_dir(s._dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("-drivers-"))
+        .collect();
+    assert_eq!(exported.len(), 2, "{exported:?}");
+    s.send("q");
+    let status = s.wait_exit(LONG);
+    assert!(status.success(), "{status:?}");
+    s.assert_terminal_restored();
+}
+
 #[test]
 fn sigterm_restores_the_terminal() {
     let mut s = Session::start(&["tui", "-n", "5000"], 100, 30);

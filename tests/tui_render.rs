@@ -28,8 +28,26 @@ fn app(theme: ThemeName, color: bool, tab: Tab) -> App {
         slot.run = Some(Arc::new(Run::of(p, false, Duration::ZERO)));
     }
     app.refresh_differences();
+    drivers_done(&mut app);
     app.tab = tab;
     app
+}
+
+/// The Drivers analysis of the selected scenario, done synchronously as the worker would.
+fn drivers_done(app: &mut App) {
+    app.tab = Tab::Drivers;
+    let job = app
+        .request_drivers()
+        .expect("a drivers request on the Drivers tab");
+    let last = std::sync::Mutex::new(None);
+    safetech::tui::drivers::run(&job, &std::sync::atomic::AtomicBool::new(false), &|r| {
+        if let safetech::tui::drivers::DriversReply::Progress { result, .. } = r {
+            *last.lock().unwrap() = Some(result);
+        }
+    });
+    app.drivers.result = last.into_inner().unwrap();
+    app.drivers.in_flight = false;
+    app.drivers.shown_generation = job.generation;
 }
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
@@ -74,6 +92,8 @@ fn every_size_renders_without_panicking() {
         for h in 1..=60u16 {
             a.tab = Tab::ALL[usize::from(w + h) % Tab::ALL.len()];
             a.help = w % 7 == 0;
+            // Typing a value, on some sizes.
+            a.entry = (w % 3 == 0).then(|| "42.5".to_string());
             a.log_scale = h % 2 == 0;
             a.theme = if h % 5 == 0 {
                 mono.clone()
@@ -137,6 +157,42 @@ fn clicks_select_tabs_and_scenarios() {
     // A click elsewhere changes nothing.
     update(&mut a, click(119, 20));
     assert_eq!((a.tab, a.selected), (Tab::Distribution, 0));
+}
+
+#[test]
+fn typing_a_value_snapshot() {
+    let mut a = app(ThemeName::Dark, true, Tab::Drivers);
+    a.entry = Some("42".into());
+    let text = draw(&a, 120, 40).backend().to_string();
+    assert!(text.contains("= 42▏%"), "{text}");
+    assert!(text.contains("Enter to apply, Esc to cancel"), "{text}");
+    insta::assert_snapshot!("drivers_typing_120x40", draw(&a, 120, 40).backend());
+}
+
+#[test]
+fn drivers_follow_edits_and_stop_when_their_tab_is_left() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use safetech::tui::update::{Effect, Msg, update};
+    let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    let mut a = app(ThemeName::Dark, true, Tab::Drivers);
+    // Nothing changed since the analysis: no new request.
+    assert!(update(&mut a, key(KeyCode::Down)).is_empty());
+    // An edit asks for the slot's run and for the drivers of the edited scenario.
+    let effects = update(&mut a, key(KeyCode::Right));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Simulate(_))));
+    let job = effects.iter().find_map(|e| match e {
+        Effect::Drivers(j) => Some(j),
+        _ => None,
+    });
+    assert_eq!(job.map(|j| &j.scenario), a.slot().map(|s| &s.scenario));
+    // Leaving the tab before it finishes stops it; coming back asks again.
+    let effects = update(&mut a, key(KeyCode::Char('1')));
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelDrivers)));
+    let effects = update(&mut a, key(KeyCode::Char('4')));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Drivers(_))));
+    // Until the new result arrives, the old one is shown as being recomputed.
+    let text = draw(&a, 120, 40).backend().to_string();
+    assert!(text.contains("recomputing for the edit"), "{text}");
 }
 
 /// The stats panel's "±" is the JSON's 95% half-width of the same run, and an edited scenario

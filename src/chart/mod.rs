@@ -5,6 +5,7 @@
 //! comes from `SOURCE_DATE_EPOCH`, never from the clock).
 
 pub mod compare;
+pub mod difference;
 pub mod fan;
 mod font;
 mod frame;
@@ -13,6 +14,7 @@ pub mod reach;
 pub mod slides;
 pub mod spaghetti;
 pub mod theme;
+pub mod tornado;
 
 use std::path::Path;
 
@@ -39,6 +41,18 @@ pub enum ChartKind {
     Reach,
     /// A few dozen simulated paths over the fan (first scenario)
     Spaghetti,
+    /// How far P(target) moves when each input is set low or high (first scenario)
+    Tornado,
+    /// Percentiles of revenue second scenario − first, path by path, each year
+    Difference,
+}
+
+/// Results of analyses some chart kinds draw (the tornado, the difference fan), computed by
+/// the caller: charts draw, they do not simulate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Analyses<'a> {
+    pub tornado: Option<&'a tornado::TornadoChart>,
+    pub difference: Option<&'a crate::stats::difference::DifferenceFan>,
 }
 
 impl ChartKind {
@@ -46,7 +60,7 @@ impl ChartKind {
     pub fn single_scenario(self) -> bool {
         matches!(
             self,
-            ChartKind::Fan | ChartKind::Histogram | ChartKind::Spaghetti
+            ChartKind::Fan | ChartKind::Histogram | ChartKind::Spaghetti | ChartKind::Tornado
         )
     }
 }
@@ -161,9 +175,34 @@ pub fn export(
     runs: &[Projection],
     options: &ChartOptions,
 ) -> Result<()> {
+    export_with(path, kind, runs, Analyses::default(), options)
+}
+
+/// As [`export`], for kinds that draw an analysis (tornado, difference).
+pub fn export_with(
+    path: &Path,
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+) -> Result<()> {
     let format = ImageFormat::from_path(path)?;
-    let bytes = render(kind, runs, options, format)?;
+    let bytes = render_with(kind, runs, analyses, options, format)?;
     write_atomic(path, &bytes)
+}
+
+/// As [`render`], for kinds that draw an analysis (tornado, difference).
+pub fn render_with(
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+    format: ImageFormat,
+) -> Result<Vec<u8>> {
+    match format {
+        ImageFormat::Png => png_with(kind, runs, analyses, options),
+        ImageFormat::Svg => svg_with(kind, runs, analyses, options).map(String::into_bytes),
+    }
 }
 
 /// The encoded image, without writing it anywhere.
@@ -185,11 +224,20 @@ pub fn render_png_bytes(
     runs: &[Projection],
     options: &ChartOptions,
 ) -> Result<Vec<u8>> {
+    png_with(kind, runs, Analyses::default(), options)
+}
+
+fn png_with(
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+) -> Result<Vec<u8>> {
     let (w, h) = prepare(runs, options)?;
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw(&root, kind, runs, options)?;
+        draw(&root, kind, runs, analyses, options)?;
         root.present().context("drawing the chart")?;
     }
     encode_png(&rgb, w, h)
@@ -201,11 +249,20 @@ pub fn render_svg_string(
     runs: &[Projection],
     options: &ChartOptions,
 ) -> Result<String> {
+    svg_with(kind, runs, Analyses::default(), options)
+}
+
+fn svg_with(
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+) -> Result<String> {
     let (w, h) = prepare(runs, options)?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw(&root, kind, runs, options)?;
+        draw(&root, kind, runs, analyses, options)?;
         root.present().context("drawing the chart")?;
     }
     Ok(svg)
@@ -231,6 +288,7 @@ fn draw<DB>(
     root: &DrawingArea<DB, Shift>,
     kind: ChartKind,
     runs: &[Projection],
+    analyses: Analyses,
     options: &ChartOptions,
 ) -> Result<()>
 where
@@ -251,6 +309,18 @@ where
         ChartKind::Histogram => histogram::draw(root, &ctx, &runs[0]),
         ChartKind::Reach => reach::draw(root, &ctx, runs),
         ChartKind::Spaghetti => spaghetti::draw(root, &ctx, &runs[0]),
+        ChartKind::Tornado => match analyses.tornado {
+            Some(t) => tornado::draw(root, &ctx, t, runs),
+            None => Err(anyhow::anyhow!(
+                "the tornado chart needs a sensitivity analysis"
+            )),
+        },
+        ChartKind::Difference => match analyses.difference {
+            Some(d) => difference::draw(root, &ctx, d, runs),
+            None => Err(anyhow::anyhow!(
+                "the difference chart needs two scenarios (give --scenario twice)"
+            )),
+        },
     }
     .with_context(|| format!("drawing the {kind:?} chart").to_lowercase())
 }

@@ -2,8 +2,13 @@
 
 use anyhow::Result;
 
-use crate::chart::{self, ChartOptions, ImageFormat};
+use crate::analysis::difference::difference_fan;
+use crate::analysis::sensitivity::{base_of, tornado};
+use crate::chart::tornado::TornadoChart;
+use crate::chart::{self, Analyses, ChartKind, ChartOptions, ImageFormat};
 use crate::cli::ExportArgs;
+use crate::error::InputError;
+use crate::sim::RunControl;
 
 pub fn run(args: &ExportArgs) -> Result<()> {
     let options = ChartOptions {
@@ -16,7 +21,18 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
     options.validate()?;
+    if matches!(args.chart, ChartKind::Tornado | ChartKind::Difference) {
+        crate::analysis::check_paths(args.common.paths)?;
+    }
     let scenarios = args.common.load_scenarios()?;
+    if args.chart == ChartKind::Difference && scenarios.len() < 2 {
+        return Err(InputError::new(
+            "--chart difference",
+            "",
+            "needs two scenarios: the base and the one compared with it, e.g. -s maturing -s kosa",
+        )
+        .into());
+    }
     if args.chart.single_scenario() && scenarios.len() > 1 {
         eprintln!(
             "note: the {} chart shows one scenario; drawing {} (use --chart compare or reach for several)",
@@ -24,8 +40,51 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             scenarios[0].scenario.id
         );
     }
-    let projections = super::simulate_all(&args.common, &scenarios)?;
-    chart::export(&args.out, args.chart, &projections, &options)?;
+    if args.chart == ChartKind::Difference && scenarios.len() > 2 {
+        eprintln!(
+            "note: the difference chart shows {} − {}; the other scenarios are left out",
+            scenarios[1].scenario.id, scenarios[0].scenario.id
+        );
+    }
+    let pool = super::pool(&args.common)?;
+    let settings = args.common.settings();
+    let control = RunControl::default();
+    match args.chart {
+        ChartKind::Tornado => {
+            let s = &scenarios[0];
+            let (base, rows) = pool
+                .install(|| tornado(s, settings, control))
+                .map_err(super::sensitivity::analysis_error)?;
+            let data = TornadoChart {
+                scenario: s.scenario.id.clone(),
+                scenario_name: s.scenario.name.clone(),
+                seed: settings.seed,
+                paths: settings.paths,
+                base: base_of(&base),
+                rows,
+            };
+            let analyses = Analyses {
+                tornado: Some(&data),
+                difference: None,
+            };
+            chart::export_with(&args.out, args.chart, &[base], analyses, &options)?;
+        }
+        ChartKind::Difference => {
+            let fan = pool
+                .install(|| difference_fan(&scenarios[0], &scenarios[1], settings, control))
+                .map_err(super::sensitivity::analysis_error)?;
+            let runs = super::simulate_all(&args.common, &scenarios[..2])?;
+            let analyses = Analyses {
+                tornado: None,
+                difference: Some(&fan),
+            };
+            chart::export_with(&args.out, args.chart, &runs, analyses, &options)?;
+        }
+        _ => {
+            let projections = super::simulate_all(&args.common, &scenarios)?;
+            chart::export(&args.out, args.chart, &projections, &options)?;
+        }
+    }
     eprintln!("wrote {}", args.out.display());
     Ok(())
 }

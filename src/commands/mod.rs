@@ -4,6 +4,8 @@ pub mod calibrate;
 pub mod export;
 pub mod run;
 pub mod scenarios;
+pub mod sensitivity;
+pub mod solve;
 pub mod teach;
 
 use std::io::IsTerminal;
@@ -59,6 +61,37 @@ pub fn simulate_all(common: &Common, scenarios: &[Scenario]) -> Result<Vec<Proje
         bar.finish_and_clear();
     }
     Ok(out)
+}
+
+/// A pool of the requested size (default: all cores).
+pub fn pool(common: &Common) -> Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = common.threads {
+        builder = builder.num_threads(n.into());
+    }
+    builder.build().context("cannot start worker threads")
+}
+
+/// Writes a report to `out` (atomically) or standard output; a closed pipe is not an error.
+pub fn emit(text: &str, out: Option<&std::path::Path>) -> Result<()> {
+    use std::io::Write;
+    match out {
+        Some(path) => {
+            crate::output::write_atomic(path, text.as_bytes())?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Print to standard output; a closed pipe (e.g. `| head`) ends the output quietly.

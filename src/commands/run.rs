@@ -2,21 +2,47 @@
 
 use anyhow::Result;
 
+use crate::analysis::precision::{self, until_precise};
 use crate::cli::RunArgs;
-use crate::output::write_atomic;
-use crate::stats::RunSummary;
+use crate::sim::Projection;
+use crate::stats::difference::differences_from_first;
+use crate::stats::{RunSummary, Z95, target_probability};
 
 pub fn run(args: &RunArgs) -> Result<()> {
+    if let Some(pts) = args.precision {
+        precision::check(pts)?;
+    }
     let scenarios = args.common.load_scenarios()?;
-    let projections = super::simulate_all(&args.common, &scenarios)?;
+    let projections = match args.precision {
+        None => super::simulate_all(&args.common, &scenarios)?,
+        Some(pts) => {
+            let attempt = |paths: usize| -> Result<(Vec<Projection>, f64)> {
+                let mut common = args.common.clone();
+                common.paths = paths;
+                let runs = super::simulate_all(&common, &scenarios)?;
+                let hw = worst_half_width(&runs);
+                Ok((runs, hw))
+            };
+            let (runs, p) = until_precise(args.common.paths, pts, precision::MAX_PATHS, attempt)?;
+            eprintln!("{}", p.describe());
+            runs
+        }
+    };
     let summaries: Vec<RunSummary> = projections.iter().map(RunSummary::of).collect();
     let text = args.format.reporter().render(&summaries);
-    match &args.out {
-        Some(path) => {
-            write_atomic(path, text.as_bytes())?;
-            eprintln!("wrote {}", path.display());
-        }
-        None => super::print_quietly(&text)?,
-    }
-    Ok(())
+    super::emit(&text, args.out.as_deref())
+}
+
+/// The largest 95 % half-width among each run's P(target) (half the Wilson interval, as
+/// reported in `ci95`) and each paired ΔP against the first run.
+pub fn worst_half_width(runs: &[Projection]) -> f64 {
+    let own = runs.iter().map(|p| {
+        let t = target_probability(p);
+        (t.ci95[1] - t.ci95[0]) / 2.0
+    });
+    let refs: Vec<&Projection> = runs.iter().collect();
+    let diffs = differences_from_first(&refs)
+        .into_iter()
+        .map(|d| Z95 * d.probability.std_error);
+    own.chain(diffs).fold(0.0, f64::max)
 }

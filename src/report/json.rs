@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::Report;
+use crate::stats::difference::ScenarioDifference;
 use crate::stats::{EventAttribution, FirstPassage, RunSummary};
 
 pub const SCHEMA: &str = "safetech.run/v1";
@@ -15,6 +16,10 @@ struct Document<'a> {
     program: &'static str,
     version: &'static str,
     scenarios: Vec<ScenarioJson<'a>>,
+    /// Added in place (readers of safetech.run/v1 ignore unknown fields): each scenario after
+    /// the first against the first, paired on the same seed and paths. Absent for one scenario.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    differences: Vec<ScenarioDifference>,
 }
 
 #[derive(Serialize)]
@@ -115,6 +120,7 @@ impl Report for Json {
                     }
                 })
                 .collect(),
+            differences: super::table::differences_of(runs),
         };
         let mut s = serde_json::to_string_pretty(&doc).expect("plain data serialises");
         s.push('\n');

@@ -1,9 +1,11 @@
 //! Text reports of a run, one module per format behind one small trait.
 
 pub mod csv;
+pub mod difference;
 pub mod format;
 pub mod json;
 pub mod markdown;
+pub mod sensitivity;
 pub mod table;
 
 use crate::stats::RunSummary;

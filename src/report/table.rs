@@ -205,6 +205,10 @@ fn side_by_side(runs: &[RunSummary]) -> String {
         );
     }
     let _ = writeln!(out, "{INPUTS_DOMINATE}");
+    out.push_str(&super::difference::table_block(
+        &differences_of(runs),
+        first.target.revenue,
+    ));
     let _ = writeln!(out, "\nMedian revenue, nominal £m (5th–95th percentile)");
     let cells: Vec<Vec<(i32, String)>> = runs
         .iter()
@@ -260,4 +264,10 @@ fn side_by_side(runs: &[RunSummary]) -> String {
     }
     edited_footer(&mut out, runs);
     out
+}
+
+/// Each scenario after the first against the first, on their paired paths.
+pub fn differences_of(runs: &[RunSummary]) -> Vec<crate::stats::difference::ScenarioDifference> {
+    let projections: Vec<&crate::sim::Projection> = runs.iter().map(|r| r.projection).collect();
+    crate::stats::difference::differences_from_first(&projections)
 }

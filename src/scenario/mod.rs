@@ -7,6 +7,7 @@ mod edit;
 pub mod history;
 mod load;
 mod overrides;
+pub mod parameters;
 mod source_map;
 mod validate;
 
@@ -31,6 +32,10 @@ pub struct Scenario {
     pub growth: Growth,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Event>,
+    /// Low and high values for a sensitivity analysis, by `--set` key:
+    /// `[ranges]` with `"growth.long_run" = [0.06, 0.14]`. Inputs not named get a default swing.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub ranges: std::collections::BTreeMap<String, [f64; 2]>,
     /// Where the scenario came from and what was changed after loading. Not part of the file:
     /// outputs carry it so a changed run never passes for the stock scenario.
     #[serde(skip)]

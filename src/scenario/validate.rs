@@ -395,6 +395,9 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
     if c.issue.is_none() {
         check_reach(&mut c, s);
     }
+    if c.issue.is_none() {
+        c.issue = super::parameters::check_ranges(s).err();
+    }
     match c.issue {
         Some(issue) => Err(issue),
         None => Ok(()),

@@ -350,6 +350,23 @@ fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
     initial_growth
 }
 
+/// The uniform that chose each path's start year within its window, for event `event_id` of a
+/// run with `seed` and `paths` (the second of the two uniforms [`simulate`] draws per path on
+/// the event's stream). Outcome j's start is `first_j + min(⌊v · (span_j + 1)⌋, span_j)`.
+/// Recomputed on demand, so runs need not keep it: the timing input of a sensitivity analysis.
+pub fn timing_uniforms(seed: u64, event_id: &str, paths: usize) -> Vec<f64> {
+    let stream = rng::event_stream(event_id);
+    let mut out = vec![0.0; paths];
+    out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+        let mut g = rng::generator(seed, stream, c as u64);
+        for v in out {
+            let _outcome: f64 = g.random();
+            *v = g.random();
+        }
+    });
+    out
+}
+
 /// One event's draws per path: outcome, start year (after delay), and the code of the pair in
 /// the event's per-year effect table. Two uniforms per path always: outcome, then timing.
 fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> (Vec<u8>, Vec<i32>, Vec<u16>) {

@@ -1,6 +1,8 @@
 //! Summaries of a projection: pure functions over the engine's output.
 
 pub mod calibration;
+pub mod difference;
+pub mod sobol;
 
 use serde::Serialize;
 

@@ -12,23 +12,31 @@ use super::worker::{Job, Run};
 use crate::scenario::Scenario;
 use crate::sim::RunSettings;
 
-/// Tabs in display order. Drivers will join this list before Teach.
+/// Tabs in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Fan,
     Compare,
     Distribution,
+    Drivers,
     Teach,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Fan, Tab::Compare, Tab::Distribution, Tab::Teach];
+    pub const ALL: [Tab; 5] = [
+        Tab::Fan,
+        Tab::Compare,
+        Tab::Distribution,
+        Tab::Drivers,
+        Tab::Teach,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Fan => "Fan",
             Tab::Compare => "Compare",
             Tab::Distribution => "Distribution",
+            Tab::Drivers => "Drivers",
             Tab::Teach => "Teach",
         }
     }
@@ -100,6 +108,26 @@ pub struct App {
     pub differences: Vec<Option<PairedDifference>>,
     /// The classroom walkthrough of the Teach tab.
     pub teach: Teach,
+    /// Per slot, P(target) of the slot − P(target) of the base, paired, with its error.
+    pub probability_differences: Vec<Option<crate::stats::difference::Estimate>>,
+    /// The Drivers tab's analysis of the selected scenario.
+    pub drivers: DriversState,
+    /// A value being typed for the selected parameter (Enter on a parameter), as typed.
+    pub entry: Option<String>,
+}
+
+/// The Drivers tab's analysis: what it was asked for and the latest snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct DriversState {
+    pub generation: u64,
+    /// The scenario and settings of the latest request.
+    pub requested: Option<(Scenario, RunSettings)>,
+    pub result: Option<Arc<crate::tui::drivers::DriversResult>>,
+    pub error: Option<String>,
+    /// The latest request has not finished.
+    pub in_flight: bool,
+    /// Generation of the request `result` answers; behind `generation` while a new one runs.
+    pub shown_generation: u64,
 }
 
 impl App {
@@ -127,7 +155,43 @@ impl App {
             output_dir: PathBuf::from("."),
             differences: vec![None; n],
             teach: Teach::default(),
+            probability_differences: vec![None; n],
+            drivers: DriversState::default(),
+            entry: None,
         }
+    }
+
+    /// Whether an unfinished Drivers analysis should stop because its tab is no longer showing.
+    /// Forgets the request, so that coming back asks again.
+    pub fn drivers_to_cancel(&mut self) -> bool {
+        if self.tab == Tab::Drivers || !self.drivers.in_flight {
+            return false;
+        }
+        self.drivers.in_flight = false;
+        self.drivers.requested = None;
+        true
+    }
+
+    /// A Drivers request for the selected scenario if the tab is showing and its latest
+    /// request was for something else (an edit, another scenario, seed or paths).
+    pub fn request_drivers(&mut self) -> Option<crate::tui::drivers::DriversJob> {
+        if self.tab != Tab::Drivers {
+            return None;
+        }
+        let scenario = self.slot()?.scenario.clone();
+        let wanted = (scenario, self.settings);
+        if self.drivers.requested.as_ref() == Some(&wanted) {
+            return None;
+        }
+        self.drivers.generation += 1;
+        self.drivers.error = None;
+        self.drivers.in_flight = true;
+        self.drivers.requested = Some(wanted.clone());
+        Some(crate::tui::drivers::DriversJob {
+            generation: self.drivers.generation,
+            scenario: wanted.0,
+            settings: wanted.1,
+        })
     }
 
     pub fn slot(&self) -> Option<&Slot> {
@@ -173,6 +237,27 @@ impl App {
     /// same shocks, so R_B − R_A path by path is the effect of the scenario alone.
     pub fn refresh_differences(&mut self) {
         let base = self.slots.get(self.base).and_then(|s| s.run.clone());
+        self.probability_differences = self
+            .slots
+            .iter()
+            .map(|slot| {
+                let (a, b) = (&base.as_ref()?.projection, &slot.run.as_ref()?.projection);
+                if a.settings.seed != b.settings.seed
+                    || a.scenario.target.year != b.scenario.target.year
+                {
+                    return None;
+                }
+                // A preview pairs with the first paths of a full run.
+                let n = a.target_values.len().min(b.target_values.len());
+                let (ta, tb) = (a.scenario.target.revenue, b.scenario.target.revenue);
+                let (mut a_only, mut b_only) = (0, 0);
+                for (&x, &y) in a.target_values[..n].iter().zip(&b.target_values[..n]) {
+                    a_only += usize::from(x >= ta && y < tb);
+                    b_only += usize::from(y >= tb && x < ta);
+                }
+                (n > 0).then(|| crate::stats::difference::discordant(a_only, b_only, n))
+            })
+            .collect();
         self.differences = self
             .slots
             .iter()

@@ -23,6 +23,17 @@ pub fn export(
     theme: ThemeName,
     runs: &[&Projection],
 ) -> anyhow::Result<Vec<PathBuf>> {
+    export_with(dir, tab, theme, runs, chart::Analyses::default())
+}
+
+/// As [`export`], with the analysis a tab draws (the Drivers tab's tornado).
+pub fn export_with(
+    dir: &Path,
+    tab: Tab,
+    theme: ThemeName,
+    runs: &[&Projection],
+    analyses: chart::Analyses,
+) -> anyhow::Result<Vec<PathBuf>> {
     let Some(first) = runs.first() else {
         anyhow::bail!("nothing to export yet: the simulation is still running");
     };
@@ -30,6 +41,10 @@ pub fn export(
         Tab::Fan => ChartKind::Fan,
         Tab::Compare => ChartKind::Compare,
         Tab::Distribution => ChartKind::Histogram,
+        Tab::Drivers if analyses.tornado.is_some() => ChartKind::Tornado,
+        Tab::Drivers => {
+            anyhow::bail!("nothing to export yet: the drivers are still being computed")
+        }
         Tab::Teach => {
             anyhow::bail!("the Teach tab exports its slides with `safetech teach --export-slides`")
         }
@@ -53,7 +68,7 @@ pub fn export(
     let mut written = Vec::new();
     for ext in ["png", "svg"] {
         let path = dir.join(format!("{stem}.{ext}"));
-        chart::export(&path, kind, &owned, &options)?;
+        chart::export_with(&path, kind, &owned, analyses, &options)?;
         written.push(path);
     }
     Ok(written)

@@ -4,6 +4,7 @@
 //! channel, so the interface thread never waits for the engine.
 
 pub mod app;
+pub mod drivers;
 pub mod export;
 pub mod fan;
 pub mod params;
@@ -29,6 +30,7 @@ use ratatui::crossterm::event::{self, Event};
 use ratatui::layout::Rect;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
+use crate::chart;
 use crate::cli::{Common, TeachArgs, TuiArgs};
 use crate::scenario::{BUILTIN, Scenario, load_with_overrides};
 use app::App;
@@ -186,6 +188,14 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             worker.submit(*job);
             None
         }
+        Effect::Drivers(job) => {
+            worker.submit_drivers(*job);
+            None
+        }
+        Effect::CancelDrivers => {
+            worker.cancel_drivers();
+            None
+        }
         Effect::Save(scenario) => Some(Msg::Status(match save::save(&app.output_dir, &scenario) {
             Ok(path) => format!("Saved {}", path.display()),
             Err(e) => format!("Could not save: {e:#}"),
@@ -200,8 +210,24 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
                     .collect(),
                 _ => app.run().map(|r| &r.projection).into_iter().collect(),
             };
+            // The Drivers tab exports its tornado, at the paths its rows have reached.
+            let tornado = app.drivers.result.as_ref().and_then(|r| {
+                let (s, settings) = app.drivers.requested.as_ref()?;
+                Some(chart::tornado::TornadoChart {
+                    scenario: s.scenario.id.clone(),
+                    scenario_name: s.scenario.name.clone(),
+                    seed: settings.seed,
+                    paths: r.row_paths.iter().copied().min().unwrap_or(settings.paths),
+                    base: r.base.clone(),
+                    rows: r.rows.clone(),
+                })
+            });
+            let analyses = crate::chart::Analyses {
+                tornado: tornado.as_ref().filter(|_| tab == app::Tab::Drivers),
+                difference: None,
+            };
             Some(Msg::Status(
-                match export::export(&app.output_dir, tab, app.theme.name, &runs) {
+                match export::export_with(&app.output_dir, tab, app.theme.name, &runs, analyses) {
                     Ok(paths) => {
                         let list: Vec<String> =
                             paths.iter().map(|p| p.display().to_string()).collect();

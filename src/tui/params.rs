@@ -205,6 +205,48 @@ impl Param {
         }
     }
 
+    /// How a typed value reads: in the units the panel shows (percent for rates, probabilities
+    /// and uplifts; plain numbers for reversion and persistence). Returns (scale, unit).
+    pub fn typed_units(self) -> (f64, &'static str) {
+        match self {
+            Param::Reversion | Param::Persistence => (1.0, ""),
+            Param::Uncertainty | Param::Uplift { .. } => (100.0, " pt"),
+            _ => (100.0, "%"),
+        }
+    }
+
+    /// Sets the value typed by the user (in [`Param::typed_units`]), if it is a number within
+    /// [`Param::bounds`]; otherwise says what is allowed. Returns whether the value changed.
+    pub fn set_typed(self, s: &mut Scenario, text: &str) -> Result<bool, String> {
+        let (scale, unit) = self.typed_units();
+        let cleaned = text
+            .trim()
+            .trim_end_matches(['%', ' '])
+            .trim_end_matches("pt")
+            .trim();
+        let typed: f64 = cleaned
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| format!("“{}” is not a number", text.trim()))?;
+        let v = typed / scale;
+        let (lo, hi) = self.bounds(s);
+        if !(lo - 1e-12..=hi + 1e-12).contains(&v) {
+            return Err(format!(
+                "{} must be between {}{unit} and {}{unit}",
+                self.label(s).trim(),
+                lo * scale,
+                hi * scale
+            ));
+        }
+        let v = v.clamp(lo, hi);
+        if (v - self.get(s)).abs() < 1e-15 {
+            return Ok(false);
+        }
+        self.set(s, v);
+        Ok(true)
+    }
+
     /// Event this parameter belongs to, for the panel's group headings.
     pub fn event(self) -> Option<usize> {
         match self {
@@ -240,6 +282,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn typed_values_are_read_in_the_units_shown_and_checked() {
+        let mut s = load("osa-enforced").unwrap();
+        assert_eq!(Param::Initial.set_typed(&mut s, "42"), Ok(true));
+        assert_eq!(Param::Initial.get(&s), 0.42);
+        assert_eq!(Param::Initial.set_typed(&mut s, "42.5%"), Ok(true));
+        assert_eq!(Param::Initial.get(&s), 0.425);
+        assert_eq!(Param::Reversion.set_typed(&mut s, "0.5"), Ok(true));
+        assert_eq!(Param::Reversion.get(&s), 0.5);
+        assert!(
+            Param::Initial
+                .set_typed(&mut s, "abc")
+                .unwrap_err()
+                .contains("not a number")
+        );
+        let err = Param::Volatility.set_typed(&mut s, "250").unwrap_err();
+        assert!(err.contains("between 0% and 100%"), "{err}");
+        assert!(Param::Initial.set_typed(&mut s, "NaN").is_err());
+        assert_eq!(Param::Initial.set_typed(&mut s, "42.5"), Ok(false));
+        assert!(validate(&s).is_ok());
     }
 
     #[test]

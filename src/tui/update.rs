@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use super::app::{App, Tab};
+use super::drivers::DriversReply;
 use super::teach;
 use super::theme::Theme;
 use super::view::layout;
@@ -32,6 +33,10 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum Effect {
     Simulate(Box<Job>),
+    /// Compute the Drivers tab's analysis on the worker.
+    Drivers(Box<super::drivers::DriversJob>),
+    /// Stop the Drivers tab's analysis (the tab was left), leaving the engine to the others.
+    CancelDrivers,
     /// Save this scenario as TOML in the output directory.
     Save(Box<Scenario>),
     /// Export the current tab's chart.
@@ -45,6 +50,11 @@ pub const PATH_STEPS: [usize; 10] = [
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = update_state(app, msg);
+    // The Drivers tab asks for its analysis whenever what it shows has changed under it.
+    effects.extend(app.request_drivers().map(|j| Effect::Drivers(Box::new(j))));
+    if app.drivers_to_cancel() {
+        effects.push(Effect::CancelDrivers);
+    }
     // The Teach tab asks for its own runs whenever its scenario or seed changes under it.
     effects.extend(
         teach::sync(app)
@@ -89,6 +99,21 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn on_reply(app: &mut App, reply: Reply) {
     match reply {
+        Reply::Drivers(DriversReply::Progress { generation, result }) => {
+            if generation == app.drivers.generation {
+                if result.done {
+                    app.drivers.in_flight = false;
+                }
+                app.drivers.result = Some(result);
+                app.drivers.shown_generation = generation;
+            }
+        }
+        Reply::Drivers(DriversReply::Failed { generation, error }) => {
+            if generation == app.drivers.generation {
+                app.drivers.in_flight = false;
+                app.drivers.error = Some(error);
+            }
+        }
         Reply::Done {
             slot,
             generation,
@@ -146,6 +171,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.tab == Tab::Teach && teach::on_key(app, key) {
         return Vec::new();
     }
+    if app.entry.is_some() {
+        return on_entry_key(app, key);
+    }
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
     match key.code {
         KeyCode::Char('q') | KeyCode::Esc => app.quit = true,
@@ -195,11 +223,62 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
         }
         KeyCode::Char('e') => return vec![Effect::Export(app.tab)],
+        KeyCode::Enter if app.selected_param().is_some() => {
+            app.entry = Some(String::new());
+            app.status = None;
+        }
         KeyCode::Char('t') => app.theme = Theme::new(app.theme.name.next(), app.theme.color),
         KeyCode::Char('g') => app.log_scale = !app.log_scale,
         KeyCode::Char('b') => {
             app.base = app.selected;
             app.refresh_differences();
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Keys while a value is being typed: digits, sign, point and % edit it; Enter applies it
+/// (checked against the parameter's range); Esc cancels.
+fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Some(entry) = app.entry.as_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Char(c)
+            if (c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '%' | 'e'))
+                && entry.chars().count() < 16 =>
+        {
+            entry.push(c);
+        }
+        KeyCode::Backspace => {
+            entry.pop();
+        }
+        KeyCode::Esc => {
+            app.entry = None;
+            app.status = Some("Entry cancelled".into());
+        }
+        KeyCode::Enter => {
+            let text = app.entry.take().unwrap_or_default();
+            let (Some(param), Some(slot)) = (app.selected_param(), app.slots.get_mut(app.selected))
+            else {
+                return Vec::new();
+            };
+            if text.trim().is_empty() {
+                return Vec::new();
+            }
+            match param.set_typed(&mut slot.scenario, &text) {
+                Ok(true) => {
+                    app.status = Some(format!(
+                        "{} = {}",
+                        param.label(&slot.scenario).trim(),
+                        param.display(&slot.scenario)
+                    ));
+                    return simulate(app.request(app.selected));
+                }
+                Ok(false) => {}
+                Err(e) => app.status = Some(e),
+            }
         }
         _ => {}
     }

@@ -62,6 +62,8 @@ impl Run {
 
 #[derive(Debug)]
 pub enum Reply {
+    /// A snapshot or failure of the Drivers tab's analysis.
+    Drivers(super::drivers::DriversReply),
     Done {
         slot: usize,
         generation: u64,
@@ -81,6 +83,10 @@ struct Queued {
 
 pub struct Worker {
     tx: Option<Sender<Queued>>,
+    /// The Drivers tab's analyses run on a second thread, one at a time; newer cancel older.
+    drivers_tx: Option<Sender<(super::drivers::DriversJob, Arc<AtomicBool>)>>,
+    drivers_live: Option<Arc<AtomicBool>>,
+    drivers_handle: Option<JoinHandle<()>>,
     /// Cancel flag of the latest request per slot.
     live: Vec<Option<Arc<AtomicBool>>>,
     handle: Option<JoinHandle<()>>,
@@ -90,22 +96,55 @@ impl Worker {
     /// Starts the thread; `reply` is called on it for every result.
     pub fn spawn(
         threads: Option<usize>,
-        reply: impl Fn(Reply) + Send + 'static,
+        reply: impl Fn(Reply) + Send + Sync + 'static,
     ) -> std::io::Result<Worker> {
+        let reply = Arc::new(reply);
         let (tx, rx) = mpsc::channel::<Queued>();
-        let mut builder = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("sim-{i}"));
-        if let Some(n) = threads {
-            builder = builder.num_threads(n);
-        }
-        let pool = builder.build().map_err(std::io::Error::other)?;
+        let pool_of = |name: &'static str| {
+            let mut builder =
+                rayon::ThreadPoolBuilder::new().thread_name(move |i| format!("{name}-{i}"));
+            if let Some(n) = threads {
+                builder = builder.num_threads(n);
+            }
+            builder.build().map_err(std::io::Error::other)
+        };
+        let pool = pool_of("sim")?;
+        let main_reply = reply.clone();
         let handle = std::thread::Builder::new()
             .name("simulation".into())
-            .spawn(move || serve(rx, pool, reply))?;
+            .spawn(move || serve(rx, pool, move |r| main_reply(r)))?;
+        let (drivers_tx, drivers_rx) = mpsc::channel();
+        let drivers_pool = pool_of("drivers")?;
+        let drivers_handle = std::thread::Builder::new()
+            .name("drivers".into())
+            .spawn(move || serve_drivers(drivers_rx, drivers_pool, move |r| reply(r)))?;
         Ok(Worker {
             tx: Some(tx),
+            drivers_tx: Some(drivers_tx),
+            drivers_live: None,
+            drivers_handle: Some(drivers_handle),
             live: Vec::new(),
             handle: Some(handle),
         })
+    }
+
+    /// Stop the Drivers tab's analysis, if one is running or queued.
+    pub fn cancel_drivers(&mut self) {
+        if let Some(old) = self.drivers_live.take() {
+            old.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Queue the Drivers tab's analysis, cancelling the previous one.
+    pub fn submit_drivers(&mut self, job: super::drivers::DriversJob) {
+        if let Some(old) = self.drivers_live.take() {
+            old.store(true, Ordering::Relaxed);
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.drivers_live = Some(cancel.clone());
+        if let Some(tx) = &self.drivers_tx {
+            let _ = tx.send((job, cancel));
+        }
     }
 
     /// Queue a job, cancelling the previous request for the same slot.
@@ -126,12 +165,16 @@ impl Worker {
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        for flag in self.live.iter().flatten() {
+        for flag in self.live.iter().flatten().chain(&self.drivers_live) {
             flag.store(true, Ordering::Relaxed);
         }
-        // Closing the channel ends the thread once the current run stops.
+        // Closing the channels ends the threads once the current runs stop.
         self.tx = None;
-        if let Some(h) = self.handle.take() {
+        self.drivers_tx = None;
+        for h in [self.handle.take(), self.drivers_handle.take()]
+            .into_iter()
+            .flatten()
+        {
             let _ = h.join();
         }
     }
@@ -153,6 +196,23 @@ fn serve(rx: Receiver<Queued>, pool: rayon::ThreadPool, reply: impl Fn(Reply)) {
         }
         let q = queue.remove(0);
         run_job(&q, &pool, &reply);
+    }
+}
+
+/// Serves Drivers analyses: only the latest request matters, so older queued ones are skipped.
+fn serve_drivers(
+    rx: Receiver<(super::drivers::DriversJob, Arc<AtomicBool>)>,
+    pool: rayon::ThreadPool,
+    reply: impl Fn(Reply) + Send + Sync,
+) {
+    while let Ok(first) = rx.recv() {
+        let (job, cancel) = rx.try_iter().last().unwrap_or(first);
+        if cancel.load(Ordering::Relaxed) {
+            continue;
+        }
+        pool.install(|| {
+            super::drivers::run(&job, &cancel, &|r| reply(Reply::Drivers(r)));
+        });
     }
 }
 
@@ -244,6 +304,7 @@ mod tests {
                     last.insert(slot, generation);
                 }
                 Reply::Failed { error, .. } => panic!("{error}"),
+                Reply::Drivers(_) => panic!("no drivers job was submitted"),
             }
         }
         drop(w);

@@ -252,3 +252,64 @@ pub fn percentile(v: &[Duration], p: f64) -> Duration {
 pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
+
+#[derive(Debug)]
+pub struct DriversLatency {
+    /// Key press to a frame showing the Drivers tab's first rows for the edited scenario.
+    pub first_rows: Vec<Duration>,
+    /// Key press to the finished analysis (every row at full paths and the solve) on screen.
+    pub done: Vec<Duration>,
+}
+
+/// On the Drivers tab, `n` single edits of the selected parameter, each left to finish.
+pub fn drivers_edits(h: &mut Harness, n: usize) -> DriversLatency {
+    h.sender().send(key(KeyCode::Char('4'))).unwrap();
+    let finished = |h: &Harness| h.app.drivers.result.as_ref().is_some_and(|r| r.done);
+    let start = Instant::now();
+    while !finished(h) {
+        h.step(Duration::from_millis(5));
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "drivers never finished"
+        );
+    }
+    h.settle(Duration::from_secs(120));
+    let mut out = DriversLatency {
+        first_rows: Vec::new(),
+        done: Vec::new(),
+    };
+    for i in 0..n {
+        let before = h.app.drivers.result.clone();
+        let t0 = Instant::now();
+        h.sender()
+            .send(key(if i % 2 == 0 {
+                KeyCode::Left
+            } else {
+                KeyCode::Right
+            }))
+            .unwrap();
+        let mut first = None;
+        loop {
+            h.step(Duration::from_millis(1));
+            let now = h.app.drivers.result.clone();
+            let changed = match (&now, &before) {
+                (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+                (Some(_), None) => true,
+                _ => false,
+            };
+            if changed && first.is_none() {
+                first = Some(t0.elapsed());
+            }
+            if changed && finished(h) {
+                out.done.push(t0.elapsed());
+                break;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(120),
+                "drivers edit {i} never finished"
+            );
+        }
+        out.first_rows.push(first.unwrap_or_default());
+    }
+    out
+}

@@ -135,17 +135,28 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    let base_id = app
-        .slots
-        .get(app.base)
-        .map_or("", |s| s.scenario.scenario.id.as_str());
     let target_year = app.slots.first().map_or(0, |s| s.scenario.target.year);
     let name_w = 14usize;
+    // ΔP: paired difference of P(target) from the base, ± its 95% Monte Carlo half-width.
+    // Δ£: the median of the per-path revenue differences in the target year, and the 5th–95th
+    // percentiles of those differences across paths (a spread of outcomes, not an interval).
+    let dp_w = 16usize;
+    // The spread of revenue differences only when there is room for it whole.
+    let spread_w = if usize::from(area.width) > name_w + 8 + dp_w + 3 + 21 {
+        21
+    } else {
+        0
+    };
     let mut header = format!(
-        "{:<name_w$} {:>8} {:>20}",
+        "{:<name_w$} {:>8} {:>dp_w$}{}",
         "scenario",
         "P(target)",
-        format!("Δ{target_year} vs {base_id}")
+        "ΔP vs base ±MC",
+        if spread_w > 0 {
+            format!(" {:>20}", format!("Δ£ {target_year} (p5–p95)"))
+        } else {
+            String::new()
+        },
     );
     // P(reached by year) for as many years as fit.
     let years: Vec<i32> = app
@@ -175,8 +186,17 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         let id: String = slot.scenario.scenario.id.chars().take(name_w - 1).collect();
         let mark = if slot.edited() { "*" } else { "" };
         let name = format!("{id}{mark}");
-        let (p, diff, fp) = match &slot.run {
+        let (p, dp, diff, fp) = match &slot.run {
             Some(r) => {
+                let dp = match app.probability_differences.get(i).copied().flatten() {
+                    Some(_) if i == app.base => "base".to_string(),
+                    Some(e) => format!(
+                        "{}±{} pts",
+                        crate::report::difference::signed(e.difference * 100.0, 1),
+                        crate::report::format::percent_points(crate::stats::Z95 * e.std_error)
+                    ),
+                    None => "–".to_string(),
+                };
                 let d = match app.differences.get(i).copied().flatten() {
                     Some(_) if i == app.base => "base".to_string(),
                     Some([lo, med, hi]) => {
@@ -186,6 +206,7 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
                 };
                 (
                     percent(r.target.probability, 1),
+                    dp,
                     d,
                     r.first_passage
                         .iter()
@@ -193,9 +214,12 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
                         .collect::<Vec<_>>(),
                 )
             }
-            None => ("…".to_string(), String::new(), Vec::new()),
+            None => ("…".to_string(), String::new(), String::new(), Vec::new()),
         };
-        let mut line = format!("{name:<name_w$} {p:>8} {diff:>20}");
+        let mut line = format!("{name:<name_w$} {p:>8} {dp:>dp_w$}");
+        if spread_w > 0 {
+            line.push_str(&format!(" {diff:>20}"));
+        }
         for (k, _) in shown.iter().enumerate() {
             let v = fp.get(k).map_or(String::new(), |x| percent(*x, 0));
             line.push_str(&format!(" {v:>6}"));

@@ -9,11 +9,12 @@ use super::panel;
 use crate::tui::app::App;
 
 pub const KEYS: &[(&str, &str)] = &[
-    ("Tab / 1 2 3 4", "switch tab (or click it)"),
+    ("Tab / 1 … 5", "switch tab (or click it)"),
     ("space → ← 1–7", "Teach: next, back, jump to a step"),
     ("↑ ↓  k j", "select a parameter"),
     ("← →  h l", "change it (re-simulates)"),
     ("shift+← →  < >", "change it in large steps"),
+    ("Enter", "type its exact value; Enter applies"),
     ("[ ]  PgUp PgDn", "select a scenario (or click it)"),
     ("r", "reset the scenario's edits"),
     ("s", "save the scenario as TOML"),

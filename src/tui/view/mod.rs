@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod distribution;
+pub mod drivers;
 pub mod fan_tab;
 pub mod help;
 pub mod layout;
@@ -46,6 +47,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Tab::Fan => fan_tab::render(app, regions.main, buf),
         Tab::Compare => compare::render(app, regions.main, buf),
         Tab::Distribution => distribution::render(app, regions.main, buf),
+        Tab::Drivers => drivers::render(app, regions.main, buf),
         Tab::Teach => crate::tui::teach::view::render(&app.teach, t, regions.main, buf),
     }
     status_line(app, regions.status, buf);
@@ -101,7 +103,7 @@ fn tab_bar(app: &App, r: &Regions, buf: &mut Buffer) {
 
 fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let long = "←/→ change  ↑/↓ select  [/] scenario  s save  r reset  n seed  +/- paths  e export  ? help  q quit";
+    let long = "←/→ change  Enter type  ↑/↓ select  [/] scenario  s save  r reset  n seed  +/- paths  e export  ? help  q quit";
     let short = "←→ change  ↑↓ select  [ ] scenario  s save  +- paths  e export  ? help  q quit";
     let (long, short) = if app.tab == Tab::Teach {
         (
@@ -115,6 +117,13 @@ fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
         long
     } else {
         short
+    };
+    let entry_hint;
+    let hint = if app.entry.is_some() {
+        entry_hint = "type a value in the units shown, Enter to apply, Esc to cancel".to_string();
+        entry_hint.as_str()
+    } else {
+        hint
     };
     let line = match &app.status {
         Some(msg) => Line::from(vec![Span::styled(format!(" {msg}"), t.accent())]),

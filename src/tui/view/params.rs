@@ -30,7 +30,11 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
                 let changed = p.get(s) != p.get(&slot.original);
                 let value = format!("{}{}", p.display(s), if changed { "*" } else { " " });
                 let arrows = if selected { ("◂", "▸") } else { (" ", " ") };
-                let right = format!("{}{value}{}", arrows.0, arrows.1);
+                let right = match (&app.entry, selected) {
+                    // Typing an exact value: what has been typed, a cursor and the unit.
+                    (Some(typed), true) => format!("= {typed}▏{}", p.typed_units().1),
+                    _ => format!("{}{value}{}", arrows.0, arrows.1),
+                };
                 let label_w = w.saturating_sub(right.chars().count() + 1);
                 let label: String = p.label(s).chars().take(label_w).collect();
                 let text = format!("{label:<label_w$} {right}");

@@ -1,0 +1,39 @@
+//! Analyses made of several runs: sensitivity (tornado), solving for a parameter, and
+//! precision on demand. They sit between the engine and the reports: scenario → sim → stats,
+//! repeated on common random numbers (same seed, same paths).
+
+pub mod difference;
+pub mod precision;
+pub mod sensitivity;
+pub mod solve;
+
+use crate::error::InputError;
+use crate::scenario::Scenario;
+
+/// Fewest paths `sensitivity` and `solve` accept: their Monte Carlo errors (quantile spacings,
+/// a 20-block jackknife) need a few hundred paths to mean anything.
+pub const MIN_PATHS: usize = 1000;
+
+/// Checks `--paths` for an analysis.
+pub fn check_paths(paths: usize) -> Result<(), InputError> {
+    if paths < MIN_PATHS {
+        return Err(InputError::new(
+            "--paths",
+            "",
+            format!(
+                "sensitivity and solve need at least {MIN_PATHS} paths for their Monte Carlo errors"
+            ),
+        )
+        .with_value(paths.to_string()));
+    }
+    Ok(())
+}
+
+/// The scenario simulated only up to its target year. Revenue in the target year, and every
+/// statistic of it, are the same as in the full run: each path's draws for a year do not depend
+/// on how many years follow.
+pub fn for_target(s: &Scenario) -> Scenario {
+    let mut s = s.clone();
+    s.market.horizon = s.target.year;
+    s
+}

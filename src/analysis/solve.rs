@@ -1,0 +1,369 @@
+//! "What would it take": the value of a parameter at which P(target) = p, and the revenue level
+//! reached with probability p.
+//!
+//! Every run uses the same seed and paths (common random numbers), so P(target) as a function of
+//! the parameter moves only through the parameter, not through fresh noise: a step function of
+//! it, steps of 1/n, monotone wherever each path's revenue is. The root is bracketed on a grid
+//! over the parameter's allowed range (which also checks monotonicity), then found by the
+//! Illinois variant of regula falsi. Its interval is the set of values where P is within the
+//! 95 % Monte Carlo half-width of p (the same search for p − h and p + h): the values a run of
+//! this size cannot tell from the answer.
+
+use serde::Serialize;
+
+use super::sensitivity::{AnalysisError, run_to_target};
+use crate::scenario::Scenario;
+use crate::scenario::parameters::{Input, resolve, with_value};
+use crate::sim::{RunControl, RunSettings};
+use crate::stats::{Z95, target_probability};
+
+/// Points of the bracketing grid over the allowed range.
+pub const GRID: usize = 9;
+/// Most runs of the Illinois search for one root.
+pub const MAX_ITERATIONS: usize = 60;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Solution {
+    pub key: String,
+    /// The probability asked for.
+    pub probability: f64,
+    /// The parameter's value at which P(target) = probability.
+    pub value: f64,
+    /// Values where P(target) is within the 95 % Monte Carlo half-width of `probability`.
+    pub interval: [f64; 2],
+    /// P(target) at `value`, as simulated.
+    pub achieved: f64,
+    /// The 95 % Monte Carlo half-width of P at `value`.
+    pub half_width: f64,
+    /// The range searched.
+    pub range: [f64; 2],
+    /// The value in the scenario as given.
+    pub current: f64,
+    /// Simulation runs it took.
+    pub runs: usize,
+    /// Set when P(target) was not monotone over the range but crossed `probability` once.
+    pub note: Option<String>,
+    pub paths: usize,
+    pub seed: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    #[error(
+        "P(target) = {wanted} is not reachable by {key} in [{lo}, {hi}]: P(target) runs from {p_lo:.4} (at {lo}) to {p_hi:.4} (at {hi}) and stays {side} {wanted}"
+    )]
+    Unreachable {
+        key: String,
+        wanted: f64,
+        lo: f64,
+        hi: f64,
+        p_lo: f64,
+        p_hi: f64,
+        side: &'static str,
+    },
+    #[error(
+        "P(target) is not monotone in {key} over [{lo}, {hi}]: it crosses {wanted} {crossings} times (between {brackets}); fix other parameters or narrow the question"
+    )]
+    NotMonotone {
+        key: String,
+        wanted: f64,
+        lo: f64,
+        hi: f64,
+        crossings: usize,
+        brackets: String,
+    },
+}
+
+impl SolveError {
+    /// Unreachable and non-monotone answers are about the question asked: exit 2 like bad input.
+    pub fn is_input(&self) -> bool {
+        !matches!(self, SolveError::Analysis(AnalysisError::Sim(_)))
+    }
+}
+
+/// P(target) as a function of one parameter, on fixed random numbers, remembering every run.
+struct Response<'a> {
+    scenario: &'a Scenario,
+    key: &'a str,
+    settings: RunSettings,
+    control: RunControl<'a>,
+    seen: Vec<(f64, f64)>,
+}
+
+impl Response<'_> {
+    fn at(&mut self, x: f64) -> Result<f64, AnalysisError> {
+        if let Some(&(_, p)) = self.seen.iter().find(|(v, _)| *v == x) {
+            return Ok(p);
+        }
+        let s = with_value(self.scenario, self.key, x)?;
+        let run = run_to_target(&s, self.settings, self.control)?;
+        let p = target_probability(&run).probability;
+        self.seen.push((x, p));
+        Ok(p)
+    }
+
+    /// The tightest bracket of `goal` among the values seen inside [a, b].
+    fn bracket(&self, goal: f64, a: f64, b: f64, increasing: bool) -> (f64, f64) {
+        let below = |p: f64| if increasing { p < goal } else { p > goal };
+        let (mut lo, mut hi) = (a, b);
+        for &(x, p) in &self.seen {
+            if x > lo && x < hi {
+                if below(p) {
+                    lo = x;
+                } else {
+                    hi = x;
+                }
+            }
+        }
+        (lo, hi)
+    }
+
+    /// The smallest x in [a, b] (within tolerance) with P(x) on the far side of `goal`, for a
+    /// response monotone on [a, b]: the step where P crosses `goal`.
+    fn root(&mut self, goal: f64, a: f64, b: f64, increasing: bool) -> Result<f64, AnalysisError> {
+        let tol = (b - a).abs() * 1e-7;
+        let (mut lo, mut hi) = self.bracket(goal, a, b, increasing);
+        let sign = if increasing { 1.0 } else { -1.0 };
+        let mut f_lo = sign * (self.at(lo)? - goal);
+        let mut f_hi = sign * (self.at(hi)? - goal);
+        if f_lo >= 0.0 {
+            return Ok(lo);
+        }
+        if f_hi < 0.0 {
+            return Ok(hi);
+        }
+        let mut side = 0;
+        for _ in 0..MAX_ITERATIONS {
+            if hi - lo <= tol {
+                break;
+            }
+            // Regula falsi, halving the stale end's value (Illinois) so both ends move; a
+            // bisection step when the secant lands on an end.
+            let mut x = lo - f_lo * (hi - lo) / (f_hi - f_lo);
+            if !(x > lo && x < hi) {
+                x = 0.5 * (lo + hi);
+            }
+            let f = sign * (self.at(x)? - goal);
+            if f < 0.0 {
+                lo = x;
+                f_lo = f;
+                if side == -1 {
+                    f_hi /= 2.0;
+                }
+                side = -1;
+            } else {
+                hi = x;
+                f_hi = f;
+                if side == 1 {
+                    f_lo /= 2.0;
+                }
+                side = 1;
+            }
+        }
+        Ok(0.5 * (lo + hi))
+    }
+}
+
+/// Grid cells [i, i + 1] in which the values `ps` cross `p` (from below p to at least p, or
+/// back).
+pub fn crossings(ps: &[f64], p: f64) -> Vec<usize> {
+    (0..ps.len().saturating_sub(1))
+        .filter(|&i| (ps[i] < p) != (ps[i + 1] < p))
+        .collect()
+}
+
+/// Whether `ps` never rises or never falls.
+pub fn is_monotone(ps: &[f64]) -> bool {
+    ps.windows(2).all(|w| w[1] >= w[0]) || ps.windows(2).all(|w| w[1] <= w[0])
+}
+
+/// Where `p` is reached by `key`, with an interval from the Monte Carlo error.
+pub fn solve_parameter(
+    scenario: &Scenario,
+    key: &str,
+    p: f64,
+    settings: RunSettings,
+    control: RunControl,
+) -> Result<Solution, SolveError> {
+    let input: Input = resolve(scenario, key).map_err(AnalysisError::from)?;
+    let (lo, hi) = input.allowed;
+    let mut r = Response {
+        scenario,
+        key: &input.key,
+        settings,
+        control,
+        seen: Vec::new(),
+    };
+    // The grid: brackets and a check of monotonicity.
+    let grid: Vec<f64> = (0..GRID)
+        .map(|i| lo + (hi - lo) * i as f64 / (GRID - 1) as f64)
+        .collect();
+    let ps = grid
+        .iter()
+        .map(|&x| r.at(x))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (p_lo, p_hi) = (ps[0], ps[GRID - 1]);
+    let (min, max) = ps
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    if p < min || p > max {
+        return Err(SolveError::Unreachable {
+            key: input.key,
+            wanted: p,
+            lo,
+            hi,
+            p_lo,
+            p_hi,
+            side: if p < min { "above" } else { "below" },
+        });
+    }
+    let cells = crossings(&ps, p);
+    let monotone = is_monotone(&ps);
+    if cells.len() > 1 {
+        return Err(SolveError::NotMonotone {
+            key: input.key,
+            wanted: p,
+            lo,
+            hi,
+            crossings: cells.len(),
+            brackets: cells
+                .iter()
+                .map(|&i| format!("{} and {}", grid[i], grid[i + 1]))
+                .collect::<Vec<_>>()
+                .join("; "),
+        });
+    }
+    let Some(&cell) = cells.first() else {
+        // P equals p only at the top of the grid (e.g. P = 1 there).
+        return Err(SolveError::Unreachable {
+            key: input.key,
+            wanted: p,
+            lo,
+            hi,
+            p_lo,
+            p_hi,
+            side: if p_hi > p_lo { "below" } else { "above" },
+        });
+    };
+    let (a, b) = (grid[cell], grid[cell + 1]);
+    let increasing = ps[cell + 1] >= ps[cell];
+    let value = r.root(p, a, b, increasing)?;
+    let n = settings.paths as f64;
+    let achieved = r.at(value)?;
+    let half_width = Z95 * (p * (1.0 - p) / n).sqrt();
+    // The interval: where P is within the half-width of p, searched over the monotone stretch
+    // of the grid around the cell (a value may lie outside the cell itself).
+    let rising = |k: usize| {
+        if increasing {
+            ps[k] >= ps[k - 1]
+        } else {
+            ps[k] <= ps[k - 1]
+        }
+    };
+    let mut i = cell;
+    while i > 0 && rising(i) {
+        i -= 1;
+    }
+    let mut j = cell + 1;
+    while j + 1 < GRID && rising(j + 1) {
+        j += 1;
+    }
+    let (gmin, gmax) = (ps[i].min(ps[j]), ps[i].max(ps[j]));
+    let edge = |r: &mut Response, goal: f64| -> Result<f64, AnalysisError> {
+        if goal <= gmin {
+            Ok(if increasing { grid[i] } else { grid[j] })
+        } else if goal >= gmax {
+            Ok(if increasing { grid[j] } else { grid[i] })
+        } else {
+            r.root(goal, grid[i], grid[j], increasing)
+        }
+    };
+    let x1 = edge(&mut r, p - half_width)?;
+    let x2 = edge(&mut r, p + half_width)?;
+    Ok(Solution {
+        key: input.key.clone(),
+        probability: p,
+        value,
+        interval: [x1.min(x2), x1.max(x2)],
+        achieved,
+        half_width,
+        range: [lo, hi],
+        current: input.value,
+        runs: r.seen.len(),
+        note: (!monotone).then(|| {
+            format!(
+                "P(target) is not monotone in {} over [{lo}, {hi}]; it crosses {p} once, between {a} and {b}",
+                input.key
+            )
+        }),
+        paths: settings.paths,
+        seed: settings.seed,
+    })
+}
+
+/// The revenue level reached with probability `p` in the target year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetSolution {
+    pub probability: f64,
+    pub year: i32,
+    /// The (1 − p) quantile of revenue in the target year (£m).
+    pub revenue: f64,
+    /// Distribution-free 95 % interval from order statistics.
+    pub interval: [f64; 2],
+    pub paths: usize,
+    pub seed: u64,
+}
+
+/// The level R with P(revenue in the target year ≥ R) = p: the (1 − p) quantile, with the
+/// order-statistic interval (ranks n(1 − p) ± 1.96 √(n p (1 − p))).
+pub fn solve_target(
+    scenario: &Scenario,
+    p: f64,
+    settings: RunSettings,
+    control: RunControl,
+) -> Result<TargetSolution, AnalysisError> {
+    let run = run_to_target(scenario, settings, control)?;
+    let mut v = run.target_values.clone();
+    let n = v.len();
+    let q = 1.0 - p;
+    // The same quantile rule as the engine's percentiles (revenue is never negative).
+    let revenue = crate::quantile::exact_quantiles(&[&v], &[q])[0];
+    let spread = Z95 * (n as f64 * p * (1.0 - p)).sqrt();
+    let centre = q * (n - 1) as f64;
+    let rank = |r: f64| (r.round().clamp(0.0, (n - 1) as f64)) as usize;
+    let lo = rank(centre - spread);
+    let hi = rank(centre + spread);
+    let (_, &mut a, _) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let (_, &mut b, _) = v.select_nth_unstable_by(hi, f64::total_cmp);
+    Ok(TargetSolution {
+        probability: p,
+        year: scenario.target.year,
+        revenue,
+        interval: [a, b],
+        paths: n,
+        seed: settings.seed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossings_find_each_cell_and_monotonicity() {
+        let rising = [0.1, 0.2, 0.4, 0.6, 0.9];
+        assert_eq!(crossings(&rising, 0.5), [2]);
+        assert!(is_monotone(&rising));
+        // A hump crosses 0.5 twice: not a question with one answer.
+        let hump = [0.1, 0.4, 0.7, 0.6, 0.3];
+        assert_eq!(crossings(&hump, 0.5), [1, 3]);
+        assert!(!is_monotone(&hump));
+        // Exactly p at a grid point counts once.
+        assert_eq!(crossings(&[0.2, 0.5, 0.8], 0.5), [0]);
+        assert!(crossings(&[0.2, 0.3], 0.5).is_empty());
+    }
+}

@@ -1,0 +1,185 @@
+//! The paired difference between two scenarios: a fan of R_B − R_A per year (percentiles over
+//! paths on the same random draws) around a zero line.
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::Ctx;
+use super::frame::{
+    Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, swatch, year_tick,
+};
+use crate::report::difference::points_with_error;
+use crate::report::format::{money_short, thousands};
+use crate::stats::difference::DifferenceFan;
+
+/// `+£120m`, `−£1.2bn`, `£0` for the difference axis.
+fn signed_money_tick(v: &f64) -> String {
+    let v = *v;
+    if v.abs() < 0.5 {
+        return "£0".into();
+    }
+    let sign = if v < 0.0 { "−" } else { "+" };
+    format!("{sign}{}", money_short(v.abs()))
+}
+
+pub fn draw<DB>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    fan: &DifferenceFan,
+    runs: &[crate::sim::Projection],
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let st = ctx.st;
+    let pal = &st.palette;
+    let d = &fan.at_target;
+    let frame = Frame {
+        title: ctx.title_or(format!(
+            "{} minus {}: revenue, path by path",
+            fan.scenario_name, fan.base_name
+        )),
+        subtitle: format!(
+            "Percentiles of the paired difference over {} simulated futures on the same random draws. ΔP(≥ {} in {}) = {}.",
+            thousands(d.paths as f64, 0),
+            money_short(fan.target_revenue),
+            d.target_year,
+            points_with_error(&d.probability)
+        ),
+        // Both runs' stamps: scenarios (with files and edits), seed, paths.
+        footer: stamp(runs, ctx.date),
+    };
+    let area = draw_frame(root, st, &frame)?;
+    let (lo, hi) = fan
+        .percentiles
+        .iter()
+        .flat_map(|p| [p[0], p[6]])
+        .filter(|v| v.is_finite())
+        .fold((0.0_f64, 0.0_f64), |(a, b), v| (a.min(v), b.max(v)));
+    let pad = ((hi - lo) * 0.08).max(1.0);
+    let (x0, x1) = (
+        *fan.years.first().unwrap_or(&0),
+        (*fan.years.last().unwrap_or(&1)).max(fan.years[0] + 1),
+    );
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(st.text_px(64.0))
+        .y_label_area_size(st.text_px(110.0))
+        .margin_top(st.px(8.0))
+        .margin_right(st.px(16.0))
+        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
+    let (w, _) = area.dim_in_pixel();
+    let x_labels = ((x1 - x0 + 1) as usize).min((((w as f64 / st.unit) / 80.0) as usize).max(4));
+    draw_mesh(
+        &mut chart,
+        st,
+        "Year",
+        &format!("Revenue difference, {} − {}", fan.scenario, fan.base),
+        &year_tick,
+        &signed_money_tick,
+        x_labels,
+        8,
+    )?;
+    let band = |a: usize, b: usize| -> Vec<(i32, f64)> {
+        let up = fan
+            .years
+            .iter()
+            .zip(&fan.percentiles)
+            .map(|(&y, p)| (y, p[b]));
+        let down = fan
+            .years
+            .iter()
+            .zip(&fan.percentiles)
+            .rev()
+            .map(|(&y, p)| (y, p[a]));
+        up.chain(down).collect()
+    };
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band(0, 6),
+            pal.bands[0].filled(),
+        )))?
+        .label("5–95% of paired differences")
+        .legend(swatch(st, pal.bands[0]));
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band(2, 4),
+            pal.bands[2].filled(),
+        )))?
+        .label("25–75%")
+        .legend(swatch(st, pal.bands[2]));
+    // Zero: no difference.
+    let zero = pal.reference.stroke_width(st.line(2.0));
+    chart.draw_series(DashedLineSeries::new(
+        vec![(x0, 0.0), (x1, 0.0)],
+        st.px(10.0),
+        st.px(7.0),
+        zero,
+    ))?;
+    {
+        let (px, py) = chart.backend_coord(&(x0, 0.0));
+        let plot = chart.plotting_area().strip_coord_spec();
+        let (ax, ay) = plot.get_base_pixel();
+        // Below the line when the differences run above it, else above.
+        let below = hi + lo >= 0.0;
+        plot.draw_text(
+            "no difference",
+            &st.font(size::LEGEND * 0.9, pal.muted).pos(Pos::new(
+                HPos::Left,
+                if below { VPos::Top } else { VPos::Bottom },
+            )),
+            (
+                px - ax + st.px(8.0),
+                py - ay + if below { st.px(8.0) } else { -st.px(8.0) },
+            ),
+        )?;
+    }
+    let width = st.line(3.0);
+    chart
+        .draw_series(LineSeries::new(
+            fan.years
+                .iter()
+                .zip(&fan.percentiles)
+                .map(|(&y, p)| (y, p[3])),
+            pal.median.stroke_width(width),
+        ))?
+        .label("median difference")
+        .legend(line_swatch(st, pal.median.to_rgba(), width));
+    // The target year.
+    let ty = d.target_year;
+    if (x0..=x1).contains(&ty) {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(ty, lo - pad), (ty, hi + pad)],
+            st.px(12.0),
+            st.px(8.0),
+            pal.target.stroke_width(st.line(1.5)),
+        ))?;
+        // Labelled at the far end from the fan (the legend sits at the top left).
+        let at_foot = hi + lo >= 0.0;
+        let (px, py) = chart.backend_coord(&(ty, if at_foot { lo - pad } else { hi + pad }));
+        let plot = chart.plotting_area().strip_coord_spec();
+        let (ax, ay) = plot.get_base_pixel();
+        plot.draw_text(
+            &format!("target year {ty}"),
+            &st.font(size::LEGEND * 0.9, pal.target).pos(Pos::new(
+                HPos::Left,
+                if at_foot { VPos::Bottom } else { VPos::Top },
+            )),
+            (
+                px - ax + st.px(8.0),
+                py - ay + if at_foot { -st.px(8.0) } else { st.px(8.0) },
+            ),
+        )?;
+    }
+    // The legend where the fan is not: it starts at zero and spreads over the years, so the
+    // early years' far side is empty.
+    let position = if hi + lo >= 0.0 {
+        SeriesLabelPosition::UpperLeft
+    } else {
+        SeriesLabelPosition::LowerLeft
+    };
+    draw_legend(&mut chart, st, position)?;
+    Ok(())
+}

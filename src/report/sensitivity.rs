@@ -1,0 +1,275 @@
+//! `safetech sensitivity` in each text format: the tornado and the variance shares.
+//!
+//! JSON is versioned (`"schema": "safetech.sensitivity/v1"`).
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::Format;
+use super::csv::field;
+use super::difference::{money_with_error, points_with_error, signed};
+use super::format::{money, percent, percent_points, probability_decimals, thousands};
+use crate::analysis::precision::Precision;
+use crate::analysis::sensitivity::{Base, TornadoRow};
+use crate::stats::sobol::{Share, VarianceShare};
+
+pub const SCHEMA: &str = "safetech.sensitivity/v1";
+
+/// Everything `sensitivity` reports about one scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitivityReport {
+    pub schema: &'static str,
+    pub program: &'static str,
+    pub version: &'static str,
+    pub scenario: String,
+    pub name: String,
+    pub seed: u64,
+    /// Paths of every run (base and each swing).
+    pub paths: usize,
+    /// `--set` edits applied before the analysis.
+    pub overrides: Vec<String>,
+    pub base: Base,
+    /// One row per input, largest swing of P(target) first.
+    pub tornado: Vec<TornadoRow>,
+    /// First-order shares of the base run's per-path draws, then the rest.
+    pub variance_shares: Vec<VarianceShare>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
+}
+
+impl SensitivityReport {
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.table(),
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(self).expect("plain data serialises");
+                s.push('\n');
+                s
+            }
+            Format::Csv => self.csv(),
+            Format::Markdown => self.markdown(),
+        }
+    }
+
+    fn stamp(&self) -> String {
+        let mut s = format!(
+            "safetech {} · scenario {} · seed {} · {} paths per run",
+            self.version,
+            self.scenario,
+            self.seed,
+            thousands(self.paths as f64, 0)
+        );
+        if !self.overrides.is_empty() {
+            let _ = write!(s, " · edited: {}", self.overrides.join(", "));
+        }
+        s
+    }
+
+    fn target_text(&self) -> String {
+        let t = &self.base.target;
+        format!("P(revenue ≥ {} in {})", money(t.revenue), t.year)
+    }
+
+    fn base_line(&self) -> String {
+        let t = &self.base.target;
+        let d = probability_decimals(t.std_error);
+        format!(
+            "Base: {} = {} (Monte Carlo ±{} pts); median {} {}",
+            self.target_text(),
+            percent(t.probability, d),
+            percent_points(crate::stats::Z95 * t.std_error),
+            t.year,
+            money(self.base.median)
+        )
+    }
+
+    fn table(&self) -> String {
+        let year = self.base.target.year;
+        let mut out = format!(
+            "Sensitivity of {} — {} ({})\n{}\n\n{}\n",
+            self.target_text(),
+            self.name,
+            self.scenario,
+            self.stamp(),
+            self.base_line()
+        );
+        if let Some(p) = &self.precision {
+            let _ = writeln!(out, "{}", p.describe());
+        }
+        let _ = writeln!(
+            out,
+            "\nOne at a time, on common random numbers, largest swing first. Each row's key can be\n\
+             pasted into --set; ± is the 95% Monte Carlo half-width of the paired difference."
+        );
+        for row in &self.tornado {
+            let _ = writeln!(
+                out,
+                "\n{} = {}: low {}, high {} ({})",
+                row.key,
+                literal_short(row.base),
+                crate::scenario::parameters::literal(row.low.value),
+                crate::scenario::parameters::literal(row.high.value),
+                row.source.describe()
+            );
+            let _ = writeln!(
+                out,
+                "  {:<14} low {:<40} high {}",
+                "ΔP",
+                points_with_error(&row.low.delta_probability),
+                points_with_error(&row.high.delta_probability)
+            );
+            let _ = writeln!(
+                out,
+                "  {:<14} low {:<40} high {}",
+                format!("Δ median {year}"),
+                money_with_error(&row.low.delta_median),
+                money_with_error(&row.high.delta_median)
+            );
+        }
+        if self.tornado.is_empty() {
+            out.push_str("\n(no uncertain inputs to swing)\n");
+        }
+        let _ = writeln!(
+            out,
+            "\nShares of variance in {year} from one run (first-order, given-data estimator; ± is the 95% Monte Carlo half-width, jackknife)"
+        );
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<36} {:>22} {:>22}",
+            "key",
+            "draw",
+            "ln revenue",
+            format!("hit {}", money(self.base.target.revenue))
+        );
+        for v in &self.variance_shares {
+            let _ = writeln!(
+                out,
+                "  {:<22} {:<36} {:>22} {:>22}",
+                v.key,
+                cut(&v.draw, 36),
+                share_text(v.log_revenue.as_ref()),
+                share_text(v.hit.as_ref())
+            );
+        }
+        out
+    }
+
+    fn csv(&self) -> String {
+        let mut out = String::from(
+            "kind,scenario,seed,paths,key,detail,base,low,high,p_low,dp_low,dp_low_se,p_high,dp_high,dp_high_se,median_low,dmedian_low,dmedian_low_se,median_high,dmedian_high,dmedian_high_se,share_log_revenue,share_log_revenue_se,share_hit,share_hit_se\n",
+        );
+        let head = format!("{},{},{}", field(&self.scenario), self.seed, self.paths);
+        for r in &self.tornado {
+            let (l, h) = (&r.low, &r.high);
+            let _ = writeln!(
+                out,
+                "tornado,{head},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,,,",
+                field(&r.key),
+                field(&r.source.describe()),
+                r.base,
+                l.value,
+                h.value,
+                l.probability,
+                l.delta_probability.difference,
+                l.delta_probability.std_error,
+                h.probability,
+                h.delta_probability.difference,
+                h.delta_probability.std_error,
+                l.median,
+                l.delta_median.difference,
+                l.delta_median.std_error,
+                h.median,
+                h.delta_median.difference,
+                h.delta_median.std_error,
+            );
+        }
+        let num = |s: Option<&Share>| {
+            s.map_or((String::new(), String::new()), |s| {
+                (s.share.to_string(), s.std_error.to_string())
+            })
+        };
+        for v in &self.variance_shares {
+            let (a, b) = num(v.log_revenue.as_ref());
+            let (c, d) = num(v.hit.as_ref());
+            let _ = writeln!(
+                out,
+                "variance_share,{head},{},{},,,,,,,,,,,,,,,,{a},{b},{c},{d}",
+                field(&v.key),
+                field(&v.draw)
+            );
+        }
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let year = self.base.target.year;
+        let mut out = format!(
+            "**Sensitivity of {}** — {} (`{}`). {}\n\n{}\n\n",
+            self.target_text(),
+            self.name,
+            self.scenario,
+            self.stamp(),
+            self.base_line()
+        );
+        out.push_str("| `--set` key | Base | Low | High | Swing | ΔP low | ΔP high | Δ median low | Δ median high |\n|---|--:|--:|--:|---|--:|--:|--:|--:|\n");
+        for r in &self.tornado {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+                r.key,
+                literal_short(r.base),
+                crate::scenario::parameters::literal(r.low.value),
+                crate::scenario::parameters::literal(r.high.value),
+                r.source.describe(),
+                points_with_error(&r.low.delta_probability),
+                points_with_error(&r.high.delta_probability),
+                money_with_error(&r.low.delta_median),
+                money_with_error(&r.high.delta_median),
+            );
+        }
+        let _ = write!(
+            out,
+            "\n| Draw | Share of Var(ln revenue {year}) | Share of Var(hit) |\n|---|--:|--:|\n"
+        );
+        for v in &self.variance_shares {
+            let _ = writeln!(
+                out,
+                "| `{}` {} | {} | {} |",
+                v.key,
+                v.draw,
+                share_text(v.log_revenue.as_ref()),
+                share_text(v.hit.as_ref())
+            );
+        }
+        out.push_str("\n_± is the 95% Monte Carlo half-width: of the paired difference for the tornado, of the jackknife for the shares._\n");
+        out
+    }
+}
+
+/// A base value as typed, trimmed: `0.37`.
+fn literal_short(x: f64) -> String {
+    format!("{x}")
+}
+
+/// `62.1% ± 0.8 pts` (the ± named in the heading as Monte Carlo error), or `–`.
+fn share_text(s: Option<&Share>) -> String {
+    let Some(s) = s else {
+        return "–".into();
+    };
+    let hw = crate::stats::Z95 * s.std_error * 100.0;
+    let d = if hw >= 1.0 { 1 } else { 2 };
+    format!(
+        "{}% ± {hw:.d$} pts",
+        signed(s.share * 100.0, 1).trim_start_matches('+')
+    )
+}
+
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

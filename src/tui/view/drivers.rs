@@ -1,0 +1,255 @@
+//! The Drivers tab: the tornado of the selected (possibly edited) scenario, the growth needed for
+//! an even chance of the target, and each event's attribution.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::Widget;
+
+use super::{ellipsis, panel, placeholder};
+use crate::report::difference::signed;
+use crate::report::format::{money, money_short, percent, probability_decimals, thousands};
+use crate::stats::Z95;
+use crate::tui::app::App;
+use crate::tui::drivers::{DriversResult, NEEDED_FOR};
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let Some(slot) = app.slot() else { return };
+    let s = &slot.scenario;
+    let title = format!(
+        " Drivers · what moves P(≥ {} in {}) ",
+        money_short(s.target.revenue),
+        s.target.year
+    );
+    let block = panel(title, t);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.width < 20 || inner.height < 4 {
+        return;
+    }
+    // The result shown answers the latest request, or an older one while it runs.
+    let current = app.drivers.shown_generation == app.drivers.generation;
+    let result = match (&app.drivers.result, &app.drivers.error) {
+        (_, Some(e)) => {
+            placeholder(
+                inner,
+                buf,
+                &format!("could not compute the drivers: {e}"),
+                t,
+            );
+            return;
+        }
+        (Some(r), _) => r,
+        (None, _) => {
+            placeholder(inner, buf, "computing the drivers…", t);
+            return;
+        }
+    };
+    let w = usize::from(inner.width);
+    let mut y = inner.y;
+    let b = &result.base;
+    let stale = if current {
+        ""
+    } else {
+        " (recomputing for the edit…)"
+    };
+    put(
+        buf,
+        inner,
+        &mut y,
+        format!(
+            "Base {} (Monte Carlo ±{:.2} pts) · median {}{stale}",
+            percent(
+                b.target.probability,
+                probability_decimals(b.target.std_error)
+            ),
+            Z95 * b.target.std_error * 100.0,
+            money(b.median),
+        ),
+        t.base(),
+    );
+    put(buf, inner, &mut y, needed_text(result, w), t.accent());
+    let refining = result.rows.len() - result.refined();
+    let progress = if refining > 0 {
+        format!(
+            " · refining {refining} of {} at {} paths (dim: first {} paths)",
+            result.rows.len(),
+            thousands(result.full_paths as f64, 0),
+            thousands(
+                result.row_paths.iter().copied().min().unwrap_or(0) as f64,
+                0
+            )
+        )
+    } else if !result.done {
+        " · solving…".to_string()
+    } else {
+        String::new()
+    };
+    put(
+        buf,
+        inner,
+        &mut y,
+        format!("ΔP, pts, low ◂ ▸ high, one input at a time on the same draws{progress}"),
+        t.dim(),
+    );
+
+    // Rows: key, bar, then the two ΔPs (with their Monte Carlo error when there is room).
+    let events_h = if result.attribution.is_empty() {
+        0
+    } else {
+        result.attribution.len() as u16 + 1
+    };
+    let rows_room = inner
+        .bottom()
+        .saturating_sub(y + events_h.min(inner.height / 3));
+    let with_error = w >= 76;
+    let num_w = if with_error { 12 } else { 7 };
+    let longest = result
+        .rows
+        .iter()
+        .map(|r| r.key.chars().count())
+        .max()
+        .unwrap_or(10);
+    let key_w = longest.clamp(10, (w / 2).clamp(10, 38));
+    let bar_w = w.saturating_sub(key_w + 2 * num_w + 3).max(4);
+    let half = bar_w / 2;
+    let scale = result
+        .rows
+        .iter()
+        .flat_map(|r| [&r.low, &r.high])
+        .map(|e| e.delta_probability.difference.abs())
+        .fold(0.0_f64, f64::max)
+        .max(1e-9);
+    let (low_c, high_c) = (t.series[0], t.series[1]);
+    let (low_ch, high_ch) = if t.color {
+        ('█', '█')
+    } else {
+        ('░', '█')
+    };
+    for (i, row) in result.rows.iter().enumerate() {
+        if i as u16 >= rows_room {
+            break;
+        }
+        let refined = result.row_paths.get(i) == Some(&result.full_paths);
+        let text_style = if refined { t.base() } else { t.dim() };
+        let x0 = inner.x;
+        buf.set_stringn(x0, y, ellipsis(&row.key, key_w), key_w, text_style);
+        let bar_x = x0 + key_w as u16 + 1;
+        let centre = bar_x + half as u16;
+        // The longer bar first, so a shorter one on the same side shows over it.
+        let mut ends = [(&row.low, low_c, low_ch), (&row.high, high_c, high_ch)];
+        ends.sort_by(|a, b| {
+            b.0.delta_probability
+                .difference
+                .abs()
+                .total_cmp(&a.0.delta_probability.difference.abs())
+        });
+        for (end, colour, ch) in ends {
+            let d = end.delta_probability.difference;
+            let cells = ((d.abs() / scale) * half as f64).round() as u16;
+            let style = if refined {
+                t.base().fg(colour)
+            } else {
+                t.base().fg(colour).add_modifier(Modifier::DIM)
+            };
+            for k in 0..cells.min(half.saturating_sub(1) as u16) {
+                let x = if d < 0.0 {
+                    centre - 1 - k
+                } else {
+                    centre + 1 + k
+                };
+                buf.set_string(x, y, ch.to_string(), style);
+            }
+        }
+        buf.set_string(centre.saturating_sub(0), y, "│", t.dim());
+        let num = |e: &crate::analysis::sensitivity::SwingEnd| {
+            let d = e.delta_probability.difference * 100.0;
+            if with_error {
+                format!(
+                    "{}±{:.2}",
+                    signed(d, 1),
+                    Z95 * e.delta_probability.std_error * 100.0
+                )
+            } else {
+                signed(d, 1)
+            }
+        };
+        let nums = format!("{:>num_w$} {:>num_w$}", num(&row.low), num(&row.high));
+        let nx = bar_x + bar_w as u16 + 1;
+        if nx < inner.right() {
+            buf.set_stringn(nx, y, nums, usize::from(inner.right() - nx), text_style);
+        }
+        y += 1;
+    }
+    if result.rows.is_empty() {
+        put(
+            buf,
+            inner,
+            &mut y,
+            "(no uncertain inputs to swing)".into(),
+            t.dim(),
+        );
+    }
+
+    // Event attribution: each outcome's share of paths and P(target) given it.
+    if !result.attribution.is_empty() && y + 1 < inner.bottom() {
+        y += 1;
+        for ev in &result.attribution {
+            if y >= inner.bottom() {
+                break;
+            }
+            let parts: Vec<String> = ev
+                .outcomes
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} {} → {}",
+                        o.id,
+                        percent(o.share, 0),
+                        o.p_target.map_or("–".into(), |p| percent(p, 1))
+                    )
+                })
+                .collect();
+            buf.set_stringn(
+                inner.x,
+                y,
+                format!("{}: {}", ev.id, parts.join(" · ")),
+                w,
+                t.dim(),
+            );
+            y += 1;
+        }
+    }
+}
+
+/// "Needed for 50%: growth now 26.8% (Monte Carlo 26.7–26.9%)".
+fn needed_text(r: &DriversResult, width: usize) -> String {
+    let head = format!("Needed for {}:", percent(NEEDED_FOR, 0));
+    match &r.needed {
+        None => format!("{head} growth now … (solving)"),
+        Some(Ok(s)) => {
+            let text = format!(
+                "{head} growth now {:.1}% (Monte Carlo {:.1}–{:.1}%)",
+                s.value * 100.0,
+                s.interval[0] * 100.0,
+                s.interval[1] * 100.0,
+            );
+            let now = format!("; it is {:.1}% now", s.current * 100.0);
+            if text.chars().count() + now.chars().count() <= width {
+                text + &now
+            } else {
+                text
+            }
+        }
+        Some(Err(e)) => format!("{head} {e}"),
+    }
+}
+
+/// One line of text at row `y` of `inner`, moving `y` down; nothing past the bottom.
+fn put(buf: &mut Buffer, inner: Rect, y: &mut u16, text: String, style: Style) {
+    if *y < inner.bottom() {
+        buf.set_stringn(inner.x, *y, text, usize::from(inner.width), style);
+        *y += 1;
+    }
+}

@@ -1,0 +1,223 @@
+//! The charts drawn from analyses: the tornado and the paired-difference fan. Rendered through
+//! the library and the command line, decoded and inspected.
+
+use assert_cmd::Command;
+use plotters::style::RGBColor;
+use safetech::analysis::difference::difference_fan;
+use safetech::analysis::sensitivity::{base_of, tornado};
+use safetech::chart::tornado::TornadoChart;
+use safetech::chart::{self, Analyses, ChartKind, ChartOptions, ImageFormat, Theme};
+use safetech::scenario::load;
+use safetech::sim::{RunControl, RunSettings};
+
+fn settings() -> RunSettings {
+    RunSettings {
+        paths: 4000,
+        seed: 7,
+        sample_paths: 0,
+    }
+}
+
+fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut reader = png::Decoder::new(bytes).read_info().expect("a valid PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("a PNG frame");
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+fn share_of(rgb: &[u8], color: RGBColor) -> f64 {
+    let px = rgb.len() / 3;
+    rgb.chunks(3)
+        .filter(|c| c == &[color.0, color.1, color.2])
+        .count() as f64
+        / px as f64
+}
+
+fn svg_texts(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        let after = &rest[start..];
+        let open_end = after.find('>').unwrap();
+        let close = after.find("</text>").unwrap();
+        out.push(after[open_end + 1..close].trim().replace("&amp;", "&"));
+        rest = &after[close..];
+    }
+    out
+}
+
+fn tornado_chart() -> (safetech::sim::Projection, TornadoChart) {
+    let s = load("transatlantic").unwrap();
+    let (base, rows) = tornado(&s, settings(), RunControl::default()).unwrap();
+    let data = TornadoChart {
+        scenario: s.scenario.id.clone(),
+        scenario_name: s.scenario.name.clone(),
+        seed: 7,
+        paths: 4000,
+        base: base_of(&base),
+        rows,
+    };
+    (base, data)
+}
+
+#[test]
+fn tornado_draws_both_ends_of_each_row_and_names_the_keys() {
+    let (base, data) = tornado_chart();
+    let runs = [base];
+    let analyses = Analyses {
+        tornado: Some(&data),
+        difference: None,
+    };
+    for theme in [Theme::Light, Theme::Dark] {
+        let options = ChartOptions {
+            theme,
+            ..ChartOptions::default()
+        };
+        let png = chart::render_with(
+            ChartKind::Tornado,
+            &runs,
+            analyses,
+            &options,
+            ImageFormat::Png,
+        )
+        .unwrap();
+        let (w, h, rgb) = decode(&png);
+        assert_eq!((w, h), (1600, 900));
+        let p = theme.palette();
+        for c in &p.series[..2] {
+            assert!(
+                share_of(&rgb, *c) > 0.005,
+                "{theme:?}: bar colour {c:?} missing"
+            );
+        }
+    }
+    let svg = chart::render_with(
+        ChartKind::Tornado,
+        &runs,
+        analyses,
+        &ChartOptions::default(),
+        ImageFormat::Svg,
+    )
+    .unwrap();
+    let texts = svg_texts(&String::from_utf8(svg).unwrap());
+    let has = |s: &str| texts.iter().any(|t| t.contains(s));
+    assert!(has("What moves the odds of £1bn in 2026"), "{texts:?}");
+    assert!(has("percentage points"));
+    assert!(has("95% Monte Carlo error"));
+    assert!(has("seed 7") && has("4,000 paths per run"));
+    for row in data.rows.iter().take(chart::tornado::MAX_ROWS) {
+        assert!(has(&row.key), "no label for {}", row.key);
+    }
+}
+
+#[test]
+fn difference_fan_has_bands_and_a_zero_line() {
+    let (a, b) = (load("maturing").unwrap(), load("osa-enforced").unwrap());
+    let fan = difference_fan(&a, &b, settings(), RunControl::default()).unwrap();
+    // Percentiles ascend in every year, and the start year has no difference.
+    assert!(
+        fan.percentiles
+            .iter()
+            .all(|p| p.windows(2).all(|w| w[0] <= w[1]))
+    );
+    assert_eq!(fan.percentiles[0], [0.0; 7]);
+    let runs = [safetech::sim::simulate(&a, settings(), RunControl::default()).unwrap()];
+    let analyses = Analyses {
+        tornado: None,
+        difference: Some(&fan),
+    };
+    let png = chart::render_with(
+        ChartKind::Difference,
+        &runs,
+        analyses,
+        &ChartOptions::default(),
+        ImageFormat::Png,
+    )
+    .unwrap();
+    let (_, _, rgb) = decode(&png);
+    let p = Theme::Light.palette();
+    assert!(share_of(&rgb, p.bands[0]) > 0.02, "outer band");
+    assert!(share_of(&rgb, p.bands[2]) > 0.01, "inner band");
+    let svg = chart::render_with(
+        ChartKind::Difference,
+        &runs,
+        analyses,
+        &ChartOptions::default(),
+        ImageFormat::Svg,
+    )
+    .unwrap();
+    let texts = svg_texts(&String::from_utf8(svg).unwrap());
+    let has = |s: &str| texts.iter().any(|t| t.contains(s));
+    assert!(
+        has("no difference") && has("median difference"),
+        "{texts:?}"
+    );
+    assert!(has("Monte Carlo ±"), "{texts:?}");
+    assert!(
+        has("Revenue difference, osa-enforced − maturing"),
+        "{texts:?}"
+    );
+    // Without the analysis the kinds say what they need instead of drawing.
+    for kind in [ChartKind::Tornado, ChartKind::Difference] {
+        let err = chart::render_png_bytes(kind, &runs, &ChartOptions::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("needs"), "{err:#}");
+    }
+}
+
+fn safetech() -> Command {
+    Command::cargo_bin("safetech").unwrap()
+}
+
+#[test]
+fn export_writes_both_charts_reproducibly_and_refuses_a_lone_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, file) in [
+        (&["--chart", "tornado", "-s", "osa-enforced"][..], "t.png"),
+        (&["--chart", "tornado", "-s", "osa-enforced"][..], "t.svg"),
+        (
+            &["--chart", "difference", "-s", "maturing", "-s", "kosa"][..],
+            "d.png",
+        ),
+        (
+            &["--chart", "difference", "-s", "maturing", "-s", "kosa"][..],
+            "d.svg",
+        ),
+    ] {
+        let mut bytes = Vec::new();
+        for _ in 0..2 {
+            let path = dir.path().join(file);
+            let out = safetech()
+                .args([
+                    "export", "-n", "4000", "--width", "800", "--height", "450", "--out",
+                ])
+                .arg(&path)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            bytes.push(std::fs::read(&path).unwrap());
+        }
+        assert!(
+            !bytes[0].is_empty() && bytes[0] == bytes[1],
+            "{file}: not reproducible"
+        );
+        if file.ends_with(".png") {
+            let (w, h, _) = decode(&bytes[0]);
+            assert_eq!((w, h), (800, 450));
+        }
+    }
+    let path = dir.path().join("lone.png");
+    let out = safetech()
+        .args(["export", "-n", "4000", "--chart", "difference", "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs two scenarios"));
+    assert!(!path.exists());
+}
