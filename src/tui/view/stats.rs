@@ -15,7 +15,7 @@ use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
 /// The panel's one line on what the "±" leaves out (MC: Monte Carlo, the simulation's error).
-pub const INPUTS_NOTE: &str = "Inputs matter far more than ±";
+pub const INPUTS_NOTE: &str = "Inputs matter more: see Drivers";
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
@@ -66,7 +66,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     // The "±" is simulation error only; say so, and that the inputs matter more.
     let note = [
         INPUTS_NOTE,
-        "Inputs matter more than ±",
+        "Inputs matter more: Drivers",
         "Inputs matter more",
     ]
     .into_iter()
