@@ -223,3 +223,58 @@ fn stats_panel_margin_is_the_json_margin() {
     app.slots[1].scenario.provenance.edits = vec!["growth.volatility = 0.1".into()];
     assert!(screen(&app).contains("Stats · edited"));
 }
+
+/// The status line says what a key did, then gives the key hints back; `q` with the help open
+/// only closes the help; a probability edit says where the event's other outcomes went.
+#[test]
+fn status_messages_expire_and_help_q_only_closes_help() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::app::STATUS_TICKS;
+    use safetech::tui::update::{Msg, update, wants_tick};
+    let mut app = app(ThemeName::Dark, false, Tab::Fan);
+    let key = |a: &mut App, c: KeyCode| {
+        update(a, Msg::Key(KeyEvent::from(c)));
+    };
+    key(&mut app, KeyCode::Char('t'));
+    assert_eq!(app.status.as_deref(), Some("Theme: light"));
+    assert!(wants_tick(&app), "ticks run while a message shows");
+    for _ in 0..STATUS_TICKS {
+        update(&mut app, Msg::Tick);
+    }
+    assert_eq!(app.status, None, "the hints come back");
+    assert!(!wants_tick(&app));
+    key(&mut app, KeyCode::Char('b'));
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .starts_with("Compare base: osa-enforced")
+    );
+
+    key(&mut app, KeyCode::Char('?'));
+    assert!(app.help);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.help && !app.quit, "q closed the help only");
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+
+    // osa-enforced's "firm" probability: the parameter after six growth ones.
+    let mut app = self::app(ThemeName::Dark, false, Tab::Fan);
+    app.param = 6;
+    key(&mut app, KeyCode::Char('L'));
+    let status = app.status.clone().unwrap();
+    assert_eq!(
+        status,
+        "osa: firm 70%, routine 24%, slow 6%, weakened 0%; nothing happens 0%"
+    );
+    assert!(screen_text(&app).contains("osa: firm 70%, routine 24%"));
+}
+
+fn screen_text(app: &App) -> String {
+    let t = draw(app, 120, 40);
+    let buf = t.backend().buffer().clone();
+    (0..40)
+        .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

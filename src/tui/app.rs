@@ -96,7 +96,10 @@ pub struct App {
     pub base: usize,
     pub log_scale: bool,
     pub help: bool,
+    /// A message in the status line, in place of the key hints until it expires.
     pub status: Option<String>,
+    /// Ticks the status message has been shown; it goes after [`STATUS_TICKS`].
+    pub status_age: u32,
     pub quit: bool,
     /// The signal that ended the program, for its exit status.
     pub signal: Option<i32>,
@@ -130,7 +133,16 @@ pub struct DriversState {
     pub shown_generation: u64,
 }
 
+/// Ticks (of 100 ms) a status message stays before the key hints come back.
+pub const STATUS_TICKS: u32 = 40;
+
 impl App {
+    /// Show `message` in the status line for a few seconds.
+    pub fn say(&mut self, message: impl Into<String>) {
+        self.status = Some(message.into());
+        self.status_age = 0;
+    }
+
     pub fn new(
         scenarios: Vec<Scenario>,
         selected: usize,
@@ -149,6 +161,7 @@ impl App {
             log_scale: true,
             help: false,
             status: None,
+            status_age: 0,
             quit: false,
             signal: None,
             area: Rect::new(0, 0, 120, 40),

@@ -156,7 +156,7 @@ fn event_loop(
     ticking: &AtomicBool,
 ) -> Result<()> {
     loop {
-        ticking.store(teach::wants_tick(app), Ordering::Relaxed);
+        ticking.store(update::wants_tick(app), Ordering::Relaxed);
         terminal.draw(|f| view::draw(f, app))?;
         let first = rx.recv().context("event channel closed")?;
         // Handle everything already waiting before drawing again, so a burst of keys or

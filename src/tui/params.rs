@@ -99,12 +99,30 @@ impl Param {
             Param::Volatility => g.volatility = v,
             Param::Persistence => g.persistence = v,
             Param::Probability { event, outcome } => {
-                if let Some(o) = s
-                    .events
-                    .get_mut(event)
-                    .and_then(|e| e.outcomes.get_mut(outcome))
-                {
-                    o.probability = v;
+                let Some(ev) = s.events.get_mut(event) else {
+                    return;
+                };
+                if outcome >= ev.outcomes.len() {
+                    return;
+                }
+                ev.outcomes[outcome].probability = v;
+                // The outcomes must sum to at most 1: when this one rises past what "nothing
+                // happens" left, the others give way in proportion (shown in the panel and the
+                // status line).
+                let others: f64 = ev
+                    .outcomes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != outcome)
+                    .map(|(_, o)| o.probability)
+                    .sum();
+                if v + others > 1.0 + 1e-12 && others > 0.0 {
+                    let scale = (1.0 - v) / others;
+                    for (i, o) in ev.outcomes.iter_mut().enumerate() {
+                        if i != outcome {
+                            o.probability = (o.probability * scale * 1e9).floor() / 1e9;
+                        }
+                    }
                 }
             }
             Param::Uplift { event, outcome } => {
@@ -152,25 +170,15 @@ impl Param {
 
     /// Allowed range; kept inside what validation accepts, and narrower where wider values
     /// would only make the chart unreadable.
-    pub fn bounds(self, s: &Scenario) -> (f64, f64) {
+    pub fn bounds(self) -> (f64, f64) {
         match self {
             Param::Initial | Param::LongRun => (-0.5, 2.0),
             Param::Uncertainty => (0.0, 0.5),
             Param::Reversion => (0.0, 3.0),
             Param::Volatility => (0.0, 1.0),
             Param::Persistence => (-0.95, 0.95),
-            Param::Probability { event, outcome } => {
-                // Probabilities of one event's outcomes must sum to at most 1.
-                let others: f64 = s.events.get(event).map_or(0.0, |e| {
-                    e.outcomes
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| *i != outcome)
-                        .map(|(_, o)| o.probability)
-                        .sum()
-                });
-                (0.0, (1.0 - others).clamp(0.0, 1.0))
-            }
+            // Any probability: raising one takes from the others (see `set`).
+            Param::Probability { .. } => (0.0, 1.0),
             Param::Uplift { .. } => (-0.5, 1.0),
         }
     }
@@ -179,7 +187,7 @@ impl Param {
     pub fn nudge(self, s: &mut Scenario, direction: i32, large: bool) -> bool {
         let (small, big) = self.steps();
         let step = if large { big } else { small };
-        let (lo, hi) = self.bounds(s);
+        let (lo, hi) = self.bounds();
         let old = self.get(s);
         // Snap to the step grid so repeated steps do not accumulate float noise (0.30000000004).
         let raw = old + f64::from(direction) * step;
@@ -230,7 +238,7 @@ impl Param {
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| format!("“{}” is not a number", text.trim()))?;
         let v = typed / scale;
-        let (lo, hi) = self.bounds(s);
+        let (lo, hi) = self.bounds();
         if !(lo - 1e-12..=hi + 1e-12).contains(&v) {
             return Err(format!(
                 "{} must be between {}{unit} and {}{unit}",
@@ -245,6 +253,26 @@ impl Param {
         }
         self.set(s, v);
         Ok(true)
+    }
+
+    /// The odds of this parameter's event after an edit, "nothing happens" included:
+    /// `osa: firm 60%, routine 32%, slow 8%, weakened 0%; nothing happens 0%`.
+    pub fn odds_note(self, s: &Scenario) -> Option<String> {
+        let Param::Probability { event, .. } = self else {
+            return None;
+        };
+        let ev = s.events.get(event)?;
+        let odds: Vec<String> = ev
+            .outcomes
+            .iter()
+            .map(|o| format!("{} {:.0}%", o.id, o.probability * 100.0))
+            .collect();
+        Some(format!(
+            "{}: {}; nothing happens {:.0}%",
+            ev.id,
+            odds.join(", "),
+            ev.remainder_probability() * 100.0
+        ))
     }
 
     /// Event this parameter belongs to, for the panel's group headings.
@@ -339,12 +367,24 @@ mod tests {
             event: 0,
             outcome: 0,
         };
+        // firm 0.5 → 0.7: routine (0.4) and slow (0.1) give way in proportion, to 0.24 and 0.06.
+        on.nudge(&mut s, 1, true);
+        assert!((on.get(&s) - 0.7).abs() < 1e-9);
+        let p = |s: &Scenario, i: usize| s.events[0].outcomes[i].probability;
+        assert!((p(&s, 1) - 0.24).abs() < 1e-8 && (p(&s, 2) - 0.06).abs() < 1e-8);
+        assert!(crate::scenario::validate(&s).is_ok());
+        assert_eq!(
+            on.odds_note(&s).unwrap(),
+            "osa: firm 70%, routine 24%, slow 6%, weakened 0%; nothing happens 0%"
+        );
         for _ in 0..10 {
             on.nudge(&mut s, 1, true);
         }
-        // "routine" at 0.4 and "slow" at 0.1 leave 0.5 at most for "firm".
-        assert!((on.get(&s) - 0.5).abs() < 1e-9);
+        assert!((on.get(&s) - 1.0).abs() < 1e-9 && p(&s, 1) == 0.0);
         assert!(!on.nudge(&mut s, 1, false));
+        // Lowering it leaves the rest to "nothing happens", and says so.
+        on.nudge(&mut s, -1, true);
+        assert!(on.odds_note(&s).unwrap().ends_with("nothing happens 20%"));
         // Six growth parameters, then probability and uplift of each of the four outcomes.
         assert_eq!(list(&s).len(), 14);
     }

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use super::app::{App, Tab};
+use super::app::{App, STATUS_TICKS, Tab};
 use super::drivers::DriversReply;
 use super::teach;
 use super::theme::Theme;
@@ -78,7 +78,7 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Status(s) => {
-            app.status = Some(s);
+            app.say(s);
             Vec::new()
         }
         Msg::Quit => {
@@ -92,9 +92,21 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             teach::tick(app);
+            if app.status.is_some() {
+                app.status_age += 1;
+                if app.status_age >= STATUS_TICKS {
+                    app.status = None;
+                }
+            }
             Vec::new()
         }
     }
+}
+
+/// Whether the runtime should send ticks: an animation is playing or a status message has yet
+/// to expire.
+pub fn wants_tick(app: &App) -> bool {
+    teach::wants_tick(app) || app.status.is_some()
 }
 
 fn on_reply(app: &mut App, reply: Reply) {
@@ -161,11 +173,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     if app.help {
-        // Any key closes the help; `q` still quits.
+        // Any key closes the help, `q` included: quitting takes a second press, so unsaved
+        // edits are never lost to a key meant for the help.
         app.help = false;
-        if key.code == KeyCode::Char('q') {
-            app.quit = true;
-        }
         return Vec::new();
     }
     if app.tab == Tab::Teach && teach::on_key(app, key) {
@@ -202,13 +212,14 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 && s.edited()
             {
                 s.scenario = s.original.clone();
-                app.status = Some(format!("Reset {}", s.scenario.scenario.id));
+                let id = s.scenario.scenario.id.clone();
+                app.say(format!("Reset {id}"));
                 return simulate(app.request(app.selected));
             }
         }
         KeyCode::Char('n') => {
             app.settings.seed = next_seed(app.settings.seed);
-            app.status = Some(format!("New seed {}", app.settings.seed));
+            app.say(format!("New seed {}", app.settings.seed));
             return app
                 .request_all()
                 .into_iter()
@@ -227,11 +238,19 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.entry = Some(String::new());
             app.status = None;
         }
-        KeyCode::Char('t') => app.theme = Theme::new(app.theme.name.next(), app.theme.color),
+        KeyCode::Char('t') => {
+            app.theme = Theme::new(app.theme.name.next(), app.theme.color);
+            let name = app.theme.name.label();
+            app.say(format!("Theme: {name}"));
+        }
         KeyCode::Char('g') => app.log_scale = !app.log_scale,
         KeyCode::Char('b') => {
             app.base = app.selected;
             app.refresh_differences();
+            if let Some(s) = app.slot() {
+                let id = s.scenario.scenario.id.clone();
+                app.say(format!("Compare base: {id} (differences are against it)"));
+            }
         }
         _ => {}
     }
@@ -256,7 +275,7 @@ fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Esc => {
             app.entry = None;
-            app.status = Some("Entry cancelled".into());
+            app.say("Entry cancelled");
         }
         KeyCode::Enter => {
             let text = app.entry.take().unwrap_or_default();
@@ -269,15 +288,20 @@ fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
             match param.set_typed(&mut slot.scenario, &text) {
                 Ok(true) => {
-                    app.status = Some(format!(
-                        "{} = {}",
-                        param.label(&slot.scenario).trim(),
-                        param.display(&slot.scenario)
-                    ));
+                    slot.scenario.provenance.edits =
+                        super::params::edits(&slot.original, &slot.scenario);
+                    let message = param.odds_note(&slot.scenario).unwrap_or_else(|| {
+                        format!(
+                            "{} = {}",
+                            param.label(&slot.scenario).trim(),
+                            param.display(&slot.scenario)
+                        )
+                    });
+                    app.say(message);
                     return simulate(app.request(app.selected));
                 }
                 Ok(false) => {}
-                Err(e) => app.status = Some(e),
+                Err(e) => app.say(e),
             }
         }
         _ => {}
@@ -302,6 +326,10 @@ fn nudge(app: &mut App, direction: i32, large: bool) -> Vec<Effect> {
         return Vec::new();
     }
     slot.scenario.provenance.edits = super::params::edits(&slot.original, &slot.scenario);
+    // A probability edit may move the event's other outcomes: say where they are now.
+    if let Some(note) = param.odds_note(&slot.scenario) {
+        app.say(note);
+    }
     simulate(app.request(app.selected))
 }
 
@@ -321,7 +349,7 @@ fn change_paths(app: &mut App, direction: i32) -> Vec<Effect> {
     };
     let Some(paths) = next else { return Vec::new() };
     app.settings.paths = paths;
-    app.status = Some(format!(
+    app.say(format!(
         "{} paths",
         crate::report::format::thousands(paths as f64, 0)
     ));

@@ -198,11 +198,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         KeyCode::Backspace | KeyCode::Left | KeyCode::Char('h') => t.go(step.prev()),
         KeyCode::Home => t.go(Step::Claim),
         KeyCode::End => t.go(Step::Policy),
-        KeyCode::Char(c @ '1'..='9') => {
-            if let Some(s) = Step::from_number(c as usize - '0' as usize) {
-                t.go(s);
-            }
-        }
+        // Digits switch tabs, as the tab bar says, on this tab too; Home and End jump.
         // Replay the step's animation.
         KeyCode::Char('a') => t.frame = 0,
         // Parameter editing happens on the other tabs; here these keys would change things unseen.

@@ -10,7 +10,10 @@ use crate::tui::app::App;
 
 pub const KEYS: &[(&str, &str)] = &[
     ("Tab / 1 … 5", "switch tab (or click it)"),
-    ("space → ← 1–7", "Teach: next, back, jump to a step"),
+    (
+        "space → ← Home End",
+        "Teach: next, back, first step, last step",
+    ),
     ("↑ ↓  k j", "select a parameter"),
     ("← →  h l", "change it (re-simulates)"),
     ("shift+← →  < >", "change it in large steps"),

@@ -107,8 +107,8 @@ fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
     let short = "←→ change  ↑↓ select  [ ] scenario  s save  +- paths  e export  ? help  q quit";
     let (long, short) = if app.tab == Tab::Teach {
         (
-            "space/→ next  ←/backspace back  1–7 jump to a step  a replay  n new futures  Tab other tabs  q quit",
-            "space → next  ← back  1–7 step  n new futures  q quit",
+            "space/→ next  ←/backspace back  Home/End first/last  a replay  n new futures  1–5/Tab other tabs  q quit",
+            "space → next  ← back  Home/End  n new futures  q quit",
         )
     } else {
         (long, short)
