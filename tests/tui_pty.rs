@@ -18,6 +18,14 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str], cols: u16, rows: u16) -> Session {
+        Session::start_with(args, cols, rows, "xterm-256color")
+    }
+
+    fn start_with(args: &[&str], cols: u16, rows: u16, term: &str) -> Session {
+        Session::spawn(env!("CARGO_BIN_EXE_safetech"), args, cols, rows, term)
+    }
+
+    fn spawn(program: &str, args: &[&str], cols: u16, rows: u16, term: &str) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -28,10 +36,10 @@ impl Session {
             })
             .expect("a pseudo-terminal");
         let dir = tempfile::tempdir().unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_safetech"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(dir.path());
-        cmd.env("TERM", "xterm-256color");
+        cmd.env("TERM", term);
         cmd.env("SAFETECH_EXPORT_DIR", dir.path());
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).expect("the binary starts");
@@ -325,4 +333,63 @@ fn without_a_terminal_prints_a_hint_and_exits_2() {
         );
         assert!(out.stdout.is_empty());
     }
+}
+
+/// A terminal without cursor control gets a clear refusal that points to `safetech run`.
+#[test]
+fn a_dumb_terminal_is_refused_clearly() {
+    let mut s = Session::start_with(&[], 80, 24, "dumb");
+    let status = s.wait_exit(LONG);
+    assert_eq!(status.exit_code(), 2);
+    s.wait_for("the refusal", LONG, |sc| {
+        sc.contains("error: the interactive view needs")
+    });
+    let screen = s.screen();
+    assert!(
+        screen.contains("dumb") && screen.contains("safetech run"),
+        "{screen}"
+    );
+}
+
+/// Ctrl-Z gives the terminal back to a job-control shell, and `fg` brings the view back whole.
+#[test]
+fn ctrl_z_suspends_and_fg_restores_the_screen() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no bash here: skipped");
+        return;
+    }
+    let mut s = Session::spawn(
+        "bash",
+        &["--norc", "--noprofile", "-i"],
+        100,
+        30,
+        "xterm-256color",
+    );
+    s.send("PS1='ready> '\r");
+    s.wait_for("the prompt", LONG, |sc| sc.contains("ready>"));
+    s.send(&format!("{}\r", env!("CARGO_BIN_EXE_safetech")));
+    s.wait_for("the view", LONG, |sc| {
+        sc.contains("1 Fan") && sc.contains("Stats")
+    });
+    s.send("\x1a");
+    s.wait_for("the shell's job report", LONG, |sc| sc.contains("Stopped"));
+    s.send("fg\r");
+    s.wait_for("the view again", LONG, |sc| {
+        sc.contains("1 Fan") && sc.contains("Stats") && !sc.contains("Stopped")
+    });
+    // Live, not a stale picture: a key changes the tab and the screen follows.
+    s.send("3");
+    s.wait_for("the Distribution tab after fg", LONG, |sc| {
+        sc.contains("of paths reach") && !sc.contains("Stopped")
+    });
+    s.send("q");
+    // The job ends and the shell prompts again.
+    s.wait_for("the prompt after quitting", LONG, |sc| {
+        sc.matches("ready>").count() >= 3 && !sc.contains("1 Fan")
+    });
+    s.child.kill().expect("the shell ends");
 }

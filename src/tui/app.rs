@@ -101,6 +101,8 @@ pub struct App {
     /// Ticks the status message has been shown; it goes after [`STATUS_TICKS`].
     pub status_age: u32,
     pub quit: bool,
+    /// Ctrl-Z: the runtime gives the terminal back and stops the process until `fg`.
+    pub suspend: bool,
     /// The signal that ended the program, for its exit status.
     pub signal: Option<i32>,
     /// Terminal size, for mapping mouse clicks to the layout.
@@ -162,6 +164,7 @@ impl App {
             help: false,
             status: None,
             status_age: 0,
+            suspend: false,
             quit: false,
             signal: None,
             area: Rect::new(0, 0, 120, 40),

@@ -50,20 +50,32 @@ pub fn default_args() -> TuiArgs {
 
 /// Open the view, or explain and exit 2 when standard output is not a terminal.
 pub fn main(args: &TuiArgs) -> Result<ExitCode> {
-    if !std::io::stdout().is_terminal() {
+    if let Some(why) = unusable_terminal() {
         eprintln!(
-            "safetech: the interactive view needs a terminal; use `safetech run` for a text summary (see --help)"
+            "error: the interactive view needs {why}; use `safetech run` for a text summary (see --help)"
         );
         return Ok(ExitCode::from(2));
     }
     run(args, app::Tab::Fan)
 }
 
+/// Why the view cannot run here, if it cannot: no terminal, or one (`TERM=dumb`) that has no
+/// cursor movement or alternate screen.
+fn unusable_terminal() -> Option<&'static str> {
+    if !std::io::stdout().is_terminal() {
+        return Some("a terminal");
+    }
+    match std::env::var("TERM") {
+        Ok(term) if term == "dumb" => Some("a terminal with cursor control (TERM is \"dumb\")"),
+        _ => None,
+    }
+}
+
 /// `safetech teach`: the view opened on the Teach tab.
 pub fn teach(args: &TeachArgs) -> Result<ExitCode> {
-    if !std::io::stdout().is_terminal() {
+    if let Some(why) = unusable_terminal() {
         eprintln!(
-            "safetech: the walkthrough needs a terminal; use `safetech teach --export-slides DIR` for slides (see --help)"
+            "error: the walkthrough needs {why}; use `safetech teach --export-slides DIR` for slides (see --help)"
         );
         return Ok(ExitCode::from(2));
     }
@@ -166,6 +178,13 @@ fn event_loop(
             if app.quit {
                 return Ok(());
             }
+            if std::mem::take(&mut app.suspend) {
+                terminal::suspend()?;
+                // The screen was the shell's meanwhile. A blank frame makes the next one paint
+                // every cell (Terminal::clear would ask the terminal for the cursor position,
+                // whose answer the input thread would swallow).
+                terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+            }
         }
     }
 }
@@ -248,6 +267,8 @@ fn forward_input(tx: Sender<Msg>) {
                 Ok(Event::Mouse(m)) => Msg::Mouse(m),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,
+                // A stop and continue (Ctrl-Z, then fg) interrupts the read; read again.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => Msg::Quit,
             };
             if tx.send(msg).is_err() {

@@ -8,7 +8,7 @@ use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::{DefaultTerminal, Terminal, backend::CrosstermBackend};
 
@@ -54,6 +54,27 @@ pub fn restore() {
     let _ = execute!(out, Show);
     let _ = disable_raw_mode();
     let _ = out.flush();
+}
+
+/// Ctrl-Z: give the terminal back, stop until the shell's `fg` continues the process, then
+/// take the terminal again.
+pub fn suspend() -> std::io::Result<()> {
+    restore();
+    #[cfg(unix)]
+    // SAFETY: raise only sends a signal to this process; SIGTSTP's default action stops it
+    // until SIGCONT, after which execution continues here.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    ACTIVE.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        Hide,
+        Clear(ClearType::All)
+    )
 }
 
 fn install_panic_hook() {

@@ -172,6 +172,11 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         app.quit = true;
         return Vec::new();
     }
+    // Raw mode turns off the terminal's own Ctrl-Z, so the view suspends itself.
+    if ctrl && key.code == KeyCode::Char('z') {
+        app.suspend = true;
+        return Vec::new();
+    }
     if app.help {
         // Any key closes the help, `q` included: quitting takes a second press, so unsaved
         // edits are never lost to a key meant for the help.
