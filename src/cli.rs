@@ -55,10 +55,10 @@ pub enum Command {
 pub struct RunArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: Format,
-    /// Write to this file (atomically) instead of standard output
+    /// Output format [default: from --out's extension (.json, .csv, .md), else table]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Write to this file (atomically) instead of standard output; `-` is standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target), and of
@@ -71,10 +71,10 @@ pub struct RunArgs {
 pub struct SensitivityArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: Format,
-    /// Write to this file (atomically) instead of standard output
+    /// Output format [default: from --out's extension (.json, .csv, .md), else table]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Write to this file (atomically) instead of standard output; `-` is standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of every ΔP is at most
@@ -97,10 +97,10 @@ pub struct SolveArgs {
     /// Solve for the revenue level reached with probability P in the target year instead
     #[arg(long)]
     pub solve_target: bool,
-    /// Output format (table or json)
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: Format,
-    /// Write to this file (atomically) instead of standard output
+    /// Output format, table or json [default: from --out's extension, else table]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Write to this file (atomically) instead of standard output; `-` is standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target) at the

@@ -115,12 +115,31 @@ fn csv_has_one_row_per_scenario_year() {
     .unwrap();
     let mut lines = out.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    // Revenue columns name their unit; probabilities come with their Monte Carlo error.
     for col in [
-        "scenario", "seed", "paths", "year", "mean", "sd", "p5", "p50", "p95", "p_target",
+        "scenario",
+        "seed",
+        "paths",
+        "year",
+        "mean_gbp_m",
+        "sd_gbp_m",
+        "p5_gbp_m",
+        "p50_gbp_m",
+        "p95_gbp_m",
+        "p_target",
+        "p_target_se",
+        "p_reached_by_se",
     ] {
         assert!(header.contains(&col), "missing column {col}");
     }
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // p_target_se is sqrt(p(1 − p)/n) of the row's own p_target.
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for r in &rows {
+        let p: f64 = r[col("p_target")].parse().unwrap();
+        let se: f64 = r[col("p_target_se")].parse().unwrap();
+        assert!((se - (p * (1.0 - p) / 2000.0).sqrt()).abs() < 1e-12);
+    }
     // baseline runs 2025–2028, osa-enforced 2025–2035.
     assert_eq!(rows.len(), 4 + 11);
     assert!(rows.iter().all(|r| r.len() == header.len()));
@@ -452,4 +471,32 @@ fn scenarios_show_and_validate_agree_on_names() {
         String::from_utf8(ok).unwrap(),
         "ok: kosa (kosa)\nok: baseline (baseline)\n"
     );
+}
+
+/// `--out x.json` writes JSON without `-f`, and `--out -` is standard output.
+#[test]
+fn out_picks_the_format_and_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("odds.json");
+    stdout_of(&["run", "-n", "2000", "--out", json.to_str().unwrap()]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["schema"], "safetech.run/v1");
+    assert!(doc["scenarios"][0]["years"][0]["p_target_se"].is_number());
+    assert!(doc["scenarios"][0]["first_passage"][0]["std_error"].is_number());
+    let csv = dir.path().join("odds.csv");
+    stdout_of(&["run", "-n", "2000", "--out", csv.to_str().unwrap()]);
+    assert!(
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .starts_with("scenario,name,seed")
+    );
+    let out = safetech()
+        .current_dir(dir.path())
+        .args(["run", "-n", "2000", "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("P(revenue ≥ £1,000m in 2026)"));
+    assert!(!dir.path().join("-").exists());
 }

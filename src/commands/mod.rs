@@ -74,24 +74,15 @@ pub fn pool(common: &Common) -> Result<rayon::ThreadPool> {
 
 /// Writes a report to `out` (atomically) or standard output; a closed pipe is not an error.
 pub fn emit(text: &str, out: Option<&std::path::Path>) -> Result<()> {
-    use std::io::Write;
     match out {
-        Some(path) => {
+        // `--out -` is standard output, as for most tools.
+        Some(path) if path.as_os_str() != "-" => {
             crate::output::write_atomic(path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
+            Ok(())
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(e.into());
-            }
-        }
+        _ => print_quietly(text),
     }
-    Ok(())
 }
 
 /// Print to standard output; a closed pipe (e.g. `| head`) ends the output quietly.

@@ -29,7 +29,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
         }
     };
     let summaries: Vec<RunSummary> = projections.iter().map(RunSummary::of).collect();
-    let text = args.format.reporter().render(&summaries);
+    let format = crate::report::Format::resolve(args.format, args.out.as_deref());
+    let text = format.reporter().render(&summaries);
     super::emit(&text, args.out.as_deref())
 }
 

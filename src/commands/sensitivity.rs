@@ -80,5 +80,6 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
         }
     };
     report.overrides = overrides;
-    super::emit(&report.render(args.format), args.out.as_deref())
+    let format = crate::report::Format::resolve(args.format, args.out.as_deref());
+    super::emit(&report.render(format), args.out.as_deref())
 }

@@ -50,7 +50,8 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         precision::check(pts)?;
     }
     crate::analysis::check_paths(args.common.paths)?;
-    if matches!(args.format, Format::Csv | Format::Markdown) {
+    let format = Format::resolve(args.format, args.out.as_deref());
+    if matches!(format, Format::Csv | Format::Markdown) {
         return Err(InputError::new("--format", "", "solve writes table or json").into());
     }
     let scenarios = args.common.load_scenarios()?;
@@ -100,7 +101,7 @@ pub fn run(args: &SolveArgs) -> Result<()> {
             (a, Some(pr))
         }
     };
-    let text = match args.format {
+    let text = match format {
         Format::Json => {
             let (parameter, target) = match &answer {
                 Answer::Parameter(s) => (Some(s), None),

@@ -7,7 +7,9 @@ use crate::stats::RunSummary;
 
 pub struct Csv;
 
-pub const HEADER: &str = "scenario,name,seed,paths,year,mean,sd,p5,p10,p25,p50,p75,p90,p95,p_target,p_reached_by,target_revenue,target_year";
+/// Revenue columns are in nominal £ million (`_gbp_m`); probabilities are shares of paths
+/// (0–1) with their Monte Carlo standard errors (`_se`).
+pub const HEADER: &str = "scenario,name,seed,paths,year,mean_gbp_m,sd_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,p90_gbp_m,p95_gbp_m,p_target,p_target_se,p_reached_by,p_reached_by_se,target_revenue_gbp_m,target_year";
 
 /// RFC 4180 quoting where needed.
 pub fn field(s: &str) -> String {
@@ -16,6 +18,11 @@ pub fn field(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// Monte Carlo standard error of a share `p` of `n` paths.
+pub fn share_se(p: f64, n: usize) -> f64 {
+    (p * (1.0 - p) / n.max(1) as f64).sqrt()
 }
 
 impl Report for Csv {
@@ -27,7 +34,7 @@ impl Report for Csv {
             for (y, fp) in r.years().iter().zip(&r.first_passage) {
                 let _ = writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     field(&s.scenario.id),
                     field(&s.scenario.name),
                     r.stamp.seed,
@@ -43,7 +50,9 @@ impl Report for Csv {
                     y.p90(),
                     y.p95(),
                     y.p_target,
+                    share_se(y.p_target, r.stamp.paths),
                     fp.probability,
+                    share_se(fp.probability, r.stamp.paths),
                     s.target.revenue,
                     s.target.year
                 );

@@ -67,6 +67,8 @@ struct YearJson {
     p90: f64,
     p95: f64,
     p_target: f64,
+    /// Monte Carlo standard error of `p_target`.
+    p_target_se: f64,
 }
 
 impl Report for Json {
@@ -112,6 +114,7 @@ impl Report for Json {
                                 p90: y.p90(),
                                 p95: y.p95(),
                                 p_target: y.p_target,
+                                p_target_se: super::csv::share_se(y.p_target, r.stamp.paths),
                             })
                             .collect(),
                         first_passage: &r.first_passage,

@@ -28,6 +28,22 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format asked for, else the one `out`'s extension names, else the table: `--out
+    /// odds.json` writes JSON without `-f json`.
+    pub fn resolve(asked: Option<Format>, out: Option<&std::path::Path>) -> Format {
+        asked.unwrap_or_else(|| {
+            let ext = out
+                .and_then(|p| p.extension())
+                .map(|e| e.to_string_lossy().to_lowercase());
+            match ext.as_deref() {
+                Some("json") => Format::Json,
+                Some("csv") => Format::Csv,
+                Some("md" | "markdown") => Format::Markdown,
+                _ => Format::Table,
+            }
+        })
+    }
+
     pub fn reporter(self) -> Box<dyn Report> {
         match self {
             Format::Table => Box::new(table::Table),

@@ -69,48 +69,59 @@ fn single(r: &RunSummary) -> String {
     let _ = writeln!(out, "{INPUTS_DOMINATE}");
     let _ = writeln!(out, "{}\n", reach_line(r));
     let target = money(r.target.revenue);
-    let _ = writeln!(
-        out,
-        "{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14}",
-        "Year",
-        "p5",
-        "p25",
-        "Median",
-        "p75",
-        "p95",
-        "Mean",
-        format!("P(≥ {target})")
-    );
     let s = &r.projection.scenario;
-    let _ = writeln!(
-        out,
-        "{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14}",
-        s.market.start_year,
-        "",
-        "",
-        thousands(s.market.start_revenue, 0),
-        "",
-        "",
-        "",
-        "actual"
-    );
-    for y in r.years() {
-        let marker = if y.year == r.target.year {
-            " ◀ target year"
-        } else {
-            ""
+    // Six revenue columns, as wide as their widest figure (a long horizon has long numbers).
+    let rows: Vec<(i32, [String; 6], String, &str)> = r
+        .years()
+        .iter()
+        .map(|y| {
+            let marker = if y.year == r.target.year {
+                " ◀ target year"
+            } else {
+                ""
+            };
+            let cells =
+                [y.p5(), y.p25(), y.median(), y.p75(), y.p95(), y.mean].map(|v| thousands(v, 0));
+            (y.year, cells, percent(y.p_target, 1), marker)
+        })
+        .collect();
+    let w = rows
+        .iter()
+        .flat_map(|(_, cells, _, _)| cells.iter().map(|c| c.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let line =
+        |out: &mut String, year: &dyn std::fmt::Display, cells: [&str; 6], p: &str, m: &str| {
+            let _ = write!(out, "{year:>6}");
+            for c in cells {
+                let _ = write!(out, " {c:>w$}");
+            }
+            let _ = writeln!(out, " {p:>14}{m}");
         };
-        let _ = writeln!(
-            out,
-            "{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>14}{marker}",
-            y.year,
-            thousands(y.p5(), 0),
-            thousands(y.p25(), 0),
-            thousands(y.median(), 0),
-            thousands(y.p75(), 0),
-            thousands(y.p95(), 0),
-            thousands(y.mean, 0),
-            percent(y.p_target, 1),
+    let p_head = format!("P(≥ {target})");
+    line(
+        &mut out,
+        &"Year",
+        ["p5", "p25", "Median", "p75", "p95", "Mean"],
+        &p_head,
+        "",
+    );
+    let start = thousands(s.market.start_revenue, 0);
+    line(
+        &mut out,
+        &s.market.start_year,
+        ["", "", &start, "", "", ""],
+        "actual",
+        "",
+    );
+    for (year, cells, p, marker) in &rows {
+        line(
+            &mut out,
+            year,
+            cells.each_ref().map(String::as_str),
+            p,
+            marker,
         );
     }
     let _ = writeln!(
@@ -142,7 +153,7 @@ fn events_block(out: &mut String, r: &RunSummary) {
             out,
             "  {:<16} {:>8} {:>22} {:>18}",
             "outcome",
-            "paths",
+            "share",
             format!("P(target in {})", r.target.year),
             format!("median {} (£m)", r.target.year)
         );

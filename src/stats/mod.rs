@@ -67,6 +67,8 @@ pub fn target_probability(p: &Projection) -> TargetProbability {
 pub struct FirstPassage {
     pub year: i32,
     pub probability: f64,
+    /// Its Monte Carlo standard error.
+    pub std_error: f64,
 }
 
 pub fn first_passage(p: &Projection) -> Vec<FirstPassage> {
@@ -84,9 +86,11 @@ pub fn first_passage(p: &Projection) -> Vec<FirstPassage> {
         .zip(per_year)
         .map(|(ys, count)| {
             acc += count;
+            let probability = acc as f64 / n;
             FirstPassage {
                 year: ys.year,
-                probability: acc as f64 / n,
+                probability,
+                std_error: (probability * (1.0 - probability) / n).sqrt(),
             }
         })
         .collect()
