@@ -26,25 +26,51 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate scenarios and print or save the summary
+    #[command(
+        after_help = "Examples:\n  safetech run\n  safetech run -s maturing -s osa-enforced     # paired difference against the first\n  safetech run -s kosa --set events.kosa.enacted.probability=0.6 -n 1e6\n  safetech run --precision 0.05 --out odds.json   # the format follows the extension"
+    )]
     Run(RunArgs),
     /// Export a chart as PNG or SVG
+    #[command(
+        after_help = "Examples:\n  safetech export --chart fan -o fan.png\n  safetech export -s maturing -s osa-enforced --chart compare -o compare.svg\n  safetech export --chart tornado -s osa-enforced -o drivers.png"
+    )]
     Export(ExportArgs),
     /// Which inputs drive P(target): a one-at-a-time tornado and shares of variance
+    #[command(
+        after_help = "Examples:\n  safetech sensitivity -s osa-enforced\n  safetech sensitivity -s transatlantic -f csv -o drivers.csv"
+    )]
     Sensitivity(SensitivityArgs),
     /// The value of a parameter (or the revenue level) at which P(target) is a given probability
+    #[command(
+        after_help = "Examples:\n  safetech solve -s maturing --param growth.initial --probability 0.5\n  safetech solve -s osa-enforced --probability 0.9 --solve-target"
+    )]
     Solve(SolveArgs),
     /// Open the interactive view (what `safetech` alone does on a terminal)
+    #[command(
+        after_help = "Examples:\n  safetech tui -s maturing -s osa-enforced\n  safetech tui --theme classroom -n 1e6"
+    )]
     Tui(TuiArgs),
     /// Walk a class through Monte Carlo reasoning, step by step (or export the steps as slides)
+    #[command(after_help = "Examples:\n  safetech teach\n  safetech teach --export-slides slides/")]
     Teach(TeachArgs),
     /// List, show or validate scenarios
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  safetech scenarios list\n  safetech scenarios show osa-enforced > mine.toml\n  safetech scenarios validate mine.toml"
+    )]
     Scenarios(ScenariosCommand),
     /// Estimate growth, its uncertainty and volatility from a revenue history
+    #[command(
+        after_help = "Examples:\n  safetech calibrate\n  safetech calibrate -f json\n  safetech calibrate --history history.csv --write-scenario updated.toml"
+    )]
     Calibrate(CalibrateArgs),
     /// Calibrate on history up to a year, simulate forward, and rank the later actuals
+    #[command(after_help = "Examples:\n  safetech backtest --from 2022")]
     Backtest(BacktestArgs),
     /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  safetech completions bash > /etc/bash_completion.d/safetech"
+    )]
     Completions {
         /// bash, zsh, fish, elvish or powershell
         shell: clap_complete::Shell,
@@ -400,5 +426,37 @@ impl Common {
             .iter()
             .map(|spec| load_with_overrides(spec, &overrides))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every subcommand's help has examples, and each example parses as written.
+    #[test]
+    fn every_subcommand_has_examples_that_parse() {
+        let cli = Cli::command();
+        for sub in cli.get_subcommands() {
+            let help = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                help.starts_with("Examples:"),
+                "{} has no examples",
+                sub.get_name()
+            );
+            for line in help.lines().skip(1) {
+                // The command, without a trailing comment or shell redirection.
+                let command = line.split(['#', '>']).next().unwrap().trim();
+                let words: Vec<&str> = command.split_whitespace().collect();
+                assert_eq!(words[0], "safetech", "{line}");
+                if let Err(e) = Cli::try_parse_from(&words) {
+                    panic!("example `{command}` does not parse: {e}");
+                }
+            }
+        }
     }
 }
