@@ -278,3 +278,31 @@ fn screen_text(app: &App) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The Compare chart draws a chosen few: the base and the selection by default, `c` adds or
+/// removes the selected scenario, and the legend names exactly those.
+#[test]
+fn compare_chart_draws_the_chosen_scenarios() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Msg, update};
+    let mut app = app(ThemeName::Dark, false, Tab::Compare);
+    assert_eq!(app.compared_slots(), vec![0, 1], "base and selection");
+    update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Char('c'))));
+    assert_eq!(app.compared_slots(), vec![0], "the selection removed");
+    assert_eq!(app.status.as_deref(), Some("Compare chart: baseline"));
+    let text = screen_text(&app);
+    let legend = text.lines().find(|l| l.contains("5th/95th")).unwrap();
+    assert!(
+        legend.contains(" baseline") && !legend.contains("osa-enforced"),
+        "{legend}"
+    );
+    update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Char('c'))));
+    assert_eq!(app.compared_slots(), vec![0, 1]);
+    // The table still lists every scenario, its columns aligned.
+    let text = screen_text(&app);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("baseline ") || l.contains("osa-enforced "))
+        .collect();
+    assert!(rows.len() >= 2, "{text}");
+}

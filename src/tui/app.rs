@@ -94,6 +94,9 @@ pub struct App {
     pub settings: RunSettings,
     /// Base scenario of the Compare tab.
     pub base: usize,
+    /// Scenarios the Compare chart draws (`c` toggles the selected one); when empty, the base
+    /// and the selected scenario. The table lists them all.
+    pub compared: Vec<usize>,
     pub log_scale: bool,
     pub help: bool,
     /// A message in the status line, in place of the key hints until it expires.
@@ -139,6 +142,19 @@ pub struct DriversState {
 pub const STATUS_TICKS: u32 = 40;
 
 impl App {
+    /// Slots the Compare chart draws, in order: [`App::compared`], else base and selection.
+    pub fn compared_slots(&self) -> Vec<usize> {
+        if !self.compared.is_empty() {
+            return self.compared.clone();
+        }
+        let mut out = vec![self.base];
+        if self.selected != self.base {
+            out.push(self.selected);
+        }
+        out.retain(|&i| i < self.slots.len());
+        out
+    }
+
     /// Show `message` in the status line for a few seconds.
     pub fn say(&mut self, message: impl Into<String>) {
         self.status = Some(message.into());
@@ -164,6 +180,7 @@ impl App {
             help: false,
             status: None,
             status_age: 0,
+            compared: Vec::new(),
             suspend: false,
             quit: false,
             signal: None,

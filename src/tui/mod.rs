@@ -87,7 +87,7 @@ pub fn teach(args: &TeachArgs) -> Result<ExitCode> {
 }
 
 /// Every built-in scenario plus any named on the command line; and which to select first.
-pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, usize)> {
+pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, Vec<usize>)> {
     let overrides = common.overrides()?;
     // Flags like --target apply to every scenario; a --set path may exist only in the named ones.
     let mut flags_only = common.clone();
@@ -103,7 +103,7 @@ pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, usize)> {
         };
         out.push(s);
     }
-    let mut selected = None;
+    let mut named = Vec::new();
     for spec in &common.scenarios {
         let index = match BUILTIN.iter().position(|(id, _)| id == spec) {
             Some(i) => i,
@@ -112,13 +112,16 @@ pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, usize)> {
                 out.len() - 1
             }
         };
-        selected.get_or_insert(index);
+        if !named.contains(&index) {
+            named.push(index);
+        }
     }
-    Ok((out, selected.unwrap_or(0)))
+    Ok((out, named))
 }
 
 fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
-    let (scenarios, selected) = load_scenarios(&args.common)?;
+    let (scenarios, named) = load_scenarios(&args.common)?;
+    let selected = named.first().copied().unwrap_or(0);
     args.common.check_memory(&scenarios)?;
     let mut app = App::new(
         scenarios,
@@ -127,6 +130,11 @@ fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
         Theme::from_env(args.theme),
     );
     app.output_dir = export::output_dir();
+    // `tui -s a -s b` compares a and b, with a as the base.
+    if named.len() > 1 {
+        app.base = selected;
+        app.compared = named.into_iter().take(update::MAX_COMPARED).collect();
+    }
     app.tab = tab;
     if tab == app::Tab::Teach {
         // `safetech teach -s X` teaches with X.

@@ -43,6 +43,9 @@ pub enum Effect {
     Export(Tab),
 }
 
+/// Series the Compare chart draws at most: one per colour of the palette.
+pub const MAX_COMPARED: usize = 5;
+
 /// Path counts that `+` and `-` step through.
 pub const PATH_STEPS: [usize; 10] = [
     1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000,
@@ -249,6 +252,23 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.say(format!("Theme: {name}"));
         }
         KeyCode::Char('g') => app.log_scale = !app.log_scale,
+        KeyCode::Char('c') => {
+            // At most five series, one per colour, so the chart stays readable.
+            let mut set = app.compared_slots();
+            if let Some(at) = set.iter().position(|&i| i == app.selected) {
+                if set.len() > 1 {
+                    set.remove(at);
+                }
+            } else if set.len() < MAX_COMPARED {
+                set.push(app.selected);
+            }
+            let ids: Vec<String> = set
+                .iter()
+                .map(|&i| app.slots[i].scenario.scenario.id.clone())
+                .collect();
+            app.compared = set;
+            app.say(format!("Compare chart: {}", ids.join(", ")));
+        }
         KeyCode::Char('b') => {
             app.base = app.selected;
             app.refresh_differences();

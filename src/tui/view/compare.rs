@@ -14,14 +14,16 @@ use crate::tui::plot::{Canvas, Ink, Scale, Years, frame, interpolate};
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let block = panel(" Compare · medians and 90% bands ", t);
+    let block = panel(" Compare · medians and 90% bands (c adds or removes) ", t);
     let inner = block.inner(area);
     block.render(area, buf);
-    let runs: Vec<(usize, &crate::tui::worker::Run)> = app
-        .slots
+    // The chart draws a few chosen scenarios (ten medians and bands on one chart would be
+    // unreadable); colours follow their place in that list.
+    let drawn = app.compared_slots();
+    let runs: Vec<(usize, &crate::tui::worker::Run)> = drawn
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| s.run.as_deref().map(|r| (i, r)))
+        .filter_map(|(k, &i)| app.slots[i].run.as_deref().map(|r| (k, r)))
         .collect();
     if runs.is_empty() {
         placeholder(inner, buf, "simulating…", t);
@@ -111,7 +113,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 
     let mut spans = Vec::new();
-    for (i, slot) in app.slots.iter().enumerate() {
+    for (i, slot) in drawn.iter().map(|&i| &app.slots[i]).enumerate() {
         let c = t.series[i % t.series.len()];
         let mark = if t.color {
             "━".to_string()
@@ -140,10 +142,53 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
     // ΔP: paired difference of P(target) from the base, ± its 95% Monte Carlo half-width.
     // Δ£: the median of the per-path revenue differences in the target year, and the 5th–95th
     // percentiles of those differences across paths (a spread of outcomes, not an interval).
-    let dp_w = 16usize;
+    let rows: Vec<(String, String, String, String, Vec<f64>)> = app
+        .slots
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            let id: String = slot.scenario.scenario.id.chars().take(name_w - 1).collect();
+            let mark = if slot.edited() { "*" } else { "" };
+            let name = format!("{id}{mark}");
+            match &slot.run {
+                Some(r) => {
+                    let dp = match app.probability_differences.get(i).copied().flatten() {
+                        Some(_) if i == app.base => "base".to_string(),
+                        Some(e) => format!(
+                            "{}±{} pts",
+                            crate::report::difference::signed(e.difference * 100.0, 1),
+                            crate::report::format::percent_points(crate::stats::Z95 * e.std_error)
+                        ),
+                        None => "–".to_string(),
+                    };
+                    let d = match app.differences.get(i).copied().flatten() {
+                        Some(_) if i == app.base => "base".to_string(),
+                        Some([lo, med, hi]) => {
+                            format!("{} ({}–{})", signed(med), signed(lo), signed(hi))
+                        }
+                        None => "–".to_string(),
+                    };
+                    let fp = r.first_passage.iter().map(|f| f.probability).collect();
+                    (name, percent(r.target.probability, 1), dp, d, fp)
+                }
+                None => (name, "…".into(), String::new(), String::new(), Vec::new()),
+            }
+        })
+        .collect();
+    // Columns as wide as their widest cell, so rows line up whatever the values.
+    let widest = |f: fn(&(String, String, String, String, Vec<f64>)) -> &String, min: usize| {
+        rows.iter()
+            .map(|r| f(r).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
+    let dp_w = widest(|r| &r.2, "ΔP vs base ±MC".chars().count());
+    let spread_head = format!("Δ£ {target_year} (p5–p95)");
+    let diff_w = widest(|r| &r.3, spread_head.chars().count());
     // The spread of revenue differences only when there is room for it whole.
-    let spread_w = if usize::from(area.width) > name_w + 8 + dp_w + 3 + 21 {
-        21
+    let spread_w = if usize::from(area.width) > name_w + 9 + dp_w + 1 + diff_w {
+        diff_w
     } else {
         0
     };
@@ -153,7 +198,7 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         "P(target)",
         "ΔP vs base ±MC",
         if spread_w > 0 {
-            format!(" {:>20}", format!("Δ£ {target_year} (p5–p95)"))
+            format!(" {spread_head:>spread_w$}")
         } else {
             String::new()
         },
@@ -178,47 +223,14 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         usize::from(area.width),
         t.dim().add_modifier(Modifier::BOLD),
     );
-    for (row, (i, slot)) in app.slots.iter().enumerate().enumerate() {
-        let y = area.y + 1 + row as u16;
+    for (i, (name, p, dp, diff, fp)) in rows.iter().enumerate() {
+        let y = area.y + 1 + i as u16;
         if y >= area.bottom() {
             break;
         }
-        let id: String = slot.scenario.scenario.id.chars().take(name_w - 1).collect();
-        let mark = if slot.edited() { "*" } else { "" };
-        let name = format!("{id}{mark}");
-        let (p, dp, diff, fp) = match &slot.run {
-            Some(r) => {
-                let dp = match app.probability_differences.get(i).copied().flatten() {
-                    Some(_) if i == app.base => "base".to_string(),
-                    Some(e) => format!(
-                        "{}±{} pts",
-                        crate::report::difference::signed(e.difference * 100.0, 1),
-                        crate::report::format::percent_points(crate::stats::Z95 * e.std_error)
-                    ),
-                    None => "–".to_string(),
-                };
-                let d = match app.differences.get(i).copied().flatten() {
-                    Some(_) if i == app.base => "base".to_string(),
-                    Some([lo, med, hi]) => {
-                        format!("{} ({}–{})", signed(med), signed(lo), signed(hi))
-                    }
-                    None => "–".to_string(),
-                };
-                (
-                    percent(r.target.probability, 1),
-                    dp,
-                    d,
-                    r.first_passage
-                        .iter()
-                        .map(|f| f.probability)
-                        .collect::<Vec<_>>(),
-                )
-            }
-            None => ("…".to_string(), String::new(), String::new(), Vec::new()),
-        };
         let mut line = format!("{name:<name_w$} {p:>8} {dp:>dp_w$}");
         if spread_w > 0 {
-            line.push_str(&format!(" {diff:>20}"));
+            line.push_str(&format!(" {diff:>spread_w$}"));
         }
         for (k, _) in shown.iter().enumerate() {
             let v = fp.get(k).map_or(String::new(), |x| percent(*x, 0));
@@ -236,7 +248,7 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
 fn signed(v: f64) -> String {
     let s = money_short(v.abs());
     if v < -0.5 {
-        format!("-{s}")
+        format!("−{s}")
     } else {
         format!("+{s}")
     }

@@ -26,6 +26,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("e", "export the view as PNG and SVG"),
     ("g", "log / linear revenue scale"),
     ("b", "compare against this scenario"),
+    ("c", "add or remove it on the Compare chart"),
     ("t", "next theme"),
     ("?", "this help"),
     ("q  Esc  Ctrl-C", "quit"),
