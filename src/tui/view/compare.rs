@@ -142,7 +142,7 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
     // ΔP: paired difference of P(target) from the base, ± its 95% Monte Carlo half-width.
     // Δ£: the median of the per-path revenue differences in the target year, and the 5th–95th
     // percentiles of those differences across paths (a spread of outcomes, not an interval).
-    let rows: Vec<(String, String, String, String, Vec<f64>)> = app
+    let rows: Vec<Row> = app
         .slots
         .iter()
         .enumerate()
@@ -169,23 +169,35 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
                         None => "–".to_string(),
                     };
                     let fp = r.first_passage.iter().map(|f| f.probability).collect();
-                    (name, percent(r.target.probability, 1), dp, d, fp)
+                    Row {
+                        name,
+                        p: percent(r.target.probability, 1),
+                        dp,
+                        diff: d,
+                        fp,
+                    }
                 }
-                None => (name, "…".into(), String::new(), String::new(), Vec::new()),
+                None => Row {
+                    name,
+                    p: "…".into(),
+                    dp: String::new(),
+                    diff: String::new(),
+                    fp: Vec::new(),
+                },
             }
         })
         .collect();
     // Columns as wide as their widest cell, so rows line up whatever the values.
-    let widest = |f: fn(&(String, String, String, String, Vec<f64>)) -> &String, min: usize| {
+    let widest = |f: fn(&Row) -> &String, min: usize| {
         rows.iter()
             .map(|r| f(r).chars().count())
             .max()
             .unwrap_or(0)
             .max(min)
     };
-    let dp_w = widest(|r| &r.2, "ΔP vs base ±MC".chars().count());
+    let dp_w = widest(|r| &r.dp, "ΔP vs base ±MC".chars().count());
     let spread_head = format!("Δ£ {target_year} (p5–p95)");
-    let diff_w = widest(|r| &r.3, spread_head.chars().count());
+    let diff_w = widest(|r| &r.diff, spread_head.chars().count());
     // The spread of revenue differences only when there is room for it whole.
     let spread_w = if usize::from(area.width) > name_w + 9 + dp_w + 1 + diff_w {
         diff_w
@@ -223,7 +235,17 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         usize::from(area.width),
         t.dim().add_modifier(Modifier::BOLD),
     );
-    for (i, (name, p, dp, diff, fp)) in rows.iter().enumerate() {
+    for (
+        i,
+        Row {
+            name,
+            p,
+            dp,
+            diff,
+            fp,
+        },
+    ) in rows.iter().enumerate()
+    {
         let y = area.y + 1 + i as u16;
         if y >= area.bottom() {
             break;
@@ -243,6 +265,15 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         };
         buf.set_stringn(area.x, y, line, usize::from(area.width), style);
     }
+}
+
+/// One scenario's cells in the table.
+struct Row {
+    name: String,
+    p: String,
+    dp: String,
+    diff: String,
+    fp: Vec<f64>,
 }
 
 fn signed(v: f64) -> String {
