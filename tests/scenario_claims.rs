@@ -284,8 +284,14 @@ fn policy_scenarios_share_the_central_case() {
         assert_eq!(&g, c, "{id}: [growth] differs from the central case");
         assert!(documented.len() <= 2, "{id}: more than a variation");
     }
-    // The central case is the calibrated history, with a Student-t for the pace.
+    // The central case is the calibrated history, with a Student-t for the pace, and its
+    // tornado swings the pace over calibrate's 95% range.
     let c = calibrate(&central.market.history).unwrap();
+    for id in POLICY {
+        let range = load(id).unwrap().ranges["growth.initial"];
+        assert!((range[0] - c.growth_95[0]).abs() < 5e-4, "{id}: {range:?}");
+        assert!((range[1] - c.growth_95[1]).abs() < 5e-4, "{id}: {range:?}");
+    }
     let g = &central.growth;
     assert!((g.initial - c.initial).abs() < 5e-5);
     assert!((g.initial_uncertainty - c.initial_uncertainty).abs() < 5e-5);
