@@ -250,10 +250,11 @@ fn variance_share_errors_match_the_spread_over_seeds() {
 fn scenario_ranges_are_used_and_printed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ranged.toml");
+    // maturing states a range for growth.initial already; add one for the long-run rate.
     let text = safetech::scenario::builtin_source("maturing")
         .unwrap()
-        .to_string()
-        + "\n[ranges]\n\"growth.long_run\" = [0.06, 0.14]\n";
+        .replace("[ranges]\n", "[ranges]\n\"growth.long_run\" = [0.06, 0.14]\n");
+    assert!(text.contains("\"growth.long_run\" = [0.06, 0.14]"));
     std::fs::write(&path, text).unwrap();
     let path = path.to_str().unwrap();
     let doc = json(&["sensitivity", "-s", path, "-n", "5000", "-f", "json"]);
@@ -277,7 +278,7 @@ fn scenario_ranges_are_used_and_printed() {
         .long_run_rate();
     let line = format!("growth.long_run = {base}: low 0.06, high 0.14 (scenario range)");
     assert!(table.contains(&line), "{line} not in {table}");
-    assert!(table.contains("(default ±5 pts)"), "{table}");
+    assert!(table.contains("(default ×0.5 to ×1.5)"), "{table}");
 }
 
 #[test]
