@@ -131,9 +131,12 @@ pub struct ExportArgs {
     /// Colours: light prints well, dark for dark slides, classroom for projectors
     #[arg(long, value_enum, default_value = "light")]
     pub theme: crate::chart::Theme,
-    /// Title instead of the default
+    /// Title instead of the default; an empty title leaves no room for one
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    /// Resolution stored in PNG files, in dots per inch (how large word processors place them)
+    #[arg(long, value_name = "DPI", default_value_t = 150)]
+    pub dpi: u32,
 }
 
 #[derive(Debug, Args)]
@@ -394,11 +397,20 @@ impl Common {
     }
 
     /// Load, override and validate every scenario named.
+    /// The scenarios given, each once: a repeated `-s` is dropped with a note, since two
+    /// identical series would draw over each other and share a colour.
     pub fn load_scenarios(&self) -> Result<Vec<Scenario>, InputError> {
         let overrides = self.overrides()?;
-        self.scenarios
-            .iter()
-            .map(|spec| load_with_overrides(spec, &overrides))
-            .collect()
+        let mut seen: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        for spec in &self.scenarios {
+            if seen.contains(&spec.as_str()) {
+                eprintln!("note: scenario {spec} is given more than once; using it once");
+                continue;
+            }
+            seen.push(spec);
+            out.push(load_with_overrides(spec, &overrides)?);
+        }
+        Ok(out)
     }
 }

@@ -448,3 +448,133 @@ fn failed_export_keeps_an_existing_file() {
     export(&out, &["--set", "growth.volatility=-1"]).failure();
     assert_eq!(std::fs::read(&out).unwrap(), b"old chart");
 }
+
+/// One scenario whose horizon is its target year, so the target sits on the last year shown.
+fn target_at_horizon() -> &'static [Projection] {
+    static RUNS: OnceLock<Vec<Projection>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let settings = RunSettings {
+            paths: 1000,
+            seed: 7,
+            sample_paths: 20,
+        };
+        ["baseline", "osa-enforced"]
+            .iter()
+            .map(|id| {
+                let mut s = load(id).unwrap();
+                s.market.horizon = s.target.year;
+                simulate(&s, settings, RunControl::default()).unwrap()
+            })
+            .collect()
+    })
+}
+
+fn filled_circles(svg: &str, fill: &str) -> usize {
+    svg.match_indices("<circle")
+        .filter(|(i, _)| {
+            let tag = &svg[*i..i + svg[*i..].find('>').unwrap()];
+            tag.contains(&format!("fill=\"{fill}\""))
+        })
+        .count()
+}
+
+#[test]
+fn target_marker_is_drawn_when_the_target_year_is_the_last_year_shown() {
+    // The range check excluded the axis' end, so the marker vanished at the horizon.
+    for (kind, fill) in [
+        (ChartKind::Fan, "#D55E00"),
+        (ChartKind::Spaghetti, "#D55E00"),
+        (ChartKind::Compare, "#444444"),
+    ] {
+        let svg =
+            chart::render_svg_string(kind, target_at_horizon(), &ChartOptions::default()).unwrap();
+        assert!(
+            filled_circles(&svg, fill) >= 1,
+            "{kind:?}: no target marker"
+        );
+    }
+}
+
+#[test]
+fn empty_title_leaves_no_strip() {
+    let options = ChartOptions {
+        title: Some(String::new()),
+        ..ChartOptions::default()
+    };
+    let svg = chart::render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
+    let first = svg.find("<text").unwrap();
+    let tag = &svg[first..first + svg[first..].find('>').unwrap()];
+    let y: f64 = tag
+        .split("y=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(y < 60.0, "the first line sits at y = {y}: {tag}");
+    assert!(svg_texts(&svg)[0].starts_with("Published revenue"));
+}
+
+#[test]
+fn reach_labels_its_even_chance_line_and_spaghetti_states_p_target() {
+    let o = ChartOptions::default();
+    let reach = svg_texts(&chart::render_svg_string(ChartKind::Reach, runs(), &o).unwrap());
+    assert!(
+        reach
+            .iter()
+            .any(|t| t.contains("50%") && t.contains("even chance"))
+    );
+    let spag = svg_texts(&chart::render_svg_string(ChartKind::Spaghetti, runs(), &o).unwrap());
+    assert!(
+        spag.iter().any(|t| t.starts_with("P(≥ £1bn in 2026) = ")),
+        "{spag:?}"
+    );
+    assert!(spag.iter().all(|t| !t.contains("1 simulated futures")));
+}
+
+#[test]
+fn fan_png_is_small_and_carries_its_resolution() {
+    let bytes = chart::render_png_bytes(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap();
+    assert!(bytes.len() <= 120 * 1024, "{} bytes", bytes.len());
+    let reader = png::Decoder::new(&bytes[..]).read_info().unwrap();
+    let dims = reader.info().pixel_dims.expect("a pHYs chunk");
+    assert_eq!(dims.unit, png::Unit::Meter);
+    // 150 dpi by default.
+    assert_eq!((dims.xppu, dims.yppu), (5906, 5906));
+    let options = ChartOptions {
+        dpi: 300,
+        ..ChartOptions::default()
+    };
+    let bytes = chart::render_png_bytes(ChartKind::Fan, runs(), &options).unwrap();
+    let reader = png::Decoder::new(&bytes[..]).read_info().unwrap();
+    assert_eq!(reader.info().pixel_dims.unwrap().xppu, 11_811);
+}
+
+#[test]
+fn canvases_below_the_smallest_size_are_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.png");
+    let assert = export(&out, &["--width", "320", "--height", "320"]).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("640") && stderr.contains("--width"),
+        "{stderr}"
+    );
+    export(&out, &["--dpi", "0"]).code(2);
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_repeated_scenario_is_used_once_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.svg");
+    let assert = export(
+        &out,
+        &["--chart", "compare", "-s", "baseline", "-s", "baseline"],
+    )
+    .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("more than once"), "{stderr}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("scenario baseline ·"), "footer lists it once");
+}

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::Ctx;
 use super::fan::{YearChart, draw_forecast_start, draw_history, year_chart};
 use super::frame::{FanSeries, Frame, Style, draw_frame, draw_legend, line_swatch, stamp};
-use crate::report::format::{money_short, probability_with_margin, thousands};
+use crate::report::format::{money_short, probability_with_margin};
 use crate::sim::Projection;
 use crate::stats::target_probability;
 
@@ -26,9 +26,10 @@ where
             "UK safety tech revenue under different scenarios".to_string()
         }),
         subtitle: format!(
-            "Median and 5–95% band of {} simulated futures per scenario, on the same random draws.",
-            thousands(first.paths() as f64, 0)
+            "Median and 5–95% band of {} per scenario, on the same random draws.",
+            super::frame::futures(first.paths())
         ),
+        note: None,
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;

@@ -50,6 +50,7 @@ where
             points_with_error(&d.probability)
         ),
         // Both runs' stamps: scenarios (with files and edits), seed, paths.
+        note: None,
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;

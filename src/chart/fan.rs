@@ -10,10 +10,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
 use super::frame::{
-    FanSeries, Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, line_swatch,
-    log_range, log_ticks, money_tick, note_of, size, swatch, year_tick,
+    FanSeries, Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, futures,
+    line_swatch, log_range, log_ticks, money_tick, note_of, size, swatch, year_tick,
 };
-use crate::report::format::{money_short, thousands};
+use crate::report::format::money_short;
 use crate::sim::Projection;
 
 /// Years across, revenue up on a log scale: growth is multiplicative, so equal heights mean
@@ -38,10 +38,11 @@ where
             p.scenario.scenario.name
         )),
         subtitle: format!(
-            "Published revenue to {}, then {} simulated futures. Bands hold the middle 50%, 80% and 90% of paths.",
+            "Published revenue to {}, then {}. Bands hold the middle 50%, 80% and 90% of paths.",
             p.scenario.market.start_year,
-            thousands(p.paths() as f64, 0)
+            futures(p.paths())
         ),
+        note: Some(note_of(p)),
         footer: super::frame::stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
@@ -62,7 +63,6 @@ where
     draw_history(&mut chart, st, p)?;
     draw_target(&mut chart, st, p, st.palette.target)?;
     draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
-    draw_note(root, &chart, st, p)?;
     Ok(())
 }
 
@@ -211,7 +211,8 @@ where
         ))?
         .label(format!("Target: {} in {}", money_short(t.revenue), t.year))
         .legend(dashed_swatch(st, color, width));
-    if xr.contains(&t.year) {
+    // Inclusive: the axis ends at the horizon, and a target in that year is still shown.
+    if (xr.start..=xr.end).contains(&t.year) {
         let r = st.px(8.0);
         let bg = st.palette.background;
         chart.draw_series([
@@ -219,53 +220,5 @@ where
             Circle::new((t.year, t.revenue), r, color.filled()),
         ])?;
     }
-    Ok(())
-}
-
-/// "P(≥ £1bn in 2026) = …" in a box just below and right of the target marker: the fan rises
-/// away above the target line after the target year, so the space under it is free.
-fn draw_note<DB>(
-    root: &DrawingArea<DB, Shift>,
-    chart: &YearChart<DB>,
-    st: &Style,
-    p: &Projection,
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
-    let t = &p.scenario.target;
-    let text = note_of(p);
-    let style = st.bold(size::NOTE, st.palette.text);
-    let (w, h) = root.estimate_text_size(&text, &style)?;
-    let (w, h) = (w as i32, h as i32);
-    let year = t.year.clamp(chart.x_range().start, chart.x_range().end);
-    let (mx, my) = chart.backend_coord(&(year, t.revenue));
-    let pad = st.px(10.0);
-    let (root_w, _) = root.dim_in_pixel();
-    // Right of the marker when it fits, else left of it.
-    let mut x = mx + st.px(18.0);
-    if x + w + 2 * pad > root_w as i32 - st.px(20.0) {
-        x = mx - st.px(18.0) - w - 2 * pad;
-    }
-    // On a narrow canvas neither side may fit: keep the box inside the image.
-    x = x.clamp(
-        st.px(4.0),
-        (root_w as i32 - w - 2 * pad - st.px(4.0)).max(st.px(4.0)),
-    );
-    let y = my + st.px(18.0);
-    root.draw(&Rectangle::new(
-        [(x, y), (x + w + 2 * pad, y + h + 2 * pad)],
-        st.palette.background.mix(0.9).filled(),
-    ))?;
-    root.draw(&Rectangle::new(
-        [(x, y), (x + w + 2 * pad, y + h + 2 * pad)],
-        st.palette.target.stroke_width(st.line(1.5)),
-    ))?;
-    root.draw_text(
-        &text,
-        &style.pos(Pos::new(HPos::Left, VPos::Top)),
-        (x + pad, y + pad),
-    )?;
     Ok(())
 }

@@ -31,6 +31,8 @@ pub mod size {
 pub struct Style {
     pub palette: Palette,
     pub unit: f64,
+    /// Smallest font size in pixels, whatever the canvas.
+    pub min_text: f64,
 }
 
 impl Style {
@@ -39,6 +41,7 @@ impl Style {
         Style {
             palette: options.theme.palette(),
             unit: f64::from(options.scale) * fit.clamp(0.5, 3.0),
+            min_text: super::MIN_TEXT_PX * f64::from(options.scale),
         }
     }
 
@@ -59,10 +62,15 @@ impl Style {
             .max(1.0) as u32
     }
 
+    /// Font size in pixels for a reference size: scaled with the canvas, never below the floor.
+    pub fn text_size(&self, base: f64) -> f64 {
+        (base * self.unit * self.palette.text_scale).max(self.min_text)
+    }
+
     pub fn font(&self, base: f64, color: RGBColor) -> TextStyle<'static> {
         FontDesc::new(
             FontFamily::Name(FAMILY),
-            base * self.unit * self.palette.text_scale,
+            self.text_size(base),
             FontStyle::Normal,
         )
         .color(&color)
@@ -71,7 +79,7 @@ impl Style {
     pub fn bold(&self, base: f64, color: RGBColor) -> TextStyle<'static> {
         FontDesc::new(
             FontFamily::Name(FAMILY),
-            base * self.unit * self.palette.text_scale,
+            self.text_size(base),
             FontStyle::Bold,
         )
         .color(&color)
@@ -80,9 +88,22 @@ impl Style {
 
 /// The words around the plot.
 pub struct Frame {
+    /// Empty: no title line, and no room kept for one.
     pub title: String,
     pub subtitle: String,
+    /// A bold line under the subtitle, outside the plot so it never covers the data (the
+    /// chance of meeting the target on single-scenario charts).
+    pub note: Option<String>,
     pub footer: String,
+}
+
+/// "1 simulated future", "4,000 simulated futures".
+pub fn futures(n: usize) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!(
+        "{} simulated future{s}",
+        crate::report::format::thousands(n as f64, 0)
+    )
 }
 
 /// Fills the background, draws title, subtitle and footer, and returns the area left for the plot.
@@ -102,40 +123,39 @@ where
     let avail = (width as i32 - 2 * side).max(1) as u32;
     let top = st.px(28.0);
 
-    let title = fit_text(root, &frame.title, avail, |s| {
-        st.bold(size::TITLE * s, p.text)
-    })?;
-    let (_, title_h) = root.estimate_text_size(&frame.title, &title)?;
-    root.draw_text(
-        &frame.title,
-        &title.pos(Pos::new(HPos::Left, VPos::Top)),
-        (side, top),
-    )?;
-    let mut y = top + title_h as i32 + st.px(12.0);
+    let mut y = top;
+    if !frame.title.trim().is_empty() {
+        let title = fit_text(root, &frame.title, avail, |s| {
+            st.bold(size::TITLE * s, p.text)
+        })?;
+        y = draw_lines(root, &frame.title, &title, avail, side, y)? + st.px(12.0);
+    }
     if !frame.subtitle.is_empty() {
         let sub = fit_text(root, &frame.subtitle, avail, |s| {
             st.font(size::SUBTITLE * s, p.muted)
         })?;
-        let (_, sub_h) = root.estimate_text_size(&frame.subtitle, &sub)?;
-        root.draw_text(
-            &frame.subtitle,
-            &sub.pos(Pos::new(HPos::Left, VPos::Top)),
-            (side, y),
-        )?;
-        y += sub_h as i32;
+        y = draw_lines(root, &frame.subtitle, &sub, avail, side, y)?;
     }
-    // The footer's lines are drawn from the bottom up, each shrunk to fit on its own.
+    if let Some(note) = frame.note.as_deref().filter(|n| !n.is_empty()) {
+        y += st.px(10.0);
+        let style = fit_text(root, note, avail, |s| st.bold(size::NOTE * s, p.text))?;
+        y = draw_lines(root, note, &style, avail, side, y)?;
+    }
+    // The footer's lines are drawn from the bottom up, each shrunk to fit on its own and, if
+    // even the smallest text does not fit, wrapped.
     let bottom = st.px(18.0);
     let mut foot_h = 0i32;
     for line in frame.footer.lines().rev() {
         let foot = fit_text(root, line, avail, |s| st.font(size::FOOTER * s, p.muted))?;
-        let (_, h) = root.estimate_text_size(line, &foot)?;
-        root.draw_text(
-            line,
-            &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
-            (side, height as i32 - bottom - foot_h),
-        )?;
-        foot_h += h as i32 + st.px(4.0);
+        for part in wrap(root, line, &foot, avail)?.iter().rev() {
+            let (_, h) = root.estimate_text_size(part, &foot)?;
+            root.draw_text(
+                part,
+                &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
+                (side, height as i32 - bottom - foot_h),
+            )?;
+            foot_h += h as i32 + st.px(4.0);
+        }
     }
     Ok(root.margin(
         y + st.px(20.0),
@@ -143,6 +163,61 @@ where
         st.px(16.0),
         side,
     ))
+}
+
+/// `text` split at spaces into lines no wider than `avail` (a word wider than that gets a line
+/// of its own).
+fn wrap<DB>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    avail: u32,
+) -> Result<Vec<String>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if !current.is_empty() && area.estimate_text_size(&candidate, style)?.0 > avail {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        } else {
+            current = candidate;
+        }
+    }
+    lines.push(current);
+    Ok(lines)
+}
+
+/// Draws `text` from (x, y) down, wrapped to `avail`; returns the y below the last line.
+fn draw_lines<DB>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    avail: u32,
+    x: i32,
+    mut y: i32,
+) -> Result<i32>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let lines = wrap(area, text, style, avail)?;
+    for (i, line) in lines.iter().enumerate() {
+        let (_, h) = area.estimate_text_size(line, style)?;
+        area.draw_text(line, &style.pos(Pos::new(HPos::Left, VPos::Top)), (x, y))?;
+        y += h as i32;
+        if i + 1 < lines.len() {
+            y += (f64::from(h) * 0.25) as i32;
+        }
+    }
+    Ok(y)
 }
 
 /// The style from `make(1.0)`, shrunk (down to 60%) until `text` fits in `avail` pixels, so a
@@ -485,6 +560,12 @@ pub fn finite_max(values: impl IntoIterator<Item = f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn futures_agree_in_number() {
+        assert_eq!(futures(1), "1 simulated future");
+        assert_eq!(futures(4000), "4,000 simulated futures");
+    }
 
     #[test]
     fn money_ticks_stay_distinct() {

@@ -10,7 +10,7 @@ use super::compare::series_color;
 use super::frame::{
     Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, year_tick,
 };
-use crate::report::format::{money_short, thousands};
+use crate::report::format::money_short;
 use crate::sim::Projection;
 use crate::stats::first_passage;
 
@@ -32,9 +32,10 @@ where
     let frame = Frame {
         title: ctx.title_or(format!("When does UK safety tech revenue reach {goal}?")),
         subtitle: format!(
-            "Share of {} simulated futures that have reached {goal} in or before each year.",
-            thousands(first.paths() as f64, 0)
+            "Share of {} that have reached {goal} in or before each year.",
+            super::frame::futures(first.paths())
         ),
+        note: None,
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
@@ -77,6 +78,18 @@ where
         st.px(6.0),
         thin,
     ))?;
+    {
+        // Labelled just above the line at its left end, where every scenario is still low.
+        let (px, py) = chart.backend_coord(&(x0, 50.0));
+        let area = chart.plotting_area().strip_coord_spec();
+        let (ax, ay) = area.get_base_pixel();
+        area.draw_text(
+            "50% (even chance)",
+            &st.font(size::LEGEND * 0.9, pal.muted)
+                .pos(Pos::new(HPos::Left, VPos::Bottom)),
+            (px - ax + st.px(8.0), py - ay - st.px(6.0)),
+        )?;
+    }
     if (x0..=x1).contains(&t.year) {
         chart.draw_series(DashedLineSeries::new(
             vec![(t.year, 0.0), (t.year, 104.0)],

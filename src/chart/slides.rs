@@ -64,7 +64,7 @@ pub fn render_png(lesson: &Lesson, step: Step, options: &ChartOptions) -> Result
             .with_context(|| format!("drawing slide {}", step.number()))?;
         root.present().context("drawing the slide")?;
     }
-    encode_png(&rgb, w, h)
+    encode_png(&rgb, w, h, options.dpi)
 }
 
 fn draw<DB>(
@@ -87,6 +87,7 @@ where
             caption.title
         ),
         subtitle: format!("UK safety tech revenue · {}", l.scenario.scenario.name),
+        note: None,
         footer: stamp(std::slice::from_ref(base), stamp_date().as_deref()),
     };
     let area = draw_frame(root, st, &frame)?;

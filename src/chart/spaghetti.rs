@@ -25,14 +25,15 @@ where
     let shown = &p.sample_paths[..p.sample_paths.len().min(MAX_PATHS)];
     let frame = Frame {
         title: ctx.title_or(format!(
-            "{} simulated futures: {}",
-            shown.len(),
+            "{}: {}",
+            super::frame::futures(shown.len()),
             p.scenario.scenario.name
         )),
         subtitle: format!(
             "Each line is one simulated path; the band holds 90% of all {} paths.",
             thousands(p.paths() as f64, 0)
         ),
+        note: Some(super::frame::note_of(p)),
         footer: stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;

@@ -58,6 +58,7 @@ where
         )),
         subtitle,
         // The base run's stamp: scenario (with its file and edits), seed, paths.
+        note: None,
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;

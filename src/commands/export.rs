@@ -17,6 +17,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         scale: args.scale,
         theme: args.theme,
         title: args.title.clone(),
+        dpi: args.dpi,
     };
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
