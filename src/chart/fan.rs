@@ -72,7 +72,22 @@ pub fn year_chart<'a, DB>(
     area: &'a DrawingArea<DB, Shift>,
     st: &Style,
     p: &Projection,
+    extent: (f64, f64),
+) -> Result<YearChart<'a, DB>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    year_chart_with(area, st, p, extent, st.px(8.0))
+}
+
+/// As [`year_chart`], with `right` pixels kept free right of the plot (for direct labels).
+pub fn year_chart_with<'a, DB>(
+    area: &'a DrawingArea<DB, Shift>,
+    st: &Style,
+    p: &Projection,
     (lo, hi): (f64, f64),
+    right: i32,
 ) -> Result<YearChart<'a, DB>>
 where
     DB: DrawingBackend,
@@ -92,7 +107,7 @@ where
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(st.text_px(118.0))
         .margin_top(st.px(8.0))
-        .margin_right(st.px(8.0))
+        .margin_right(right)
         .build_cartesian_2d(
             x0..x1,
             (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),

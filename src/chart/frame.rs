@@ -341,6 +341,29 @@ pub fn dashed_swatch(
     }
 }
 
+/// Which side of a vertical line at `px` (plot pixels, from the plot's left edge) a label of
+/// `text` goes: the right unless it would run past the plot's right edge. Returns the anchor
+/// and the x to draw at.
+pub fn beside_line<DB>(
+    plot: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    px: i32,
+    gap: i32,
+) -> Result<(HPos, i32)>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let (w, _) = plot.estimate_text_size(text, style)?;
+    let (plot_w, _) = plot.dim_in_pixel();
+    if px + gap + w as i32 <= plot_w as i32 {
+        Ok((HPos::Left, px + gap))
+    } else {
+        Ok((HPos::Right, px - gap))
+    }
+}
+
 /// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. Unlike [`money_short`] they keep a
 /// second decimal, so neighbouring ticks 250m apart never read the same.
 pub fn money_tick(v: &f64) -> String {

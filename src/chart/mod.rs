@@ -4,6 +4,7 @@
 //! done in memory and written atomically; the same inputs give the same bytes (the footer's date
 //! comes from `SOURCE_DATE_EPOCH`, never from the clock).
 
+pub mod backend;
 pub mod compare;
 pub mod difference;
 pub mod fan;
@@ -261,11 +262,35 @@ fn png_with(
     let (w, h) = prepare(runs, options)?;
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
+        let root = backend::Crisp { inner: bitmap }.into_drawing_area();
         draw(&root, kind, runs, analyses, options)?;
         root.present().context("drawing the chart")?;
     }
     encode_png(&rgb, w, h, options.dpi)
+}
+
+/// What the chart draws, without the pixels: every text box and circle (for layout checks).
+pub fn layout(
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+) -> Result<backend::Layout> {
+    let size = prepare(runs, options)?;
+    let layout = std::rc::Rc::new(std::cell::RefCell::new(backend::Layout {
+        size,
+        ..Default::default()
+    }));
+    {
+        let rec = backend::Recorder {
+            layout: layout.clone(),
+        };
+        let root = rec.into_drawing_area();
+        draw(&root, kind, runs, analyses, options)?;
+        root.present().context("drawing the chart")?;
+    }
+    Ok(layout.take())
 }
 
 /// The chart as an SVG document.

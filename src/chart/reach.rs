@@ -6,10 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
-use super::compare::series_color;
-use super::frame::{
-    Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, year_tick,
-};
+use super::frame::{Frame, draw_frame, draw_mesh, size, stamp, year_tick};
 use crate::report::format::money_short;
 use crate::sim::Projection;
 use crate::stats::first_passage;
@@ -39,6 +36,30 @@ where
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
+    // Each line is labelled at its end (no legend to cover the lines or the references).
+    let labels: Vec<String> = runs
+        .iter()
+        .map(|run| {
+            let t = &run.scenario.target;
+            let by_target = first_passage(run)
+                .iter()
+                .find(|f| f.year == t.year)
+                .map(|f| f.probability);
+            let mut label = run.scenario.scenario.id.clone();
+            if !same_target {
+                label.push_str(&format!(" ({})", money_short(t.revenue)));
+            }
+            match by_target {
+                Some(p) => label.push_str(&format!(" {:.0}% by {}", p * 100.0, t.year)),
+                None if run.scenario.market.start_revenue >= t.revenue => {
+                    label.push_str(" (already)")
+                }
+                None => {}
+            }
+            label
+        })
+        .collect();
+    let right = super::compare::end_label_room(root, st, &labels)?;
     let x0 = runs
         .iter()
         .map(|r| r.scenario.market.start_year)
@@ -54,7 +75,7 @@ where
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(st.text_px(100.0))
         .margin_top(st.px(8.0))
-        .margin_right(st.px(8.0))
+        .margin_right(right)
         .build_cartesian_2d(x0..x1, 0.0..104.0)?;
     let (w, _) = area.dim_in_pixel();
     let x_labels = ((x1 - x0 + 1) as usize).min((((w as f64 / st.unit) / 80.0) as usize).max(4));
@@ -101,16 +122,20 @@ where
         let (px, py) = chart.backend_coord(&(t.year, 0.0));
         let area = chart.plotting_area().strip_coord_spec();
         let (ax, ay) = area.get_base_pixel();
+        let text = format!("target year {}", t.year);
+        let font = st.font(size::LEGEND * 0.9, pal.target);
+        let (h, x) = super::frame::beside_line(&area, &text, &font, px - ax, st.px(8.0))?;
         area.draw_text(
-            &format!("target year {}", t.year),
-            &st.font(size::LEGEND * 0.9, pal.target)
-                .pos(Pos::new(HPos::Left, VPos::Bottom)),
-            (px - ax + st.px(8.0), py - ay - st.px(8.0)),
+            &text,
+            &font.pos(Pos::new(h, VPos::Bottom)),
+            (x, py - ay - st.px(8.0)),
         )?;
     }
 
+    let mut ends = Vec::new();
+    let mut styles = Vec::new();
     for (i, run) in runs.iter().enumerate() {
-        let color = series_color(st, i);
+        let (color, dash) = super::compare::series_style(st, i);
         let start = run.scenario.market.start_year;
         let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
             100.0
@@ -124,28 +149,30 @@ where
                     .map(|f| (f.year, f.probability * 100.0)),
             )
             .collect();
-        let by_target = points
-            .iter()
-            .find(|p| p.0 == run.scenario.target.year)
-            .map(|p| p.1);
-        let mut label = run.scenario.scenario.name.clone();
-        if !same_target {
-            label.push_str(&format!(" ({})", money_short(run.scenario.target.revenue)));
-        }
-        if let Some(v) = by_target {
-            label.push_str(&format!(": {v:.0}% by {}", run.scenario.target.year));
-        }
         let width = st.line(3.0);
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                color.stroke_width(width),
-            ))?
-            .label(label)
-            .legend(line_swatch(st, color.to_rgba(), width));
+        let style = color.stroke_width(width);
+        match dash.pattern() {
+            None => {
+                chart.draw_series(LineSeries::new(points.iter().copied(), style))?;
+            }
+            Some((on, off)) => {
+                let w = f64::from(width);
+                chart.draw_series(DashedLineSeries::new(
+                    points.iter().copied(),
+                    (on * w).round() as u32,
+                    (off * w).round() as u32,
+                    style,
+                ))?;
+            }
+        }
         let r = st.px(4.5);
         chart.draw_series(points.iter().map(|&p| Circle::new(p, r, color.filled())))?;
+        if let Some(&last) = points.last() {
+            ends.push(chart.backend_coord(&last));
+            styles.push((color, dash));
+        }
     }
-    draw_legend(&mut chart, st, SeriesLabelPosition::LowerRight)?;
+    let plot = chart.plotting_area().get_pixel_range();
+    super::compare::draw_end_labels(root, plot, st, &ends, &styles, &labels)?;
     Ok(())
 }

@@ -58,7 +58,8 @@ pub fn render_png(lesson: &Lesson, step: Step, options: &ChartOptions) -> Result
     let (w, h) = prepare(std::slice::from_ref(base), options)?;
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
+        let root = super::backend::Crisp { inner: bitmap }.into_drawing_area();
         let st = Style::new(options);
         draw(&root, &st, lesson, base, step)
             .with_context(|| format!("drawing slide {}", step.number()))?;

@@ -47,8 +47,9 @@ pub struct Palette {
     pub target: RGBColor,
     /// Neutral reference lines (target on multi-scenario charts, 50% line).
     pub reference: RGBColor,
-    /// One colour per scenario on multi-scenario charts, in order.
-    pub series: [RGBColor; 6],
+    /// One colour per scenario on multi-scenario charts, in order, from the table shared with
+    /// the TUI ([`crate::series_style`]); the dashes come from the same table.
+    pub series: [RGBColor; 12],
     /// Histogram bars below the target.
     pub below: RGBColor,
     /// Multiplier for every font size.
@@ -67,16 +68,13 @@ pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// Scenario colours on a light background (light and classroom themes), in the order
-/// scenarios are drawn.
-const SERIES_ON_LIGHT: [RGBColor; 6] = [
-    okabe_ito::BLUE,
-    okabe_ito::VERMILLION,
-    okabe_ito::BLUISH_GREEN,
-    okabe_ito::REDDISH_PURPLE,
-    okabe_ito::ORANGE,
-    okabe_ito::SKY_BLUE,
-];
+/// The shared series table's colours, for a dark or a light background.
+fn series_colors(dark_background: bool) -> [RGBColor; 12] {
+    std::array::from_fn(|i| {
+        let (r, g, b) = crate::series_style::series(i, dark_background).rgb;
+        RGBColor(r, g, b)
+    })
+}
 
 impl Theme {
     pub fn palette(self) -> Palette {
@@ -99,7 +97,7 @@ impl Theme {
                     ],
                     target: VERMILLION,
                     reference: RGBColor(0x44, 0x44, 0x44),
-                    series: SERIES_ON_LIGHT,
+                    series: series_colors(false),
                     below: RGBColor(0xBB, 0xBB, 0xBB),
                     text_scale: 1.0,
                     line_scale: 1.0,
@@ -122,14 +120,7 @@ impl Theme {
                     ],
                     target: ORANGE,
                     reference: RGBColor(0xC8, 0xC8, 0xC8),
-                    series: [
-                        SKY_BLUE,
-                        ORANGE,
-                        BLUISH_GREEN,
-                        REDDISH_PURPLE,
-                        YELLOW,
-                        VERMILLION,
-                    ],
+                    series: series_colors(true),
                     below: RGBColor(0x5A, 0x60, 0x68),
                     text_scale: 1.0,
                     line_scale: 1.0,
@@ -152,7 +143,7 @@ impl Theme {
                     ],
                     target: VERMILLION,
                     reference: RGBColor(0, 0, 0),
-                    series: SERIES_ON_LIGHT,
+                    series: series_colors(false),
                     below: RGBColor(0x99, 0x99, 0x99),
                     text_scale: 1.3,
                     line_scale: 1.6,
