@@ -137,6 +137,22 @@ pub struct ExportArgs {
     /// Resolution stored in PNG files, in dots per inch (how large word processors place them)
     #[arg(long, value_name = "DPI", default_value_t = 150)]
     pub dpi: u32,
+    /// Draw a one-line message from the numbers above the title ("78% chance of £1bn by
+    /// 2026"); on by default in the light theme
+    #[arg(long, overrides_with = "no_headline")]
+    pub headline: bool,
+    /// Leave the headline out
+    #[arg(long, overrides_with = "headline")]
+    pub no_headline: bool,
+    /// Subtitle instead of the default; empty for none
+    #[arg(long, value_name = "TEXT")]
+    pub subtitle: Option<String>,
+    /// A note printed above the footer
+    #[arg(long, value_name = "TEXT")]
+    pub caption: Option<String>,
+    /// "Source: TEXT" above the footer; default the first scenario's first source, empty for none
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Args)]

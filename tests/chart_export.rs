@@ -35,7 +35,9 @@ fn runs() -> &'static [Projection] {
 }
 
 fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(bytes);
+    let mut decoder = png::Decoder::new(bytes);
+    // Charts with few colours are written with a palette; expand it to RGB.
+    decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().expect("a valid PNG");
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).expect("a PNG frame");
@@ -177,6 +179,11 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
             ChartKind::Tornado | ChartKind::Difference => unreachable!("not in KINDS"),
         };
         assert!(has(title), "{kind:?}: no title in {texts:?}");
+        // One units convention: "£" on the axis title, m/bn on the ticks; never "£m" on both.
+        assert!(
+            texts.iter().all(|t| !t.contains("(£m")),
+            "{kind:?}: £m on an axis title: {texts:?}"
+        );
         assert!(
             has("safetech ") && has("seed 7"),
             "{kind:?}: no footer stamp"
@@ -184,7 +191,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
         match kind {
             ChartKind::Histogram => {
                 assert!(
-                    has("Revenue in 2026 (£m, nominal)") && has("Share of paths"),
+                    has("Revenue in 2026 (£, nominal)") && has("Share of paths"),
                     "{texts:?}"
                 );
                 assert!(has("£1bn"), "money tick labels: {texts:?}");
@@ -198,7 +205,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
             }
             _ => {
                 assert!(
-                    has("Year") && has("Annual revenue (£m"),
+                    has("Year") && has("Annual revenue (£, nominal"),
                     "{kind:?}: {texts:?}"
                 );
                 assert!(
@@ -499,6 +506,7 @@ fn target_marker_is_drawn_when_the_target_year_is_the_last_year_shown() {
 fn empty_title_leaves_no_strip() {
     let options = ChartOptions {
         title: Some(String::new()),
+        headline: Some(false),
         ..ChartOptions::default()
     };
     let svg = chart::render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
@@ -577,4 +585,49 @@ fn a_repeated_scenario_is_used_once_with_a_note() {
     assert!(stderr.contains("more than once"), "{stderr}");
     let svg = std::fs::read_to_string(&out).unwrap();
     assert!(svg.contains("scenario baseline ·"), "footer lists it once");
+}
+
+#[test]
+fn brief_texts_headline_subtitle_caption_and_source() {
+    let light = svg_texts(
+        &chart::render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap(),
+    );
+    // The headline comes first, from the numbers; the source defaults to the scenario's first.
+    assert!(
+        light[0].ends_with("% chance of £1bn by 2026"),
+        "{:?}",
+        &light[..3]
+    );
+    assert!(
+        light.iter().any(|t| t.starts_with("Source: DSIT")),
+        "{light:?}"
+    );
+    let dark = svg_texts(
+        &chart::render_svg_string(
+            ChartKind::Fan,
+            runs(),
+            &ChartOptions {
+                theme: Theme::Dark,
+                ..ChartOptions::default()
+            },
+        )
+        .unwrap(),
+    );
+    assert!(dark.iter().all(|t| !t.contains("% chance of")), "{dark:?}");
+    let options = ChartOptions {
+        theme: Theme::Dark,
+        headline: Some(true),
+        subtitle: Some("My subtitle".into()),
+        caption: Some("Figure 2.".into()),
+        source: Some(String::new()),
+        ..ChartOptions::default()
+    };
+    let texts = svg_texts(&chart::render_svg_string(ChartKind::Compare, runs(), &options).unwrap());
+    assert!(
+        texts[0].starts_with("Chance of £1bn by 2026: "),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"My subtitle".to_string()));
+    assert!(texts.contains(&"Figure 2.".to_string()));
+    assert!(texts.iter().all(|t| !t.starts_with("Source:")), "{texts:?}");
 }

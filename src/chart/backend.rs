@@ -183,6 +183,9 @@ impl<DB: DrawingBackend> DrawingBackend for Crisp<DB> {
             let mut pixels = Vec::new();
             outline.draw(|x, y, coverage| pixels.push((x, y, coverage)));
             for (x, y, coverage) in pixels {
+                // Eight levels of coverage are as smooth to the eye as 256 and keep the image
+                // to few enough colours for an indexed PNG, a fraction of the size.
+                let coverage = (coverage.min(1.0) * 8.0).round() / 8.0;
                 if coverage <= 0.0 {
                     continue;
                 }
@@ -192,7 +195,7 @@ impl<DB: DrawingBackend> DrawingBackend for Crisp<DB> {
                 let (px, py) = (pos.0 + tx, pos.1 + ty);
                 if px >= 0 && py >= 0 && (px as u32) < w && (py as u32) < h {
                     let c = BackendColor {
-                        alpha: color.alpha * f64::from(coverage.min(1.0)),
+                        alpha: color.alpha * f64::from(coverage),
                         rgb: color.rgb,
                     };
                     self.inner.draw_pixel((px, py), c)?;

@@ -58,6 +58,13 @@ where
             .label(*label)
             .legend(swatch(st, color));
     }
+    // The outer band's edges, so it still shows in greyscale print.
+    for k in [0, 6] {
+        chart.draw_series(std::iter::once(PathElement::new(
+            fan.line(k),
+            st.palette.bands[2].stroke_width(st.line(1.0)),
+        )))?;
+    }
     draw_forecast_start(&mut chart, st, p)?;
     draw_median(&mut chart, st, &fan)?;
     draw_history(&mut chart, st, p)?;
@@ -120,7 +127,7 @@ where
         &mut chart,
         st,
         "Year",
-        "Annual revenue (£m, nominal, log scale)",
+        "Annual revenue (£, nominal, log scale)",
         &year_tick,
         &money_tick,
         x_labels,

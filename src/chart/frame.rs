@@ -29,6 +29,8 @@ pub mod size {
 /// Sizes and colours for one rendering. Everything is laid out for a 1600×900 canvas and
 /// multiplied by `unit`, so a smaller canvas or a higher `--scale` keeps the same proportions.
 pub struct Style {
+    /// Texts from the brief options, drawn by [`draw_frame`] around every chart kind.
+    pub brief: Brief,
     pub palette: Palette,
     pub unit: f64,
     /// Smallest font size in pixels, whatever the canvas.
@@ -39,6 +41,7 @@ impl Style {
     pub fn new(options: &ChartOptions) -> Style {
         let fit = (f64::from(options.width) / 1600.0).min(f64::from(options.height) / 900.0);
         Style {
+            brief: Brief::default(),
             palette: options.theme.palette(),
             unit: f64::from(options.scale) * fit.clamp(0.5, 3.0),
             min_text: super::MIN_TEXT_PX * f64::from(options.scale),
@@ -86,6 +89,17 @@ impl Style {
     }
 }
 
+/// Texts a brief adds around the plot (`--headline`, `--subtitle`, `--caption`, `--source`).
+#[derive(Debug, Clone, Default)]
+pub struct Brief {
+    pub headline: Option<String>,
+    /// Replaces the chart's own subtitle; empty removes it.
+    pub subtitle: Option<String>,
+    pub caption: Option<String>,
+    /// "Source: …".
+    pub source: Option<String>,
+}
+
 /// The words around the plot.
 pub struct Frame {
     /// Empty: no title line, and no room kept for one.
@@ -124,17 +138,33 @@ where
     let top = st.px(28.0);
 
     let mut y = top;
+    let headline = st
+        .brief
+        .headline
+        .as_deref()
+        .filter(|h| !h.trim().is_empty());
+    if let Some(h) = headline {
+        let style = fit_text(root, h, avail, |s| st.bold(size::TITLE * s, p.text))?;
+        y = draw_lines(root, h, &style, avail, side, y)? + st.px(10.0);
+    }
     if !frame.title.trim().is_empty() {
+        // Under a headline the title names the chart, a step smaller.
+        let title_size = if headline.is_some() {
+            size::SUBTITLE * 1.2
+        } else {
+            size::TITLE
+        };
         let title = fit_text(root, &frame.title, avail, |s| {
-            st.bold(size::TITLE * s, p.text)
+            st.bold(title_size * s, p.text)
         })?;
         y = draw_lines(root, &frame.title, &title, avail, side, y)? + st.px(12.0);
     }
-    if !frame.subtitle.is_empty() {
-        let sub = fit_text(root, &frame.subtitle, avail, |s| {
+    let subtitle = st.brief.subtitle.as_deref().unwrap_or(&frame.subtitle);
+    if !subtitle.trim().is_empty() {
+        let sub = fit_text(root, subtitle, avail, |s| {
             st.font(size::SUBTITLE * s, p.muted)
         })?;
-        y = draw_lines(root, &frame.subtitle, &sub, avail, side, y)?;
+        y = draw_lines(root, subtitle, &sub, avail, side, y)?;
     }
     if let Some(note) = frame.note.as_deref().filter(|n| !n.is_empty()) {
         y += st.px(10.0);
@@ -145,7 +175,11 @@ where
     // even the smallest text does not fit, wrapped.
     let bottom = st.px(18.0);
     let mut foot_h = 0i32;
-    for line in frame.footer.lines().rev() {
+    let mut footer: Vec<&str> = Vec::new();
+    footer.extend(st.brief.caption.as_deref());
+    footer.extend(st.brief.source.as_deref());
+    footer.extend(frame.footer.lines());
+    for line in footer.into_iter().rev() {
         let foot = fit_text(root, line, avail, |s| st.font(size::FOOTER * s, p.muted))?;
         for part in wrap(root, line, &foot, avail)?.iter().rev() {
             let (_, h) = root.estimate_text_size(part, &foot)?;

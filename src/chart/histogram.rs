@@ -141,7 +141,7 @@ where
     draw_mesh(
         &mut chart,
         st,
-        &format!("Revenue in {} (£m, nominal)", t.year),
+        &format!("Revenue in {} (£, nominal)", t.year),
         &format!("Share of paths per {} bar", money_tick(&b.width)),
         &money_tick,
         &y_fmt,

@@ -78,6 +78,22 @@ pub struct ChartOptions {
     pub title: Option<String>,
     /// Resolution written into PNG files (pHYs), in dots per inch.
     pub dpi: u32,
+    /// Replaces the default subtitle; empty removes it.
+    pub subtitle: Option<String>,
+    /// A note printed above the footer stamp.
+    pub caption: Option<String>,
+    /// "Source: …" above the stamp; default the first scenario's first source, empty for none.
+    pub source: Option<String>,
+    /// A one-line statement of the message above the title ("78% chance of £1bn by 2026");
+    /// by default shown in the light theme only.
+    pub headline: Option<bool>,
+}
+
+impl ChartOptions {
+    /// Whether the headline is drawn: as asked, else in the light theme.
+    pub fn shows_headline(&self) -> bool {
+        self.headline.unwrap_or(self.theme == Theme::Light)
+    }
 }
 
 impl Default for ChartOptions {
@@ -89,6 +105,10 @@ impl Default for ChartOptions {
             theme: Theme::Light,
             title: None,
             dpi: 150,
+            subtitle: None,
+            caption: None,
+            source: None,
+            headline: None,
         }
     }
 }
@@ -345,7 +365,8 @@ where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
 {
-    let st = Style::new(options);
+    let mut st = Style::new(options);
+    st.brief = brief(kind, runs, analyses, options);
     let date = stamp_date();
     let ctx = Ctx {
         st: &st,
@@ -373,6 +394,87 @@ where
         },
     }
     .with_context(|| format!("drawing the {kind:?} chart").to_lowercase())
+}
+
+/// The texts a brief adds around any chart, from the options and the numbers.
+fn brief(
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+) -> frame::Brief {
+    let source = match &options.source {
+        Some(s) => s.trim().to_string(),
+        None => runs[0]
+            .scenario
+            .scenario
+            .sources
+            .first()
+            .cloned()
+            .unwrap_or_default(),
+    };
+    frame::Brief {
+        headline: options
+            .shows_headline()
+            .then(|| headline(kind, runs, analyses))
+            .flatten(),
+        subtitle: options.subtitle.clone(),
+        caption: options.caption.clone().filter(|c| !c.trim().is_empty()),
+        source: (!source.is_empty()).then(|| format!("Source: {source}")),
+    }
+}
+
+/// One line that states the message, from the numbers: "78% chance of £1bn by 2026", or for
+/// several scenarios "Chance of £1bn by 2026: 78% (baseline) to 42% (genai)".
+pub fn headline(kind: ChartKind, runs: &[Projection], analyses: Analyses) -> Option<String> {
+    use crate::report::format::money_short;
+    let probs: Vec<_> = runs.iter().map(crate::stats::target_probability).collect();
+    let first = probs.first()?;
+    let goal = format!("{} by {}", money_short(first.revenue), first.year);
+    let pct = |p: f64| format!("{:.0}%", p * 100.0);
+    let several = !kind.single_scenario() && runs.len() > 1;
+    if kind == ChartKind::Difference && analyses.difference.is_some() && runs.len() >= 2 {
+        return Some(format!(
+            "Chance of {goal}: {} {} against {} {}",
+            runs[1].scenario.scenario.id,
+            pct(probs[1].probability),
+            runs[0].scenario.scenario.id,
+            pct(probs[0].probability)
+        ));
+    }
+    if !several {
+        return Some(format!("{} chance of {goal}", pct(first.probability)));
+    }
+    let same = probs
+        .iter()
+        .all(|p| p.revenue == first.revenue && p.year == first.year);
+    let goal = if same {
+        goal
+    } else {
+        "each target".to_string()
+    };
+    let (hi, lo) = probs.iter().enumerate().fold((0, 0), |(hi, lo), (i, p)| {
+        (
+            if p.probability > probs[hi].probability {
+                i
+            } else {
+                hi
+            },
+            if p.probability < probs[lo].probability {
+                i
+            } else {
+                lo
+            },
+        )
+    });
+    let id = |i: usize| &runs[i].scenario.scenario.id;
+    Some(format!(
+        "Chance of {goal}: {} ({}) to {} ({})",
+        pct(probs[hi].probability),
+        id(hi),
+        pct(probs[lo].probability),
+        id(lo)
+    ))
 }
 
 /// What every chart kind is handed besides its data.
@@ -422,28 +524,64 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// 8-bit RGB, compressed hard (charts are large flat areas: adaptive filtering and the best
-/// deflate level roughly halve the file against the fast setting), with the resolution in a
-/// pHYs chunk so word processors place the image at its intended size.
+/// Compressed hard: an 8-bit palette when the chart has at most 256 colours (the usual case:
+/// text coverage comes in eight levels), else RGB with adaptive filtering, both at the best
+/// deflate level; with the resolution in a pHYs chunk so word processors place the image at its
+/// intended size.
 fn encode_png(rgb: &[u8], w: u32, h: u32, dpi: u32) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
-        enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         enc.set_compression(png::Compression::Best);
-        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
         enc.set_pixel_dims(Some(png::PixelDimensions {
             xppu: per_metre,
             yppu: per_metre,
             unit: png::Unit::Meter,
         }));
-        let mut writer = enc.write_header().context("encoding PNG")?;
-        writer.write_image_data(rgb).context("encoding PNG")?;
-        writer.finish().context("encoding PNG")?;
+        match indexed(rgb) {
+            // Indices compress best unfiltered.
+            Some((palette, indices)) => {
+                enc.set_color(png::ColorType::Indexed);
+                enc.set_palette(palette);
+                enc.set_filter(png::FilterType::NoFilter);
+                let mut writer = enc.write_header().context("encoding PNG")?;
+                writer.write_image_data(&indices).context("encoding PNG")?;
+                writer.finish().context("encoding PNG")?;
+            }
+            None => {
+                enc.set_color(png::ColorType::Rgb);
+                enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+                let mut writer = enc.write_header().context("encoding PNG")?;
+                writer.write_image_data(rgb).context("encoding PNG")?;
+                writer.finish().context("encoding PNG")?;
+            }
+        }
     }
     Ok(out)
+}
+
+/// The image as a palette (in order of first appearance, so the bytes are deterministic) and
+/// one index per pixel, when it has at most 256 colours.
+fn indexed(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut seen: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+    let mut palette = Vec::new();
+    let mut indices = Vec::with_capacity(rgb.len() / 3);
+    for px in rgb.chunks_exact(3) {
+        let key = [px[0], px[1], px[2]];
+        let i = match seen.get(&key) {
+            Some(&i) => i,
+            None => {
+                let i = u8::try_from(seen.len()).ok()?;
+                seen.insert(key, i);
+                palette.extend_from_slice(&key);
+                i
+            }
+        };
+        indices.push(i);
+    }
+    Some((palette, indices))
 }
 
 #[cfg(test)]

@@ -130,7 +130,7 @@ where
         &mut chart,
         st,
         "Year",
-        "Revenue (£m)",
+        "Revenue (£)",
         &year_tick,
         &money_tick,
         ((x1 - x0 + 1) as usize).min(max_labels.max(4)),

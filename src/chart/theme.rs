@@ -91,9 +91,9 @@ impl Theme {
                     history: RGBColor(0x1A, 0x1A, 0x1A),
                     median: blend(BLUE, RGBColor(0, 0, 0), 0.7),
                     bands: [
-                        blend(BLUE, bg, 0.16),
-                        blend(BLUE, bg, 0.32),
-                        blend(BLUE, bg, 0.52),
+                        blend(BLUE, bg, 0.28),
+                        blend(BLUE, bg, 0.45),
+                        blend(BLUE, bg, 0.64),
                     ],
                     target: VERMILLION,
                     reference: RGBColor(0x44, 0x44, 0x44),
@@ -137,9 +137,9 @@ impl Theme {
                     history: RGBColor(0, 0, 0),
                     median: blend(BLUE, RGBColor(0, 0, 0), 0.55),
                     bands: [
-                        blend(BLUE, bg, 0.22),
-                        blend(BLUE, bg, 0.44),
-                        blend(BLUE, bg, 0.70),
+                        blend(BLUE, bg, 0.30),
+                        blend(BLUE, bg, 0.50),
+                        blend(BLUE, bg, 0.72),
                     ],
                     target: VERMILLION,
                     reference: RGBColor(0, 0, 0),
@@ -156,6 +156,29 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WCAG relative luminance.
+    fn luminance(c: RGBColor) -> f64 {
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+    }
+
+    #[test]
+    fn outer_band_stands_out_from_the_page_in_greyscale() {
+        // #D6E8F3 on white was 1.26:1, which vanished in greyscale print.
+        for theme in [Theme::Light, Theme::Classroom] {
+            let p = theme.palette();
+            let ratio = (luminance(p.background) + 0.05) / (luminance(p.bands[0]) + 0.05);
+            assert!(ratio >= 1.45, "{theme:?}: {ratio:.2}");
+        }
+    }
 
     #[test]
     fn blend_ends_and_middle() {

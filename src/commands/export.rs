@@ -18,6 +18,16 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         theme: args.theme,
         title: args.title.clone(),
         dpi: args.dpi,
+        subtitle: args.subtitle.clone(),
+        caption: args.caption.clone(),
+        source: args.source.clone(),
+        headline: if args.headline {
+            Some(true)
+        } else if args.no_headline {
+            Some(false)
+        } else {
+            None
+        },
     };
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
