@@ -217,3 +217,46 @@ fn canvases_below_the_smallest_are_refused() {
     .unwrap_err();
     assert!(err.to_string().contains("--width"), "{err}");
 }
+
+/// Acceptance test 2: compare with 12 scenarios has 12 distinct (colour, dash) pairs in the SVG,
+/// each series in its own `<g id="scenario-id">` with a native `stroke-dasharray`.
+#[test]
+fn compare_svg_groups_twelve_distinct_styles() {
+    let runs = runs(false);
+    let svg = String::from_utf8(
+        chart::render_with(
+            ChartKind::Compare,
+            runs,
+            Analyses::default(),
+            &ChartOptions::default(),
+            chart::ImageFormat::Svg,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut pairs = std::collections::HashSet::new();
+    for run in runs {
+        let id = &run.scenario.scenario.id;
+        let open = format!("<g id=\"{id}\">");
+        let start = svg.find(&open).unwrap_or_else(|| panic!("no group {id}"));
+        let body = &svg[start..start + svg[start..].find("</g>").unwrap()];
+        let line = body
+            .lines()
+            .find(|l| l.trim_start().starts_with("<polyline"))
+            .unwrap_or_else(|| panic!("no line in group {id}"));
+        let attr = |name: &str| {
+            line.split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        };
+        pairs.insert((attr("stroke").unwrap(), attr("stroke-dasharray")));
+        // Dashes are native: no run of short segments stands in for a dashed median.
+        assert!(body.matches("<polyline").count() <= 4, "{id}: {body}");
+    }
+    assert_eq!(pairs.len(), 12, "{pairs:?}");
+    assert!(
+        !svg.contains('\u{E000}'),
+        "a group marker was left in the SVG"
+    );
+}

@@ -87,7 +87,8 @@ where
     let mut chart = year_chart_with(&area, st, widest_run(runs), extent, right)?;
 
     if bands {
-        for (fan, &(color, _)) in fans.iter().zip(&styles) {
+        for ((fan, &(color, _)), run) in fans.iter().zip(&styles).zip(runs) {
+            ctx.begin_group(root, &format!("{}-band", run.scenario.scenario.id), None)?;
             chart.draw_series(std::iter::once(Polygon::new(
                 fan.band(0, 6),
                 color.mix(0.16).filled(),
@@ -98,15 +99,11 @@ where
                     color.mix(0.6).stroke_width(st.line(1.0)),
                 )))?;
             }
+            ctx.end_group(root)?;
         }
     }
     draw_forecast_start(&mut chart, st, first)?;
     let width = st.line(3.0);
-    for (fan, &(color, dash)) in fans.iter().zip(&styles) {
-        draw_line(&mut chart, fan.line(3), color, dash, width)?;
-    }
-    draw_history(&mut chart, st, first)?;
-    draw_targets(&mut chart, st, runs)?;
     let ends: Vec<(i32, i32)> = fans
         .iter()
         .map(|f| {
@@ -118,63 +115,76 @@ where
         })
         .collect();
     let plot = chart.plotting_area().get_pixel_range();
-    draw_end_labels(root, plot, st, &ends, &styles, &labels)?;
+    let places = place_end_labels(root, plot, st, &ends)?;
+    // One SVG group per scenario: its median, leader, swatch and label.
+    for (i, (fan, &(color, dash))) in fans.iter().zip(&styles).enumerate() {
+        ctx.begin_group(root, &runs[i].scenario.scenario.id, dash_px(dash, width))?;
+        draw_line(&mut chart, fan.line(3), color, dash, width, ctx.vector)?;
+        draw_end_label(
+            root,
+            st,
+            ends[i],
+            places[i],
+            (color, dash),
+            &labels[i],
+            ctx.vector,
+        )?;
+        ctx.end_group(root)?;
+    }
+    draw_history(&mut chart, st, first)?;
+    draw_targets(&mut chart, st, runs)?;
     Ok(())
 }
 
 /// A line, solid or with the table's dash pattern scaled to its width.
-pub fn draw_line<DB>(
-    chart: &mut YearChart<DB>,
-    points: Vec<(i32, f64)>,
+pub fn draw_line<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    points: Vec<(X::ValueType, Y::ValueType)>,
     color: RGBColor,
     dash: Dash,
     width: u32,
+    native_dash: bool,
 ) -> Result<()>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    X::ValueType: Clone + 'static,
+    Y::ValueType: Clone + 'static,
 {
     let style = color.stroke_width(width);
-    match dash.pattern() {
+    match dash_px(dash, width).filter(|_| !native_dash) {
         None => {
             chart.draw_series(LineSeries::new(points, style))?;
         }
         Some((on, off)) => {
-            let w = f64::from(width);
-            chart.draw_series(DashedLineSeries::new(
-                points,
-                (on * w).round() as u32,
-                (off * w).round() as u32,
-                style,
-            ))?;
+            chart.draw_series(DashedLineSeries::new(points, on, off, style))?;
         }
     }
     Ok(())
 }
 
-/// Labels right of the plot, each level with its line's last point (`ends`, in pixels) where
-/// there is room, pushed apart (and joined to the line by a thin leader) where there is not.
-/// `plot` is the plot's pixel rectangle: x range, y range.
-#[allow(clippy::too_many_arguments)]
-pub fn draw_end_labels<DB>(
+/// Where each line's label goes (left end of its swatch), given the lines' last points (`ends`,
+/// in pixels): level with its end where there is room, pushed apart where there is not. Lines
+/// that end at the plot's right edge are labelled in the margin; a scenario with an earlier
+/// horizon just after its own end. `plot` is the plot's pixel rectangle: x range, y range.
+pub fn place_end_labels<DB>(
     root: &DrawingArea<DB, Shift>,
     plot: (std::ops::Range<i32>, std::ops::Range<i32>),
     st: &Style,
     ends: &[(i32, i32)],
-    styles: &[(RGBColor, Dash)],
-    labels: &[String],
-) -> Result<()>
+) -> Result<Vec<(i32, i32)>>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
 {
-    let (gap, swatch_w) = (st.px(8.0), st.px(30.0));
+    let gap = st.px(8.0);
     let style = st.font(size::LEGEND, st.palette.text);
     let line_h = root.estimate_text_size("Ag", &style)?.1 as i32 + st.px(3.0);
     let (top, bottom) = (plot.1.start + line_h / 2, plot.1.end - line_h / 2);
     let x_end = plot.0.end;
-    // Lines that end at the right edge are labelled in the margin; a scenario with an earlier
-    // horizon is labelled just after its own end. Each group is spread apart on its own.
+    let mut at = vec![(0, 0); ends.len()];
     let mut xs: Vec<i32> = ends.iter().map(|e| e.0).collect();
     xs.sort_unstable();
     xs.dedup();
@@ -187,35 +197,59 @@ where
             bottom,
             line_h,
         );
-        let in_margin = group_x >= x_end - 1;
+        let x = if group_x >= x_end - 1 { x_end } else { group_x } + gap;
         for (k, &i) in order.iter().enumerate() {
-            let (color, dash) = styles[i];
-            let y = ys[k];
-            let x = if in_margin { x_end } else { ends[i].0 } + gap;
-            let thin = color.stroke_width(st.line(1.0));
-            root.draw(&PathElement::new(vec![ends[i], (x, y)], thin))?;
-            let width = st.line(3.0);
-            let swatch = vec![(x, y), (x + swatch_w, y)];
-            match dash.pattern() {
-                None => root.draw(&PathElement::new(swatch, color.stroke_width(width)))?,
-                Some((on, off)) => {
-                    let w = f64::from(width);
-                    root.draw(&plotters::element::DashedPathElement::new(
-                        swatch,
-                        (on * w).round() as i32,
-                        (off * w).round() as i32,
-                        color.stroke_width(width),
-                    ))?
-                }
-            }
-            root.draw_text(
-                &labels[i],
-                &style.pos(Pos::new(HPos::Left, VPos::Center)),
-                (x + swatch_w + st.px(6.0), y),
-            )?;
+            at[i] = (x, ys[k]);
         }
     }
+    Ok(at)
+}
+
+/// One line's label: a thin leader from its end, a swatch in its colour and dash, the text.
+/// `native_dash`: draw the swatch solid, for SVG, where the group's dash array applies.
+pub fn draw_end_label<DB>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    end: (i32, i32),
+    (x, y): (i32, i32),
+    (color, dash): (RGBColor, Dash),
+    label: &str,
+    native_dash: bool,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let swatch_w = st.px(30.0);
+    let style = st.font(size::LEGEND, st.palette.text);
+    root.draw(&PathElement::new(
+        vec![end, (x, y)],
+        color.stroke_width(st.line(1.0)),
+    ))?;
+    let width = st.line(3.0);
+    let swatch = vec![(x, y), (x + swatch_w, y)];
+    match dash_px(dash, width).filter(|_| !native_dash) {
+        None => root.draw(&PathElement::new(swatch, color.stroke_width(width)))?,
+        Some((on, off)) => root.draw(&plotters::element::DashedPathElement::new(
+            swatch,
+            on as i32,
+            off as i32,
+            color.stroke_width(width),
+        ))?,
+    }
+    root.draw_text(
+        label,
+        &style.pos(Pos::new(HPos::Left, VPos::Center)),
+        (x + swatch_w + st.px(6.0), y),
+    )?;
     Ok(())
+}
+
+/// Dash and gap in pixels for a line `width` pixels wide.
+pub fn dash_px(dash: Dash, width: u32) -> Option<(u32, u32)> {
+    let w = f64::from(width);
+    dash.pattern()
+        .map(|(on, off)| ((on * w).round() as u32, (off * w).round() as u32))
 }
 
 /// Room to keep right of the plot for [`draw_end_labels`].

@@ -14,6 +14,7 @@ pub mod histogram;
 pub mod reach;
 pub mod slides;
 pub mod spaghetti;
+mod svg_groups;
 pub mod theme;
 pub mod tornado;
 
@@ -284,7 +285,7 @@ fn png_with(
     {
         let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
         let root = backend::Crisp { inner: bitmap }.into_drawing_area();
-        draw(&root, kind, runs, analyses, options)?;
+        draw(&root, kind, runs, analyses, options, false)?;
         root.present().context("drawing the chart")?;
     }
     encode_png(&rgb, w, h, options.dpi)
@@ -307,7 +308,7 @@ pub fn layout(
             layout: layout.clone(),
         };
         let root = rec.into_drawing_area();
-        draw(&root, kind, runs, analyses, options)?;
+        draw(&root, kind, runs, analyses, options, false)?;
         root.present().context("drawing the chart")?;
     }
     Ok(layout.take())
@@ -332,10 +333,10 @@ fn svg_with(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw(&root, kind, runs, analyses, options)?;
+        draw(&root, kind, runs, analyses, options, true)?;
         root.present().context("drawing the chart")?;
     }
-    Ok(svg)
+    Ok(svg_groups::resolve(&svg))
 }
 
 /// Checks inputs and registers the font; returns the pixel size.
@@ -360,6 +361,7 @@ fn draw<DB>(
     runs: &[Projection],
     analyses: Analyses,
     options: &ChartOptions,
+    vector: bool,
 ) -> Result<()>
 where
     DB: DrawingBackend,
@@ -373,6 +375,7 @@ where
         title: options.title.as_deref(),
         date: date.as_deref(),
         edited: runs.iter().any(|r| r.scenario.provenance.is_edited()),
+        vector,
     };
     match kind {
         ChartKind::Fan => fan::draw(root, &ctx, &runs[0]),
@@ -486,9 +489,48 @@ pub struct Ctx<'a> {
     date: Option<&'a str>,
     /// A scenario was changed after loading: the default title says so.
     edited: bool,
+    /// Drawing SVG: series are grouped and dashes are native `stroke-dasharray`.
+    pub(crate) vector: bool,
 }
 
 impl Ctx<'_> {
+    /// In SVG, starts a `<g id=…>` for one series (closed by [`Ctx::end_group`]); `dash` is
+    /// applied to its lines as a native `stroke-dasharray`. Nothing in raster output.
+    pub(crate) fn begin_group<DB>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        id: &str,
+        dash: Option<(u32, u32)>,
+    ) -> Result<()>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        if self.vector {
+            root.draw_text(
+                &svg_groups::begin_marker(id, dash),
+                &self.st.font(1.0, self.st.palette.text),
+                (0, 0),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn end_group<DB>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        if self.vector {
+            root.draw_text(
+                svg_groups::END_MARKER,
+                &self.st.font(1.0, self.st.palette.text),
+                (0, 0),
+            )?;
+        }
+        Ok(())
+    }
+
     fn title_or(&self, default: String) -> String {
         match self.title {
             Some(t) => t.to_string(),

@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
+use super::compare::{dash_px, draw_end_label, draw_line, place_end_labels, series_style};
 use super::frame::{Frame, draw_frame, draw_mesh, size, stamp, year_tick};
 use crate::report::format::money_short;
 use crate::sim::Projection;
@@ -132,47 +133,47 @@ where
         )?;
     }
 
-    let mut ends = Vec::new();
-    let mut styles = Vec::new();
-    for (i, run) in runs.iter().enumerate() {
-        let (color, dash) = super::compare::series_style(st, i);
-        let start = run.scenario.market.start_year;
-        let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
-            100.0
-        } else {
-            0.0
-        };
-        let points: Vec<(i32, f64)> = std::iter::once((start, already))
-            .chain(
-                first_passage(run)
-                    .iter()
-                    .map(|f| (f.year, f.probability * 100.0)),
-            )
-            .collect();
-        let width = st.line(3.0);
-        let style = color.stroke_width(width);
-        match dash.pattern() {
-            None => {
-                chart.draw_series(LineSeries::new(points.iter().copied(), style))?;
-            }
-            Some((on, off)) => {
-                let w = f64::from(width);
-                chart.draw_series(DashedLineSeries::new(
-                    points.iter().copied(),
-                    (on * w).round() as u32,
-                    (off * w).round() as u32,
-                    style,
-                ))?;
-            }
-        }
+    let series: Vec<Vec<(i32, f64)>> = runs
+        .iter()
+        .map(|run| {
+            let start = run.scenario.market.start_year;
+            let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
+                100.0
+            } else {
+                0.0
+            };
+            std::iter::once((start, already))
+                .chain(
+                    first_passage(run)
+                        .iter()
+                        .map(|f| (f.year, f.probability * 100.0)),
+                )
+                .collect()
+        })
+        .collect();
+    let ends: Vec<(i32, i32)> = series
+        .iter()
+        .map(|pts| chart.backend_coord(pts.last().unwrap_or(&(x0, 0.0))))
+        .collect();
+    let plot = chart.plotting_area().get_pixel_range();
+    let places = place_end_labels(root, plot, st, &ends)?;
+    let width = st.line(3.0);
+    for (i, (run, points)) in runs.iter().zip(&series).enumerate() {
+        let (color, dash) = series_style(st, i);
+        ctx.begin_group(root, &run.scenario.scenario.id, dash_px(dash, width))?;
+        draw_line(&mut chart, points.clone(), color, dash, width, ctx.vector)?;
         let r = st.px(4.5);
         chart.draw_series(points.iter().map(|&p| Circle::new(p, r, color.filled())))?;
-        if let Some(&last) = points.last() {
-            ends.push(chart.backend_coord(&last));
-            styles.push((color, dash));
-        }
+        draw_end_label(
+            root,
+            st,
+            ends[i],
+            places[i],
+            (color, dash),
+            &labels[i],
+            ctx.vector,
+        )?;
+        ctx.end_group(root)?;
     }
-    let plot = chart.plotting_area().get_pixel_range();
-    super::compare::draw_end_labels(root, plot, st, &ends, &styles, &labels)?;
     Ok(())
 }
