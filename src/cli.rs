@@ -153,6 +153,12 @@ pub struct ExportArgs {
     /// "Source: TEXT" above the footer; default the first scenario's first source, empty for none
     #[arg(long, value_name = "TEXT")]
     pub source: Option<String>,
+    /// First year on the year axis, e.g. 2023 to give the decision window the width
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    pub from: Option<i32>,
+    /// Last year on the year axis
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    pub to: Option<i32>,
 }
 
 #[derive(Debug, Args)]

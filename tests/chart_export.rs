@@ -631,3 +631,31 @@ fn brief_texts_headline_subtitle_caption_and_source() {
     assert!(texts.contains(&"Figure 2.".to_string()));
     assert!(texts.iter().all(|t| !t.starts_with("Source:")), "{texts:?}");
 }
+
+#[test]
+fn from_and_to_zoom_the_year_axis_and_are_checked() {
+    let options = ChartOptions {
+        from: Some(2023),
+        to: Some(2027),
+        ..ChartOptions::default()
+    };
+    for kind in [
+        ChartKind::Fan,
+        ChartKind::Compare,
+        ChartKind::Reach,
+        ChartKind::Spaghetti,
+    ] {
+        let texts = svg_texts(&chart::render_svg_string(kind, runs(), &options).unwrap());
+        let has = |s: &str| texts.iter().any(|t| t == s);
+        assert!(
+            has("2027") && !has("2020") && !has("2028"),
+            "{kind:?}: {texts:?}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.png");
+    let assert = export(&out, &["--from", "2027", "--to", "2025"]).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("--from"), "{stderr}");
+    assert!(!out.exists());
+}

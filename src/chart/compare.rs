@@ -25,7 +25,10 @@ where
 {
     let st = ctx.st;
     let first = &runs[0];
-    let fans: Vec<FanSeries> = runs.iter().map(FanSeries::of).collect();
+    let fans: Vec<FanSeries> = runs
+        .iter()
+        .map(|r| FanSeries::of(r).clipped(ctx.st.years))
+        .collect();
     let probs: Vec<_> = runs.iter().map(target_probability).collect();
     let bands = runs.len() <= MAX_BANDS;
     let t = &first.scenario.target;

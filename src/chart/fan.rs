@@ -31,7 +31,7 @@ where
     DB::ErrorType: 'static,
 {
     let st = ctx.st;
-    let fan = FanSeries::of(p);
+    let fan = FanSeries::of(p).clipped(ctx.st.years);
     let frame = Frame {
         title: ctx.title_or(format!(
             "UK safety tech revenue: {}",
@@ -101,13 +101,15 @@ where
     DB::ErrorType: 'static,
 {
     let m = &p.scenario.market;
-    let x0 = m.first_year();
-    let x1 = m.horizon.max(x0 + 1);
+    let (x0, x1) = year_span(st, m.first_year(), m.horizon);
+    let shown = |y: i32| (x0..=x1).contains(&y);
     let known = m
         .history
         .iter()
+        .filter(|h| shown(h.0))
         .map(|h| h.1)
-        .chain([m.start_revenue, p.scenario.target.revenue]);
+        .chain(shown(m.start_year).then_some(m.start_revenue))
+        .chain([p.scenario.target.revenue]);
     let (lo, hi) = known.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = log_range(lo, hi);
     let mut chart = ChartBuilder::on(area)
@@ -136,6 +138,13 @@ where
     Ok(chart)
 }
 
+/// The year axis: `--from`/`--to` where given, else `first..=last`; at least two years wide.
+pub fn year_span(st: &Style, first: i32, last: i32) -> (i32, i32) {
+    let x0 = st.years.0.unwrap_or(first);
+    let x1 = st.years.1.unwrap_or(last);
+    (x0, x1.max(x0 + 1))
+}
+
 /// A dashed vertical line where the projection takes over from published figures.
 pub fn draw_forecast_start<DB>(chart: &mut YearChart<DB>, st: &Style, p: &Projection) -> Result<()>
 where
@@ -143,6 +152,10 @@ where
     DB::ErrorType: 'static,
 {
     let x = p.scenario.market.start_year;
+    let xr = chart.x_range();
+    if !(xr.start..=xr.end).contains(&x) {
+        return Ok(());
+    }
     let (bottom, top) = (chart.y_range().start, chart.y_range().end);
     let color = st.palette.axis;
     chart.draw_series(DashedLineSeries::new(
@@ -186,6 +199,7 @@ where
     DB::ErrorType: 'static,
 {
     let m = &p.scenario.market;
+    let xr = chart.x_range();
     let mut points: Vec<(i32, f64)> = m
         .history
         .iter()
@@ -195,6 +209,7 @@ where
     if !points.iter().any(|h| h.0 == m.start_year) {
         points.push((m.start_year, m.start_revenue));
     }
+    points.retain(|h| (xr.start..=xr.end).contains(&h.0));
     points.sort_by_key(|h| h.0);
     let color = st.palette.history;
     let width = st.line(3.0);

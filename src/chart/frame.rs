@@ -35,6 +35,8 @@ pub struct Style {
     pub unit: f64,
     /// Smallest font size in pixels, whatever the canvas.
     pub min_text: f64,
+    /// Years shown (`--from`, `--to`); the data's own span where not given.
+    pub years: (Option<i32>, Option<i32>),
 }
 
 impl Style {
@@ -45,6 +47,7 @@ impl Style {
             palette: options.theme.palette(),
             unit: f64::from(options.scale) * fit.clamp(0.5, 3.0),
             min_text: super::MIN_TEXT_PX * f64::from(options.scale),
+            years: (options.from, options.to),
         }
     }
 
@@ -590,6 +593,25 @@ impl FanSeries {
             .filter(|v| v.is_finite() && *v > 0.0)
             .fold(f64::INFINITY, f64::min);
         (lo, finite_max(self.lines[6].iter().copied()))
+    }
+
+    /// Only the years in `from..=to` (either end open), so nothing is drawn outside the axes.
+    pub fn clipped(mut self, (from, to): (Option<i32>, Option<i32>)) -> FanSeries {
+        let keep: Vec<bool> = self
+            .years
+            .iter()
+            .map(|&y| from.is_none_or(|f| y >= f) && to.is_none_or(|t| y <= t))
+            .collect();
+        let filter = |v: &mut Vec<f64>| {
+            let mut k = keep.iter();
+            v.retain(|_| *k.next().unwrap_or(&false));
+        };
+        for line in self.lines.iter_mut() {
+            filter(line);
+        }
+        let mut k = keep.iter();
+        self.years.retain(|_| *k.next().unwrap_or(&false));
+        self
     }
 
     pub fn line(&self, k: usize) -> Vec<(i32, f64)> {

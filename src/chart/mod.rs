@@ -88,6 +88,10 @@ pub struct ChartOptions {
     /// A one-line statement of the message above the title ("78% chance of £1bn by 2026");
     /// by default shown in the light theme only.
     pub headline: Option<bool>,
+    /// First and last year on year axes (`--from`, `--to`), to give the decision window the
+    /// width; the data's own span where not given.
+    pub from: Option<i32>,
+    pub to: Option<i32>,
 }
 
 impl ChartOptions {
@@ -110,6 +114,8 @@ impl Default for ChartOptions {
             caption: None,
             source: None,
             headline: None,
+            from: None,
+            to: None,
         }
     }
 }
@@ -145,6 +151,16 @@ impl ChartOptions {
                 )
                 .with_value(v.to_string()));
             }
+        }
+        if let (Some(f), Some(t)) = (self.from, self.to)
+            && f >= t
+        {
+            return Err(InputError::new(
+                "command line",
+                "--from/--to",
+                "--from must be a year before --to",
+            )
+            .with_value(format!("{f}..{t}")));
         }
         if !(MIN_DPI..=MAX_DPI).contains(&self.dpi) {
             return Err(InputError::new(

@@ -70,8 +70,8 @@ where
         .iter()
         .map(|r| r.scenario.market.horizon)
         .max()
-        .unwrap_or(t.year)
-        .max(x0 + 1);
+        .unwrap_or(t.year);
+    let (x0, x1) = super::fan::year_span(st, x0, x1);
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(st.text_px(100.0))
@@ -148,6 +148,7 @@ where
                         .iter()
                         .map(|f| (f.year, f.probability * 100.0)),
                 )
+                .filter(|p: &(i32, f64)| (x0..=x1).contains(&p.0))
                 .collect()
         })
         .collect();

@@ -19,6 +19,8 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         title: args.title.clone(),
         dpi: args.dpi,
         subtitle: args.subtitle.clone(),
+        from: args.from,
+        to: args.to,
         caption: args.caption.clone(),
         source: args.source.clone(),
         headline: if args.headline {
