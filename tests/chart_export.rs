@@ -659,3 +659,40 @@ fn from_and_to_zoom_the_year_axis_and_are_checked() {
     assert!(stderr.contains("--from"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn data_writes_the_plotted_numbers_beside_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.svg");
+    let data = dir.path().join("c.csv");
+    export(
+        &out,
+        &[
+            "--chart", "compare", "-s", "baseline", "-s", "genai", "--to", "2027", "--data",
+        ],
+    )
+    .code(2); // --data needs a file name
+    let data_arg = data.to_str().unwrap();
+    export(
+        &out,
+        &[
+            "--chart", "compare", "-s", "baseline", "-s", "genai", "--to", "2027", "--data",
+            data_arg,
+        ],
+    )
+    .success();
+    let csv = std::fs::read_to_string(&data).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "scenario,year,p5,p10,p25,p50,p75,p90,p95");
+    // Start year 2024 to 2027, two scenarios.
+    assert_eq!(lines.len(), 1 + 2 * 4, "{csv}");
+    assert!(lines[1].starts_with("baseline,2024,623,"), "{csv}");
+    assert!(lines.iter().any(|l| l.starts_with("genai,2027,")));
+    let tornado = dir.path().join("t.csv");
+    export(
+        &dir.path().join("t.png"),
+        &["--chart", "tornado", "--data", tornado.to_str().unwrap()],
+    )
+    .code(2);
+    assert!(!tornado.exists());
+}

@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod compare;
+pub mod data;
 pub mod difference;
 pub mod fan;
 mod font;

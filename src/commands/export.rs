@@ -34,6 +34,9 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
     options.validate()?;
+    if args.data.is_some() {
+        chart::data::supported(args.chart)?;
+    }
     if matches!(args.chart, ChartKind::Tornado | ChartKind::Difference) {
         crate::analysis::check_paths(args.common.paths)?;
     }
@@ -96,6 +99,11 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         _ => {
             let projections = super::simulate_all(&args.common, &scenarios)?;
             chart::export(&args.out, args.chart, &projections, &options)?;
+            if let Some(path) = &args.data {
+                let csv = chart::data::csv(args.chart, &projections, &options)?;
+                crate::output::write_atomic(path, csv.as_bytes())?;
+                eprintln!("wrote {}", path.display());
+            }
         }
     }
     eprintln!("wrote {}", args.out.display());
