@@ -159,6 +159,9 @@ pub struct ExportArgs {
     /// Last year on the year axis
     #[arg(long, value_name = "YEAR", value_parser = parse_year)]
     pub to: Option<i32>,
+    /// Revenue axis of the fan, compare and spaghetti charts (--scale is the pixel multiplier)
+    #[arg(long, value_enum, default_value = "log")]
+    pub y_scale: crate::chart::YScale,
     /// Also write the plotted numbers to this CSV file (atomically)
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,

@@ -696,3 +696,27 @@ fn data_writes_the_plotted_numbers_beside_the_chart() {
     .code(2);
     assert!(!tornado.exists());
 }
+
+#[test]
+fn y_scale_linear_starts_at_zero_and_says_so() {
+    let options = ChartOptions {
+        y_scale: chart::YScale::Linear,
+        ..ChartOptions::default()
+    };
+    for kind in [ChartKind::Fan, ChartKind::Compare, ChartKind::Spaghetti] {
+        let texts = svg_texts(&chart::render_svg_string(kind, runs(), &options).unwrap());
+        let has = |s: &str| texts.iter().any(|t| t == s);
+        assert!(
+            has("£0") && has("Annual revenue (£, nominal)"),
+            "{kind:?}: {texts:?}"
+        );
+    }
+    let log = svg_texts(
+        &chart::render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap(),
+    );
+    assert!(
+        log.iter()
+            .any(|t| t == "Annual revenue (£, nominal, log scale)")
+    );
+    assert!(!log.iter().any(|t| t == "£0"));
+}

@@ -3,23 +3,22 @@
 
 use anyhow::Result;
 use plotters::coord::Shift;
-use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
 use super::frame::{
-    FanSeries, Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, futures,
-    line_swatch, log_range, log_ticks, money_tick, note_of, size, swatch, year_tick,
+    FanSeries, Frame, RevenueAxis, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh,
+    futures, line_swatch, money_tick, note_of, size, swatch, year_tick,
 };
 use crate::report::format::money_short;
 use crate::sim::Projection;
 
-/// Years across, revenue up on a log scale: growth is multiplicative, so equal heights mean
-/// equal growth rates, and the published history stays readable next to a wide 2035 fan.
-pub type YearChart<'a, DB> =
-    ChartContext<'a, DB, Cartesian2d<RangedCoordi32, WithKeyPoints<LogCoord<f64>>>>;
+/// Years across, revenue up, on a log scale by default: growth is multiplicative, so equal
+/// heights mean equal growth rates, and the published history stays readable next to a wide
+/// 2035 fan. `--y-scale linear` gives a linear axis from £0.
+pub type YearChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordi32, RevenueAxis>>;
 
 /// Band percentile pairs (indices into the fan lines), outermost first, with their legend text.
 pub const BANDS: [(usize, usize, &str); 3] =
@@ -111,16 +110,13 @@ where
         .chain(shown(m.start_year).then_some(m.start_revenue))
         .chain([p.scenario.target.revenue]);
     let (lo, hi) = known.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
-    let (lo, hi) = log_range(lo, hi);
+    let axis = RevenueAxis::new(st.log, lo, hi);
     let mut chart = ChartBuilder::on(area)
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(st.text_px(118.0))
         .margin_top(st.px(8.0))
         .margin_right(right)
-        .build_cartesian_2d(
-            x0..x1,
-            (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
-        )?;
+        .build_cartesian_2d(x0..x1, axis)?;
     let (w, _) = area.dim_in_pixel();
     // One label per year when they fit (about 80 px each), else every few years.
     let max_labels = ((w as f64 / st.unit) / 80.0) as usize;
@@ -129,7 +125,11 @@ where
         &mut chart,
         st,
         "Year",
-        "Annual revenue (£, nominal, log scale)",
+        if st.log {
+            "Annual revenue (£, nominal, log scale)"
+        } else {
+            "Annual revenue (£, nominal)"
+        },
         &year_tick,
         &money_tick,
         x_labels,

@@ -37,6 +37,8 @@ pub struct Style {
     pub min_text: f64,
     /// Years shown (`--from`, `--to`); the data's own span where not given.
     pub years: (Option<i32>, Option<i32>),
+    /// Revenue on a log axis (the default) or a linear one.
+    pub log: bool,
 }
 
 impl Style {
@@ -48,6 +50,7 @@ impl Style {
             unit: f64::from(options.scale) * fit.clamp(0.5, 3.0),
             min_text: super::MIN_TEXT_PX * f64::from(options.scale),
             years: (options.from, options.to),
+            log: options.y_scale == super::YScale::Log,
         }
     }
 
@@ -444,6 +447,106 @@ pub fn log_range(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
+/// The revenue axis, log or linear (`--y-scale`), as one coordinate type so every year chart
+/// shares its drawing code. Ticks are given, not searched for: 1–2–5 per decade on a log
+/// axis, round steps from £0 on a linear one.
+#[derive(Debug, Clone)]
+pub struct RevenueAxis {
+    pub log: bool,
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<f64>,
+}
+
+impl RevenueAxis {
+    /// An axis holding `lo..hi` (widened a little, and from 0 when linear).
+    pub fn new(log: bool, lo: f64, hi: f64) -> RevenueAxis {
+        if log {
+            let (lo, hi) = log_range(lo, hi);
+            RevenueAxis {
+                log,
+                lo,
+                hi,
+                ticks: log_ticks(lo, hi),
+            }
+        } else {
+            let top = if hi.is_finite() && hi > 0.0 {
+                hi * 1.05
+            } else {
+                1.0
+            };
+            let (lo, hi) = linear_range(0.0, top);
+            RevenueAxis {
+                log,
+                lo,
+                hi,
+                ticks: linear_ticks(lo, hi),
+            }
+        }
+    }
+
+    fn position(&self, v: f64) -> f64 {
+        if self.log {
+            let v = v.max(f64::MIN_POSITIVE);
+            (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        }
+    }
+}
+
+/// Round ticks (1, 2 or 5 × 10^k apart) from `lo` to `hi`, five to ten of them.
+pub fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return Vec::new();
+    }
+    let raw = span / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last.min(first + 50))
+        .map(|k| k as f64 * step)
+        .collect()
+}
+
+impl plotters::coord::ranged1d::Ranged for RevenueAxis {
+    type FormatOption = plotters::coord::ranged1d::NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let t = self.position(*value);
+        let len = f64::from(limit.1 - limit.0);
+        if !t.is_finite() {
+            return if t > 0.0 { limit.1 } else { limit.0 };
+        }
+        limit.0 + (len * t + 1e-3).floor() as i32
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+impl ValueFormatter<f64> for RevenueAxis {
+    fn format(value: &f64) -> String {
+        money_tick(value)
+    }
+}
+
 /// A finite, non-empty linear range holding `lo..hi` where they are finite, for plotters,
 /// whose tick search never ends on an infinite or empty range.
 pub fn linear_range(lo: f64, hi: f64) -> (f64, f64) {
@@ -661,6 +764,18 @@ mod tests {
         let mut dedup = ticks.clone();
         dedup.dedup();
         assert_eq!(ticks, dedup);
+    }
+
+    #[test]
+    fn linear_ticks_are_round() {
+        assert_eq!(
+            linear_ticks(0.0, 3150.0),
+            vec![0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0, 3000.0]
+        );
+        assert!(linear_ticks(0.0, 0.0).is_empty());
+        let a = RevenueAxis::new(false, 200.0, 4000.0);
+        assert_eq!(a.lo, 0.0);
+        assert!(a.ticks.len() >= 4 && a.ticks.len() <= 10, "{:?}", a.ticks);
     }
 
     #[test]

@@ -93,6 +93,18 @@ pub struct ChartOptions {
     /// width; the data's own span where not given.
     pub from: Option<i32>,
     pub to: Option<i32>,
+    /// Revenue axis of the year charts (fan, compare, spaghetti).
+    pub y_scale: YScale,
+}
+
+/// How revenue is laid out up the axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum YScale {
+    /// Equal heights are equal growth rates (the default)
+    #[default]
+    Log,
+    /// Equal heights are equal amounts, from £0
+    Linear,
 }
 
 impl ChartOptions {
@@ -117,6 +129,7 @@ impl Default for ChartOptions {
             headline: None,
             from: None,
             to: None,
+            y_scale: YScale::Log,
         }
     }
 }

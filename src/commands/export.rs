@@ -20,6 +20,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         dpi: args.dpi,
         subtitle: args.subtitle.clone(),
         from: args.from,
+        y_scale: args.y_scale,
         to: args.to,
         caption: args.caption.clone(),
         source: args.source.clone(),
