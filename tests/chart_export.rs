@@ -480,7 +480,7 @@ fn filled_circles(svg: &str, fill: &str) -> usize {
     svg.match_indices("<circle")
         .filter(|(i, _)| {
             let tag = &svg[*i..i + svg[*i..].find('>').unwrap()];
-            tag.contains(&format!("fill=\"{fill}\""))
+            tag.contains(&format!("fill=\"{fill}\"")) || tag.contains(&format!("stroke=\"{fill}\""))
         })
         .count()
 }

@@ -1,7 +1,9 @@
-//! Acceptance test 1 of the chart layout: every chart kind, at the smallest allowed canvas and
-//! at 800×450, 1600×900 and 3840×2160, in each theme, with 1, 3 and 12 scenarios, and with the
-//! target year at the last year shown. Charts are laid out on a recording backend (plotters'
-//! own text measurement, no pixels), which keeps the whole grid to a few seconds in debug.
+//! Acceptance test 1 of the chart layout: every chart kind, at the smallest allowed canvas
+//! (640×360; the 320×320 is refused) and at 800×450, 1600×900 and 3840×2160, in each
+//! theme, with 1, 3 and 12 scenarios (multi-scenario kinds; the others draw the first), each
+//! both with the target year at the last year shown and with a horizon of 2030 or later.
+//! Charts are laid out on a recording backend (plotters' own text measurement, no pixels), and
+//! runs are small (400 paths): the grid of about 380 layouts takes a few seconds in debug.
 //!
 //! Checked: no text box overlaps another or leaves the canvas; the target marker is present;
 //! no text is smaller than 9 px at 800×450 (nor below the 10 px floor anywhere). Canvases below
@@ -14,7 +16,8 @@ use safetech::chart::{self, Analyses, ChartKind, ChartOptions, MIN_HEIGHT, MIN_W
 use safetech::scenario::{Scenario, load};
 use safetech::sim::{Projection, RunControl, RunSettings, simulate};
 
-const KINDS: [ChartKind; 6] = [
+const KINDS: [ChartKind; 7] = [
+    ChartKind::Tornado,
     ChartKind::Fan,
     ChartKind::Compare,
     ChartKind::Histogram,
@@ -103,6 +106,30 @@ fn difference(at_horizon: bool) -> &'static safetech::stats::difference::Differe
     })
 }
 
+fn tornado(at_horizon: bool) -> &'static safetech::chart::tornado::TornadoChart {
+    static A: OnceLock<safetech::chart::tornado::TornadoChart> = OnceLock::new();
+    static B: OnceLock<safetech::chart::tornado::TornadoChart> = OnceLock::new();
+    let cell = if at_horizon { &A } else { &B };
+    cell.get_or_init(|| {
+        let s = &scenarios(at_horizon)[0];
+        let settings = RunSettings {
+            paths: 400,
+            seed: 11,
+            sample_paths: 0,
+        };
+        let (base, rows) =
+            safetech::analysis::sensitivity::tornado(s, settings, RunControl::default()).unwrap();
+        safetech::chart::tornado::TornadoChart {
+            scenario: s.scenario.id.clone(),
+            scenario_name: s.scenario.name.clone(),
+            seed: settings.seed,
+            paths: settings.paths,
+            base: safetech::analysis::sensitivity::base_of(&base),
+            rows,
+        }
+    })
+}
+
 fn problems(layout: &Layout, min_font: f64) -> Vec<String> {
     let (w, h) = (layout.size.0 as i32, layout.size.1 as i32);
     let mut out = Vec::new();
@@ -145,7 +172,10 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
         for kind in KINDS {
             let counts: &[usize] = match kind {
                 // Single-scenario kinds draw the first run whatever they are given.
-                ChartKind::Fan | ChartKind::Histogram | ChartKind::Spaghetti => &[1],
+                ChartKind::Fan
+                | ChartKind::Histogram
+                | ChartKind::Spaghetti
+                | ChartKind::Tornado => &[1],
                 ChartKind::Difference => &[2],
                 _ => &[1, 3, 12],
             };
@@ -163,7 +193,7 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
                             ..ChartOptions::default()
                         };
                         let analyses = Analyses {
-                            tornado: None,
+                            tornado: Some(tornado(at_horizon)),
                             difference: Some(diff),
                         };
                         let layout = chart::layout(kind, &runs, analyses, &options).unwrap();
@@ -181,6 +211,21 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
                         );
                         if marker_expected && !has_marker(&layout, kind, theme) {
                             found.push("no target marker".to_string());
+                        }
+                        // The P(target) statement sits above the plot, never on the data: its
+                        // box ends above the highest revenue tick label.
+                        if let Some(note) = layout.texts.iter().find(|t| t.text.starts_with("P(≥"))
+                        {
+                            let top_tick = layout
+                                .texts
+                                .iter()
+                                .filter(|t| t.text.starts_with('£') && t.text.len() <= 12)
+                                .map(|t| t.min.1)
+                                .min()
+                                .unwrap_or(i32::MAX);
+                            if note.max.1 > top_tick {
+                                found.push(format!("P(target) note in the plot: {note:?}"));
+                            }
                         }
                         for f in found {
                             failures.push(format!(

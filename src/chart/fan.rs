@@ -47,6 +47,8 @@ where
     let area = draw_frame(root, st, &frame)?;
     let mut chart = year_chart(&area, st, p, fan.extent())?;
 
+    // In SVG, the scenario's bands and median are one group.
+    ctx.begin_group(root, &p.scenario.scenario.id, None)?;
     for (k, (lo, hi, label)) in BANDS.iter().enumerate() {
         let color = st.palette.bands[k];
         chart
@@ -64,8 +66,9 @@ where
             st.palette.bands[2].stroke_width(st.line(1.0)),
         )))?;
     }
-    draw_forecast_start(&mut chart, st, p)?;
     draw_median(&mut chart, st, &fan)?;
+    ctx.end_group(root)?;
+    draw_forecast_start(&mut chart, st, p)?;
     draw_history(&mut chart, st, p)?;
     draw_target(&mut chart, st, p, st.palette.target)?;
     draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
@@ -251,11 +254,20 @@ where
     // Inclusive: the axis ends at the horizon, and a target in that year is still shown.
     if (xr.start..=xr.end).contains(&t.year) {
         let r = st.px(8.0);
-        let bg = st.palette.background;
-        chart.draw_series([
-            Circle::new((t.year, t.revenue), r + st.px(2.0), bg.filled()),
-            Circle::new((t.year, t.revenue), r, color.filled()),
-        ])?;
+        if color == st.palette.reference {
+            // Over several scenarios' medians: a ring, so the lines show through.
+            chart.draw_series([Circle::new(
+                (t.year, t.revenue),
+                r,
+                color.stroke_width(st.line(2.5)),
+            )])?;
+        } else {
+            let bg = st.palette.background;
+            chart.draw_series([
+                Circle::new((t.year, t.revenue), r + st.px(2.0), bg.filled()),
+                Circle::new((t.year, t.revenue), r, color.filled()),
+            ])?;
+        }
     }
     Ok(())
 }
