@@ -387,10 +387,21 @@ fn memory_is_budgeted_before_anything_is_allocated() {
         (200..400).contains(&per_path),
         "32 events cost 48 + 7·32 bytes a path: {per_path}"
     );
-    // Repeating -s multiplies the memory, and is counted.
+    // Every scenario multiplies the memory, and is counted (a repeated -s is used once).
     let mut args = vec!["run", "-n", "20000000", "--max-memory", "4G"];
-    for _ in 0..10 {
-        args.extend(["-s", "baseline"]);
+    for id in [
+        "baseline",
+        "historical",
+        "maturing",
+        "osa-enforced",
+        "osa-delayed",
+        "kosa",
+        "transatlantic",
+        "genai",
+        "downturn",
+        "classroom",
+    ] {
+        args.extend(["-s", id]);
     }
     expect_code(d, &args, 2, &["10 scenario(s)", "paths fit"]);
     expect_code(
