@@ -162,6 +162,12 @@ pub struct ExportArgs {
     /// Revenue axis of the fan, compare and spaghetti charts (--scale is the pixel multiplier)
     #[arg(long, value_enum, default_value = "log")]
     pub y_scale: crate::chart::YScale,
+    /// Draw every scenario's 5–95% band on the compare chart (by default only up to two)
+    #[arg(long, overrides_with = "no_bands")]
+    pub bands: bool,
+    /// Draw no bands on the compare chart
+    #[arg(long, overrides_with = "bands")]
+    pub no_bands: bool,
     /// Also write the plotted numbers to this CSV file (atomically)
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,

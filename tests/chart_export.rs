@@ -720,3 +720,17 @@ fn y_scale_linear_starts_at_zero_and_says_so() {
     );
     assert!(!log.iter().any(|t| t == "£0"));
 }
+
+#[test]
+fn compare_draws_bands_for_two_scenarios_or_on_request() {
+    let band_groups = |options: &ChartOptions| {
+        let svg = chart::render_svg_string(ChartKind::Compare, runs(), options).unwrap();
+        svg.matches("-band\">").count()
+    };
+    assert_eq!(band_groups(&ChartOptions::default()), 2);
+    let off = ChartOptions {
+        bands: Some(false),
+        ..ChartOptions::default()
+    };
+    assert_eq!(band_groups(&off), 0);
+}

@@ -30,7 +30,7 @@ where
         .map(|r| FanSeries::of(r).clipped(ctx.st.years))
         .collect();
     let probs: Vec<_> = runs.iter().map(target_probability).collect();
-    let bands = runs.len() <= MAX_BANDS;
+    let bands = st.bands.unwrap_or(runs.len() <= MAX_BANDS);
     let t = &first.scenario.target;
     let same_target = runs
         .iter()

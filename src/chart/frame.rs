@@ -39,6 +39,8 @@ pub struct Style {
     pub years: (Option<i32>, Option<i32>),
     /// Revenue on a log axis (the default) or a linear one.
     pub log: bool,
+    /// Compare bands forced on or off (`--bands`, `--no-bands`).
+    pub bands: Option<bool>,
 }
 
 impl Style {
@@ -51,6 +53,7 @@ impl Style {
             min_text: super::MIN_TEXT_PX * f64::from(options.scale),
             years: (options.from, options.to),
             log: options.y_scale == super::YScale::Log,
+            bands: options.bands,
         }
     }
 

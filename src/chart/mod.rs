@@ -36,7 +36,7 @@ pub use theme::Theme;
 pub enum ChartKind {
     /// History, percentile bands 5–95 / 10–90 / 25–75, median and target (first scenario)
     Fan,
-    /// Medians and 90% bands of every scenario
+    /// Medians labelled at their ends with P(target); 5–95% bands for up to two scenarios
     Compare,
     /// Revenue in the target year across paths, the share at or above the target shaded (first scenario)
     Histogram,
@@ -95,6 +95,9 @@ pub struct ChartOptions {
     pub to: Option<i32>,
     /// Revenue axis of the year charts (fan, compare, spaghetti).
     pub y_scale: YScale,
+    /// 5–95% bands on the compare chart: forced on or off; by default drawn for up to two
+    /// scenarios only.
+    pub bands: Option<bool>,
 }
 
 /// How revenue is laid out up the axis.
@@ -130,6 +133,7 @@ impl Default for ChartOptions {
             from: None,
             to: None,
             y_scale: YScale::Log,
+            bands: None,
         }
     }
 }

@@ -21,6 +21,13 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         subtitle: args.subtitle.clone(),
         from: args.from,
         y_scale: args.y_scale,
+        bands: if args.bands {
+            Some(true)
+        } else if args.no_bands {
+            Some(false)
+        } else {
+            None
+        },
         to: args.to,
         caption: args.caption.clone(),
         source: args.source.clone(),
