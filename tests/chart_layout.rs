@@ -3,7 +3,7 @@
 //! theme, with 1, 3 and 12 scenarios (multi-scenario kinds; the others draw the first), each
 //! both with the target year at the last year shown and with a horizon of 2030 or later.
 //! Charts are laid out on a recording backend (plotters' own text measurement, no pixels), and
-//! runs are small (400 paths): the grid of about 380 layouts takes a few seconds in debug.
+//! runs are small (400 paths): the grid of 264 layouts takes a few seconds in debug.
 //!
 //! Checked: no text box overlaps another or leaves the canvas; the target marker is present;
 //! no text is smaller than 9 px at 800×450 (nor below the 10 px floor anywhere). Canvases below
