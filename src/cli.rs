@@ -157,9 +157,46 @@ pub struct ExportArgs {
     /// Colours: light prints well, dark for dark slides, classroom for projectors
     #[arg(long, value_enum, default_value = "light")]
     pub theme: crate::chart::Theme,
-    /// Title instead of the default
+    /// Title instead of the default; an empty title leaves no room for one
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    /// Resolution stored in PNG files, in dots per inch (how large word processors place them)
+    #[arg(long, value_name = "DPI", default_value_t = 150)]
+    pub dpi: u32,
+    /// Draw a one-line message from the numbers above the title ("78% chance of £1bn by
+    /// 2026"); on by default in the light theme
+    #[arg(long, overrides_with = "no_headline")]
+    pub headline: bool,
+    /// Leave the headline out
+    #[arg(long, overrides_with = "headline")]
+    pub no_headline: bool,
+    /// Subtitle instead of the default; empty for none
+    #[arg(long, value_name = "TEXT")]
+    pub subtitle: Option<String>,
+    /// A note printed above the footer
+    #[arg(long, value_name = "TEXT")]
+    pub caption: Option<String>,
+    /// "Source: TEXT" above the footer; default the first scenario's first source, empty for none
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+    /// First year on the year axis, e.g. 2023 to give the decision window the width
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    pub from: Option<i32>,
+    /// Last year on the year axis
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    pub to: Option<i32>,
+    /// Revenue axis of the fan, compare and spaghetti charts (--scale is the pixel multiplier)
+    #[arg(long, value_enum, default_value = "log")]
+    pub y_scale: crate::chart::YScale,
+    /// Draw every scenario's 5–95% band on the compare chart (by default only up to two)
+    #[arg(long, overrides_with = "no_bands")]
+    pub bands: bool,
+    /// Draw no bands on the compare chart
+    #[arg(long, overrides_with = "bands")]
+    pub no_bands: bool,
+    /// Also write the plotted numbers to this CSV file (atomically)
+    #[arg(long, value_name = "FILE.csv")]
+    pub data: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -420,12 +457,21 @@ impl Common {
     }
 
     /// Load, override and validate every scenario named.
+    /// The scenarios given, each once: a repeated `-s` is dropped with a note, since two
+    /// identical series would draw over each other and share a colour.
     pub fn load_scenarios(&self) -> Result<Vec<Scenario>, InputError> {
         let overrides = self.overrides()?;
-        self.scenarios
-            .iter()
-            .map(|spec| load_with_overrides(spec, &overrides))
-            .collect()
+        let mut seen: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        for spec in &self.scenarios {
+            if seen.contains(&spec.as_str()) {
+                eprintln!("note: scenario {spec} is given more than once; using it once");
+                continue;
+            }
+            seen.push(spec);
+            out.push(load_with_overrides(spec, &overrides)?);
+        }
+        Ok(out)
     }
 }
 

@@ -15,6 +15,7 @@ pub mod output;
 pub mod quantile;
 pub mod report;
 pub mod scenario;
+pub mod series_style;
 pub mod sim;
 pub mod stats;
 pub mod tui;

@@ -19,7 +19,10 @@ fn settings() -> RunSettings {
 }
 
 fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
-    let mut reader = png::Decoder::new(bytes).read_info().expect("a valid PNG");
+    let mut decoder = png::Decoder::new(bytes);
+    // Charts with few colours are written with a palette; expand it to RGB.
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().expect("a valid PNG");
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).expect("a PNG frame");
     buf.truncate(info.buffer_size());

@@ -35,7 +35,9 @@ fn runs() -> &'static [Projection] {
 }
 
 fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
-    let decoder = png::Decoder::new(bytes);
+    let mut decoder = png::Decoder::new(bytes);
+    // Charts with few colours are written with a palette; expand it to RGB.
+    decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().expect("a valid PNG");
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).expect("a PNG frame");
@@ -177,6 +179,11 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
             ChartKind::Tornado | ChartKind::Difference => unreachable!("not in KINDS"),
         };
         assert!(has(title), "{kind:?}: no title in {texts:?}");
+        // One units convention: "£" on the axis title, m/bn on the ticks; never "£m" on both.
+        assert!(
+            texts.iter().all(|t| !t.contains("(£m")),
+            "{kind:?}: £m on an axis title: {texts:?}"
+        );
         assert!(
             has("safetech ") && has("seed 7"),
             "{kind:?}: no footer stamp"
@@ -184,7 +191,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
         match kind {
             ChartKind::Histogram => {
                 assert!(
-                    has("Revenue in 2026 (£m, nominal)") && has("Share of paths"),
+                    has("Revenue in 2026 (£, nominal)") && has("Share of paths"),
                     "{texts:?}"
                 );
                 assert!(has("£1bn"), "money tick labels: {texts:?}");
@@ -198,7 +205,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
             }
             _ => {
                 assert!(
-                    has("Year") && has("Annual revenue (£m"),
+                    has("Year") && has("Annual revenue (£, nominal"),
                     "{kind:?}: {texts:?}"
                 );
                 assert!(
@@ -447,4 +454,283 @@ fn failed_export_keeps_an_existing_file() {
     // Invalid input fails before anything is written.
     export(&out, &["--set", "growth.volatility=-1"]).failure();
     assert_eq!(std::fs::read(&out).unwrap(), b"old chart");
+}
+
+/// One scenario whose horizon is its target year, so the target sits on the last year shown.
+fn target_at_horizon() -> &'static [Projection] {
+    static RUNS: OnceLock<Vec<Projection>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let settings = RunSettings {
+            paths: 1000,
+            seed: 7,
+            sample_paths: 20,
+        };
+        ["baseline", "osa-enforced"]
+            .iter()
+            .map(|id| {
+                let mut s = load(id).unwrap();
+                s.market.horizon = s.target.year;
+                simulate(&s, settings, RunControl::default()).unwrap()
+            })
+            .collect()
+    })
+}
+
+fn filled_circles(svg: &str, fill: &str) -> usize {
+    svg.match_indices("<circle")
+        .filter(|(i, _)| {
+            let tag = &svg[*i..i + svg[*i..].find('>').unwrap()];
+            tag.contains(&format!("fill=\"{fill}\"")) || tag.contains(&format!("stroke=\"{fill}\""))
+        })
+        .count()
+}
+
+#[test]
+fn target_marker_is_drawn_when_the_target_year_is_the_last_year_shown() {
+    // The range check excluded the axis' end, so the marker vanished at the horizon.
+    for (kind, fill) in [
+        (ChartKind::Fan, "#D55E00"),
+        (ChartKind::Spaghetti, "#D55E00"),
+        (ChartKind::Compare, "#444444"),
+    ] {
+        let svg =
+            chart::render_svg_string(kind, target_at_horizon(), &ChartOptions::default()).unwrap();
+        assert!(
+            filled_circles(&svg, fill) >= 1,
+            "{kind:?}: no target marker"
+        );
+    }
+}
+
+#[test]
+fn empty_title_leaves_no_strip() {
+    let options = ChartOptions {
+        title: Some(String::new()),
+        headline: Some(false),
+        ..ChartOptions::default()
+    };
+    let svg = chart::render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
+    let first = svg.find("<text").unwrap();
+    let tag = &svg[first..first + svg[first..].find('>').unwrap()];
+    let y: f64 = tag
+        .split("y=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(y < 60.0, "the first line sits at y = {y}: {tag}");
+    assert!(svg_texts(&svg)[0].starts_with("Published revenue"));
+}
+
+#[test]
+fn reach_labels_its_even_chance_line_and_spaghetti_states_p_target() {
+    let o = ChartOptions::default();
+    let reach = svg_texts(&chart::render_svg_string(ChartKind::Reach, runs(), &o).unwrap());
+    assert!(
+        reach
+            .iter()
+            .any(|t| t.contains("50%") && t.contains("even chance"))
+    );
+    let spag = svg_texts(&chart::render_svg_string(ChartKind::Spaghetti, runs(), &o).unwrap());
+    assert!(
+        spag.iter().any(|t| t.starts_with("P(≥ £1bn in 2026) = ")),
+        "{spag:?}"
+    );
+    assert!(spag.iter().all(|t| !t.contains("1 simulated futures")));
+}
+
+#[test]
+fn fan_png_is_small_and_carries_its_resolution() {
+    let bytes = chart::render_png_bytes(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap();
+    assert!(bytes.len() <= 120 * 1024, "{} bytes", bytes.len());
+    let reader = png::Decoder::new(&bytes[..]).read_info().unwrap();
+    let dims = reader.info().pixel_dims.expect("a pHYs chunk");
+    assert_eq!(dims.unit, png::Unit::Meter);
+    // 150 dpi by default.
+    assert_eq!((dims.xppu, dims.yppu), (5906, 5906));
+    let options = ChartOptions {
+        dpi: 300,
+        ..ChartOptions::default()
+    };
+    let bytes = chart::render_png_bytes(ChartKind::Fan, runs(), &options).unwrap();
+    let reader = png::Decoder::new(&bytes[..]).read_info().unwrap();
+    assert_eq!(reader.info().pixel_dims.unwrap().xppu, 11_811);
+}
+
+#[test]
+fn canvases_below_the_smallest_size_are_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.png");
+    let assert = export(&out, &["--width", "320", "--height", "320"]).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("640") && stderr.contains("--width"),
+        "{stderr}"
+    );
+    export(&out, &["--dpi", "0"]).code(2);
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_repeated_scenario_is_used_once_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.svg");
+    let assert = export(
+        &out,
+        &["--chart", "compare", "-s", "baseline", "-s", "baseline"],
+    )
+    .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("more than once"), "{stderr}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("scenario baseline ·"), "footer lists it once");
+}
+
+#[test]
+fn brief_texts_headline_subtitle_caption_and_source() {
+    let light = svg_texts(
+        &chart::render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap(),
+    );
+    // The headline comes first, from the numbers; the source defaults to the scenario's first.
+    assert!(
+        light[0].ends_with("% chance of £1bn by 2026"),
+        "{:?}",
+        &light[..3]
+    );
+    assert!(
+        light.iter().any(|t| t.starts_with("Source: DSIT")),
+        "{light:?}"
+    );
+    let dark = svg_texts(
+        &chart::render_svg_string(
+            ChartKind::Fan,
+            runs(),
+            &ChartOptions {
+                theme: Theme::Dark,
+                ..ChartOptions::default()
+            },
+        )
+        .unwrap(),
+    );
+    assert!(dark.iter().all(|t| !t.contains("% chance of")), "{dark:?}");
+    let options = ChartOptions {
+        theme: Theme::Dark,
+        headline: Some(true),
+        subtitle: Some("My subtitle".into()),
+        caption: Some("Figure 2.".into()),
+        source: Some(String::new()),
+        ..ChartOptions::default()
+    };
+    let texts = svg_texts(&chart::render_svg_string(ChartKind::Compare, runs(), &options).unwrap());
+    assert!(
+        texts[0].starts_with("Chance of £1bn by 2026: "),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"My subtitle".to_string()));
+    assert!(texts.contains(&"Figure 2.".to_string()));
+    assert!(texts.iter().all(|t| !t.starts_with("Source:")), "{texts:?}");
+}
+
+#[test]
+fn from_and_to_zoom_the_year_axis_and_are_checked() {
+    let options = ChartOptions {
+        from: Some(2023),
+        to: Some(2027),
+        ..ChartOptions::default()
+    };
+    for kind in [
+        ChartKind::Fan,
+        ChartKind::Compare,
+        ChartKind::Reach,
+        ChartKind::Spaghetti,
+    ] {
+        let texts = svg_texts(&chart::render_svg_string(kind, runs(), &options).unwrap());
+        let has = |s: &str| texts.iter().any(|t| t == s);
+        assert!(
+            has("2027") && !has("2020") && !has("2028"),
+            "{kind:?}: {texts:?}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.png");
+    let assert = export(&out, &["--from", "2027", "--to", "2025"]).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("--from"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn data_writes_the_plotted_numbers_beside_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.svg");
+    let data = dir.path().join("c.csv");
+    export(
+        &out,
+        &[
+            "--chart", "compare", "-s", "baseline", "-s", "genai", "--to", "2027", "--data",
+        ],
+    )
+    .code(2); // --data needs a file name
+    let data_arg = data.to_str().unwrap();
+    export(
+        &out,
+        &[
+            "--chart", "compare", "-s", "baseline", "-s", "genai", "--to", "2027", "--data",
+            data_arg,
+        ],
+    )
+    .success();
+    let csv = std::fs::read_to_string(&data).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "scenario,year,p5,p10,p25,p50,p75,p90,p95");
+    // Start year 2024 to 2027, two scenarios.
+    assert_eq!(lines.len(), 1 + 2 * 4, "{csv}");
+    assert!(lines[1].starts_with("baseline,2024,623,"), "{csv}");
+    assert!(lines.iter().any(|l| l.starts_with("genai,2027,")));
+    let tornado = dir.path().join("t.csv");
+    export(
+        &dir.path().join("t.png"),
+        &["--chart", "tornado", "--data", tornado.to_str().unwrap()],
+    )
+    .code(2);
+    assert!(!tornado.exists());
+}
+
+#[test]
+fn y_scale_linear_starts_at_zero_and_says_so() {
+    let options = ChartOptions {
+        y_scale: chart::YScale::Linear,
+        ..ChartOptions::default()
+    };
+    for kind in [ChartKind::Fan, ChartKind::Compare, ChartKind::Spaghetti] {
+        let texts = svg_texts(&chart::render_svg_string(kind, runs(), &options).unwrap());
+        let has = |s: &str| texts.iter().any(|t| t == s);
+        assert!(
+            has("£0") && has("Annual revenue (£, nominal)"),
+            "{kind:?}: {texts:?}"
+        );
+    }
+    let log = svg_texts(
+        &chart::render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap(),
+    );
+    assert!(
+        log.iter()
+            .any(|t| t == "Annual revenue (£, nominal, log scale)")
+    );
+    assert!(!log.iter().any(|t| t == "£0"));
+}
+
+#[test]
+fn compare_draws_bands_for_two_scenarios_or_on_request() {
+    let band_groups = |options: &ChartOptions| {
+        let svg = chart::render_svg_string(ChartKind::Compare, runs(), options).unwrap();
+        svg.matches("-band\">").count()
+    };
+    assert_eq!(band_groups(&ChartOptions::default()), 2);
+    let off = ChartOptions {
+        bands: Some(false),
+        ..ChartOptions::default()
+    };
+    assert_eq!(band_groups(&off), 0);
 }

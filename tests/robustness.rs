@@ -387,10 +387,21 @@ fn memory_is_budgeted_before_anything_is_allocated() {
         (200..400).contains(&per_path),
         "32 events cost 48 + 7·32 bytes a path: {per_path}"
     );
-    // Repeating -s multiplies the memory, and is counted.
+    // Every scenario multiplies the memory, and is counted (a repeated -s is used once).
     let mut args = vec!["run", "-n", "20000000", "--max-memory", "4G"];
-    for _ in 0..10 {
-        args.extend(["-s", "baseline"]);
+    for id in [
+        "baseline",
+        "historical",
+        "maturing",
+        "osa-enforced",
+        "osa-delayed",
+        "kosa",
+        "transatlantic",
+        "genai",
+        "downturn",
+        "classroom",
+    ] {
+        args.extend(["-s", id]);
     }
     expect_code(d, &args, 2, &["10 scenario(s)", "paths fit"]);
     expect_code(
@@ -725,36 +736,53 @@ fn long_file_names_work() {
 
 #[test]
 fn no_temporary_file_is_left_after_a_signal_mid_write() {
-    for signal in [libc::SIGTERM, libc::SIGINT] {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        std::fs::write(d.join("report.json"), "old").unwrap();
-        // Debug builds hold the finished temporary file this long before the rename.
-        let mut child = Command::new(env!("CARGO_BIN_EXE_safetech"))
-            .args(["run", "-n", "1000", "-f", "json", "-o", "report.json"])
-            .current_dir(d)
-            .env("SAFETECH_TEST_WRITE_PAUSE_MS", "20000")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while temporaries(d).is_empty() {
-            assert!(start.elapsed() < TIME_LIMIT, "no temporary file appeared");
-            std::thread::sleep(Duration::from_millis(5));
+    // A report and a chart (the chart through a symlink, which must stay a link).
+    let jobs: [(&[&str], &str); 2] = [
+        (
+            &["run", "-n", "1000", "-f", "json", "-o", "report.json"],
+            "report.json",
+        ),
+        (
+            &["export", "--chart", "fan", "-n", "1000", "-o", "link.png"],
+            "real.png",
+        ),
+    ];
+    for (args, target) in jobs {
+        for signal in [libc::SIGTERM, libc::SIGINT] {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            std::fs::write(d.join(target), "old").unwrap();
+            std::os::unix::fs::symlink(target, d.join("link.png")).unwrap();
+            // Debug builds hold the finished temporary file this long before the rename.
+            let mut child = Command::new(env!("CARGO_BIN_EXE_safetech"))
+                .args(args)
+                .current_dir(d)
+                .env("SAFETECH_TEST_WRITE_PAUSE_MS", "20000")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let start = Instant::now();
+            while temporaries(d).is_empty() {
+                assert!(start.elapsed() < TIME_LIMIT, "no temporary file appeared");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            // SAFETY: signalling our own child by its id.
+            unsafe {
+                libc::kill(child.id() as libc::pid_t, signal);
+            }
+            let status = child.wait().unwrap();
+            assert!(!status.success());
+            assert!(start.elapsed() < TIME_LIMIT);
+            assert_eq!(temporaries(d), Vec::<String>::new(), "signal {signal}");
+            assert_eq!(std::fs::read_to_string(d.join(target)).unwrap(), "old");
+            assert!(
+                std::fs::symlink_metadata(d.join("link.png"))
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
         }
-        // SAFETY: signalling our own child by its id.
-        unsafe {
-            libc::kill(child.id() as libc::pid_t, signal);
-        }
-        let status = child.wait().unwrap();
-        assert!(!status.success());
-        assert!(start.elapsed() < TIME_LIMIT);
-        assert_eq!(temporaries(d), Vec::<String>::new(), "signal {signal}");
-        assert_eq!(
-            std::fs::read_to_string(d.join("report.json")).unwrap(),
-            "old"
-        );
     }
 }
 

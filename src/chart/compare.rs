@@ -1,15 +1,22 @@
-//! Several scenarios on one chart: each one's median and 90% band, in distinct colours.
+//! Several scenarios on one chart: each one's median, labelled directly at its end with the
+//! chance of meeting the target; 5–95% bands only while they can be told apart (two scenarios
+//! at most). Colours and dashes come from the table shared with the TUI.
 
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
-use super::fan::{YearChart, draw_forecast_start, draw_history, year_chart};
-use super::frame::{FanSeries, Frame, Style, draw_frame, draw_legend, line_swatch, stamp};
-use crate::report::format::{money_short, probability_with_margin, thousands};
+use super::fan::{YearChart, draw_forecast_start, draw_history, year_chart_with};
+use super::frame::{FanSeries, Frame, Style, draw_frame, futures, size, stamp};
+use crate::report::format::{money_short, percent, percent_points};
+use crate::series_style::{Dash, SeriesStyle};
 use crate::sim::Projection;
 use crate::stats::target_probability;
+
+/// Scenarios up to which the 5–95% bands are drawn: with more, overlapping tints turn to mud.
+pub const MAX_BANDS: usize = 2;
 
 pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, runs: &[Projection]) -> Result<()>
 where
@@ -18,7 +25,25 @@ where
 {
     let st = ctx.st;
     let first = &runs[0];
-    let fans: Vec<FanSeries> = runs.iter().map(FanSeries::of).collect();
+    let fans: Vec<FanSeries> = runs
+        .iter()
+        .map(|r| FanSeries::of(r).clipped(ctx.st.years))
+        .collect();
+    let probs: Vec<_> = runs.iter().map(target_probability).collect();
+    let bands = st.bands.unwrap_or(runs.len() <= MAX_BANDS);
+    let t = &first.scenario.target;
+    let same_target = runs
+        .iter()
+        .all(|r| r.scenario.target.revenue == t.revenue && r.scenario.target.year == t.year);
+    let goal = if same_target {
+        format!("≥ {} in {}", money_short(t.revenue), t.year)
+    } else {
+        "each scenario's target".to_string()
+    };
+    let margin = probs
+        .iter()
+        .map(|p| 1.96 * p.std_error)
+        .fold(0.0_f64, f64::max);
     let frame = Frame {
         title: ctx.title_or(if runs.len() == 1 {
             format!("UK safety tech revenue: {}", first.scenario.scenario.name)
@@ -26,60 +51,251 @@ where
             "UK safety tech revenue under different scenarios".to_string()
         }),
         subtitle: format!(
-            "Median and 5–95% band of {} simulated futures per scenario, on the same random draws.",
-            thousands(first.paths() as f64, 0)
+            "Median{} of {} per scenario, on the same random draws; dots: published revenue. \
+             At the line ends: chance of {goal} (Monte Carlo ±{} pts at most).",
+            if bands { " and 5–95% band" } else { "" },
+            futures(first.paths()),
+            percent_points(margin)
         ),
+        note: None,
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
+    let extent_of = |f: &FanSeries| {
+        if bands {
+            f.extent()
+        } else {
+            let m = f.line(3);
+            let lo = m
+                .iter()
+                .map(|p| p.1)
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .fold(f64::INFINITY, f64::min);
+            (lo, super::frame::finite_max(m.iter().map(|p| p.1)))
+        }
+    };
     let extent = fans
         .iter()
-        .map(FanSeries::extent)
+        .map(extent_of)
         .fold((f64::INFINITY, 0.0_f64), |(a, b), (lo, hi)| {
             (a.min(lo), b.max(hi))
         });
-    let mut chart = year_chart(&area, st, widest(runs), extent)?;
+    let styles: Vec<(RGBColor, Dash)> = (0..runs.len()).map(|i| series_style(st, i)).collect();
+    let labels: Vec<String> = runs
+        .iter()
+        .zip(&probs)
+        .map(|(r, p)| format!("{} {}", r.scenario.scenario.id, percent(p.probability, 0)))
+        .collect();
+    let right = end_label_room(root, st, &labels)?;
+    let mut chart = year_chart_with(&area, st, widest_run(runs), extent, right)?;
 
-    let colors: Vec<RGBColor> = (0..runs.len()).map(|i| series_color(st, i)).collect();
-    // Bands first, all of them, so no band hides another scenario's median.
-    for (fan, &color) in fans.iter().zip(&colors) {
-        chart.draw_series(std::iter::once(Polygon::new(
-            fan.band(0, 6),
-            color.mix(0.16).filled(),
-        )))?;
-        chart.draw_series(std::iter::once(PathElement::new(
-            fan.line(6),
-            color.mix(0.5).stroke_width(st.line(1.0)),
-        )))?;
-        chart.draw_series(std::iter::once(PathElement::new(
-            fan.line(0),
-            color.mix(0.5).stroke_width(st.line(1.0)),
-        )))?;
+    if bands {
+        for ((fan, &(color, _)), run) in fans.iter().zip(&styles).zip(runs) {
+            ctx.begin_group(root, &format!("{}-band", run.scenario.scenario.id), None)?;
+            chart.draw_series(std::iter::once(Polygon::new(
+                fan.band(0, 6),
+                color.mix(0.16).filled(),
+            )))?;
+            for k in [0, 6] {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    fan.line(k),
+                    color.mix(0.6).stroke_width(st.line(1.0)),
+                )))?;
+            }
+            ctx.end_group(root)?;
+        }
     }
     draw_forecast_start(&mut chart, st, first)?;
-    for ((run, fan), &color) in runs.iter().zip(&fans).zip(&colors) {
-        let width = st.line(3.0);
-        let t = target_probability(run);
-        let label = format!(
-            "{}: P(≥ {} in {}) = {}",
-            run.scenario.scenario.name,
-            money_short(t.revenue),
-            t.year,
-            probability_with_margin(&t)
-        );
-        chart
-            .draw_series(LineSeries::new(fan.line(3), color.stroke_width(width)))?
-            .label(label)
-            .legend(line_swatch(st, color.to_rgba(), width));
+    let width = st.line(3.0);
+    let ends: Vec<(i32, i32)> = fans
+        .iter()
+        .map(|f| {
+            let (&y, &v) = (
+                f.years.last().unwrap_or(&0),
+                f.lines[3].last().unwrap_or(&1.0),
+            );
+            chart.backend_coord(&(y, v))
+        })
+        .collect();
+    let plot = chart.plotting_area().get_pixel_range();
+    let places = place_end_labels(root, plot, st, &ends)?;
+    // One SVG group per scenario: its median, leader, swatch and label.
+    for (i, (fan, &(color, dash))) in fans.iter().zip(&styles).enumerate() {
+        ctx.begin_group(root, &runs[i].scenario.scenario.id, dash_px(dash, width))?;
+        draw_line(&mut chart, fan.line(3), color, dash, width, ctx.vector)?;
+        draw_end_label(
+            root,
+            st,
+            ends[i],
+            places[i],
+            (color, dash),
+            &labels[i],
+            ctx.vector,
+        )?;
+        ctx.end_group(root)?;
     }
     draw_history(&mut chart, st, first)?;
     draw_targets(&mut chart, st, runs)?;
-    draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }
 
+/// A line, solid or with the table's dash pattern scaled to its width.
+pub fn draw_line<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    points: Vec<(X::ValueType, Y::ValueType)>,
+    color: RGBColor,
+    dash: Dash,
+    width: u32,
+    native_dash: bool,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    X::ValueType: Clone + 'static,
+    Y::ValueType: Clone + 'static,
+{
+    let style = color.stroke_width(width);
+    match dash_px(dash, width).filter(|_| !native_dash) {
+        None => {
+            chart.draw_series(LineSeries::new(points, style))?;
+        }
+        Some((on, off)) => {
+            chart.draw_series(DashedLineSeries::new(points, on, off, style))?;
+        }
+    }
+    Ok(())
+}
+
+/// Where each line's label goes (left end of its swatch), given the lines' last points (`ends`,
+/// in pixels): level with its end where there is room, pushed apart where there is not. Lines
+/// that end at the plot's right edge are labelled in the margin; a scenario with an earlier
+/// horizon just after its own end. `plot` is the plot's pixel rectangle: x range, y range.
+pub fn place_end_labels<DB>(
+    root: &DrawingArea<DB, Shift>,
+    plot: (std::ops::Range<i32>, std::ops::Range<i32>),
+    st: &Style,
+    ends: &[(i32, i32)],
+) -> Result<Vec<(i32, i32)>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let gap = st.px(8.0);
+    let style = st.font(size::LEGEND, st.palette.text);
+    let line_h = root.estimate_text_size("Ag", &style)?.1 as i32 + st.px(3.0);
+    let (top, bottom) = (plot.1.start + line_h / 2, plot.1.end - line_h / 2);
+    let x_end = plot.0.end;
+    let mut at = vec![(0, 0); ends.len()];
+    let mut xs: Vec<i32> = ends.iter().map(|e| e.0).collect();
+    xs.sort_unstable();
+    xs.dedup();
+    for group_x in xs {
+        let mut order: Vec<usize> = (0..ends.len()).filter(|&i| ends[i].0 == group_x).collect();
+        order.sort_by_key(|&i| (ends[i].1, i));
+        let ys = spread(
+            &order.iter().map(|&i| ends[i].1).collect::<Vec<_>>(),
+            top,
+            bottom,
+            line_h,
+        );
+        let x = if group_x >= x_end - 1 { x_end } else { group_x } + gap;
+        for (k, &i) in order.iter().enumerate() {
+            at[i] = (x, ys[k]);
+        }
+    }
+    Ok(at)
+}
+
+/// One line's label: a thin leader from its end, a swatch in its colour and dash, the text.
+/// `native_dash`: draw the swatch solid, for SVG, where the group's dash array applies.
+pub fn draw_end_label<DB>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    end: (i32, i32),
+    (x, y): (i32, i32),
+    (color, dash): (RGBColor, Dash),
+    label: &str,
+    native_dash: bool,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let swatch_w = st.px(30.0);
+    let style = st.font(size::LEGEND, st.palette.text);
+    root.draw(&PathElement::new(
+        vec![end, (x, y)],
+        color.stroke_width(st.line(1.0)),
+    ))?;
+    let width = st.line(3.0);
+    let swatch = vec![(x, y), (x + swatch_w, y)];
+    match dash_px(dash, width).filter(|_| !native_dash) {
+        None => root.draw(&PathElement::new(swatch, color.stroke_width(width)))?,
+        Some((on, off)) => root.draw(&plotters::element::DashedPathElement::new(
+            swatch,
+            on as i32,
+            off as i32,
+            color.stroke_width(width),
+        ))?,
+    }
+    root.draw_text(
+        label,
+        &style.pos(Pos::new(HPos::Left, VPos::Center)),
+        (x + swatch_w + st.px(6.0), y),
+    )?;
+    Ok(())
+}
+
+/// Dash and gap in pixels for a line `width` pixels wide.
+pub fn dash_px(dash: Dash, width: u32) -> Option<(u32, u32)> {
+    let w = f64::from(width);
+    dash.pattern()
+        .map(|(on, off)| ((on * w).round() as u32, (off * w).round() as u32))
+}
+
+/// Room to keep right of the plot for [`draw_end_labels`].
+pub fn end_label_room<DB>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    labels: &[String],
+) -> Result<i32>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let style = st.font(size::LEGEND, st.palette.text);
+    let mut widest = 0;
+    for l in labels {
+        widest = widest.max(root.estimate_text_size(l, &style)?.0 as i32);
+    }
+    Ok(2 * st.px(8.0) + st.px(30.0) + widest + st.px(6.0))
+}
+
+/// Label centres for lines ending at `wanted` (sorted top to bottom): as close to them as
+/// possible, at least `step` apart, within `top..=bottom` while they fit.
+fn spread(wanted: &[i32], top: i32, bottom: i32, step: i32) -> Vec<i32> {
+    let mut ys: Vec<i32> = wanted.iter().map(|y| (*y).clamp(top, bottom)).collect();
+    for k in 1..ys.len() {
+        ys[k] = ys[k].max(ys[k - 1] + step);
+    }
+    if let Some(&last) = ys.last()
+        && last > bottom
+    {
+        let shift = last - bottom;
+        for y in &mut ys {
+            *y -= shift;
+        }
+        for k in (0..ys.len().saturating_sub(1)).rev() {
+            ys[k] = ys[k].min(ys[k + 1] - step);
+        }
+    }
+    ys
+}
+
 /// The run whose history and horizon span the most years, so every scenario fits on the axes.
-fn widest(runs: &[Projection]) -> &Projection {
+fn widest_run(runs: &[Projection]) -> &Projection {
     runs.iter()
         .max_by_key(|r| {
             r.scenario.market.horizon - r.scenario.market.history.first().map_or(0, |h| h.0)
@@ -87,12 +303,18 @@ fn widest(runs: &[Projection]) -> &Projection {
         .unwrap_or(&runs[0])
 }
 
-/// Colour of the i-th scenario; wraps around after the palette's six.
-pub fn series_color(st: &Style, i: usize) -> RGBColor {
-    st.palette.series[i % st.palette.series.len()]
+/// Colour and dash of the i-th scenario, from the table shared with the TUI.
+pub fn series_style(st: &Style, i: usize) -> (RGBColor, Dash) {
+    let SeriesStyle { dash, .. } = crate::series_style::series(i, false);
+    (st.palette.series[i % st.palette.series.len()], dash)
 }
 
-/// Each distinct target as a neutral dashed line (scenario colours are taken by the medians).
+/// Colour of the i-th scenario.
+pub fn series_color(st: &Style, i: usize) -> RGBColor {
+    series_style(st, i).0
+}
+
+/// Each distinct target as a neutral dashed line, labelled above its left end.
 fn draw_targets<DB>(chart: &mut YearChart<DB>, st: &Style, runs: &[Projection]) -> Result<()>
 where
     DB: DrawingBackend,
@@ -104,7 +326,30 @@ where
         if !seen.contains(&t) {
             seen.push(t);
             super::fan::draw_target(chart, st, run, st.palette.reference)?;
+            let x0 = chart.x_range().start;
+            let (px, py) = chart.backend_coord(&(x0, t.0));
+            let area = chart.plotting_area().strip_coord_spec();
+            let (ax, ay) = area.get_base_pixel();
+            area.draw_text(
+                &format!("target {} in {}", money_short(t.0), t.1),
+                &st.font(size::LEGEND * 0.9, st.palette.muted)
+                    .pos(Pos::new(HPos::Left, VPos::Bottom)),
+                (px - ax + st.px(8.0), py - ay - st.px(6.0)),
+            )?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spread;
+
+    #[test]
+    fn labels_are_spread_apart_inside_the_plot() {
+        assert_eq!(spread(&[10, 50], 0, 100, 12), vec![10, 50]);
+        assert_eq!(spread(&[10, 12, 14], 0, 100, 12), vec![10, 22, 34]);
+        assert_eq!(spread(&[95, 96, 97], 0, 100, 12), vec![76, 88, 100]);
+        assert_eq!(spread(&[-5], 0, 100, 12), vec![0]);
+    }
 }

@@ -50,6 +50,7 @@ where
             points_with_error(&d.probability)
         ),
         // Both runs' stamps: scenarios (with files and edits), seed, paths.
+        note: None,
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
@@ -161,16 +162,13 @@ where
         let (px, py) = chart.backend_coord(&(ty, if at_foot { lo - pad } else { hi + pad }));
         let plot = chart.plotting_area().strip_coord_spec();
         let (ax, ay) = plot.get_base_pixel();
+        let text = format!("target year {ty}");
+        let font = st.font(size::LEGEND * 0.9, pal.target);
+        let (h, x) = super::frame::beside_line(&plot, &text, &font, px - ax, st.px(8.0))?;
         plot.draw_text(
-            &format!("target year {ty}"),
-            &st.font(size::LEGEND * 0.9, pal.target).pos(Pos::new(
-                HPos::Left,
-                if at_foot { VPos::Bottom } else { VPos::Top },
-            )),
-            (
-                px - ax + st.px(8.0),
-                py - ay + if at_foot { -st.px(8.0) } else { st.px(8.0) },
-            ),
+            &text,
+            &font.pos(Pos::new(h, if at_foot { VPos::Bottom } else { VPos::Top })),
+            (x, py - ay + if at_foot { -st.px(8.0) } else { st.px(8.0) }),
         )?;
     }
     // The legend where the fan is not: it starts at zero and spreads over the years, so the

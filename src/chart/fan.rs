@@ -3,23 +3,22 @@
 
 use anyhow::Result;
 use plotters::coord::Shift;
-use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
 use super::frame::{
-    FanSeries, Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, line_swatch,
-    log_range, log_ticks, money_tick, note_of, size, swatch, year_tick,
+    FanSeries, Frame, RevenueAxis, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh,
+    futures, line_swatch, money_tick, note_of, size, swatch, year_tick,
 };
-use crate::report::format::{money_short, thousands};
+use crate::report::format::money_short;
 use crate::sim::Projection;
 
-/// Years across, revenue up on a log scale: growth is multiplicative, so equal heights mean
-/// equal growth rates, and the published history stays readable next to a wide 2035 fan.
-pub type YearChart<'a, DB> =
-    ChartContext<'a, DB, Cartesian2d<RangedCoordi32, WithKeyPoints<LogCoord<f64>>>>;
+/// Years across, revenue up, on a log scale by default: growth is multiplicative, so equal
+/// heights mean equal growth rates, and the published history stays readable next to a wide
+/// 2035 fan. `--y-scale linear` gives a linear axis from £0.
+pub type YearChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordi32, RevenueAxis>>;
 
 /// Band percentile pairs (indices into the fan lines), outermost first, with their legend text.
 pub const BANDS: [(usize, usize, &str); 3] =
@@ -31,22 +30,25 @@ where
     DB::ErrorType: 'static,
 {
     let st = ctx.st;
-    let fan = FanSeries::of(p);
+    let fan = FanSeries::of(p).clipped(ctx.st.years);
     let frame = Frame {
         title: ctx.title_or(format!(
             "UK safety tech revenue: {}",
             p.scenario.scenario.name
         )),
         subtitle: format!(
-            "Published revenue to {}, then {} simulated futures. Bands hold the middle 50%, 80% and 90% of paths.",
+            "Published revenue to {}, then {}. Bands hold the middle 50%, 80% and 90% of paths.",
             p.scenario.market.start_year,
-            thousands(p.paths() as f64, 0)
+            futures(p.paths())
         ),
+        note: Some(note_of(p)),
         footer: super::frame::stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
     let mut chart = year_chart(&area, st, p, fan.extent())?;
 
+    // In SVG, the scenario's bands and median are one group.
+    ctx.begin_group(root, &p.scenario.scenario.id, None)?;
     for (k, (lo, hi, label)) in BANDS.iter().enumerate() {
         let color = st.palette.bands[k];
         chart
@@ -57,12 +59,19 @@ where
             .label(*label)
             .legend(swatch(st, color));
     }
-    draw_forecast_start(&mut chart, st, p)?;
+    // The outer band's edges, so it still shows in greyscale print.
+    for k in [0, 6] {
+        chart.draw_series(std::iter::once(PathElement::new(
+            fan.line(k),
+            st.palette.bands[2].stroke_width(st.line(1.0)),
+        )))?;
+    }
     draw_median(&mut chart, st, &fan)?;
+    ctx.end_group(root)?;
+    draw_forecast_start(&mut chart, st, p)?;
     draw_history(&mut chart, st, p)?;
     draw_target(&mut chart, st, p, st.palette.target)?;
     draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
-    draw_note(root, &chart, st, p)?;
     Ok(())
 }
 
@@ -72,31 +81,45 @@ pub fn year_chart<'a, DB>(
     area: &'a DrawingArea<DB, Shift>,
     st: &Style,
     p: &Projection,
+    extent: (f64, f64),
+) -> Result<YearChart<'a, DB>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    year_chart_with(area, st, p, extent, st.px(8.0))
+}
+
+/// As [`year_chart`], with `right` pixels kept free right of the plot (for direct labels).
+pub fn year_chart_with<'a, DB>(
+    area: &'a DrawingArea<DB, Shift>,
+    st: &Style,
+    p: &Projection,
     (lo, hi): (f64, f64),
+    right: i32,
 ) -> Result<YearChart<'a, DB>>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
 {
     let m = &p.scenario.market;
-    let x0 = m.first_year();
-    let x1 = m.horizon.max(x0 + 1);
+    let (x0, x1) = year_span(st, m.first_year(), m.horizon);
+    let shown = |y: i32| (x0..=x1).contains(&y);
     let known = m
         .history
         .iter()
+        .filter(|h| shown(h.0))
         .map(|h| h.1)
-        .chain([m.start_revenue, p.scenario.target.revenue]);
+        .chain(shown(m.start_year).then_some(m.start_revenue))
+        .chain([p.scenario.target.revenue]);
     let (lo, hi) = known.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
-    let (lo, hi) = log_range(lo, hi);
+    let axis = RevenueAxis::new(st.log, lo, hi);
     let mut chart = ChartBuilder::on(area)
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(st.text_px(118.0))
         .margin_top(st.px(8.0))
-        .margin_right(st.px(8.0))
-        .build_cartesian_2d(
-            x0..x1,
-            (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
-        )?;
+        .margin_right(right)
+        .build_cartesian_2d(x0..x1, axis)?;
     let (w, _) = area.dim_in_pixel();
     // One label per year when they fit (about 80 px each), else every few years.
     let max_labels = ((w as f64 / st.unit) / 80.0) as usize;
@@ -105,13 +128,24 @@ where
         &mut chart,
         st,
         "Year",
-        "Annual revenue (£m, nominal, log scale)",
+        if st.log {
+            "Annual revenue (£, nominal, log scale)"
+        } else {
+            "Annual revenue (£, nominal)"
+        },
         &year_tick,
         &money_tick,
         x_labels,
         8,
     )?;
     Ok(chart)
+}
+
+/// The year axis: `--from`/`--to` where given, else `first..=last`; at least two years wide.
+pub fn year_span(st: &Style, first: i32, last: i32) -> (i32, i32) {
+    let x0 = st.years.0.unwrap_or(first);
+    let x1 = st.years.1.unwrap_or(last);
+    (x0, x1.max(x0 + 1))
 }
 
 /// A dashed vertical line where the projection takes over from published figures.
@@ -121,6 +155,10 @@ where
     DB::ErrorType: 'static,
 {
     let x = p.scenario.market.start_year;
+    let xr = chart.x_range();
+    if !(xr.start..=xr.end).contains(&x) {
+        return Ok(());
+    }
     let (bottom, top) = (chart.y_range().start, chart.y_range().end);
     let color = st.palette.axis;
     chart.draw_series(DashedLineSeries::new(
@@ -164,6 +202,7 @@ where
     DB::ErrorType: 'static,
 {
     let m = &p.scenario.market;
+    let xr = chart.x_range();
     let mut points: Vec<(i32, f64)> = m
         .history
         .iter()
@@ -173,6 +212,7 @@ where
     if !points.iter().any(|h| h.0 == m.start_year) {
         points.push((m.start_year, m.start_revenue));
     }
+    points.retain(|h| (xr.start..=xr.end).contains(&h.0));
     points.sort_by_key(|h| h.0);
     let color = st.palette.history;
     let width = st.line(3.0);
@@ -211,61 +251,23 @@ where
         ))?
         .label(format!("Target: {} in {}", money_short(t.revenue), t.year))
         .legend(dashed_swatch(st, color, width));
-    if xr.contains(&t.year) {
+    // Inclusive: the axis ends at the horizon, and a target in that year is still shown.
+    if (xr.start..=xr.end).contains(&t.year) {
         let r = st.px(8.0);
-        let bg = st.palette.background;
-        chart.draw_series([
-            Circle::new((t.year, t.revenue), r + st.px(2.0), bg.filled()),
-            Circle::new((t.year, t.revenue), r, color.filled()),
-        ])?;
+        if color == st.palette.reference {
+            // Over several scenarios' medians: a ring, so the lines show through.
+            chart.draw_series([Circle::new(
+                (t.year, t.revenue),
+                r,
+                color.stroke_width(st.line(2.5)),
+            )])?;
+        } else {
+            let bg = st.palette.background;
+            chart.draw_series([
+                Circle::new((t.year, t.revenue), r + st.px(2.0), bg.filled()),
+                Circle::new((t.year, t.revenue), r, color.filled()),
+            ])?;
+        }
     }
-    Ok(())
-}
-
-/// "P(≥ £1bn in 2026) = …" in a box just below and right of the target marker: the fan rises
-/// away above the target line after the target year, so the space under it is free.
-fn draw_note<DB>(
-    root: &DrawingArea<DB, Shift>,
-    chart: &YearChart<DB>,
-    st: &Style,
-    p: &Projection,
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
-    let t = &p.scenario.target;
-    let text = note_of(p);
-    let style = st.bold(size::NOTE, st.palette.text);
-    let (w, h) = root.estimate_text_size(&text, &style)?;
-    let (w, h) = (w as i32, h as i32);
-    let year = t.year.clamp(chart.x_range().start, chart.x_range().end);
-    let (mx, my) = chart.backend_coord(&(year, t.revenue));
-    let pad = st.px(10.0);
-    let (root_w, _) = root.dim_in_pixel();
-    // Right of the marker when it fits, else left of it.
-    let mut x = mx + st.px(18.0);
-    if x + w + 2 * pad > root_w as i32 - st.px(20.0) {
-        x = mx - st.px(18.0) - w - 2 * pad;
-    }
-    // On a narrow canvas neither side may fit: keep the box inside the image.
-    x = x.clamp(
-        st.px(4.0),
-        (root_w as i32 - w - 2 * pad - st.px(4.0)).max(st.px(4.0)),
-    );
-    let y = my + st.px(18.0);
-    root.draw(&Rectangle::new(
-        [(x, y), (x + w + 2 * pad, y + h + 2 * pad)],
-        st.palette.background.mix(0.9).filled(),
-    ))?;
-    root.draw(&Rectangle::new(
-        [(x, y), (x + w + 2 * pad, y + h + 2 * pad)],
-        st.palette.target.stroke_width(st.line(1.5)),
-    ))?;
-    root.draw_text(
-        &text,
-        &style.pos(Pos::new(HPos::Left, VPos::Top)),
-        (x + pad, y + pad),
-    )?;
     Ok(())
 }

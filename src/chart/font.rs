@@ -10,8 +10,8 @@ use plotters::style::{FontStyle, register_font};
 /// written as a CSS list: viewers without DejaVu Sans fall back to their own sans-serif.
 pub const FAMILY: &str = "DejaVu Sans, sans-serif";
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub(super) static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(super) static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Registers the font once per process; later calls return the first outcome.
 pub fn ensure_registered() -> Result<()> {

@@ -29,16 +29,31 @@ pub mod size {
 /// Sizes and colours for one rendering. Everything is laid out for a 1600×900 canvas and
 /// multiplied by `unit`, so a smaller canvas or a higher `--scale` keeps the same proportions.
 pub struct Style {
+    /// Texts from the brief options, drawn by [`draw_frame`] around every chart kind.
+    pub brief: Brief,
     pub palette: Palette,
     pub unit: f64,
+    /// Smallest font size in pixels, whatever the canvas.
+    pub min_text: f64,
+    /// Years shown (`--from`, `--to`); the data's own span where not given.
+    pub years: (Option<i32>, Option<i32>),
+    /// Revenue on a log axis (the default) or a linear one.
+    pub log: bool,
+    /// Compare bands forced on or off (`--bands`, `--no-bands`).
+    pub bands: Option<bool>,
 }
 
 impl Style {
     pub fn new(options: &ChartOptions) -> Style {
         let fit = (f64::from(options.width) / 1600.0).min(f64::from(options.height) / 900.0);
         Style {
+            brief: Brief::default(),
             palette: options.theme.palette(),
             unit: f64::from(options.scale) * fit.clamp(0.5, 3.0),
+            min_text: super::MIN_TEXT_PX * f64::from(options.scale),
+            years: (options.from, options.to),
+            log: options.y_scale == super::YScale::Log,
+            bands: options.bands,
         }
     }
 
@@ -59,10 +74,15 @@ impl Style {
             .max(1.0) as u32
     }
 
+    /// Font size in pixels for a reference size: scaled with the canvas, never below the floor.
+    pub fn text_size(&self, base: f64) -> f64 {
+        (base * self.unit * self.palette.text_scale).max(self.min_text)
+    }
+
     pub fn font(&self, base: f64, color: RGBColor) -> TextStyle<'static> {
         FontDesc::new(
             FontFamily::Name(FAMILY),
-            base * self.unit * self.palette.text_scale,
+            self.text_size(base),
             FontStyle::Normal,
         )
         .color(&color)
@@ -71,18 +91,42 @@ impl Style {
     pub fn bold(&self, base: f64, color: RGBColor) -> TextStyle<'static> {
         FontDesc::new(
             FontFamily::Name(FAMILY),
-            base * self.unit * self.palette.text_scale,
+            self.text_size(base),
             FontStyle::Bold,
         )
         .color(&color)
     }
 }
 
+/// Texts a brief adds around the plot (`--headline`, `--subtitle`, `--caption`, `--source`).
+#[derive(Debug, Clone, Default)]
+pub struct Brief {
+    pub headline: Option<String>,
+    /// Replaces the chart's own subtitle; empty removes it.
+    pub subtitle: Option<String>,
+    pub caption: Option<String>,
+    /// "Source: …".
+    pub source: Option<String>,
+}
+
 /// The words around the plot.
 pub struct Frame {
+    /// Empty: no title line, and no room kept for one.
     pub title: String,
     pub subtitle: String,
+    /// A bold line under the subtitle, outside the plot so it never covers the data (the
+    /// chance of meeting the target on single-scenario charts).
+    pub note: Option<String>,
     pub footer: String,
+}
+
+/// "1 simulated future", "4,000 simulated futures".
+pub fn futures(n: usize) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!(
+        "{} simulated future{s}",
+        crate::report::format::thousands(n as f64, 0)
+    )
 }
 
 /// Fills the background, draws title, subtitle and footer, and returns the area left for the plot.
@@ -102,40 +146,59 @@ where
     let avail = (width as i32 - 2 * side).max(1) as u32;
     let top = st.px(28.0);
 
-    let title = fit_text(root, &frame.title, avail, |s| {
-        st.bold(size::TITLE * s, p.text)
-    })?;
-    let (_, title_h) = root.estimate_text_size(&frame.title, &title)?;
-    root.draw_text(
-        &frame.title,
-        &title.pos(Pos::new(HPos::Left, VPos::Top)),
-        (side, top),
-    )?;
-    let mut y = top + title_h as i32 + st.px(12.0);
-    if !frame.subtitle.is_empty() {
-        let sub = fit_text(root, &frame.subtitle, avail, |s| {
+    let mut y = top;
+    let headline = st
+        .brief
+        .headline
+        .as_deref()
+        .filter(|h| !h.trim().is_empty());
+    if let Some(h) = headline {
+        let style = fit_text(root, h, avail, |s| st.bold(size::TITLE * s, p.text))?;
+        y = draw_lines(root, h, &style, avail, side, y)? + st.px(10.0);
+    }
+    if !frame.title.trim().is_empty() {
+        // Under a headline the title names the chart, a step smaller.
+        let title_size = if headline.is_some() {
+            size::SUBTITLE * 1.2
+        } else {
+            size::TITLE
+        };
+        let title = fit_text(root, &frame.title, avail, |s| {
+            st.bold(title_size * s, p.text)
+        })?;
+        y = draw_lines(root, &frame.title, &title, avail, side, y)? + st.px(12.0);
+    }
+    let subtitle = st.brief.subtitle.as_deref().unwrap_or(&frame.subtitle);
+    if !subtitle.trim().is_empty() {
+        let sub = fit_text(root, subtitle, avail, |s| {
             st.font(size::SUBTITLE * s, p.muted)
         })?;
-        let (_, sub_h) = root.estimate_text_size(&frame.subtitle, &sub)?;
-        root.draw_text(
-            &frame.subtitle,
-            &sub.pos(Pos::new(HPos::Left, VPos::Top)),
-            (side, y),
-        )?;
-        y += sub_h as i32;
+        y = draw_lines(root, subtitle, &sub, avail, side, y)?;
     }
-    // The footer's lines are drawn from the bottom up, each shrunk to fit on its own.
+    if let Some(note) = frame.note.as_deref().filter(|n| !n.is_empty()) {
+        y += st.px(10.0);
+        let style = fit_text(root, note, avail, |s| st.bold(size::NOTE * s, p.text))?;
+        y = draw_lines(root, note, &style, avail, side, y)?;
+    }
+    // The footer's lines are drawn from the bottom up, each shrunk to fit on its own and, if
+    // even the smallest text does not fit, wrapped.
     let bottom = st.px(18.0);
     let mut foot_h = 0i32;
-    for line in frame.footer.lines().rev() {
+    let mut footer: Vec<&str> = Vec::new();
+    footer.extend(st.brief.caption.as_deref());
+    footer.extend(st.brief.source.as_deref());
+    footer.extend(frame.footer.lines());
+    for line in footer.into_iter().rev() {
         let foot = fit_text(root, line, avail, |s| st.font(size::FOOTER * s, p.muted))?;
-        let (_, h) = root.estimate_text_size(line, &foot)?;
-        root.draw_text(
-            line,
-            &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
-            (side, height as i32 - bottom - foot_h),
-        )?;
-        foot_h += h as i32 + st.px(4.0);
+        for part in wrap(root, line, &foot, avail)?.iter().rev() {
+            let (_, h) = root.estimate_text_size(part, &foot)?;
+            root.draw_text(
+                part,
+                &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
+                (side, height as i32 - bottom - foot_h),
+            )?;
+            foot_h += h as i32 + st.px(4.0);
+        }
     }
     Ok(root.margin(
         y + st.px(20.0),
@@ -143,6 +206,61 @@ where
         st.px(16.0),
         side,
     ))
+}
+
+/// `text` split at spaces into lines no wider than `avail` (a word wider than that gets a line
+/// of its own).
+fn wrap<DB>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    avail: u32,
+) -> Result<Vec<String>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if !current.is_empty() && area.estimate_text_size(&candidate, style)?.0 > avail {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        } else {
+            current = candidate;
+        }
+    }
+    lines.push(current);
+    Ok(lines)
+}
+
+/// Draws `text` from (x, y) down, wrapped to `avail`; returns the y below the last line.
+fn draw_lines<DB>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    avail: u32,
+    x: i32,
+    mut y: i32,
+) -> Result<i32>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let lines = wrap(area, text, style, avail)?;
+    for (i, line) in lines.iter().enumerate() {
+        let (_, h) = area.estimate_text_size(line, style)?;
+        area.draw_text(line, &style.pos(Pos::new(HPos::Left, VPos::Top)), (x, y))?;
+        y += h as i32;
+        if i + 1 < lines.len() {
+            y += (f64::from(h) * 0.25) as i32;
+        }
+    }
+    Ok(y)
 }
 
 /// The style from `make(1.0)`, shrunk (down to 60%) until `text` fits in `avail` pixels, so a
@@ -266,6 +384,29 @@ pub fn dashed_swatch(
     }
 }
 
+/// Which side of a vertical line at `px` (plot pixels, from the plot's left edge) a label of
+/// `text` goes: the right unless it would run past the plot's right edge. Returns the anchor
+/// and the x to draw at.
+pub fn beside_line<DB>(
+    plot: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    px: i32,
+    gap: i32,
+) -> Result<(HPos, i32)>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let (w, _) = plot.estimate_text_size(text, style)?;
+    let (plot_w, _) = plot.dim_in_pixel();
+    if px + gap + w as i32 <= plot_w as i32 {
+        Ok((HPos::Left, px + gap))
+    } else {
+        Ok((HPos::Right, px - gap))
+    }
+}
+
 /// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. Unlike [`money_short`] they keep a
 /// second decimal, so neighbouring ticks 250m apart never read the same.
 pub fn money_tick(v: &f64) -> String {
@@ -306,6 +447,106 @@ pub fn log_range(lo: f64, hi: f64) -> (f64, f64) {
         (a, b)
     } else {
         (lo, hi)
+    }
+}
+
+/// The revenue axis, log or linear (`--y-scale`), as one coordinate type so every year chart
+/// shares its drawing code. Ticks are given, not searched for: 1–2–5 per decade on a log
+/// axis, round steps from £0 on a linear one.
+#[derive(Debug, Clone)]
+pub struct RevenueAxis {
+    pub log: bool,
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<f64>,
+}
+
+impl RevenueAxis {
+    /// An axis holding `lo..hi` (widened a little, and from 0 when linear).
+    pub fn new(log: bool, lo: f64, hi: f64) -> RevenueAxis {
+        if log {
+            let (lo, hi) = log_range(lo, hi);
+            RevenueAxis {
+                log,
+                lo,
+                hi,
+                ticks: log_ticks(lo, hi),
+            }
+        } else {
+            let top = if hi.is_finite() && hi > 0.0 {
+                hi * 1.05
+            } else {
+                1.0
+            };
+            let (lo, hi) = linear_range(0.0, top);
+            RevenueAxis {
+                log,
+                lo,
+                hi,
+                ticks: linear_ticks(lo, hi),
+            }
+        }
+    }
+
+    fn position(&self, v: f64) -> f64 {
+        if self.log {
+            let v = v.max(f64::MIN_POSITIVE);
+            (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        }
+    }
+}
+
+/// Round ticks (1, 2 or 5 × 10^k apart) from `lo` to `hi`, five to ten of them.
+pub fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return Vec::new();
+    }
+    let raw = span / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last.min(first + 50))
+        .map(|k| k as f64 * step)
+        .collect()
+}
+
+impl plotters::coord::ranged1d::Ranged for RevenueAxis {
+    type FormatOption = plotters::coord::ranged1d::NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let t = self.position(*value);
+        let len = f64::from(limit.1 - limit.0);
+        if !t.is_finite() {
+            return if t > 0.0 { limit.1 } else { limit.0 };
+        }
+        limit.0 + (len * t + 1e-3).floor() as i32
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+impl ValueFormatter<f64> for RevenueAxis {
+    fn format(value: &f64) -> String {
+        money_tick(value)
     }
 }
 
@@ -460,6 +701,25 @@ impl FanSeries {
         (lo, finite_max(self.lines[6].iter().copied()))
     }
 
+    /// Only the years in `from..=to` (either end open), so nothing is drawn outside the axes.
+    pub fn clipped(mut self, (from, to): (Option<i32>, Option<i32>)) -> FanSeries {
+        let keep: Vec<bool> = self
+            .years
+            .iter()
+            .map(|&y| from.is_none_or(|f| y >= f) && to.is_none_or(|t| y <= t))
+            .collect();
+        let filter = |v: &mut Vec<f64>| {
+            let mut k = keep.iter();
+            v.retain(|_| *k.next().unwrap_or(&false));
+        };
+        for line in self.lines.iter_mut() {
+            filter(line);
+        }
+        let mut k = keep.iter();
+        self.years.retain(|_| *k.next().unwrap_or(&false));
+        self
+    }
+
     pub fn line(&self, k: usize) -> Vec<(i32, f64)> {
         self.years
             .iter()
@@ -487,6 +747,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn futures_agree_in_number() {
+        assert_eq!(futures(1), "1 simulated future");
+        assert_eq!(futures(4000), "4,000 simulated futures");
+    }
+
+    #[test]
     fn money_ticks_stay_distinct() {
         assert_eq!(money_tick(&0.0), "£0");
         assert_eq!(money_tick(&623.0), "£623m");
@@ -501,6 +767,18 @@ mod tests {
         let mut dedup = ticks.clone();
         dedup.dedup();
         assert_eq!(ticks, dedup);
+    }
+
+    #[test]
+    fn linear_ticks_are_round() {
+        assert_eq!(
+            linear_ticks(0.0, 3150.0),
+            vec![0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0, 3000.0]
+        );
+        assert!(linear_ticks(0.0, 0.0).is_empty());
+        let a = RevenueAxis::new(false, 200.0, 4000.0);
+        assert_eq!(a.lo, 0.0);
+        assert!(a.ticks.len() >= 4 && a.ticks.len() <= 10, "{:?}", a.ticks);
     }
 
     #[test]

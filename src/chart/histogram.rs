@@ -7,13 +7,11 @@ use plotters::prelude::*;
 
 use super::Ctx;
 use super::frame::{
-    Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, linear_range, money_tick, stamp,
-    swatch,
+    Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, futures, linear_range, money_tick,
+    stamp, swatch,
 };
 use crate::quantile::exact_quantiles;
-use crate::report::format::{
-    money_short, percent, probability_decimals, probability_with_margin, thousands,
-};
+use crate::report::format::{money_short, percent, probability_decimals, probability_with_margin};
 use crate::sim::Projection;
 use crate::stats::target_probability;
 
@@ -106,9 +104,9 @@ where
     let t = target_probability(p);
     let b = bins(&p.target_values, t.revenue);
     let mut subtitle = format!(
-        "How {} simulated futures end up in {}; bars at or above the {} target are shaded.",
-        thousands(p.paths() as f64, 0),
+        "Revenue in {} across {}; bars at or above the {} target are shaded.",
         t.year,
+        futures(p.paths()),
         money_short(t.revenue)
     );
     if b.outside > 0.0 {
@@ -123,6 +121,7 @@ where
             t.year, p.scenario.scenario.name
         )),
         subtitle,
+        note: None,
         footer: stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
@@ -142,7 +141,7 @@ where
     draw_mesh(
         &mut chart,
         st,
-        &format!("Revenue in {} (£m, nominal)", t.year),
+        &format!("Revenue in {} (£, nominal)", t.year),
         &format!("Share of paths per {} bar", money_tick(&b.width)),
         &money_tick,
         &y_fmt,

@@ -4,7 +4,9 @@
 //! done in memory and written atomically; the same inputs give the same bytes (the footer's date
 //! comes from `SOURCE_DATE_EPOCH`, never from the clock).
 
+pub mod backend;
 pub mod compare;
+pub mod data;
 pub mod difference;
 pub mod fan;
 mod font;
@@ -13,6 +15,7 @@ pub mod histogram;
 pub mod reach;
 pub mod slides;
 pub mod spaghetti;
+mod svg_groups;
 pub mod theme;
 pub mod tornado;
 
@@ -33,7 +36,7 @@ pub use theme::Theme;
 pub enum ChartKind {
     /// History, percentile bands 5–95 / 10–90 / 25–75, median and target (first scenario)
     Fan,
-    /// Medians and 90% bands of every scenario
+    /// Medians labelled at their ends with P(target); 5–95% bands for up to two scenarios
     Compare,
     /// Revenue in the target year across paths, the share at or above the target shaded (first scenario)
     Histogram,
@@ -75,6 +78,43 @@ pub struct ChartOptions {
     pub theme: Theme,
     /// Replaces the default title.
     pub title: Option<String>,
+    /// Resolution written into PNG files (pHYs), in dots per inch.
+    pub dpi: u32,
+    /// Replaces the default subtitle; empty removes it.
+    pub subtitle: Option<String>,
+    /// A note printed above the footer stamp.
+    pub caption: Option<String>,
+    /// "Source: …" above the stamp; default the first scenario's first source, empty for none.
+    pub source: Option<String>,
+    /// A one-line statement of the message above the title ("78% chance of £1bn by 2026");
+    /// by default shown in the light theme only.
+    pub headline: Option<bool>,
+    /// First and last year on year axes (`--from`, `--to`), to give the decision window the
+    /// width; the data's own span where not given.
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// Revenue axis of the year charts (fan, compare, spaghetti).
+    pub y_scale: YScale,
+    /// 5–95% bands on the compare chart: forced on or off; by default drawn for up to two
+    /// scenarios only.
+    pub bands: Option<bool>,
+}
+
+/// How revenue is laid out up the axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum YScale {
+    /// Equal heights are equal growth rates (the default)
+    #[default]
+    Log,
+    /// Equal heights are equal amounts, from £0
+    Linear,
+}
+
+impl ChartOptions {
+    /// Whether the headline is drawn: as asked, else in the light theme.
+    pub fn shows_headline(&self) -> bool {
+        self.headline.unwrap_or(self.theme == Theme::Light)
+    }
 }
 
 impl Default for ChartOptions {
@@ -85,11 +125,27 @@ impl Default for ChartOptions {
             scale: 1,
             theme: Theme::Light,
             title: None,
+            dpi: 150,
+            subtitle: None,
+            caption: None,
+            source: None,
+            headline: None,
+            from: None,
+            to: None,
+            y_scale: YScale::Log,
+            bands: None,
         }
     }
 }
 
-pub const MIN_SIDE: u32 = 320;
+/// The smallest canvas (before `--scale`) on which every element keeps text of at least
+/// [`MIN_TEXT_PX`] and nothing overlaps; smaller sizes are refused.
+pub const MIN_WIDTH: u32 = 640;
+pub const MIN_HEIGHT: u32 = 360;
+/// Text is never drawn smaller than this many pixels (times `--scale`).
+pub const MIN_TEXT_PX: f64 = 10.0;
+pub const MIN_DPI: u32 = 30;
+pub const MAX_DPI: u32 = 2400;
 pub const MAX_SIDE: u32 = 8000;
 pub const MAX_SCALE: u32 = 4;
 /// Cap on the rendered pixel count (width × height × scale²), to keep memory bounded.
@@ -97,15 +153,40 @@ pub const MAX_PIXELS: u64 = 64_000_000;
 
 impl ChartOptions {
     pub fn validate(&self) -> Result<(), InputError> {
-        for (field, v) in [("--width", self.width), ("--height", self.height)] {
-            if !(MIN_SIDE..=MAX_SIDE).contains(&v) {
+        for (field, v, min) in [
+            ("--width", self.width, MIN_WIDTH),
+            ("--height", self.height, MIN_HEIGHT),
+        ] {
+            if !(min..=MAX_SIDE).contains(&v) {
                 return Err(InputError::new(
                     "command line",
                     field,
-                    format!("must be {MIN_SIDE} to {MAX_SIDE} pixels"),
+                    format!(
+                        "must be {min} to {MAX_SIDE} pixels (below {MIN_WIDTH}×{MIN_HEIGHT} the \
+                         text would have to shrink below {MIN_TEXT_PX} px or overlap; use --scale \
+                         for sharper small images)"
+                    ),
                 )
                 .with_value(v.to_string()));
             }
+        }
+        if let (Some(f), Some(t)) = (self.from, self.to)
+            && f >= t
+        {
+            return Err(InputError::new(
+                "command line",
+                "--from/--to",
+                "--from must be a year before --to",
+            )
+            .with_value(format!("{f}..{t}")));
+        }
+        if !(MIN_DPI..=MAX_DPI).contains(&self.dpi) {
+            return Err(InputError::new(
+                "command line",
+                "--dpi",
+                format!("must be {MIN_DPI} to {MAX_DPI}"),
+            )
+            .with_value(self.dpi.to_string()));
         }
         if !(1..=MAX_SCALE).contains(&self.scale) {
             return Err(InputError::new(
@@ -236,11 +317,35 @@ fn png_with(
     let (w, h) = prepare(runs, options)?;
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw(&root, kind, runs, analyses, options)?;
+        let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
+        let root = backend::Crisp { inner: bitmap }.into_drawing_area();
+        draw(&root, kind, runs, analyses, options, false)?;
         root.present().context("drawing the chart")?;
     }
-    encode_png(&rgb, w, h)
+    encode_png(&rgb, w, h, options.dpi)
+}
+
+/// What the chart draws, without the pixels: every text box and circle (for layout checks).
+pub fn layout(
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+) -> Result<backend::Layout> {
+    let size = prepare(runs, options)?;
+    let layout = std::rc::Rc::new(std::cell::RefCell::new(backend::Layout {
+        size,
+        ..Default::default()
+    }));
+    {
+        let rec = backend::Recorder {
+            layout: layout.clone(),
+        };
+        let root = rec.into_drawing_area();
+        draw(&root, kind, runs, analyses, options, false)?;
+        root.present().context("drawing the chart")?;
+    }
+    Ok(layout.take())
 }
 
 /// The chart as an SVG document.
@@ -262,10 +367,10 @@ fn svg_with(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw(&root, kind, runs, analyses, options)?;
+        draw(&root, kind, runs, analyses, options, true)?;
         root.present().context("drawing the chart")?;
     }
-    Ok(svg)
+    Ok(svg_groups::resolve(&svg))
 }
 
 /// Checks inputs and registers the font; returns the pixel size.
@@ -290,18 +395,21 @@ fn draw<DB>(
     runs: &[Projection],
     analyses: Analyses,
     options: &ChartOptions,
+    vector: bool,
 ) -> Result<()>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
 {
-    let st = Style::new(options);
+    let mut st = Style::new(options);
+    st.brief = brief(kind, runs, analyses, options);
     let date = stamp_date();
     let ctx = Ctx {
         st: &st,
         title: options.title.as_deref(),
         date: date.as_deref(),
         edited: runs.iter().any(|r| r.scenario.provenance.is_edited()),
+        vector,
     };
     match kind {
         ChartKind::Fan => fan::draw(root, &ctx, &runs[0]),
@@ -325,6 +433,87 @@ where
     .with_context(|| format!("drawing the {kind:?} chart").to_lowercase())
 }
 
+/// The texts a brief adds around any chart, from the options and the numbers.
+fn brief(
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+) -> frame::Brief {
+    let source = match &options.source {
+        Some(s) => s.trim().to_string(),
+        None => runs[0]
+            .scenario
+            .scenario
+            .sources
+            .first()
+            .cloned()
+            .unwrap_or_default(),
+    };
+    frame::Brief {
+        headline: options
+            .shows_headline()
+            .then(|| headline(kind, runs, analyses))
+            .flatten(),
+        subtitle: options.subtitle.clone(),
+        caption: options.caption.clone().filter(|c| !c.trim().is_empty()),
+        source: (!source.is_empty()).then(|| format!("Source: {source}")),
+    }
+}
+
+/// One line that states the message, from the numbers: "78% chance of £1bn by 2026", or for
+/// several scenarios "Chance of £1bn by 2026: 78% (baseline) to 42% (genai)".
+pub fn headline(kind: ChartKind, runs: &[Projection], analyses: Analyses) -> Option<String> {
+    use crate::report::format::money_short;
+    let probs: Vec<_> = runs.iter().map(crate::stats::target_probability).collect();
+    let first = probs.first()?;
+    let goal = format!("{} by {}", money_short(first.revenue), first.year);
+    let pct = |p: f64| format!("{:.0}%", p * 100.0);
+    let several = !kind.single_scenario() && runs.len() > 1;
+    if kind == ChartKind::Difference && analyses.difference.is_some() && runs.len() >= 2 {
+        return Some(format!(
+            "Chance of {goal}: {} {} against {} {}",
+            runs[1].scenario.scenario.id,
+            pct(probs[1].probability),
+            runs[0].scenario.scenario.id,
+            pct(probs[0].probability)
+        ));
+    }
+    if !several {
+        return Some(format!("{} chance of {goal}", pct(first.probability)));
+    }
+    let same = probs
+        .iter()
+        .all(|p| p.revenue == first.revenue && p.year == first.year);
+    let goal = if same {
+        goal
+    } else {
+        "each target".to_string()
+    };
+    let (hi, lo) = probs.iter().enumerate().fold((0, 0), |(hi, lo), (i, p)| {
+        (
+            if p.probability > probs[hi].probability {
+                i
+            } else {
+                hi
+            },
+            if p.probability < probs[lo].probability {
+                i
+            } else {
+                lo
+            },
+        )
+    });
+    let id = |i: usize| &runs[i].scenario.scenario.id;
+    Some(format!(
+        "Chance of {goal}: {} ({}) to {} ({})",
+        pct(probs[hi].probability),
+        id(hi),
+        pct(probs[lo].probability),
+        id(lo)
+    ))
+}
+
 /// What every chart kind is handed besides its data.
 pub struct Ctx<'a> {
     st: &'a Style,
@@ -334,9 +523,48 @@ pub struct Ctx<'a> {
     date: Option<&'a str>,
     /// A scenario was changed after loading: the default title says so.
     edited: bool,
+    /// Drawing SVG: series are grouped and dashes are native `stroke-dasharray`.
+    pub(crate) vector: bool,
 }
 
 impl Ctx<'_> {
+    /// In SVG, starts a `<g id=…>` for one series (closed by [`Ctx::end_group`]); `dash` is
+    /// applied to its lines as a native `stroke-dasharray`. Nothing in raster output.
+    pub(crate) fn begin_group<DB>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        id: &str,
+        dash: Option<(u32, u32)>,
+    ) -> Result<()>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        if self.vector {
+            root.draw_text(
+                &svg_groups::begin_marker(id, dash),
+                &self.st.font(1.0, self.st.palette.text),
+                (0, 0),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn end_group<DB>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+    {
+        if self.vector {
+            root.draw_text(
+                svg_groups::END_MARKER,
+                &self.st.font(1.0, self.st.palette.text),
+                (0, 0),
+            )?;
+        }
+        Ok(())
+    }
+
     fn title_or(&self, default: String) -> String {
         match self.title {
             Some(t) => t.to_string(),
@@ -372,18 +600,64 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+/// Compressed hard: an 8-bit palette when the chart has at most 256 colours (the usual case:
+/// text coverage comes in eight levels), else RGB with adaptive filtering, both at the best
+/// deflate level; with the resolution in a pHYs chunk so word processors place the image at its
+/// intended size.
+fn encode_png(rgb: &[u8], w: u32, h: u32, dpi: u32) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
-        enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Fast);
-        let mut writer = enc.write_header().context("encoding PNG")?;
-        writer.write_image_data(rgb).context("encoding PNG")?;
-        writer.finish().context("encoding PNG")?;
+        enc.set_compression(png::Compression::Best);
+        let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
+        enc.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: per_metre,
+            yppu: per_metre,
+            unit: png::Unit::Meter,
+        }));
+        match indexed(rgb) {
+            // Indices compress best unfiltered.
+            Some((palette, indices)) => {
+                enc.set_color(png::ColorType::Indexed);
+                enc.set_palette(palette);
+                enc.set_filter(png::FilterType::NoFilter);
+                let mut writer = enc.write_header().context("encoding PNG")?;
+                writer.write_image_data(&indices).context("encoding PNG")?;
+                writer.finish().context("encoding PNG")?;
+            }
+            None => {
+                enc.set_color(png::ColorType::Rgb);
+                enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+                let mut writer = enc.write_header().context("encoding PNG")?;
+                writer.write_image_data(rgb).context("encoding PNG")?;
+                writer.finish().context("encoding PNG")?;
+            }
+        }
     }
     Ok(out)
+}
+
+/// The image as a palette (in order of first appearance, so the bytes are deterministic) and
+/// one index per pixel, when it has at most 256 colours.
+fn indexed(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut seen: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+    let mut palette = Vec::new();
+    let mut indices = Vec::with_capacity(rgb.len() / 3);
+    for px in rgb.chunks_exact(3) {
+        let key = [px[0], px[1], px[2]];
+        let i = match seen.get(&key) {
+            Some(&i) => i,
+            None => {
+                let i = u8::try_from(seen.len()).ok()?;
+                seen.insert(key, i);
+                palette.extend_from_slice(&key);
+                i
+            }
+        };
+        indices.push(i);
+    }
+    Some((palette, indices))
 }
 
 #[cfg(test)]

@@ -6,11 +6,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
-use super::compare::series_color;
-use super::frame::{
-    Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, year_tick,
-};
-use crate::report::format::{money_short, thousands};
+use super::compare::{dash_px, draw_end_label, draw_line, place_end_labels, series_style};
+use super::frame::{Frame, draw_frame, draw_mesh, size, stamp, year_tick};
+use crate::report::format::money_short;
 use crate::sim::Projection;
 use crate::stats::first_passage;
 
@@ -32,12 +30,37 @@ where
     let frame = Frame {
         title: ctx.title_or(format!("When does UK safety tech revenue reach {goal}?")),
         subtitle: format!(
-            "Share of {} simulated futures that have reached {goal} in or before each year.",
-            thousands(first.paths() as f64, 0)
+            "Share of {} that have reached {goal} in or before each year.",
+            super::frame::futures(first.paths())
         ),
+        note: None,
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
+    // Each line is labelled at its end (no legend to cover the lines or the references).
+    let labels: Vec<String> = runs
+        .iter()
+        .map(|run| {
+            let t = &run.scenario.target;
+            let by_target = first_passage(run)
+                .iter()
+                .find(|f| f.year == t.year)
+                .map(|f| f.probability);
+            let mut label = run.scenario.scenario.id.clone();
+            if !same_target {
+                label.push_str(&format!(" ({})", money_short(t.revenue)));
+            }
+            match by_target {
+                Some(p) => label.push_str(&format!(" {:.0}% by {}", p * 100.0, t.year)),
+                None if run.scenario.market.start_revenue >= t.revenue => {
+                    label.push_str(" (already)")
+                }
+                None => {}
+            }
+            label
+        })
+        .collect();
+    let right = super::compare::end_label_room(root, st, &labels)?;
     let x0 = runs
         .iter()
         .map(|r| r.scenario.market.start_year)
@@ -47,13 +70,13 @@ where
         .iter()
         .map(|r| r.scenario.market.horizon)
         .max()
-        .unwrap_or(t.year)
-        .max(x0 + 1);
+        .unwrap_or(t.year);
+    let (x0, x1) = super::fan::year_span(st, x0, x1);
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(st.text_px(100.0))
         .margin_top(st.px(8.0))
-        .margin_right(st.px(8.0))
+        .margin_right(right)
         .build_cartesian_2d(x0..x1, 0.0..104.0)?;
     let (w, _) = area.dim_in_pixel();
     let x_labels = ((x1 - x0 + 1) as usize).min((((w as f64 / st.unit) / 80.0) as usize).max(4));
@@ -77,6 +100,18 @@ where
         st.px(6.0),
         thin,
     ))?;
+    {
+        // Labelled just above the line at its left end, where every scenario is still low.
+        let (px, py) = chart.backend_coord(&(x0, 50.0));
+        let area = chart.plotting_area().strip_coord_spec();
+        let (ax, ay) = area.get_base_pixel();
+        area.draw_text(
+            "50% (even chance)",
+            &st.font(size::LEGEND * 0.9, pal.muted)
+                .pos(Pos::new(HPos::Left, VPos::Bottom)),
+            (px - ax + st.px(8.0), py - ay - st.px(6.0)),
+        )?;
+    }
     if (x0..=x1).contains(&t.year) {
         chart.draw_series(DashedLineSeries::new(
             vec![(t.year, 0.0), (t.year, 104.0)],
@@ -88,51 +123,58 @@ where
         let (px, py) = chart.backend_coord(&(t.year, 0.0));
         let area = chart.plotting_area().strip_coord_spec();
         let (ax, ay) = area.get_base_pixel();
+        let text = format!("target year {}", t.year);
+        let font = st.font(size::LEGEND * 0.9, pal.target);
+        let (h, x) = super::frame::beside_line(&area, &text, &font, px - ax, st.px(8.0))?;
         area.draw_text(
-            &format!("target year {}", t.year),
-            &st.font(size::LEGEND * 0.9, pal.target)
-                .pos(Pos::new(HPos::Left, VPos::Bottom)),
-            (px - ax + st.px(8.0), py - ay - st.px(8.0)),
+            &text,
+            &font.pos(Pos::new(h, VPos::Bottom)),
+            (x, py - ay - st.px(8.0)),
         )?;
     }
 
-    for (i, run) in runs.iter().enumerate() {
-        let color = series_color(st, i);
-        let start = run.scenario.market.start_year;
-        let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
-            100.0
-        } else {
-            0.0
-        };
-        let points: Vec<(i32, f64)> = std::iter::once((start, already))
-            .chain(
-                first_passage(run)
-                    .iter()
-                    .map(|f| (f.year, f.probability * 100.0)),
-            )
-            .collect();
-        let by_target = points
-            .iter()
-            .find(|p| p.0 == run.scenario.target.year)
-            .map(|p| p.1);
-        let mut label = run.scenario.scenario.name.clone();
-        if !same_target {
-            label.push_str(&format!(" ({})", money_short(run.scenario.target.revenue)));
-        }
-        if let Some(v) = by_target {
-            label.push_str(&format!(": {v:.0}% by {}", run.scenario.target.year));
-        }
-        let width = st.line(3.0);
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                color.stroke_width(width),
-            ))?
-            .label(label)
-            .legend(line_swatch(st, color.to_rgba(), width));
+    let series: Vec<Vec<(i32, f64)>> = runs
+        .iter()
+        .map(|run| {
+            let start = run.scenario.market.start_year;
+            let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
+                100.0
+            } else {
+                0.0
+            };
+            std::iter::once((start, already))
+                .chain(
+                    first_passage(run)
+                        .iter()
+                        .map(|f| (f.year, f.probability * 100.0)),
+                )
+                .filter(|p: &(i32, f64)| (x0..=x1).contains(&p.0))
+                .collect()
+        })
+        .collect();
+    let ends: Vec<(i32, i32)> = series
+        .iter()
+        .map(|pts| chart.backend_coord(pts.last().unwrap_or(&(x0, 0.0))))
+        .collect();
+    let plot = chart.plotting_area().get_pixel_range();
+    let places = place_end_labels(root, plot, st, &ends)?;
+    let width = st.line(3.0);
+    for (i, (run, points)) in runs.iter().zip(&series).enumerate() {
+        let (color, dash) = series_style(st, i);
+        ctx.begin_group(root, &run.scenario.scenario.id, dash_px(dash, width))?;
+        draw_line(&mut chart, points.clone(), color, dash, width, ctx.vector)?;
         let r = st.px(4.5);
         chart.draw_series(points.iter().map(|&p| Circle::new(p, r, color.filled())))?;
+        draw_end_label(
+            root,
+            st,
+            ends[i],
+            places[i],
+            (color, dash),
+            &labels[i],
+            ctx.vector,
+        )?;
+        ctx.end_group(root)?;
     }
-    draw_legend(&mut chart, st, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }

@@ -58,13 +58,14 @@ pub fn render_png(lesson: &Lesson, step: Step, options: &ChartOptions) -> Result
     let (w, h) = prepare(std::slice::from_ref(base), options)?;
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
+        let root = super::backend::Crisp { inner: bitmap }.into_drawing_area();
         let st = Style::new(options);
         draw(&root, &st, lesson, base, step)
             .with_context(|| format!("drawing slide {}", step.number()))?;
         root.present().context("drawing the slide")?;
     }
-    encode_png(&rgb, w, h)
+    encode_png(&rgb, w, h, options.dpi)
 }
 
 fn draw<DB>(
@@ -87,6 +88,7 @@ where
             caption.title
         ),
         subtitle: format!("UK safety tech revenue · {}", l.scenario.scenario.name),
+        note: None,
         footer: stamp(std::slice::from_ref(base), stamp_date().as_deref()),
     };
     let area = draw_frame(root, st, &frame)?;
@@ -128,7 +130,7 @@ where
         &mut chart,
         st,
         "Year",
-        "Revenue (£m)",
+        "Revenue (£)",
         &year_tick,
         &money_tick,
         ((x1 - x0 + 1) as usize).min(max_labels.max(4)),

@@ -21,26 +21,31 @@ where
 {
     let st = ctx.st;
     let pal = &st.palette;
-    let fan = FanSeries::of(p);
+    let fan = FanSeries::of(p).clipped(ctx.st.years);
     let shown = &p.sample_paths[..p.sample_paths.len().min(MAX_PATHS)];
     let frame = Frame {
         title: ctx.title_or(format!(
-            "{} simulated futures: {}",
-            shown.len(),
+            "{}: {}",
+            super::frame::futures(shown.len()),
             p.scenario.scenario.name
         )),
         subtitle: format!(
             "Each line is one simulated path; the band holds 90% of all {} paths.",
             thousands(p.paths() as f64, 0)
         ),
+        note: Some(super::frame::note_of(p)),
         footer: stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
     let (lo, hi) = fan.extent();
+    let start = p.scenario.market.start_year;
+    let (from, to) = st.years;
+    let in_years = |y: i32| from.is_none_or(|f| y >= f) && to.is_none_or(|t| y <= t);
     let drawn = shown
         .iter()
-        .flatten()
-        .copied()
+        .flat_map(|path| path.iter().enumerate())
+        .filter(|(k, _)| in_years(start + *k as i32))
+        .map(|(_, &v)| v)
         .filter(|v| v.is_finite() && *v > 0.0);
     let extent = drawn.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
     let mut chart = year_chart(&area, st, p, extent)?;
@@ -50,15 +55,16 @@ where
         .label("5–95% of all paths")
         .legend(swatch(st, band));
     draw_forecast_start(&mut chart, st, p)?;
-    let start = p.scenario.market.start_year;
     let path_color = pal.series[0].mix(0.45);
     let thin = st.line(1.2);
+    let xr = chart.x_range();
     for (i, path) in shown.iter().enumerate() {
         let points: Vec<(i32, f64)> = path
             .iter()
             .enumerate()
             .filter(|(_, v)| v.is_finite() && **v > 0.0)
             .map(|(k, &v)| (start + k as i32, v))
+            .filter(|(y, _)| (xr.start..=xr.end).contains(y))
             .collect();
         let series = chart.draw_series(LineSeries::new(points, path_color.stroke_width(thin)))?;
         if i == 0 {

@@ -47,8 +47,9 @@ pub struct Palette {
     pub target: RGBColor,
     /// Neutral reference lines (target on multi-scenario charts, 50% line).
     pub reference: RGBColor,
-    /// One colour per scenario on multi-scenario charts, in order.
-    pub series: [RGBColor; 6],
+    /// One colour per scenario on multi-scenario charts, in order, from the table shared with
+    /// the TUI ([`crate::series_style`]); the dashes come from the same table.
+    pub series: [RGBColor; 12],
     /// Histogram bars below the target.
     pub below: RGBColor,
     /// Multiplier for every font size.
@@ -67,16 +68,13 @@ pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// Scenario colours on a light background (light and classroom themes), in the order
-/// scenarios are drawn.
-const SERIES_ON_LIGHT: [RGBColor; 6] = [
-    okabe_ito::BLUE,
-    okabe_ito::VERMILLION,
-    okabe_ito::BLUISH_GREEN,
-    okabe_ito::REDDISH_PURPLE,
-    okabe_ito::ORANGE,
-    okabe_ito::SKY_BLUE,
-];
+/// The shared series table's colours, for a dark or a light background.
+fn series_colors(dark_background: bool) -> [RGBColor; 12] {
+    std::array::from_fn(|i| {
+        let (r, g, b) = crate::series_style::series(i, dark_background).rgb;
+        RGBColor(r, g, b)
+    })
+}
 
 impl Theme {
     pub fn palette(self) -> Palette {
@@ -93,13 +91,13 @@ impl Theme {
                     history: RGBColor(0x1A, 0x1A, 0x1A),
                     median: blend(BLUE, RGBColor(0, 0, 0), 0.7),
                     bands: [
-                        blend(BLUE, bg, 0.16),
-                        blend(BLUE, bg, 0.32),
-                        blend(BLUE, bg, 0.52),
+                        blend(BLUE, bg, 0.28),
+                        blend(BLUE, bg, 0.45),
+                        blend(BLUE, bg, 0.64),
                     ],
                     target: VERMILLION,
                     reference: RGBColor(0x44, 0x44, 0x44),
-                    series: SERIES_ON_LIGHT,
+                    series: series_colors(false),
                     below: RGBColor(0xBB, 0xBB, 0xBB),
                     text_scale: 1.0,
                     line_scale: 1.0,
@@ -122,14 +120,7 @@ impl Theme {
                     ],
                     target: ORANGE,
                     reference: RGBColor(0xC8, 0xC8, 0xC8),
-                    series: [
-                        SKY_BLUE,
-                        ORANGE,
-                        BLUISH_GREEN,
-                        REDDISH_PURPLE,
-                        YELLOW,
-                        VERMILLION,
-                    ],
+                    series: series_colors(true),
                     below: RGBColor(0x5A, 0x60, 0x68),
                     text_scale: 1.0,
                     line_scale: 1.0,
@@ -146,13 +137,13 @@ impl Theme {
                     history: RGBColor(0, 0, 0),
                     median: blend(BLUE, RGBColor(0, 0, 0), 0.55),
                     bands: [
-                        blend(BLUE, bg, 0.22),
-                        blend(BLUE, bg, 0.44),
-                        blend(BLUE, bg, 0.70),
+                        blend(BLUE, bg, 0.30),
+                        blend(BLUE, bg, 0.50),
+                        blend(BLUE, bg, 0.72),
                     ],
                     target: VERMILLION,
                     reference: RGBColor(0, 0, 0),
-                    series: SERIES_ON_LIGHT,
+                    series: series_colors(false),
                     below: RGBColor(0x99, 0x99, 0x99),
                     text_scale: 1.3,
                     line_scale: 1.6,
@@ -165,6 +156,29 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WCAG relative luminance.
+    fn luminance(c: RGBColor) -> f64 {
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+    }
+
+    #[test]
+    fn outer_band_stands_out_from_the_page_in_greyscale() {
+        // #D6E8F3 on white was 1.26:1, which vanished in greyscale print.
+        for theme in [Theme::Light, Theme::Classroom] {
+            let p = theme.palette();
+            let ratio = (luminance(p.background) + 0.05) / (luminance(p.bands[0]) + 0.05);
+            assert!(ratio >= 1.45, "{theme:?}: {ratio:.2}");
+        }
+    }
 
     #[test]
     fn blend_ends_and_middle() {

@@ -58,6 +58,7 @@ where
         )),
         subtitle,
         // The base run's stamp: scenario (with its file and edits), seed, paths.
+        note: None,
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
@@ -80,6 +81,11 @@ where
         .max()
         .unwrap_or(10)
         .max(10) as f64;
+    // Room below the bars for the legend, so it never covers a bar or its value.
+    let entry = f64::from(st.px(34.0)).max(st.text_size(size::LEGEND) * 1.8);
+    let legend_h = 3.0 * entry + f64::from(2 * st.px(16.0));
+    let plot_h = f64::from(area.dim_in_pixel().1) - f64::from(st.text_px(64.0) + st.px(8.0));
+    let extra = legend_h * n / (plot_h - legend_h).max(1.0);
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(
@@ -88,7 +94,7 @@ where
         )
         .margin_top(st.px(8.0))
         .margin_right(st.px(16.0))
-        .build_cartesian_2d(-span..span, 0.0..n)?;
+        .build_cartesian_2d(-span..span, 0.0..n + extra)?;
     let x_fmt = |v: &f64| {
         if v.abs() < 1e-9 {
             "0".to_string()
@@ -110,7 +116,7 @@ where
     let (low_c, high_c) = (pal.series[0], pal.series[1]);
     let bar = 0.32;
     for (i, r) in rows.iter().enumerate() {
-        let y = n - i as f64 - 0.5;
+        let y = n + extra - i as f64 - 0.5;
         for (end, color, dy) in [(&r.low, low_c, bar / 2.0), (&r.high, high_c, -bar / 2.0)] {
             let x = pts(end.delta_probability.difference);
             let y0 = y + dy - bar / 2.0;
@@ -152,7 +158,7 @@ where
     }
     // The base: no change.
     chart.draw_series(std::iter::once(PathElement::new(
-        vec![(0.0, 0.0), (0.0, n)],
+        vec![(0.0, extra), (0.0, n + extra)],
         pal.axis.stroke_width(st.line(1.5)),
     )))?;
     // Legend entries.

@@ -17,10 +17,34 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         scale: args.scale,
         theme: args.theme,
         title: args.title.clone(),
+        dpi: args.dpi,
+        subtitle: args.subtitle.clone(),
+        from: args.from,
+        y_scale: args.y_scale,
+        bands: if args.bands {
+            Some(true)
+        } else if args.no_bands {
+            Some(false)
+        } else {
+            None
+        },
+        to: args.to,
+        caption: args.caption.clone(),
+        source: args.source.clone(),
+        headline: if args.headline {
+            Some(true)
+        } else if args.no_headline {
+            Some(false)
+        } else {
+            None
+        },
     };
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
     options.validate()?;
+    if args.data.is_some() {
+        chart::data::supported(args.chart)?;
+    }
     if matches!(args.chart, ChartKind::Tornado | ChartKind::Difference) {
         crate::analysis::check_paths(args.common.paths)?;
     }
@@ -83,6 +107,11 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         _ => {
             let projections = super::simulate_all(&args.common, &scenarios)?;
             chart::export(&args.out, args.chart, &projections, &options)?;
+            if let Some(path) = &args.data {
+                let csv = chart::data::csv(args.chart, &projections, &options)?;
+                crate::output::write_atomic(path, csv.as_bytes())?;
+                eprintln!("wrote {}", path.display());
+            }
         }
     }
     eprintln!("wrote {}", args.out.display());

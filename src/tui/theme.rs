@@ -50,8 +50,9 @@ pub struct Theme {
     /// Paths that reach the target, and those that do not.
     pub reach: Color,
     pub miss: Color,
-    /// One colour per scenario on the Compare tab.
-    pub series: [Color; 5],
+    /// One colour per scenario on the Compare tab, from the table the charts use
+    /// ([`crate::series_style`]), so a scenario has the same colour on screen and in print.
+    pub series: [Color; 12],
     pub selection: Style,
     /// Draw P(target) in large digits.
     pub big_figures: bool,
@@ -63,6 +64,14 @@ const OKABE_GREEN: Color = Color::Rgb(0, 158, 115);
 const OKABE_YELLOW: Color = Color::Rgb(240, 228, 66);
 const OKABE_VERMILLION: Color = Color::Rgb(213, 94, 0);
 const OKABE_PURPLE: Color = Color::Rgb(204, 121, 167);
+
+/// The shared series table's colours, for a dark or a light background.
+fn series_colors(dark_background: bool) -> [Color; 12] {
+    std::array::from_fn(|i| {
+        let (r, g, b) = crate::series_style::series(i, dark_background).rgb;
+        Color::Rgb(r, g, b)
+    })
+}
 
 impl Theme {
     pub fn new(name: ThemeName, color: bool) -> Theme {
@@ -85,13 +94,7 @@ impl Theme {
                 target: OKABE_PURPLE,
                 reach: OKABE_GREEN,
                 miss: OKABE_VERMILLION,
-                series: [
-                    OKABE_SKY,
-                    OKABE_ORANGE,
-                    OKABE_GREEN,
-                    OKABE_PURPLE,
-                    OKABE_YELLOW,
-                ],
+                series: series_colors(true),
                 selection: Style::new()
                     .bg(Color::Rgb(50, 50, 70))
                     .add_modifier(Modifier::BOLD),
@@ -115,13 +118,7 @@ impl Theme {
                 target: Color::Rgb(170, 40, 120),
                 reach: Color::Rgb(0, 130, 95),
                 miss: OKABE_VERMILLION,
-                series: [
-                    Color::Rgb(0, 114, 178),
-                    Color::Rgb(200, 120, 0),
-                    Color::Rgb(0, 140, 100),
-                    Color::Rgb(170, 60, 130),
-                    Color::Rgb(90, 90, 90),
-                ],
+                series: series_colors(false),
                 selection: Style::new()
                     .bg(Color::Rgb(220, 228, 240))
                     .add_modifier(Modifier::BOLD),
@@ -145,13 +142,7 @@ impl Theme {
                 target: Color::Rgb(255, 90, 170),
                 reach: Color::Rgb(0, 220, 150),
                 miss: Color::Rgb(255, 110, 40),
-                series: [
-                    Color::Rgb(70, 180, 255),
-                    Color::Rgb(255, 170, 0),
-                    Color::Rgb(0, 230, 150),
-                    Color::Rgb(255, 110, 190),
-                    Color::Rgb(255, 255, 255),
-                ],
+                series: series_colors(true),
                 selection: Style::new()
                     .bg(Color::Rgb(255, 236, 0))
                     .fg(Color::Rgb(0, 0, 0))
@@ -178,7 +169,7 @@ impl Theme {
             target: r,
             reach: r,
             miss: r,
-            series: [r; 5],
+            series: [r; 12],
             selection: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
             ..self
         }

@@ -115,8 +115,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for (i, slot) in drawn.iter().map(|&i| &app.slots[i]).enumerate() {
         let c = t.series[i % t.series.len()];
+        // The shared series table: colour and dash, as on the charts.
         let mark = if t.color {
-            "━".to_string()
+            match crate::series_style::SERIES[i % crate::series_style::SERIES.len()].dash {
+                crate::series_style::Dash::Solid => "━".to_string(),
+                crate::series_style::Dash::Dashed => "╍".to_string(),
+            }
         } else {
             ['*', '+', 'x', '#', '@'][i % 5].to_string()
         };

@@ -1,0 +1,99 @@
+//! One table of series styles, a colour and a dash for each scenario in the order they are
+//! given, read by the charts and by the TUI so the two never drift apart.
+//!
+//! Six Okabe–Ito colours (distinguishable under the common colour-vision deficiencies), solid
+//! for the first six series and dashed for the next six: no (colour, dash) pair repeats up to
+//! [`SERIES.len()`](SERIES) = 12 series. Beyond that the table starts again.
+
+/// How a series' line is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dash {
+    Solid,
+    /// Long dashes.
+    Dashed,
+}
+
+impl Dash {
+    /// Dash and gap lengths in units of the line width (none for solid lines).
+    pub fn pattern(self) -> Option<(f64, f64)> {
+        match self {
+            Dash::Solid => None,
+            Dash::Dashed => Some((4.0, 2.5)),
+        }
+    }
+}
+
+/// A colour (sRGB) and a dash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SeriesStyle {
+    pub rgb: (u8, u8, u8),
+    pub dash: Dash,
+}
+
+const BLUE: (u8, u8, u8) = (0x00, 0x72, 0xB2);
+const VERMILLION: (u8, u8, u8) = (0xD5, 0x5E, 0x00);
+const BLUISH_GREEN: (u8, u8, u8) = (0x00, 0x9E, 0x73);
+const REDDISH_PURPLE: (u8, u8, u8) = (0xCC, 0x79, 0xA7);
+const ORANGE: (u8, u8, u8) = (0xE6, 0x9F, 0x00);
+const SKY_BLUE: (u8, u8, u8) = (0x56, 0xB4, 0xE9);
+
+const fn s(rgb: (u8, u8, u8), dash: Dash) -> SeriesStyle {
+    SeriesStyle { rgb, dash }
+}
+
+/// The table, on a light background.
+pub const SERIES: [SeriesStyle; 12] = [
+    s(BLUE, Dash::Solid),
+    s(VERMILLION, Dash::Solid),
+    s(BLUISH_GREEN, Dash::Solid),
+    s(REDDISH_PURPLE, Dash::Solid),
+    s(ORANGE, Dash::Solid),
+    s(SKY_BLUE, Dash::Solid),
+    s(BLUE, Dash::Dashed),
+    s(VERMILLION, Dash::Dashed),
+    s(BLUISH_GREEN, Dash::Dashed),
+    s(REDDISH_PURPLE, Dash::Dashed),
+    s(ORANGE, Dash::Dashed),
+    s(SKY_BLUE, Dash::Dashed),
+];
+
+/// Style of the i-th series (0-based) on a light or dark background. On dark backgrounds the
+/// colours are lifted towards white (30%) so the dark blue still stands out.
+pub fn series(i: usize, dark_background: bool) -> SeriesStyle {
+    let st = SERIES[i % SERIES.len()];
+    if dark_background {
+        SeriesStyle {
+            rgb: lighten(st.rgb, 0.3),
+            ..st
+        }
+    } else {
+        st
+    }
+}
+
+fn lighten((r, g, b): (u8, u8, u8), t: f64) -> (u8, u8, u8) {
+    let up = |c: u8| (f64::from(c) + (255.0 - f64::from(c)) * t).round() as u8;
+    (up(r), up(g), up(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn no_pair_repeats_up_to_twelve_series() {
+        for dark in [false, true] {
+            let pairs: HashSet<SeriesStyle> = (0..12).map(|i| series(i, dark)).collect();
+            assert_eq!(pairs.len(), 12);
+        }
+        assert_eq!(series(12, false), series(0, false));
+    }
+
+    #[test]
+    fn dark_backgrounds_get_lighter_colours() {
+        let (l, d) = (series(0, false).rgb, series(0, true).rgb);
+        assert!(d.0 > l.0 && d.1 > l.1 && d.2 > l.2);
+        assert_eq!(series(7, true).dash, Dash::Dashed);
+    }
+}

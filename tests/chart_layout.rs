@@ -1,0 +1,307 @@
+//! Acceptance test 1 of the chart layout: every chart kind, at the smallest allowed canvas
+//! (640×360; the issue's 320×320 is refused) and at 800×450, 1600×900 and 3840×2160, in each
+//! theme, with 1, 3 and 12 scenarios (multi-scenario kinds; the others draw the first), each
+//! both with the target year at the last year shown and with a horizon of 2030 or later.
+//! Charts are laid out on a recording backend (plotters' own text measurement, no pixels), and
+//! runs are small (400 paths): the grid of 264 layouts takes a few seconds in debug.
+//!
+//! Checked: no text box overlaps another or leaves the canvas; the target marker is present;
+//! no text is smaller than 9 px at 800×450 (nor below the 10 px floor anywhere). Canvases below
+//! the smallest allowed size are refused, so 320×320 is checked to be an error.
+
+use std::sync::OnceLock;
+
+use safetech::chart::backend::Layout;
+use safetech::chart::{self, Analyses, ChartKind, ChartOptions, MIN_HEIGHT, MIN_WIDTH, Theme};
+use safetech::scenario::{Scenario, load};
+use safetech::sim::{Projection, RunControl, RunSettings, simulate};
+
+const KINDS: [ChartKind; 7] = [
+    ChartKind::Tornado,
+    ChartKind::Fan,
+    ChartKind::Compare,
+    ChartKind::Histogram,
+    ChartKind::Reach,
+    ChartKind::Spaghetti,
+    ChartKind::Difference,
+];
+const THEMES: [Theme; 3] = [Theme::Light, Theme::Dark, Theme::Classroom];
+const SIZES: [(u32, u32); 4] = [
+    (MIN_WIDTH, MIN_HEIGHT),
+    (800, 450),
+    (1600, 900),
+    (3840, 2160),
+];
+
+/// Twelve scenarios (the ten built-in ones and two variants), each with its horizon at its
+/// target year when `at_horizon`.
+fn scenarios(at_horizon: bool) -> Vec<Scenario> {
+    let ids = [
+        "baseline",
+        "historical",
+        "maturing",
+        "osa-enforced",
+        "osa-delayed",
+        "kosa",
+        "transatlantic",
+        "genai",
+        "downturn",
+        "classroom",
+    ];
+    let mut out: Vec<Scenario> = ids.iter().map(|id| load(id).unwrap()).collect();
+    for (base, suffix) in [("maturing", "slow"), ("kosa", "late")] {
+        let mut s = load(base).unwrap();
+        s.scenario.id = format!("{base}-{suffix}");
+        s.scenario.name = format!("{} ({suffix})", s.scenario.name);
+        s.growth.initial *= 0.8;
+        out.push(s);
+    }
+    if at_horizon {
+        for s in &mut out {
+            s.market.horizon = s.target.year;
+        }
+    } else {
+        for s in &mut out {
+            s.market.horizon = s.market.horizon.max(2030);
+        }
+    }
+    out
+}
+
+fn runs(at_horizon: bool) -> &'static [Projection] {
+    static A: OnceLock<Vec<Projection>> = OnceLock::new();
+    static B: OnceLock<Vec<Projection>> = OnceLock::new();
+    let cell = if at_horizon { &A } else { &B };
+    cell.get_or_init(|| {
+        let settings = RunSettings {
+            paths: 400,
+            seed: 11,
+            sample_paths: 40,
+        };
+        scenarios(at_horizon)
+            .iter()
+            .map(|s| simulate(s, settings, RunControl::default()).unwrap())
+            .collect()
+    })
+}
+
+fn difference(at_horizon: bool) -> &'static safetech::stats::difference::DifferenceFan {
+    static A: OnceLock<safetech::stats::difference::DifferenceFan> = OnceLock::new();
+    static B: OnceLock<safetech::stats::difference::DifferenceFan> = OnceLock::new();
+    let cell = if at_horizon { &A } else { &B };
+    cell.get_or_init(|| {
+        let s = scenarios(at_horizon);
+        let settings = RunSettings {
+            paths: 400,
+            seed: 11,
+            sample_paths: 0,
+        };
+        safetech::analysis::difference::difference_fan(
+            &s[0],
+            &s[3],
+            settings,
+            RunControl::default(),
+        )
+        .unwrap()
+    })
+}
+
+fn tornado(at_horizon: bool) -> &'static safetech::chart::tornado::TornadoChart {
+    static A: OnceLock<safetech::chart::tornado::TornadoChart> = OnceLock::new();
+    static B: OnceLock<safetech::chart::tornado::TornadoChart> = OnceLock::new();
+    let cell = if at_horizon { &A } else { &B };
+    cell.get_or_init(|| {
+        let s = &scenarios(at_horizon)[0];
+        let settings = RunSettings {
+            paths: 400,
+            seed: 11,
+            sample_paths: 0,
+        };
+        let (base, rows) =
+            safetech::analysis::sensitivity::tornado(s, settings, RunControl::default()).unwrap();
+        safetech::chart::tornado::TornadoChart {
+            scenario: s.scenario.id.clone(),
+            scenario_name: s.scenario.name.clone(),
+            seed: settings.seed,
+            paths: settings.paths,
+            base: safetech::analysis::sensitivity::base_of(&base),
+            rows,
+        }
+    })
+}
+
+fn problems(layout: &Layout, min_font: f64) -> Vec<String> {
+    let (w, h) = (layout.size.0 as i32, layout.size.1 as i32);
+    let mut out = Vec::new();
+    for t in &layout.texts {
+        if t.min.0 < 0 || t.min.1 < 0 || t.max.0 > w || t.max.1 > h {
+            out.push(format!("off the canvas: {t:?}"));
+        }
+        if t.size < min_font - 1e-9 {
+            out.push(format!("font {:.1} px < {min_font}: {:?}", t.size, t.text));
+        }
+    }
+    for (i, a) in layout.texts.iter().enumerate() {
+        for b in &layout.texts[i + 1..] {
+            // One pixel of slack: neighbouring boxes may touch.
+            if a.overlaps(b, 1) {
+                out.push(format!("overlap: {a:?} / {b:?}"));
+            }
+        }
+    }
+    out
+}
+
+fn has_marker(layout: &Layout, kind: ChartKind, theme: Theme) -> bool {
+    let p = theme.palette();
+    let color = match kind {
+        ChartKind::Compare => p.reference,
+        _ => p.target,
+    };
+    let rgb = (color.0, color.1, color.2);
+    layout.circles.iter().any(|c| c.rgb == rgb)
+}
+
+#[test]
+fn every_chart_lays_out_cleanly_at_every_allowed_size() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for at_horizon in [true, false] {
+        let all = runs(at_horizon);
+        let diff = difference(at_horizon);
+        for kind in KINDS {
+            let counts: &[usize] = match kind {
+                // Single-scenario kinds draw the first run whatever they are given.
+                ChartKind::Fan
+                | ChartKind::Histogram
+                | ChartKind::Spaghetti
+                | ChartKind::Tornado => &[1],
+                ChartKind::Difference => &[2],
+                _ => &[1, 3, 12],
+            };
+            for &n in counts {
+                let runs: Vec<Projection> = match kind {
+                    ChartKind::Difference => vec![all[0].clone(), all[3].clone()],
+                    _ => all[..n].to_vec(),
+                };
+                for theme in THEMES {
+                    for (width, height) in SIZES {
+                        let options = ChartOptions {
+                            width,
+                            height,
+                            theme,
+                            ..ChartOptions::default()
+                        };
+                        let analyses = Analyses {
+                            tornado: Some(tornado(at_horizon)),
+                            difference: Some(diff),
+                        };
+                        let layout = chart::layout(kind, &runs, analyses, &options).unwrap();
+                        checked += 1;
+                        let min_font: f64 = if (width, height) == (800, 450) {
+                            9.0
+                        } else {
+                            0.0
+                        };
+                        let min_font = min_font.max(chart::MIN_TEXT_PX);
+                        let mut found = problems(&layout, min_font);
+                        let marker_expected = matches!(
+                            kind,
+                            ChartKind::Fan | ChartKind::Spaghetti | ChartKind::Compare
+                        );
+                        if marker_expected && !has_marker(&layout, kind, theme) {
+                            found.push("no target marker".to_string());
+                        }
+                        // The P(target) statement sits above the plot, never on the data: its
+                        // box ends above the highest revenue tick label.
+                        if let Some(note) = layout.texts.iter().find(|t| t.text.starts_with("P(≥"))
+                        {
+                            let top_tick = layout
+                                .texts
+                                .iter()
+                                .filter(|t| t.text.starts_with('£') && t.text.len() <= 12)
+                                .map(|t| t.min.1)
+                                .min()
+                                .unwrap_or(i32::MAX);
+                            if note.max.1 > top_tick {
+                                found.push(format!("P(target) note in the plot: {note:?}"));
+                            }
+                        }
+                        for f in found {
+                            failures.push(format!(
+                                "{kind:?} n={n} {theme:?} {width}×{height} at_horizon={at_horizon}: {f}"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 200, "{checked} layouts");
+    assert!(
+        failures.is_empty(),
+        "{} problems, first ones:\n{}",
+        failures.len(),
+        failures[..failures.len().min(40)].join("\n")
+    );
+}
+
+#[test]
+fn canvases_below_the_smallest_are_refused() {
+    let options = ChartOptions {
+        width: 320,
+        height: 320,
+        ..ChartOptions::default()
+    };
+    let err = chart::layout(
+        ChartKind::Fan,
+        &runs(true)[..1],
+        Analyses::default(),
+        &options,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("--width"), "{err}");
+}
+
+/// Acceptance test 2: compare with 12 scenarios has 12 distinct (colour, dash) pairs in the SVG,
+/// each series in its own `<g id="scenario-id">` with a native `stroke-dasharray`.
+#[test]
+fn compare_svg_groups_twelve_distinct_styles() {
+    let runs = runs(false);
+    let svg = String::from_utf8(
+        chart::render_with(
+            ChartKind::Compare,
+            runs,
+            Analyses::default(),
+            &ChartOptions::default(),
+            chart::ImageFormat::Svg,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut pairs = std::collections::HashSet::new();
+    for run in runs {
+        let id = &run.scenario.scenario.id;
+        let open = format!("<g id=\"{id}\">");
+        let start = svg.find(&open).unwrap_or_else(|| panic!("no group {id}"));
+        let body = &svg[start..start + svg[start..].find("</g>").unwrap()];
+        let line = body
+            .lines()
+            .find(|l| l.trim_start().starts_with("<polyline"))
+            .unwrap_or_else(|| panic!("no line in group {id}"));
+        let attr = |name: &str| {
+            line.split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        };
+        pairs.insert((attr("stroke").unwrap(), attr("stroke-dasharray")));
+        // Dashes are native: no run of short segments stands in for a dashed median.
+        assert!(body.matches("<polyline").count() <= 4, "{id}: {body}");
+    }
+    assert_eq!(pairs.len(), 12, "{pairs:?}");
+    assert!(
+        !svg.contains('\u{E000}'),
+        "a group marker was left in the SVG"
+    );
+}
