@@ -136,6 +136,7 @@ fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
     forward_ticks(tx.clone(), ticking.clone());
     forward_input(tx);
     // The walkthrough's runs go first when it is what the user opened.
+    worker.focus(app.focus_order());
     for job in teach::sync(&mut app).into_iter().chain(app.request_all()) {
         worker.submit(job);
     }
@@ -180,6 +181,7 @@ pub fn dispatch(app: &mut App, msg: Msg, worker: &mut Worker) {
             }
         }
     }
+    worker.focus(app.focus_order());
 }
 
 fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
@@ -190,6 +192,10 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
         }
         Effect::Drivers(job) => {
             worker.submit_drivers(*job);
+            None
+        }
+        Effect::Differences(job) => {
+            worker.submit_differences(*job);
             None
         }
         Effect::CancelDrivers => {

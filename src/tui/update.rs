@@ -37,6 +37,8 @@ pub enum Effect {
     Drivers(Box<super::drivers::DriversJob>),
     /// Stop the Drivers tab's analysis (the tab was left), leaving the engine to the others.
     CancelDrivers,
+    /// Compute paired differences against the base on the worker.
+    Differences(Box<super::app::DifferencesJob>),
     /// Save this scenario as TOML in the output directory.
     Save(Box<Scenario>),
     /// Export the current tab's chart.
@@ -73,10 +75,7 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.area = Rect::new(0, 0, w, h);
             Vec::new()
         }
-        Msg::Worker(reply) => {
-            on_reply(app, reply);
-            Vec::new()
-        }
+        Msg::Worker(reply) => on_reply(app, reply),
         Msg::Status(s) => {
             app.status = Some(s);
             Vec::new()
@@ -97,8 +96,9 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn on_reply(app: &mut App, reply: Reply) {
+fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
     match reply {
+        Reply::Differences(d) => app.set_differences(d),
         Reply::Drivers(DriversReply::Progress { generation, result }) => {
             if generation == app.drivers.generation {
                 if result.done {
@@ -120,19 +120,19 @@ fn on_reply(app: &mut App, reply: Reply) {
             run,
         } => {
             if teach::on_done(app, slot, generation, &run) {
-                return;
+                return Vec::new();
             }
             let Some(s) = app.slots.get_mut(slot) else {
-                return;
+                return Vec::new();
             };
             if generation != s.generation {
-                return;
+                return Vec::new();
             }
             if !run.preview {
                 s.pending = false;
             }
             s.run = Some(run);
-            app.refresh_differences();
+            return differences(app);
         }
         Reply::Failed {
             slot,
@@ -140,7 +140,7 @@ fn on_reply(app: &mut App, reply: Reply) {
             error,
         } => {
             if teach::on_failed(app, slot, generation, &error) {
-                return;
+                return Vec::new();
             }
             if let Some(s) = app
                 .slots
@@ -152,6 +152,11 @@ fn on_reply(app: &mut App, reply: Reply) {
             }
         }
     }
+    Vec::new()
+}
+
+fn differences(app: &mut App) -> Vec<Effect> {
+    vec![Effect::Differences(Box::new(app.differences_job()))]
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -231,7 +236,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('g') => app.log_scale = !app.log_scale,
         KeyCode::Char('b') => {
             app.base = app.selected;
-            app.refresh_differences();
+            return differences(app);
         }
         _ => {}
     }
