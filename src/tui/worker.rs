@@ -504,6 +504,12 @@ mod tests {
                     a.projection.target_values[..],
                     b.projection.target_values[..PREVIEW_PATHS]
                 );
+                // The final run is the run `safetech run` makes with the same seed and paths.
+                let j = job(0, 1, 3 * PREVIEW_PATHS);
+                let direct = simulate(&j.scenario, j.settings, RunControl::default()).unwrap();
+                assert_eq!(b.projection.years, direct.years);
+                assert_eq!(b.projection.target_values, direct.target_values);
+                assert_eq!(b.projection.first_passage, direct.first_passage);
             }
             other => panic!("{other:?}"),
         }

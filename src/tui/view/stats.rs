@@ -93,12 +93,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             paths = format!("{paths} of {}", thousands(run.full_paths as f64, 0));
         }
         let seed = run.projection.settings.seed;
-        let long = format!("{paths} paths · seed {seed}");
-        let text = if long.chars().count() <= usize::from(inner.width) {
-            long
-        } else {
-            format!("n {paths} · seed {seed}")
-        };
+        let text = [
+            format!("{paths} paths · seed {seed}"),
+            format!("n {paths} · seed {seed}"),
+            format!("{paths} paths"),
+        ]
+        .into_iter()
+        .find(|t| t.chars().count() <= usize::from(inner.width))
+        .unwrap_or_else(|| format!("n {paths}"));
         lines.push(Line::styled(text, t.dim()));
     }
     Paragraph::new(lines).style(t.base()).render(inner, buf);
