@@ -110,6 +110,8 @@ pub enum Reply {
 struct Queued {
     job: Job,
     flags: Arc<Flags>,
+    /// Stages already delivered (a preempted job resumes after them).
+    stages_done: usize,
 }
 
 #[derive(Default)]
@@ -273,7 +275,11 @@ impl Worker {
         self.live[job.slot] = Some(flags.clone());
         let slot = job.slot;
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Queued { job, flags });
+            let _ = tx.send(Queued {
+                job,
+                flags,
+                stages_done: 0,
+            });
         }
         let focus = self.focus.lock().unwrap_or_else(|e| e.into_inner());
         preempt(&focus, Some(focus.rank(slot)));
@@ -343,7 +349,7 @@ fn serve(
         }
         queue.extend(rx.try_iter());
         queue.retain(|q| !q.flags.cancel.load(Ordering::Relaxed));
-        let q = {
+        let mut q = {
             let mut focus = focus.lock().unwrap_or_else(|e| e.into_inner());
             let Some(next) = (0..queue.len()).min_by_key(|&i| focus.rank(queue[i].job.slot)) else {
                 continue;
@@ -356,7 +362,7 @@ fn serve(
             focus.running = Some((q.job.slot, q.flags.clone()));
             q
         };
-        let preempted = !run_job(&q, &pool, &reply);
+        let preempted = !run_job(&mut q, &pool, &reply);
         focus.lock().unwrap_or_else(|e| e.into_inner()).running = None;
         if preempted && !q.flags.cancel.load(Ordering::Relaxed) {
             // Stopped for a more urgent slot: run again later, from the start.
@@ -394,28 +400,30 @@ fn serve_drivers(
     }
 }
 
-/// Runs the job's stages; false if it was stopped (cancelled or preempted) before the end.
-fn run_job(q: &Queued, pool: &rayon::ThreadPool, reply: &impl Fn(Reply)) -> bool {
+/// Runs the job's stages not yet delivered; false if it was stopped (cancelled or preempted)
+/// before the end. A stage that finished is delivered unless the job was cancelled.
+fn run_job(q: &mut Queued, pool: &rayon::ThreadPool, reply: &impl Fn(Reply)) -> bool {
     let Job {
         slot, generation, ..
     } = q.job;
-    let control = RunControl {
-        cancel: Some(&q.flags.stop),
-        progress: None,
-    };
     let full = q.job.settings;
-    for paths in stages(full.paths) {
+    for paths in stages(full.paths).into_iter().skip(q.stages_done) {
         let settings = RunSettings { paths, ..full };
         let started = Instant::now();
+        let control = RunControl {
+            cancel: Some(&q.flags.stop),
+            progress: None,
+        };
         let result = pool.install(|| {
             simulate(&q.job.scenario, settings, control)
                 .map(|p| Run::of(p, full.paths, started.elapsed()))
         });
         match result {
             Ok(run) => {
-                if q.flags.stop.load(Ordering::Relaxed) {
+                if q.flags.cancel.load(Ordering::SeqCst) {
                     return false;
                 }
+                q.stages_done += 1;
                 reply(Reply::Done {
                     slot,
                     generation,
