@@ -1,19 +1,33 @@
-//! Edit-to-screen latency of the interactive view at 100,000 paths (release build):
-//! `cargo bench --bench tui_latency`.
+//! Edit-to-screen latency of the interactive view (release build), through the real update →
+//! worker → view path with a headless terminal: `cargo bench --bench tui_latency`.
+//! 1,000,000 paths on a 2-thread pool by default; `SAFETECH_BENCH_PATHS` and
+//! `SAFETECH_BENCH_THREADS` change them. Prints the load average before and after.
 
 #[path = "../tests/common/latency.rs"]
 mod latency;
 
 use std::time::Duration;
 
-use latency::{Harness, hold_key, ms, percentile, single_edits};
+use latency::{Harness, HoldReport, hold_key, ms, percentile, press_keys, single_edits};
+use ratatui::crossterm::event::KeyCode;
 
 fn main() {
-    let paths = 100_000;
-    let mut h = Harness::new(paths);
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let paths = env("SAFETECH_BENCH_PATHS", 1_000_000);
+    let threads = env("SAFETECH_BENCH_THREADS", 2);
+    println!(
+        "{paths} paths, {threads} threads; {}",
+        latency::load_average()
+    );
+    let mut h = Harness::with_threads(paths, Some(threads));
     let startup = h.settle(Duration::from_secs(120));
     println!(
-        "first full results for both scenarios at {paths} paths: {}",
+        "first full results for every scenario at {paths} paths: {}",
         ms(startup)
     );
 
@@ -31,15 +45,32 @@ fn main() {
     );
 
     let r = hold_key(&mut h, 30.0, Duration::from_secs(5));
+    print_keys("key held on an edit at 30/s for 5 s", &r);
+
+    // A new seed reruns every scenario (minutes of engine work at 1M paths on 2 cores); move
+    // the parameter selection up and down meanwhile.
+    h.press(KeyCode::Char('n'));
+    let r = press_keys(&mut h, 30.0, Duration::from_secs(3), |i| {
+        if (i / 5) % 2 == 0 {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        }
+    });
+    print_keys("↑/↓ at 30/s for 3 s while every scenario reruns", &r);
+    println!("{}", latency::load_average());
+}
+
+fn print_keys(what: &str, r: &HoldReport) {
     println!(
-        "key held at 30/s for 5 s ({} presses): key → frame with new value median {}, p95 {}, max {}",
+        "{what} ({} presses): key → redrawn frame median {}, p95 {}, max {}",
         r.presses,
         ms(percentile(&r.key_to_frame, 0.5)),
         ms(percentile(&r.key_to_frame, 0.95)),
         ms(percentile(&r.key_to_frame, 1.0))
     );
     println!(
-        "  new results drawn while held: {}; longest UI frame: {}; last press → final full result: {}",
+        "  results drawn for the selected scenario meanwhile: {}; longest UI frame: {}; last press → every result final: {}",
         r.results_shown,
         ms(r.longest_frame),
         ms(r.settle_after_release)

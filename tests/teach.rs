@@ -33,7 +33,7 @@ fn app(seed: u64) -> App {
     app.tab = Tab::Teach;
     for job in teach::sync(&mut app) {
         let p = simulate(&job.scenario, job.settings, RunControl::default()).unwrap();
-        let run = Arc::new(Run::of(p, false, Duration::ZERO));
+        let run = Arc::new(Run::of(p, job.settings.paths, Duration::ZERO));
         update(
             &mut app,
             Msg::Worker(Reply::Done {

@@ -25,7 +25,7 @@ fn app(theme: ThemeName, color: bool, tab: Tab) -> App {
     let mut app = App::new(scenarios, 1, settings, Theme::new(theme, color));
     for slot in &mut app.slots {
         let p = simulate(&slot.scenario, settings, RunControl::default()).unwrap();
-        slot.run = Some(Arc::new(Run::of(p, false, Duration::ZERO)));
+        slot.run = Some(Arc::new(Run::of(p, settings.paths, Duration::ZERO)));
     }
     app.refresh_differences();
     drivers_done(&mut app);

@@ -53,7 +53,9 @@ impl Default for RunSettings {
     }
 }
 
-/// Hooks for long runs: cancellation (checked once a year) and progress (years done, total).
+/// Hooks for long runs: cancellation (checked before every chunk of every year, so a run stops
+/// within one chunk's work per thread; a run that is not cancelled is unaffected) and progress
+/// (years done, total).
 #[derive(Default, Clone, Copy)]
 pub struct RunControl<'a> {
     pub cancel: Option<&'a AtomicBool>,
@@ -226,7 +228,7 @@ pub fn simulate(
 
     let mut percentiles = YearPercentiles::new(&model, n);
     for (done, &year) in years.iter().enumerate() {
-        if control.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        if cancelled(control) {
             return Err(SimError::Cancelled);
         }
         let tables = EffectTables::for_year(&model, year);
@@ -246,6 +248,10 @@ pub fn simulate(
             .fold(
                 || YearAccumulator::new(&plan),
                 |mut acc, (index, (((revenue, ar), first_passage), shocks))| {
+                    // Cancelled mid-year: skip the remaining chunks; the year is then dropped.
+                    if cancelled(control) {
+                        return acc;
+                    }
                     let state = ChunkState {
                         revenue,
                         ar,
@@ -258,6 +264,9 @@ pub fn simulate(
             )
             .reduce_with(YearAccumulator::combine)
             .expect("at least one chunk");
+        if cancelled(control) {
+            return Err(SimError::Cancelled);
+        }
         let buckets = plan.buckets;
         let mut moments = acc.moments;
         moments.sort_unstable_by_key(|&(index, _)| index);
@@ -322,6 +331,10 @@ pub fn simulate(
         initial_growth,
         sample_paths,
     })
+}
+
+fn cancelled(control: RunControl) -> bool {
+    control.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
 }
 
 /// Initial growth r0 per path. Drawn whatever the uncertainty, so that scenarios differing

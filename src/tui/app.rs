@@ -62,6 +62,9 @@ pub struct Slot {
     /// A request is out and its full result has not come back yet.
     pub pending: bool,
     pub error: Option<String>,
+    /// The inputs of the latest request (scenario with its edits, and the run settings), so
+    /// that a request for the same inputs is not run again.
+    pub requested: Option<(Scenario, RunSettings)>,
 }
 
 impl Slot {
@@ -73,6 +76,7 @@ impl Slot {
             generation: 0,
             pending: false,
             error: None,
+            requested: None,
         }
     }
 
@@ -122,6 +126,8 @@ pub struct App {
     pub drivers: DriversState,
     /// A value being typed for the selected parameter (Enter on a parameter), as typed.
     pub entry: Option<String>,
+    /// Generation of the latest request for paired differences.
+    pub differences_generation: u64,
 }
 
 /// The Drivers tab's analysis: what it was asked for and the latest snapshot.
@@ -191,6 +197,7 @@ impl App {
             probability_differences: vec![None; n],
             drivers: DriversState::default(),
             entry: None,
+            differences_generation: 0,
         }
     }
 
@@ -245,10 +252,16 @@ impl App {
         self.params().get(self.param).copied()
     }
 
-    /// A request to re-run slot `i`, marking it pending.
+    /// A request to re-run slot `i`, marking it pending; none if its latest request had the
+    /// same inputs (scenario with its edits, seed, paths) and did not fail.
     pub fn request(&mut self, i: usize) -> Option<Job> {
         let settings = self.settings;
         let slot = self.slots.get_mut(i)?;
+        let wanted = (slot.scenario.clone(), settings);
+        if slot.error.is_none() && slot.requested.as_ref() == Some(&wanted) {
+            return None;
+        }
+        slot.requested = Some(wanted);
         slot.generation += 1;
         slot.pending = true;
         slot.error = None;
@@ -266,58 +279,155 @@ impl App {
             .collect()
     }
 
-    /// Recompute paired differences against the base: same seed means path i of each run saw the
-    /// same shocks, so R_B − R_A path by path is the effect of the scenario alone.
-    pub fn refresh_differences(&mut self) {
-        let base = self.slots.get(self.base).and_then(|s| s.run.clone());
-        self.probability_differences = self
-            .slots
-            .iter()
-            .map(|slot| {
-                let (a, b) = (&base.as_ref()?.projection, &slot.run.as_ref()?.projection);
-                if a.settings.seed != b.settings.seed
-                    || a.scenario.target.year != b.scenario.target.year
-                {
-                    return None;
-                }
-                // A preview pairs with the first paths of a full run.
-                let n = a.target_values.len().min(b.target_values.len());
-                let (ta, tb) = (a.scenario.target.revenue, b.scenario.target.revenue);
-                let (mut a_only, mut b_only) = (0, 0);
-                for (&x, &y) in a.target_values[..n].iter().zip(&b.target_values[..n]) {
-                    a_only += usize::from(x >= ta && y < tb);
-                    b_only += usize::from(y >= tb && x < ta);
-                }
-                (n > 0).then(|| crate::stats::difference::discordant(a_only, b_only, n))
-            })
-            .collect();
-        self.differences = self
-            .slots
-            .iter()
-            .map(|slot| {
-                let (a, b) = (base.as_ref()?, slot.run.as_ref()?);
-                let (pa, pb) = (&a.projection, &b.projection);
-                if pa.settings.seed != pb.settings.seed
-                    || pa.scenario.target.year != pb.scenario.target.year
-                {
-                    return None;
-                }
-                // A preview's paths are the first paths of the full run, so a common prefix pairs.
-                let n = pa.target_values.len().min(pb.target_values.len());
-                if n == 0 {
-                    return None;
-                }
-                let mut d: Vec<f64> = pb.target_values[..n]
-                    .iter()
-                    .zip(&pa.target_values[..n])
-                    .map(|(b, a)| b - a)
-                    .collect();
-                // Differences can be negative, which the engine's bucketed quantiles do not take.
-                d.sort_unstable_by(f64::total_cmp);
-                Some([0.05, 0.5, 0.95].map(|p| quantile_sorted(&d, p)))
-            })
-            .collect();
+    /// Slots in the order the worker should run them: the selected scenario, then what the
+    /// tab shows (the walkthrough's runs; the base and every scenario on Compare), then the
+    /// rest.
+    pub fn focus_order(&self) -> Vec<usize> {
+        let mut order = Vec::with_capacity(self.slots.len() + 2);
+        if self.tab == Tab::Teach {
+            order.extend((0..crate::tui::teach::RUNS).map(|r| self.slots.len() + r));
+        }
+        order.push(self.selected);
+        if self.tab == Tab::Compare && self.base != self.selected {
+            order.push(self.base);
+        }
+        order
     }
+
+    /// The request for paired differences against the base, for the worker.
+    pub fn differences_job(&mut self) -> DifferencesJob {
+        self.differences_generation += 1;
+        DifferencesJob {
+            generation: self.differences_generation,
+            base: self.slots.get(self.base).and_then(|s| s.run.clone()),
+            runs: self.slots.iter().map(|s| s.run.clone()).collect(),
+        }
+    }
+
+    /// Take differences computed for the latest request.
+    pub fn set_differences(&mut self, d: Differences) {
+        if d.generation == self.differences_generation {
+            self.differences = d.revenue;
+            self.probability_differences = d.probability;
+        }
+    }
+
+    /// Recompute paired differences against the base here and now (the interface asks the
+    /// worker instead, through [`App::differences_job`]).
+    pub fn refresh_differences(&mut self) {
+        let job = self.differences_job();
+        let d = DifferencesCache::default().compute(job);
+        self.set_differences(d);
+    }
+}
+
+/// Paired differences of every slot's run against the base's, to compute off the UI thread.
+#[derive(Debug, Clone)]
+pub struct DifferencesJob {
+    pub generation: u64,
+    pub base: Option<Arc<Run>>,
+    pub runs: Vec<Option<Arc<Run>>>,
+}
+
+/// The answer to a [`DifferencesJob`].
+#[derive(Debug, Clone)]
+pub struct Differences {
+    pub generation: u64,
+    pub revenue: Vec<Option<PairedDifference>>,
+    pub probability: Vec<Option<crate::stats::difference::Estimate>>,
+}
+
+type DifferencePair = (
+    Option<PairedDifference>,
+    Option<crate::stats::difference::Estimate>,
+);
+
+/// The base's run, the slot's run, and their differences.
+type CachedPair = (Arc<Run>, Arc<Run>, DifferencePair);
+
+/// The previous answers per slot, with the two runs they came from (held, so that their
+/// addresses cannot be reused), reused while neither run changes.
+#[derive(Default)]
+pub struct DifferencesCache {
+    previous: Vec<Option<CachedPair>>,
+}
+
+impl DifferencesCache {
+    pub fn compute(&mut self, job: DifferencesJob) -> Differences {
+        self.previous.resize(job.runs.len(), None);
+        let mut out = Differences {
+            generation: job.generation,
+            revenue: Vec::with_capacity(job.runs.len()),
+            probability: Vec::with_capacity(job.runs.len()),
+        };
+        for (i, run) in job.runs.iter().enumerate() {
+            let pair = match (&job.base, run) {
+                (Some(base), Some(run)) => {
+                    let cached = self.previous[i]
+                        .as_ref()
+                        .filter(|(b, r, _)| Arc::ptr_eq(b, base) && Arc::ptr_eq(r, run));
+                    let pair = match cached {
+                        Some((_, _, pair)) => *pair,
+                        None => paired(base, run),
+                    };
+                    self.previous[i] = Some((base.clone(), run.clone(), pair));
+                    pair
+                }
+                _ => {
+                    self.previous[i] = None;
+                    (None, None)
+                }
+            };
+            out.revenue.push(pair.0);
+            out.probability.push(pair.1);
+        }
+        out
+    }
+}
+
+/// Paired differences of `run` against `base`: same seed means path i of each run saw the same
+/// shocks, so R_B − R_A path by path is the effect of the scenario alone. A preview pairs with
+/// the first paths of a full run (its paths are a prefix of it).
+fn paired(base: &Run, run: &Run) -> DifferencePair {
+    let (a, b) = (&base.projection, &run.projection);
+    if a.settings.seed != b.settings.seed || a.scenario.target.year != b.scenario.target.year {
+        return (None, None);
+    }
+    let n = a.target_values.len().min(b.target_values.len());
+    if n == 0 {
+        return (None, None);
+    }
+    let (ta, tb) = (a.scenario.target.revenue, b.scenario.target.revenue);
+    let (mut a_only, mut b_only) = (0, 0);
+    for (&x, &y) in a.target_values[..n].iter().zip(&b.target_values[..n]) {
+        a_only += usize::from(x >= ta && y < tb);
+        b_only += usize::from(y >= tb && x < ta);
+    }
+    let probability = crate::stats::difference::discordant(a_only, b_only, n);
+    let mut d: Vec<f64> = b.target_values[..n]
+        .iter()
+        .zip(&a.target_values[..n])
+        .map(|(b, a)| b - a)
+        .collect();
+    // Differences can be negative, which the engine's bucketed quantiles do not take.
+    let revenue = [0.05, 0.5, 0.95].map(|p| quantile_select(&mut d, p));
+    (Some(revenue), Some(probability))
+}
+
+/// [`quantile_sorted`] of the values as if sorted, by selection (the order of `v` changes).
+pub fn quantile_select(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let h = (v.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let (_, &mut at_lo, above) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let at_hi = above
+        .iter()
+        .copied()
+        .min_by(f64::total_cmp)
+        .unwrap_or(at_lo);
+    at_lo + (at_hi - at_lo) * (h - lo as f64)
 }
 
 /// Type-7 quantile (linear between order statistics) of sorted, non-empty values.
@@ -342,5 +452,51 @@ mod tests {
         assert_eq!(quantile_sorted(&v, 0.0), -3.0);
         assert_eq!(quantile_sorted(&v, 0.125), -2.0);
         assert!(quantile_sorted(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn selection_gives_the_quantiles_of_a_sort() {
+        let mut x = 0.37_f64;
+        let v: Vec<f64> = (0..1001)
+            .map(|_| {
+                x = (x * 3.9 * (1.0 - x)).clamp(1e-9, 1.0 - 1e-9);
+                x - 0.5
+            })
+            .collect();
+        for n in [1, 2, 3, 10, 1001] {
+            let mut s = v[..n].to_vec();
+            s.sort_unstable_by(f64::total_cmp);
+            for p in [0.0, 0.05, 0.125, 0.5, 0.95, 1.0] {
+                let mut w = v[..n].to_vec();
+                assert_eq!(
+                    quantile_select(&mut w, p),
+                    quantile_sorted(&s, p),
+                    "{n} {p}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unchanged_inputs_are_not_run_again() {
+        let scenarios = ["baseline", "kosa"]
+            .map(|id| crate::scenario::load(id).unwrap())
+            .to_vec();
+        let mut app = App::new(
+            scenarios,
+            0,
+            RunSettings::default(),
+            Theme::new(crate::tui::theme::ThemeName::Dark, true),
+        );
+        assert_eq!(app.request_all().len(), 2);
+        assert!(app.request_all().is_empty());
+        app.slots[1].scenario.growth.volatility += 0.01;
+        let again: Vec<usize> = app.request_all().iter().map(|j| j.slot).collect();
+        assert_eq!(again, [1]);
+        app.settings.seed += 1;
+        assert_eq!(app.request_all().len(), 2);
+        // A failed run is tried again.
+        app.slots[0].error = Some("out of range".into());
+        assert_eq!(app.request(0).map(|j| j.slot), Some(0));
     }
 }

@@ -122,13 +122,20 @@ pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, Vec<usize>)> {
 fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
     let (scenarios, named) = load_scenarios(&args.common)?;
     let selected = named.first().copied().unwrap_or(0);
-    args.common.check_memory(&scenarios)?;
+    let (common, fell_back) = fit_default_paths(&args.common, &scenarios);
+    common.check_memory(&scenarios)?;
     let mut app = App::new(
         scenarios,
         selected,
-        args.common.settings(),
+        common.settings(),
         Theme::from_env(args.theme),
     );
+    if fell_back {
+        app.status = Some(format!(
+            "{} paths: the most that fit the memory budget (+ for more needs --max-memory)",
+            crate::report::format::thousands(common.paths as f64, 0)
+        ));
+    }
     app.output_dir = export::output_dir();
     // `tui -s a -s b` compares a and b, with a as the base.
     if named.len() > 1 {
@@ -156,6 +163,7 @@ fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
     forward_ticks(tx.clone(), ticking.clone());
     forward_input(tx);
     // The walkthrough's runs go first when it is what the user opened.
+    worker.focus(app.focus_order());
     for job in teach::sync(&mut app).into_iter().chain(app.request_all()) {
         worker.submit(job);
     }
@@ -166,6 +174,26 @@ fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
         Some(sig) => ExitCode::from(128u8.saturating_add(sig as u8)),
         None => ExitCode::SUCCESS,
     })
+}
+
+/// The view keeps every scenario's latest run; at the default of a million paths that is some
+/// 35 MB a scenario. Where that does not fit the memory budget, the default steps down to the
+/// largest of `+`/`-`'s path counts that fits (an explicit other `-n` is left to the check).
+fn fit_default_paths(
+    common: &crate::cli::Common,
+    scenarios: &[Scenario],
+) -> (crate::cli::Common, bool) {
+    let mut c = common.clone();
+    if c.paths != crate::cli::TUI_DEFAULT_PATHS || c.check_memory(scenarios).is_ok() {
+        return (c, false);
+    }
+    for &paths in update::PATH_STEPS.iter().rev() {
+        c.paths = paths;
+        if c.check_memory(scenarios).is_ok() {
+            return (c, true);
+        }
+    }
+    (common.clone(), false)
 }
 
 fn event_loop(
@@ -207,6 +235,7 @@ pub fn dispatch(app: &mut App, msg: Msg, worker: &mut Worker) {
             }
         }
     }
+    worker.focus(app.focus_order());
 }
 
 fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
@@ -217,6 +246,10 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
         }
         Effect::Drivers(job) => {
             worker.submit_drivers(*job);
+            None
+        }
+        Effect::Differences(job) => {
+            worker.submit_differences(*job);
             None
         }
         Effect::CancelDrivers => {
@@ -308,4 +341,28 @@ fn forward_signals(tx: Sender<Msg>) -> std::io::Result<()> {
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_defaults_to_a_million_paths_and_steps_down_to_fit_memory() {
+        let args = default_args();
+        assert_eq!(args.common.paths, crate::cli::TUI_DEFAULT_PATHS);
+        let (scenarios, _) = load_scenarios(&args.common).unwrap();
+        let mut common = args.common.clone();
+        common.max_memory = Some(1 << 40);
+        let (fit, fell_back) = fit_default_paths(&common, &scenarios);
+        assert_eq!((fit.paths, fell_back), (1_000_000, false));
+        common.max_memory = Some(300 << 20);
+        let (fit, fell_back) = fit_default_paths(&common, &scenarios);
+        assert!(fell_back && fit.paths < 1_000_000, "{}", fit.paths);
+        assert!(update::PATH_STEPS.contains(&fit.paths));
+        assert!(fit.check_memory(&scenarios).is_ok());
+        // An explicit other count is left alone (and to the memory check).
+        common.paths = 2_000_000;
+        assert_eq!(fit_default_paths(&common, &scenarios).0.paths, 2_000_000);
+    }
 }

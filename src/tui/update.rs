@@ -37,6 +37,8 @@ pub enum Effect {
     Drivers(Box<super::drivers::DriversJob>),
     /// Stop the Drivers tab's analysis (the tab was left), leaving the engine to the others.
     CancelDrivers,
+    /// Compute paired differences against the base on the worker.
+    Differences(Box<super::app::DifferencesJob>),
     /// Save this scenario as TOML in the output directory.
     Save(Box<Scenario>),
     /// Export the current tab's chart.
@@ -76,10 +78,7 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.area = Rect::new(0, 0, w, h);
             Vec::new()
         }
-        Msg::Worker(reply) => {
-            on_reply(app, reply);
-            Vec::new()
-        }
+        Msg::Worker(reply) => on_reply(app, reply),
         Msg::Status(s) => {
             app.say(s);
             Vec::new()
@@ -112,8 +111,9 @@ pub fn wants_tick(app: &App) -> bool {
     teach::wants_tick(app) || app.status.is_some()
 }
 
-fn on_reply(app: &mut App, reply: Reply) {
+fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
     match reply {
+        Reply::Differences(d) => app.set_differences(d),
         Reply::Drivers(DriversReply::Progress { generation, result }) => {
             if generation == app.drivers.generation {
                 if result.done {
@@ -135,19 +135,19 @@ fn on_reply(app: &mut App, reply: Reply) {
             run,
         } => {
             if teach::on_done(app, slot, generation, &run) {
-                return;
+                return Vec::new();
             }
             let Some(s) = app.slots.get_mut(slot) else {
-                return;
+                return Vec::new();
             };
             if generation != s.generation {
-                return;
+                return Vec::new();
             }
             if !run.preview {
                 s.pending = false;
             }
             s.run = Some(run);
-            app.refresh_differences();
+            return differences(app);
         }
         Reply::Failed {
             slot,
@@ -155,7 +155,7 @@ fn on_reply(app: &mut App, reply: Reply) {
             error,
         } => {
             if teach::on_failed(app, slot, generation, &error) {
-                return;
+                return Vec::new();
             }
             if let Some(s) = app
                 .slots
@@ -167,6 +167,11 @@ fn on_reply(app: &mut App, reply: Reply) {
             }
         }
     }
+    Vec::new()
+}
+
+fn differences(app: &mut App) -> Vec<Effect> {
+    vec![Effect::Differences(Box::new(app.differences_job()))]
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -271,11 +276,11 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Char('b') => {
             app.base = app.selected;
-            app.refresh_differences();
             if let Some(s) = app.slot() {
                 let id = s.scenario.scenario.id.clone();
                 app.say(format!("Compare base: {id} (differences are against it)"));
             }
+            return differences(app);
         }
         _ => {}
     }

@@ -1,13 +1,20 @@
 //! A background thread that runs simulations, so the interface never waits for the engine.
 //!
 //! Each scenario slot has at most one live request: submitting a newer one sets the cancel flag
-//! of the older (queued or running), and the engine stops within one simulated year. Large runs
-//! first deliver a quick preview on a subset of the same paths (same seed, so the preview is the
-//! first chunks of the full run), which keeps the view moving while a key is held down.
+//! of the older (queued or running), and the engine stops within one chunk. Queued requests run
+//! in the order of the interface's focus ([`Worker::focus`]: the selected scenario, then what the
+//! tab needs, then the rest); a request for a more urgent slot stops a less urgent run, which
+//! goes back in the queue. Large runs first deliver previews on a prefix of the same paths (same
+//! seed, so a preview is the first chunks of the full run), which keeps the view moving while a
+//! key is held down and sharpens it as the run grows.
+//!
+//! The engine's threads are scheduled as batch work (Linux `SCHED_BATCH`): they keep both cores
+//! when nothing else wants them but never preempt the interface's threads, which read keys and
+//! draw.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -17,6 +24,21 @@ use crate::stats::{FirstPassage, TargetProbability, first_passage, target_probab
 
 /// Paths of the preview run; runs of up to twice this many skip the preview.
 pub const PREVIEW_PATHS: usize = 8192;
+/// Runs of at least this many paths get a second preview on a sixteenth of their paths.
+pub const SECOND_PREVIEW_FROM: usize = 256 * 1024;
+
+/// Path counts a request for `paths` is run at, in order: previews, then the full run.
+pub fn stages(paths: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    if paths > 2 * PREVIEW_PATHS {
+        out.push(PREVIEW_PATHS);
+    }
+    if paths >= SECOND_PREVIEW_FROM {
+        out.push((paths / 16).next_multiple_of(crate::sim::CHUNK));
+    }
+    out.push(paths);
+    out
+}
 
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -35,21 +57,28 @@ pub struct Run {
     pub first_passage: Vec<FirstPassage>,
     /// Revenue in the target year, sorted, for the histogram.
     pub sorted_target_values: Vec<f64>,
-    /// True for the quick preview that precedes a large run.
+    /// True for the quick previews that precede a large run (its paths are a prefix of it).
     pub preview: bool,
+    /// Paths of the full run this one is a preview of (equal to the run's paths when final).
+    pub full_paths: usize,
     pub elapsed: Duration,
 }
 
 impl Run {
-    pub fn of(projection: Projection, preview: bool, elapsed: Duration) -> Run {
+    /// Summarise a run (on the current rayon pool). `full_paths` is the size of the run it
+    /// previews, or its own.
+    pub fn of(projection: Projection, full_paths: usize, elapsed: Duration) -> Run {
+        use rayon::prelude::*;
         let mut sorted: Vec<f64> = projection
             .target_values
-            .iter()
+            .par_iter()
             .copied()
             .filter(|x| x.is_finite())
             .collect();
-        sorted.sort_unstable_by(f64::total_cmp);
+        sorted.par_sort_unstable_by(f64::total_cmp);
+        let preview = projection.paths() < full_paths;
         Run {
+            full_paths,
             target: target_probability(&projection),
             first_passage: first_passage(&projection),
             sorted_target_values: sorted,
@@ -62,6 +91,8 @@ impl Run {
 
 #[derive(Debug)]
 pub enum Reply {
+    /// Paired differences against the base scenario, computed off the interface thread.
+    Differences(super::app::Differences),
     /// A snapshot or failure of the Drivers tab's analysis.
     Drivers(super::drivers::DriversReply),
     Done {
@@ -78,17 +109,57 @@ pub enum Reply {
 
 struct Queued {
     job: Job,
-    cancel: Arc<AtomicBool>,
+    flags: Arc<Flags>,
+    /// Stages already delivered (a preempted job resumes after them).
+    stages_done: usize,
+}
+
+#[derive(Default)]
+struct Flags {
+    /// A newer request replaced this one, or the worker is closing.
+    cancel: AtomicBool,
+    /// Stop now (cancelled or preempted by a more urgent slot); the engine watches this one.
+    stop: AtomicBool,
+    /// The run finished, failed or was cancelled.
+    finished: AtomicBool,
+}
+
+impl Flags {
+    fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// What the interface and the simulation thread share about order.
+#[derive(Default)]
+struct Focus {
+    /// Slots in order of urgency; slots not listed come after, in index order.
+    order: Vec<usize>,
+    /// The slot being run, and its flags.
+    running: Option<(usize, Arc<Flags>)>,
+}
+
+impl Focus {
+    fn rank(&self, slot: usize) -> usize {
+        self.order
+            .iter()
+            .position(|&s| s == slot)
+            .unwrap_or(self.order.len() + slot)
+    }
 }
 
 pub struct Worker {
     tx: Option<Sender<Queued>>,
+    focus: Arc<Mutex<Focus>>,
+    differences_tx: Option<Sender<super::app::DifferencesJob>>,
+    differences_handle: Option<JoinHandle<()>>,
     /// The Drivers tab's analyses run on a second thread, one at a time; newer cancel older.
     drivers_tx: Option<Sender<(super::drivers::DriversJob, Arc<AtomicBool>)>>,
     drivers_live: Option<Arc<AtomicBool>>,
     drivers_handle: Option<JoinHandle<()>>,
-    /// Cancel flag of the latest request per slot.
-    live: Vec<Option<Arc<AtomicBool>>>,
+    /// Flags of the latest request per slot.
+    live: Vec<Option<Arc<Flags>>>,
     handle: Option<JoinHandle<()>>,
 }
 
@@ -106,13 +177,26 @@ impl Worker {
             if let Some(n) = threads {
                 builder = builder.num_threads(n);
             }
-            builder.build().map_err(std::io::Error::other)
+            builder
+                .start_handler(|_| batch_priority())
+                .build()
+                .map_err(std::io::Error::other)
         };
         let pool = pool_of("sim")?;
         let main_reply = reply.clone();
+        let focus = Arc::new(Mutex::new(Focus::default()));
+        let serve_focus = focus.clone();
         let handle = std::thread::Builder::new()
             .name("simulation".into())
-            .spawn(move || serve(rx, pool, move |r| main_reply(r)))?;
+            .spawn(move || serve(rx, pool, &serve_focus, move |r| main_reply(r)))?;
+        let (differences_tx, differences_rx) = mpsc::channel();
+        let differences_reply = reply.clone();
+        let differences_handle = std::thread::Builder::new()
+            .name("differences".into())
+            .spawn(move || {
+                batch_priority();
+                serve_differences(differences_rx, move |r| differences_reply(r))
+            })?;
         let (drivers_tx, drivers_rx) = mpsc::channel();
         let drivers_pool = pool_of("drivers")?;
         let drivers_handle = std::thread::Builder::new()
@@ -120,6 +204,9 @@ impl Worker {
             .spawn(move || serve_drivers(drivers_rx, drivers_pool, move |r| reply(r)))?;
         Ok(Worker {
             tx: Some(tx),
+            focus,
+            differences_tx: Some(differences_tx),
+            differences_handle: Some(differences_handle),
             drivers_tx: Some(drivers_tx),
             drivers_live: None,
             drivers_handle: Some(drivers_handle),
@@ -147,40 +234,111 @@ impl Worker {
         }
     }
 
+    /// Queue paired differences against the base; a newer request replaces a queued one.
+    pub fn submit_differences(&mut self, job: super::app::DifferencesJob) {
+        if let Some(tx) = &self.differences_tx {
+            let _ = tx.send(job);
+        }
+    }
+
+    /// Set the order of urgency of the slots (most urgent first; unlisted slots come after,
+    /// in index order). A run for a less urgent slot than a waiting request stops and is queued
+    /// again.
+    pub fn focus(&mut self, order: Vec<usize>) {
+        let mut focus = self.focus.lock().unwrap_or_else(|e| e.into_inner());
+        if focus.order == order {
+            return;
+        }
+        focus.order = order;
+        let waiting = self
+            .live
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.as_ref()
+                    .is_some_and(|f| !f.finished.load(Ordering::Relaxed))
+            })
+            .map(|(slot, _)| focus.rank(slot))
+            .min();
+        preempt(&focus, waiting);
+    }
+
     /// Queue a job, cancelling the previous request for the same slot.
     pub fn submit(&mut self, job: Job) {
         if self.live.len() <= job.slot {
             self.live.resize(job.slot + 1, None);
         }
         if let Some(old) = self.live[job.slot].take() {
-            old.store(true, Ordering::Relaxed);
+            old.cancel();
         }
-        let cancel = Arc::new(AtomicBool::new(false));
-        self.live[job.slot] = Some(cancel.clone());
+        let flags = Arc::new(Flags::default());
+        self.live[job.slot] = Some(flags.clone());
+        let slot = job.slot;
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Queued { job, cancel });
+            let _ = tx.send(Queued {
+                job,
+                flags,
+                stages_done: 0,
+            });
+        }
+        let focus = self.focus.lock().unwrap_or_else(|e| e.into_inner());
+        preempt(&focus, Some(focus.rank(slot)));
+    }
+}
+
+/// Stop the running job if a request of rank `waiting` is more urgent.
+fn preempt(focus: &Focus, waiting: Option<usize>) {
+    if let (Some((slot, flags)), Some(waiting)) = (&focus.running, waiting)
+        && focus.rank(*slot) > waiting
+    {
+        flags.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Schedule the calling thread as batch work (Linux): it keeps the cores when they are free
+/// but does not preempt interactive threads, so keys and frames go first. Nothing elsewhere.
+fn batch_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: pid 0 is the calling thread; the call only changes its scheduling policy.
+        unsafe {
+            libc::sched_setscheduler(0, libc::SCHED_BATCH, &param);
         }
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        for flag in self.live.iter().flatten().chain(&self.drivers_live) {
+        for flags in self.live.iter().flatten() {
+            flags.cancel();
+        }
+        if let Some(flag) = &self.drivers_live {
             flag.store(true, Ordering::Relaxed);
         }
         // Closing the channels ends the threads once the current runs stop.
         self.tx = None;
         self.drivers_tx = None;
-        for h in [self.handle.take(), self.drivers_handle.take()]
-            .into_iter()
-            .flatten()
+        self.differences_tx = None;
+        for h in [
+            self.handle.take(),
+            self.drivers_handle.take(),
+            self.differences_handle.take(),
+        ]
+        .into_iter()
+        .flatten()
         {
             let _ = h.join();
         }
     }
 }
 
-fn serve(rx: Receiver<Queued>, pool: rayon::ThreadPool, reply: impl Fn(Reply)) {
+fn serve(
+    rx: Receiver<Queued>,
+    pool: rayon::ThreadPool,
+    focus: &Mutex<Focus>,
+    reply: impl Fn(Reply),
+) {
     let mut queue: Vec<Queued> = Vec::new();
     loop {
         if queue.is_empty() {
@@ -190,12 +348,38 @@ fn serve(rx: Receiver<Queued>, pool: rayon::ThreadPool, reply: impl Fn(Reply)) {
             }
         }
         queue.extend(rx.try_iter());
-        queue.retain(|q| !q.cancel.load(Ordering::Relaxed));
-        if queue.is_empty() {
-            continue;
+        queue.retain(|q| !q.flags.cancel.load(Ordering::Relaxed));
+        let mut q = {
+            let mut focus = focus.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(next) = (0..queue.len()).min_by_key(|&i| focus.rank(queue[i].job.slot)) else {
+                continue;
+            };
+            let q = queue.remove(next);
+            q.flags.stop.store(false, Ordering::SeqCst);
+            if q.flags.cancel.load(Ordering::SeqCst) {
+                continue;
+            }
+            focus.running = Some((q.job.slot, q.flags.clone()));
+            q
+        };
+        let preempted = !run_job(&mut q, &pool, &reply);
+        focus.lock().unwrap_or_else(|e| e.into_inner()).running = None;
+        if preempted && !q.flags.cancel.load(Ordering::Relaxed) {
+            // Stopped for a more urgent slot: run again later, from the start.
+            queue.push(q);
+        } else {
+            q.flags.finished.store(true, Ordering::Relaxed);
         }
-        let q = queue.remove(0);
-        run_job(&q, &pool, &reply);
+    }
+}
+
+/// Serves paired differences: only the latest request matters. Keeps the previous answers and
+/// reuses those whose two runs have not changed.
+fn serve_differences(rx: Receiver<super::app::DifferencesJob>, reply: impl Fn(Reply)) {
+    let mut cache = super::app::DifferencesCache::default();
+    while let Ok(first) = rx.recv() {
+        let job = rx.try_iter().last().unwrap_or(first);
+        reply(Reply::Differences(cache.compute(job)));
     }
 }
 
@@ -216,53 +400,48 @@ fn serve_drivers(
     }
 }
 
-fn run_job(q: &Queued, pool: &rayon::ThreadPool, reply: &impl Fn(Reply)) {
+/// Runs the job's stages not yet delivered; false if it was stopped (cancelled or preempted)
+/// before the end. A stage that finished is delivered unless the job was cancelled.
+fn run_job(q: &mut Queued, pool: &rayon::ThreadPool, reply: &impl Fn(Reply)) -> bool {
     let Job {
         slot, generation, ..
     } = q.job;
-    let control = RunControl {
-        cancel: Some(&q.cancel),
-        progress: None,
-    };
     let full = q.job.settings;
-    let stages: &[bool] = if full.paths > 2 * PREVIEW_PATHS {
-        &[true, false]
-    } else {
-        &[false]
-    };
-    for &preview in stages {
-        let settings = if preview {
-            RunSettings {
-                paths: PREVIEW_PATHS,
-                ..full
-            }
-        } else {
-            full
-        };
+    for paths in stages(full.paths).into_iter().skip(q.stages_done) {
+        let settings = RunSettings { paths, ..full };
         let started = Instant::now();
-        match pool.install(|| simulate(&q.job.scenario, settings, control)) {
-            Ok(p) => {
-                let run = Run::of(p, preview, started.elapsed());
-                if q.cancel.load(Ordering::Relaxed) {
-                    return;
+        let control = RunControl {
+            cancel: Some(&q.flags.stop),
+            progress: None,
+        };
+        let result = pool.install(|| {
+            simulate(&q.job.scenario, settings, control)
+                .map(|p| Run::of(p, full.paths, started.elapsed()))
+        });
+        match result {
+            Ok(run) => {
+                if q.flags.cancel.load(Ordering::SeqCst) {
+                    return false;
                 }
+                q.stages_done += 1;
                 reply(Reply::Done {
                     slot,
                     generation,
                     run: Arc::new(run),
                 });
             }
-            Err(SimError::Cancelled) => return,
+            Err(SimError::Cancelled) => return false,
             Err(e) => {
                 reply(Reply::Failed {
                     slot,
                     generation,
                     error: e.to_string(),
                 });
-                return;
+                return true;
             }
         }
     }
+    true
 }
 
 #[cfg(test)]
@@ -304,7 +483,7 @@ mod tests {
                     last.insert(slot, generation);
                 }
                 Reply::Failed { error, .. } => panic!("{error}"),
-                Reply::Drivers(_) => panic!("no drivers job was submitted"),
+                Reply::Drivers(_) | Reply::Differences(_) => panic!("only runs were submitted"),
             }
         }
         drop(w);
@@ -333,8 +512,50 @@ mod tests {
                     a.projection.target_values[..],
                     b.projection.target_values[..PREVIEW_PATHS]
                 );
+                // The final run is the run `safetech run` makes with the same seed and paths.
+                let j = job(0, 1, 3 * PREVIEW_PATHS);
+                let direct = simulate(&j.scenario, j.settings, RunControl::default()).unwrap();
+                assert_eq!(b.projection.years, direct.years);
+                assert_eq!(b.projection.target_values, direct.target_values);
+                assert_eq!(b.projection.first_passage, direct.first_passage);
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_focused_slot_runs_first_and_preempts_the_rest() {
+        let (tx, rx) = mpsc::channel();
+        let mut w = Worker::spawn(Some(1), move |r| {
+            let _ = tx.send(r);
+        })
+        .unwrap();
+        w.focus(vec![3, 2]);
+        for slot in 0..4 {
+            w.submit(job(slot, 1, 60_000));
+        }
+        let mut finals = Vec::new();
+        while finals.len() < 4 {
+            match rx.recv_timeout(Duration::from_secs(120)).expect("a reply") {
+                Reply::Done { slot, run, .. } if !run.preview => finals.push(slot),
+                Reply::Done { .. } => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        // Slot 0 may have started before slot 3 arrived; it was stopped and ran again later.
+        assert_eq!(finals, [3, 2, 0, 1]);
+    }
+
+    #[test]
+    fn stages_grow_to_the_full_run() {
+        assert_eq!(stages(1000), [1000]);
+        assert_eq!(stages(2 * PREVIEW_PATHS), [2 * PREVIEW_PATHS]);
+        assert_eq!(stages(100_000), [PREVIEW_PATHS, 100_000]);
+        assert_eq!(stages(1_000_000), [PREVIEW_PATHS, 63_488, 1_000_000]);
+        for n in [1, 5000, 20_000, 300_000, 4_000_000] {
+            let s = stages(n);
+            assert!(s.windows(2).all(|w| w[0] < w[1]), "{s:?}");
+            assert_eq!(s.last(), Some(&n));
         }
     }
 }

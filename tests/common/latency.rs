@@ -4,8 +4,9 @@
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
@@ -27,10 +28,19 @@ pub struct Harness {
     terminal: Terminal<TestBackend>,
     /// Longest time the interface thread spent on one batch of messages plus its frame.
     pub longest_frame: Duration,
+    /// When each key not yet handled was sent (by [`Harness::press`] or a pressing thread).
+    pub key_times: Arc<Mutex<VecDeque<Instant>>>,
+    /// Per key handled, from its sending to the end of the frame drawn after it.
+    pub key_to_frame: Vec<Duration>,
 }
 
 impl Harness {
     pub fn new(paths: usize) -> Harness {
+        Harness::with_threads(paths, None)
+    }
+
+    /// As [`Harness::new`], with the worker's pool limited to `threads`.
+    pub fn with_threads(paths: usize, threads: Option<usize>) -> Harness {
         let scenarios = BUILTIN.iter().map(|(id, _)| load(id).unwrap()).collect();
         let settings = RunSettings {
             paths,
@@ -39,7 +49,7 @@ impl Harness {
         let app = App::new(scenarios, 0, settings, Theme::new(ThemeName::Dark, true));
         let (tx, rx) = mpsc::channel();
         let replies = tx.clone();
-        let worker = Worker::spawn(None, move |r| {
+        let worker = Worker::spawn(threads, move |r| {
             let _ = replies.send(Msg::Worker(r));
         })
         .unwrap();
@@ -50,6 +60,8 @@ impl Harness {
             rx,
             terminal: Terminal::new(TestBackend::new(120, 40)).unwrap(),
             longest_frame: Duration::ZERO,
+            key_times: Arc::default(),
+            key_to_frame: Vec::new(),
         };
         for job in h.app.request_all() {
             h.worker.submit(job);
@@ -69,13 +81,26 @@ impl Harness {
         };
         let start = Instant::now();
         let batch: Vec<Msg> = std::iter::once(first).chain(self.rx.try_iter()).collect();
+        let keys = batch.iter().filter(|m| matches!(m, Msg::Key(_))).count();
         for msg in batch {
             dispatch(&mut self.app, msg, &mut self.worker);
         }
         let app = &self.app;
         self.terminal.draw(|f| view::draw(f, app)).unwrap();
-        self.longest_frame = self.longest_frame.max(start.elapsed());
+        let end = Instant::now();
+        self.longest_frame = self.longest_frame.max(end - start);
+        let mut times = self.key_times.lock().unwrap();
+        for _ in 0..keys {
+            if let Some(t) = times.pop_front() {
+                self.key_to_frame.push(end - t);
+            }
+        }
         true
+    }
+
+    /// Send a key now, timed from here to the frame drawn after it.
+    pub fn press(&self, code: KeyCode) {
+        press(&self.tx, &self.key_times, code);
     }
 
     pub fn screen(&self) -> String {
@@ -107,6 +132,12 @@ impl Harness {
     }
 }
 
+fn press(tx: &Sender<Msg>, times: &Mutex<VecDeque<Instant>>, code: KeyCode) {
+    let mut times = times.lock().unwrap();
+    times.push_back(Instant::now());
+    tx.send(key(code)).unwrap();
+}
+
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
@@ -130,13 +161,11 @@ pub fn single_edits(h: &mut Harness, n: usize) -> EditLatency {
         // Holding the old run keeps its address from being reused by a new one.
         let before = h.app.slot().and_then(|s| s.run.clone());
         let t0 = Instant::now();
-        h.sender()
-            .send(key(if i % 2 == 0 {
-                KeyCode::Left
-            } else {
-                KeyCode::Right
-            }))
-            .unwrap();
+        h.press(if i % 2 == 0 {
+            KeyCode::Left
+        } else {
+            KeyCode::Right
+        });
         let mut first = None;
         loop {
             h.step(Duration::from_millis(1));
@@ -162,70 +191,66 @@ pub fn single_edits(h: &mut Harness, n: usize) -> EditLatency {
 #[derive(Debug)]
 pub struct HoldReport {
     pub presses: usize,
-    /// Key press to the frame showing the new parameter value.
+    /// Key press to the end of the frame drawn after it (which shows the key's effect).
     pub key_to_frame: Vec<Duration>,
-    /// Frames that showed a new simulation result while the key was held.
+    /// Frames that showed a new simulation result for the selected scenario while keys came.
     pub results_shown: usize,
     /// From the last press to the final full result on screen.
     pub settle_after_release: Duration,
     pub longest_frame: Duration,
 }
 
-/// Hold → (or ←) on the selected parameter: `rate` presses a second for `duration`.
+/// Hold → (or ←) on the selected parameter: `rate` presses a second for `duration`, sent by
+/// another thread on its own clock, as a terminal would, whatever the interface is doing.
 pub fn hold_key(h: &mut Harness, rate: f64, duration: Duration) -> HoldReport {
     h.settle(Duration::from_secs(120));
-    h.longest_frame = Duration::ZERO;
-    let interval = Duration::from_secs_f64(1.0 / rate);
-    let presses = (duration.as_secs_f64() * rate) as usize;
-    let mut key_to_frame = Vec::with_capacity(presses);
-    let mut results_shown = 0;
-    let mut last_run = h.app.slot().and_then(|s| s.run.clone());
-    let start = Instant::now();
-    let mut last_press = start;
-    for i in 0..presses {
-        let due = start + interval * i as u32;
-        // Keep handling results until the next press is due, as the event loop would.
-        while Instant::now() < due {
-            h.step(
-                due.saturating_duration_since(Instant::now())
-                    .min(Duration::from_millis(2)),
-            );
-            let run = h.app.slot().and_then(|s| s.run.clone());
-            if !same(&run, &last_run) {
-                results_shown += 1;
-                last_run = run;
-            }
-        }
-        // Alternate direction in runs of ten so the value stays within its bounds.
-        let code = if (i / 10) % 2 == 0 {
+    // Alternate direction in runs of ten so the value stays within its bounds.
+    press_keys(h, rate, duration, |i| {
+        if (i / 10) % 2 == 0 {
             KeyCode::Right
         } else {
             KeyCode::Left
-        };
-        let expected_before = h
-            .app
-            .selected_param()
-            .map(|p| p.display(&h.app.slot().unwrap().scenario));
-        let t0 = Instant::now();
-        h.sender().send(key(code)).unwrap();
-        // The frame drawn after this press must show the new value.
-        loop {
-            h.step(Duration::from_millis(100));
-            let shown = h
-                .app
-                .selected_param()
-                .map(|p| p.display(&h.app.slot().unwrap().scenario));
-            if shown != expected_before || t0.elapsed() > Duration::from_secs(5) {
-                break;
-            }
         }
-        key_to_frame.push(t0.elapsed());
-        last_press = t0;
+    })
+}
+
+/// Keys from `code(i)` at `rate` a second for `duration`, sent by another thread on its own
+/// clock; the interface loop runs here meanwhile. Then waits for every scenario to settle.
+pub fn press_keys(
+    h: &mut Harness,
+    rate: f64,
+    duration: Duration,
+    code: impl Fn(usize) -> KeyCode + Send + 'static,
+) -> HoldReport {
+    h.longest_frame = Duration::ZERO;
+    h.key_to_frame.clear();
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let presses = (duration.as_secs_f64() * rate) as usize;
+    let (tx, times) = (h.sender(), h.key_times.clone());
+    let presser = std::thread::spawn(move || {
+        let start = Instant::now();
+        for i in 0..presses {
+            let due = start + interval * i as u32;
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            press(&tx, &times, code(i));
+        }
+        Instant::now()
+    });
+    let mut results_shown = 0;
+    let mut last_run = h.app.slot().and_then(|s| s.run.clone());
+    while h.key_to_frame.len() < presses {
+        h.step(Duration::from_millis(100));
+        let run = h.app.slot().and_then(|s| s.run.clone());
+        if !same(&run, &last_run) {
+            results_shown += 1;
+            last_run = run;
+        }
     }
+    let last_press = presser.join().unwrap();
     h.settle(Duration::from_secs(120));
     HoldReport {
         presses,
-        key_to_frame,
+        key_to_frame: std::mem::take(&mut h.key_to_frame),
         results_shown,
         settle_after_release: last_press.elapsed(),
         longest_frame: h.longest_frame,
@@ -263,7 +288,7 @@ pub struct DriversLatency {
 
 /// On the Drivers tab, `n` single edits of the selected parameter, each left to finish.
 pub fn drivers_edits(h: &mut Harness, n: usize) -> DriversLatency {
-    h.sender().send(key(KeyCode::Char('4'))).unwrap();
+    h.press(KeyCode::Char('4'));
     let finished = |h: &Harness| h.app.drivers.result.as_ref().is_some_and(|r| r.done);
     let start = Instant::now();
     while !finished(h) {
@@ -281,13 +306,11 @@ pub fn drivers_edits(h: &mut Harness, n: usize) -> DriversLatency {
     for i in 0..n {
         let before = h.app.drivers.result.clone();
         let t0 = Instant::now();
-        h.sender()
-            .send(key(if i % 2 == 0 {
-                KeyCode::Left
-            } else {
-                KeyCode::Right
-            }))
-            .unwrap();
+        h.press(if i % 2 == 0 {
+            KeyCode::Left
+        } else {
+            KeyCode::Right
+        });
         let mut first = None;
         loop {
             h.step(Duration::from_millis(1));
@@ -312,4 +335,14 @@ pub fn drivers_edits(h: &mut Harness, n: usize) -> DriversLatency {
         out.first_rows.push(first.unwrap_or_default());
     }
     out
+}
+
+/// The load average as `uptime` prints it (Linux), for the benchmarks' reports.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| {
+            let f: Vec<&str> = s.split_whitespace().take(3).collect();
+            format!("load average {}", f.join(" "))
+        })
+        .unwrap_or_else(|_| "load average unknown".into())
 }

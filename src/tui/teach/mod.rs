@@ -22,7 +22,7 @@ pub const BASE: usize = 0;
 pub const SMALL: usize = 1;
 pub const LARGE: usize = 2;
 pub const VARIANT: usize = 3;
-const RUNS: usize = 4;
+pub const RUNS: usize = 4;
 
 #[derive(Debug, Default)]
 pub struct Teach {

@@ -87,14 +87,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ]));
     }
     if !big {
-        let paths = thousands(run.projection.paths() as f64, 0);
+        // How many paths are in: a preview says how far it is towards the full run.
+        let mut paths = thousands(run.projection.paths() as f64, 0);
+        if run.preview {
+            paths = format!("{paths} of {}", thousands(run.full_paths as f64, 0));
+        }
         let seed = run.projection.settings.seed;
-        let long = format!("{paths} paths · seed {seed}");
-        let text = if long.chars().count() <= usize::from(inner.width) {
-            long
-        } else {
-            format!("n {paths} · seed {seed}")
-        };
+        let text = [
+            format!("{paths} paths · seed {seed}"),
+            format!("n {paths} · seed {seed}"),
+            format!("{paths} paths"),
+        ]
+        .into_iter()
+        .find(|t| t.chars().count() <= usize::from(inner.width))
+        .unwrap_or_else(|| format!("n {paths}"));
         lines.push(Line::styled(text, t.dim()));
     }
     Paragraph::new(lines).style(t.base()).render(inner, buf);
