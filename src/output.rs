@@ -125,9 +125,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         );
     }
     // A short random name whatever the target's length, so a 250-byte name still fits.
-    let tmp = tempfile::Builder::new()
-        .prefix(".safetech-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".safetech-").suffix(".tmp");
+    // A new file gets the usual mode (0666 less the umask, as any program's would), not the
+    // 0600 of a temporary file; a replaced file keeps its own below.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;
     let tmp_path = tmp.path().to_path_buf();
@@ -181,4 +188,27 @@ pub fn clean_up_on_signals() -> Result<()> {
         }
     });
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A new output file gets 0666 less the umask, like any program's, not a temporary
+    /// file's 0600 (a chart to share must be readable by others where the umask allows).
+    #[test]
+    fn a_new_file_gets_the_usual_mode() {
+        // SAFETY: umask only swaps the process's file-creation mask; it is put back at once.
+        let umask = unsafe {
+            let old = libc::umask(0o022);
+            libc::umask(old);
+            old
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.txt");
+        write_atomic(&path, b"x").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask);
+    }
 }

@@ -253,7 +253,10 @@ fn scenario_ranges_are_used_and_printed() {
     // maturing states a range for growth.initial already; add one for the long-run rate.
     let text = safetech::scenario::builtin_source("maturing")
         .unwrap()
-        .replace("[ranges]\n", "[ranges]\n\"growth.long_run\" = [0.06, 0.14]\n");
+        .replace(
+            "[ranges]\n",
+            "[ranges]\n\"growth.long_run\" = [0.06, 0.14]\n",
+        );
     assert!(text.contains("\"growth.long_run\" = [0.06, 0.14]"));
     std::fs::write(&path, text).unwrap();
     let path = path.to_str().unwrap();
