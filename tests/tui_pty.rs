@@ -457,3 +457,30 @@ fn ctrl_z_suspends_and_fg_restores_the_screen() {
     });
     s.child.kill().expect("the shell ends");
 }
+
+/// `?` then `q` closes the help and leaves the view running; a status message gives the key
+/// hints back after a few seconds.
+#[test]
+fn help_q_keeps_the_view_and_the_status_line_clears() {
+    let mut s = Session::start(&["tui", "-n", "5000"], 100, 30);
+    s.wait_for("the view", LONG, |sc| sc.contains("P(£1bn in 2026)"));
+    s.send("?");
+    s.wait_for("the help", LONG, |sc| sc.contains("switch tab"));
+    s.send("q");
+    s.wait_for("the view without the help", LONG, |sc| {
+        sc.contains("P(£1bn in 2026)") && !sc.contains("switch tab")
+    });
+    assert!(
+        s.child.try_wait().unwrap().is_none(),
+        "q only closed the help"
+    );
+    s.send("t");
+    s.wait_for("the theme message", LONG, |sc| sc.contains("Theme: light"));
+    // STATUS_TICKS of 100 ms: the hints are back after about four seconds.
+    let after = s.wait_for("the key hints again", LONG, |sc| {
+        !sc.contains("Theme: light") && sc.contains("? help")
+    });
+    assert!(after >= Duration::from_secs(3), "cleared after {after:?}");
+    s.send("q");
+    assert!(s.wait_exit(LONG).success());
+}

@@ -11,8 +11,8 @@ use crate::tui::app::App;
 pub const KEYS: &[(&str, &str)] = &[
     ("Tab / 1 … 5", "switch tab (or click it)"),
     (
-        "space → ← Home End",
-        "Teach: next, back, first step, last step",
+        "space → ←",
+        "Teach: next, back (Home, End: first, last step)",
     ),
     ("↑ ↓  k j", "select a parameter"),
     ("← →  h l", "change it (re-simulates)"),
