@@ -6,18 +6,22 @@
 #   (c) 100k paths x 11 years on 2 threads (criterion simulate/100k_2_threads), budget 16 ms
 #   (d) peak RSS at 1M paths, horizon 2035 vs 2050 (benches/memory.sh)
 #   (5) `safetech run` with no flags, wall time, budget 0.3 s
-# Needs python3; numpy is installed into target/pyvenv from benches/requirements.txt on first use.
+# Needs a Python with numpy: SAFETECH_PYTHON, else python3. It installs nothing; if numpy is
+# missing it says how to get it (benches/requirements.txt). Honours CARGO_TARGET_DIR.
 # Timings on a shared machine are noisy: wall times are the best (minimum) of several runs, and
 # the load average is printed before and after. CI does not run this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "load before: $(uptime)"
 cargo build --release --quiet
-bin=target/release/safetech
+target="${CARGO_TARGET_DIR:-target}"
+bin="$target/release/safetech"
 
-if [ ! -x target/pyvenv/bin/python ]; then
-  python3 -m venv target/pyvenv
-  target/pyvenv/bin/pip install --quiet -r benches/requirements.txt
+py="${SAFETECH_PYTHON:-python3}"
+if ! "$py" -c 'import numpy' 2>/dev/null; then
+  echo "numpy is needed for the reference: e.g. python3 -m venv .venv && .venv/bin/pip install -r benches/requirements.txt," >&2
+  echo "then SAFETECH_PYTHON=.venv/bin/python $0" >&2
+  exit 1
 fi
 
 # Best-of-N wall time of a command, in seconds.
@@ -38,7 +42,7 @@ PY
 echo "== numpy reference vs safetech CLI, same model, paths and statistics, in paired rounds =="
 # Each round times the numpy simulation once (in-process, simulation only) and the whole
 # safetech process three times (best of three) right after, so both see the same machine speed.
-paired_a=$(target/pyvenv/bin/python - "$bin" <<'PY'
+paired_a=$("$py" - "$bin" <<'PY'
 import re, statistics, subprocess, sys, time
 bin = sys.argv[1]
 def cli(threads):
