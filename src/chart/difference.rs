@@ -20,8 +20,7 @@ fn signed_money_tick(v: &f64) -> String {
     if v.abs() < 0.5 {
         return "£0".into();
     }
-    let sign = if v < 0.0 { "−" } else { "+" };
-    format!("{sign}{}", money_short(v.abs()))
+    crate::report::difference::signed_money_short(v)
 }
 
 pub fn draw<DB>(

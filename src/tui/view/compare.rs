@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::{panel, placeholder};
-use crate::report::format::{money_short, percent};
+use crate::report::difference::signed_money_short as signed;
+use crate::report::format::percent;
 use crate::tui::app::App;
 use crate::tui::plot::{Canvas, Ink, Scale, Years, frame, interpolate};
 
@@ -278,13 +279,4 @@ struct Row {
     dp: String,
     diff: String,
     fp: Vec<f64>,
-}
-
-fn signed(v: f64) -> String {
-    let s = money_short(v.abs());
-    if v < -0.5 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
 }
