@@ -341,7 +341,7 @@ pub fn parse_count(s: &str) -> Result<usize, String> {
     if x > MAX_PATHS as f64 {
         return Err(format!(
             "`{s}` paths is more than the {} allowed",
-            crate::report::format::thousands(MAX_PATHS as f64, 0)
+            crate::format::thousands(MAX_PATHS as f64, 0)
         ));
     }
     Ok(x as usize)
@@ -440,7 +440,7 @@ impl Common {
         let advice = if fit >= 1 {
             format!(
                 "at most {} paths fit; use -n {} or less, or raise --max-memory",
-                crate::report::format::thousands(fit as f64, 0),
+                crate::format::thousands(fit as f64, 0),
                 fit
             )
         } else {
@@ -455,7 +455,7 @@ impl Common {
                 scenarios.len(),
                 scenarios.iter().map(|s| s.events.len()).sum::<usize>(),
                 format_bytes(need),
-                crate::report::format::thousands(self.paths as f64, 0),
+                crate::format::thousands(self.paths as f64, 0),
                 format_bytes(budget)
             ),
         )

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod format;
 pub mod lesson;
 pub mod numbers;
 pub mod output;

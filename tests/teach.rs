@@ -153,7 +153,7 @@ fn caption_counts_follow_the_run() {
         // The error ladder quotes the 95% margin of each run's own standard error.
         for p in l.ladder.iter().flatten() {
             let t = target_probability(p);
-            let m = safetech::lesson::text::margin_points(&t);
+            let m = t.margin_points();
             assert!(count.contains(&format!("± {m}")), "{count}");
         }
         // Ten futures: the count of the first ten kept paths, which are the first ten counted.

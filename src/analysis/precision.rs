@@ -31,7 +31,7 @@ pub struct Precision {
 impl Precision {
     /// One line for people.
     pub fn describe(&self) -> String {
-        let n = crate::report::format::thousands(self.paths as f64, 0);
+        let n = crate::format::thousands(self.paths as f64, 0);
         if self.reached {
             format!(
                 "precision: 95% Monte Carlo half-width {:.3} pts ≤ {} pts at {n} paths ({} round{})",

@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::Ctx;
 use super::fan::{YearChart, draw_forecast_start, draw_history, year_chart_with};
 use super::frame::{FanSeries, Frame, Style, draw_frame, futures, size, stamp};
-use crate::report::format::{money_short, percent, percent_points};
+use crate::format::{money_short, percent, percent_points};
 use crate::series_style::{Dash, SeriesStyle};
 use crate::sim::Projection;
 use crate::stats::target_probability;

@@ -10,8 +10,8 @@ use super::Ctx;
 use super::frame::{
     Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, swatch, year_tick,
 };
+use crate::format::{money_short, thousands};
 use crate::report::difference::points_with_error;
-use crate::report::format::{money_short, thousands};
 use crate::stats::difference::DifferenceFan;
 
 /// `+£120m`, `−£1.2bn`, `£0` for the difference axis.
@@ -20,7 +20,7 @@ fn signed_money_tick(v: &f64) -> String {
     if v.abs() < 0.5 {
         return "£0".into();
     }
-    crate::report::difference::signed_money_short(v)
+    crate::format::signed_money_short(v)
 }
 
 pub fn draw<DB>(

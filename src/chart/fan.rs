@@ -12,7 +12,7 @@ use super::frame::{
     FanSeries, Frame, RevenueAxis, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh,
     futures, line_swatch, money_tick, note_of, size, swatch, year_tick,
 };
-use crate::report::format::money_short;
+use crate::format::money_short;
 use crate::sim::Projection;
 
 /// Years across, revenue up, on a log scale by default: growth is multiplicative, so equal

@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::ChartOptions;
 use super::font::FAMILY;
 use super::theme::Palette;
-use crate::report::format::{money_short, probability_with_margin};
+use crate::format::money_short;
 use crate::sim::Projection;
 use crate::stats::{TargetProbability, target_probability};
 
@@ -125,7 +125,7 @@ pub fn futures(n: usize) -> String {
     let s = if n == 1 { "" } else { "s" };
     format!(
         "{} simulated future{s}",
-        crate::report::format::thousands(n as f64, 0)
+        crate::format::thousands(n as f64, 0)
     )
 }
 
@@ -415,7 +415,7 @@ pub fn money_tick(v: &f64) -> String {
         return "£0".to_string();
     }
     if v.abs() >= 1000.0 {
-        let s = crate::report::format::thousands(v / 1000.0, 2);
+        let s = crate::format::thousands(v / 1000.0, 2);
         let s = s.trim_end_matches('0').trim_end_matches('.');
         format!("£{s}bn")
     } else {
@@ -614,7 +614,7 @@ pub fn probability_note(t: &TargetProbability) -> String {
         "P(≥ {} in {}) = {}",
         money_short(t.revenue),
         t.year,
-        probability_with_margin(t)
+        t.with_margin()
     )
 }
 
@@ -638,14 +638,14 @@ pub fn stamp(runs: &[Projection], date: Option<&str>) -> String {
         crate::VERSION,
         ids.join(", "),
         first.settings.seed,
-        crate::report::format::thousands(first.settings.paths as f64, 0)
+        crate::format::thousands(first.settings.paths as f64, 0)
     );
     if let Some(d) = date {
         s.push_str(" · ");
         s.push_str(d);
     }
     s.push('\n');
-    s.push_str(crate::report::format::INPUTS_DOMINATE);
+    s.push_str(crate::format::INPUTS_DOMINATE);
     s
 }
 

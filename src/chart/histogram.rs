@@ -10,8 +10,8 @@ use super::frame::{
     Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, futures, linear_range, money_tick,
     stamp, swatch,
 };
+use crate::format::{money_short, percent, probability_decimals};
 use crate::quantile::exact_quantiles;
-use crate::report::format::{money_short, percent, probability_decimals, probability_with_margin};
 use crate::sim::Projection;
 use crate::stats::target_probability;
 
@@ -174,7 +174,7 @@ where
                 .filter(|x| x.0 >= t.revenue)
                 .map(|x| bar(x, above)),
         )?
-        .label(format!("At or above: {}", probability_with_margin(&t)))
+        .label(format!("At or above: {}", t.with_margin()))
         .legend(swatch(st, above));
     let width = st.line(2.5);
     chart

@@ -464,7 +464,7 @@ fn brief(
 /// One line that states the message, from the numbers: "78% chance of £1bn by 2026", or for
 /// several scenarios "Chance of £1bn by 2026: 78% (baseline) to 42% (genai)".
 pub fn headline(kind: ChartKind, runs: &[Projection], analyses: Analyses) -> Option<String> {
-    use crate::report::format::money_short;
+    use crate::format::money_short;
     let probs: Vec<_> = runs.iter().map(crate::stats::target_probability).collect();
     let first = probs.first()?;
     let goal = format!("{} by {}", money_short(first.revenue), first.year);

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::Ctx;
 use super::compare::{dash_px, draw_end_label, draw_line, place_end_labels, series_style};
 use super::frame::{Frame, draw_frame, draw_mesh, size, stamp, year_tick};
-use crate::report::format::money_short;
+use crate::format::money_short;
 use crate::sim::Projection;
 use crate::stats::first_passage;
 

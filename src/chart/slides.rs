@@ -14,10 +14,10 @@ use super::frame::{
     stamp, swatch, year_tick,
 };
 use super::{ChartOptions, encode_png, prepare, stamp_date};
-use crate::lesson::text::{chance, margin_points, wrap};
+use crate::format::{money_short, percent};
+use crate::lesson::text::{chance, wrap};
 use crate::lesson::{FEW, FUTURES, Lesson, Step, count};
 use crate::output::write_atomic;
-use crate::report::format::{money_short, percent};
 use crate::sim::Projection;
 use crate::stats::target_probability;
 
@@ -482,7 +482,7 @@ fn figures(l: &Lesson, step: Step) -> Vec<(String, String)> {
                     let tp = target_probability(p);
                     out.push((
                         format!("with {} futures (± Monte Carlo, 95%)", count(tp.paths)),
-                        format!("{} ± {}", chance(&tp), margin_points(&tp)),
+                        format!("{} ± {}", chance(&tp), tp.margin_points()),
                     ));
                 }
             }

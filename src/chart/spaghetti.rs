@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::Ctx;
 use super::fan::{draw_forecast_start, draw_history, draw_median, draw_target, year_chart};
 use super::frame::{FanSeries, Frame, draw_frame, draw_legend, line_swatch, stamp, swatch};
-use crate::report::format::thousands;
+use crate::format::thousands;
 use crate::sim::Projection;
 
 /// Paths drawn: enough to see spread, few enough to follow one.

@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::Ctx;
 use super::frame::{Frame, draw_frame, draw_legend, draw_mesh, size, stamp, swatch};
 use crate::analysis::sensitivity::{Base, TornadoRow};
-use crate::report::format::{money_short, percent, probability_decimals, thousands};
+use crate::format::{money_short, percent, probability_decimals, thousands};
 use crate::scenario::parameters::literal;
 use crate::stats::Z95;
 

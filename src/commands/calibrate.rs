@@ -6,8 +6,8 @@ use super::print_quietly;
 use crate::backtest::{OFFICIAL_FORECASTS, backtest};
 use crate::cli::{BacktestArgs, CalibrateArgs, CalibrateFormat};
 use crate::error::InputError;
+use crate::format::{money, percent, thousands};
 use crate::output::write_atomic;
-use crate::report::format::{money, percent, probability_with_margin, thousands};
 use crate::scenario::history::read_history;
 use crate::scenario::parse_str;
 use crate::sim::RunSettings;
@@ -121,7 +121,7 @@ pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
             f.forecast.source,
             money(f.forecast.revenue),
             f.forecast.by,
-            probability_with_margin(&f.target)
+            f.target.with_margin()
         );
     }
     Ok(())

@@ -18,7 +18,7 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
                 print_quietly(&format!(
                     "{id:<width$}  {}  (target {} by {}, horizon {})\n",
                     s.scenario.name,
-                    crate::report::format::money(s.target.revenue),
+                    crate::format::money(s.target.revenue),
                     s.target.year,
                     s.market.horizon
                 ))?;

@@ -8,8 +8,8 @@ use crate::analysis::precision::{self, Precision, until_precise};
 use crate::analysis::solve::{Solution, SolveError, TargetSolution, solve_parameter, solve_target};
 use crate::cli::SolveArgs;
 use crate::error::InputError;
+use crate::format::{money, percent, thousands};
 use crate::report::Format;
-use crate::report::format::{money, percent, thousands};
 use crate::scenario::parameters::literal;
 use crate::sim::{RunControl, RunSettings};
 

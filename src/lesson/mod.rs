@@ -7,7 +7,7 @@
 
 pub mod text;
 
-use crate::report::format::{money, thousands};
+use crate::format::{money, thousands};
 use crate::scenario::{BUILTIN, Event, Outcome, Scenario, validate};
 use crate::sim::{Projection, RunSettings};
 use crate::stats::{TargetProbability, target_probability};

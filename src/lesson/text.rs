@@ -2,7 +2,7 @@
 //! each renderer can make them stand out. Numbers come from the `Lesson`, never from here.
 
 use super::{FEW, FUTURES, LADDER, Lesson, Step, count, gbp};
-use crate::report::format::{money_short, percent, probability_decimals};
+use crate::format::{money_short, percent, probability_decimals};
 use crate::stats::{TargetProbability, Z95, target_probability};
 
 /// A run of caption text, plain or a figure to emphasise.
@@ -64,9 +64,6 @@ fn growth(g: f64) -> String {
         format!("+{v}%")
     }
 }
-
-/// Half-width of the 95% margin, in points: `2.8`.
-pub use crate::report::format::margin_points;
 
 /// A chance with the decimals its error allows: `71.2%`.
 pub fn chance(t: &TargetProbability) -> String {
@@ -268,7 +265,7 @@ fn counting(l: &Lesson) -> Vec<P> {
                     "{} futures: {} ± {}",
                     count(t.paths),
                     chance(t),
-                    margin_points(t)
+                    t.margin_points()
                 )
             })
             .collect();
@@ -291,9 +288,9 @@ fn counting(l: &Lesson) -> Vec<P> {
                  chances differ a little).",
                 count(more.round() as usize),
                 count(more.round() as usize),
-                crate::report::format::thousands(root, 0),
-                margin_points(first),
-                margin_points(last)
+                crate::format::thousands(root, 0),
+                first.margin_points(),
+                last.margin_points()
             )));
         }
     } else {

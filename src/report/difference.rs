@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::format::{money, money_short, thousands};
+use crate::format::{money, thousands};
 use crate::stats::difference::{Estimate, ScenarioDifference};
 
 /// Decimals that show a figure whose half-width is `hw` to two significant figures of it.
@@ -81,12 +81,6 @@ pub fn money_with_error(e: &Estimate) -> String {
 pub fn signed_money(x: f64) -> String {
     let sign = if x < 0.0 { "−" } else { "+" };
     format!("{sign}{}", money(x.abs()))
-}
-
-/// A compact signed difference in £: `+£120m`, `−£1.2bn`; below −£0.5m counts as negative.
-pub fn signed_money_short(x: f64) -> String {
-    let sign = if x < -0.5 { "−" } else { "+" };
-    format!("{sign}{}", money_short(x.abs()))
 }
 
 /// The block the run table prints under a comparison.

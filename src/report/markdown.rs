@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::format::{margin_points, money, percent, probability_decimals, thousands};
+use crate::format::{money, percent, probability_decimals, thousands};
 use crate::scenario::{Scenario, Shocks, Timing};
 use crate::stats::RunSummary;
 
@@ -118,7 +118,7 @@ impl Report for Markdown {
                 cell(&p.scenario.scenario.name),
                 cell(&key_assumptions(&p.scenario)),
                 percent(r.target.probability, d),
-                margin_points(&r.target),
+                r.target.margin_points(),
                 percent(r.target.ci95[0], d),
                 percent(r.target.ci95[1], d),
             );

@@ -2,7 +2,6 @@
 
 pub mod csv;
 pub mod difference;
-pub mod format;
 pub mod json;
 pub mod markdown;
 pub mod sensitivity;

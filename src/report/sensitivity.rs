@@ -9,9 +9,9 @@ use serde::Serialize;
 use super::Format;
 use super::csv::field;
 use super::difference::{money_with_error, points_with_error, signed};
-use super::format::{money, percent, percent_points, probability_decimals, thousands};
 use crate::analysis::precision::Precision;
 use crate::analysis::sensitivity::{Base, TornadoRow};
+use crate::format::{money, percent, percent_points, probability_decimals, thousands};
 use crate::stats::sobol::{Share, VarianceShare};
 
 pub const SCHEMA: &str = "safetech.sensitivity/v1";

@@ -3,10 +3,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::format::{
-    INPUTS_DOMINATE, margin_points, money, percent, probability_decimals, probability_with_margin,
-    thousands,
-};
+use crate::format::{INPUTS_DOMINATE, money, percent, probability_decimals, thousands};
 use crate::stats::RunSummary;
 
 pub struct Table;
@@ -18,7 +15,7 @@ pub fn target_line(r: &RunSummary) -> String {
         "P(revenue ≥ {} in {}) = {}",
         money(t.revenue),
         t.year,
-        probability_with_margin(t)
+        t.with_margin()
     )
 }
 
@@ -210,7 +207,7 @@ fn side_by_side(runs: &[RunSummary]) -> String {
             "{:<id_w$}  {:>24}  {:>20}  {:>9}  {}",
             r.stamp.scenario,
             percent(r.target.probability, d),
-            format!("±{} pts", margin_points(&r.target)),
+            format!("±{} pts", r.target.margin_points()),
             money(median),
             r.projection.scenario.scenario.name
         );

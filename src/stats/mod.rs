@@ -6,6 +6,8 @@ pub mod sobol;
 
 use serde::Serialize;
 
+use crate::format;
+
 use crate::sim::{NO_OUTCOME, Projection, YearStats};
 
 /// 97.5% point of the standard Normal, for 95% intervals.
@@ -43,6 +45,16 @@ impl TargetProbability {
     /// Half the width of the 95% interval: the "±" everywhere a person reads P(target).
     pub fn margin95(&self) -> f64 {
         (self.ci95[1] - self.ci95[0]) / 2.0
+    }
+
+    /// The "±" in points, as printed: `0.21`.
+    pub fn margin_points(&self) -> String {
+        format::percent_points(self.margin95())
+    }
+
+    /// P(target) as every output states it: `86.4% (Monte Carlo ±0.21 pts)`.
+    pub fn with_margin(&self) -> String {
+        format::probability_with_margin(self.probability, self.std_error, self.margin95())
     }
 }
 
@@ -227,7 +239,7 @@ impl std::fmt::Display for Stamp {
             self.version,
             self.scenario_label(),
             self.seed,
-            crate::report::format::thousands(self.paths as f64, 0)
+            format::thousands(self.paths as f64, 0)
         )
     }
 }

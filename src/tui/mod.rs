@@ -133,7 +133,7 @@ fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
     if fell_back {
         app.status = Some(format!(
             "{} paths: the most that fit the memory budget (+ for more needs --max-memory)",
-            crate::report::format::thousands(common.paths as f64, 0)
+            crate::format::thousands(common.paths as f64, 0)
         ));
     }
     app.output_dir = export::output_dir();

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
 use super::theme::Theme;
-use crate::report::format::money_short;
+use crate::format::money_short;
 
 /// What a pixel shows. Colours come from the theme at render time; without colour the inks map
 /// to glyphs instead.

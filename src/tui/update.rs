@@ -381,7 +381,7 @@ fn change_paths(app: &mut App, direction: i32) -> Vec<Effect> {
     app.settings.paths = paths;
     app.say(format!(
         "{} paths",
-        crate::report::format::thousands(paths as f64, 0)
+        crate::format::thousands(paths as f64, 0)
     ));
     app.request_all()
         .into_iter()

@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::Teach;
-use crate::lesson::text::{chance, margin_points, wrap};
+use crate::format::money_short;
+use crate::lesson::text::{chance, wrap};
 use crate::lesson::{FEW, FUTURES, Lesson, Step, count};
-use crate::report::format::money_short;
 use crate::sim::Projection;
 use crate::stats::target_probability;
 use crate::tui::plot::{Canvas, Ink, Scale, Years, frame, interpolate};
@@ -408,7 +408,7 @@ fn draw_side(
     match step {
         Step::Claim => {
             lines.extend(figure(
-                &crate::report::format::percent(l.scenario.growth.initial, 0),
+                &crate::format::percent(l.scenario.growth.initial, 0),
                 t,
                 w,
                 h.saturating_sub(8),
@@ -507,7 +507,7 @@ fn draw_side(
                     lines.push(Line::from(vec![
                         Span::styled(format!("{:<8}", count(tp.paths)), dim),
                         Span::styled(format!("{:>8}", chance(&tp)), strong),
-                        Span::styled(format!("{:>6}", margin_points(&tp)), t.base()),
+                        Span::styled(format!("{:>6}", tp.margin_points()), t.base()),
                     ]));
                 }
             }
@@ -518,14 +518,14 @@ fn draw_side(
                 let big_h = h.saturating_sub(4) / 2;
                 lines.push(Line::styled("without the policy", dim));
                 lines.extend(figure(
-                    &crate::report::format::percent(e.off.probability, 0),
+                    &crate::format::percent(e.off.probability, 0),
                     t,
                     w,
                     big_h,
                 ));
                 lines.push(Line::styled("with the policy", dim));
                 lines.extend(figure(
-                    &crate::report::format::percent(e.on.probability, 0),
+                    &crate::format::percent(e.on.probability, 0),
                     t,
                     w,
                     big_h,

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::{panel, placeholder};
-use crate::report::difference::signed_money_short as signed;
-use crate::report::format::percent;
+use crate::format::percent;
+use crate::format::signed_money_short as signed;
 use crate::tui::app::App;
 use crate::tui::plot::{Canvas, Ink, Scale, Years, frame, interpolate};
 
@@ -162,7 +162,7 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
                         Some(e) => format!(
                             "{}±{} pts",
                             crate::report::difference::signed(e.difference * 100.0, 1),
-                            crate::report::format::percent_points(crate::stats::Z95 * e.std_error)
+                            crate::format::percent_points(crate::stats::Z95 * e.std_error)
                         ),
                         None => "–".to_string(),
                     };

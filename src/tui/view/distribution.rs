@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::{panel, placeholder};
-use crate::report::format::{money_short, percent};
+use crate::format::{money_short, percent};
 use crate::tui::app::App;
 use crate::tui::worker::Run;
 

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
 use super::{panel, placeholder, swatch};
-use crate::report::format::money_short;
+use crate::format::money_short;
 use crate::tui::app::App;
 use crate::tui::fan::FanChart;
 

@@ -19,7 +19,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::app::{App, Tab};
 use super::theme::Theme;
-use crate::report::format::thousands;
+use crate::format::thousands;
 use layout::{APP_TITLE, MIN_HEIGHT, MIN_WIDTH, Regions, tab_label};
 
 pub fn draw(frame: &mut Frame, app: &App) {

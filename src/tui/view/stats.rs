@@ -8,9 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::panel;
-use crate::report::format::{
-    margin_points, money, money_short, percent, probability_decimals, thousands,
-};
+use crate::format::{money, money_short, percent, probability_decimals, thousands};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
@@ -48,7 +46,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(money_short(s.target.revenue), t.base().fg(t.target)),
         Span::styled(format!(" in {})", s.target.year), t.dim()),
     ])];
-    let error = format!(" ±{} pts (95% MC)", margin_points(tp));
+    let error = format!(" ±{} pts (95% MC)", tp.margin_points());
     let big = t.big_figures && inner.width >= big_width(&p_text) && inner.height >= 8;
     if big {
         lines.extend(

@@ -1,6 +1,5 @@
-//! Number formatting shared by the text reports, charts and TUI.
-
-use crate::stats::TargetProbability;
+//! Number formatting shared by the statistics, text reports, charts, lessons and TUI.
+//! It depends on nothing else in the crate, so every layer above can use it.
 
 /// `1234567.8` with `decimals = 1` → `1,234,567.8`.
 pub fn thousands(x: f64, decimals: usize) -> String {
@@ -76,18 +75,21 @@ pub fn percent_points(se: f64) -> String {
     format!("{pts:.decimals$}")
 }
 
-/// The 95% Monte Carlo half-width of P(target) in points: `0.21`.
-pub fn margin_points(t: &TargetProbability) -> String {
-    percent_points(t.margin95())
-}
-
-/// P(target) as every output states it: `86.4% (Monte Carlo ±0.21 pts)`.
-pub fn probability_with_margin(t: &TargetProbability) -> String {
+/// A probability as every output states it: `86.4% (Monte Carlo ±0.21 pts)`, its decimals
+/// set by the standard error and the margin being the 95% half-width.
+pub fn probability_with_margin(probability: f64, std_error: f64, margin95: f64) -> String {
     format!(
         "{} (Monte Carlo ±{} pts)",
-        percent(t.probability, probability_decimals(t.std_error)),
-        margin_points(t)
+        percent(probability, probability_decimals(std_error)),
+        percent_points(margin95)
     )
+}
+
+/// A signed amount in the short form: `+£12m`, `−£1.2bn` (a true minus sign; amounts within
+/// half a million are `+£0m`).
+pub fn signed_money_short(x: f64) -> String {
+    let sign = if x < -0.5 { "−" } else { "+" };
+    format!("{sign}{}", money_short(x.abs()))
 }
 
 /// Said once wherever P(target) is shown: its "±" is not the forecast's uncertainty.
