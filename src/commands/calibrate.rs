@@ -13,6 +13,21 @@ use crate::scenario::parse_str;
 use crate::sim::RunSettings;
 use crate::stats::calibration::calibrate;
 
+/// Version tag of `calibrate -f json` (described by `schemas/calibrate.v1.json`).
+pub const CALIBRATE_SCHEMA: &str = "safetech.calibrate/v1";
+
+/// `calibrate -f json`: the estimates under the same versioned header as every JSON output.
+#[derive(serde::Serialize)]
+struct CalibrationDocument<'a> {
+    schema: &'static str,
+    program: &'static str,
+    version: &'static str,
+    /// Where the history came from: the file given, or the shipped history.
+    history: &'a str,
+    #[serde(flatten)]
+    calibration: &'a crate::stats::calibration::Calibration,
+}
+
 pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
     let (history, origin) = read_history(args.history.as_deref())?;
     let used: Vec<(i32, f64)> = history
@@ -39,7 +54,16 @@ pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
         );
     }
     let text = match args.format {
-        CalibrateFormat::Json => serde_json::to_string_pretty(&c)? + "\n",
+        CalibrateFormat::Json => {
+            let doc = CalibrationDocument {
+                schema: CALIBRATE_SCHEMA,
+                program: "safetech",
+                version: crate::VERSION,
+                history: &origin,
+                calibration: &c,
+            };
+            serde_json::to_string_pretty(&doc)? + "\n"
+        }
         CalibrateFormat::Table => format!(
             "{}\nPaste into a scenario's [growth] table:\n\n{}",
             c.explanation(),
