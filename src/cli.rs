@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::error::InputError;
 use crate::report::Format;
@@ -67,9 +68,11 @@ pub enum Command {
     /// Calibrate on history up to a year, simulate forward, and rank the later actuals
     #[command(after_help = "Examples:\n  safetech backtest --from 2022")]
     Backtest(BacktestArgs),
-    /// Print a shell completion script
+    /// Print a shell's completion script. At each Tab it asks `safetech` (which must be on
+    /// PATH) what fits: built-in scenario ids with their names, scenario files, chart kinds and
+    /// other value lists, and the keys `--set` takes
     #[command(
-        after_help = "Examples:\n  safetech completions bash > /etc/bash_completion.d/safetech"
+        after_help = "Examples:\n  safetech completions bash > ~/.local/share/bash-completion/completions/safetech\n  echo 'source <(safetech completions zsh)' >> ~/.zshrc\n  safetech completions fish > ~/.config/fish/completions/safetech.fish"
     )]
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -272,11 +275,12 @@ pub enum ScenariosCommand {
     /// Print a scenario's TOML, with its sources and comments
     Show {
         /// Built-in id or path
+        #[arg(add = ArgValueCompleter::new(crate::completion::scenario))]
         id: String,
     },
     /// Check scenario files (or built-in ids); exits 2 if any is invalid
     Validate {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE", add = ArgValueCompleter::new(crate::completion::scenario_file))]
         files: Vec<PathBuf>,
     },
 }
@@ -293,7 +297,8 @@ pub struct Common {
         short = 's',
         long = "scenario",
         value_name = "ID|PATH",
-        default_value = "baseline"
+        default_value = "baseline",
+        add = ArgValueCompleter::new(crate::completion::scenario)
     )]
     pub scenarios: Vec<String>,
     /// Number of simulated paths
@@ -313,7 +318,7 @@ pub struct Common {
     pub target_year: Option<i32>,
     /// Override a scenario value by dotted path, e.g. growth.volatility=0.12 or
     /// events.osa.on-schedule.probability=0.8 (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", add = ArgValueCompleter::new(crate::completion::set_key))]
     pub set: Vec<String>,
     /// Worker threads (default: all cores); results do not depend on it
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

@@ -8,6 +8,7 @@ pub mod backtest;
 pub mod chart;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod error;
 pub mod format;
 pub mod lesson;

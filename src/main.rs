@@ -9,6 +9,7 @@ use safetech::output::clean_up_on_signals;
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
+    safetech::completion::answer_if_asked(Cli::command);
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -65,9 +66,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commands::calibrate::run_backtest(&args).map(|_| ExitCode::SUCCESS)
         }
         Some(Command::Completions { shell }) => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "safetech", &mut script);
-            print_quietly(&String::from_utf8_lossy(&script))?;
+            print_quietly(&safetech::completion::registration(shell)?)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,0 +1,163 @@
+//! Shell completion that asks the program itself, so it offers what this build knows: the
+//! built-in scenario ids (with their names), scenario files, chart kinds and every other value
+//! list, and the keys `--set` takes. A shell's registration script (from `safetech completions
+//! SHELL`) calls `SAFETECH_COMPLETE=SHELL safetech -- WORDS…` at each Tab.
+//!
+//! This uses clap_complete's environment-activated engine (feature `unstable-dynamic`, the
+//! mechanism cargo's own completions use): static scripts cannot offer both an id list and file
+//! names for one option, and would go stale as scenarios are added.
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
+use clap_complete::env::Shells;
+
+use crate::scenario::{BUILTIN, parse_str};
+
+/// The environment variable that turns a run into a completion request.
+pub const VAR: &str = "SAFETECH_COMPLETE";
+
+/// Answers a completion request and exits when the environment holds one; otherwise returns.
+/// Must run before anything is written to standard output.
+pub fn answer_if_asked(command: fn() -> clap::Command) {
+    clap_complete::CompleteEnv::with_factory(command)
+        .var(VAR)
+        .complete();
+}
+
+/// The registration script for `shell` (bash, zsh, fish, elvish, powershell).
+pub fn registration(shell: clap_complete::Shell) -> std::io::Result<String> {
+    let name = shell.to_string();
+    let shells = Shells::builtins();
+    let completer = shells
+        .completer(&name)
+        .ok_or_else(|| std::io::Error::other(format!("no completion support for {name}")))?;
+    let mut script = Vec::new();
+    completer.write_registration(VAR, "safetech", "safetech", "safetech", &mut script)?;
+    Ok(String::from_utf8_lossy(&script).into_owned())
+}
+
+/// Built-in ids starting with `current`, each with its scenario's name as help.
+fn builtin_ids(current: &str) -> Vec<CompletionCandidate> {
+    BUILTIN
+        .iter()
+        .filter(|(id, _)| id.starts_with(current))
+        .map(|(id, text)| {
+            let name = parse_str(text, id)
+                .map(|s| s.scenario.name)
+                .unwrap_or_default();
+            CompletionCandidate::new(*id).help(Some(name.into()))
+        })
+        .collect()
+}
+
+fn is_toml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml")
+}
+
+/// `-s/--scenario` and `scenarios show`: a built-in id or a scenario file.
+pub fn scenario(current: &OsStr) -> Vec<CompletionCandidate> {
+    let mut out = builtin_ids(&current.to_string_lossy());
+    out.extend(
+        PathCompleter::any()
+            .filter(|p| is_toml(p))
+            .complete(current),
+    );
+    out
+}
+
+/// `scenarios validate`: files, and built-in ids (which it accepts too).
+pub fn scenario_file(current: &OsStr) -> Vec<CompletionCandidate> {
+    scenario(current)
+}
+
+/// `--set KEY=VALUE`: the keys of the built-in central case, ending in `=`. Event keys name the
+/// events and outcomes of the built-in policy scenarios.
+pub fn set_key(current: &OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    if current.contains('=') {
+        return Vec::new();
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for (_, text) in BUILTIN {
+        if let Ok(table) = toml::from_str::<toml::Table>(text) {
+            number_keys("", &table, &mut keys);
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| k.starts_with(current.as_ref()))
+        .map(|k| CompletionCandidate::new(format!("{k}=")))
+        .collect()
+}
+
+/// Dotted paths of the numbers and switches in a scenario table, as `--set` spells them: events
+/// and outcomes by id (`events.osa.on-schedule.probability`).
+fn number_keys(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                out.push(path)
+            }
+            toml::Value::Table(t) => number_keys(&path, t, out),
+            toml::Value::Array(items) => {
+                // `outcomes` are named straight after their event's id.
+                let base = if key == "outcomes" { prefix } else { &path };
+                for item in items {
+                    if let Some(t) = item.as_table()
+                        && let Some(id) = t.get("id").and_then(toml::Value::as_str)
+                    {
+                        number_keys(&format!("{base}.{id}"), t, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(c: &[CompletionCandidate]) -> Vec<String> {
+        c.iter()
+            .map(|c| c.get_value().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn scenario_ids_are_offered_with_their_names() {
+        let all = scenario(OsStr::new(""));
+        for (id, _) in BUILTIN {
+            assert!(values(&all).contains(&id.to_string()), "{id}");
+        }
+        let osa = scenario(OsStr::new("osa-"));
+        assert_eq!(
+            values(&osa)
+                .into_iter()
+                .filter(|v| v.starts_with("osa"))
+                .collect::<Vec<_>>(),
+            ["osa-enforced", "osa-delayed"]
+        );
+        assert!(osa[0].get_help().is_some_and(|h| !h.to_string().is_empty()));
+    }
+
+    #[test]
+    fn set_keys_end_in_equals_and_include_growth_and_events() {
+        let keys = values(&set_key(OsStr::new("")));
+        assert!(keys.contains(&"growth.volatility=".to_string()), "{keys:?}");
+        assert!(
+            keys.iter().any(|k| k.starts_with("events.osa.")),
+            "{keys:?}"
+        );
+        assert!(set_key(OsStr::new("growth.volatility=0.1")).is_empty());
+    }
+}

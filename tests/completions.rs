@@ -1,0 +1,103 @@
+//! Shell completion asks the program: the registration script from `safetech completions bash`
+//! is sourced in a real bash, and its completion function is called as bash would at a Tab.
+
+use std::path::Path;
+use std::process::Command;
+
+/// What bash offers for the command line `words` (the last word is the one being completed),
+/// run in `dir`. None when bash is not installed.
+fn bash_offers(words: &[&str], dir: &Path) -> Option<Vec<String>> {
+    let bin = assert_cmd::cargo::cargo_bin("safetech");
+    let bin_dir = bin.parent().unwrap();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        r#"source <(safetech completions bash) || exit 3
+COMP_WORDS=({words})
+COMP_CWORD={cword}
+COMP_TYPE=9
+_clap_complete_safetech safetech '{cur}' '{prev}'
+printf '%s\n' "${{COMPREPLY[@]}}""#,
+        words = quoted.join(" "),
+        cword = words.len() - 1,
+        cur = words[words.len() - 1],
+        prev = words[words.len() - 2],
+    );
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &script])
+        .env("PATH", path)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "bash failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
+    )
+}
+
+#[test]
+fn bash_completes_scenario_ids_files_chart_kinds_and_set_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mine.toml"), "").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "").unwrap();
+    let Some(ids) = bash_offers(&["safetech", "run", "-s", "osa"], dir.path()) else {
+        eprintln!("bash is not installed; skipped");
+        return;
+    };
+    assert_eq!(ids, ["osa-enforced", "osa-delayed"]);
+
+    let all = bash_offers(&["safetech", "export", "--scenario", ""], dir.path()).unwrap();
+    assert!(all.contains(&"maturing".to_string()), "{all:?}");
+    assert!(all.contains(&"mine.toml".to_string()), "{all:?}");
+    assert!(
+        !all.contains(&"notes.txt".to_string()),
+        "only scenario files are offered: {all:?}"
+    );
+
+    let charts = bash_offers(&["safetech", "export", "--chart", ""], dir.path()).unwrap();
+    for kind in [
+        "fan",
+        "compare",
+        "histogram",
+        "reach",
+        "spaghetti",
+        "tornado",
+    ] {
+        assert!(charts.contains(&kind.to_string()), "{kind}: {charts:?}");
+    }
+
+    let keys = bash_offers(&["safetech", "run", "--set", "growth.vol"], dir.path()).unwrap();
+    assert_eq!(keys, ["growth.volatility="]);
+
+    let show = bash_offers(&["safetech", "scenarios", "show", "class"], dir.path()).unwrap();
+    assert_eq!(show, ["classroom"]);
+
+    let commands = bash_offers(&["safetech", "sen"], dir.path()).unwrap();
+    assert_eq!(commands, ["sensitivity"]);
+}
+
+#[test]
+fn every_shell_gets_a_registration_that_calls_the_program() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = assert_cmd::Command::cargo_bin("safetech")
+            .unwrap()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains("SAFETECH_COMPLETE"), "{shell}: {script}");
+    }
+}
