@@ -59,11 +59,7 @@ fn is_toml(path: &Path) -> bool {
 /// `-s/--scenario` and `scenarios show`: a built-in id or a scenario file.
 pub fn scenario(current: &OsStr) -> Vec<CompletionCandidate> {
     let mut out = builtin_ids(&current.to_string_lossy());
-    out.extend(
-        PathCompleter::any()
-            .filter(|p| is_toml(p))
-            .complete(current),
-    );
+    out.extend(PathCompleter::any().filter(is_toml).complete(current));
     out
 }
 
