@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak resident memory of `safetech run` at 1,000,000 paths, horizon 2035 vs 2050
-# (issue 2, acceptance 4: must not grow with the horizon, within 10%, and stay under 150 MB).
+# (it must not grow with the horizon, within 10%, and stay at most 80 MB: benches/README.md).
 # Usage: benches/memory.sh [path/to/safetech]   (default target/release/safetech)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ python3 - "$a" "$b" <<'PY'
 import sys
 a, b = (int(x) for x in sys.argv[1:])
 growth = b / a - 1
-ok = abs(growth) <= 0.10 and max(a, b) < 150 * 1024
+ok = abs(growth) <= 0.10 and max(a, b) <= 80 * 1024
 print(f"peak RSS 1M paths: horizon 2035 {a/1024:.1f} MB, horizon 2050 {b/1024:.1f} MB, "
-      f"growth {growth:+.1%} (limit ±10%, < 150 MB): {'ok' if ok else 'NOT MET'}")
+      f"growth {growth:+.1%} (limit ±10%, ≤ 80 MB): {'ok' if ok else 'NOT MET'}")
 PY

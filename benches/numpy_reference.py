@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""A straightforward vectorised numpy implementation of the safetech model (DESIGN §2).
+"""A straightforward vectorised numpy implementation of the safetech model (README, "The model").
 
-It is the yardstick of issue 2, acceptance point 4: safetech must be at least 10x faster than
+It is the yardstick of benches/README.md: safetech must be at least 15x faster than
 this on 1,000,000 paths x 2024->2035 of the `osa-enforced` scenario. It computes the same
 statistics as `safetech run`: per-year mean, sd, min, max, p5/p10/p25/p50/p75/p90/p95 (exact,
 numpy's default linear interpolation, the same "type 7" as safetech) and P(R >= target); first

@@ -1,4 +1,4 @@
-//! Issue 11, acceptance point 6 (release build): `cargo bench --bench sensitivity`.
+//! Sensitivity's speed targets (benches/README.md), release build: `cargo bench --bench sensitivity`.
 //!
 //! - a full tornado of the default scenario at 100,000 paths per swing on 2 threads (< 1 s);
 //! - the TUI's Drivers tab: an edit → its first rows on screen (< 300 ms), and → finished.

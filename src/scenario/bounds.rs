@@ -3,7 +3,7 @@
 //! moments and every chart range stay finite.
 //!
 //! Log revenue after t years is ln R0 + Σ ln(1 + m[s]) + Σ ln(1 + level shocks) + Σ u[s]
-//! (DESIGN §2). Each part is bounded:
+//! (README, "The model"). Each part is bounded:
 //! - mean growth m[s] lies between its values at r0 = initial ± K·initial_uncertainty, plus
 //!   every event's largest uplift (or minus its largest cut), clamped at −0.99;
 //! - level shocks: each event's largest rise and largest fall, once;

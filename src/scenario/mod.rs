@@ -22,7 +22,7 @@ pub use validate::validate;
 
 use serde::{Deserialize, Serialize};
 
-/// A whole scenario file. Field names are a public contract (DESIGN §4).
+/// A whole scenario file. Field names are a public contract: scenario files in the wild use them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
