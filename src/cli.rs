@@ -72,7 +72,7 @@ pub enum Command {
     /// PATH) what fits: built-in scenario ids with their names, scenario files, chart kinds and
     /// other value lists, and the keys `--set` takes
     #[command(
-        after_help = "Examples:\n  safetech completions bash > ~/.local/share/bash-completion/completions/safetech\n  echo 'source <(safetech completions zsh)' >> ~/.zshrc\n  safetech completions fish > ~/.config/fish/completions/safetech.fish"
+        after_help = "Examples:\n  safetech completions bash > ~/.local/share/bash-completion/completions/safetech\n  safetech completions zsh > ~/.zfunc/_safetech     # a directory on $fpath\n  safetech completions fish > ~/.config/fish/completions/safetech.fish"
     )]
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -80,16 +80,31 @@ pub enum Command {
     },
 }
 
+/// Where a text report goes and in which format (run, sensitivity, solve).
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Output format [default: from --out's extension (.json, .csv, .md), else table]
+pub struct OutputArgs {
+    /// Output format [default: from --out's extension (.json, .csv, .md), else table];
+    /// solve writes table or json
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
     /// Write to this file (atomically) instead of standard output; `-` is standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The format asked for, else the one `--out`'s extension names, else the table.
+    pub fn resolved_format(&self) -> Format {
+        Format::resolve(self.format, self.out.as_deref())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target), and of
     /// each ΔP when comparing, is at most PTS percentage points (stops at 10,000,000 paths)
     #[arg(long, value_name = "PTS")]
@@ -100,12 +115,8 @@ pub struct RunArgs {
 pub struct SensitivityArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Output format [default: from --out's extension (.json, .csv, .md), else table]
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<Format>,
-    /// Write to this file (atomically) instead of standard output; `-` is standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of every ΔP is at most
     /// PTS percentage points (stops at 10,000,000 paths)
     #[arg(long, value_name = "PTS")]
@@ -126,12 +137,8 @@ pub struct SolveArgs {
     /// Solve for the revenue level reached with probability P in the target year instead
     #[arg(long)]
     pub solve_target: bool,
-    /// Output format, table or json [default: from --out's extension, else table]
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<Format>,
-    /// Write to this file (atomically) instead of standard output; `-` is standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target) at the
     /// answer is at most PTS percentage points (stops at 10,000,000 paths)
     #[arg(long, value_name = "PTS")]

@@ -360,7 +360,7 @@ fn scenarios_list_show_and_completions() {
     let show = String::from_utf8(stdout_of(&["scenarios", "show", "osa-enforced"])).unwrap();
     assert!(show.contains("sources = [") && show.contains("[[events]]"));
     let bash = String::from_utf8(stdout_of(&["completions", "bash"])).unwrap();
-    assert!(bash.contains("safetech") && bash.contains("--scenario"));
+    assert!(bash.contains("complete ") && bash.contains("SAFETECH_COMPLETE"));
 }
 
 /// A changed run never passes for the stock scenario: the JSON lists its overrides, the table

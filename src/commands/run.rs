@@ -29,9 +29,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
         }
     };
     let summaries: Vec<RunSummary> = projections.iter().map(RunSummary::of).collect();
-    let format = crate::report::Format::resolve(args.format, args.out.as_deref());
+    let format = args.output.resolved_format();
     let text = format.reporter().render(&summaries);
-    super::emit(&text, args.out.as_deref())
+    super::emit(&text, args.output.out.as_deref())
 }
 
 /// The largest 95 % half-width among each run's P(target) (half the Wilson interval, as

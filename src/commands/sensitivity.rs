@@ -80,6 +80,6 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
         }
     };
     report.overrides = overrides;
-    let format = crate::report::Format::resolve(args.format, args.out.as_deref());
-    super::emit(&report.render(format), args.out.as_deref())
+    let format = args.output.resolved_format();
+    super::emit(&report.render(format), args.output.out.as_deref())
 }

@@ -50,7 +50,7 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         precision::check(pts)?;
     }
     crate::analysis::check_paths(args.common.paths)?;
-    let format = Format::resolve(args.format, args.out.as_deref());
+    let format = args.output.resolved_format();
     if matches!(format, Format::Csv | Format::Markdown) {
         return Err(InputError::new("--format", "", "solve writes table or json").into());
     }
@@ -192,7 +192,7 @@ pub fn run(args: &SolveArgs) -> Result<()> {
             out
         }
     };
-    super::emit(&text, args.out.as_deref())
+    super::emit(&text, args.output.out.as_deref())
 }
 
 /// Six significant figures, as a plain number.
