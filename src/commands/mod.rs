@@ -72,6 +72,42 @@ pub fn pool(common: &Common) -> Result<rayon::ThreadPool> {
     builder.build().context("cannot start worker threads")
 }
 
+/// What `sensitivity` and `solve` start from: the first scenario named (a note says so when
+/// more were given), the edits as typed, the run settings and a worker pool.
+pub struct SingleScenario {
+    pub scenario: Scenario,
+    pub overrides: Vec<String>,
+    pub settings: crate::sim::RunSettings,
+    pub pool: rayon::ThreadPool,
+}
+
+/// Checks `--precision` and the path count before loading anything, then loads.
+pub fn single_scenario(
+    command: &str,
+    common: &Common,
+    precision: Option<f64>,
+) -> Result<SingleScenario> {
+    if let Some(pts) = precision {
+        crate::analysis::precision::check(pts)?;
+    }
+    crate::analysis::check_paths(common.paths)?;
+    let mut scenarios = common.load_scenarios()?;
+    let scenario = scenarios.swap_remove(0);
+    if !scenarios.is_empty() {
+        eprintln!(
+            "note: {command} looks at one scenario; using {}",
+            scenario.scenario.id
+        );
+    }
+    let overrides = common.overrides()?.into_iter().map(|o| o.raw).collect();
+    Ok(SingleScenario {
+        scenario,
+        overrides,
+        settings: common.settings(),
+        pool: pool(common)?,
+    })
+}
+
 /// Writes a report to `out` (atomically) or standard output; a closed pipe is not an error.
 pub fn emit(text: &str, out: Option<&std::path::Path>) -> Result<()> {
     match out {

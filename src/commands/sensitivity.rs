@@ -19,26 +19,13 @@ pub fn analysis_error(e: AnalysisError) -> anyhow::Error {
 }
 
 pub fn run(args: &SensitivityArgs) -> Result<()> {
-    if let Some(pts) = args.precision {
-        precision::check(pts)?;
-    }
-    crate::analysis::check_paths(args.common.paths)?;
-    let scenarios = args.common.load_scenarios()?;
-    let scenario = &scenarios[0];
-    if scenarios.len() > 1 {
-        eprintln!(
-            "note: sensitivity looks at one scenario; using {}",
-            scenario.scenario.id
-        );
-    }
-    let overrides = args
-        .common
-        .overrides()?
-        .into_iter()
-        .map(|o| o.raw)
-        .collect();
-    let pool = super::pool(&args.common)?;
-    let settings = args.common.settings();
+    let super::SingleScenario {
+        scenario,
+        overrides,
+        settings,
+        pool,
+    } = super::single_scenario("sensitivity", &args.common, args.precision)?;
+    let scenario = &scenario;
     let analyse = |paths: usize| -> Result<(SensitivityReport, f64)> {
         let settings = RunSettings { paths, ..settings };
         let (base, rows) = pool

@@ -46,34 +46,21 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         .with_value(p.to_string())
         .into());
     }
-    if let Some(pts) = args.precision {
-        precision::check(pts)?;
-    }
-    crate::analysis::check_paths(args.common.paths)?;
     let format = args.output.resolved_format();
     if matches!(format, Format::Csv | Format::Markdown) {
         return Err(InputError::new("--format", "", "solve writes table or json").into());
     }
-    let scenarios = args.common.load_scenarios()?;
-    let scenario = &scenarios[0];
-    if scenarios.len() > 1 {
-        eprintln!(
-            "note: solve looks at one scenario; using {}",
-            scenario.scenario.id
-        );
-    }
+    let super::SingleScenario {
+        scenario,
+        overrides,
+        settings,
+        pool,
+    } = super::single_scenario("solve", &args.common, args.precision)?;
+    let scenario = &scenario;
     if let Some(key) = &args.param {
         // Check the key before any run.
         crate::scenario::parameters::resolve(scenario, key)?;
     }
-    let overrides: Vec<String> = args
-        .common
-        .overrides()?
-        .into_iter()
-        .map(|o| o.raw)
-        .collect();
-    let pool = super::pool(&args.common)?;
-    let settings = args.common.settings();
     let control = RunControl::default();
     enum Answer {
         Parameter(Solution),
