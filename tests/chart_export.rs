@@ -491,7 +491,8 @@ fn target_marker_is_drawn_when_the_target_year_is_the_last_year_shown() {
     for (kind, fill) in [
         (ChartKind::Fan, "#D55E00"),
         (ChartKind::Spaghetti, "#D55E00"),
-        (ChartKind::Compare, "#444444"),
+        // The compare chart's ring is in the text colour (on a halo of the background).
+        (ChartKind::Compare, "#1A1A1A"),
     ] {
         let svg =
             chart::render_svg_string(kind, target_at_horizon(), &ChartOptions::default()).unwrap();
@@ -1043,4 +1044,181 @@ fn svg_embeds_the_glyphs_it_uses() {
         assert_ne!(full.glyph_id('Ж').0, 0);
         assert_eq!(face.glyph_id('Ж').0, 0);
     }
+}
+
+/// Every built-in scenario on a small run (three of them end in 2028, the rest in 2035).
+fn all_builtins() -> &'static [Projection] {
+    static RUNS: OnceLock<Vec<Projection>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let settings = RunSettings {
+            paths: 2000,
+            seed: 7,
+            sample_paths: 0,
+        };
+        safetech::scenario::BUILTIN
+            .iter()
+            .map(|(id, _)| simulate(&load(id).unwrap(), settings, RunControl::default()).unwrap())
+            .collect()
+    })
+}
+
+/// A series group of an SVG: its id, its polylines (stroke width, points) and its texts
+/// (x, baseline y, font size, text).
+struct SvgSeries {
+    id: String,
+    lines: Vec<(f64, Vec<(f64, f64)>)>,
+    texts: Vec<(f64, f64, f64, String)>,
+}
+
+fn svg_attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    Some(tag[start..start + tag[start..].find('"')?].to_string())
+}
+
+fn svg_series(svg: &str) -> Vec<SvgSeries> {
+    let mut out: Vec<SvgSeries> = Vec::new();
+    let lines: Vec<&str> = svg.lines().collect();
+    let mut open = false;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        if let Some(id) = t.strip_prefix("<g id=\"") {
+            out.push(SvgSeries {
+                id: id.split('"').next().unwrap().to_string(),
+                lines: Vec::new(),
+                texts: Vec::new(),
+            });
+            open = true;
+        } else if t.starts_with("</g>") {
+            open = false;
+        } else if open && t.starts_with("<polyline") {
+            let width: f64 = svg_attr(t, "stroke-width").unwrap().parse().unwrap();
+            let points = svg_attr(t, "points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect();
+            out.last_mut().unwrap().lines.push((width, points));
+        } else if open && t.starts_with("<text") {
+            let num = |n: &str| -> f64 {
+                svg_attr(t, n)
+                    .unwrap()
+                    .trim_end_matches("em")
+                    .parse()
+                    .unwrap()
+            };
+            let size = num("font-size");
+            let baseline = num("y") + num("dy") * size;
+            out.last_mut().unwrap().texts.push((
+                num("x"),
+                baseline,
+                size,
+                lines[i + 1].trim().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// Labels of scenarios that end before the last year shown sit inside the plot; no other
+/// scenario's line may run through them (they used to be placed level with the line's end
+/// whatever ran there: "historical 39%" was crossed by transatlantic's median). Measured on the
+/// SVG, with the text's extent from the font's own metrics.
+#[test]
+fn labels_inside_the_plot_are_clear_of_other_lines() {
+    use ab_glyph::{Font, FontRef, ScaleFont};
+    let font = FontRef::try_from_slice(include_bytes!("../assets/fonts/DejaVuSans.ttf")).unwrap();
+    let runs = all_builtins();
+    assert!(runs.iter().any(|r| r.scenario.market.horizon == 2028));
+    for kind in [ChartKind::Compare, ChartKind::Reach] {
+        for (width, height) in [(1600, 900), (800, 450)] {
+            let options = ChartOptions {
+                width,
+                height,
+                ..ChartOptions::default()
+            };
+            let svg = chart::render_svg_string(kind, runs, &options).unwrap();
+            let series = svg_series(&svg);
+            let mut inside = 0;
+            for s in &series {
+                for (x, baseline, size, text) in &s.texts {
+                    // DejaVu Sans at `size` px per em: ab_glyph's scale is size × height in em.
+                    let scaled = font.as_scaled(*size as f32 * font.height_unscaled() / 2048.0);
+                    let w: f32 = text
+                        .chars()
+                        .map(|c| scaled.h_advance(scaled.glyph_id(c)))
+                        .sum();
+                    let (x0, x1) = (*x, x + f64::from(w));
+                    let (y0, y1) = (
+                        baseline - f64::from(scaled.ascent()),
+                        baseline - f64::from(scaled.descent()),
+                    );
+                    if x1 > f64::from(width) * 0.8 {
+                        continue; // in the right margin, where no line runs
+                    }
+                    inside += 1;
+                    for other in series
+                        .iter()
+                        .filter(|o| o.id != s.id && !o.id.ends_with("-band"))
+                    {
+                        for (stroke, points) in &other.lines {
+                            let pad = stroke / 2.0;
+                            for seg in points.windows(2) {
+                                let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
+                                let n =
+                                    ((bx - ax).abs().max((by - ay).abs())).ceil().max(1.0) as usize;
+                                let hit = (0..=n).any(|k| {
+                                    let f = k as f64 / n as f64;
+                                    let (px, py) = (ax + (bx - ax) * f, ay + (by - ay) * f);
+                                    px > x0 - pad && px < x1 + pad && py > y0 - pad && py < y1 + pad
+                                });
+                                assert!(
+                                    !hit,
+                                    "{kind:?} {width}x{height}: {text:?} crossed by {}",
+                                    other.id
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            assert!(inside >= 3, "{kind:?}: {inside} labels inside the plot");
+        }
+    }
+}
+
+/// In SVG the dash array applies to a dashed series' median and swatch, not to the thin
+/// leader from its end to its label, which reads as a leader only when solid.
+#[test]
+fn leaders_stay_solid_in_dashed_series() {
+    let svg =
+        chart::render_svg_string(ChartKind::Compare, all_builtins(), &ChartOptions::default())
+            .unwrap();
+    let mut dashed_groups = 0;
+    for s in svg.split("<g id=\"").skip(1) {
+        let group = &s[..s.find("</g>").unwrap()];
+        let polylines: Vec<&str> = group
+            .lines()
+            .filter(|l| l.starts_with("<polyline"))
+            .collect();
+        if !polylines.iter().any(|l| l.contains("stroke-dasharray")) {
+            continue;
+        }
+        dashed_groups += 1;
+        let widths = |dashed: bool| -> Vec<f64> {
+            polylines
+                .iter()
+                .filter(|l| l.contains("stroke-dasharray") == dashed)
+                .map(|l| svg_attr(l, "stroke-width").unwrap().parse().unwrap())
+                .collect()
+        };
+        let (solid, dashed) = (widths(false), widths(true));
+        assert_eq!(dashed.len(), 2, "median and swatch: {group}");
+        assert_eq!(solid.len(), 1, "the leader: {group}");
+        assert!(solid[0] < dashed[0], "{group}");
+    }
+    assert!(dashed_groups >= 3, "{dashed_groups}");
 }

@@ -550,13 +550,15 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// In SVG, starts a `<g id=…>` for one series (closed by [`Ctx::end_group`]); `dash` is
-    /// applied to its lines as a native `stroke-dasharray`. Nothing in raster output.
+    /// In SVG, starts a `<g id=…>` for one series (closed by [`Ctx::end_group`]); `dash` (dash
+    /// and gap in pixels) is applied as a native `stroke-dasharray` to its lines `width` pixels
+    /// wide. Nothing in raster output.
     pub(crate) fn begin_group<DB>(
         &self,
         root: &DrawingArea<DB, Shift>,
         id: &str,
         dash: Option<(u32, u32)>,
+        width: u32,
     ) -> Result<()>
     where
         DB: DrawingBackend,
@@ -564,7 +566,7 @@ impl Ctx<'_> {
     {
         if self.vector {
             root.draw_text(
-                &svg_groups::begin_marker(id, dash),
+                &svg_groups::begin_marker(id, dash.map(|(on, off)| (on, off, width))),
                 &self.st.font(1.0, self.st.palette.text),
                 (0, 0),
             )?;
