@@ -152,8 +152,8 @@ pub struct ExportArgs {
     /// Chart to draw; fan, histogram and spaghetti show the first scenario
     #[arg(long, value_enum)]
     pub chart: crate::chart::ChartKind,
-    /// Image file to write (atomically); the format follows the extension, .png or .svg
-    #[arg(long, short = 'o', value_name = "FILE.png|FILE.svg")]
+    /// Image file to write (atomically); the format follows the extension, .png, .svg or .pdf
+    #[arg(long, short = 'o', value_name = "FILE.png|FILE.svg|FILE.pdf")]
     pub out: PathBuf,
     /// Width in pixels (before --scale)
     #[arg(long, value_name = "PX", default_value_t = 1600)]

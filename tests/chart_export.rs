@@ -365,7 +365,7 @@ fn unknown_extension_is_a_usage_error() {
     let assert = export(&out, &[]).code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(
-        stderr.contains(".jpg") && stderr.contains(".png or .svg"),
+        stderr.contains(".jpg") && stderr.contains(".png, .svg or .pdf"),
         "{stderr}"
     );
     assert!(!out.exists());
@@ -491,7 +491,8 @@ fn target_marker_is_drawn_when_the_target_year_is_the_last_year_shown() {
     for (kind, fill) in [
         (ChartKind::Fan, "#D55E00"),
         (ChartKind::Spaghetti, "#D55E00"),
-        (ChartKind::Compare, "#444444"),
+        // The compare chart's ring is in the text colour (on a halo of the background).
+        (ChartKind::Compare, "#1A1A1A"),
     ] {
         let svg =
             chart::render_svg_string(kind, target_at_horizon(), &ChartOptions::default()).unwrap();
@@ -733,4 +734,491 @@ fn compare_draws_bands_for_two_scenarios_or_on_request() {
         ..ChartOptions::default()
     };
     assert_eq!(band_groups(&off), 0);
+}
+
+/// A PDF's objects by number: the dictionary text and the stream, inflated when it is
+/// Flate-compressed. Enough of PDF to read what svg2pdf writes (no object streams).
+fn pdf_objects(pdf: &[u8]) -> std::collections::HashMap<u32, (String, Vec<u8>)> {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut objects = std::collections::HashMap::new();
+    let mut at = 0;
+    while let Some(p) = find(pdf, b" 0 obj", at) {
+        let num_start = pdf[..p]
+            .iter()
+            .rposition(|b| !b.is_ascii_digit())
+            .map_or(0, |i| i + 1);
+        let end = find(pdf, b"endobj", p).expect("every object ends");
+        let body = &pdf[p + 6..end];
+        let (dict, stream) = match find(body, b"stream\n", 0) {
+            Some(s) => {
+                let e = find(body, b"endstream", s).expect("every stream ends");
+                let raw = body[s + 7..e]
+                    .strip_suffix(b"\n")
+                    .unwrap_or(&body[s + 7..e]);
+                let dict = text(&body[..s]);
+                let data = if dict.contains("/FlateDecode") {
+                    miniz_oxide::inflate::decompress_to_vec_zlib(raw).expect("a Flate stream")
+                } else {
+                    raw.to_vec()
+                };
+                (dict, data)
+            }
+            None => (text(body), Vec::new()),
+        };
+        if let Ok(n) = text(&pdf[num_start..p]).parse() {
+            objects.insert(n, (dict, stream));
+        }
+        at = end;
+    }
+    objects
+}
+
+/// The object number after `key` in a dictionary (`/Key 12 0 R`).
+fn pdf_ref(dict: &str, key: &str) -> Option<u32> {
+    let rest = &dict[dict.find(key)? + key.len()..];
+    rest.split_whitespace().next()?.parse().ok()
+}
+
+/// The text a PDF page shows, in drawing order, decoded through each font's ToUnicode map
+/// (svg2pdf writes two-byte glyph codes in literal strings, one `Tj` per glyph cluster).
+fn pdf_page_text(pdf: &[u8]) -> String {
+    let objects = pdf_objects(pdf);
+    let (page, _) = objects
+        .values()
+        .find(|(d, _)| d.contains("/Type /Page\n") || d.contains("/Type /Page "))
+        .expect("a page");
+    let fonts_at = page.find("/Font <<").expect("page fonts");
+    let fonts_dict = &page[fonts_at + 8..fonts_at + page[fonts_at..].find(">>").unwrap()];
+    let mut maps = std::collections::HashMap::new();
+    let words: Vec<&str> = fonts_dict.split_whitespace().collect();
+    for w in words.windows(4) {
+        if let (Some(name), Ok(n), "0", "R") =
+            (w[0].strip_prefix('/'), w[1].parse::<u32>(), w[2], w[3])
+        {
+            let font = &objects[&n].0;
+            let cmap = &objects[&pdf_ref(font, "/ToUnicode").expect("ToUnicode")].1;
+            let cmap = String::from_utf8_lossy(cmap);
+            let mut map = std::collections::HashMap::new();
+            for line in cmap.lines() {
+                let hex: Vec<&str> = line
+                    .split(['<', '>'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                let num = |h: &str| u32::from_str_radix(h, 16).ok();
+                // `<code> <unicode>` (bfchar) or `<first> <last> <unicode>` (bfrange).
+                let (first, last, uni) = match hex[..] {
+                    [c, u] => (num(c), num(c), num(u)),
+                    [a, b, u] => (num(a), num(b), num(u)),
+                    _ => continue,
+                };
+                if let (Some(first), Some(last), Some(uni)) = (first, last, uni) {
+                    for code in first..=last {
+                        if let Some(c) = char::from_u32(uni + code - first) {
+                            map.insert(code as u16, c);
+                        }
+                    }
+                }
+            }
+            maps.insert(name.to_string(), map);
+        }
+    }
+    let content = &objects[&pdf_ref(page, "/Contents").expect("contents")].1;
+    let mut out = String::new();
+    let mut font = String::new();
+    let mut i = 0;
+    while i < content.len() {
+        match content[i] {
+            b'/' => {
+                let end = content[i..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace())
+                    .unwrap()
+                    + i;
+                let name = String::from_utf8_lossy(&content[i + 1..end]).into_owned();
+                if maps.contains_key(&name) {
+                    font = name;
+                }
+                i = end;
+            }
+            b'(' => {
+                // A literal string: backslash escapes, octal \ddd.
+                let mut bytes = Vec::new();
+                i += 1;
+                while content[i] != b')' {
+                    if content[i] == b'\\' {
+                        i += 1;
+                        if content[i].is_ascii_digit() {
+                            let len = content[i..i + 3]
+                                .iter()
+                                .take_while(|b| b.is_ascii_digit())
+                                .count();
+                            let s = std::str::from_utf8(&content[i..i + len]).unwrap();
+                            bytes.push(u8::from_str_radix(s, 8).unwrap());
+                            i += len;
+                            continue;
+                        }
+                        bytes.push(match content[i] {
+                            b'n' => b'\n',
+                            b'r' => b'\r',
+                            b't' => b'\t',
+                            b'b' => 0x08,
+                            b'f' => 0x0C,
+                            other => other,
+                        });
+                    } else {
+                        bytes.push(content[i]);
+                    }
+                    i += 1;
+                }
+                for code in bytes.chunks_exact(2) {
+                    let code = u16::from_be_bytes([code[0], code[1]]);
+                    out.push(maps[&font].get(&code).copied().unwrap_or('\u{FFFD}'));
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// PDF by extension: a one-page PDF whose page is the chart's size at its dpi, with both
+/// DejaVu faces embedded as subsets and the headline, title and footer as real text.
+#[test]
+fn pdf_output_has_the_page_size_embedded_fonts_and_the_text() {
+    let options = ChartOptions {
+        headline: Some(true),
+        ..ChartOptions::default()
+    };
+    let pdf = chart::render(
+        ChartKind::Fan,
+        &runs()[..1],
+        &options,
+        chart::ImageFormat::Pdf,
+    )
+    .unwrap();
+    assert!(pdf.starts_with(b"%PDF-1."), "{:?}", &pdf[..8]);
+    let objects = pdf_objects(&pdf);
+    let page = objects
+        .values()
+        .map(|(d, _)| d)
+        .find(|d| d.contains("/MediaBox"))
+        .expect("a page");
+    // 1600 × 900 px at 150 dpi is 768 × 432 pt.
+    let media: Vec<f64> = page[page.find("/MediaBox [").unwrap() + 11..]
+        .split(']')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(media, [0.0, 0.0, 768.0, 432.0]);
+    let fonts: Vec<&String> = objects
+        .values()
+        .map(|(d, _)| d)
+        .filter(|d| d.contains("/FontFile2"))
+        .collect();
+    assert_eq!(fonts.len(), 2, "regular and bold embedded");
+    assert!(fonts.iter().all(|d| d.contains("DejaVuSans")), "{fonts:?}");
+    let text: String = pdf_page_text(&pdf).split_whitespace().collect();
+    let expected =
+        chart::headline(ChartKind::Fan, &runs()[..1], chart::Analyses::default()).unwrap();
+    for line in [expected.as_str(), "Annual revenue", "safetech 0.1.0"] {
+        let squeezed: String = line.split_whitespace().collect();
+        assert!(text.contains(&squeezed), "{squeezed:?} not in {text:?}");
+    }
+    // Other sizes scale the page: 800 × 450 at 300 dpi is 192 × 108 pt.
+    let small = ChartOptions {
+        width: 800,
+        height: 450,
+        dpi: 300,
+        ..ChartOptions::default()
+    };
+    let pdf = chart::render(ChartKind::Compare, runs(), &small, chart::ImageFormat::Pdf).unwrap();
+    let objects = pdf_objects(&pdf);
+    assert!(
+        objects
+            .values()
+            .any(|(d, _)| d.contains("/MediaBox [0 0 192 108]"))
+    );
+}
+
+/// `-o chart.pdf` through a symlink writes the PDF atomically where the link points and keeps
+/// the link, leaving no temporary file.
+#[cfg(unix)]
+#[test]
+fn pdf_export_writes_through_a_link_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    let link = dir.path().join("chart.pdf");
+    std::os::unix::fs::symlink("real/brief.pdf", &link).unwrap();
+    chart::export(&link, ChartKind::Reach, runs(), &ChartOptions::default()).unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read(dir.path().join("real/brief.pdf")).unwrap();
+    assert!(written.starts_with(b"%PDF-"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("real"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != "brief.pdf")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// SVG text asks for an embedded subset of DejaVu Sans first, so its look does not depend on
+/// the viewer: one @font-face per weight used, each holding a glyph for every character the
+/// texts of that weight use (read back with ab_glyph), and nothing else of note.
+#[test]
+fn svg_embeds_the_glyphs_it_uses() {
+    use ab_glyph::{Font, FontRef};
+    use base64::Engine;
+    let svg =
+        chart::render_svg_string(ChartKind::Fan, &runs()[..1], &ChartOptions::default()).unwrap();
+    let faces: Vec<(bool, Vec<u8>)> = svg
+        .split("@font-face{")
+        .skip(1)
+        .map(|rule| {
+            let b64 = rule
+                .split("base64,")
+                .nth(1)
+                .unwrap()
+                .split(')')
+                .next()
+                .unwrap();
+            (
+                rule.contains("font-weight:bold"),
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(faces.len(), 2, "regular and bold");
+    let full = FontRef::try_from_slice(include_bytes!("../assets/fonts/DejaVuSans.ttf")).unwrap();
+    for (bold, data) in &faces {
+        assert!(
+            data.len() < 40_000,
+            "a subset, not the whole font: {} bytes",
+            data.len()
+        );
+        let face = FontRef::try_from_slice(data).unwrap();
+        let mut tags = svg.split("<text ").skip(1);
+        let mut checked = 0;
+        for t in tags.by_ref() {
+            if t.contains("font-weight=\"bold\"") != *bold {
+                continue;
+            }
+            assert!(
+                t.contains("font-family=\"DejaVuSansEmbedded, DejaVu Sans, sans-serif\""),
+                "{t}"
+            );
+            let body = t
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split("</text")
+                .next()
+                .unwrap()
+                .trim();
+            for c in body
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '&' && *c != ';')
+            {
+                assert_ne!(face.glyph_id(c).0, 0, "{c:?} of {body:?} missing");
+                checked += 1;
+            }
+        }
+        assert!(checked > 20);
+        // A glyph the full font has and no chart text uses is left out.
+        assert_ne!(full.glyph_id('Ж').0, 0);
+        assert_eq!(face.glyph_id('Ж').0, 0);
+    }
+}
+
+/// Every built-in scenario on a small run (three of them end in 2028, the rest in 2035).
+fn all_builtins() -> &'static [Projection] {
+    static RUNS: OnceLock<Vec<Projection>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let settings = RunSettings {
+            paths: 2000,
+            seed: 7,
+            sample_paths: 0,
+        };
+        safetech::scenario::BUILTIN
+            .iter()
+            .map(|(id, _)| simulate(&load(id).unwrap(), settings, RunControl::default()).unwrap())
+            .collect()
+    })
+}
+
+/// A series group of an SVG: its id, its polylines (stroke width, points) and its texts
+/// (x, baseline y, font size, text).
+struct SvgSeries {
+    id: String,
+    lines: Vec<(f64, Vec<(f64, f64)>)>,
+    texts: Vec<(f64, f64, f64, String)>,
+}
+
+fn svg_attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    Some(tag[start..start + tag[start..].find('"')?].to_string())
+}
+
+fn svg_series(svg: &str) -> Vec<SvgSeries> {
+    let mut out: Vec<SvgSeries> = Vec::new();
+    let lines: Vec<&str> = svg.lines().collect();
+    let mut open = false;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        if let Some(id) = t.strip_prefix("<g id=\"") {
+            out.push(SvgSeries {
+                id: id.split('"').next().unwrap().to_string(),
+                lines: Vec::new(),
+                texts: Vec::new(),
+            });
+            open = true;
+        } else if t.starts_with("</g>") {
+            open = false;
+        } else if open && t.starts_with("<polyline") {
+            let width: f64 = svg_attr(t, "stroke-width").unwrap().parse().unwrap();
+            let points = svg_attr(t, "points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect();
+            out.last_mut().unwrap().lines.push((width, points));
+        } else if open && t.starts_with("<text") {
+            let num = |n: &str| -> f64 {
+                svg_attr(t, n)
+                    .unwrap()
+                    .trim_end_matches("em")
+                    .parse()
+                    .unwrap()
+            };
+            let size = num("font-size");
+            let baseline = num("y") + num("dy") * size;
+            out.last_mut().unwrap().texts.push((
+                num("x"),
+                baseline,
+                size,
+                lines[i + 1].trim().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// Labels of scenarios that end before the last year shown sit inside the plot; no other
+/// scenario's line may run through them (they used to be placed level with the line's end
+/// whatever ran there: "historical 39%" was crossed by transatlantic's median). Measured on the
+/// SVG, with the text's extent from the font's own metrics.
+#[test]
+fn labels_inside_the_plot_are_clear_of_other_lines() {
+    use ab_glyph::{Font, FontRef, ScaleFont};
+    let font = FontRef::try_from_slice(include_bytes!("../assets/fonts/DejaVuSans.ttf")).unwrap();
+    let runs = all_builtins();
+    assert!(runs.iter().any(|r| r.scenario.market.horizon == 2028));
+    for kind in [ChartKind::Compare, ChartKind::Reach] {
+        for (width, height) in [(1600, 900), (800, 450)] {
+            let options = ChartOptions {
+                width,
+                height,
+                ..ChartOptions::default()
+            };
+            let svg = chart::render_svg_string(kind, runs, &options).unwrap();
+            let series = svg_series(&svg);
+            let mut inside = 0;
+            for s in &series {
+                for (x, baseline, size, text) in &s.texts {
+                    // DejaVu Sans at `size` px per em: ab_glyph's scale is size × height in em.
+                    let scaled = font.as_scaled(*size as f32 * font.height_unscaled() / 2048.0);
+                    let w: f32 = text
+                        .chars()
+                        .map(|c| scaled.h_advance(scaled.glyph_id(c)))
+                        .sum();
+                    let (x0, x1) = (*x, x + f64::from(w));
+                    let (y0, y1) = (
+                        baseline - f64::from(scaled.ascent()),
+                        baseline - f64::from(scaled.descent()),
+                    );
+                    if x1 > f64::from(width) * 0.8 {
+                        continue; // in the right margin, where no line runs
+                    }
+                    inside += 1;
+                    for other in series
+                        .iter()
+                        .filter(|o| o.id != s.id && !o.id.ends_with("-band"))
+                    {
+                        for (stroke, points) in &other.lines {
+                            let pad = stroke / 2.0;
+                            for seg in points.windows(2) {
+                                let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
+                                let n =
+                                    ((bx - ax).abs().max((by - ay).abs())).ceil().max(1.0) as usize;
+                                let hit = (0..=n).any(|k| {
+                                    let f = k as f64 / n as f64;
+                                    let (px, py) = (ax + (bx - ax) * f, ay + (by - ay) * f);
+                                    px > x0 - pad && px < x1 + pad && py > y0 - pad && py < y1 + pad
+                                });
+                                assert!(
+                                    !hit,
+                                    "{kind:?} {width}x{height}: {text:?} crossed by {}",
+                                    other.id
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            assert!(inside >= 3, "{kind:?}: {inside} labels inside the plot");
+        }
+    }
+}
+
+/// In SVG the dash array applies to a dashed series' median and swatch, not to the thin
+/// leader from its end to its label, which reads as a leader only when solid.
+#[test]
+fn leaders_stay_solid_in_dashed_series() {
+    let svg =
+        chart::render_svg_string(ChartKind::Compare, all_builtins(), &ChartOptions::default())
+            .unwrap();
+    let mut dashed_groups = 0;
+    for s in svg.split("<g id=\"").skip(1) {
+        let group = &s[..s.find("</g>").unwrap()];
+        let polylines: Vec<&str> = group
+            .lines()
+            .filter(|l| l.starts_with("<polyline"))
+            .collect();
+        if !polylines.iter().any(|l| l.contains("stroke-dasharray")) {
+            continue;
+        }
+        dashed_groups += 1;
+        let widths = |dashed: bool| -> Vec<f64> {
+            polylines
+                .iter()
+                .filter(|l| l.contains("stroke-dasharray") == dashed)
+                .map(|l| svg_attr(l, "stroke-width").unwrap().parse().unwrap())
+                .collect()
+        };
+        let (solid, dashed) = (widths(false), widths(true));
+        assert_eq!(dashed.len(), 2, "median and swatch: {group}");
+        assert_eq!(solid.len(), 1, "the leader: {group}");
+        assert!(solid[0] < dashed[0], "{group}");
+    }
+    assert!(dashed_groups >= 3, "{dashed_groups}");
 }

@@ -154,12 +154,20 @@ fn problems(layout: &Layout, min_font: f64) -> Vec<String> {
 
 fn has_marker(layout: &Layout, kind: ChartKind, theme: Theme) -> bool {
     let p = theme.palette();
-    let color = match kind {
-        ChartKind::Compare => p.reference,
-        _ => p.target,
-    };
-    let rgb = (color.0, color.1, color.2);
-    layout.circles.iter().any(|c| c.rgb == rgb)
+    let rgb = |c: plotters::style::RGBColor| (c.0, c.1, c.2);
+    match kind {
+        // A ring in the text colour on a halo of the background (same centre and radius), so
+        // it stands out from the grey target line and the medians in every theme.
+        ChartKind::Compare => layout.circles.iter().any(|ring| {
+            ring.rgb == rgb(p.text)
+                && layout.circles.iter().any(|halo| {
+                    halo.rgb == rgb(p.background)
+                        && halo.center == ring.center
+                        && halo.radius == ring.radius
+                })
+        }),
+        _ => layout.circles.iter().any(|c| c.rgb == rgb(p.target)),
+    }
 }
 
 #[test]

@@ -36,6 +36,11 @@ fn face(style: FontStyle) -> Option<&'static FontRef<'static>> {
     })
 }
 
+/// Where the PNG puts a text's baseline, below the top of its layout box, as a fraction of the
+/// size: capitals start at the top of the box and descenders end near its bottom. SVG text is
+/// placed to match (svg_text).
+pub const BASELINE_FROM_TOP: f64 = 0.62;
+
 /// Where text of `size` whose layout box is `layout` lands when anchored at `pos`: the box's
 /// corners in backend pixels, rotation included.
 pub fn text_box<S: BackendTextStyle>(
@@ -163,8 +168,7 @@ impl<DB: DrawingBackend> DrawingBackend for Crisp<DB> {
         let t = style.transform();
         let size = style.size() as f32;
         let scaled = font.as_scaled(PxScale::from(size));
-        // Capitals start at the top of the layout box and descenders end near its bottom.
-        let baseline = 0.62 * size;
+        let baseline = BASELINE_FROM_TOP as f32 * size;
         let (w, h) = self.get_size();
         let mut caret = 0.0f32;
         let mut prev = None;

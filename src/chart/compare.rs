@@ -91,7 +91,7 @@ where
 
     if bands {
         for ((fan, &(color, _)), run) in fans.iter().zip(&styles).zip(runs) {
-            ctx.begin_group(root, &format!("{}-band", run.scenario.scenario.id), None)?;
+            ctx.begin_group(root, &format!("{}-band", run.scenario.scenario.id), None, 0)?;
             chart.draw_series(std::iter::once(Polygon::new(
                 fan.band(0, 6),
                 color.mix(0.16).filled(),
@@ -118,10 +118,19 @@ where
         })
         .collect();
     let plot = chart.plotting_area().get_pixel_range();
-    let places = place_end_labels(root, plot, st, &ends)?;
+    let lines: Vec<Vec<(i32, i32)>> = fans
+        .iter()
+        .map(|f| f.line(3).iter().map(|p| chart.backend_coord(p)).collect())
+        .collect();
+    let places = place_end_labels(root, plot, st, &ends, &labels, &lines)?;
     // One SVG group per scenario: its median, leader, swatch and label.
     for (i, (fan, &(color, dash))) in fans.iter().zip(&styles).enumerate() {
-        ctx.begin_group(root, &runs[i].scenario.scenario.id, dash_px(dash, width))?;
+        ctx.begin_group(
+            root,
+            &runs[i].scenario.scenario.id,
+            dash_px(dash, width),
+            width,
+        )?;
         draw_line(&mut chart, fan.line(3), color, dash, width, ctx.vector)?;
         draw_end_label(
             root,
@@ -169,14 +178,18 @@ where
 }
 
 /// Where each line's label goes (left end of its swatch), given the lines' last points (`ends`,
-/// in pixels): level with its end where there is room, pushed apart where there is not. Lines
-/// that end at the plot's right edge are labelled in the margin; a scenario with an earlier
-/// horizon just after its own end. `plot` is the plot's pixel rectangle: x range, y range.
+/// in pixels), the labels and every line's points (`lines`, in pixels). Lines that end at the
+/// plot's right edge are labelled in the margin, level with their ends where there is room and
+/// pushed apart where there is not. A scenario with an earlier horizon is labelled just after
+/// its own end, inside the plot: level with it if no other line or label runs there, else as
+/// close above or below as is clear. `plot` is the plot's pixel rectangle: x range, y range.
 pub fn place_end_labels<DB>(
     root: &DrawingArea<DB, Shift>,
     plot: (std::ops::Range<i32>, std::ops::Range<i32>),
     st: &Style,
     ends: &[(i32, i32)],
+    labels: &[String],
+    lines: &[Vec<(i32, i32)>],
 ) -> Result<Vec<(i32, i32)>>
 where
     DB: DrawingBackend,
@@ -188,24 +201,86 @@ where
     let (top, bottom) = (plot.1.start + line_h / 2, plot.1.end - line_h / 2);
     let x_end = plot.0.end;
     let mut at = vec![(0, 0); ends.len()];
-    let mut xs: Vec<i32> = ends.iter().map(|e| e.0).collect();
-    xs.sort_unstable();
-    xs.dedup();
-    for group_x in xs {
-        let mut order: Vec<usize> = (0..ends.len()).filter(|&i| ends[i].0 == group_x).collect();
-        order.sort_by_key(|&i| (ends[i].1, i));
-        let ys = spread(
-            &order.iter().map(|&i| ends[i].1).collect::<Vec<_>>(),
-            top,
-            bottom,
-            line_h,
-        );
-        let x = if group_x >= x_end - 1 { x_end } else { group_x } + gap;
-        for (k, &i) in order.iter().enumerate() {
-            at[i] = (x, ys[k]);
-        }
+    let in_margin: Vec<usize> = (0..ends.len())
+        .filter(|&i| ends[i].0 >= x_end - 1)
+        .collect();
+    let mut order = in_margin.clone();
+    order.sort_by_key(|&i| (ends[i].1, i));
+    let ys = spread(
+        &order.iter().map(|&i| ends[i].1).collect::<Vec<_>>(),
+        top,
+        bottom,
+        line_h,
+    );
+    for (k, &i) in order.iter().enumerate() {
+        at[i] = (x_end + gap, ys[k]);
+    }
+    // Inside the plot: boxes already taken, and the lines' segments, to keep clear of.
+    let mut taken: Vec<Rect> = Vec::new();
+    let clearance = st.line(3.0) as i32 / 2 + st.px(2.0);
+    let mut inside: Vec<usize> = (0..ends.len()).filter(|i| !in_margin.contains(i)).collect();
+    inside.sort_by_key(|&i| (ends[i].1, i));
+    for i in inside {
+        let width =
+            st.px(30.0) + st.px(6.0) + root.estimate_text_size(&labels[i], &style)?.0 as i32;
+        let x = ends[i].0 + gap;
+        let rect_at = |y: i32| Rect {
+            x0: x - clearance,
+            x1: x + width + clearance,
+            y0: y - line_h / 2,
+            y1: y + line_h / 2,
+        };
+        let free =
+            |y: i32| (top..=bottom).contains(&y) && !taken.iter().any(|t| t.overlaps(&rect_at(y)));
+        let clear_of_lines = |y: i32| {
+            let r = rect_at(y);
+            !lines
+                .iter()
+                .any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
+        };
+        // Level with the end, else the nearest height clear of lines and labels, half a line
+        // at a time over the plot's height (the leader reaches it); where nothing is clear,
+        // the nearest clear of other labels.
+        let heights: Vec<i32> = (0..=2 * (bottom - top) / line_h.max(1) * 2 + 2)
+            .map(|k| {
+                let step = (k + 1) / 2 * line_h / 2;
+                ends[i].1 + if k % 2 == 1 { -step } else { step }
+            })
+            .collect();
+        let y = heights
+            .iter()
+            .copied()
+            .find(|&y| free(y) && clear_of_lines(y))
+            .or_else(|| heights.iter().copied().find(|&y| free(y)))
+            .unwrap_or(ends[i].1.clamp(top, bottom));
+        taken.push(rect_at(y));
+        at[i] = (x, y);
     }
     Ok(at)
+}
+
+/// A label's box in pixels.
+struct Rect {
+    x0: i32,
+    x1: i32,
+    y0: i32,
+    y1: i32,
+}
+
+impl Rect {
+    fn overlaps(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    /// Whether the segment from `a` to `b` passes through the box (checked every pixel along it).
+    fn meets_segment(&self, a: (i32, i32), b: (i32, i32)) -> bool {
+        let n = (b.0 - a.0).abs().max((b.1 - a.1).abs()).max(1);
+        (0..=n).any(|k| {
+            let x = a.0 + (b.0 - a.0) * k / n;
+            let y = a.1 + (b.1 - a.1) * k / n;
+            (self.x0..=self.x1).contains(&x) && (self.y0..=self.y1).contains(&y)
+        })
+    }
 }
 
 /// One line's label: a thin leader from its end, a swatch in its colour and dash, the text.

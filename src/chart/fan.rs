@@ -48,7 +48,7 @@ where
     let mut chart = year_chart(&area, st, p, fan.extent())?;
 
     // In SVG, the scenario's bands and median are one group.
-    ctx.begin_group(root, &p.scenario.scenario.id, None)?;
+    ctx.begin_group(root, &p.scenario.scenario.id, None, 0)?;
     for (k, (lo, hi, label)) in BANDS.iter().enumerate() {
         let color = st.palette.bands[k];
         chart
@@ -255,12 +255,18 @@ where
     if (xr.start..=xr.end).contains(&t.year) {
         let r = st.px(8.0);
         if color == st.palette.reference {
-            // Over several scenarios' medians: a ring, so the lines show through.
-            chart.draw_series([Circle::new(
-                (t.year, t.revenue),
-                r,
-                color.stroke_width(st.line(2.5)),
-            )])?;
+            // Over several scenarios' medians: a ring, so the lines show through, in the text
+            // colour on a halo of the background, so it stands out from the grey target line
+            // and the medians in every theme (the reference grey alone was faint on dark).
+            let ring = st.line(3.0);
+            chart.draw_series([
+                Circle::new(
+                    (t.year, t.revenue),
+                    r,
+                    st.palette.background.stroke_width(ring + st.line(4.0)),
+                ),
+                Circle::new((t.year, t.revenue), r, st.palette.text.stroke_width(ring)),
+            ])?;
         } else {
             let bg = st.palette.background;
             chart.draw_series([

@@ -170,7 +170,8 @@ where
     }
     let subtitle = st.brief.subtitle.as_deref().unwrap_or(&frame.subtitle);
     if !subtitle.trim().is_empty() {
-        let sub = fit_text(root, subtitle, avail, |s| {
+        // Sentences wrap rather than shrink far: a subtitle at 60% read as fine print.
+        let sub = fit_text_down_to(root, subtitle, avail, 0.85, |s| {
             st.font(size::SUBTITLE * s, p.muted)
         })?;
         y = draw_lines(root, subtitle, &sub, avail, side, y)?;
@@ -276,11 +277,27 @@ where
     DB::ErrorType: 'static,
     F: Fn(f64) -> TextStyle<'static>,
 {
+    fit_text_down_to(area, text, avail, 0.6, make)
+}
+
+/// As [`fit_text`], shrinking no further than `floor` (what still does not fit is wrapped).
+fn fit_text_down_to<DB, F>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    avail: u32,
+    floor: f64,
+    make: F,
+) -> Result<TextStyle<'static>>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    F: Fn(f64) -> TextStyle<'static>,
+{
     let mut shrink = 1.0;
     loop {
         let style = make(shrink);
         let (w, _) = area.estimate_text_size(text, &style)?;
-        if w <= avail || shrink <= 0.6 {
+        if w <= avail || shrink <= floor + 1e-9 {
             return Ok(style);
         }
         shrink -= 0.05;

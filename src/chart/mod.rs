@@ -1,4 +1,4 @@
-//! Publication-ready charts (PNG and SVG) of one or more projections.
+//! Publication-ready charts (PNG, SVG and PDF) of one or more projections.
 //!
 //! One module per chart kind; `theme` holds colours, `frame` the pieces they share. Rendering is
 //! done in memory and written atomically; the same inputs give the same bytes (the footer's date
@@ -12,10 +12,12 @@ pub mod fan;
 mod font;
 mod frame;
 pub mod histogram;
+mod pdf;
 pub mod reach;
 pub mod slides;
 pub mod spaghetti;
 mod svg_groups;
+mod svg_text;
 pub mod theme;
 pub mod tornado;
 
@@ -223,6 +225,8 @@ impl ChartOptions {
 pub enum ImageFormat {
     Png,
     Svg,
+    /// The SVG converted to PDF, fonts embedded (for print and LaTeX).
+    Pdf,
 }
 
 impl ImageFormat {
@@ -233,11 +237,12 @@ impl ImageFormat {
         match ext.as_deref() {
             Some("png") => Ok(ImageFormat::Png),
             Some("svg") => Ok(ImageFormat::Svg),
+            Some("pdf") => Ok(ImageFormat::Pdf),
             other => Err(InputError::new(
                 "command line",
                 "--out",
                 format!(
-                    "cannot tell the image format from {}; the file name must end in .png or .svg",
+                    "cannot tell the image format from {}; the file name must end in .png, .svg or .pdf",
                     match other {
                         Some(e) => format!("the extension .{e}"),
                         None => "a name with no extension".to_string(),
@@ -249,7 +254,8 @@ impl ImageFormat {
     }
 }
 
-/// Renders `kind` for `runs` and writes it atomically to `path`, as PNG or SVG by its extension.
+/// Renders `kind` for `runs` and writes it atomically to `path`, as PNG, SVG or PDF by its
+/// extension.
 pub fn export(
     path: &Path,
     kind: ChartKind,
@@ -283,6 +289,10 @@ pub fn render_with(
     match format {
         ImageFormat::Png => png_with(kind, runs, analyses, options),
         ImageFormat::Svg => svg_with(kind, runs, analyses, options).map(String::into_bytes),
+        // From the SVG before its fonts are embedded: svg2pdf embeds its own subsets.
+        ImageFormat::Pdf => {
+            pdf::from_svg(&svg_unembedded(kind, runs, analyses, options)?, options.dpi)
+        }
     }
 }
 
@@ -295,7 +305,9 @@ pub fn render(
 ) -> Result<Vec<u8>> {
     match format {
         ImageFormat::Png => render_png_bytes(kind, runs, options),
-        ImageFormat::Svg => render_svg_string(kind, runs, options).map(String::into_bytes),
+        ImageFormat::Svg | ImageFormat::Pdf => {
+            render_with(kind, runs, Analyses::default(), options, format)
+        }
     }
 }
 
@@ -363,6 +375,16 @@ fn svg_with(
     analyses: Analyses,
     options: &ChartOptions,
 ) -> Result<String> {
+    svg_text::embed_fonts(&svg_unembedded(kind, runs, analyses, options)?)
+}
+
+/// The SVG with series groups and text sized as in the PNG, asking for DejaVu Sans by name.
+fn svg_unembedded(
+    kind: ChartKind,
+    runs: &[Projection],
+    analyses: Analyses,
+    options: &ChartOptions,
+) -> Result<String> {
     let (w, h) = prepare(runs, options)?;
     let mut svg = String::new();
     {
@@ -370,7 +392,7 @@ fn svg_with(
         draw(&root, kind, runs, analyses, options, true)?;
         root.present().context("drawing the chart")?;
     }
-    Ok(svg_groups::resolve(&svg))
+    Ok(svg_text::fit_to_layout(&svg_groups::resolve(&svg)))
 }
 
 /// Checks inputs and registers the font; returns the pixel size.
@@ -528,13 +550,15 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// In SVG, starts a `<g id=…>` for one series (closed by [`Ctx::end_group`]); `dash` is
-    /// applied to its lines as a native `stroke-dasharray`. Nothing in raster output.
+    /// In SVG, starts a `<g id=…>` for one series (closed by [`Ctx::end_group`]); `dash` (dash
+    /// and gap in pixels) is applied as a native `stroke-dasharray` to its lines `width` pixels
+    /// wide. Nothing in raster output.
     pub(crate) fn begin_group<DB>(
         &self,
         root: &DrawingArea<DB, Shift>,
         id: &str,
         dash: Option<(u32, u32)>,
+        width: u32,
     ) -> Result<()>
     where
         DB: DrawingBackend,
@@ -542,7 +566,7 @@ impl Ctx<'_> {
     {
         if self.vector {
             root.draw_text(
-                &svg_groups::begin_marker(id, dash),
+                &svg_groups::begin_marker(id, dash.map(|(on, off)| (on, off, width))),
                 &self.st.font(1.0, self.st.palette.text),
                 (0, 0),
             )?;
@@ -675,7 +699,11 @@ mod tests {
             ImageFormat::Svg
         );
         let err = ImageFormat::from_path(Path::new("b.jpg")).unwrap_err();
-        assert!(err.to_string().contains(".jpg") && err.to_string().contains(".png or .svg"));
+        assert!(err.to_string().contains(".jpg") && err.to_string().contains(".svg or .pdf"));
+        assert_eq!(
+            ImageFormat::from_path(Path::new("brief/chart.Pdf")).unwrap(),
+            ImageFormat::Pdf
+        );
         assert!(ImageFormat::from_path(Path::new("chart")).is_err());
     }
 

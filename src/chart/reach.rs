@@ -157,11 +157,15 @@ where
         .map(|pts| chart.backend_coord(pts.last().unwrap_or(&(x0, 0.0))))
         .collect();
     let plot = chart.plotting_area().get_pixel_range();
-    let places = place_end_labels(root, plot, st, &ends)?;
+    let lines: Vec<Vec<(i32, i32)>> = series
+        .iter()
+        .map(|pts| pts.iter().map(|p| chart.backend_coord(p)).collect())
+        .collect();
+    let places = place_end_labels(root, plot, st, &ends, &labels, &lines)?;
     let width = st.line(3.0);
     for (i, (run, points)) in runs.iter().zip(&series).enumerate() {
         let (color, dash) = series_style(st, i);
-        ctx.begin_group(root, &run.scenario.scenario.id, dash_px(dash, width))?;
+        ctx.begin_group(root, &run.scenario.scenario.id, dash_px(dash, width), width)?;
         draw_line(&mut chart, points.clone(), color, dash, width, ctx.vector)?;
         let r = st.px(4.5);
         chart.draw_series(points.iter().map(|&p| Circle::new(p, r, color.filled())))?;

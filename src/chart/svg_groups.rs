@@ -1,16 +1,18 @@
 //! Series groups in SVG output. plotters' SVG backend writes a flat list of elements, so a chart
 //! marks where a series starts and ends with two marker texts, and [`resolve`] turns them into
 //! `<g id="scenario-id">` … `</g>`, adding `stroke-dasharray` to the group's lines when the
-//! series is dashed (the lines themselves are drawn solid, as one polyline each).
+//! series is dashed (the lines themselves are drawn solid, as one polyline each). Only lines of
+//! the series' own width are dashed: a thinner leader to its label stays solid.
 
 /// Private-use character that starts every marker text (never in real chart text).
 const MARK: char = '\u{E000}';
 pub const END_MARKER: &str = "\u{E000}/g";
 
-pub fn begin_marker(id: &str, dash: Option<(u32, u32)>) -> String {
+/// `dash`: dash and gap, and the width of the lines they apply to, in pixels.
+pub fn begin_marker(id: &str, dash: Option<(u32, u32, u32)>) -> String {
     match dash {
-        Some((on, off)) => format!("{MARK}g {on} {off} {id}"),
-        None => format!("{MARK}g - - {id}"),
+        Some((on, off, width)) => format!("{MARK}g {on} {off} {width} {id}"),
+        None => format!("{MARK}g - - - {id}"),
     }
 }
 
@@ -36,7 +38,8 @@ fn xml_id(id: &str) -> String {
 /// The SVG with marker texts replaced by groups.
 pub fn resolve(svg: &str) -> String {
     let mut out = String::with_capacity(svg.len());
-    let mut dash: Option<String> = None;
+    // Dash array, and the stroke width of the lines it applies to.
+    let mut dash: Option<(String, String)> = None;
     let mut used: Vec<String> = Vec::new();
     let lines: Vec<&str> = svg.split_inclusive('\n').collect();
     let mut i = 0;
@@ -61,10 +64,18 @@ pub fn resolve(svg: &str) -> String {
                 out.push_str("</g>\n");
                 dash = None;
             } else {
-                let mut parts = marker.trim_start_matches(MARK).splitn(4, ' ');
-                let (_, on, off, id) = (parts.next(), parts.next(), parts.next(), parts.next());
-                dash = match (on, off) {
-                    (Some(on), Some(off)) if on != "-" => Some(format!("{on} {off}")),
+                let mut parts = marker.trim_start_matches(MARK).splitn(5, ' ');
+                let (_, on, off, width, id) = (
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                );
+                dash = match (on, off, width) {
+                    (Some(on), Some(off), Some(w)) if on != "-" => {
+                        Some((format!("{on} {off}"), format!("stroke-width=\"{w}\"")))
+                    }
                     _ => None,
                 };
                 let mut id = xml_id(&unescape(id.unwrap_or("series")));
@@ -80,7 +91,9 @@ pub fn resolve(svg: &str) -> String {
             continue;
         }
         match &dash {
-            Some(d) if line.trim_start().starts_with("<polyline") => {
+            Some((d, width))
+                if line.trim_start().starts_with("<polyline") && line.contains(width.as_str()) =>
+            {
                 out.push_str(&line.replacen(
                     "<polyline",
                     &format!("<polyline stroke-dasharray=\"{d}\""),
@@ -120,14 +133,14 @@ mod tests {
     #[test]
     fn markers_become_groups_with_native_dashes() {
         let svg = format!(
-            "<svg>\n<text x=\"0\">\n{}\n</text>\n<polyline points=\"1,2 3,4\"/>\n<text x=\"0\">{}</text>\n<polyline points=\"5,6\"/>\n</svg>\n",
-            begin_marker("osa-enforced", Some((12, 8))),
+            "<svg>\n<text x=\"0\">\n{}\n</text>\n<polyline stroke-width=\"4\" points=\"1,2 3,4\"/>\n<polyline stroke-width=\"1\" points=\"3,4 9,9\"/>\n<text x=\"0\">{}</text>\n<polyline points=\"5,6\"/>\n</svg>\n",
+            begin_marker("osa-enforced", Some((12, 8, 4))),
             END_MARKER
         );
         let out = resolve(&svg);
         assert_eq!(
             out,
-            "<svg>\n<g id=\"osa-enforced\">\n<polyline stroke-dasharray=\"12 8\" points=\"1,2 3,4\"/>\n</g>\n<polyline points=\"5,6\"/>\n</svg>\n"
+            "<svg>\n<g id=\"osa-enforced\">\n<polyline stroke-dasharray=\"12 8\" stroke-width=\"4\" points=\"1,2 3,4\"/>\n<polyline stroke-width=\"1\" points=\"3,4 9,9\"/>\n</g>\n<polyline points=\"5,6\"/>\n</svg>\n"
         );
         assert_eq!(xml_id("2024 plan/b"), "s-2024_plan_b");
     }

@@ -98,6 +98,9 @@ where
     let x_fmt = |v: &f64| {
         if v.abs() < 1e-9 {
             "0".to_string()
+        } else if (v - v.round()).abs() < 1e-9 {
+            // Whole points read as "+40", not "+40.0".
+            crate::report::difference::signed(*v, 0)
         } else {
             crate::report::difference::signed(*v, 1)
         }
