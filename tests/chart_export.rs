@@ -1123,6 +1123,110 @@ fn svg_series(svg: &str) -> Vec<SvgSeries> {
     out
 }
 
+/// The extent of an SVG text in DejaVu Sans from the font's own metrics: x0, x1, y0, y1.
+fn text_box(x: f64, baseline: f64, size: f64, text: &str) -> (f64, f64, f64, f64) {
+    use ab_glyph::{Font, FontRef, ScaleFont};
+    let font = FontRef::try_from_slice(include_bytes!("../assets/fonts/DejaVuSans.ttf")).unwrap();
+    // DejaVu Sans at `size` px per em: ab_glyph's scale is size × height in em.
+    let scaled = font.as_scaled(size as f32 * font.height_unscaled() / 2048.0);
+    let w: f32 = text
+        .chars()
+        .map(|c| scaled.h_advance(scaled.glyph_id(c)))
+        .sum();
+    (
+        x,
+        x + f64::from(w),
+        baseline - f64::from(scaled.ascent()),
+        baseline - f64::from(scaled.descent()),
+    )
+}
+
+/// The id of a series (other than `skip` and the bands) whose line runs through the box.
+fn crossed_by(
+    series: &[SvgSeries],
+    skip: &str,
+    (x0, x1, y0, y1): (f64, f64, f64, f64),
+) -> Option<String> {
+    for other in series
+        .iter()
+        .filter(|o| o.id != skip && !o.id.ends_with("-band"))
+    {
+        for (stroke, points) in &other.lines {
+            let pad = stroke / 2.0;
+            for seg in points.windows(2) {
+                let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
+                let n = ((bx - ax).abs().max((by - ay).abs())).ceil().max(1.0) as usize;
+                let hit = (0..=n).any(|k| {
+                    let f = k as f64 / n as f64;
+                    let (px, py) = (ax + (bx - ax) * f, ay + (by - ay) * f);
+                    px > x0 - pad && px < x1 + pad && py > y0 - pad && py < y1 + pad
+                });
+                if hit {
+                    return Some(other.id.clone());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The reach chart's "50% (even chance)" label sits where no scenario's line runs. It used to
+/// sit at the left end, which baseline's line crosses between 2025 and 2026.
+#[test]
+fn the_even_chance_label_is_clear_of_the_lines() {
+    let mut checked = 0;
+    for ids in [
+        &["baseline", "maturing", "osa-enforced"][..],
+        &["downturn", "genai"][..],
+        &["historical"][..],
+    ] {
+        let runs: Vec<Projection> = ids
+            .iter()
+            .map(|id| {
+                let s = safetech::scenario::load(id).unwrap();
+                simulate(
+                    &s,
+                    RunSettings {
+                        paths: 4_000,
+                        ..RunSettings::default()
+                    },
+                    RunControl::default(),
+                )
+                .unwrap()
+            })
+            .collect();
+        for (width, height) in [(1600, 900), (800, 450)] {
+            let options = ChartOptions {
+                width,
+                height,
+                ..ChartOptions::default()
+            };
+            let svg = chart::render_svg_string(ChartKind::Reach, &runs, &options).unwrap();
+            let lines: Vec<&str> = svg.lines().collect();
+            let at = lines
+                .iter()
+                .position(|l| l.trim() == "50% (even chance)")
+                .expect("the 50% line is labelled");
+            let t = lines[at - 1].trim_start();
+            let num = |n: &str| -> f64 {
+                svg_attr(t, n).map_or(0.0, |v| v.trim_end_matches("em").parse().unwrap())
+            };
+            let size = num("font-size");
+            let b = text_box(
+                num("x"),
+                num("y") + num("dy") * size,
+                size,
+                "50% (even chance)",
+            );
+            let series = svg_series(&svg);
+            assert_eq!(series.len(), ids.len());
+            assert_eq!(crossed_by(&series, "", b), None, "{ids:?} {width}x{height}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6);
+}
+
 /// Labels of scenarios that end before the last year shown sit inside the plot; no other
 /// scenario's line may run through them (they used to be placed level with the line's end
 /// whatever ran there: "historical 39%" was crossed by transatlantic's median). Measured on the
@@ -1145,43 +1249,13 @@ fn labels_inside_the_plot_are_clear_of_other_lines() {
             let mut inside = 0;
             for s in &series {
                 for (x, baseline, size, text) in &s.texts {
-                    // DejaVu Sans at `size` px per em: ab_glyph's scale is size × height in em.
-                    let scaled = font.as_scaled(*size as f32 * font.height_unscaled() / 2048.0);
-                    let w: f32 = text
-                        .chars()
-                        .map(|c| scaled.h_advance(scaled.glyph_id(c)))
-                        .sum();
-                    let (x0, x1) = (*x, x + f64::from(w));
-                    let (y0, y1) = (
-                        baseline - f64::from(scaled.ascent()),
-                        baseline - f64::from(scaled.descent()),
-                    );
+                    let (x0, x1, y0, y1) = text_box(*x, *baseline, *size, text);
                     if x1 > f64::from(width) * 0.8 {
                         continue; // in the right margin, where no line runs
                     }
                     inside += 1;
-                    for other in series
-                        .iter()
-                        .filter(|o| o.id != s.id && !o.id.ends_with("-band"))
-                    {
-                        for (stroke, points) in &other.lines {
-                            let pad = stroke / 2.0;
-                            for seg in points.windows(2) {
-                                let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
-                                let n =
-                                    ((bx - ax).abs().max((by - ay).abs())).ceil().max(1.0) as usize;
-                                let hit = (0..=n).any(|k| {
-                                    let f = k as f64 / n as f64;
-                                    let (px, py) = (ax + (bx - ax) * f, ay + (by - ay) * f);
-                                    px > x0 - pad && px < x1 + pad && py > y0 - pad && py < y1 + pad
-                                });
-                                assert!(
-                                    !hit,
-                                    "{kind:?} {width}x{height}: {text:?} crossed by {}",
-                                    other.id
-                                );
-                            }
-                        }
+                    if let Some(other) = crossed_by(&series, &s.id, (x0, x1, y0, y1)) {
+                        panic!("{kind:?} {width}x{height}: {text:?} crossed by {other}");
                     }
                 }
             }

@@ -260,20 +260,20 @@ where
 }
 
 /// A label's box in pixels.
-struct Rect {
-    x0: i32,
-    x1: i32,
-    y0: i32,
-    y1: i32,
+pub(super) struct Rect {
+    pub x0: i32,
+    pub x1: i32,
+    pub y0: i32,
+    pub y1: i32,
 }
 
 impl Rect {
-    fn overlaps(&self, o: &Rect) -> bool {
+    pub fn overlaps(&self, o: &Rect) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }
 
     /// Whether the segment from `a` to `b` passes through the box (checked every pixel along it).
-    fn meets_segment(&self, a: (i32, i32), b: (i32, i32)) -> bool {
+    pub fn meets_segment(&self, a: (i32, i32), b: (i32, i32)) -> bool {
         let n = (b.0 - a.0).abs().max((b.1 - a.1).abs()).max(1);
         (0..=n).any(|k| {
             let x = a.0 + (b.0 - a.0) * k / n;

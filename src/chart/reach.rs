@@ -100,16 +100,70 @@ where
         st.px(6.0),
         thin,
     ))?;
+    let series: Vec<Vec<(i32, f64)>> = runs
+        .iter()
+        .map(|run| {
+            let start = run.scenario.market.start_year;
+            let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
+                100.0
+            } else {
+                0.0
+            };
+            std::iter::once((start, already))
+                .chain(
+                    first_passage(run)
+                        .iter()
+                        .map(|f| (f.year, f.probability * 100.0)),
+                )
+                .filter(|p: &(i32, f64)| (x0..=x1).contains(&p.0))
+                .collect()
+        })
+        .collect();
+    let lines: Vec<Vec<(i32, i32)>> = series
+        .iter()
+        .map(|pts| pts.iter().map(|p| chart.backend_coord(p)).collect())
+        .collect();
     {
-        // Labelled just above the line at its left end, where every scenario is still low.
-        let (px, py) = chart.backend_coord(&(x0, 50.0));
+        // Labelled beside the line at whichever end, above or below it, no scenario's line
+        // crosses (at the left end every scenario is usually still low, but a fast one can
+        // pass 50% within the label's width).
+        let text = "50% (even chance)";
+        let font = st.font(size::LEGEND * 0.9, pal.muted);
+        let (tw, th) = root.estimate_text_size(text, &font)?;
+        let (tw, th) = (tw as i32, th as i32);
+        let (lx, ly) = chart.backend_coord(&(x0, 50.0));
+        let (rx, _) = chart.backend_coord(&(x1, 50.0));
+        let (gap, lift) = (st.px(8.0), st.px(6.0));
+        let left = lx + gap;
+        let right = rx - gap - tw;
+        let candidates = [
+            (left, ly - lift - th),
+            (right, ly - lift - th),
+            (left, ly + lift),
+            (right, ly + lift),
+        ];
+        let clear = |&(x, y): &(i32, i32)| {
+            let r = super::compare::Rect {
+                x0: x,
+                x1: x + tw,
+                y0: y,
+                y1: y + th,
+            };
+            !lines
+                .iter()
+                .any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
+        };
+        let (x, y) = candidates
+            .iter()
+            .copied()
+            .find(clear)
+            .unwrap_or(candidates[0]);
         let area = chart.plotting_area().strip_coord_spec();
         let (ax, ay) = area.get_base_pixel();
         area.draw_text(
-            "50% (even chance)",
-            &st.font(size::LEGEND * 0.9, pal.muted)
-                .pos(Pos::new(HPos::Left, VPos::Bottom)),
-            (px - ax + st.px(8.0), py - ay - st.px(6.0)),
+            text,
+            &font.pos(Pos::new(HPos::Left, VPos::Top)),
+            (x - ax, y - ay),
         )?;
     }
     if (x0..=x1).contains(&t.year) {
@@ -133,34 +187,11 @@ where
         )?;
     }
 
-    let series: Vec<Vec<(i32, f64)>> = runs
-        .iter()
-        .map(|run| {
-            let start = run.scenario.market.start_year;
-            let already = if run.scenario.market.start_revenue >= run.scenario.target.revenue {
-                100.0
-            } else {
-                0.0
-            };
-            std::iter::once((start, already))
-                .chain(
-                    first_passage(run)
-                        .iter()
-                        .map(|f| (f.year, f.probability * 100.0)),
-                )
-                .filter(|p: &(i32, f64)| (x0..=x1).contains(&p.0))
-                .collect()
-        })
-        .collect();
     let ends: Vec<(i32, i32)> = series
         .iter()
         .map(|pts| chart.backend_coord(pts.last().unwrap_or(&(x0, 0.0))))
         .collect();
     let plot = chart.plotting_area().get_pixel_range();
-    let lines: Vec<Vec<(i32, i32)>> = series
-        .iter()
-        .map(|pts| pts.iter().map(|p| chart.backend_coord(p)).collect())
-        .collect();
     let places = place_end_labels(root, plot, st, &ends, &labels, &lines)?;
     let width = st.line(3.0);
     for (i, (run, points)) in runs.iter().zip(&series).enumerate() {
