@@ -1233,8 +1233,6 @@ fn the_even_chance_label_is_clear_of_the_lines() {
 /// SVG, with the text's extent from the font's own metrics.
 #[test]
 fn labels_inside_the_plot_are_clear_of_other_lines() {
-    use ab_glyph::{Font, FontRef, ScaleFont};
-    let font = FontRef::try_from_slice(include_bytes!("../assets/fonts/DejaVuSans.ttf")).unwrap();
     let runs = all_builtins();
     assert!(runs.iter().any(|r| r.scenario.market.horizon == 2028));
     for kind in [ChartKind::Compare, ChartKind::Reach] {
