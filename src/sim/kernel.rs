@@ -6,8 +6,9 @@
 //!
 //! The compiler's auto-vectorisation of these loops was fragile: a zip of six iterators became
 //! a call per element, and the moment sums became lane shuffles with a long dependency chain.
-//! Written by hand, one pass over a chunk draws nothing but does everything else: growth,
-//! AR(1) noise, e^u, first passage and the year's moments.
+//! Written by hand, one pass over a chunk does it all: the shocks (drawn a group of paths
+//! ahead, in path order, so the generator's scalar work overlaps the vector arithmetic),
+//! growth, AR(1) noise, e^u, the histogram bucket, first passage and the year's moments.
 
 use super::MIN_GROWTH;
 use super::fastexp;

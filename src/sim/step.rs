@@ -1,7 +1,7 @@
 //! One year of one chunk of paths: the inner loop of the engine.
 //!
 //! A chunk's state is a few small slices that stay in cache for the whole year's work on it:
-//! draw the shocks, look up the events' effects, apply growth, then take the moments and count
+//! draw the shocks while applying growth and the events' effects, then take the moments and count
 //! the percentile histogram while the new revenue is still in L1. Scratch space belongs to the
 //! worker, not to the chunk, so a million paths do not drag a million scratch slots through
 //! memory every year.
