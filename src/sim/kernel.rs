@@ -6,11 +6,13 @@
 //!
 //! The compiler's auto-vectorisation of these loops was fragile: a zip of six iterators became
 //! a call per element, and the moment sums became lane shuffles with a long dependency chain.
-//! Written by hand, one pass over a chunk draws nothing but does everything else: growth,
-//! AR(1) noise, e^u, first passage and the year's moments.
+//! Written by hand, one pass over a chunk does it all: the shocks (drawn a group of paths
+//! ahead, in path order, so the generator's scalar work overlaps the vector arithmetic),
+//! growth, AR(1) noise, e^u, the histogram bucket, first passage and the year's moments.
 
 use super::MIN_GROWTH;
 use super::fastexp;
+use super::rng::Generator;
 use crate::quantile::{Buckets, RankPlan};
 
 /// Moment accumulators: path i feeds lane i mod LANES, so eight independent sums hide the
@@ -43,7 +45,8 @@ pub(super) struct Paths<'a> {
     pub ar: &'a mut [f64],
     pub first_passage: &'a mut [i32],
     pub initial_growth: &'a [f64],
-    pub eps: &'a [f64],
+    /// Scratch for the shocks ε, which the loop draws path by path as it goes.
+    pub eps: &'a mut [f64],
 }
 
 /// Per event, the effect row `[uplift, volatility factor, level factor, 0]` of each code this
@@ -102,16 +105,27 @@ impl LaneMoments {
     }
 }
 
-/// Advances every path of a chunk by one year; returns the moments of the new revenue.
-pub(super) fn grow(
+/// Advances every path of a chunk by one year, drawing each path's shock with `sample` from
+/// `shocks` in path order; returns the moments of the new revenue.
+pub(super) fn grow<S: Fn(&mut Generator) -> f64>(
     c: &GrowthConstants,
     paths: Paths,
     effects: Option<&Effects>,
     offset: usize,
     simd: bool,
+    shocks: &mut Generator,
+    sample: S,
 ) -> LaneMoments {
-    if paths.revenue.is_empty() {
+    let n = paths.revenue.len();
+    if n == 0 {
         return LaneMoments::new(0, 0.0);
+    }
+    // A local copy of the generator, written back at the end: through the `&mut` the compiler
+    // would store and reload its state in memory on every draw.
+    let mut g = shocks.clone();
+    // The first group's shocks, which the shift below needs.
+    for e in &mut paths.eps[..n.min(LANES)] {
+        *e = sample(&mut g);
     }
     // Sums are taken relative to the first path's new revenue, so that they do not cancel
     // when the paths are close together (a σ = 0 run has all paths equal).
@@ -131,15 +145,21 @@ pub(super) fn grow(
     #[cfg(target_arch = "x86_64")]
     if simd {
         // SAFETY: `simd` is true only when the CPU reports AVX2 and FMA (see `Model::new`).
-        return unsafe {
+        let moments = unsafe {
             match effects {
-                Some(e) => avx2::grow::<true>(c, paths, Some(e), offset),
-                None => avx2::grow::<false>(c, paths, None, offset),
+                Some(e) => avx2::grow::<true, S>(c, paths, Some(e), offset, &mut g, &sample),
+                None => avx2::grow::<false, S>(c, paths, None, offset, &mut g, &sample),
             }
         };
+        *shocks = g;
+        return moments;
     }
     let _ = simd;
-    let mut moments = LaneMoments::new(paths.revenue.len(), c.shift);
+    for e in &mut paths.eps[LANES.min(n)..] {
+        *e = sample(&mut g);
+    }
+    *shocks = g;
+    let mut moments = LaneMoments::new(n, c.shift);
     grow_portable(c, paths, effects, offset, 0, &mut moments);
     moments
 }
@@ -231,7 +251,7 @@ pub(super) fn collect_members(
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::{Effects, GrowthConstants, LANES, LaneMoments, Paths, grow_portable};
+    use super::{Effects, Generator, GrowthConstants, LANES, LaneMoments, Paths, grow_portable};
     use crate::quantile::{BUCKETS, Buckets, RankPlan};
     use crate::sim::MIN_GROWTH;
     use crate::sim::fastexp::{C, LN2_HI, LN2_LO, LOG2E, ROUNDER};
@@ -300,12 +320,16 @@ mod avx2 {
         )
     }
 
+    /// The shocks of paths from `LANES` on are drawn here, one group ahead of the group being
+    /// grown (the caller drew the first group).
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn grow<const EVENTS: bool>(
+    pub(super) fn grow<const EVENTS: bool, S: Fn(&mut Generator) -> f64>(
         c: &GrowthConstants,
         p: Paths,
         effects: Option<&Effects>,
         offset: usize,
+        shocks: &mut Generator,
+        sample: &S,
     ) -> LaneMoments {
         let n = p.revenue.len();
         assert!(p.ar.len() >= n && p.first_passage.len() >= n);
@@ -351,12 +375,18 @@ mod avx2 {
 
         let whole = n - n % LANES;
         let (rp, arp) = (p.revenue.as_mut_ptr(), p.ar.as_mut_ptr());
-        let (r0p, ep) = (p.initial_growth.as_ptr(), p.eps.as_ptr());
+        let (r0p, ep) = (p.initial_growth.as_ptr(), p.eps.as_mut_ptr());
+        let mut g = shocks.clone();
         let fp = p.first_passage.as_mut_ptr();
         let bp = p.buckets.as_mut_ptr();
-        for g in (0..whole).step_by(LANES) {
+        for group in (0..whole).step_by(LANES) {
+            // The next group's shocks (the last iteration draws the tail's).
+            for k in group + LANES..(group + 2 * LANES).min(n) {
+                // SAFETY: k < n ≤ eps.len().
+                unsafe { *ep.add(k) = sample(&mut g) };
+            }
             for h in 0..2 {
-                let i = g + 4 * h;
+                let i = group + 4 * h;
                 // SAFETY: i + 4 ≤ whole ≤ n, and every slice holds at least n values.
                 unsafe {
                     let r = _mm256_loadu_pd(rp.add(i));
@@ -420,6 +450,7 @@ mod avx2 {
                 _mm256_storeu_si256(m.reached[lanes].as_mut_ptr() as *mut __m256i, reached[h]);
             }
         }
+        *shocks = g;
         grow_portable(c, p, e, offset, whole, &mut m);
         m
     }

@@ -1,7 +1,7 @@
 //! One year of one chunk of paths: the inner loop of the engine.
 //!
 //! A chunk's state is a few small slices that stay in cache for the whole year's work on it:
-//! draw the shocks, look up the events' effects, apply growth, then take the moments and count
+//! draw the shocks while applying growth and the events' effects, then take the moments and count
 //! the percentile histogram while the new revenue is still in L1. Scratch space belongs to the
 //! worker, not to the chunk, so a million paths do not drag a million scratch slots through
 //! memory every year.
@@ -11,7 +11,7 @@ use rand_distr::{Distribution, StandardNormal, StudentT};
 use super::CHUNK;
 use super::kernel::{self, Effects, GrowthConstants, LaneMoments, Paths};
 use super::rng::Generator;
-use crate::quantile::{Buckets, Counts, RankPlan};
+use crate::quantile::{BUCKETS, Buckets, Counts, RankPlan};
 use crate::scenario::{Scenario, Shocks, Timing};
 
 /// An outcome ready for the inner loop.
@@ -362,22 +362,6 @@ pub(super) fn advance(
     if let Some((layout, rank_plan)) = plan.gather {
         kernel::collect_members(layout, rank_plan, state.revenue, &mut acc.members, m.simd);
     }
-    // The generator is sequential, so the shocks are drawn in a loop of their own.
-    let eps = &mut acc.scratch.eps[..len];
-    match m.shocks {
-        Shocks::Normal => {
-            for e in eps.iter_mut() {
-                *e = StandardNormal.sample(state.shocks);
-            }
-        }
-        Shocks::StudentT(nu) => {
-            let dist = StudentT::new(nu).expect("validated: ν > 2");
-            let scale = ((nu - 2.0) / nu).sqrt();
-            for e in eps.iter_mut() {
-                *e = dist.sample(state.shocks) * scale;
-            }
-        }
-    }
     let paths = Paths {
         revenue: &mut *state.revenue,
         buckets: &mut *buckets,
@@ -385,16 +369,43 @@ pub(super) fn advance(
         ar: state.ar,
         first_passage: state.first_passage,
         initial_growth: &initial_growth[start..start + len],
-        eps,
+        eps: &mut acc.scratch.eps[..len],
     };
     let effects = Effects {
         rows: &plan.tables.rows,
         codes,
     };
     let effects = (!m.events.is_empty() && !plan.tables.inert).then_some(&effects);
-    let lanes = kernel::grow(&plan.growth, paths, effects, start, m.simd);
+    // The shocks are drawn inside the growth loop, path by path in order (so the same values
+    // as drawing them all first): the generator's sequential integer work then overlaps the
+    // loop's vector arithmetic.
+    let lanes = match m.shocks {
+        Shocks::Normal => kernel::grow(
+            &plan.growth,
+            paths,
+            effects,
+            start,
+            m.simd,
+            state.shocks,
+            |g: &mut Generator| StandardNormal.sample(g),
+        ),
+        Shocks::StudentT(nu) => {
+            let dist = StudentT::new(nu).expect("validated: ν > 2");
+            let scale = ((nu - 2.0) / nu).sqrt();
+            kernel::grow(
+                &plan.growth,
+                paths,
+                effects,
+                start,
+                m.simd,
+                state.shocks,
+                |g: &mut Generator| dist.sample(g) * scale,
+            )
+        }
+    };
     acc.moments.push((index, Moments::from_lanes(&lanes)));
     for &b in buckets.iter() {
-        acc.counts[b as usize] += 1;
+        // Every bucket is below BUCKETS (a power of two): the mask only spares the bounds check.
+        acc.counts[b as usize & (BUCKETS - 1)] += 1;
     }
 }
