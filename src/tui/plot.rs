@@ -35,6 +35,23 @@ impl Ink {
         }
     }
 
+    /// How a key (legend) shows this ink: a swatch in its colour, or, without colour, the
+    /// glyph the chart draws it with.
+    pub fn key(self, t: &Theme) -> (String, Style) {
+        let style = Style::new().fg(self.color(t)).bg(t.bg);
+        if !t.color {
+            return (self.glyph().0.to_string(), t.base());
+        }
+        let symbol = match self {
+            Ink::Band(_) => "█",
+            Ink::Guide => "┈",
+            Ink::Target => "╌",
+            Ink::SeriesDim(_) => "┄",
+            Ink::Median | Ink::History | Ink::Series(_) => "━",
+        };
+        (symbol.to_string(), style)
+    }
+
     /// Glyph for a cell in monochrome mode, and its priority (lines over bands).
     fn glyph(self) -> (char, u8) {
         match self {

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod params;
 pub mod scenarios;
 pub mod stats;
+pub mod years;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -42,6 +43,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         scenarios::render(app, &regions, buf);
         stats::render(app, regions.stats, buf);
         params::render(app, &regions, buf);
+        years::render(app, regions.years, buf);
     }
     match app.tab {
         Tab::Fan => fan_tab::render(app, regions.main, buf),
