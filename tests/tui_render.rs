@@ -90,6 +90,11 @@ fn help_and_no_color_snapshots() {
     insta::assert_snapshot!("fan_80x24_no_color", draw(&a, 80, 24).backend());
     a.help = true;
     insta::assert_snapshot!("help_80x24", draw(&a, 80, 24).backend());
+    // Every key's explanation is whole at 80 columns (two were cut).
+    let text = screen_text_sized(&a, 80, 24);
+    for (key, what) in safetech::tui::view::help::KEYS {
+        assert!(text.contains(what), "{key}: {what} cut in\n{text}");
+    }
 }
 
 #[test]
@@ -367,4 +372,25 @@ fn narrow_parameter_labels_keep_their_last_word() {
     assert!(text.contains("legislat… uplift"), "{text}");
     assert!(!text.contains("uplif "), "{text}");
     assert!(screen_text_sized(&a, 120, 40).contains("legislated uplift"));
+}
+
+/// At 80 columns the Drivers tab's first lines are whole: "MC" stands for Monte Carlo where the
+/// full words would cut the median off.
+#[test]
+fn drivers_lines_are_whole_at_80_columns() {
+    let mut a = app(ThemeName::Dark, true, Tab::Drivers);
+    for selected in [0, 1] {
+        a.selected = selected;
+        drivers_done(&mut a);
+        a.tab = Tab::Drivers;
+        let text = screen_text_sized(&a, 80, 24);
+        let result = a.drivers.result.as_ref().unwrap();
+        let median = safetech::format::money(result.base.median);
+        assert!(text.contains(&format!("· median {median}")), "{text}");
+        assert!(text.contains("Needed for 50%: growth now"), "{text}");
+        assert!(
+            text.contains("%)"),
+            "the needed-for interval is whole:\n{text}"
+        );
+    }
 }

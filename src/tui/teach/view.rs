@@ -32,16 +32,16 @@ pub fn render(teach: &Teach, t: &Theme, area: Rect, buf: &mut Buffer) {
         };
         format!("{}{edited} · ", s.scenario.id)
     });
-    let title = format!(
-        " Teach · {scenario}step {} of {} · {} ",
-        step.number(),
-        Step::ALL.len(),
-        step.title()
-    );
-    let block = panel(
-        ellipsis(&title, usize::from(area.width).saturating_sub(12)),
-        t,
-    );
+    // The dots on the border count the steps, so a narrow title drops "of 7" before it cuts.
+    let room = usize::from(area.width).saturating_sub(12);
+    let (n, of) = (step.number(), Step::ALL.len());
+    let full = format!(" Teach · {scenario}step {n} of {of} · {} ", step.title());
+    let title = if full.chars().count() <= room {
+        full
+    } else {
+        format!(" Teach · {scenario}step {n} · {} ", step.title())
+    };
+    let block = panel(ellipsis(&title, room), t);
     let inner = block.inner(area);
     block.render(area, buf);
     progress(teach, t, area, buf);

@@ -54,21 +54,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         " (recomputing for the edit…)"
     };
-    put(
-        buf,
-        inner,
-        &mut y,
+    let base = |mc: &str| {
         format!(
-            "Base {} (Monte Carlo ±{:.2} pts) · median {}{stale}",
+            "Base {} ({mc} ±{:.2} pts) · median {}{stale}",
             percent(
                 b.target.probability,
                 probability_decimals(b.target.std_error)
             ),
             Z95 * b.target.std_error * 100.0,
             money(b.median),
-        ),
-        t.base(),
-    );
+        )
+    };
+    let base = longest_fitting(&[base("Monte Carlo"), base("MC")], w);
+    put(buf, inner, &mut y, base, t.base());
     put(buf, inner, &mut y, needed_text(result, w), t.accent());
     let refining = result.rows.len() - result.refined();
     let progress = if refining > 0 {
