@@ -340,6 +340,13 @@ fn a_tall_terminal_fills_the_side_column_with_the_years() {
         assert!(row.contains(&median) && row.contains(&chance), "{row}");
     }
     assert!(!screen_text_sized(&a, 80, 24).contains("By year"));
+    // A short horizon leaves rows after the years: they describe the scenario.
+    let mut a = a;
+    a.selected = 0;
+    let text = screen_text_sized(&a, 200, 50);
+    assert!(text.contains("About baseline"), "{text}");
+    assert!(text.contains("The officials' claim behind"), "{text}");
+    assert!(!screen_text_sized(&a, 80, 24).contains("About baseline"));
 }
 
 fn screen_text_sized(app: &App, w: u16, h: u16) -> String {

@@ -26,6 +26,8 @@ pub struct Regions {
     /// The selected scenario year by year, under the parameters, where the side column has
     /// rows to spare (empty otherwise).
     pub years: Rect,
+    /// The selected scenario's description, in rows the year panel leaves (empty otherwise).
+    pub about: Rect,
     pub main: Rect,
     pub status: Rect,
 }
@@ -99,10 +101,22 @@ pub fn compute(area: Rect, app: &App) -> Regions {
     } else {
         (rest, 0)
     };
+    // The year panel needs a header and a row a year; what is left past that describes the
+    // scenario.
+    let years_needed = app.slot().map_or(0, |s| {
+        let m = &s.scenario.market;
+        (i64::from(m.horizon) - i64::from(m.start_year)).clamp(0, 1000) as u16 + 3
+    });
+    let (years_h, about_h) = if years_h >= years_needed + MIN_ABOUT_HEIGHT {
+        (years_needed, years_h - years_needed)
+    } else {
+        (years_h, 0)
+    };
     let scenarios = Rect::new(side.x, side.y, side.width, list_h);
     let stats = Rect::new(side.x, scenarios.bottom(), side.width, stats_h);
     let params = Rect::new(side.x, stats.bottom(), side.width, params_h);
     let years = Rect::new(side.x, params.bottom(), side.width, years_h);
+    let about = Rect::new(side.x, years.bottom(), side.width, about_h);
 
     let inner_list = inner(scenarios);
     let scroll = (app.selected as u16).saturating_sub(inner_list.height.saturating_sub(1));
@@ -129,6 +143,7 @@ pub fn compute(area: Rect, app: &App) -> Regions {
         param_lines,
         param_rows,
         years,
+        about,
         main,
         status,
     }
@@ -136,6 +151,8 @@ pub fn compute(area: Rect, app: &App) -> Regions {
 
 /// The year panel is shown only with room for its header and a few years.
 const MIN_YEARS_HEIGHT: u16 = 6;
+/// The description panel, only with room for a few lines of it.
+const MIN_ABOUT_HEIGHT: u16 = 5;
 
 /// Lines of the parameter panel: each parameter, and a heading per event.
 fn param_line_count(app: &App) -> usize {

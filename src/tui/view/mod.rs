@@ -1,5 +1,6 @@
 //! Drawing: one module per tab and per panel. Views read the state and never change it.
 
+pub mod about;
 pub mod compare;
 pub mod distribution;
 pub mod drivers;
@@ -44,6 +45,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         stats::render(app, regions.stats, buf);
         params::render(app, &regions, buf);
         years::render(app, regions.years, buf);
+        about::render(app, regions.about, buf);
     }
     match app.tab {
         Tab::Fan => fan_tab::render(app, regions.main, buf),
