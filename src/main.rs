@@ -49,8 +49,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         clean_up_on_signals()?;
     }
     match cli.command {
-        None => safetech::tui::main(&safetech::tui::default_args()),
-        Some(Command::Tui(args)) => safetech::tui::main(&args),
+        None => commands::tui::run(&commands::tui::default_args()),
+        Some(Command::Tui(args)) => commands::tui::run(&args),
         Some(Command::Teach(args)) => commands::teach::run(&args),
         Some(Command::Run(args)) => commands::run::run(&args).map(|_| ExitCode::SUCCESS),
         Some(Command::Export(args)) => commands::export::run(&args).map(|_| ExitCode::SUCCESS),

@@ -76,3 +76,31 @@ fn the_engine_does_not_depend_on_statistics_or_output() {
         &["sim", "scenario", "error", "quantile"],
     );
 }
+
+/// The library's layers take plain settings types; only `commands` (and `main`) read the
+/// command line. So no layer names `crate::cli` or `crate::commands`.
+#[test]
+fn no_layer_names_the_command_line() {
+    for layer in [
+        "src/tui",
+        "src/chart",
+        "src/report",
+        "src/stats",
+        "src/sim",
+        "src/analysis",
+        "src/lesson",
+    ] {
+        let files = rust_files(Path::new(layer));
+        assert!(!files.is_empty(), "no sources found for {layer}");
+        let bad: Vec<String> = crate_paths(&files)
+            .into_iter()
+            .filter(|(_, name)| name == "cli" || name == "commands")
+            .map(|(f, name)| format!("{} names crate::{name}", f.display()))
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "{layer} reaches the command line:\n{}",
+            bad.join("\n")
+        );
+    }
+}

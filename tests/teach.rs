@@ -310,3 +310,93 @@ fn the_teach_tab_teaches_with_the_classroom_scenario() {
     let claim = a.teach.lesson().unwrap().caption(Step::Claim).plain();
     assert!(claim.contains("37%"), "{claim}");
 }
+
+/// Where `text` starts on the screen, if it is there.
+fn find(buf: &ratatui::buffer::Buffer, text: &str) -> Option<(u16, u16)> {
+    let area = buf.area;
+    for y in 0..area.height {
+        let row: Vec<&str> = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+        let chars: Vec<char> = text.chars().collect();
+        for x in 0..row.len().saturating_sub(chars.len() - 1) {
+            if chars
+                .iter()
+                .enumerate()
+                .all(|(k, c)| row[x + k] == c.to_string())
+            {
+                return Some((x as u16, y));
+            }
+        }
+    }
+    None
+}
+
+/// Legibility: the fan step's band labels are in the text colour after a swatch of the band
+/// (the 5–95 label was drawn in the dark band colour itself); the counting and policy steps
+/// have a key for their colours, in the colours the chart draws with; with NO_COLOR the key
+/// shows the chart's glyphs.
+#[test]
+fn band_labels_and_keys_are_legible() {
+    let mut a = app(safetech::sim::DEFAULT_SEED);
+    let t = a.theme.clone();
+    a.teach.go(Step::Fan);
+    a.teach.finish();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let term = draw(&a, w, h);
+        let buf = term.backend().buffer();
+        for (label, band) in [("90 of 100 futures", 0), ("50 of 100 futures", 2)] {
+            let (x, y) = find(buf, &format!("█ {label}")).expect(label);
+            assert_eq!(
+                buf[(x, y)].fg,
+                t.bands[band],
+                "{label}: swatch in the band colour"
+            );
+            assert_eq!(buf[(x + 2, y)].fg, t.fg, "{label}: text in the text colour");
+        }
+    }
+    let series = |i: usize| t.series[i];
+    for (step, entries) in [
+        (
+            Step::Count,
+            vec![
+                ("━ reach £1bn in 2026", series(2)),
+                ("━ fall short", series(1)),
+            ],
+        ),
+        (
+            Step::Policy,
+            vec![
+                ("┈ without the policy", t.dim),
+                ("━ same future, with the policy", series(2)),
+            ],
+        ),
+    ] {
+        a.teach.go(step);
+        a.teach.finish();
+        for (w, h) in [(80, 24), (160, 48)] {
+            let term = draw(&a, w, h);
+            let buf = term.backend().buffer();
+            for (entry, colour) in &entries {
+                let (x, y) = find(buf, entry).unwrap_or_else(|| {
+                    panic!("{step:?} {w}x{h}: no key {entry}\n{}", screen(&a, w, h))
+                });
+                assert_eq!(buf[(x, y)].fg, *colour, "{entry}");
+                // The chart above uses that colour.
+                let drawn = (0..y).any(|yy| {
+                    (0..w).any(|xx| buf[(xx, yy)].fg == *colour || buf[(xx, yy)].bg == *colour)
+                });
+                assert!(drawn, "{step:?}: {entry} is not drawn");
+            }
+        }
+    }
+    // Without colour the key names the glyphs the lines are drawn with.
+    a.theme = Theme::new(ThemeName::Classroom, false);
+    a.teach.go(Step::Count);
+    a.teach.finish();
+    let text = screen(&a, 80, 24);
+    assert!(
+        text.contains("x reach £1bn in 2026") && text.contains("+ fall short"),
+        "{text}"
+    );
+    let chart: String = text.lines().take(12).collect();
+    assert!(chart.contains('x') && chart.contains('+'), "{text}");
+}

@@ -77,10 +77,24 @@ fn snapshots_of_every_tab() {
 
 #[test]
 fn help_and_no_color_snapshots() {
-    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    let mut a = app(ThemeName::Dark, false, Tab::Distribution);
+    // Without colour the key shows the glyphs the bars are drawn with.
+    insta::assert_snapshot!("distribution_80x24_no_color", draw(&a, 80, 24).backend());
+    let text = draw(&a, 80, 24).backend().to_string();
+    assert!(
+        text.contains("= below target") && text.contains("# at or above"),
+        "{text}"
+    );
+    assert!(text.contains("==") && text.contains("##"), "{text}");
+    a.tab = Tab::Fan;
     insta::assert_snapshot!("fan_80x24_no_color", draw(&a, 80, 24).backend());
     a.help = true;
     insta::assert_snapshot!("help_80x24", draw(&a, 80, 24).backend());
+    // Every key's explanation is whole at 80 columns (two were cut).
+    let text = screen_text_sized(&a, 80, 24);
+    for (key, what) in safetech::tui::view::help::KEYS {
+        assert!(text.contains(what), "{key}: {what} cut in\n{text}");
+    }
 }
 
 #[test]
@@ -305,4 +319,85 @@ fn compare_chart_draws_the_chosen_scenarios() {
         .filter(|l| l.contains("baseline ") || l.contains("osa-enforced "))
         .collect();
     assert!(rows.len() >= 2, "{text}");
+}
+
+/// On a large terminal the side column's spare rows list the scenario year by year (median,
+/// 90% range, chance of the target), every year when they fit; a small one has no room for it.
+#[test]
+fn a_tall_terminal_fills_the_side_column_with_the_years() {
+    let a = app(ThemeName::Dark, true, Tab::Fan);
+    insta::assert_snapshot!("fan_200x50_dark", draw(&a, 200, 50).backend());
+    let text = screen_text_sized(&a, 200, 50);
+    assert!(text.contains("By year: median, 90% range"), "{text}");
+    let run = a.slots[1].run.as_ref().unwrap();
+    for y in &run.projection.years {
+        let row = text
+            .lines()
+            .find(|l| l.contains(&format!("│{} ", y.year)))
+            .unwrap_or_else(|| panic!("{} missing\n{text}", y.year));
+        let median = safetech::format::money_short(y.median());
+        let chance = safetech::format::percent(y.p_target, 0);
+        assert!(row.contains(&median) && row.contains(&chance), "{row}");
+    }
+    assert!(!screen_text_sized(&a, 80, 24).contains("By year"));
+    // A short horizon leaves rows after the years: they describe the scenario.
+    let mut a = a;
+    a.selected = 0;
+    let text = screen_text_sized(&a, 200, 50);
+    assert!(text.contains("About baseline"), "{text}");
+    assert!(text.contains("The officials' claim behind"), "{text}");
+    assert!(!screen_text_sized(&a, 80, 24).contains("About baseline"));
+}
+
+fn screen_text_sized(app: &App, w: u16, h: u16) -> String {
+    let t = draw(app, w, h);
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// At 80 columns a parameter whose name does not fit keeps the word that says what it is:
+/// "legislat… uplift", not "legislated uplif".
+#[test]
+fn narrow_parameter_labels_keep_their_last_word() {
+    let scenarios = vec![load("genai").unwrap()];
+    let mut a = App::new(
+        scenarios,
+        0,
+        RunSettings::default(),
+        Theme::new(ThemeName::Dark, true),
+    );
+    let uplift = a
+        .params()
+        .iter()
+        .position(|p| p.label(&a.slots[0].scenario) == "legislated uplift")
+        .expect("genai has a legislated uplift");
+    a.param = uplift;
+    let text = screen_text_sized(&a, 80, 24);
+    assert!(text.contains("legislat… uplift"), "{text}");
+    assert!(!text.contains("uplif "), "{text}");
+    assert!(screen_text_sized(&a, 120, 40).contains("legislated uplift"));
+}
+
+/// At 80 columns the Drivers tab's first lines are whole: "MC" stands for Monte Carlo where the
+/// full words would cut the median off.
+#[test]
+fn drivers_lines_are_whole_at_80_columns() {
+    let mut a = app(ThemeName::Dark, true, Tab::Drivers);
+    for selected in [0, 1] {
+        a.selected = selected;
+        drivers_done(&mut a);
+        a.tab = Tab::Drivers;
+        let text = screen_text_sized(&a, 80, 24);
+        let result = a.drivers.result.as_ref().unwrap();
+        let median = safetech::format::money(result.base.median);
+        assert!(text.contains(&format!("· median {median}")), "{text}");
+        assert!(text.contains("Needed for 50%: growth now"), "{text}");
+        assert!(
+            text.contains("%)"),
+            "the needed-for interval is whole:\n{text}"
+        );
+    }
 }

@@ -7,6 +7,7 @@ pub mod scenarios;
 pub mod sensitivity;
 pub mod solve;
 pub mod teach;
+pub mod tui;
 
 use std::io::IsTerminal;
 

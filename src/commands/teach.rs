@@ -15,7 +15,7 @@ use crate::tui::theme::ThemeName;
 pub fn run(args: &TeachArgs) -> Result<ExitCode> {
     match &args.export_slides {
         Some(dir) => export_slides(args, dir).map(|_| ExitCode::SUCCESS),
-        None => crate::tui::teach(args),
+        None => super::tui::teach(args),
     }
 }
 

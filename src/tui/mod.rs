@@ -18,6 +18,7 @@ pub mod view;
 pub mod worker;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,43 +26,43 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 use ratatui::crossterm::event::{self, Event};
 use ratatui::layout::Rect;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 use crate::chart;
-use crate::cli::{Common, TeachArgs, TuiArgs};
-use crate::scenario::{BUILTIN, Scenario, load_with_overrides};
+use crate::scenario::Scenario;
+use crate::sim::RunSettings;
 use app::App;
 use theme::Theme;
 use update::{Effect, Msg, update};
 use worker::Worker;
 
-/// The options of a bare `safetech`: every option at its default.
-pub fn default_args() -> TuiArgs {
-    #[derive(Parser)]
-    struct Bare {
-        #[command(flatten)]
-        args: TuiArgs,
-    }
-    Bare::parse_from(["safetech"]).args
-}
-
-/// Open the view, or explain and exit 2 when standard output is not a terminal.
-pub fn main(args: &TuiArgs) -> Result<ExitCode> {
-    if let Some(why) = unusable_terminal() {
-        eprintln!(
-            "error: the interactive view needs {why}; use `safetech run` for a text summary (see --help)"
-        );
-        return Ok(ExitCode::from(2));
-    }
-    run(args, app::Tab::Fan)
+/// Everything the view needs to start. The command line builds it (`commands::tui`), so the
+/// view knows nothing of flags or their defaults.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The scenarios the view offers, already loaded with any overrides applied.
+    pub scenarios: Vec<Scenario>,
+    /// Indices into `scenarios` of those the user named, in order: the first is selected, and
+    /// two or more are compared with the first as the base.
+    pub named: Vec<usize>,
+    /// Paths and seed of every run.
+    pub run: RunSettings,
+    /// Engine threads (None: all cores).
+    pub threads: Option<usize>,
+    pub theme: Theme,
+    /// The tab to open on.
+    pub tab: app::Tab,
+    /// Said on the status line at start (e.g. why the path count is lower than asked).
+    pub notice: Option<String>,
+    /// Where `s` saves and `e` exports.
+    pub output_dir: PathBuf,
 }
 
 /// Why the view cannot run here, if it cannot: no terminal, or one (`TERM=dumb`) that has no
 /// cursor movement or alternate screen.
-fn unusable_terminal() -> Option<&'static str> {
+pub fn unusable_terminal() -> Option<&'static str> {
     if !std::io::stdout().is_terminal() {
         return Some("a terminal");
     }
@@ -71,72 +72,23 @@ fn unusable_terminal() -> Option<&'static str> {
     }
 }
 
-/// `safetech teach`: the view opened on the Teach tab.
-pub fn teach(args: &TeachArgs) -> Result<ExitCode> {
-    if let Some(why) = unusable_terminal() {
-        eprintln!(
-            "error: the walkthrough needs {why}; use `safetech teach --export-slides DIR` for slides (see --help)"
-        );
-        return Ok(ExitCode::from(2));
-    }
-    let tui = TuiArgs {
-        common: args.common.clone(),
-        theme: args.theme,
-    };
-    run(&tui, app::Tab::Teach)
-}
-
-/// Every built-in scenario plus any named on the command line; and which to select first.
-pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, Vec<usize>)> {
-    let overrides = common.overrides()?;
-    // Flags like --target apply to every scenario; a --set path may exist only in the named ones.
-    let mut flags_only = common.clone();
-    flags_only.set.clear();
-    let flag_overrides = flags_only.overrides()?;
-    let mut out = Vec::new();
-    for (id, _) in BUILTIN {
-        let named = common.scenarios.iter().any(|s| s == id);
-        let s = match load_with_overrides(id, &overrides) {
-            Ok(s) => s,
-            Err(e) if named => return Err(e.into()),
-            Err(_) => load_with_overrides(id, &flag_overrides)?,
-        };
-        out.push(s);
-    }
-    let mut named = Vec::new();
-    for spec in &common.scenarios {
-        let index = match BUILTIN.iter().position(|(id, _)| id == spec) {
-            Some(i) => i,
-            None => {
-                out.push(load_with_overrides(spec, &overrides)?);
-                out.len() - 1
-            }
-        };
-        if !named.contains(&index) {
-            named.push(index);
-        }
-    }
-    Ok((out, named))
-}
-
-fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
-    let (scenarios, named) = load_scenarios(&args.common)?;
-    let selected = named.first().copied().unwrap_or(0);
-    let (common, fell_back) = fit_default_paths(&args.common, &scenarios);
-    common.check_memory(&scenarios)?;
-    let mut app = App::new(
+/// Open the view and run it until the user quits or a signal ends it; the exit code is
+/// 128 + the signal's number after a signal.
+pub fn run(settings: Settings) -> Result<ExitCode> {
+    let Settings {
         scenarios,
-        selected,
-        common.settings(),
-        Theme::from_env(args.theme),
-    );
-    if fell_back {
-        app.status = Some(format!(
-            "{} paths: the most that fit the memory budget (+ for more needs --max-memory)",
-            crate::format::thousands(common.paths as f64, 0)
-        ));
-    }
-    app.output_dir = export::output_dir();
+        named,
+        run,
+        threads,
+        theme,
+        tab,
+        notice,
+        output_dir,
+    } = settings;
+    let selected = named.first().copied().unwrap_or(0);
+    let mut app = App::new(scenarios, selected, run, theme);
+    app.status = notice;
+    app.output_dir = output_dir;
     // `tui -s a -s b` compares a and b, with a as the base.
     if named.len() > 1 {
         app.base = selected;
@@ -150,7 +102,7 @@ fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let replies = tx.clone();
-    let mut worker = Worker::spawn(args.common.threads.map(usize::from), move |r| {
+    let mut worker = Worker::spawn(threads, move |r| {
         let _ = replies.send(Msg::Worker(r));
     })
     .context("cannot start the simulation thread")?;
@@ -174,26 +126,6 @@ fn run(args: &TuiArgs, tab: app::Tab) -> Result<ExitCode> {
         Some(sig) => ExitCode::from(128u8.saturating_add(sig as u8)),
         None => ExitCode::SUCCESS,
     })
-}
-
-/// The view keeps every scenario's latest run; at the default of a million paths that is some
-/// 35 MB a scenario. Where that does not fit the memory budget, the default steps down to the
-/// largest of `+`/`-`'s path counts that fits (an explicit other `-n` is left to the check).
-fn fit_default_paths(
-    common: &crate::cli::Common,
-    scenarios: &[Scenario],
-) -> (crate::cli::Common, bool) {
-    let mut c = common.clone();
-    if c.paths != crate::cli::TUI_DEFAULT_PATHS || c.check_memory(scenarios).is_ok() {
-        return (c, false);
-    }
-    for &paths in update::PATH_STEPS.iter().rev() {
-        c.paths = paths;
-        if c.check_memory(scenarios).is_ok() {
-            return (c, true);
-        }
-    }
-    (common.clone(), false)
 }
 
 fn event_loop(
@@ -341,28 +273,4 @@ fn forward_signals(tx: Sender<Msg>) -> std::io::Result<()> {
         }
     });
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_view_defaults_to_a_million_paths_and_steps_down_to_fit_memory() {
-        let args = default_args();
-        assert_eq!(args.common.paths, crate::cli::TUI_DEFAULT_PATHS);
-        let (scenarios, _) = load_scenarios(&args.common).unwrap();
-        let mut common = args.common.clone();
-        common.max_memory = Some(1 << 40);
-        let (fit, fell_back) = fit_default_paths(&common, &scenarios);
-        assert_eq!((fit.paths, fell_back), (1_000_000, false));
-        common.max_memory = Some(300 << 20);
-        let (fit, fell_back) = fit_default_paths(&common, &scenarios);
-        assert!(fell_back && fit.paths < 1_000_000, "{}", fit.paths);
-        assert!(update::PATH_STEPS.contains(&fit.paths));
-        assert!(fit.check_memory(&scenarios).is_ok());
-        // An explicit other count is left alone (and to the memory check).
-        common.paths = 2_000_000;
-        assert_eq!(fit_default_paths(&common, &scenarios).0.paths, 2_000_000);
-    }
 }

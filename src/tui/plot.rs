@@ -35,6 +35,23 @@ impl Ink {
         }
     }
 
+    /// How a key (legend) shows this ink: a swatch in its colour, or, without colour, the
+    /// glyph the chart draws it with.
+    pub fn key(self, t: &Theme) -> (String, Style) {
+        let style = Style::new().fg(self.color(t)).bg(t.bg);
+        if !t.color {
+            return (self.glyph().0.to_string(), t.base());
+        }
+        let symbol = match self {
+            Ink::Band(_) => "█",
+            Ink::Guide => "┈",
+            Ink::Target => "╌",
+            Ink::SeriesDim(_) => "┄",
+            Ink::Median | Ink::History | Ink::Series(_) => "━",
+        };
+        (symbol.to_string(), style)
+    }
+
     /// Glyph for a cell in monochrome mode, and its priority (lines over bands).
     fn glyph(self) -> (char, u8) {
         match self {
@@ -330,7 +347,8 @@ pub fn frame(
     let ticks = scale.ticks(usize::from(plot_h / 2).max(2));
     let mut labels: Vec<(f64, String, Style)> = ticks
         .iter()
-        .map(|v| (*v, money_short(*v), theme.dim()))
+        .zip(tick_labels(&ticks, scale.log))
+        .map(|(v, text)| (*v, text, theme.dim()))
         .collect();
     for (v, style) in marks {
         labels.push((*v, money_short(*v), *style));
@@ -363,34 +381,102 @@ pub fn frame(
         buf.set_string(area.x + label_w - 1, area.y + row, "┤", theme.border());
     }
 
-    // Year labels: every 1, 2, 5 or 10 years, as room allows.
+    for (x, text) in year_labels(years, plot.x, plot.width) {
+        buf.set_string(x, plot.bottom(), text, theme.dim());
+    }
+    Some(plot)
+}
+
+/// Year labels for a plot `width` columns wide starting at column `x0`: every 1, 2, 5, 10…
+/// years as room allows, each centred on its column, and always the last year (right-aligned
+/// at the edge, replacing a label it would touch), so the axis shows where the data end.
+pub fn year_labels(years: (i32, i32), x0: u16, width: u16) -> Vec<(u16, String)> {
     let span = years.1.saturating_sub(years.0).max(1);
     let axis = Years {
         first: years.0,
         last: years.1,
-        width: plot.width,
+        width,
     };
+    let right = x0.saturating_add(width);
     let step = [1, 2, 5, 10, 20, 50]
         .into_iter()
-        .find(|s| (span / s + 1) * 6 <= i32::from(plot.width))
+        .find(|s| (span / s + 1) * 6 <= i32::from(width))
         .unwrap_or(100);
-    let y_row = plot.bottom();
-    let mut next_free = plot.x;
+    let mut out: Vec<(u16, String)> = Vec::new();
+    let mut next_free = x0;
     let first_label = years.0.saturating_add(step - 1).div_euclid(step) * step;
     // A range and a cap rather than `year += step`, which overflowed near i32::MAX and never
     // ended (found by fuzzing: a history year of -2147483648).
     for year in (first_label..=years.1).step_by(step as usize).take(1000) {
-        let col = plot.x
-            + axis.column(f64::from(year) + 0.5 * f64::from(span) / f64::from(plot.width.max(1)));
+        let col =
+            x0 + axis.column(f64::from(year) + 0.5 * f64::from(span) / f64::from(width.max(1)));
         let text = year.to_string();
         let w = text.len() as u16;
-        let x = col.saturating_sub(w / 2).max(plot.x);
-        if x >= next_free && x + w <= plot.right() {
-            buf.set_string(x, y_row, &text, theme.dim());
+        let x = col.saturating_sub(w / 2).max(x0);
+        if x >= next_free && x + w <= right {
+            out.push((x, text));
             next_free = x + w + 1;
         }
     }
-    Some(plot)
+    let last = years.1.to_string();
+    let w = last.len() as u16;
+    if out.last().is_none_or(|(_, t)| *t != last) && w <= width {
+        let x = right - w;
+        // The last year wins over a neighbour it would touch.
+        while out
+            .last()
+            .is_some_and(|(px, t)| px + t.len() as u16 + 1 > x)
+        {
+            out.pop();
+        }
+        out.push((x, last));
+    }
+    out
+}
+
+/// Labels for value ticks, as exact as the ticks are: `£3.25bn` between `£3bn` and `£3.5bn`
+/// (where rounding to one decimal gave the uneven `£3.2bn`), `£0.5m` rather than a second
+/// `£0m`. A linear axis uses one precision, set by its step; a log axis one per tick.
+pub fn tick_labels(ticks: &[f64], log: bool) -> Vec<String> {
+    let step = match ticks {
+        [a, b, ..] if !log => (b - a).abs(),
+        _ => 0.0,
+    };
+    ticks
+        .iter()
+        .map(|&v| {
+            // A log axis's ticks are 1, 2 or 5 times a power of ten: one significant figure.
+            let resolution = if log || step == 0.0 { v.abs() } else { step };
+            money_tick(v, resolution)
+        })
+        .collect()
+}
+
+/// `v` in £m or £bn (from £1bn, as everywhere else), with the decimals `resolution` needs,
+/// trailing zeros dropped.
+fn money_tick(v: f64, resolution: f64) -> String {
+    let (value, unit, resolution) = if v.abs() >= 1000.0 {
+        (v / 1000.0, "bn", resolution / 1000.0)
+    } else {
+        (v, "m", resolution)
+    };
+    // The fewest decimals (at most 3) that write the resolution exactly.
+    let decimals = (0..=3)
+        .find(|&d| {
+            let scaled = resolution * 10f64.powi(d);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(3) as usize;
+    let text = crate::format::thousands(value, decimals);
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    if text == "0" || text == "-0" {
+        return "£0m".to_string();
+    }
+    format!("£{text}{unit}")
 }
 
 #[cfg(test)]
@@ -430,5 +516,81 @@ mod tests {
         assert_eq!(cell.symbol(), "▀");
         assert_eq!(cell.fg, theme.median);
         assert_eq!(cell.bg, theme.bands[2]);
+    }
+
+    #[test]
+    fn tick_labels_are_exact_and_distinct() {
+        // The teach chart's axis: 0 to £3.5bn in steps of £250m.
+        let ticks: Vec<f64> = (0..=14).map(|k| f64::from(k) * 250.0).collect();
+        let labels = tick_labels(&ticks, false);
+        assert_eq!(
+            labels[10..],
+            ["£2.5bn", "£2.75bn", "£3bn", "£3.25bn", "£3.5bn"],
+            "{labels:?}"
+        );
+        assert_eq!(labels[..5], ["£0m", "£250m", "£500m", "£750m", "£1bn"]);
+        // Every scale's labels name their ticks exactly: parsing a label gives the tick back.
+        let parse = |s: &str| -> f64 {
+            let body = s.trim_start_matches('£').replace(',', "");
+            match body.strip_suffix("bn") {
+                Some(b) => b.parse::<f64>().unwrap() * 1000.0,
+                None => body.trim_end_matches('m').parse::<f64>().unwrap(),
+            }
+        };
+        for (lo, hi, log) in [
+            (0.0, 3500.0, false),
+            (0.0, 1.0, false),
+            (990.0, 1010.0, false),
+            (0.0, 12_345.0, false),
+            (0.2, 40_000.0, true),
+            (600.0, 1900.0, true),
+        ] {
+            let scale = Scale::fit(lo, hi, log);
+            for max in [3, 5, 8, 12, 20] {
+                let ticks = scale.ticks(max);
+                let labels = tick_labels(&ticks, log);
+                for (t, l) in ticks.iter().zip(&labels) {
+                    assert!(
+                        (parse(l) - t).abs() <= 1e-6 * t.abs().max(1.0),
+                        "{l} for {t} ({lo}–{hi}, log {log}, max {max}): {labels:?}"
+                    );
+                }
+                let mut unique = labels.clone();
+                unique.dedup();
+                assert_eq!(unique.len(), labels.len(), "{labels:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_year_axis_always_shows_the_last_year() {
+        for (first, last) in [(2020, 2035), (2020, 2028), (2020, 2026), (1990, 2100)] {
+            for width in 14..=200u16 {
+                let labels = year_labels((first, last), 3, width);
+                let (x, text) = labels.last().unwrap();
+                assert_eq!(
+                    *text,
+                    last.to_string(),
+                    "{first}–{last} at {width}: {labels:?}"
+                );
+                assert_eq!(x + 4, 3 + width, "right-aligned at {width}");
+                // Labels never touch or leave the plot.
+                for pair in labels.windows(2) {
+                    assert!(
+                        pair[0].0 + (pair[0].1.len() as u16) < pair[1].0,
+                        "{labels:?}"
+                    );
+                }
+                assert!(labels[0].0 >= 3);
+            }
+        }
+        // At 120 columns (a plot 77 wide) the maturing horizon shows: …2032, 2035.
+        let labels = year_labels((2020, 2035), 0, 77);
+        let texts: Vec<&str> = labels.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts.last(), Some(&"2035"), "{texts:?}");
+        assert!(
+            texts.contains(&"2020") && texts.contains(&"2024"),
+            "{texts:?}"
+        );
     }
 }

@@ -1,5 +1,10 @@
 //! Colour themes. Palettes follow Okabe–Ito hues for the lines so that they stay distinct for
 //! colour-blind readers; bands are one hue in graduated lightness.
+//!
+//! Band colours are set by contrast (WCAG relative luminance): the outer 5–95% band stands at
+//! least 3:1 from the background (the level WCAG asks of graphical objects), each band is
+//! visibly lighter or darker than the next, and the median stands 3:1 from the inner band it
+//! runs through. The dark theme draws on the terminal's own background, taken to be black.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -85,9 +90,9 @@ impl Theme {
                 accent: OKABE_SKY,
                 border: Color::Rgb(90, 90, 90),
                 bands: [
-                    Color::Rgb(28, 52, 88),
-                    Color::Rgb(40, 84, 140),
-                    Color::Rgb(62, 124, 196),
+                    Color::Rgb(28, 102, 205),
+                    Color::Rgb(69, 123, 222),
+                    Color::Rgb(111, 145, 226),
                 ],
                 median: Color::Rgb(255, 255, 255),
                 history: OKABE_ORANGE,
@@ -109,11 +114,11 @@ impl Theme {
                 accent: Color::Rgb(0, 90, 160),
                 border: Color::Rgb(170, 170, 170),
                 bands: [
-                    Color::Rgb(208, 226, 243),
-                    Color::Rgb(160, 198, 232),
-                    Color::Rgb(105, 160, 212),
+                    Color::Rgb(111, 145, 226),
+                    Color::Rgb(76, 125, 222),
+                    Color::Rgb(29, 107, 213),
                 ],
-                median: Color::Rgb(8, 40, 90),
+                median: Color::Rgb(0, 22, 66),
                 history: Color::Rgb(190, 110, 0),
                 target: Color::Rgb(170, 40, 120),
                 reach: Color::Rgb(0, 130, 95),
@@ -133,9 +138,9 @@ impl Theme {
                 accent: OKABE_YELLOW,
                 border: Color::Rgb(255, 255, 255),
                 bands: [
-                    Color::Rgb(0, 60, 130),
-                    Color::Rgb(0, 105, 200),
-                    Color::Rgb(70, 165, 255),
+                    Color::Rgb(23, 90, 183),
+                    Color::Rgb(30, 109, 219),
+                    Color::Rgb(86, 130, 223),
                 ],
                 median: Color::Rgb(255, 236, 0),
                 history: Color::Rgb(255, 150, 0),
@@ -181,6 +186,14 @@ impl Theme {
         Theme::new(name, !no_color)
     }
 
+    /// The background colours are drawn on: the theme's own, or black for the terminal's.
+    pub fn background_rgb(&self) -> Color {
+        match self.bg {
+            Color::Reset => Color::Rgb(0, 0, 0),
+            c => c,
+        }
+    }
+
     pub fn base(&self) -> Style {
         Style::new().fg(self.fg).bg(self.bg)
     }
@@ -199,6 +212,80 @@ impl Theme {
             s.fg(self.accent)
         } else {
             s
+        }
+    }
+}
+
+/// WCAG relative luminance of an RGB colour (None for the terminal's named colours).
+pub fn relative_luminance(c: Color) -> Option<f64> {
+    let Color::Rgb(r, g, b) = c else { return None };
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    Some(0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b))
+}
+
+/// WCAG contrast ratio of two RGB colours, from 1 (none) to 21 (black on white).
+pub fn contrast_ratio(a: Color, b: Color) -> Option<f64> {
+    let (la, lb) = (relative_luminance(a)?, relative_luminance(b)?);
+    Some((la.max(lb) + 0.05) / (la.min(lb) + 0.05))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THEMES: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Classroom];
+
+    #[test]
+    fn contrast_follows_the_wcag_formula() {
+        let black = Color::Rgb(0, 0, 0);
+        let white = Color::Rgb(255, 255, 255);
+        assert!((contrast_ratio(black, white).unwrap() - 21.0).abs() < 1e-9);
+        assert_eq!(contrast_ratio(white, white), Some(1.0));
+        // #767676 on white is WCAG's well-known 4.54:1.
+        let grey = contrast_ratio(Color::Rgb(0x76, 0x76, 0x76), white).unwrap();
+        assert!((grey - 4.54).abs() < 0.01, "{grey}");
+        assert_eq!(contrast_ratio(Color::Reset, white), None);
+    }
+
+    /// The 5–95% band was nearly invisible in the dark and classroom themes (1.7:1 and 2.0:1
+    /// against black).
+    #[test]
+    fn every_band_stands_out_from_the_background_and_from_the_next() {
+        for name in THEMES {
+            let t = Theme::new(name, true);
+            let [outer, middle, inner] = t.bands;
+            let c = |a, b| contrast_ratio(a, b).unwrap();
+            let bg = t.background_rgb();
+            assert!(
+                c(outer, bg) >= 3.0,
+                "{name:?}: outer band {:.2}:1",
+                c(outer, bg)
+            );
+            assert!(
+                c(middle, outer) >= 1.25,
+                "{name:?}: 10–90 vs 5–95 {:.2}",
+                c(middle, outer)
+            );
+            assert!(
+                c(inner, middle) >= 1.25,
+                "{name:?}: 25–75 vs 10–90 {:.2}",
+                c(inner, middle)
+            );
+            assert!(
+                c(t.median, inner) >= 3.0,
+                "{name:?}: median on 25–75 {:.2}",
+                c(t.median, inner)
+            );
+            // Graduated: each band further from the background than the one outside it.
+            let from_bg = |x| c(x, bg);
+            assert!(from_bg(inner) > from_bg(middle) && from_bg(middle) > from_bg(outer));
         }
     }
 }

@@ -32,16 +32,16 @@ pub fn render(teach: &Teach, t: &Theme, area: Rect, buf: &mut Buffer) {
         };
         format!("{}{edited} · ", s.scenario.id)
     });
-    let title = format!(
-        " Teach · {scenario}step {} of {} · {} ",
-        step.number(),
-        Step::ALL.len(),
-        step.title()
-    );
-    let block = panel(
-        ellipsis(&title, usize::from(area.width).saturating_sub(12)),
-        t,
-    );
+    // The dots on the border count the steps, so a narrow title drops "of 7" before it cuts.
+    let room = usize::from(area.width).saturating_sub(12);
+    let (n, of) = (step.number(), Step::ALL.len());
+    let full = format!(" Teach · {scenario}step {n} of {of} · {} ", step.title());
+    let title = if full.chars().count() <= room {
+        full
+    } else {
+        format!(" Teach · {scenario}step {n} · {} ", step.title())
+    };
+    let block = panel(ellipsis(&title, room), t);
     let inner = block.inner(area);
     block.render(area, buf);
     progress(teach, t, area, buf);
@@ -81,8 +81,17 @@ pub fn render(teach: &Teach, t: &Theme, area: Rect, buf: &mut Buffer) {
     let cap = Rect::new(inner.x + 1, inner.bottom() - cap_h, text_w, cap_h);
     Paragraph::new(lines).style(t.base()).render(cap, buf);
 
-    let gap = u16::from(inner.height - cap_h > 8);
-    let fig = Rect::new(inner.x, inner.y, inner.width, inner.height - cap_h - gap);
+    // Above the caption: the picture, a key saying what each colour is (where the picture
+    // keeps 8 rows), and a blank row before the caption when the screen is roomy.
+    let spare = inner.height - cap_h;
+    let with_key = spare >= 9;
+    let gap = u16::from(spare > 20 || (!with_key && spare > 8));
+    let fig_h = spare - gap - u16::from(with_key);
+    let fig = Rect::new(inner.x, inner.y, inner.width, fig_h);
+    if with_key {
+        let row = Rect::new(inner.x + 1, fig.bottom(), inner.width.saturating_sub(2), 1);
+        key(&lesson, step, t, row, buf);
+    }
     let side_w = if fig.width >= 60 {
         (fig.width / 3).clamp(26, 44)
     } else {
@@ -95,6 +104,89 @@ pub fn render(teach: &Teach, t: &Theme, area: Rect, buf: &mut Buffer) {
         draw_side(&lesson, step, teach.frame, teach.frames(), t, side, buf);
     }
 }
+
+/// The key to the step's chart: what each line, band and mark is, most important first, as
+/// many entries as the row holds.
+fn key(l: &Lesson, step: Step, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let (target, year) = l.target();
+    let mut entries: Vec<(Vec<Ink>, String)> = match step {
+        Step::Claim => vec![(
+            vec![Ink::Median],
+            format!(
+                "{} a year, every year",
+                crate::format::percent(l.scenario.growth.initial, 0)
+            ),
+        )],
+        Step::OneFuture => vec![
+            (vec![Ink::Median], "one possible future".into()),
+            (vec![Ink::Guide], "the straight line".into()),
+        ],
+        Step::TenFutures => vec![
+            (
+                (0..3).map(Ink::Series).collect(),
+                format!("{FEW} possible futures"),
+            ),
+            (vec![Ink::Guide], "the straight line".into()),
+        ],
+        Step::Thousand => vec![
+            (vec![Ink::Band(2)], "many futures pass here".into()),
+            (vec![Ink::Band(1), Ink::Band(0)], "fewer".into()),
+        ],
+        Step::Fan => vec![
+            (vec![Ink::Band(2)], "50 of 100 futures".into()),
+            (vec![Ink::Band(0)], "90 of 100".into()),
+            (vec![Ink::Median], "median".into()),
+        ],
+        Step::Count => vec![
+            (
+                vec![Ink::Series(REACH)],
+                format!("reach {} in {year}", money_short(target)),
+            ),
+            (vec![Ink::Series(SHORT)], "fall short".into()),
+        ],
+        Step::Policy => vec![
+            (vec![Ink::Guide], "without the policy".into()),
+            (
+                vec![Ink::Series(REACH)],
+                "same future, with the policy".into(),
+            ),
+        ],
+    };
+    entries.push((
+        vec![Ink::Target],
+        format!("target {} in {year}", money_short(target)),
+    ));
+    entries.push((vec![Ink::History], "published revenue".into()));
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for (inks, label) in entries {
+        let mut entry: Vec<Span> = Vec::new();
+        for ink in inks {
+            let (symbol, style) = if ink == Ink::Target {
+                // The marker where the target year meets the target.
+                let marker = if t.color { "◆" } else { "X" };
+                (marker.to_string(), t.base().fg(t.target))
+            } else {
+                ink.key(t)
+            };
+            entry.push(Span::styled(symbol, style));
+        }
+        entry.push(Span::styled(format!(" {label}   "), t.dim()));
+        let w: usize = entry.iter().map(Span::width).sum();
+        // The trailing gap may fall off the edge.
+        if used + w - 3 > usize::from(area.width) {
+            break;
+        }
+        used += w;
+        spans.extend(entry);
+    }
+    Line::from(spans).render(area, buf);
+}
+
+/// Colours of the futures that reach the target and of those that fall short (steps 6 and 7),
+/// as on the slides: the shared series table's green and vermillion.
+const REACH: u8 = 2;
+const SHORT: u8 = 1;
 
 /// Seven dots on the top border, the current step filled, and a marker while animating.
 fn progress(teach: &Teach, t: &Theme, area: Rect, buf: &mut Buffer) {
@@ -201,7 +293,8 @@ fn draw_chart(
                     if hit == pass
                         && let Some(path) = upto(i)
                     {
-                        c.polyline(&cols(&path), Ink::Series(if hit { 2 } else { 1 }), false);
+                        let ink = Ink::Series(if hit { REACH } else { SHORT });
+                        c.polyline(&cols(&path), ink, false);
                     }
                 }
             }
@@ -219,7 +312,7 @@ fn draw_chart(
                         .zip(&b)
                         .map(|((y, x), (_, z))| (*y, x + (z - x) * played))
                         .collect();
-                    c.polyline(&cols(&moved), Ink::Series(2), false);
+                    c.polyline(&cols(&moved), Ink::Series(REACH), false);
                 }
             }
         }
@@ -474,20 +567,26 @@ fn draw_side(
             Some(b) => {
                 lines.push(Line::styled(format!("In {}:", b.year), dim));
                 lines.push(Line::default());
-                lines.push(Line::styled("50 of 100 futures", t.base().fg(t.bands[2])));
+                // Each label in the text colour after a swatch of what it names: a label in
+                // the band's own colour was unreadable where the band is dark.
+                let keyed = |ink: Ink, label: &str| {
+                    let (symbol, style) = ink.key(t);
+                    Line::from(vec![
+                        Span::styled(symbol, style),
+                        Span::styled(format!(" {label}"), t.base()),
+                    ])
+                };
+                lines.push(keyed(Ink::Band(2), "50 of 100 futures"));
                 lines.push(Line::styled(
                     format!("  {} – {}", money_short(b.p25), money_short(b.p75)),
                     strong,
                 ));
-                lines.push(Line::styled(
-                    "90 of 100 futures",
-                    t.base().fg(t.bands[0]).add_modifier(Modifier::BOLD),
-                ));
+                lines.push(keyed(Ink::Band(0), "90 of 100 futures"));
                 lines.push(Line::styled(
                     format!("  {} – {}", money_short(b.p5), money_short(b.p95)),
                     strong,
                 ));
-                lines.push(Line::styled("median", t.base().fg(t.median)));
+                lines.push(keyed(Ink::Median, "median"));
                 lines.push(Line::styled(format!("  {}", money_short(b.median)), strong));
             }
             None => lines = waiting(),

@@ -15,7 +15,12 @@ use crate::tui::plot::{Canvas, Ink, Scale, Years, frame, interpolate};
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let block = panel(" Compare · medians and 90% bands (c adds or removes) ", t);
+    let title = if area.width >= 56 {
+        " Compare · medians and 90% bands (c adds or removes) "
+    } else {
+        " Compare · medians, 90% bands (c toggles) "
+    };
+    let block = panel(title, t);
     let inner = block.inner(area);
     block.render(area, buf);
     // The chart draws a few chosen scenarios (ten medians and bands on one chart would be

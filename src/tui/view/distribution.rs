@@ -14,6 +14,9 @@ use crate::tui::worker::Run;
 
 const VERTICAL: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const HORIZONTAL: [char; 9] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+/// Without colour: bars of paths that reach the target, and of those that do not.
+const REACH_GLYPH: char = '#';
+const MISS_GLYPH: char = '=';
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
@@ -101,7 +104,7 @@ fn histogram(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
             let glyph = if t.color {
                 VERTICAL[usize::from(fill)]
             } else if fill >= 4 {
-                if reach { '#' } else { '=' }
+                if reach { REACH_GLYPH } else { MISS_GLYPH }
             } else {
                 ' '
             };
@@ -133,10 +136,16 @@ fn histogram(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
             t.base().fg(t.target).add_modifier(Modifier::BOLD),
         );
     }
+    // The key shows what the bars are drawn with: colour, or without it the glyphs.
+    let (miss, reach) = if t.color {
+        ('█', '█')
+    } else {
+        (MISS_GLYPH, REACH_GLYPH)
+    };
     let mut spans = vec![
-        Span::styled("█", t.base().fg(t.miss)),
+        Span::styled(miss.to_string(), t.base().fg(t.miss)),
         Span::styled(" below target  ", t.dim()),
-        Span::styled("█", t.base().fg(t.reach)),
+        Span::styled(reach.to_string(), t.base().fg(t.reach)),
         Span::styled(" at or above  ", t.dim()),
     ];
     // The far tails are clipped so the body fills the width; say so when there is room.
@@ -177,7 +186,7 @@ fn first_passage(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
             bar.push(if t.color {
                 HORIZONTAL[fill]
             } else if fill >= 4 {
-                '#'
+                REACH_GLYPH
             } else {
                 ' '
             });

@@ -54,21 +54,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         " (recomputing for the edit…)"
     };
-    put(
-        buf,
-        inner,
-        &mut y,
+    let base = |mc: &str| {
         format!(
-            "Base {} (Monte Carlo ±{:.2} pts) · median {}{stale}",
+            "Base {} ({mc} ±{:.2} pts) · median {}{stale}",
             percent(
                 b.target.probability,
                 probability_decimals(b.target.std_error)
             ),
             Z95 * b.target.std_error * 100.0,
             money(b.median),
-        ),
-        t.base(),
-    );
+        )
+    };
+    let base = longest_fitting(&[base("Monte Carlo"), base("MC")], w);
+    put(buf, inner, &mut y, base, t.base());
     put(buf, inner, &mut y, needed_text(result, w), t.accent());
     let refining = result.rows.len() - result.refined();
     let progress = if refining > 0 {
@@ -86,13 +84,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         String::new()
     };
-    put(
-        buf,
-        inner,
-        &mut y,
+    // The longest reading that fits: narrow screens drop words, not the end of the line.
+    let how = [
         format!("ΔP, pts, low ◂ ▸ high, one input at a time on the same draws{progress}"),
-        t.dim(),
-    );
+        format!("ΔP, pts, low ◂ ▸ high, one input at a time{progress}"),
+        format!("ΔP, pts, low ◂ ▸ high{progress}"),
+    ];
+    put(buf, inner, &mut y, longest_fitting(&how, w), t.dim());
 
     // Rows: key, bar, then the two ΔPs (with their Monte Carlo error when there is room).
     let events_h = if result.attribution.is_empty() {
@@ -105,13 +103,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .saturating_sub(y + events_h.min(inner.height / 3));
     let with_error = w >= 76;
     let num_w = if with_error { 12 } else { 7 };
-    let longest = result
-        .rows
-        .iter()
-        .map(|r| r.key.chars().count())
-        .max()
-        .unwrap_or(10);
-    let key_w = longest.clamp(10, (w / 2).clamp(10, 38));
+    // Full keys (what --set takes) where they fit; else without the `growth.`/`events.`
+    // prefix, which every row shares with many others.
+    let longest = |keys: &mut dyn Iterator<Item = usize>| keys.max().unwrap_or(10);
+    let key_cap = (w / 2).clamp(10, 38);
+    let short_keys = longest(&mut result.rows.iter().map(|r| r.key.chars().count())) > key_cap;
+    let key_of = |key: &str| -> String {
+        if short_keys {
+            key.split_once('.')
+                .map_or(key, |(_, rest)| rest)
+                .to_string()
+        } else {
+            key.to_string()
+        }
+    };
+    let key_w =
+        longest(&mut result.rows.iter().map(|r| key_of(&r.key).chars().count())).clamp(10, key_cap);
     let bar_w = w.saturating_sub(key_w + 2 * num_w + 3).max(4);
     let half = bar_w / 2;
     let scale = result
@@ -134,7 +141,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let refined = result.row_paths.get(i) == Some(&result.full_paths);
         let text_style = if refined { t.base() } else { t.dim() };
         let x0 = inner.x;
-        buf.set_stringn(x0, y, ellipsis(&row.key, key_w), key_w, text_style);
+        buf.set_stringn(x0, y, ellipsis(&key_of(&row.key), key_w), key_w, text_style);
         let bar_x = x0 + key_w as u16 + 1;
         let centre = bar_x + half as u16;
         // The longer bar first, so a shorter one on the same side shows over it.
@@ -229,12 +236,15 @@ fn needed_text(r: &DriversResult, width: usize) -> String {
     match &r.needed {
         None => format!("{head} growth now … (solving)"),
         Some(Ok(s)) => {
-            let text = format!(
-                "{head} growth now {:.1}% (Monte Carlo {:.1}–{:.1}%)",
-                s.value * 100.0,
-                s.interval[0] * 100.0,
-                s.interval[1] * 100.0,
-            );
+            let text = |mc: &str| {
+                format!(
+                    "{head} growth now {:.1}% ({mc} {:.1}–{:.1}%)",
+                    s.value * 100.0,
+                    s.interval[0] * 100.0,
+                    s.interval[1] * 100.0,
+                )
+            };
+            let text = longest_fitting(&[text("Monte Carlo"), text("MC")], width);
             let now = format!("; it is {:.1}% now", s.current * 100.0);
             if text.chars().count() + now.chars().count() <= width {
                 text + &now
@@ -244,6 +254,16 @@ fn needed_text(r: &DriversResult, width: usize) -> String {
         }
         Some(Err(e)) => format!("{head} {e}"),
     }
+}
+
+/// The first of `texts` that fits `width`, else the last.
+fn longest_fitting(texts: &[String], width: usize) -> String {
+    texts
+        .iter()
+        .find(|t| t.chars().count() <= width)
+        .or(texts.last())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// One line of text at row `y` of `inner`, moving `y` down; nothing past the bottom.

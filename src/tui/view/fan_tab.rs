@@ -9,6 +9,7 @@ use super::{panel, placeholder, swatch};
 use crate::format::money_short;
 use crate::tui::app::App;
 use crate::tui::fan::FanChart;
+use crate::tui::plot::Ink;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
@@ -44,12 +45,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         log: app.log_scale,
     }
     .render(chart, buf);
-    let band = |k: usize| t.base().fg(t.bands[k]);
-    let (full, mid, inner_band) = if t.color {
-        ("█", "█", "█")
-    } else {
-        ("░", "▒", "▓")
-    };
     // Narrow screens get a terser legend so that every entry stays visible.
     let wide = inner.width >= 70;
     let target = if wide {
@@ -62,22 +57,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         money_short(s.target.revenue)
     };
     let pct = if wide { "%" } else { "" };
+    // The key draws each entry as the chart does (colour, or without it the same glyphs).
     let mut spans = Vec::new();
-    spans.extend(swatch(inner_band, band(2), &format!("25–75{pct}"), t));
-    spans.extend(swatch(mid, band(1), &format!("10–90{pct}"), t));
-    spans.extend(swatch(full, band(0), &format!("5–95{pct}"), t));
-    spans.extend(swatch(
-        if t.color { "━" } else { "*" },
-        t.base().fg(t.median),
-        "median",
-        t,
-    ));
-    spans.extend(swatch(
-        if t.color { "━" } else { "o" },
-        t.base().fg(t.history),
-        "history",
-        t,
-    ));
-    spans.extend(swatch("◆", t.base().fg(t.target), &target, t));
+    for (ink, label) in [
+        (Ink::Band(2), format!("25–75{pct}")),
+        (Ink::Band(1), format!("10–90{pct}")),
+        (Ink::Band(0), format!("5–95{pct}")),
+        (Ink::Median, "median".to_string()),
+        (Ink::History, "history".to_string()),
+    ] {
+        let (symbol, style) = ink.key(t);
+        spans.extend(swatch(&symbol, style, &label, t));
+    }
+    let marker = if t.color { "◆" } else { "X" };
+    spans.extend(swatch(marker, t.base().fg(t.target), &target, t));
     Line::from(spans).render(Rect::new(inner.x, inner.bottom() - 1, inner.width, 1), buf);
 }

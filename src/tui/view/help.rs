@@ -10,10 +10,8 @@ use crate::tui::app::App;
 
 pub const KEYS: &[(&str, &str)] = &[
     ("Tab / 1 … 5", "switch tab (or click it)"),
-    (
-        "space → ←",
-        "Teach: next, back (Home, End: first, last step)",
-    ),
+    ("space → ←", "Teach: next step, step back"),
+    ("Home End", "Teach: first step, last step"),
     ("↑ ↓  k j", "select a parameter"),
     ("← →  h l", "change it (re-simulates)"),
     ("shift+← →  < >", "change it in large steps"),
@@ -32,10 +30,21 @@ pub const KEYS: &[(&str, &str)] = &[
     ("q  Esc  Ctrl-C", "quit"),
 ];
 
+/// Width of the key column.
+const KEY_WIDTH: usize = 16;
+const FOOTER: &str = " Edited scenarios are marked *. Any key closes.";
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let w = 56.min(area.width);
-    let h = (KEYS.len() as u16 + 4).min(area.height);
+    // As wide as the longest line, so no key's explanation is cut on a terminal that has room.
+    let longest = KEYS
+        .iter()
+        .map(|(_, what)| KEY_WIDTH + 2 + what.chars().count())
+        .chain([FOOTER.chars().count()])
+        .max()
+        .unwrap_or(0) as u16;
+    let w = (longest + 3).min(area.width);
+    let h = (KEYS.len() as u16 + 3).min(area.height);
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -45,12 +54,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     Clear.render(r, buf);
     let mut lines: Vec<Line> = KEYS
         .iter()
-        .map(|(k, what)| Line::styled(format!(" {k:<16} {what}"), t.base()))
+        .map(|(k, what)| Line::styled(format!(" {k:<KEY_WIDTH$} {what}"), t.base()))
         .collect();
-    lines.push(Line::styled(
-        " Edited scenarios are marked *. Any key closes.",
-        t.dim(),
-    ));
+    lines.push(Line::styled(FOOTER, t.dim()));
     Paragraph::new(lines)
         .block(panel(" Keys ", t))
         .style(t.base())

@@ -23,6 +23,11 @@ pub struct Regions {
     pub param_lines: Vec<(ParamLine, Rect)>,
     /// Parameter index per clickable row.
     pub param_rows: Vec<(usize, Rect)>,
+    /// The selected scenario year by year, under the parameters, where the side column has
+    /// rows to spare (empty otherwise).
+    pub years: Rect,
+    /// The selected scenario's description, in rows the year panel leaves (empty otherwise).
+    pub about: Rect,
     pub main: Rect,
     pub status: Rect,
 }
@@ -87,10 +92,31 @@ pub fn compute(area: Rect, app: &App) -> Regions {
     let n = app.slots.len() as u16;
     let list_h = (n + 2).min(side.height / 3).max(3);
     let stats_h = stats_height(app).min(side.height.saturating_sub(list_h + 3));
-    let params_h = side.height.saturating_sub(list_h + stats_h);
+    let rest = side.height.saturating_sub(list_h + stats_h);
+    // The parameters take what they need; rows left over (a tall terminal, few parameters)
+    // hold the year-by-year panel rather than staying empty.
+    let params_needed = param_line_count(app) as u16 + 2;
+    let (params_h, years_h) = if rest >= params_needed + MIN_YEARS_HEIGHT {
+        (params_needed, rest - params_needed)
+    } else {
+        (rest, 0)
+    };
+    // The year panel needs a header and a row a year; what is left past that describes the
+    // scenario.
+    let years_needed = app.slot().map_or(0, |s| {
+        let m = &s.scenario.market;
+        (i64::from(m.horizon) - i64::from(m.start_year)).clamp(0, 1000) as u16 + 3
+    });
+    let (years_h, about_h) = if years_h >= years_needed + MIN_ABOUT_HEIGHT {
+        (years_needed, years_h - years_needed)
+    } else {
+        (years_h, 0)
+    };
     let scenarios = Rect::new(side.x, side.y, side.width, list_h);
     let stats = Rect::new(side.x, scenarios.bottom(), side.width, stats_h);
     let params = Rect::new(side.x, stats.bottom(), side.width, params_h);
+    let years = Rect::new(side.x, params.bottom(), side.width, years_h);
+    let about = Rect::new(side.x, years.bottom(), side.width, about_h);
 
     let inner_list = inner(scenarios);
     let scroll = (app.selected as u16).saturating_sub(inner_list.height.saturating_sub(1));
@@ -116,9 +142,27 @@ pub fn compute(area: Rect, app: &App) -> Regions {
         params,
         param_lines,
         param_rows,
+        years,
+        about,
         main,
         status,
     }
+}
+
+/// The year panel is shown only with room for its header and a few years.
+const MIN_YEARS_HEIGHT: u16 = 6;
+/// The description panel, only with room for a few lines of it.
+const MIN_ABOUT_HEIGHT: u16 = 5;
+
+/// Lines of the parameter panel: each parameter, and a heading per event.
+fn param_line_count(app: &App) -> usize {
+    let params = app.params();
+    let events = params
+        .iter()
+        .filter_map(|p| p.event())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    params.len() + events
 }
 
 /// Inside a bordered block.

@@ -1,5 +1,6 @@
 //! Drawing: one module per tab and per panel. Views read the state and never change it.
 
+pub mod about;
 pub mod compare;
 pub mod distribution;
 pub mod drivers;
@@ -9,6 +10,7 @@ pub mod layout;
 pub mod params;
 pub mod scenarios;
 pub mod stats;
+pub mod years;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -42,6 +44,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         scenarios::render(app, &regions, buf);
         stats::render(app, regions.stats, buf);
         params::render(app, &regions, buf);
+        years::render(app, regions.years, buf);
+        about::render(app, regions.about, buf);
     }
     match app.tab {
         Tab::Fan => fan_tab::render(app, regions.main, buf),

@@ -36,11 +36,48 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
                     _ => format!("{}{value}{}", arrows.0, arrows.1),
                 };
                 let label_w = w.saturating_sub(right.chars().count() + 1);
-                let label: String = p.label(s).chars().take(label_w).collect();
+                let label = fit_label(&p.label(s), label_w);
                 let text = format!("{label:<label_w$} {right}");
                 buf.set_style(*rect, style);
                 buf.set_stringn(rect.x, rect.y, text, w, style);
             }
+        }
+    }
+}
+
+/// A label cut to `width` characters. The last word says what the value is ("P", "uplift"), so
+/// it stays whole and the name before it is shortened: "legislat… uplift", not
+/// "legislated uplif".
+pub fn fit_label(label: &str, width: usize) -> String {
+    if label.chars().count() <= width {
+        return label.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    if let Some((head, last)) = label.trim_start().rsplit_once(' ') {
+        let last_w = last.chars().count();
+        // Room for at least two letters of the name, an ellipsis and a space.
+        if last_w + 4 <= width {
+            return format!("{} {last}", super::ellipsis(head, width - last_w - 1));
+        }
+    }
+    super::ellipsis(label, width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_label;
+
+    #[test]
+    fn cut_labels_keep_what_the_value_is() {
+        assert_eq!(fit_label("legislated uplift", 16), "legislat… uplift");
+        assert_eq!(fit_label("legislated uplift", 17), "legislated uplift");
+        assert_eq!(fit_label("on-schedule P", 10), "on-sche… P");
+        assert_eq!(fit_label("Long-run growth", 9), "Long-run…");
+        assert_eq!(fit_label("uplift", 4), "upl…");
+        for w in 0..20 {
+            assert!(fit_label("legislated uplift", w).chars().count() <= w);
         }
     }
 }
