@@ -1,6 +1,12 @@
 //! Number formatting shared by the statistics, text reports, charts, lessons and TUI.
 //! It depends on nothing else in the crate, so every layer above can use it.
 
+/// A count with its noun: `1 path`, `1,000,000 paths` (the plural adds an s).
+pub fn count(n: usize, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", thousands(n as f64, 0))
+}
+
 /// `1234567.8` with `decimals = 1` → `1,234,567.8`.
 pub fn thousands(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
@@ -115,6 +121,13 @@ mod tests {
         assert_eq!(money_short(1000.0), "£1bn");
         assert_eq!(money_short(1234.0), "£1.2bn");
         assert_eq!(money_short(15_400.0), "£15bn");
+    }
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, "path"), "1 path");
+        assert_eq!(count(0, "path"), "0 paths");
+        assert_eq!(count(1_000_000, "path"), "1,000,000 paths");
     }
 
     #[test]

@@ -122,11 +122,7 @@ pub struct Frame {
 
 /// "1 simulated future", "4,000 simulated futures".
 pub fn futures(n: usize) -> String {
-    let s = if n == 1 { "" } else { "s" };
-    format!(
-        "{} simulated future{s}",
-        crate::format::thousands(n as f64, 0)
-    )
+    crate::format::count(n, "simulated future")
 }
 
 /// Fills the background, draws title, subtitle and footer, and returns the area left for the plot.

@@ -8,7 +8,6 @@ use plotters::prelude::*;
 use super::Ctx;
 use super::fan::{draw_forecast_start, draw_history, draw_median, draw_target, year_chart};
 use super::frame::{FanSeries, Frame, draw_frame, draw_legend, line_swatch, stamp, swatch};
-use crate::format::thousands;
 use crate::sim::Projection;
 
 /// Paths drawn: enough to see spread, few enough to follow one.
@@ -30,8 +29,8 @@ where
             p.scenario.scenario.name
         )),
         subtitle: format!(
-            "Each line is one simulated path; the band holds 90% of all {} paths.",
-            thousands(p.paths() as f64, 0)
+            "Each line is one simulated path; the band holds 90% of all {}.",
+            crate::format::count(p.paths(), "path")
         ),
         note: Some(super::frame::note_of(p)),
         footer: stamp(std::slice::from_ref(p), ctx.date),

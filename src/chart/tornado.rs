@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::Ctx;
 use super::frame::{Frame, draw_frame, draw_legend, draw_mesh, size, stamp, swatch};
 use crate::analysis::sensitivity::{Base, TornadoRow};
-use crate::format::{money_short, percent, probability_decimals, thousands};
+use crate::format::{money_short, percent, probability_decimals};
 use crate::scenario::parameters::literal;
 use crate::stats::Z95;
 
@@ -44,9 +44,9 @@ where
     let rows = &data.rows[..data.rows.len().min(MAX_ROWS)];
     let more = data.rows.len() - rows.len();
     let mut subtitle = format!(
-        "Change in P(revenue ≥ {goal}) from {} when one input is set to its low or high value, others held; {} paths per run on the same random draws.",
+        "Change in P(revenue ≥ {goal}) from {} when one input is set to its low or high value, others held; {} per run on the same random draws.",
         percent(t.probability, probability_decimals(t.std_error)),
-        thousands(data.paths as f64, 0)
+        crate::format::count(data.paths, "path")
     );
     if more > 0 {
         subtitle.push_str(&format!(" {more} smaller swings not shown."));

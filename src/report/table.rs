@@ -172,10 +172,10 @@ fn side_by_side(runs: &[RunSummary]) -> String {
     let first = &runs[0];
     let _ = writeln!(
         out,
-        "{} scenarios on the same seed {} · {} paths each · safetech {}\n",
+        "{} scenarios on the same seed {} · {} each · safetech {}\n",
         runs.len(),
         first.stamp.seed,
-        thousands(first.stamp.paths as f64, 0),
+        crate::format::count(first.stamp.paths, "path"),
         crate::VERSION
     );
     let id_w = runs

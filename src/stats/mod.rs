@@ -234,12 +234,12 @@ impl std::fmt::Display for Stamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} {} · scenario {} · seed {} · {} paths",
+            "{} {} · scenario {} · seed {} · {}",
             self.program,
             self.version,
             self.scenario_label(),
             self.seed,
-            format::thousands(self.paths as f64, 0)
+            format::count(self.paths, "path")
         )
     }
 }
