@@ -85,13 +85,38 @@ fn merge_value(old: &mut Value, new: &Value) {
         (Value::Array(o), Value::Array(n)) => merge_array(o, n),
         (Value::InlineTable(o), Value::InlineTable(n)) => merge_inline(o, n),
         _ => {
-            // The new value in the old one's place, with its spacing and trailing comment.
-            let decor = old.decor().clone();
+            // The new value in the old one's place, with its spacing. Its trailing comment (a
+            // sourced or judged note about the old value) would now contradict it, so it is
+            // kept behind "edited, was OLD;" (the first edit's OLD: the file's own value).
+            let mut decor = old.decor().clone();
+            let mut bare = old.clone();
+            bare.decor_mut().clear();
+            let was = bare.to_string();
+            let suffix = decor.suffix().and_then(|s| s.as_str()).unwrap_or("");
+            let mut bare_new = new.clone();
+            bare_new.decor_mut().clear();
+            let now = bare_new.to_string();
+            if let Some((space, note)) = suffix.split_once('#') {
+                let note = note.trim();
+                let note = if note.starts_with(EDITED) {
+                    note.to_string()
+                } else {
+                    format!("{EDITED}{was}; {note}")
+                };
+                // The comment stays in its column.
+                let width = (space.chars().count() + was.chars().count())
+                    .saturating_sub(now.chars().count())
+                    .max(1);
+                decor.set_suffix(format!("{}# {note}", " ".repeat(width)));
+            }
             *old = new.clone();
             *old.decor_mut() = decor;
         }
     }
 }
+
+/// How a saved file marks a value changed from the file's own.
+const EDITED: &str = "edited, was ";
 
 /// Equal as values, whatever their spelling (`623.0` and `623.00`, `0.10` and `0.1`).
 fn same(a: &Value, b: &Value) -> bool {
@@ -137,9 +162,31 @@ mod tests {
             .collect();
         assert_eq!(changed.len(), 3, "{changed:#?}");
         for (before, after) in changed {
-            // The comment after the value is kept.
-            let comment = |l: &str| l.split_once('#').map(|(_, c)| c.to_string());
-            assert_eq!(comment(before), comment(after), "{after}");
+            // The comment after the value is kept, marked as being about the old value.
+            let comment = |l: &str| l.split_once('#').map(|(_, c)| c.trim().to_string());
+            let value = |l: &str| {
+                l.split_once('=')
+                    .unwrap()
+                    .1
+                    .split('#')
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .to_string()
+            };
+            if before.trim_start().starts_with('{') {
+                // An outcome written inline: its comment is about the outcome, and stays.
+                assert_eq!(comment(before), comment(after), "{after}");
+                continue;
+            }
+            let note = comment(before).expect("every top-level value here has a note");
+            assert_eq!(
+                comment(after),
+                Some(format!("edited, was {}; {note}", value(before))),
+                "{after}"
+            );
+            // The comment keeps its column.
+            assert_eq!(before.find('#'), after.find('#'), "{after}");
         }
         assert_eq!(text.lines().count(), out.lines().count());
     }
@@ -155,5 +202,36 @@ mod tests {
             Some(0.2)
         );
         assert!(out.contains("# sourced: 2024 growth, +37%"));
+    }
+
+    /// A second edit keeps the first "was": the file's own, sourced value.
+    #[test]
+    fn edited_notes_name_the_files_own_value_once() {
+        let text = builtin_source("baseline").unwrap();
+        let mut s = load("baseline").unwrap();
+        let original = s.growth.initial;
+        s.growth.initial = 0.34;
+        let once = edit_source(text, &s).unwrap();
+        let line = |t: &str| {
+            t.lines()
+                .find(|l| l.trim_start().starts_with("initial ="))
+                .unwrap()
+                .to_string()
+        };
+        assert!(
+            line(&once).contains(&format!("# edited, was {original}; sourced")),
+            "{}",
+            line(&once)
+        );
+        s.growth.initial = 0.30;
+        let twice = edit_source(&once, &s).unwrap();
+        assert_eq!(
+            line(&twice).matches("edited, was").count(),
+            1,
+            "{}",
+            line(&twice)
+        );
+        assert!(line(&twice).contains(&format!("was {original};")));
+        assert_eq!(parse_str(&twice, "edited").unwrap().growth.initial, 0.30);
     }
 }
