@@ -500,3 +500,95 @@ fn out_picks_the_format_and_dash_is_stdout() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("P(revenue ≥ £1,000m in 2026)"));
     assert!(!dir.path().join("-").exists());
 }
+
+/// Scenarios that differ only in an event's odds read differently in their key assumptions
+/// (osa-delayed used to read "Ofcom enforces the Online Safety Act (2025, 100 % likely)", the
+/// same words as osa-enforced), and each outcome's odds are the file's.
+#[test]
+fn key_assumptions_tell_scenarios_apart_by_their_odds() {
+    let enforced = safetech::scenario::load("osa-enforced").unwrap();
+    let delayed = safetech::scenario::load("osa-delayed").unwrap();
+    let a = safetech::report::markdown::key_assumptions(&enforced);
+    let b = safetech::report::markdown::key_assumptions(&delayed);
+    assert_ne!(a, b);
+    for s in [&enforced, &delayed] {
+        let text = safetech::report::markdown::key_assumptions(s);
+        for o in s.events.iter().flat_map(|e| &e.outcomes) {
+            if o.probability > 0.0 {
+                let pct = format!("{:.1}", o.probability * 100.0);
+                let pct = pct.trim_end_matches(".0");
+                assert!(
+                    text.contains(&format!("{} {pct}%", o.id)),
+                    "{}: {} {pct}% missing from {text}",
+                    s.scenario.id,
+                    o.id
+                );
+            }
+        }
+    }
+    let md = String::from_utf8(stdout_of(&[
+        "run",
+        "-s",
+        "osa-delayed",
+        "-n",
+        "1000",
+        "-f",
+        "markdown",
+    ]))
+    .unwrap();
+    assert!(md.contains(&b), "{md}");
+}
+
+/// never_reached is a count of paths over the paths, printed as such: no float residue.
+#[test]
+fn never_reached_is_a_share_of_whole_paths() {
+    let out = stdout_of(&["run", "-s", "baseline", "-n", "1000", "-f", "json"]);
+    let text = String::from_utf8(out).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v = json["scenarios"][0]["never_reached"].as_f64().unwrap();
+    assert_eq!((v * 1000.0).round() / 1000.0, v, "{v}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("\"never_reached\""))
+        .unwrap();
+    let digits = line.split(':').nth(1).unwrap().trim().trim_end_matches(',');
+    assert!(digits.len() <= 6, "printed as {digits}");
+}
+
+/// A long horizon keeps the table's columns aligned: every row of the per-year table is as
+/// wide as its header.
+#[test]
+fn long_horizons_keep_the_table_aligned() {
+    let out = String::from_utf8(stdout_of(&[
+        "run",
+        "-s",
+        "baseline",
+        "-n",
+        "1000",
+        "--horizon",
+        "2100",
+    ]))
+    .unwrap();
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .and_then(|w| w.parse::<i32>().ok())
+                .is_some_and(|y| (2025..=2100).contains(&y))
+        })
+        .collect();
+    assert_eq!(rows.len(), 76, "{out}");
+    let header = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("Year"))
+        .expect("a header row");
+    let width = header.chars().count();
+    for r in rows {
+        let r = r.trim_end_matches(" ◀ target year");
+        assert_eq!(r.chars().count(), width, "{r:?} against {header:?}");
+    }
+    // The reach line names each share once, not 99.9% for decades.
+    let reach = out.lines().find(|l| l.starts_with("Reached")).unwrap();
+    assert!(reach.chars().count() < 200, "{reach}");
+}

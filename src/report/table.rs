@@ -23,11 +23,16 @@ pub fn target_line(r: &RunSummary) -> String {
 pub fn reach_line(r: &RunSummary) -> String {
     let target = r.target.year;
     let last = r.first_passage.last();
-    let mut parts = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    let mut said = String::new();
     for fp in &r.first_passage {
         let milestone = fp.year == target || (fp.year > target && (fp.year - target) % 4 == 0);
-        if milestone && Some(fp) != last {
-            parts.push(format!("by {} in {}", fp.year, percent(fp.probability, 1)));
+        // A milestone that would repeat the last share as printed says nothing new (long
+        // horizons would otherwise list 99.9% for decades).
+        let share = percent(fp.probability, 1);
+        if milestone && Some(fp) != last && share != said {
+            parts.push(format!("by {} in {share}", fp.year));
+            said = share;
         }
     }
     let horizon = last.map_or(target, |f| f.year);
