@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Peak resident memory of `safetech run` at 1,000,000 paths, horizon 2035 vs 2050
 # (it must not grow with the horizon, within 10%, and stay at most 80 MB: benches/README.md).
-# Usage: benches/memory.sh [path/to/safetech]   (default target/release/safetech)
+# Usage: benches/memory.sh [path/to/safetech]   (default: the release build, in $CARGO_TARGET_DIR if set)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-target/release/safetech}
+bin=${1:-${CARGO_TARGET_DIR:-target}/release/safetech}
 peak_kb() {
   # ru_maxrss of the finished child, in KB on Linux; python is everywhere /usr/bin/time is not.
   python3 - "$bin" "$@" <<'PY'

@@ -278,14 +278,21 @@ pub struct TeachArgs {
 #[derive(Debug, Subcommand)]
 pub enum ScenariosCommand {
     /// List the built-in scenarios
+    #[command(after_help = "Examples:\n  safetech scenarios list")]
     List,
     /// Print a scenario's TOML, with its sources and comments
+    #[command(
+        after_help = "Examples:\n  safetech scenarios show osa-enforced\n  safetech scenarios show maturing > my-scenario.toml"
+    )]
     Show {
         /// Built-in id or path
         #[arg(add = ArgValueCompleter::new(crate::completion::scenario))]
         id: String,
     },
     /// Check scenario files (or built-in ids); exits 2 if any is invalid
+    #[command(
+        after_help = "Examples:\n  safetech scenarios validate my-scenario.toml\n  safetech scenarios validate scenarios/*.toml"
+    )]
     Validate {
         #[arg(required = true, value_name = "FILE", add = ArgValueCompleter::new(crate::completion::scenario_file))]
         files: Vec<PathBuf>,
@@ -498,11 +505,18 @@ mod tests {
     use super::*;
     use clap::CommandFactory;
 
-    /// Every subcommand's help has examples, and each example parses as written.
+    /// Every subcommand's help (nested ones included: `scenarios show`) has examples, and each
+    /// example parses as written.
     #[test]
     fn every_subcommand_has_examples_that_parse() {
         let cli = Cli::command();
-        for sub in cli.get_subcommands() {
+        let nested: Vec<&clap::Command> = cli
+            .get_subcommands()
+            .flat_map(|c| std::iter::once(c).chain(c.get_subcommands()))
+            .filter(|c| c.get_name() != "help")
+            .collect();
+        assert!(nested.len() > 12, "{} subcommands", nested.len());
+        for sub in nested {
             let help = sub
                 .get_after_help()
                 .map(|h| h.to_string())

@@ -50,7 +50,10 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
                 }
             }
             if invalid > 0 {
-                let msg = format!("{invalid} of {} scenario files are invalid", files.len());
+                let msg = match files.len() {
+                    1 => "the scenario is invalid".to_string(),
+                    n => format!("{invalid} of {n} scenarios are invalid"),
+                };
                 return Err(InputError::new("scenarios validate", "", msg).into());
             }
             Ok(())
