@@ -401,3 +401,71 @@ fn drivers_lines_are_whole_at_80_columns() {
         );
     }
 }
+
+/// Editing one outcome's probability moves the event's other outcomes both ways and keeps the
+/// event's total; a "nothing happens" share above 0 is shown in the Parameters panel.
+#[test]
+fn probability_edits_rebalance_and_nothing_happens_is_shown() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Msg, update};
+    let key = |a: &mut App, c: KeyCode| {
+        update(a, Msg::Key(KeyEvent::from(c)));
+    };
+    let mut app = app(ThemeName::Dark, false, Tab::Fan);
+    let shares = |a: &App| -> Vec<f64> {
+        a.slots[1].scenario.events[0]
+            .outcomes
+            .iter()
+            .map(|o| o.probability)
+            .collect()
+    };
+    let before = shares(&app);
+    // osa-enforced's "routine" probability: six growth parameters, then firm P and uplift.
+    app.param = 8;
+    key(&mut app, KeyCode::Left);
+    let after = shares(&app);
+    let others = before.iter().sum::<f64>() - before[1];
+    let freed = before[1] - after[1];
+    let expect = |i: usize| before[i] + freed * before[i] / others;
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    let status = format!(
+        "osa: firm {}, routine 35%, slow {}, weakened 0%; nothing happens 0%",
+        pct(expect(0)),
+        pct(expect(2))
+    );
+    assert_eq!(app.status.as_deref(), Some(status.as_str()));
+    let text = screen_text(&app);
+    assert!(
+        !text.contains("nothing happens  "),
+        "no hidden share:\n{text}"
+    );
+    // Raising it back gives the others their shares back.
+    key(&mut app, KeyCode::Right);
+    for (a, b) in shares(&app).iter().zip(&before) {
+        assert!((a - b).abs() < 1e-8, "{:?} vs {before:?}", shares(&app));
+    }
+
+    // firm to 100%, then down 20 points: nothing else can take the share, so "nothing happens"
+    // holds it, the status says why and the panel shows it.
+    app.param = 6;
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('L'));
+    }
+    key(&mut app, KeyCode::Char('H'));
+    let rest = app.slots[1].scenario.events[0].remainder_probability();
+    assert!((rest - 0.2).abs() < 1e-9);
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .ends_with("nothing happens 20% (the other outcomes are at 0%)")
+    );
+    for (w, h) in [(120, 40), (200, 50)] {
+        let text = screen_text_sized(&app, w, h);
+        let line = text
+            .lines()
+            .find(|l| l.contains("nothing happens ") && !l.contains(';'))
+            .unwrap_or_else(|| panic!("no nothing-happens line at {w}x{h}:\n{text}"));
+        assert!(line.contains("20%"), "{line}");
+    }
+}
