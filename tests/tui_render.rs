@@ -321,6 +321,33 @@ fn compare_chart_draws_the_chosen_scenarios() {
     assert!(rows.len() >= 2, "{text}");
 }
 
+/// The Compare key shows the glyph the chart draws the 5th/95th edges with: `.` without
+/// colour, `┄` with it.
+#[test]
+fn compare_key_shows_the_band_edge_glyph_drawn() {
+    for (color, glyph) in [(false, '.'), (true, '┄')] {
+        let app = app(ThemeName::Dark, color, Tab::Compare);
+        for (w, h) in [(120, 40), (200, 50)] {
+            let text = screen_text_sized(&app, w, h);
+            let legend = text.lines().find(|l| l.contains("5th/95th")).unwrap();
+            assert!(legend.contains(&format!("{glyph} 5th/95th")), "{legend}");
+            let chart: String = text
+                .lines()
+                .take_while(|l| !l.contains("5th/95th"))
+                .collect();
+            if !color {
+                // The edges are drawn in dots across the chart, far more than the axis
+                // labels' decimal points.
+                let dots = chart.matches('.').count();
+                assert!(
+                    dots > 40,
+                    "the chart draws the edges with '.' ({dots}):\n{text}"
+                );
+            }
+        }
+    }
+}
+
 /// On a large terminal the side column's spare rows list the scenario year by year (median,
 /// 90% range, chance of the target), every year when they fit; a small one has no room for it.
 #[test]

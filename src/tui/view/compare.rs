@@ -136,7 +136,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             t.dim(),
         ));
     }
-    spans.push(Span::styled("┄ 5th/95th", t.dim()));
+    // The band edges' key is the glyph the chart draws them with: `┄` in colour, `.` without.
+    let (edge, _) = Ink::SeriesDim(0).key(t);
+    spans.push(Span::styled(format!("{edge} 5th/95th"), t.dim()));
     Line::from(spans).render(legend, buf);
 
     render_table(app, table, buf);
