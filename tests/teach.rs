@@ -307,6 +307,15 @@ fn export_slides_makes_a_missing_directory_and_refuses_a_file() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(std::fs::read_dir(&missing).unwrap().count(), 7);
+    // ... as `--help` says.
+    let help = assert_cmd::Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["teach", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("created if missing"), "{help}");
+    assert!(!help.contains("existing directory"), "{help}");
     // A file where the directory should be.
     let file = dir.path().join("file");
     std::fs::write(&file, b"x").unwrap();
