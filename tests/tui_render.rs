@@ -496,3 +496,64 @@ fn probability_edits_rebalance_and_nothing_happens_is_shown() {
         assert!(line.contains("20%"), "{line}");
     }
 }
+
+/// At 80×24 what does not fit is counted, not cut without a sign: the Compare table's last
+/// scenarios and the Distribution tab's last years.
+#[test]
+fn cut_rows_say_how_many_are_left_out() {
+    let scenarios: Vec<_> = safetech::scenario::BUILTIN
+        .iter()
+        .map(|(id, _)| load(id).unwrap())
+        .collect();
+    let ids: Vec<String> = scenarios.iter().map(|s| s.scenario.id.clone()).collect();
+    let settings = RunSettings {
+        paths: 2000,
+        ..RunSettings::default()
+    };
+    let mut a = App::new(scenarios, 0, settings, Theme::new(ThemeName::Dark, false));
+    for slot in &mut a.slots {
+        let p = simulate(&slot.scenario, settings, RunControl::default()).unwrap();
+        slot.run = Some(Arc::new(Run::of(p, settings.paths, Duration::ZERO)));
+    }
+    a.refresh_differences();
+    a.tab = Tab::Compare;
+    let text = screen_text_sized(&a, 80, 24);
+    let note = text
+        .lines()
+        .find_map(|l| {
+            let at = l.find("… +")?;
+            let rest = &l[at + "… +".len()..];
+            let n: usize = rest.split(' ').next()?.parse().ok()?;
+            rest.contains("more scenarios").then_some(n)
+        })
+        .unwrap_or_else(|| panic!("no marker:\n{text}"));
+    // The table's rows are those after its header; every id is listed or counted.
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("P(target)"))
+        .skip(1)
+        .collect();
+    let listed = ids
+        .iter()
+        .filter(|id| table.iter().any(|l| l.contains(&format!("│{id} "))))
+        .count();
+    assert!(
+        note > 0 && listed + note == ids.len(),
+        "{listed} + {note}:\n{text}"
+    );
+
+    let a = app(ThemeName::Dark, false, Tab::Distribution);
+    let run = a.slots[1].run.clone().unwrap();
+    let text = screen_text_sized(&a, 80, 24);
+    let shown = run
+        .first_passage
+        .iter()
+        .filter(|f| text.lines().any(|l| l.contains(&format!("│{} ", f.year))))
+        .count();
+    let last = run.first_passage.last().unwrap().year;
+    let said = format!("… +{} more to {last}", run.first_passage.len() - shown);
+    assert!(
+        shown < run.first_passage.len() && text.contains(&said),
+        "{said}:\n{text}"
+    );
+}

@@ -262,6 +262,13 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         if y >= area.bottom() {
             break;
         }
+        // Rows that do not fit are counted on the last line rather than cut without a sign.
+        let left = rows.len() - i;
+        if y + 1 == area.bottom() && left > 1 {
+            let note = format!("… +{left} more scenarios");
+            buf.set_stringn(area.x, y, note, usize::from(area.width), t.dim());
+            break;
+        }
         let mut line = format!("{name:<name_w$} {p:>8} {dp:>dp_w$}");
         if spread_w > 0 {
             line.push_str(&format!(" {diff:>spread_w$}"));
