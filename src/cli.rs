@@ -269,7 +269,7 @@ pub struct TeachArgs {
     /// Colour theme; NO_COLOR removes colour from any of them
     #[arg(long, value_enum, default_value = "classroom")]
     pub theme: crate::tui::theme::ThemeName,
-    /// Write each step as a PNG slide (chart and caption) into this existing directory, instead
+    /// Write each step as a PNG slide (chart and caption) into DIR (created if missing), instead
     /// of opening the view
     #[arg(long, value_name = "DIR")]
     pub export_slides: Option<PathBuf>,

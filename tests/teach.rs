@@ -180,6 +180,39 @@ fn caption_counts_follow_the_run() {
         assert!(policy.contains(&said), "{said} not in {policy}");
         // The square-root rule is said with the root itself: 100 times more, 10 times smaller.
         assert!(count.contains("√100 = 10 times smaller"), "{count}");
+        // ... and shown with both margins at one chance, the large run's, whose ratio is the
+        // root: computed here from the run, not copied from the text.
+        let runs: Vec<_> = l
+            .ladder
+            .iter()
+            .flatten()
+            .map(|p| target_probability(p))
+            .collect();
+        let (small, large) = (&runs[0], runs.last().unwrap());
+        let z = safetech::stats::Z95;
+        let margin =
+            |n: usize| z * (large.probability * (1.0 - large.probability) / n as f64).sqrt();
+        let (m_small, m_large) = (margin(small.paths), margin(large.paths));
+        assert!((m_small / m_large - 10.0).abs() < 1e-9);
+        let said = format!(
+            "is {} points for 100 futures and {} for 10,000",
+            safetech::format::percent_points(m_small),
+            safetech::format::percent_points(m_large)
+        );
+        assert!(count.contains(&said), "{said} not in {count}");
+        // The two shown figures read as 10 times apart, digit for digit.
+        assert_eq!(
+            safetech::format::percent_points(m_small)
+                .replace('.', "")
+                .trim_start_matches('0'),
+            safetech::format::percent_points(m_large)
+                .replace('.', "")
+                .trim_start_matches('0')
+        );
+        assert!(count.contains(&format!(
+            "At the same chance ({}",
+            safetech::lesson::text::chance(large)
+        )));
         // The screen shows the same count.
         let mut a = a;
         a.teach.go(Step::Count);
@@ -274,6 +307,15 @@ fn export_slides_makes_a_missing_directory_and_refuses_a_file() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(std::fs::read_dir(&missing).unwrap().count(), 7);
+    // ... as `--help` says.
+    let help = assert_cmd::Command::cargo_bin("safetech")
+        .unwrap()
+        .args(["teach", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("created if missing"), "{help}");
+    assert!(!help.contains("existing directory"), "{help}");
     // A file where the directory should be.
     let file = dir.path().join("file");
     std::fs::write(&file, b"x").unwrap();

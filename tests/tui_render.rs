@@ -321,6 +321,33 @@ fn compare_chart_draws_the_chosen_scenarios() {
     assert!(rows.len() >= 2, "{text}");
 }
 
+/// The Compare key shows the glyph the chart draws the 5th/95th edges with: `.` without
+/// colour, `┄` with it.
+#[test]
+fn compare_key_shows_the_band_edge_glyph_drawn() {
+    for (color, glyph) in [(false, '.'), (true, '┄')] {
+        let app = app(ThemeName::Dark, color, Tab::Compare);
+        for (w, h) in [(120, 40), (200, 50)] {
+            let text = screen_text_sized(&app, w, h);
+            let legend = text.lines().find(|l| l.contains("5th/95th")).unwrap();
+            assert!(legend.contains(&format!("{glyph} 5th/95th")), "{legend}");
+            let chart: String = text
+                .lines()
+                .take_while(|l| !l.contains("5th/95th"))
+                .collect();
+            if !color {
+                // The edges are drawn in dots across the chart, far more than the axis
+                // labels' decimal points.
+                let dots = chart.matches('.').count();
+                assert!(
+                    dots > 40,
+                    "the chart draws the edges with '.' ({dots}):\n{text}"
+                );
+            }
+        }
+    }
+}
+
 /// On a large terminal the side column's spare rows list the scenario year by year (median,
 /// 90% range, chance of the target), every year when they fit; a small one has no room for it.
 #[test]
@@ -400,4 +427,133 @@ fn drivers_lines_are_whole_at_80_columns() {
             "the needed-for interval is whole:\n{text}"
         );
     }
+}
+
+/// Editing one outcome's probability moves the event's other outcomes both ways and keeps the
+/// event's total; a "nothing happens" share above 0 is shown in the Parameters panel.
+#[test]
+fn probability_edits_rebalance_and_nothing_happens_is_shown() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Msg, update};
+    let key = |a: &mut App, c: KeyCode| {
+        update(a, Msg::Key(KeyEvent::from(c)));
+    };
+    let mut app = app(ThemeName::Dark, false, Tab::Fan);
+    let shares = |a: &App| -> Vec<f64> {
+        a.slots[1].scenario.events[0]
+            .outcomes
+            .iter()
+            .map(|o| o.probability)
+            .collect()
+    };
+    let before = shares(&app);
+    // osa-enforced's "routine" probability: six growth parameters, then firm P and uplift.
+    app.param = 8;
+    key(&mut app, KeyCode::Left);
+    let after = shares(&app);
+    let others = before.iter().sum::<f64>() - before[1];
+    let freed = before[1] - after[1];
+    let expect = |i: usize| before[i] + freed * before[i] / others;
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    let status = format!(
+        "osa: firm {}, routine 35%, slow {}, weakened 0%; nothing happens 0%",
+        pct(expect(0)),
+        pct(expect(2))
+    );
+    assert_eq!(app.status.as_deref(), Some(status.as_str()));
+    let text = screen_text(&app);
+    assert!(
+        !text.contains("nothing happens  "),
+        "no hidden share:\n{text}"
+    );
+    // Raising it back gives the others their shares back.
+    key(&mut app, KeyCode::Right);
+    for (a, b) in shares(&app).iter().zip(&before) {
+        assert!((a - b).abs() < 1e-8, "{:?} vs {before:?}", shares(&app));
+    }
+
+    // firm to 100%, then down 20 points: nothing else can take the share, so "nothing happens"
+    // holds it, the status says why and the panel shows it.
+    app.param = 6;
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('L'));
+    }
+    key(&mut app, KeyCode::Char('H'));
+    let rest = app.slots[1].scenario.events[0].remainder_probability();
+    assert!((rest - 0.2).abs() < 1e-9);
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .ends_with("nothing happens 20% (the other outcomes are at 0%)")
+    );
+    for (w, h) in [(120, 40), (200, 50)] {
+        let text = screen_text_sized(&app, w, h);
+        let line = text
+            .lines()
+            .find(|l| l.contains("nothing happens ") && !l.contains(';'))
+            .unwrap_or_else(|| panic!("no nothing-happens line at {w}x{h}:\n{text}"));
+        assert!(line.contains("20%"), "{line}");
+    }
+}
+
+/// At 80×24 what does not fit is counted, not cut without a sign: the Compare table's last
+/// scenarios and the Distribution tab's last years.
+#[test]
+fn cut_rows_say_how_many_are_left_out() {
+    let scenarios: Vec<_> = safetech::scenario::BUILTIN
+        .iter()
+        .map(|(id, _)| load(id).unwrap())
+        .collect();
+    let ids: Vec<String> = scenarios.iter().map(|s| s.scenario.id.clone()).collect();
+    let settings = RunSettings {
+        paths: 2000,
+        ..RunSettings::default()
+    };
+    let mut a = App::new(scenarios, 0, settings, Theme::new(ThemeName::Dark, false));
+    for slot in &mut a.slots {
+        let p = simulate(&slot.scenario, settings, RunControl::default()).unwrap();
+        slot.run = Some(Arc::new(Run::of(p, settings.paths, Duration::ZERO)));
+    }
+    a.refresh_differences();
+    a.tab = Tab::Compare;
+    let text = screen_text_sized(&a, 80, 24);
+    let note = text
+        .lines()
+        .find_map(|l| {
+            let at = l.find("… +")?;
+            let rest = &l[at + "… +".len()..];
+            let n: usize = rest.split(' ').next()?.parse().ok()?;
+            rest.contains("more scenarios").then_some(n)
+        })
+        .unwrap_or_else(|| panic!("no marker:\n{text}"));
+    // The table's rows are those after its header; every id is listed or counted.
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("P(target)"))
+        .skip(1)
+        .collect();
+    let listed = ids
+        .iter()
+        .filter(|id| table.iter().any(|l| l.contains(&format!("│{id} "))))
+        .count();
+    assert!(
+        note > 0 && listed + note == ids.len(),
+        "{listed} + {note}:\n{text}"
+    );
+
+    let a = app(ThemeName::Dark, false, Tab::Distribution);
+    let run = a.slots[1].run.clone().unwrap();
+    let text = screen_text_sized(&a, 80, 24);
+    let shown = run
+        .first_passage
+        .iter()
+        .filter(|f| text.lines().any(|l| l.contains(&format!("│{} ", f.year))))
+        .count();
+    let last = run.first_passage.last().unwrap().year;
+    let said = format!("… +{} more to {last}", run.first_passage.len() - shown);
+    assert!(
+        shown < run.first_passage.len() && text.contains(&said),
+        "{said}:\n{text}"
+    );
 }

@@ -270,7 +270,6 @@ fn counting(l: &Lesson) -> Vec<P> {
             })
             .collect();
         let (first, last) = (&ladder[0], &ladder[ladder.len() - 1]);
-        let shrink = (Z95 * first.std_error) / (Z95 * last.std_error);
         let more = last.paths as f64 / first.paths.max(1) as f64;
         p.push(P::default().t(format!(
             "Another {} futures would give a slightly different count, so the count has an \
@@ -278,19 +277,23 @@ fn counting(l: &Lesson) -> Vec<P> {
             count(t.paths),
             parts.join("; ")
         )));
-        if shrink.is_finite() && shrink > 0.0 {
-            // The rule is the square root; the measured ratio also moves with the chance itself,
-            // which differs a little between runs, so both are said.
-            let root = more.sqrt();
+        // The rule is the square root. The runs' own margins above also move with each run's
+        // chance, so the rule is shown with both margins computed at one chance: the large
+        // run's.
+        let [small, large] = square_root_margins(last.probability, [first.paths, last.paths]);
+        if small > 0.0 && large > 0.0 {
             p.push(P::default().t(format!(
                 "The error shrinks with the square root of the number of futures: {} times more \
-                 futures make it √{} = {} times smaller (here {} → {} points, as the two runs' \
-                 chances differ a little).",
+                 futures make it √{} = {} times smaller. At the same chance ({}), that is {} \
+                 points for {} futures and {} for {}.",
                 count(more.round() as usize),
                 count(more.round() as usize),
-                crate::format::thousands(root, 0),
-                first.margin_points(),
-                last.margin_points()
+                crate::format::thousands(more.sqrt(), 0),
+                chance(last),
+                crate::format::percent_points(small),
+                count(first.paths),
+                crate::format::percent_points(large),
+                count(last.paths),
             )));
         }
     } else {
@@ -300,6 +303,12 @@ fn counting(l: &Lesson) -> Vec<P> {
         ));
     }
     p
+}
+
+/// The 95% margins 1.96·√(p(1−p)/n) of a chance `p` counted over each of `sizes` futures: at
+/// one chance their ratio is exactly the square root of the sizes' ratio.
+pub fn square_root_margins(p: f64, sizes: [usize; 2]) -> [f64; 2] {
+    sizes.map(|n| Z95 * (p * (1.0 - p) / n.max(1) as f64).sqrt())
 }
 
 fn policy(l: &Lesson) -> Vec<P> {

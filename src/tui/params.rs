@@ -105,21 +105,17 @@ impl Param {
                 if outcome >= ev.outcomes.len() {
                     return;
                 }
+                // The event's total stays as it was: the other outcomes give way to a rise, and
+                // take up what a fall frees, in proportion to their shares. Only when they are
+                // all at 0 does the change move "nothing happens" (and the status line says so).
+                let total: f64 = ev.outcomes.iter().map(|o| o.probability).sum();
+                let others = total - ev.outcomes[outcome].probability;
                 ev.outcomes[outcome].probability = v;
-                // The outcomes must sum to at most 1: when this one rises past what "nothing
-                // happens" left, the others give way in proportion (shown in the panel and the
-                // status line).
-                let others: f64 = ev
-                    .outcomes
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != outcome)
-                    .map(|(_, o)| o.probability)
-                    .sum();
-                if v + others > 1.0 + 1e-12 && others > 0.0 {
-                    let scale = (1.0 - v) / others;
+                if others > 1e-12 {
+                    let scale = ((total - v) / others).max(0.0);
                     for (i, o) in ev.outcomes.iter_mut().enumerate() {
                         if i != outcome {
+                            // Rounded down so the event never sums past 1 by float noise.
                             o.probability = (o.probability * scale * 1e9).floor() / 1e9;
                         }
                     }
@@ -258,7 +254,7 @@ impl Param {
     /// The odds of this parameter's event after an edit, "nothing happens" included:
     /// `osa: firm 60%, routine 32%, slow 8%, weakened 0%; nothing happens 0%`.
     pub fn odds_note(self, s: &Scenario) -> Option<String> {
-        let Param::Probability { event, .. } = self else {
+        let Param::Probability { event, outcome } = self else {
             return None;
         };
         let ev = s.events.get(event)?;
@@ -267,11 +263,27 @@ impl Param {
             .iter()
             .map(|o| format!("{} {:.0}%", o.id, o.probability * 100.0))
             .collect();
+        let rest = ev.remainder_probability();
+        let others_at_zero = ev
+            .outcomes
+            .iter()
+            .enumerate()
+            .all(|(i, o)| i == outcome || o.probability <= 1e-12);
+        // When no other outcome can take up a fall, say where the share went.
+        let why = if rest > 1e-9 && others_at_zero {
+            if ev.outcomes.len() > 1 {
+                " (the other outcomes are at 0%)"
+            } else {
+                " (no other outcome to take it)"
+            }
+        } else {
+            ""
+        };
         Some(format!(
-            "{}: {}; nothing happens {:.0}%",
+            "{}: {}; nothing happens {:.0}%{why}",
             ev.id,
             odds.join(", "),
-            ev.remainder_probability() * 100.0
+            rest * 100.0
         ))
     }
 
@@ -382,10 +394,76 @@ mod tests {
         }
         assert!((on.get(&s) - 1.0).abs() < 1e-9 && p(&s, 1) == 0.0);
         assert!(!on.nudge(&mut s, 1, false));
-        // Lowering it leaves the rest to "nothing happens", and says so.
+        // With every other outcome at 0, lowering it leaves the rest to "nothing happens", and
+        // says so.
         on.nudge(&mut s, -1, true);
-        assert!(on.odds_note(&s).unwrap().ends_with("nothing happens 20%"));
+        assert!(
+            on.odds_note(&s)
+                .unwrap()
+                .ends_with("nothing happens 20% (the other outcomes are at 0%)")
+        );
         // Six growth parameters, then probability and uplift of each of the four outcomes.
         assert_eq!(list(&s).len(), 14);
+    }
+
+    #[test]
+    fn lowering_an_outcome_gives_its_share_to_the_others_in_proportion() {
+        let mut s = load("osa-enforced").unwrap();
+        let before: Vec<f64> = s.events[0].outcomes.iter().map(|o| o.probability).collect();
+        let total: f64 = before.iter().sum();
+        let routine = Param::Probability {
+            event: 0,
+            outcome: 1,
+        };
+        assert!(routine.nudge(&mut s, -1, false));
+        let after: Vec<f64> = s.events[0].outcomes.iter().map(|o| o.probability).collect();
+        let freed = before[1] - after[1];
+        assert!((freed - 0.05).abs() < 1e-9);
+        // Each other outcome gains freed × its share of the others' total.
+        let others = total - before[1];
+        for i in [0, 2, 3] {
+            let expected = before[i] + freed * before[i] / others;
+            assert!((after[i] - expected).abs() < 1e-8, "{i}: {after:?}");
+        }
+        let sum: f64 = after.iter().sum();
+        assert!((sum - total).abs() < 1e-8, "total kept: {sum}");
+        assert!(s.events[0].remainder_probability() < 1e-8);
+        let note = routine.odds_note(&s).unwrap();
+        assert!(note.ends_with("nothing happens 0%"), "{note}");
+        assert!(crate::scenario::validate(&s).is_ok());
+    }
+
+    #[test]
+    fn an_event_short_of_certain_keeps_its_total_both_ways() {
+        // transatlantic's second event sums to 65%: "nothing happens" keeps its 35% as the
+        // outcomes move against each other.
+        let mut s = load("transatlantic").unwrap();
+        let rest = s.events[1].remainder_probability();
+        assert!(rest > 0.3);
+        let p = Param::Probability {
+            event: 1,
+            outcome: 0,
+        };
+        for (direction, large) in [(1, false), (-1, true), (1, true)] {
+            assert!(p.nudge(&mut s, direction, large));
+            assert!((s.events[1].remainder_probability() - rest).abs() < 1e-8);
+            assert!(crate::scenario::validate(&s).is_ok());
+        }
+        // A single-outcome event has no other outcome: its fall goes to "nothing happens".
+        let mut s = load("kosa").unwrap();
+        let enacted = Param::Probability {
+            event: 0,
+            outcome: 0,
+        };
+        let old = enacted.get(&s);
+        assert!(enacted.nudge(&mut s, -1, false));
+        let rest = s.events[0].remainder_probability();
+        assert!((rest - (1.0 - old + 0.05)).abs() < 1e-9);
+        assert!(
+            enacted
+                .odds_note(&s)
+                .unwrap()
+                .ends_with("(no other outcome to take it)")
+        );
     }
 }

@@ -4,8 +4,9 @@
 #   docs/tui/captures/capture.sh BINARY PREFIX OUTDIR
 # e.g. capture.sh target/release/safetech after docs/tui/captures
 # Writes PREFIX-WxH-NAME.txt for every tab, the help overlay and the Teach steps, at 80x24
-# and 200x50. TABS lists the key and name of each tab after the first (the Teach tab is
-# captured step by step from `safetech teach`); older builds had no Drivers tab:
+# and 200x50. TABS lists the key and name of each tab after the first (the Teach tab draws
+# the same view as `safetech teach`, whose steps are captured one by one as teach1-teach7);
+# older builds had no Drivers or Teach tab:
 #   TABS="2:compare 3:distribution" capture.sh ... Each capture waits until the screen stops changing (the million-path runs and
 # the walkthrough's animations settle), so it shows final numbers.
 set -euo pipefail
@@ -14,7 +15,11 @@ prefix=$2
 out=$3
 mkdir -p "$out"
 session=capture-$$
-tabs=${TABS:-2:compare 3:distribution 4:drivers}
+# A session kept open throughout, so the tmux server does not exit (and race the next
+# new-session) each time a capture's session closes.
+tmux new-session -d -s "$session-keep" "sleep 3600"
+trap 'tmux kill-session -t "$session-keep" 2>/dev/null || true' EXIT
+tabs=${TABS:-2:compare 3:distribution 4:drivers 5:teach-tab}
 
 settle() {
     # Two identical captures 3 s apart, or give up after about four minutes.
@@ -64,6 +69,12 @@ for size in 80x24 200x50; do
     shot nocolor-fan
     tmux send-keys -t "$session" 3
     shot nocolor-distribution
+    close
+
+    # Three scenarios on the Compare chart, for its glyph key.
+    open env NO_COLOR=1 "$bin" tui -s maturing -s osa-enforced -s kosa
+    tmux send-keys -t "$session" 2
+    shot nocolor-compare
     close
 
     open "$bin" teach

@@ -136,7 +136,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             t.dim(),
         ));
     }
-    spans.push(Span::styled("┄ 5th/95th", t.dim()));
+    // The band edges' key is the glyph the chart draws them with: `┄` in colour, `.` without.
+    let (edge, _) = Ink::SeriesDim(0).key(t);
+    spans.push(Span::styled(format!("{edge} 5th/95th"), t.dim()));
     Line::from(spans).render(legend, buf);
 
     render_table(app, table, buf);
@@ -258,6 +260,13 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
     {
         let y = area.y + 1 + i as u16;
         if y >= area.bottom() {
+            break;
+        }
+        // Rows that do not fit are counted on the last line rather than cut without a sign.
+        let left = rows.len() - i;
+        if y + 1 == area.bottom() && left > 1 {
+            let note = format!("… +{left} more scenarios");
+            buf.set_stringn(area.x, y, note, usize::from(area.width), t.dim());
             break;
         }
         let mut line = format!("{name:<name_w$} {p:>8} {dp:>dp_w$}");

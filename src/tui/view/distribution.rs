@@ -166,11 +166,26 @@ fn first_passage(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
     }
     let bar_w = area.width - 12;
     let target_year = run.projection.scenario.target.year;
-    let rows: Vec<_> = run
-        .first_passage
-        .iter()
-        .take(usize::from(area.height))
-        .collect();
+    // When the years do not all fit, the last line says how many are left out, and up to when.
+    let height = usize::from(area.height);
+    let all = run.first_passage.len();
+    let fits = if all > height {
+        height.saturating_sub(1)
+    } else {
+        all
+    };
+    let rows: Vec<_> = run.first_passage.iter().take(fits).collect();
+    if let (true, Some(last)) = (all > fits && height > 0, run.first_passage.last()) {
+        let more = all - fits;
+        let note = format!("… +{more} more to {}", last.year);
+        buf.set_stringn(
+            area.x,
+            area.y + fits as u16,
+            note,
+            usize::from(area.width),
+            t.dim(),
+        );
+    }
     for (r, fp) in rows.iter().enumerate() {
         let y = area.y + r as u16;
         let emphasis = if fp.year == target_year {

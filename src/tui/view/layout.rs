@@ -38,6 +38,9 @@ pub enum ParamLine {
     Event(usize),
     /// Parameter by index into the parameter list.
     Param(usize, Param),
+    /// The event's "nothing happens" share, shown under its outcomes whenever it is above 0
+    /// so that no part of the odds is hidden.
+    NothingHappens(usize),
 }
 
 pub fn tab_label(tab: Tab) -> String {
@@ -181,25 +184,42 @@ fn place_params(app: &App, area: Rect) -> Placed {
     let mut lines = Vec::new();
     let mut last_event = None;
     let params = app.params();
+    let nothing_happens = |e: usize| {
+        app.slot()
+            .and_then(|slot| slot.scenario.events.get(e))
+            .is_some_and(|ev| ev.remainder_probability() > 1e-9)
+            .then_some(ParamLine::NothingHappens(e))
+    };
     for (i, p) in params.iter().enumerate() {
         if let Some(e) = p.event()
             && last_event != Some(e)
         {
+            lines.extend(last_event.and_then(nothing_happens));
             lines.push(ParamLine::Event(e));
             last_event = Some(e);
         }
         lines.push(ParamLine::Param(i, *p));
     }
+    lines.extend(last_event.and_then(nothing_happens));
     let visible = usize::from(area.height);
     let selected_line = lines
         .iter()
         .position(|l| matches!(l, ParamLine::Param(i, _) if *i == app.param))
         .unwrap_or(0);
-    // Keep the selected line in view, with the heading above it when there is room.
-    let start = if selected_line < visible {
+    // Keep the selected line in view and, when a probability is selected, its event's
+    // "nothing happens" line below it too, so an edit never moves a share out of sight.
+    let nothing_line = match params.get(app.param) {
+        Some(Param::Probability { event, .. }) => lines
+            .iter()
+            .position(|l| *l == ParamLine::NothingHappens(*event))
+            .filter(|n| n - selected_line < visible),
+        _ => None,
+    };
+    let last_shown = nothing_line.unwrap_or(selected_line);
+    let start = if last_shown < visible {
         0
     } else {
-        selected_line + 1 - visible
+        last_shown + 1 - visible
     };
     let placed: Vec<(ParamLine, Rect)> = lines
         .into_iter()
@@ -212,7 +232,7 @@ fn place_params(app: &App, area: Rect) -> Placed {
         .iter()
         .filter_map(|(l, r)| match l {
             ParamLine::Param(i, _) => Some((*i, *r)),
-            ParamLine::Event(_) => None,
+            ParamLine::Event(_) | ParamLine::NothingHappens(_) => None,
         })
         .collect();
     (placed, rows)

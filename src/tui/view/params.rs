@@ -24,6 +24,15 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
                 let name = s.events.get(*e).map_or("", |ev| ev.name.as_str());
                 buf.set_stringn(rect.x, rect.y, super::ellipsis(name, w), w, t.dim());
             }
+            ParamLine::NothingHappens(e) => {
+                let Some(ev) = s.events.get(*e) else { continue };
+                // Aligned with the values above it: a space for the arrow, then the share.
+                let share = format!(" {:.0}%  ", ev.remainder_probability() * 100.0);
+                let label_w = w.saturating_sub(share.chars().count() + 1);
+                let label = fit_label("nothing happens", label_w);
+                let text = format!("{label:<label_w$} {share}");
+                buf.set_stringn(rect.x, rect.y, text, w, t.dim());
+            }
             ParamLine::Param(i, p) => {
                 let selected = *i == app.param;
                 let style = if selected { t.selection } else { t.base() };
