@@ -1346,35 +1346,46 @@ fn labels_inside_the_plot_are_clear_of_other_lines() {
     }
 }
 
-/// In SVG the dash array applies to a dashed series' median and swatch, not to the thin
-/// leader from its end to its label, which reads as a leader only when solid.
+/// In SVG the dash array applies to a dashed series' median and swatch, not to the leader from
+/// its end to its label. Leaders must not read as data: a hairline (about 1 px at scale 1) in a
+/// neutral colour, not the series' (in its colour and near its width, historical's leader at
+/// 2028 read as the line dropping); the swatch keeps the series' colour and width.
 #[test]
-fn leaders_stay_solid_in_dashed_series() {
-    let svg =
-        chart::render_svg_string(ChartKind::Compare, all_builtins(), &ChartOptions::default())
-            .unwrap();
-    let mut dashed_groups = 0;
-    for s in svg.split("<g id=\"").skip(1) {
-        let group = &s[..s.find("</g>").unwrap()];
-        let polylines: Vec<&str> = group
-            .lines()
-            .filter(|l| l.starts_with("<polyline"))
-            .collect();
-        if !polylines.iter().any(|l| l.contains("stroke-dasharray")) {
-            continue;
-        }
-        dashed_groups += 1;
-        let widths = |dashed: bool| -> Vec<f64> {
-            polylines
-                .iter()
-                .filter(|l| l.contains("stroke-dasharray") == dashed)
-                .map(|l| svg_attr(l, "stroke-width").unwrap().parse().unwrap())
-                .collect()
+fn leaders_are_solid_thin_and_neutral() {
+    for scale in [1, 2] {
+        let options = ChartOptions {
+            scale,
+            ..ChartOptions::default()
         };
-        let (solid, dashed) = (widths(false), widths(true));
-        assert_eq!(dashed.len(), 2, "median and swatch: {group}");
-        assert_eq!(solid.len(), 1, "the leader: {group}");
-        assert!(solid[0] < dashed[0], "{group}");
+        let svg = chart::render_svg_string(ChartKind::Compare, all_builtins(), &options).unwrap();
+        let (mut dashed_groups, mut groups) = (0, 0);
+        for s in svg.split("<g id=\"").skip(1) {
+            let group = &s[..s.find("</g>").unwrap()];
+            let polylines: Vec<&str> = group
+                .lines()
+                .filter(|l| l.starts_with("<polyline"))
+                .collect();
+            if polylines.len() != 3 {
+                continue; // a band
+            }
+            groups += 1;
+            let dashed = group.lines().next().unwrap().contains("stroke-dasharray")
+                || polylines.iter().any(|l| l.contains("stroke-dasharray"));
+            dashed_groups += usize::from(dashed);
+            let (median, leader, swatch) = (polylines[0], polylines[1], polylines[2]);
+            let width = |l: &str| -> f64 { svg_attr(l, "stroke-width").unwrap().parse().unwrap() };
+            let colour = |l: &str| svg_attr(l, "stroke").unwrap();
+            assert!(!leader.contains("stroke-dasharray"), "{group}");
+            assert!(
+                width(leader) <= f64::from(scale) + 1.0,
+                "scale {scale}: {group}"
+            );
+            assert!(width(median) >= 2.0 * width(leader), "{group}");
+            assert_ne!(colour(leader), colour(median), "{group}");
+            assert_eq!(colour(swatch), colour(median), "{group}");
+            assert_eq!(width(swatch), width(median), "{group}");
+        }
+        assert!(groups >= 10, "{groups}");
+        assert!(dashed_groups >= 3, "{dashed_groups}");
     }
-    assert!(dashed_groups >= 3, "{dashed_groups}");
 }

@@ -336,7 +336,9 @@ impl Rect {
     }
 }
 
-/// One line's label: a thin leader from its end, a swatch in its colour and dash, the text.
+/// One line's label: a hairline leader from its end in the neutral axis colour (in the series'
+/// colour and near its width it read as the line jumping in its last year), a swatch in the
+/// series' colour and dash, the text.
 /// `native_dash`: draw the swatch solid, for SVG, where the group's dash array applies.
 pub fn draw_end_label<DB>(
     root: &DrawingArea<DB, Shift>,
@@ -355,7 +357,7 @@ where
     let style = st.font(size::LEGEND, st.palette.text);
     root.draw(&PathElement::new(
         vec![end, (x, y)],
-        color.stroke_width(st.line(1.0)),
+        st.palette.axis.stroke_width(st.hairline()),
     ))?;
     let width = st.line(3.0);
     let swatch = vec![(x, y), (x + swatch_w, y)];
