@@ -31,9 +31,9 @@ pub enum Command {
         after_help = "Examples:\n  safetech run\n  safetech run -s maturing -s osa-enforced     # paired difference against the first\n  safetech run -s kosa --set events.kosa.enacted.probability=0.6 -n 1e6\n  safetech run --precision 0.05 --out odds.json   # the format follows the extension"
     )]
     Run(RunArgs),
-    /// Export a chart as PNG or SVG
+    /// Export a chart as PNG, SVG or PDF
     #[command(
-        after_help = "Examples:\n  safetech export --chart fan -o fan.png\n  safetech export -s maturing -s osa-enforced --chart compare -o compare.svg\n  safetech export --chart tornado -s osa-enforced -o drivers.png"
+        after_help = "Examples:\n  safetech export --chart fan -o fan.png\n  safetech export -s maturing -s osa-enforced --chart compare -o compare.svg\n  safetech export --chart tornado -s osa-enforced -o drivers.png\n  safetech export --chart fan -o fan.pdf"
     )]
     Export(ExportArgs),
     /// Which inputs drive P(target): a one-at-a-time tornado and shares of variance
@@ -497,6 +497,21 @@ impl Common {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// The top-level and export help name every format export writes (PDF was missing).
+    #[test]
+    fn export_help_names_png_svg_and_pdf() {
+        let mut cli = Cli::command();
+        let top = cli.render_help().to_string();
+        let export = cli
+            .find_subcommand_mut("export")
+            .unwrap()
+            .render_help()
+            .to_string();
+        for help in [top, export] {
+            assert!(help.contains("Export a chart as PNG, SVG or PDF"), "{help}");
+        }
+    }
 
     /// Every subcommand's help has examples, and each example parses as written.
     #[test]
