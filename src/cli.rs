@@ -162,7 +162,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "PX", default_value_t = 900)]
     pub height: u32,
     /// Multiplies every dimension, e.g. 2 for high-DPI slides
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_scale)]
     pub scale: u32,
     /// Colours: light prints well, dark for dark slides, classroom for projectors
     #[arg(long, value_enum, default_value = "light")]
@@ -491,6 +491,18 @@ impl Common {
         }
         Ok(out)
     }
+}
+
+/// `--scale` is the pixel multiplier; `log` and `linear` belong to `--y-scale`, so say so rather
+/// than "invalid digit found".
+fn parse_scale(s: &str) -> Result<u32, String> {
+    if ["log", "linear"].contains(&s.trim().to_ascii_lowercase().as_str()) {
+        return Err(format!(
+            "--scale is the pixel multiplier (1, 2, …); for a {s} revenue axis use --y-scale {s}"
+        ));
+    }
+    s.parse()
+        .map_err(|_| format!("--scale takes a whole number (1, 2, …), not {s:?}"))
 }
 
 #[cfg(test)]
