@@ -1389,3 +1389,69 @@ fn leaders_are_solid_thin_and_neutral() {
         assert!(dashed_groups >= 3, "{dashed_groups}");
     }
 }
+
+/// The fan's legend box covers no target line, band or line: with the horizon at the target
+/// year (and with `--to` a year earlier) the dashed £1bn line ran behind the upper left legend
+/// from 2020 to 2021. The legend is the unfilled (border) rectangle; lines in the target colour and
+/// the scenario's group (bands' edges, median) must not enter it.
+#[test]
+fn fan_legend_is_clear_of_the_target_and_the_fan() {
+    let target = Theme::Light.palette().target;
+    let target = format!("#{:02X}{:02X}{:02X}", target.0, target.1, target.2);
+    for to in [None, Some(2025)] {
+        let options = ChartOptions {
+            to,
+            ..ChartOptions::default()
+        };
+        let svg =
+            chart::render_svg_string(ChartKind::Fan, &target_at_horizon()[..1], &options).unwrap();
+        let rect = svg
+            .lines()
+            .find(|l| l.starts_with("<rect") && l.contains("fill=\"none\""))
+            .unwrap();
+        let num = |n: &str| -> f64 { svg_attr(rect, n).unwrap().parse().unwrap() };
+        let (x0, y0) = (num("x"), num("y"));
+        let (x1, y1) = (x0 + num("width"), y0 + num("height"));
+        let mut lines: Vec<Vec<(f64, f64)>> = svg_series(&svg)
+            .into_iter()
+            .flat_map(|s| s.lines.into_iter().map(|l| l.1))
+            .collect();
+        // Drawn before the legend: its own swatch is in the target colour too.
+        let before = &svg[..svg.find(rect).unwrap()];
+        let in_target_colour = before
+            .lines()
+            .filter(|l| l.starts_with("<polyline") && l.contains(&format!("stroke=\"{target}\"")))
+            .count();
+        assert!(in_target_colour >= 3, "{to:?}: the target line is drawn");
+        lines.extend(
+            before
+                .lines()
+                .filter(|l| {
+                    l.starts_with("<polyline") && l.contains(&format!("stroke=\"{target}\""))
+                })
+                .map(|l| {
+                    svg_attr(l, "points")
+                        .unwrap()
+                        .split_whitespace()
+                        .map(|p| {
+                            let (x, y) = p.split_once(',').unwrap();
+                            (x.parse().unwrap(), y.parse().unwrap())
+                        })
+                        .collect()
+                }),
+        );
+        let inside = |(x, y): (f64, f64)| x > x0 && x < x1 && y > y0 && y < y1;
+        for l in &lines {
+            for w in l.windows(2) {
+                for k in 0..=20 {
+                    let f = f64::from(k) / 20.0;
+                    let p = (
+                        w[0].0 + (w[1].0 - w[0].0) * f,
+                        w[0].1 + (w[1].1 - w[0].1) * f,
+                    );
+                    assert!(!inside(p), "{to:?}: {p:?} under the legend {rect}");
+                }
+            }
+        }
+    }
+}
