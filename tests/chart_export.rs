@@ -684,11 +684,47 @@ fn data_writes_the_plotted_numbers_beside_the_chart() {
     .success();
     let csv = std::fs::read_to_string(&data).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "scenario,year,p5,p10,p25,p50,p75,p90,p95");
-    // Start year 2024 to 2027, two scenarios.
-    assert_eq!(lines.len(), 1 + 2 * 4, "{csv}");
-    assert!(lines[1].starts_with("baseline,2024,623,"), "{csv}");
-    assert!(lines.iter().any(|l| l.starts_with("genai,2027,")));
+    // Units in the column names, as in `run`'s CSV.
+    assert_eq!(
+        lines[0],
+        "scenario,year,published_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,\
+         p90_gbp_m,p95_gbp_m,p_target,target_revenue_gbp_m,target_year"
+    );
+    // Published 2020 to 2024 and simulated 2024 to 2027 (2024 shared), two scenarios.
+    assert_eq!(lines.len(), 1 + 2 * 8, "{csv}");
+    assert!(lines[1].starts_with("baseline,2020,226,,"), "{csv}");
+    assert!(lines[5].starts_with("baseline,2024,623,623,"), "{csv}");
+    assert!(lines.iter().any(|l| l.starts_with("genai,2027,,")));
+    // The chance printed at each line's end: the same on each of a scenario's rows, and the
+    // chart's label is it rounded to a whole percent.
+    let svg = std::fs::read_to_string(&out).unwrap();
+    for id in ["baseline", "genai"] {
+        let p: Vec<f64> = lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("{id},")))
+            .map(|l| l.split(',').nth(10).unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            p.iter().all(|&x| x == p[0] && (0.0..=1.0).contains(&x)),
+            "{csv}"
+        );
+        let label = format!("{id} {}%", (p[0] * 100.0).round());
+        assert!(svg.contains(&label), "{label} not in the chart");
+    }
+    // --from 2023 keeps the published 2023 point that is plotted.
+    export(
+        &out,
+        &["--chart", "fan", "--from", "2023", "--data", data_arg],
+    )
+    .success();
+    let csv = std::fs::read_to_string(&data).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("baseline,2023,456,,"),
+        "{csv}"
+    );
     let tornado = dir.path().join("t.csv");
     export(
         &dir.path().join("t.png"),
