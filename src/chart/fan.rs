@@ -77,8 +77,9 @@ where
 }
 
 /// The first corner of the plot (upper left, upper right, lower left, lower right) where the
-/// legend's box covers no band, line or target (with the target in the last year shown the
-/// upper left box hid the target line); the upper left where none is clear. The box is sized
+/// legend's box covers no band, line, target or the "forecast →" label (with the target in the last year shown the
+/// upper left box hid the target line); where none is clear, the one covering no label and
+/// the fewest lines. The box is sized
 /// as plotters sizes it in [`draw_legend`]: the labels' lines, the swatch area and margins,
 /// 5 px from the corner.
 fn legend_corner<DB>(
@@ -135,12 +136,31 @@ where
     lines.push(vec![at(&(xr.start, t.revenue)), at(&(xr.end, t.revenue))]);
     let (px, py) = chart.plotting_area().get_pixel_range();
     let (aw, ah) = (px.end - px.start, py.end - py.start);
-    for corner in [
+    // The "forecast →" label at the divider's foot, as draw_forecast_start places it.
+    let mut texts = Vec::new();
+    if (xr.start..=xr.end).contains(&m.start_year) {
+        let (fx, _) = at(&(m.start_year, t.revenue));
+        let label = st.font(size::LEGEND * 0.9, st.palette.muted);
+        let (tw, th) = chart
+            .plotting_area()
+            .estimate_text_size("forecast →", &label)
+            .map_err(|e| anyhow::anyhow!("label size: {e:?}"))?;
+        let gap = st.px(8.0);
+        texts.push(super::compare::Rect {
+            x0: fx + gap,
+            x1: fx + gap + tw as i32,
+            y0: py.end - gap - th as i32,
+            y1: py.end - gap,
+        });
+    }
+    let corners = [
         SeriesLabelPosition::UpperLeft,
         SeriesLabelPosition::UpperRight,
         SeriesLabelPosition::LowerLeft,
         SeriesLabelPosition::LowerRight,
-    ] {
+    ];
+    // For each corner: whether its box covers a label, and how many lines it covers.
+    let cover = |corner: &SeriesLabelPosition| {
         let (x, y) = match corner {
             SeriesLabelPosition::UpperLeft => (5, 5),
             SeriesLabelPosition::UpperRight => (aw - w - 5, 5),
@@ -153,14 +173,18 @@ where
             y0: py.start + y,
             y1: py.start + y + h,
         };
-        if !lines
+        let lines_covered = lines
             .iter()
-            .any(|l| l.windows(2).any(|s| r.meets_segment(s[0], s[1])))
-        {
-            return Ok(corner);
-        }
-    }
-    Ok(SeriesLabelPosition::UpperLeft)
+            .filter(|l| l.windows(2).any(|s| r.meets_segment(s[0], s[1])))
+            .count();
+        (texts.iter().any(|t| t.overlaps(&r)), lines_covered)
+    };
+    // The first clear corner; where none is, the first that covers no label and the fewest
+    // lines (a legend outside the plot would need room taken from it).
+    Ok(corners
+        .into_iter()
+        .min_by_key(|c| cover(c))
+        .unwrap_or(SeriesLabelPosition::UpperLeft))
 }
 
 /// Axes from the first published year to the horizon; revenue spanning `lo..hi` (widened to
