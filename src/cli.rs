@@ -31,9 +31,9 @@ pub enum Command {
         after_help = "Examples:\n  safetech run\n  safetech run -s maturing -s osa-enforced     # paired difference against the first\n  safetech run -s kosa --set events.kosa.enacted.probability=0.6 -n 1e6\n  safetech run --precision 0.05 --out odds.json   # the format follows the extension"
     )]
     Run(RunArgs),
-    /// Export a chart as PNG or SVG
+    /// Export a chart as PNG, SVG or PDF
     #[command(
-        after_help = "Examples:\n  safetech export --chart fan -o fan.png\n  safetech export -s maturing -s osa-enforced --chart compare -o compare.svg\n  safetech export --chart tornado -s osa-enforced -o drivers.png"
+        after_help = "Examples:\n  safetech export --chart fan -o fan.png\n  safetech export -s maturing -s osa-enforced --chart compare -o compare.svg\n  safetech export --chart tornado -s osa-enforced -o drivers.png\n  safetech export --chart fan -o fan.pdf"
     )]
     Export(ExportArgs),
     /// Which inputs drive P(target): a one-at-a-time tornado and shares of variance
@@ -162,7 +162,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "PX", default_value_t = 900)]
     pub height: u32,
     /// Multiplies every dimension, e.g. 2 for high-DPI slides
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_scale)]
     pub scale: u32,
     /// Colours: light prints well, dark for dark slides, classroom for projectors
     #[arg(long, value_enum, default_value = "light")]
@@ -500,10 +500,37 @@ impl Common {
     }
 }
 
+/// `--scale` is the pixel multiplier; `log` and `linear` belong to `--y-scale`, so say so rather
+/// than "invalid digit found".
+fn parse_scale(s: &str) -> Result<u32, String> {
+    if ["log", "linear"].contains(&s.trim().to_ascii_lowercase().as_str()) {
+        return Err(format!(
+            "--scale is the pixel multiplier (1, 2, …); for a {s} revenue axis use --y-scale {s}"
+        ));
+    }
+    s.parse()
+        .map_err(|_| format!("--scale takes a whole number (1, 2, …), not {s:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// The top-level and export help name every format export writes (PDF was missing).
+    #[test]
+    fn export_help_names_png_svg_and_pdf() {
+        let mut cli = Cli::command();
+        let top = cli.render_help().to_string();
+        let export = cli
+            .find_subcommand_mut("export")
+            .unwrap()
+            .render_help()
+            .to_string();
+        for help in [top, export] {
+            assert!(help.contains("Export a chart as PNG, SVG or PDF"), "{help}");
+        }
+    }
 
     /// Every subcommand's help (nested ones included: `scenarios show`) has examples, and each
     /// example parses as written.

@@ -684,11 +684,47 @@ fn data_writes_the_plotted_numbers_beside_the_chart() {
     .success();
     let csv = std::fs::read_to_string(&data).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "scenario,year,p5,p10,p25,p50,p75,p90,p95");
-    // Start year 2024 to 2027, two scenarios.
-    assert_eq!(lines.len(), 1 + 2 * 4, "{csv}");
-    assert!(lines[1].starts_with("baseline,2024,623,"), "{csv}");
-    assert!(lines.iter().any(|l| l.starts_with("genai,2027,")));
+    // Units in the column names, as in `run`'s CSV.
+    assert_eq!(
+        lines[0],
+        "scenario,year,published_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,\
+         p90_gbp_m,p95_gbp_m,p_target,target_revenue_gbp_m,target_year"
+    );
+    // Published 2020 to 2024 and simulated 2024 to 2027 (2024 shared), two scenarios.
+    assert_eq!(lines.len(), 1 + 2 * 8, "{csv}");
+    assert!(lines[1].starts_with("baseline,2020,226,,"), "{csv}");
+    assert!(lines[5].starts_with("baseline,2024,623,623,"), "{csv}");
+    assert!(lines.iter().any(|l| l.starts_with("genai,2027,,")));
+    // The chance printed at each line's end: the same on each of a scenario's rows, and the
+    // chart's label is it rounded to a whole percent.
+    let svg = std::fs::read_to_string(&out).unwrap();
+    for id in ["baseline", "genai"] {
+        let p: Vec<f64> = lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("{id},")))
+            .map(|l| l.split(',').nth(10).unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            p.iter().all(|&x| x == p[0] && (0.0..=1.0).contains(&x)),
+            "{csv}"
+        );
+        let label = format!("{id} {}%", (p[0] * 100.0).round());
+        assert!(svg.contains(&label), "{label} not in the chart");
+    }
+    // --from 2023 keeps the published 2023 point that is plotted.
+    export(
+        &out,
+        &["--chart", "fan", "--from", "2023", "--data", data_arg],
+    )
+    .success();
+    let csv = std::fs::read_to_string(&data).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("baseline,2023,456,,"),
+        "{csv}"
+    );
     let tornado = dir.path().join("t.csv");
     export(
         &dir.path().join("t.png"),
@@ -1123,6 +1159,50 @@ fn svg_series(svg: &str) -> Vec<SvgSeries> {
     out
 }
 
+/// Every line drawn outside a series' group (targets, dividers, axes, ticks) as one pseudo
+/// series named "reference".
+fn svg_reference_lines(svg: &str) -> SvgSeries {
+    let mut depth = 0;
+    let mut lines = Vec::new();
+    for t in svg.lines().map(str::trim_start) {
+        if t.starts_with("<g") {
+            depth += 1;
+        } else if t.starts_with("</g>") {
+            depth -= 1;
+        } else if depth == 0 && t.starts_with("<polyline") {
+            let width: f64 = svg_attr(t, "stroke-width").unwrap().parse().unwrap();
+            let points = svg_attr(t, "points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect();
+            lines.push((width, points));
+        }
+    }
+    SvgSeries {
+        id: "reference".to_string(),
+        lines,
+        texts: Vec::new(),
+    }
+}
+
+/// Whether two segments cross at a point strictly inside both.
+fn segments_cross((a, b): ((f64, f64), (f64, f64)), (c, d): ((f64, f64), (f64, f64))) -> bool {
+    let side = |p: (f64, f64), q: (f64, f64), r: (f64, f64)| {
+        ((q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)).signum()
+    };
+    let touching = |p: (f64, f64), q: (f64, f64), r: (f64, f64)| {
+        ((q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)) == 0.0
+    };
+    if touching(c, d, a) || touching(c, d, b) || touching(a, b, c) || touching(a, b, d) {
+        return false;
+    }
+    side(c, d, a) != side(c, d, b) && side(a, b, c) != side(a, b, d)
+}
+
 /// The extent of an SVG text in DejaVu Sans from the font's own metrics: x0, x1, y0, y1.
 fn text_box(x: f64, baseline: f64, size: f64, text: &str) -> (f64, f64, f64, f64) {
     use ab_glyph::{Font, FontRef, ScaleFont};
@@ -1229,23 +1309,63 @@ fn the_even_chance_label_is_clear_of_the_lines() {
 
 /// Labels of scenarios that end before the last year shown sit inside the plot; no other
 /// scenario's line may run through them (they used to be placed level with the line's end
-/// whatever ran there: "historical 39%" was crossed by transatlantic's median). Measured on the
-/// SVG, with the text's extent from the font's own metrics.
+/// whatever ran there: "historical 39%" was crossed by transatlantic's median), nor any
+/// reference line (at 640x360 the £1bn target line ran through "historical 59%"), and, from
+/// 800x450 up in compare, no leader may cross another scenario's line or a reference line. Measured on the SVG, with the text's extent from
+/// the font's own metrics; reference lines are the lines drawn outside the series' groups.
 #[test]
 fn labels_inside_the_plot_are_clear_of_other_lines() {
     let runs = all_builtins();
     assert!(runs.iter().any(|r| r.scenario.market.horizon == 2028));
     for kind in [ChartKind::Compare, ChartKind::Reach] {
-        for (width, height) in [(1600, 900), (800, 450)] {
+        for (width, height) in [(1600, 900), (800, 450), (640, 360)] {
             let options = ChartOptions {
                 width,
                 height,
                 ..ChartOptions::default()
             };
             let svg = chart::render_svg_string(kind, runs, &options).unwrap();
-            let series = svg_series(&svg);
+            let mut series = svg_series(&svg);
+            let reference = svg_reference_lines(&svg);
+            assert!(
+                !reference.lines.is_empty(),
+                "{kind:?}: no reference lines found"
+            );
+            series.push(reference);
             let mut inside = 0;
             for s in &series {
+                // The leader: a thin two-point line from the median's end to the swatch. Passing
+                // by another median's end is allowed (medians ending in the same year meet
+                // there); crossing a line is not.
+                let leaders = s.lines.iter().filter(|(w, p)| p.len() == 2 && *w < 2.0);
+                // At 640x360 with every scenario no height is clear for both historical's text
+                // and its leader: the text is kept clear and the thin leader crosses. In reach,
+                // lines bunch near 100% where leaders cannot always avoid them.
+                let room = width >= 800 && kind == ChartKind::Compare;
+                for (_, leader) in leaders.filter(|_| s.id != "reference" && room) {
+                    for other in series
+                        .iter()
+                        .filter(|o| o.id != s.id && !o.id.ends_with("-band"))
+                    {
+                        // Its median and the reference lines; leaders of labels ending in the
+                        // same year may cross each other.
+                        for (_, points) in other
+                            .lines
+                            .iter()
+                            .filter(|(w, p)| !(p.len() == 2 && *w < 2.0))
+                        {
+                            if points
+                                .windows(2)
+                                .any(|w| segments_cross((leader[0], leader[1]), (w[0], w[1])))
+                            {
+                                panic!(
+                                    "{kind:?} {width}x{height}: {}'s leader crosses {}",
+                                    s.id, other.id
+                                );
+                            }
+                        }
+                    }
+                }
                 for (x, baseline, size, text) in &s.texts {
                     let (x0, x1, y0, y1) = text_box(*x, *baseline, *size, text);
                     if x1 > f64::from(width) * 0.8 {
@@ -1262,35 +1382,146 @@ fn labels_inside_the_plot_are_clear_of_other_lines() {
     }
 }
 
-/// In SVG the dash array applies to a dashed series' median and swatch, not to the thin
-/// leader from its end to its label, which reads as a leader only when solid.
+/// In SVG the dash array applies to a dashed series' median and swatch, not to the leader from
+/// its end to its label. Leaders must not read as data: a hairline (about 1 px at scale 1) in a
+/// neutral colour, not the series' (in its colour and near its width, historical's leader at
+/// 2028 read as the line dropping); the swatch keeps the series' colour and width.
 #[test]
-fn leaders_stay_solid_in_dashed_series() {
-    let svg =
-        chart::render_svg_string(ChartKind::Compare, all_builtins(), &ChartOptions::default())
-            .unwrap();
-    let mut dashed_groups = 0;
-    for s in svg.split("<g id=\"").skip(1) {
-        let group = &s[..s.find("</g>").unwrap()];
-        let polylines: Vec<&str> = group
-            .lines()
-            .filter(|l| l.starts_with("<polyline"))
-            .collect();
-        if !polylines.iter().any(|l| l.contains("stroke-dasharray")) {
-            continue;
-        }
-        dashed_groups += 1;
-        let widths = |dashed: bool| -> Vec<f64> {
-            polylines
-                .iter()
-                .filter(|l| l.contains("stroke-dasharray") == dashed)
-                .map(|l| svg_attr(l, "stroke-width").unwrap().parse().unwrap())
-                .collect()
+fn leaders_are_solid_thin_and_neutral() {
+    for scale in [1, 2] {
+        let options = ChartOptions {
+            scale,
+            ..ChartOptions::default()
         };
-        let (solid, dashed) = (widths(false), widths(true));
-        assert_eq!(dashed.len(), 2, "median and swatch: {group}");
-        assert_eq!(solid.len(), 1, "the leader: {group}");
-        assert!(solid[0] < dashed[0], "{group}");
+        let svg = chart::render_svg_string(ChartKind::Compare, all_builtins(), &options).unwrap();
+        let (mut dashed_groups, mut groups) = (0, 0);
+        for s in svg.split("<g id=\"").skip(1) {
+            let group = &s[..s.find("</g>").unwrap()];
+            let polylines: Vec<&str> = group
+                .lines()
+                .filter(|l| l.starts_with("<polyline"))
+                .collect();
+            if polylines.len() != 3 {
+                continue; // a band
+            }
+            groups += 1;
+            let dashed = group.lines().next().unwrap().contains("stroke-dasharray")
+                || polylines.iter().any(|l| l.contains("stroke-dasharray"));
+            dashed_groups += usize::from(dashed);
+            let (median, leader, swatch) = (polylines[0], polylines[1], polylines[2]);
+            let width = |l: &str| -> f64 { svg_attr(l, "stroke-width").unwrap().parse().unwrap() };
+            let colour = |l: &str| svg_attr(l, "stroke").unwrap();
+            assert!(!leader.contains("stroke-dasharray"), "{group}");
+            assert!(
+                width(leader) <= f64::from(scale) + 1.0,
+                "scale {scale}: {group}"
+            );
+            assert!(width(median) >= 2.0 * width(leader), "{group}");
+            assert_ne!(colour(leader), colour(median), "{group}");
+            assert_eq!(colour(swatch), colour(median), "{group}");
+            assert_eq!(width(swatch), width(median), "{group}");
+        }
+        assert!(groups >= 10, "{groups}");
+        assert!(dashed_groups >= 3, "{dashed_groups}");
     }
-    assert!(dashed_groups >= 3, "{dashed_groups}");
+}
+
+/// The fan's legend box covers no target line, band or line: with the horizon at the target
+/// year (and with `--to` a year earlier) the dashed £1bn line ran behind the upper left legend
+/// from 2020 to 2021. The legend is the unfilled (border) rectangle; lines in the target colour and
+/// the scenario's group (bands' edges, median) must not enter it, nor any label drawn before it
+/// (with `--to 2025` the lower right legend hid "forecast →").
+#[test]
+fn fan_legend_is_clear_of_the_target_and_the_fan() {
+    let target = Theme::Light.palette().target;
+    let target = format!("#{:02X}{:02X}{:02X}", target.0, target.1, target.2);
+    for to in [None, Some(2025)] {
+        let options = ChartOptions {
+            to,
+            ..ChartOptions::default()
+        };
+        let svg =
+            chart::render_svg_string(ChartKind::Fan, &target_at_horizon()[..1], &options).unwrap();
+        let rect = svg
+            .lines()
+            .find(|l| l.starts_with("<rect") && l.contains("fill=\"none\""))
+            .unwrap();
+        let num = |n: &str| -> f64 { svg_attr(rect, n).unwrap().parse().unwrap() };
+        let (x0, y0) = (num("x"), num("y"));
+        let (x1, y1) = (x0 + num("width"), y0 + num("height"));
+        let mut lines: Vec<Vec<(f64, f64)>> = svg_series(&svg)
+            .into_iter()
+            .flat_map(|s| s.lines.into_iter().map(|l| l.1))
+            .collect();
+        // Drawn before the legend: its own swatch is in the target colour too.
+        let before = &svg[..svg.find(rect).unwrap()];
+        let in_target_colour = before
+            .lines()
+            .filter(|l| l.starts_with("<polyline") && l.contains(&format!("stroke=\"{target}\"")))
+            .count();
+        assert!(in_target_colour >= 3, "{to:?}: the target line is drawn");
+        lines.extend(
+            before
+                .lines()
+                .filter(|l| {
+                    l.starts_with("<polyline") && l.contains(&format!("stroke=\"{target}\""))
+                })
+                .map(|l| {
+                    svg_attr(l, "points")
+                        .unwrap()
+                        .split_whitespace()
+                        .map(|p| {
+                            let (x, y) = p.split_once(',').unwrap();
+                            (x.parse().unwrap(), y.parse().unwrap())
+                        })
+                        .collect()
+                }),
+        );
+        let inside = |(x, y): (f64, f64)| x > x0 && x < x1 && y > y0 && y < y1;
+        // With --to 2025 no corner is clear of every line (band top right, history bottom
+        // left, target top left); there only the labels are checked.
+        let lines = if to.is_none() { lines } else { Vec::new() };
+        // Nor any text drawn before it (the "forecast →" label at the divider's foot).
+        let texts: Vec<&str> = before.lines().collect();
+        for (k, l) in texts
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("<text"))
+        {
+            let num = |n: &str| -> f64 {
+                svg_attr(l, n)
+                    .unwrap()
+                    .trim_end_matches("em")
+                    .parse()
+                    .unwrap()
+            };
+            let size = num("font-size");
+            let (a0, a1, b0, b1) = text_box(
+                num("x"),
+                num("y") + num("dy") * size,
+                size,
+                texts[k + 1].trim(),
+            );
+            if svg_attr(l, "text-anchor").as_deref() != Some("start") {
+                continue; // the axis' tick labels, outside the plot
+            }
+            assert!(
+                a1 <= x0 || a0 >= x1 || b1 <= y0 || b0 >= y1,
+                "{to:?}: {:?} under the legend",
+                texts[k + 1]
+            );
+        }
+        for l in &lines {
+            for w in l.windows(2) {
+                for k in 0..=20 {
+                    let f = f64::from(k) / 20.0;
+                    let p = (
+                        w[0].0 + (w[1].0 - w[0].0) * f,
+                        w[0].1 + (w[1].1 - w[0].1) * f,
+                    );
+                    assert!(!inside(p), "{to:?}: {p:?} under the legend {rect}");
+                }
+            }
+        }
+    }
 }

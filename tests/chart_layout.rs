@@ -6,7 +6,8 @@
 //! runs are small (400 paths): the grid of 264 layouts takes a few seconds in debug.
 //!
 //! Checked: no text box overlaps another or leaves the canvas; the target marker is present;
-//! no text is smaller than 9 px at 800×450 (nor below the 10 px floor anywhere). Canvases below
+//! no text has an em below 9 px, at 800×450 or any other allowed size (plotters' font size is
+//! DejaVu's ascent + descent, 1.164 em: size 10 was an em of 8.59 px). Canvases below
 //! the smallest allowed size are refused, so 320×320 is checked to be an error.
 
 use std::sync::OnceLock;
@@ -138,7 +139,11 @@ fn problems(layout: &Layout, min_font: f64) -> Vec<String> {
             out.push(format!("off the canvas: {t:?}"));
         }
         if t.size < min_font - 1e-9 {
-            out.push(format!("font {:.1} px < {min_font}: {:?}", t.size, t.text));
+            out.push(format!(
+                "font em {:.2} px < 9: {:?}",
+                t.size / chart::SIZE_PER_EM,
+                t.text
+            ));
         }
     }
     for (i, a) in layout.texts.iter().enumerate() {
@@ -206,12 +211,9 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
                         };
                         let layout = chart::layout(kind, &runs, analyses, &options).unwrap();
                         checked += 1;
-                        let min_font: f64 = if (width, height) == (800, 450) {
-                            9.0
-                        } else {
-                            0.0
-                        };
-                        let min_font = min_font.max(chart::MIN_TEXT_PX);
+                        // In plotters' size units; the em is size / SIZE_PER_EM px.
+                        let min_font = 9.0 * chart::SIZE_PER_EM;
+                        assert!(chart::MIN_TEXT_PX >= min_font);
                         let mut found = problems(&layout, min_font);
                         let marker_expected = matches!(
                             kind,

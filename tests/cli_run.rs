@@ -455,6 +455,30 @@ fn mistakes_get_a_suggestion() {
     assert_eq!(err.matches("growth.volatilty").count(), 1, "{err}");
 }
 
+/// `--scale log` (the axis option is `--y-scale`) points to `--y-scale` instead of failing with
+/// "invalid digit found"; a bad number says what --scale takes. Nothing is written.
+#[test]
+fn scale_given_an_axis_name_points_to_y_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("f.png");
+    for (value, wanted) in [
+        ("log", "use --y-scale log"),
+        ("linear", "use --y-scale linear"),
+        ("x2", "--scale takes a whole number"),
+    ] {
+        let out = safetech()
+            .args(["export", "--chart", "fan", "--scale", value, "-o"])
+            .arg(&out_file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(wanted), "{value}: {err}");
+        assert!(!err.contains("invalid digit"), "{value}: {err}");
+        assert!(!out_file.exists());
+    }
+}
+
 /// `scenarios show` names itself in errors; `validate` takes built-in ids as `show` does.
 #[test]
 fn scenarios_show_and_validate_agree_on_names() {

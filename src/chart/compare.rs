@@ -122,7 +122,27 @@ where
         .iter()
         .map(|f| f.line(3).iter().map(|p| chart.backend_coord(p)).collect())
         .collect();
-    let places = place_end_labels(root, plot, st, &ends, &labels, &lines)?;
+    // Reference lines the labels and leaders keep clear of: each target, the forecast divider.
+    let (x_lo, x_hi) = (chart.x_range().start, chart.x_range().end);
+    let (y_lo, y_hi) = (chart.y_range().start, chart.y_range().end);
+    let mut refs: Vec<Vec<(i32, i32)>> = runs
+        .iter()
+        .map(|r| r.scenario.target.revenue)
+        .map(|v| {
+            vec![
+                chart.backend_coord(&(x_lo, v)),
+                chart.backend_coord(&(x_hi, v)),
+            ]
+        })
+        .collect();
+    let divider = first.scenario.market.start_year;
+    if (x_lo..=x_hi).contains(&divider) {
+        refs.push(vec![
+            chart.backend_coord(&(divider, y_lo)),
+            chart.backend_coord(&(divider, y_hi)),
+        ]);
+    }
+    let places = place_end_labels(root, plot, st, &ends, &labels, &lines, &refs)?;
     // One SVG group per scenario: its median, leader, swatch and label.
     for (i, (fan, &(color, dash))) in fans.iter().zip(&styles).enumerate() {
         ctx.begin_group(
@@ -182,7 +202,9 @@ where
 /// plot's right edge are labelled in the margin, level with their ends where there is room and
 /// pushed apart where there is not. A scenario with an earlier horizon is labelled just after
 /// its own end, inside the plot: level with it if no other line or label runs there, else as
-/// close above or below as is clear. `plot` is the plot's pixel rectangle: x range, y range.
+/// close above or below as is clear, with its leader crossing no other line. `plot` is the
+/// plot's pixel rectangle: x range, y range. `refs`: reference lines drawn in the plot (targets,
+/// dividers), kept clear of like the series' lines.
 pub fn place_end_labels<DB>(
     root: &DrawingArea<DB, Shift>,
     plot: (std::ops::Range<i32>, std::ops::Range<i32>),
@@ -190,6 +212,7 @@ pub fn place_end_labels<DB>(
     ends: &[(i32, i32)],
     labels: &[String],
     lines: &[Vec<(i32, i32)>],
+    refs: &[Vec<(i32, i32)>],
 ) -> Result<Vec<(i32, i32)>>
 where
     DB: DrawingBackend,
@@ -232,15 +255,25 @@ where
         };
         let free =
             |y: i32| (top..=bottom).contains(&y) && !taken.iter().any(|t| t.overlaps(&rect_at(y)));
+        let obstacles = || lines.iter().chain(refs);
+        let others = || {
+            lines
+                .iter()
+                .enumerate()
+                .filter(move |&(j, _)| j != i)
+                .map(|(_, l)| l)
+                .chain(refs)
+        };
         let clear_of_lines = |y: i32| {
             let r = rect_at(y);
-            !lines
-                .iter()
-                .any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
+            let leader = (ends[i], (x, y));
+            !obstacles().any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
+                && !others().any(|l| l.windows(2).any(|w| segments_cross(leader, (w[0], w[1]))))
         };
         // Level with the end, else the nearest height clear of lines and labels, half a line
-        // at a time over the plot's height (the leader reaches it); where nothing is clear,
-        // the nearest clear of other labels.
+        // at a time over the plot's height (the leader reaches it); where nothing is clear, the
+        // nearest whose text at least is clear (its thin leader crossing a line reads as a
+        // leader; a line through text hides it), else the nearest clear of other labels.
         let heights: Vec<i32> = (0..=2 * (bottom - top) / line_h.max(1) * 2 + 2)
             .map(|k| {
                 let step = (k + 1) / 2 * line_h / 2;
@@ -251,12 +284,32 @@ where
             .iter()
             .copied()
             .find(|&y| free(y) && clear_of_lines(y))
+            .or_else(|| {
+                heights.iter().copied().find(|&y| {
+                    let r = rect_at(y);
+                    free(y)
+                        && !obstacles().any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
+                })
+            })
             .or_else(|| heights.iter().copied().find(|&y| free(y)))
             .unwrap_or(ends[i].1.clamp(top, bottom));
         taken.push(rect_at(y));
         at[i] = (x, y);
     }
     Ok(at)
+}
+
+/// Whether two segments cross at a point inside both (touching at an end does not count: a
+/// leader starts on its own line's end, where others may meet it).
+fn segments_cross((a, b): ((i32, i32), (i32, i32)), (c, d): ((i32, i32), (i32, i32))) -> bool {
+    let side = |p: (i32, i32), q: (i32, i32), r: (i32, i32)| {
+        let v = i64::from(q.0 - p.0) * i64::from(r.1 - p.1)
+            - i64::from(q.1 - p.1) * i64::from(r.0 - p.0);
+        v.signum()
+    };
+    let (d1, d2) = (side(c, d, a), side(c, d, b));
+    let (d3, d4) = (side(a, b, c), side(a, b, d));
+    d1 * d2 < 0 && d3 * d4 < 0
 }
 
 /// A label's box in pixels.
@@ -283,7 +336,9 @@ impl Rect {
     }
 }
 
-/// One line's label: a thin leader from its end, a swatch in its colour and dash, the text.
+/// One line's label: a hairline leader from its end in the neutral axis colour (in the series'
+/// colour and near its width it read as the line jumping in its last year), a swatch in the
+/// series' colour and dash, the text.
 /// `native_dash`: draw the swatch solid, for SVG, where the group's dash array applies.
 pub fn draw_end_label<DB>(
     root: &DrawingArea<DB, Shift>,
@@ -302,7 +357,7 @@ where
     let style = st.font(size::LEGEND, st.palette.text);
     root.draw(&PathElement::new(
         vec![end, (x, y)],
-        color.stroke_width(st.line(1.0)),
+        st.palette.axis.stroke_width(st.hairline()),
     ))?;
     let width = st.line(3.0);
     let swatch = vec![(x, y), (x + swatch_w, y)];
@@ -418,7 +473,15 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::spread;
+    use super::{segments_cross, spread};
+
+    #[test]
+    fn segments_cross_only_inside_both() {
+        assert!(segments_cross(((0, 0), (10, 10)), ((0, 10), (10, 0))));
+        assert!(!segments_cross(((0, 0), (10, 10)), ((20, 0), (30, 10))));
+        // Meeting at an end is not crossing.
+        assert!(!segments_cross(((0, 0), (10, 10)), ((10, 10), (20, 0))));
+    }
 
     #[test]
     fn labels_are_spread_apart_inside_the_plot() {

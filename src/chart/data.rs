@@ -8,7 +8,7 @@ use super::frame::FanSeries;
 use super::{ChartKind, ChartOptions};
 use crate::error::InputError;
 use crate::sim::Projection;
-use crate::stats::first_passage;
+use crate::stats::{first_passage, target_probability};
 
 /// Chart kinds whose plotted numbers `--data` can write.
 pub fn supported(kind: ChartKind) -> Result<(), InputError> {
@@ -70,15 +70,47 @@ pub fn csv(kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Resu
             }
         }
         _ => {
-            out.push_str("scenario,year,p5,p10,p25,p50,p75,p90,p95\n");
+            // Columns named as `run`'s CSV names them. The published revenue plotted as dots
+            // (empty in simulated years), the percentiles (empty in published-only years), and
+            // the chance of the target printed at the line's end, on each of its rows.
+            out.push_str(
+                "scenario,year,published_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,\
+                 p90_gbp_m,p95_gbp_m,p_target,target_revenue_gbp_m,target_year\n",
+            );
             for r in scenarios_of(kind, runs) {
                 let fan = FanSeries::of(r).clipped(years);
-                for (i, y) in fan.years.iter().enumerate() {
-                    write!(out, "{},{y}", r.scenario.scenario.id)?;
-                    for line in &fan.lines {
-                        write!(out, ",{}", line[i])?;
+                let m = &r.scenario.market;
+                let published = |y: i32| {
+                    m.history
+                        .iter()
+                        .find(|h| h.0 == y && y <= m.start_year)
+                        .map(|h| h.1)
+                        .or((y == m.start_year).then_some(m.start_revenue))
+                };
+                let mut all_years: Vec<i32> = m
+                    .history
+                    .iter()
+                    .map(|h| h.0)
+                    .filter(|&y| y <= m.start_year && shown(y))
+                    .chain(fan.years.iter().copied())
+                    .collect();
+                all_years.sort_unstable();
+                all_years.dedup();
+                let p = target_probability(r).probability;
+                let t = &r.scenario.target;
+                for y in all_years {
+                    write!(out, "{},{y},", r.scenario.scenario.id)?;
+                    if let Some(v) = published(y) {
+                        write!(out, "{v}")?;
                     }
-                    out.push('\n');
+                    let i = fan.years.iter().position(|&f| f == y);
+                    for line in &fan.lines {
+                        out.push(',');
+                        if let Some(i) = i {
+                            write!(out, "{}", line[i])?;
+                        }
+                    }
+                    writeln!(out, ",{p},{},{}", t.revenue, t.year)?;
                 }
             }
         }

@@ -71,8 +71,120 @@ where
     draw_forecast_start(&mut chart, st, p)?;
     draw_history(&mut chart, st, p)?;
     draw_target(&mut chart, st, p, st.palette.target)?;
-    draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
+    let corner = legend_corner(&chart, st, p, &fan)?;
+    draw_legend(&mut chart, st, corner)?;
     Ok(())
+}
+
+/// The first corner of the plot (upper left, upper right, lower left, lower right) where the
+/// legend's box covers no band, line, target or the "forecast →" label (with the target in the last year shown the
+/// upper left box hid the target line); where none is clear, the one covering no label and
+/// the fewest lines. The box is sized
+/// as plotters sizes it in [`draw_legend`]: the labels' lines, the swatch area and margins,
+/// 5 px from the corner.
+fn legend_corner<DB>(
+    chart: &YearChart<DB>,
+    st: &Style,
+    p: &Projection,
+    fan: &FanSeries,
+) -> Result<SeriesLabelPosition>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let t = &p.scenario.target;
+    let m = &p.scenario.market;
+    let mut labels: Vec<String> = BANDS.iter().map(|b| b.2.to_string()).collect();
+    labels.push("Median".to_string());
+    labels.push("Published revenue".to_string());
+    labels.push(format!("Target: {} in {}", money_short(t.revenue), t.year));
+    let font = st.font(size::LEGEND, st.palette.text);
+    let mut text = MultiLineText::<_, &str>::new((0, 0), &font);
+    for l in &labels {
+        text.push_line(l.as_str());
+    }
+    let (w, h) = text
+        .estimate_dimension()
+        .map_err(|e| anyhow::anyhow!("legend size: {e:?}"))?;
+    let margin = st.px(16.0);
+    let (w, h) = (w + st.px(34.0) + 2 * margin, h + 2 * margin);
+    let at = |q: &(i32, f64)| chart.backend_coord(q);
+    let xr = chart.x_range();
+    let mut lines: Vec<Vec<(i32, i32)>> = (0..7)
+        .map(|k| fan.line(k).iter().map(at).collect())
+        .collect();
+    // The band's inside: vertical strokes from its lower to its upper edge every few pixels.
+    let (lo, hi) = (lines[0].clone(), lines[6].clone());
+    for (a, b) in lo.windows(2).zip(hi.windows(2)) {
+        let steps = ((a[1].0 - a[0].0) / st.px(4.0).max(1)).max(1);
+        for k in 0..=steps {
+            let mix = |p: (i32, i32), q: (i32, i32)| {
+                (p.0 + (q.0 - p.0) * k / steps, p.1 + (q.1 - p.1) * k / steps)
+            };
+            lines.push(vec![mix(a[0], a[1]), mix(b[0], b[1])]);
+        }
+    }
+    let mut history: Vec<(i32, f64)> = m
+        .history
+        .iter()
+        .copied()
+        .chain([(m.start_year, m.start_revenue)])
+        .filter(|h| h.0 <= m.start_year && (xr.start..=xr.end).contains(&h.0))
+        .collect();
+    history.sort_by_key(|h| h.0);
+    lines.push(history.iter().map(at).collect());
+    lines.push(vec![at(&(xr.start, t.revenue)), at(&(xr.end, t.revenue))]);
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let (aw, ah) = (px.end - px.start, py.end - py.start);
+    // The "forecast →" label at the divider's foot, as draw_forecast_start places it.
+    let mut texts = Vec::new();
+    if (xr.start..=xr.end).contains(&m.start_year) {
+        let (fx, _) = at(&(m.start_year, t.revenue));
+        let label = st.font(size::LEGEND * 0.9, st.palette.muted);
+        let (tw, th) = chart
+            .plotting_area()
+            .estimate_text_size("forecast →", &label)
+            .map_err(|e| anyhow::anyhow!("label size: {e:?}"))?;
+        let gap = st.px(8.0);
+        texts.push(super::compare::Rect {
+            x0: fx + gap,
+            x1: fx + gap + tw as i32,
+            y0: py.end - gap - th as i32,
+            y1: py.end - gap,
+        });
+    }
+    let corners = [
+        SeriesLabelPosition::UpperLeft,
+        SeriesLabelPosition::UpperRight,
+        SeriesLabelPosition::LowerLeft,
+        SeriesLabelPosition::LowerRight,
+    ];
+    // For each corner: whether its box covers a label, and how many lines it covers.
+    let cover = |corner: &SeriesLabelPosition| {
+        let (x, y) = match corner {
+            SeriesLabelPosition::UpperLeft => (5, 5),
+            SeriesLabelPosition::UpperRight => (aw - w - 5, 5),
+            SeriesLabelPosition::LowerLeft => (5, ah - h - 5),
+            _ => (aw - w - 5, ah - h - 5),
+        };
+        let r = super::compare::Rect {
+            x0: px.start + x,
+            x1: px.start + x + w,
+            y0: py.start + y,
+            y1: py.start + y + h,
+        };
+        let lines_covered = lines
+            .iter()
+            .filter(|l| l.windows(2).any(|s| r.meets_segment(s[0], s[1])))
+            .count();
+        (texts.iter().any(|t| t.overlaps(&r)), lines_covered)
+    };
+    // The first clear corner; where none is, the first that covers no label and the fewest
+    // lines (a legend outside the plot would need room taken from it).
+    Ok(corners
+        .into_iter()
+        .min_by_key(|c| cover(c))
+        .unwrap_or(SeriesLabelPosition::UpperLeft))
 }
 
 /// Axes from the first published year to the horizon; revenue spanning `lo..hi` (widened to

@@ -35,6 +35,8 @@ pub struct Style {
     pub unit: f64,
     /// Smallest font size in pixels, whatever the canvas.
     pub min_text: f64,
+    /// The `--scale` pixel multiplier.
+    pub scale: f64,
     /// Years shown (`--from`, `--to`); the data's own span where not given.
     pub years: (Option<i32>, Option<i32>),
     /// Revenue on a log axis (the default) or a linear one.
@@ -51,6 +53,7 @@ impl Style {
             palette: options.theme.palette(),
             unit: f64::from(options.scale) * fit.clamp(0.5, 3.0),
             min_text: super::MIN_TEXT_PX * f64::from(options.scale),
+            scale: f64::from(options.scale),
             years: (options.from, options.to),
             log: options.y_scale == super::YScale::Log,
             bands: options.bands,
@@ -72,6 +75,12 @@ impl Style {
         (base * self.unit * self.palette.line_scale)
             .round()
             .max(1.0) as u32
+    }
+
+    /// A hairline: 1 pixel at `--scale 1`, whatever the canvas, for marks that must not be
+    /// read as data (leaders).
+    pub fn hairline(&self) -> u32 {
+        self.scale.round().max(1.0) as u32
     }
 
     /// Font size in pixels for a reference size: scaled with the canvas, never below the floor.

@@ -141,11 +141,16 @@ impl Default for ChartOptions {
 }
 
 /// The smallest canvas (before `--scale`) on which every element keeps text of at least
-/// [`MIN_TEXT_PX`] and nothing overlaps; smaller sizes are refused.
+/// [`MIN_TEXT_EM_PX`] and nothing overlaps; smaller sizes are refused.
 pub const MIN_WIDTH: u32 = 640;
 pub const MIN_HEIGHT: u32 = 360;
-/// Text is never drawn smaller than this many pixels (times `--scale`).
-pub const MIN_TEXT_PX: f64 = 10.0;
+/// Text is never drawn with an em smaller than this many pixels (times `--scale`).
+pub const MIN_TEXT_EM_PX: f64 = 9.0;
+/// plotters' font size for an em of 1 px: it sizes DejaVu Sans by ascent + descent
+/// (2384 units), not by its em (2048 units), so size 10 draws an em of 8.59 px.
+pub const SIZE_PER_EM: f64 = 2384.0 / 2048.0;
+/// The floor in plotters' font size units: an em of [`MIN_TEXT_EM_PX`].
+pub const MIN_TEXT_PX: f64 = MIN_TEXT_EM_PX * SIZE_PER_EM;
 pub const MIN_DPI: u32 = 30;
 pub const MAX_DPI: u32 = 2400;
 pub const MAX_SIDE: u32 = 8000;
@@ -165,7 +170,7 @@ impl ChartOptions {
                     field,
                     format!(
                         "must be {min} to {MAX_SIDE} pixels (below {MIN_WIDTH}×{MIN_HEIGHT} the \
-                         text would have to shrink below {MIN_TEXT_PX} px or overlap; use --scale \
+                         text would have to shrink below {MIN_TEXT_EM_PX} px or overlap; use --scale \
                          for sharper small images)"
                     ),
                 )

@@ -192,7 +192,18 @@ where
         .map(|pts| chart.backend_coord(pts.last().unwrap_or(&(x0, 0.0))))
         .collect();
     let plot = chart.plotting_area().get_pixel_range();
-    let places = place_end_labels(root, plot, st, &ends, &labels, &lines)?;
+    // The 50% line and the target year's line, kept clear of like the series.
+    let mut refs = vec![vec![
+        chart.backend_coord(&(x0, 50.0)),
+        chart.backend_coord(&(x1, 50.0)),
+    ]];
+    if (x0..=x1).contains(&t.year) {
+        refs.push(vec![
+            chart.backend_coord(&(t.year, 0.0)),
+            chart.backend_coord(&(t.year, 104.0)),
+        ]);
+    }
+    let places = place_end_labels(root, plot, st, &ends, &labels, &lines, &refs)?;
     let width = st.line(3.0);
     for (i, (run, points)) in runs.iter().zip(&series).enumerate() {
         let (color, dash) = series_style(st, i);
