@@ -58,8 +58,14 @@ pub fn export_with(
         ..ChartOptions::default()
     };
     let owned: Vec<Projection> = runs.iter().map(|p| (*p).clone()).collect();
+    // An edited scenario's export is named as such, beside (never over) the stock one's.
+    let edited = if first.scenario.provenance.is_edited() {
+        "-edited"
+    } else {
+        ""
+    };
     let stem = format!(
-        "safetech-{}-{}-seed{}",
+        "safetech-{}{edited}-{}-seed{}",
         first.scenario.scenario.id,
         tab.title().to_lowercase(),
         first.settings.seed
@@ -85,4 +91,47 @@ fn free_stem(dir: &Path, stem: &str) -> String {
         .map(|n| format!("{stem}-{n}"))
         .find(|s| !taken(s))
         .expect("some numbered name is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{RunControl, RunSettings, simulate};
+
+    #[test]
+    fn edited_exports_are_named_as_such_and_never_replace_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = RunSettings {
+            paths: 500,
+            ..RunSettings::default()
+        };
+        let stock = crate::scenario::load("baseline").unwrap();
+        let mut edited = stock.clone();
+        edited.growth.volatility = 0.1;
+        edited
+            .provenance
+            .edits
+            .push("growth.volatility = 0.1".into());
+        let run = |s| simulate(s, settings, RunControl::default()).unwrap();
+        let (a, b) = (run(&stock), run(&edited));
+        let names = |p: &Projection| {
+            export(dir.path(), Tab::Fan, ThemeName::Light, &[p])
+                .unwrap()
+                .iter()
+                .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&a),
+            [
+                "safetech-baseline-fan-seed20241010.png",
+                "safetech-baseline-fan-seed20241010.svg"
+            ]
+        );
+        assert_eq!(
+            names(&b)[0],
+            "safetech-baseline-edited-fan-seed20241010.png"
+        );
+        assert_eq!(names(&a)[0], "safetech-baseline-fan-seed20241010-2.png");
+    }
 }
