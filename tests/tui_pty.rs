@@ -189,7 +189,8 @@ fn tabs_edit_save_and_quit() {
     let mut exported: Vec<String> = std::fs::read_dir(s._dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("safetech-baseline-fan"))
+        // The scenario was edited, and its export is named so.
+        .filter(|n| n.starts_with("safetech-baseline-edited-fan"))
         .collect();
     exported.sort();
     assert_eq!(exported.len(), 2, "{exported:?}");
