@@ -1128,16 +1128,7 @@ fn svg_series(svg: &str) -> Vec<SvgSeries> {
         } else if t.starts_with("</g>") {
             open = false;
         } else if open && t.starts_with("<polyline") {
-            let width: f64 = svg_attr(t, "stroke-width").unwrap().parse().unwrap();
-            let points = svg_attr(t, "points")
-                .unwrap()
-                .split_whitespace()
-                .map(|p| {
-                    let (x, y) = p.split_once(',').unwrap();
-                    (x.parse().unwrap(), y.parse().unwrap())
-                })
-                .collect();
-            out.last_mut().unwrap().lines.push((width, points));
+            out.last_mut().unwrap().lines.push(svg_polyline(t));
         } else if open && t.starts_with("<text") {
             let num = |n: &str| -> f64 {
                 svg_attr(t, n)
@@ -1159,6 +1150,20 @@ fn svg_series(svg: &str) -> Vec<SvgSeries> {
     out
 }
 
+/// A `<polyline>`'s stroke width and points.
+fn svg_polyline(t: &str) -> (f64, Vec<(f64, f64)>) {
+    let width: f64 = svg_attr(t, "stroke-width").unwrap().parse().unwrap();
+    let points = svg_attr(t, "points")
+        .unwrap()
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    (width, points)
+}
+
 /// Every line drawn outside a series' group (targets, dividers, axes, ticks) as one pseudo
 /// series named "reference".
 fn svg_reference_lines(svg: &str) -> SvgSeries {
@@ -1170,16 +1175,7 @@ fn svg_reference_lines(svg: &str) -> SvgSeries {
         } else if t.starts_with("</g>") {
             depth -= 1;
         } else if depth == 0 && t.starts_with("<polyline") {
-            let width: f64 = svg_attr(t, "stroke-width").unwrap().parse().unwrap();
-            let points = svg_attr(t, "points")
-                .unwrap()
-                .split_whitespace()
-                .map(|p| {
-                    let (x, y) = p.split_once(',').unwrap();
-                    (x.parse().unwrap(), y.parse().unwrap())
-                })
-                .collect();
-            lines.push((width, points));
+            lines.push(svg_polyline(t));
         }
     }
     SvgSeries {

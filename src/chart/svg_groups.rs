@@ -106,7 +106,8 @@ pub fn resolve(svg: &str) -> String {
     out
 }
 
-fn unescape(s: &str) -> String {
+/// The text of XML character data or an attribute, its five predefined entities replaced.
+pub(super) fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")

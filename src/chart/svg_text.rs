@@ -122,17 +122,9 @@ fn used_chars(svg: &str) -> (BTreeSet<char>, BTreeSet<char>) {
             (Some(a), Some(b)) if a < b => t[a + 1..b].to_string(),
             _ => lines.get(i + 1).copied().unwrap_or("").to_string(),
         };
-        set.extend(unescape(&body).chars());
+        set.extend(super::svg_groups::unescape(&body).chars());
     }
     (regular, bold)
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
 }
 
 /// The SVG with the glyphs it uses embedded as `@font-face` rules, and every text asking for
