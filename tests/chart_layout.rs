@@ -37,19 +37,10 @@ const SIZES: [(u32, u32); 4] = [
 /// Twelve scenarios (the ten built-in ones and two variants), each with its horizon at its
 /// target year when `at_horizon`.
 fn scenarios(at_horizon: bool) -> Vec<Scenario> {
-    let ids = [
-        "baseline",
-        "historical",
-        "maturing",
-        "osa-enforced",
-        "osa-delayed",
-        "kosa",
-        "transatlantic",
-        "genai",
-        "downturn",
-        "classroom",
-    ];
-    let mut out: Vec<Scenario> = ids.iter().map(|id| load(id).unwrap()).collect();
+    let mut out: Vec<Scenario> = safetech::scenario::BUILTIN
+        .iter()
+        .map(|(id, _)| load(id).unwrap())
+        .collect();
     for (base, suffix) in [("maturing", "slow"), ("kosa", "late")] {
         let mut s = load(base).unwrap();
         s.scenario.id = format!("{base}-{suffix}");

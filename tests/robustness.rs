@@ -389,21 +389,11 @@ fn memory_is_budgeted_before_anything_is_allocated() {
     );
     // Every scenario multiplies the memory, and is counted (a repeated -s is used once).
     let mut args = vec!["run", "-n", "20000000", "--max-memory", "4G"];
-    for id in [
-        "baseline",
-        "historical",
-        "maturing",
-        "osa-enforced",
-        "osa-delayed",
-        "kosa",
-        "transatlantic",
-        "genai",
-        "downturn",
-        "classroom",
-    ] {
+    for (id, _) in safetech::scenario::BUILTIN {
         args.extend(["-s", id]);
     }
-    expect_code(d, &args, 2, &["10 scenario(s)", "paths fit"]);
+    let counted = format!("{} scenario(s)", safetech::scenario::BUILTIN.len());
+    expect_code(d, &args, 2, &[&counted, "paths fit"]);
     expect_code(
         d,
         &["run", "-n", "1000", "--max-memory", "12 parsecs"],
