@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::scenario::bounds::REVENUE_CEILING;
 use crate::scenario::{Distribution, Scenario};
+use kernel::EventCodes;
 use percentiles::YearPercentiles;
 use rng::Generator;
 use step::{ChunkState, CompiledEvent, EffectTables, Model, YearAccumulator, YearPlan};
@@ -207,7 +208,7 @@ pub fn simulate(
         .iter()
         .map(|ev| draw_event(ev, seed, n))
         .collect();
-    let codes: Vec<&[u16]> = draws.iter().map(|d| d.2.as_slice()).collect();
+    let codes = EventCodes::new(draws.iter().map(|d| d.2.as_slice()).collect());
     let mut revenue = path_array(n, model.start_revenue);
     let mut ar = path_array(n, 0.0);
     let mut first_passage = path_array(n, 0i32);

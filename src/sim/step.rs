@@ -9,7 +9,7 @@
 use rand_distr::{Distribution, StandardNormal, StudentT};
 
 use super::CHUNK;
-use super::kernel::{self, Effects, GrowthConstants, LaneMoments, Paths};
+use super::kernel::{self, Effects, EventCodes, GrowthConstants, LaneMoments, Paths};
 use super::rng::Generator;
 use crate::quantile::{BUCKETS, Buckets, Counts, RankPlan};
 use crate::scenario::{Scenario, Shocks, Timing};
@@ -353,7 +353,7 @@ pub(super) fn advance(
     index: usize,
     state: ChunkState,
     initial_growth: &[f64],
-    codes: &[&[u16]],
+    codes: &EventCodes,
 ) {
     let m = plan.model;
     let start = index * CHUNK;
