@@ -351,14 +351,20 @@ fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
         .par_chunks_mut(CHUNK)
         .enumerate()
         .for_each(|(c, out)| {
+            // One stream at a time (the same draws): interleaving the two generators' loops,
+            // one of them with rejection steps, was slower.
             let mut params = rng::generator(seed, rng::PARAMETERS, c as u64);
-            let mut spread = rng::generator(seed, rng::PARAMETER_SPREAD, c as u64);
-            for r0 in out {
-                let mut z: f64 = params.sample(StandardNormal);
-                if let Some((nu, chi)) = &chi_squared {
-                    z *= (nu / spread.sample(chi)).sqrt();
+            for z in out.iter_mut() {
+                *z = params.sample(StandardNormal);
+            }
+            if let Some((nu, chi)) = &chi_squared {
+                let mut spread = rng::generator(seed, rng::PARAMETER_SPREAD, c as u64);
+                for z in out.iter_mut() {
+                    *z *= (nu / spread.sample(chi)).sqrt();
                 }
-                *r0 = (m.initial + m.initial_sd * z).max(MIN_GROWTH);
+            }
+            for r0 in out {
+                *r0 = (m.initial + m.initial_sd * *r0).max(MIN_GROWTH);
             }
         });
     initial_growth
