@@ -128,7 +128,8 @@ def simulate(m, paths, seed):
                 vol = np.where(active, vol * o["vol"], vol)
                 level = np.where(active & (k == 0), level * o["level"], level)
         if m["capacity"] is not None:
-            growth = growth * (1.0 - revenue / m["capacity"])
+            # Capacity slows growth; a decline is left as it is.
+            growth = np.where(growth > 0.0, growth * (1.0 - revenue / m["capacity"]), growth)
         growth = np.maximum(growth, MIN_GROWTH)
         ar = m["persistence"] * ar + vol * rng.standard_normal(n)
         revenue = revenue * (1.0 + growth) * level * np.exp(ar)

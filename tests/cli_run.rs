@@ -24,7 +24,18 @@ fn stdout_of(args: &[&str]) -> Vec<u8> {
 /// the SIMD width cover every branch of the loops.
 #[test]
 fn simd_and_portable_inner_loops_agree_bit_for_bit() {
-    for extra in [&[][..], &["--set", "growth.capacity=4000"][..]] {
+    // The last: mean growth near 0 and revenue near capacity, so both branches of the
+    // saturation (growth slowed, decline left alone) are taken often.
+    for extra in [
+        &[][..],
+        &["--set", "growth.capacity=4000"][..],
+        &[
+            "--set",
+            "growth.capacity=700",
+            "--set",
+            "growth.initial=0.0",
+        ][..],
+    ] {
         let args = [
             &[
                 "run",

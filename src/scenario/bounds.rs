@@ -9,7 +9,10 @@
 //! - level shocks: each event's largest rise and largest fall, once;
 //! - the AR(1) noise sum Σ u[s] = Σ_j σ_j ε_j (1 − φ^(t−j+1)) / (1 − φ) has standard deviation at
 //!   most σ_max · sqrt(Σ_j a_j²), where σ_max is the volatility times every event's largest
-//!   multiplier; it is bounded at K standard deviations.
+//!   multiplier; it is bounded at K standard deviations;
+//! - capacity only lowers positive mean growth (a decline is left as it is), so the upper
+//!   bound without it holds with it. (A path far above capacity can fall faster than the lower
+//!   bound says; falling paths stay finite and need no stop.)
 //!
 //! With Normal draws a path passes K = 8 standard deviations with probability about 1e-15, so
 //! a scenario that passes these checks stays in range. Student-t draws (`shocks` or

@@ -224,24 +224,32 @@ fn next_year(
     let crowding = (-r).mul_add(c.inv_capacity, 1.0);
     match row {
         None => {
-            let growth = (trend * crowding).max(MIN_GROWTH);
+            let growth = saturated(trend, crowding).max(MIN_GROWTH);
             let u = c.persistence.mul_add(ar, c.volatility * eps);
             (r * ((1.0 + growth) * fastexp::exp(u)), u)
         }
         Some([uplift, vol, level, _]) => {
-            let growth = ((trend + uplift) * crowding).max(MIN_GROWTH);
+            let growth = saturated(trend + uplift, crowding).max(MIN_GROWTH);
             let u = c.persistence.mul_add(ar, vol * eps);
             (r * (((1.0 + growth) * level) * fastexp::exp(u)), u)
         }
     }
 }
 
+/// Mean growth `m` after logistic saturation: capacity slows growth (and above capacity turns
+/// it into decline), but does not soften a decline, nor turn a decline above capacity into
+/// growth, as m·(1 − R/K) with m < 0 would. Without capacity `crowding` is exactly 1.
+#[inline(always)]
+fn saturated(m: f64, crowding: f64) -> f64 {
+    if m > 0.0 { m * crowding } else { m }
+}
+
 #[inline(always)]
 fn effect_row(e: &Effects, path: usize) -> [f64; 4] {
     let codes = &e.codes.codes;
     let mut row = e.rows[0][codes[0][path] as usize];
-    for event in 1..e.rows.len() {
-        let r = e.rows[event][codes[event][path] as usize];
+    for (rows, codes) in e.rows.iter().zip(codes).skip(1) {
+        let r = rows[codes[path] as usize];
         row = [row[0] + r[0], row[1] * r[1], row[2] * r[2], row[3] * r[3]];
     }
     row
@@ -409,14 +417,14 @@ mod avx2 {
                     let trend = _mm256_fmadd_pd(r0, decay, base);
                     let crowding = _mm256_fnmadd_pd(r, inv_cap, one);
                     let r_new = if !EVENTS {
-                        let growth = _mm256_max_pd(_mm256_mul_pd(trend, crowding), min_growth);
+                        let growth = _mm256_max_pd(saturated(trend, crowding), min_growth);
                         let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(sigma, eps));
                         _mm256_storeu_pd(arp.add(i), u);
                         _mm256_mul_pd(r, _mm256_mul_pd(_mm256_add_pd(one, growth), exp(u)))
                     } else {
                         let (uplift, vol, level) = effect_vectors(&tables, i);
                         let growth = _mm256_max_pd(
-                            _mm256_mul_pd(_mm256_add_pd(trend, uplift), crowding),
+                            saturated(_mm256_add_pd(trend, uplift), crowding),
                             min_growth,
                         );
                         let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(vol, eps));
@@ -466,6 +474,14 @@ mod avx2 {
         *shocks = g;
         grow_portable(c, p, e, offset, whole, &mut m);
         m
+    }
+
+    /// `super::saturated`, four at a time.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn saturated(m: __m256d, crowding: __m256d) -> __m256d {
+        let growing = _mm256_cmp_pd::<_CMP_GT_OQ>(m, _mm256_setzero_pd());
+        _mm256_blendv_pd(m, _mm256_mul_pd(m, crowding), growing)
     }
 
     /// Bucket indices of four values, as 64-bit lanes.

@@ -70,7 +70,7 @@ pub enum SimError {
     #[error("the number of paths must be at least 1")]
     NoPaths,
     /// Revenue passed the most the program reports (see `scenario::bounds`), where validation
-    /// cannot bound it: fat tails, or capacity with growth that turns negative.
+    /// cannot bound it: Student-t tails.
     #[error(
         "revenue passed 1e100 £m in {year} on some simulated path, so the results would not be \
          finite or exact; likely cause: {cause}"
@@ -78,19 +78,12 @@ pub enum SimError {
     OutOfRange { year: i32, cause: &'static str },
 }
 
-/// What most likely carried revenue out of range, for the error message.
-fn out_of_range_cause(s: &Scenario) -> &'static str {
-    if s.growth.capacity.is_some() {
-        "growth.capacity: once a path is above capacity, mean growth that has turned negative \
-         (growth.initial_uncertainty, a negative long_run or event uplift) becomes growth that \
-         feeds on itself; raise growth.capacity, narrow growth.initial_uncertainty or lower \
-         growth.volatility and level shocks"
-    } else {
-        "fat tails: growth.shocks or growth.initial_distribution = { student_t = ν } with a \
-         small ν, with a high growth.volatility, growth.persistence, growth.initial_uncertainty \
-         or event volatility multiplier; lower them, raise ν or shorten market.horizon"
-    }
-}
+/// What carries revenue out of range once validation has bounded everything else (capacity
+/// only ever slows growth, so it cannot).
+const OUT_OF_RANGE_CAUSE: &str = "fat tails: growth.shocks or growth.initial_distribution = \
+     { student_t = ν } with a small ν, with a high growth.volatility, growth.persistence, \
+     growth.initial_uncertainty or event volatility multiplier; lower them, raise ν or shorten \
+     market.horizon";
 
 /// Summary of revenue across paths in one year.
 #[derive(Debug, Clone, PartialEq)]
@@ -281,7 +274,7 @@ pub fn simulate(
         if !(in_range && total.mean.is_finite() && total.m2.is_finite()) {
             return Err(SimError::OutOfRange {
                 year,
-                cause: out_of_range_cause(scenario),
+                cause: OUT_OF_RANGE_CAUSE,
             });
         }
         let stats = YearStats {
