@@ -238,7 +238,8 @@ fn a_held_key_is_followed_at_a_million_paths() {
         p_target(sc).is_some_and(|p| p.ends_with('%')) && !sc.contains("running")
     });
     let control = hold_right(&mut idle);
-    idle.send("q");
+    // The held key edited the scenario: the first q asks, the second quits.
+    idle.send("qq");
     assert!(idle.wait_exit(LONG).success());
 
     let mut s = Session::start(&["tui", "-n", "1000000"], 120, 40);
@@ -261,8 +262,9 @@ fn a_held_key_is_followed_at_a_million_paths() {
         "the screen followed the last press after {lag:?} (control {control:?})"
     );
     assert!(s.screen().contains("1,000,000 paths"), "{}", s.screen());
-    // Quitting cancels the runs in flight within a chunk, so the program ends promptly.
-    s.send("q");
+    // Quitting cancels the runs in flight within a chunk, so the program ends promptly (the
+    // first q asks about the unsaved edit, the second quits).
+    s.send("qq");
     let status = s.wait_exit(LONG);
     assert!(status.success(), "{status:?}");
     s.assert_terminal_restored();
@@ -310,6 +312,11 @@ fn drivers_tab_follows_a_typed_value() {
         .filter(|n| n.contains("-drivers-"))
         .collect();
     assert_eq!(exported.len(), 2, "{exported:?}");
+    // The edit was not saved: q asks first, and a second q quits.
+    s.send("q");
+    s.wait_for("the question about unsaved edits", LONG, |sc| {
+        sc.contains("Edits to baseline not saved: q quits anyway")
+    });
     s.send("q");
     let status = s.wait_exit(LONG);
     assert!(status.success(), "{status:?}");

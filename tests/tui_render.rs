@@ -557,3 +557,71 @@ fn cut_rows_say_how_many_are_left_out() {
         "{said}:\n{text}"
     );
 }
+
+/// `q` with unsaved edits asks first and names the scenarios; any other key cancels the
+/// question; once the edits are saved (or reset), `q` quits at once. Ctrl-C never asks.
+#[test]
+fn quitting_with_unsaved_edits_asks_first() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use safetech::tui::update::{Effect, Msg, update};
+    let key = |a: &mut App, c: KeyCode| update(a, Msg::Key(KeyEvent::from(c)));
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    // Unedited: q quits.
+    key(&mut a, KeyCode::Char('q'));
+    assert!(a.quit);
+
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    key(&mut a, KeyCode::Right);
+    assert!(a.slot().unwrap().unsaved());
+    let id = a.slot().unwrap().scenario.scenario.id.clone();
+    key(&mut a, KeyCode::Char('q'));
+    assert!(!a.quit);
+    let status = a.status.clone().unwrap();
+    assert!(
+        status.contains(&format!("Edits to {id} not saved")) && status.contains("q quits anyway"),
+        "{status}"
+    );
+    assert!(screen_text(&a).contains("not saved: q quits anyway"));
+    // Another key stays (and does its own work); the next q asks again.
+    key(&mut a, KeyCode::Down);
+    assert!(!a.quit && !a.confirm_quit && a.status.is_none());
+    key(&mut a, KeyCode::Char('q'));
+    assert!(!a.quit && a.confirm_quit);
+    key(&mut a, KeyCode::Esc);
+    assert!(a.quit, "a second q or Esc quits anyway");
+
+    // Saved as it is: no question. An edit after the save asks again.
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    key(&mut a, KeyCode::Right);
+    let effects = key(&mut a, KeyCode::Char('s'));
+    let Some(Effect::Save { slot, scenario }) = effects.into_iter().next() else {
+        panic!("s saves");
+    };
+    update(
+        &mut a,
+        Msg::Saved {
+            slot,
+            scenario,
+            path: "kept.toml".into(),
+        },
+    );
+    assert_eq!(a.status.as_deref(), Some("Saved kept.toml"));
+    assert!(!a.slot().unwrap().unsaved());
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Char('q'));
+    assert!(!a.quit);
+    // Reset: nothing to lose.
+    key(&mut a, KeyCode::Char('x'));
+    key(&mut a, KeyCode::Char('r'));
+    key(&mut a, KeyCode::Char('q'));
+    assert!(a.quit);
+
+    // Ctrl-C quits whatever is unsaved.
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    key(&mut a, KeyCode::Right);
+    update(
+        &mut a,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(a.quit);
+}

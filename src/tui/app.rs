@@ -65,6 +65,8 @@ pub struct Slot {
     /// The inputs of the latest request (scenario with its edits, and the run settings), so
     /// that a request for the same inputs is not run again.
     pub requested: Option<(Scenario, RunSettings)>,
+    /// The scenario as `s` last saved it, if it has been saved.
+    pub saved: Option<Scenario>,
 }
 
 impl Slot {
@@ -77,11 +79,17 @@ impl Slot {
             pending: false,
             error: None,
             requested: None,
+            saved: None,
         }
     }
 
     pub fn edited(&self) -> bool {
         self.scenario != self.original
+    }
+
+    /// Edited since it was loaded, and not saved as it now is.
+    pub fn unsaved(&self) -> bool {
+        self.edited() && self.saved.as_ref() != Some(&self.scenario)
     }
 }
 
@@ -108,6 +116,8 @@ pub struct App {
     /// Ticks the status message has been shown; it goes after [`STATUS_TICKS`].
     pub status_age: u32,
     pub quit: bool,
+    /// `q` was pressed with unsaved edits: a second `q` (or Esc) quits, any other key stays.
+    pub confirm_quit: bool,
     /// Ctrl-Z: the runtime gives the terminal back and stops the process until `fg`.
     pub suspend: bool,
     /// The signal that ended the program, for its exit status.
@@ -189,6 +199,7 @@ impl App {
             compared: Vec::new(),
             suspend: false,
             quit: false,
+            confirm_quit: false,
             signal: None,
             area: Rect::new(0, 0, 120, 40),
             output_dir: PathBuf::from("."),

@@ -188,10 +188,14 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             worker.cancel_drivers();
             None
         }
-        Effect::Save(scenario) => Some(Msg::Status(match save::save(&app.output_dir, &scenario) {
-            Ok(path) => format!("Saved {}", path.display()),
-            Err(e) => format!("Could not save: {e:#}"),
-        })),
+        Effect::Save { slot, scenario } => Some(match save::save(&app.output_dir, &scenario) {
+            Ok(path) => Msg::Saved {
+                slot,
+                scenario,
+                path: path.display().to_string(),
+            },
+            Err(e) => Msg::Status(format!("Could not save: {e:#}")),
+        }),
         Effect::Export(tab) => {
             let runs: Vec<&crate::sim::Projection> = match tab {
                 app::Tab::Compare => app

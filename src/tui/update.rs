@@ -22,6 +22,12 @@ pub enum Msg {
     Worker(Reply),
     /// Result of an effect performed by the runtime, shown in the status line.
     Status(String),
+    /// Slot `slot`'s scenario, as it was, was saved to `path`.
+    Saved {
+        slot: usize,
+        scenario: Box<Scenario>,
+        path: String,
+    },
     /// Input ended or failed.
     Quit,
     /// A signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) asked the program to stop.
@@ -40,7 +46,10 @@ pub enum Effect {
     /// Compute paired differences against the base on the worker.
     Differences(Box<super::app::DifferencesJob>),
     /// Save this scenario as TOML in the output directory.
-    Save(Box<Scenario>),
+    Save {
+        slot: usize,
+        scenario: Box<Scenario>,
+    },
     /// Export the current tab's chart.
     Export(Tab),
 }
@@ -81,6 +90,17 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Worker(reply) => on_reply(app, reply),
         Msg::Status(s) => {
             app.say(s);
+            Vec::new()
+        }
+        Msg::Saved {
+            slot,
+            scenario,
+            path,
+        } => {
+            if let Some(s) = app.slots.get_mut(slot) {
+                s.saved = Some(*scenario);
+            }
+            app.say(format!("Saved {path}"));
             Vec::new()
         }
         Msg::Quit => {
@@ -174,6 +194,26 @@ fn differences(app: &mut App) -> Vec<Effect> {
     vec![Effect::Differences(Box::new(app.differences_job()))]
 }
 
+/// Quits, unless a scenario has edits that were not saved: then says which, and waits for a
+/// second `q`. (Ctrl-C and signals quit at once.)
+fn ask_to_quit(app: &mut App) {
+    let unsaved: Vec<String> = app
+        .slots
+        .iter()
+        .filter(|s| s.unsaved())
+        .map(|s| s.scenario.scenario.id.clone())
+        .collect();
+    if unsaved.is_empty() {
+        app.quit = true;
+    } else {
+        app.confirm_quit = true;
+        app.say(format!(
+            "Edits to {} not saved: q quits anyway, s saves, any other key stays",
+            unsaved.join(", ")
+        ));
+    }
+}
+
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('d')) {
@@ -198,8 +238,17 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return on_entry_key(app, key);
     }
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    let quit_key = matches!(key.code, KeyCode::Char('q') | KeyCode::Esc);
+    if std::mem::take(&mut app.confirm_quit) {
+        if quit_key {
+            app.quit = true;
+            return Vec::new();
+        }
+        // Staying: the question goes, so that it cannot be read as still standing.
+        app.status = None;
+    }
     match key.code {
-        KeyCode::Char('q') | KeyCode::Esc => app.quit = true,
+        KeyCode::Char('q') | KeyCode::Esc => ask_to_quit(app),
         KeyCode::Char('?') | KeyCode::F(1) => app.help = true,
         KeyCode::Tab => app.tab = app.tab.offset(1),
         KeyCode::BackTab => app.tab = app.tab.offset(-1),
@@ -243,7 +292,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('-') | KeyCode::Char('_') => return change_paths(app, -1),
         KeyCode::Char('s') => {
             if let Some(s) = app.slot() {
-                return vec![Effect::Save(Box::new(s.scenario.clone()))];
+                return vec![Effect::Save {
+                    slot: app.selected,
+                    scenario: Box::new(s.scenario.clone()),
+                }];
             }
         }
         KeyCode::Char('e') => return vec![Effect::Export(app.tab)],

@@ -27,7 +27,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("c", "add or remove it on the Compare chart"),
     ("t", "next theme"),
     ("?", "this help"),
-    ("q  Esc  Ctrl-C", "quit"),
+    (
+        "q  Esc  Ctrl-C",
+        "quit; q and Esc ask first if edits are unsaved",
+    ),
 ];
 
 /// Width of the key column.
