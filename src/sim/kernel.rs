@@ -164,8 +164,15 @@ pub(super) fn grow<S: Fn(&mut Generator) -> f64>(
         // SAFETY: `simd` is true only when the CPU reports AVX2 and FMA (see `Model::new`).
         let moments = unsafe {
             match effects {
-                Some(e) => avx2::grow::<true, S>(c, paths, Some(e), offset, &mut g, &sample),
-                None => avx2::grow::<false, S>(c, paths, None, offset, &mut g, &sample),
+                // Without capacity the saturation is a multiplication by 1: skipped.
+                Some(e) if c.inv_capacity != 0.0 => {
+                    avx2::grow::<true, true, S>(c, paths, Some(e), offset, &mut g, &sample)
+                }
+                Some(e) => avx2::grow::<true, false, S>(c, paths, Some(e), offset, &mut g, &sample),
+                None if c.inv_capacity != 0.0 => {
+                    avx2::grow::<false, true, S>(c, paths, None, offset, &mut g, &sample)
+                }
+                None => avx2::grow::<false, false, S>(c, paths, None, offset, &mut g, &sample),
             }
         };
         *shocks = g;
@@ -349,7 +356,7 @@ mod avx2 {
     /// The shocks of paths from `LANES` on are drawn here, one group ahead of the group being
     /// grown (the caller drew the first group).
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn grow<const EVENTS: bool, S: Fn(&mut Generator) -> f64>(
+    pub(super) fn grow<const EVENTS: bool, const CAPACITY: bool, S: Fn(&mut Generator) -> f64>(
         c: &GrowthConstants,
         p: Paths,
         effects: Option<&Effects>,
@@ -415,18 +422,22 @@ mod avx2 {
                     let r0 = _mm256_loadu_pd(r0p.add(i));
                     let eps = _mm256_loadu_pd(ep.add(i));
                     let trend = _mm256_fmadd_pd(r0, decay, base);
-                    let crowding = _mm256_fnmadd_pd(r, inv_cap, one);
+                    let saturate = |m| {
+                        if CAPACITY {
+                            saturated(m, _mm256_fnmadd_pd(r, inv_cap, one))
+                        } else {
+                            m
+                        }
+                    };
                     let r_new = if !EVENTS {
-                        let growth = _mm256_max_pd(saturated(trend, crowding), min_growth);
+                        let growth = _mm256_max_pd(saturate(trend), min_growth);
                         let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(sigma, eps));
                         _mm256_storeu_pd(arp.add(i), u);
                         _mm256_mul_pd(r, _mm256_mul_pd(_mm256_add_pd(one, growth), exp(u)))
                     } else {
                         let (uplift, vol, level) = effect_vectors(&tables, i);
-                        let growth = _mm256_max_pd(
-                            saturated(_mm256_add_pd(trend, uplift), crowding),
-                            min_growth,
-                        );
+                        let growth =
+                            _mm256_max_pd(saturate(_mm256_add_pd(trend, uplift)), min_growth);
                         let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(vol, eps));
                         _mm256_storeu_pd(arp.add(i), u);
                         let factor = _mm256_mul_pd(_mm256_add_pd(one, growth), level);
