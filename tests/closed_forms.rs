@@ -43,6 +43,16 @@ fn run(s: &Scenario, seed: u64) -> Projection {
     simulate(s, settings, RunControl::default()).expect("simulation runs")
 }
 
+/// A run without noise: every path is the same, so a thousand paths are plenty.
+fn run_deterministic(s: &Scenario) -> Projection {
+    let settings = RunSettings {
+        paths: 1000,
+        seed: 1,
+        sample_paths: 0,
+    };
+    simulate(s, settings, RunControl::default()).expect("simulation runs")
+}
+
 fn std_normal() -> Normal {
     Normal::new(0.0, 1.0).unwrap()
 }
@@ -287,16 +297,7 @@ fn mean_reversion_follows_its_deterministic_path_without_noise() {
         1000.0,
         2026,
     );
-    let p = simulate(
-        &s,
-        RunSettings {
-            paths: 1000,
-            seed: 1,
-            sample_paths: 0,
-        },
-        RunControl::default(),
-    )
-    .unwrap();
+    let p = run_deterministic(&s);
     let mut r = 623.0;
     for (k, y) in p.years.iter().enumerate() {
         let m = 0.10 + (0.37 - 0.10) * (-0.35 * k as f64).exp();
@@ -364,16 +365,7 @@ fn capacity_slows_growth_along_the_logistic_recursion() {
         1000.0,
         2026,
     );
-    let p = simulate(
-        &s,
-        RunSettings {
-            paths: 1000,
-            seed: 1,
-            sample_paths: 0,
-        },
-        RunControl::default(),
-    )
-    .unwrap();
+    let p = run_deterministic(&s);
     let mut r = 623.0f64;
     for y in &p.years {
         let last = r;
