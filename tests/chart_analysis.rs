@@ -111,7 +111,16 @@ fn tornado_draws_both_ends_of_each_row_and_names_the_keys() {
     assert!(has("seed 7") && has("4,000 paths per run"));
     for row in data.rows.iter().take(chart::tornado::MAX_ROWS) {
         assert!(has(&row.key), "no label for {}", row.key);
+        // Each end's value in its units (was the bare number, "6000.0" for £6,000m).
+        for v in [row.low.value, row.high.value] {
+            let shown = safetech::scenario::parameters::show_value(&row.key, row.kind, v);
+            assert!(texts.iter().any(|t| t == &shown), "{}: no {shown}", row.key);
+        }
     }
+    assert!(
+        has("%") && !texts.iter().any(|t| t.ends_with(".0")),
+        "{texts:?}"
+    );
 }
 
 #[test]

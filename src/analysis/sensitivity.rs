@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::for_target;
 use crate::error::InputError;
 use crate::scenario::Scenario;
-use crate::scenario::parameters::{Swing, SwingSource, literal, swings, with_value};
+use crate::scenario::parameters::{Kind, Swing, SwingSource, literal, swings, with_value};
 use crate::sim::{Projection, RunControl, RunSettings, SimError, simulate};
 use crate::stats::difference::{Estimate, discordant, discordant_counts, paired_median};
 use crate::stats::{TargetProbability, target_probability};
@@ -35,6 +35,9 @@ pub struct SwingEnd {
 pub struct TornadoRow {
     /// The `--set` key that reproduces either end: `--set KEY=low` or `--set KEY=high`.
     pub key: String,
+    /// What kind of number the input is, for showing its values in their units.
+    #[serde(skip)]
+    pub kind: Kind,
     pub base: f64,
     pub source: SwingSource,
     pub low: SwingEnd,
@@ -129,6 +132,7 @@ pub fn run_swing(
     let low = ends.pop().expect("two ends");
     Ok(TornadoRow {
         key: swing.input.key.clone(),
+        kind: swing.input.kind,
         base: swing.input.value,
         source: swing.source.clone(),
         low,

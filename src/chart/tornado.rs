@@ -10,7 +10,7 @@ use super::Ctx;
 use super::frame::{Frame, draw_frame, draw_legend, draw_mesh, size, stamp, swatch};
 use crate::analysis::sensitivity::{Base, TornadoRow};
 use crate::format::{money_short, percent, probability_decimals};
-use crate::scenario::parameters::literal;
+use crate::scenario::parameters::show_value;
 use crate::stats::Z95;
 
 /// Bars shown at most; the rest are named in the subtitle.
@@ -141,7 +141,7 @@ where
             let right = x >= 0.0;
             let gap = st.px(8.0) + (hw.abs() / (2.0 * span) * plot.dim_in_pixel().0 as f64) as i32;
             plot.draw_text(
-                &literal(end.value),
+                &show_value(&r.key, r.kind, end.value),
                 &st.font(size::LEGEND * 0.85, pal.muted).pos(Pos::new(
                     if right { HPos::Left } else { HPos::Right },
                     VPos::Center,

@@ -216,6 +216,41 @@ pub fn resolve(s: &Scenario, key: &str) -> Result<Input, InputError> {
     })
 }
 
+/// An input's value in the units people read it in, for charts: rates, volatility and
+/// probabilities in %, uncertainty and uplifts in percentage points, capacity in £, speeds and
+/// persistence as plain numbers. (Reports that are meant to be pasted into `--set` use
+/// [`literal`].)
+pub fn show_value(key: &str, kind: Kind, v: f64) -> String {
+    // Enough decimals for the value, at most three: 40%, 12.5%, 2.505%.
+    let percent = |x: f64| {
+        let p = x * 100.0;
+        let d = (0..3)
+            .find(|&d| {
+                let scaled = p * 10f64.powi(d);
+                // 0.458 × 100 is 45.800000000000004: whole up to rounding error.
+                (scaled.round() - scaled).abs() < 1e-6
+            })
+            .unwrap_or(3) as usize;
+        // A minus sign, as the charts' axes and the reports write it.
+        format!("{p:.d$}").replace('-', "−")
+    };
+    match kind {
+        Kind::Rate | Kind::Probability | Kind::LevelShock => {
+            let sign = if kind == Kind::LevelShock && v > 0.0 {
+                "+"
+            } else {
+                ""
+            };
+            format!("{sign}{}%", percent(v))
+        }
+        Kind::Scale if key.ends_with("initial_uncertainty") => format!("±{} pts", percent(v)),
+        Kind::Scale if key.ends_with("volatility") => format!("{}%", percent(v)),
+        Kind::Uplift => format!("{}{} pts", if v > 0.0 { "+" } else { "" }, percent(v)),
+        Kind::Capacity => crate::format::money(v),
+        Kind::Scale | Kind::Persistence | Kind::Other => format!("{v}"),
+    }
+}
+
 /// A number as a TOML float literal that reads back as exactly the same f64 (Rust prints the
 /// shortest such digits), always with a decimal point or exponent so TOML reads a float.
 pub fn literal(x: f64) -> String {
@@ -355,6 +390,45 @@ pub fn check_ranges(s: &Scenario) -> Result<(), super::validate::Issue> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn values_are_shown_in_their_units() {
+        use super::{Kind, show_value};
+        let cases = [
+            ("growth.initial", Kind::Rate, 0.458, "45.8%"),
+            ("growth.long_run", Kind::Rate, 0.08, "8%"),
+            ("growth.volatility", Kind::Scale, 0.0389, "3.89%"),
+            (
+                "growth.initial_uncertainty",
+                Kind::Scale,
+                0.02505,
+                "±2.505 pts",
+            ),
+            ("growth.reversion", Kind::Scale, 0.175, "0.175"),
+            ("growth.persistence", Kind::Persistence, 0.5, "0.5"),
+            ("growth.capacity", Kind::Capacity, 6000.0, "£6,000m"),
+            ("events.osa.slow.probability", Kind::Probability, 0.0, "0%"),
+            (
+                "events.osa.firm.probability",
+                Kind::Probability,
+                0.125,
+                "12.5%",
+            ),
+            (
+                "events.osa.firm.growth_uplift",
+                Kind::Uplift,
+                0.03,
+                "+3 pts",
+            ),
+            ("events.x.y.growth_uplift", Kind::Uplift, -0.015, "−1.5 pts"),
+            ("growth.long_run", Kind::Rate, -0.05, "−5%"),
+            ("events.x.y.level_shock", Kind::LevelShock, 0.05, "+5%"),
+            ("events.x.y.volatility_multiplier", Kind::Other, 1.5, "1.5"),
+        ];
+        for (key, kind, v, want) in cases {
+            assert_eq!(show_value(key, kind, v), want, "{key}");
+        }
+    }
+
     use super::*;
     use crate::scenario::{Override, load, load_with_overrides};
 
