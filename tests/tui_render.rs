@@ -582,6 +582,12 @@ fn quitting_with_unsaved_edits_asks_first() {
         "{status}"
     );
     assert!(screen_text(&a).contains("not saved: q quits anyway"));
+    // A terminal too small for the view still shows the question.
+    let small = screen_text_sized(&a, 40, 12);
+    assert!(
+        small.contains("not saved") && small.contains("too small"),
+        "{small}"
+    );
     // Another key stays (and does its own work); the next q asks again.
     key(&mut a, KeyCode::Down);
     assert!(!a.quit && !a.confirm_quit && a.status.is_none());

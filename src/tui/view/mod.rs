@@ -35,7 +35,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, t.base());
     let regions = layout::compute(area, app);
     if regions.too_small {
-        too_small(area, buf, t);
+        let question = app.status.as_deref().filter(|_| app.confirm_quit);
+        too_small(area, buf, t, question);
         return;
     }
     tab_bar(app, &regions, buf);
@@ -60,11 +61,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn too_small(area: Rect, buf: &mut Buffer, t: &Theme) {
-    let text = format!(
+fn too_small(area: Rect, buf: &mut Buffer, t: &Theme, status: Option<&str>) {
+    let mut text = format!(
         "Terminal too small: {}×{}. safetech needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or q to quit.",
         area.width, area.height
     );
+    // A question (unsaved edits) must be seen here too.
+    if let Some(s) = status {
+        text = format!("{s}\n{text}");
+    }
     Paragraph::new(text)
         .style(t.base())
         .wrap(Wrap { trim: true })
