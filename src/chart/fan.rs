@@ -71,18 +71,18 @@ where
     draw_forecast_start(&mut chart, st, p)?;
     draw_history(&mut chart, st, p)?;
     draw_target(&mut chart, st, p, st.palette.target)?;
-    let corner = legend_corner(&chart, st, p, &fan)?;
-    draw_legend(&mut chart, st, corner)?;
+    let spot = legend_spot(&chart, st, p, &fan)?;
+    draw_legend(&mut chart, st, spot)?;
     Ok(())
 }
 
-/// The first corner of the plot (upper left, upper right, lower left, lower right) where the
-/// legend's box covers no band, line, target or the "forecast →" label (with the target in the last year shown the
-/// upper left box hid the target line); where none is clear, the one covering no label and
-/// the fewest lines. The box is sized
-/// as plotters sizes it in [`draw_legend`]: the labels' lines, the swatch area and margins,
-/// 5 px from the corner.
-fn legend_corner<DB>(
+/// Where the legend goes: the first spot of the plot (the corners, then the lower corners
+/// raised over the "forecast →" label, then the edges' middles) where its box covers no band,
+/// line, target or label (with the target in the last year shown the upper left box hid the
+/// target line); where none is clear, the first covering no label and the fewest lines. The
+/// box is sized as plotters sizes it in [`draw_legend`]: the labels' lines, the swatch area and
+/// margins, 5 px from the edges.
+fn legend_spot<DB>(
     chart: &YearChart<DB>,
     st: &Style,
     p: &Projection,
@@ -153,20 +153,26 @@ where
             y1: py.end - gap,
         });
     }
-    let corners = [
-        SeriesLabelPosition::UpperLeft,
-        SeriesLabelPosition::UpperRight,
-        SeriesLabelPosition::LowerLeft,
-        SeriesLabelPosition::LowerRight,
+    // The corners first, then the lower corners raised clear of the "forecast →" label, then
+    // the middles of the edges (with a short axis, `--to 2025`, every corner held the target,
+    // a line or the label).
+    let raised = texts.first().map_or(0, |t| t.y1 - t.y0 + st.px(8.0));
+    let (left, right, centre) = (5, aw - w - 5, (aw - w) / 2);
+    let (top, bottom, middle) = (5, ah - h - 5, (ah - h) / 2);
+    let spots = [
+        (left, top),
+        (right, top),
+        (left, bottom),
+        (right, bottom),
+        (left, bottom - raised),
+        (right, bottom - raised),
+        (centre, top),
+        (centre, bottom - raised),
+        (left, middle),
+        (right, middle),
     ];
-    // For each corner: whether its box covers a label, and how many lines it covers.
-    let cover = |corner: &SeriesLabelPosition| {
-        let (x, y) = match corner {
-            SeriesLabelPosition::UpperLeft => (5, 5),
-            SeriesLabelPosition::UpperRight => (aw - w - 5, 5),
-            SeriesLabelPosition::LowerLeft => (5, ah - h - 5),
-            _ => (aw - w - 5, ah - h - 5),
-        };
+    // For each spot: whether its box covers a label, and how many lines it covers.
+    let cover = |&(x, y): &(i32, i32)| {
         let r = super::compare::Rect {
             x0: px.start + x,
             x1: px.start + x + w,
@@ -179,12 +185,10 @@ where
             .count();
         (texts.iter().any(|t| t.overlaps(&r)), lines_covered)
     };
-    // The first clear corner; where none is, the first that covers no label and the fewest
+    // The first clear spot; where none is, the first that covers no label and the fewest
     // lines (a legend outside the plot would need room taken from it).
-    Ok(corners
-        .into_iter()
-        .min_by_key(|c| cover(c))
-        .unwrap_or(SeriesLabelPosition::UpperLeft))
+    let (x, y) = spots.into_iter().min_by_key(cover).unwrap_or((left, top));
+    Ok(SeriesLabelPosition::Coordinate(x, y))
 }
 
 /// Axes from the first published year to the horizon; revenue spanning `lo..hi` (widened to
