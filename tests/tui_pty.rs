@@ -193,9 +193,12 @@ fn tabs_edit_save_and_quit() {
         .filter(|n| n.starts_with("safetech-baseline-edited-fan"))
         .collect();
     exported.sort();
-    assert_eq!(exported.len(), 2, "{exported:?}");
-    assert!(exported[0].ends_with(".png") && exported[1].ends_with(".svg"));
-    let png = std::fs::read(s._dir.path().join(&exported[0])).unwrap();
+    assert_eq!(exported.len(), 3, "{exported:?}");
+    assert!(exported[0].ends_with(".pdf") && exported[1].ends_with(".png"));
+    assert!(exported[2].ends_with(".svg"));
+    let pdf = std::fs::read(s._dir.path().join(&exported[0])).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF file");
+    let png = std::fs::read(s._dir.path().join(&exported[1])).unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG file");
 
     s.send("q");
@@ -311,7 +314,7 @@ fn drivers_tab_follows_a_typed_value() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("-drivers-"))
         .collect();
-    assert_eq!(exported.len(), 2, "{exported:?}");
+    assert_eq!(exported.len(), 3, "{exported:?}");
     // The edit was not saved: q asks first, and a second q quits.
     s.send("q");
     s.wait_for("the question about unsaved edits", LONG, |sc| {

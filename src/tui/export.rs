@@ -1,4 +1,4 @@
-//! Exporting the current view as PNG and SVG through the chart module.
+//! Exporting the current view as PNG, SVG and PDF through the chart module.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +15,7 @@ pub fn output_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Write the view as PNG and SVG beside each other; returns the paths written. Existing files
+/// Write the view as PNG, SVG and PDF beside each other; returns the paths written. Existing files
 /// are never overwritten: a numbered name is chosen instead.
 pub fn export(
     dir: &Path,
@@ -72,7 +72,7 @@ pub fn export_with(
     );
     let stem = free_stem(dir, &stem);
     let mut written = Vec::new();
-    for ext in ["png", "svg"] {
+    for ext in EXTENSIONS {
         let path = dir.join(format!("{stem}.{ext}"));
         chart::export_with(&path, kind, &owned, analyses, &options)?;
         written.push(path);
@@ -80,10 +80,31 @@ pub fn export_with(
     Ok(written)
 }
 
-/// `stem`, or `stem-2`, `stem-3`… so that neither the PNG nor the SVG exists yet.
+/// The status line's account of an export, short enough for it: the files share a stem, so
+/// `Exported ./safetech-baseline-fan-seed20241010 .png .svg .pdf`.
+pub fn describe(paths: &[PathBuf]) -> String {
+    let Some(first) = paths.first() else {
+        return "Exported nothing".into();
+    };
+    let stem = first.with_extension("");
+    let extensions: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.extension())
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .collect();
+    format!("Exported {} {}", stem.display(), extensions.join(" "))
+}
+
+/// The formats written, in this order: a raster for slides, vector for print.
+const EXTENSIONS: [&str; 3] = ["png", "svg", "pdf"];
+
+/// `stem`, or `stem-2`, `stem-3`… so that none of the files exists yet.
 fn free_stem(dir: &Path, stem: &str) -> String {
-    let taken =
-        |s: &str| dir.join(format!("{s}.png")).exists() || dir.join(format!("{s}.svg")).exists();
+    let taken = |s: &str| {
+        EXTENSIONS
+            .iter()
+            .any(|e| dir.join(format!("{s}.{e}")).exists())
+    };
     if !taken(stem) {
         return stem.to_string();
     }
@@ -125,7 +146,8 @@ mod tests {
             names(&a),
             [
                 "safetech-baseline-fan-seed20241010.png",
-                "safetech-baseline-fan-seed20241010.svg"
+                "safetech-baseline-fan-seed20241010.svg",
+                "safetech-baseline-fan-seed20241010.pdf"
             ]
         );
         assert_eq!(
@@ -133,5 +155,15 @@ mod tests {
             "safetech-baseline-edited-fan-seed20241010.png"
         );
         assert_eq!(names(&a)[0], "safetech-baseline-fan-seed20241010-2.png");
+        let written = export(dir.path(), Tab::Fan, ThemeName::Light, &[&a]).unwrap();
+        assert_eq!(
+            describe(&written),
+            format!(
+                "Exported {} .png .svg .pdf",
+                dir.path()
+                    .join("safetech-baseline-fan-seed20241010-3")
+                    .display()
+            )
+        );
     }
 }

@@ -224,11 +224,7 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             };
             Some(Msg::Status(
                 match export::export_with(&app.output_dir, tab, app.theme.name, &runs, analyses) {
-                    Ok(paths) => {
-                        let list: Vec<String> =
-                            paths.iter().map(|p| p.display().to_string()).collect();
-                        format!("Exported {}", list.join(" and "))
-                    }
+                    Ok(paths) => export::describe(&paths),
                     Err(e) => format!("Export failed: {e:#}"),
                 },
             ))

@@ -21,7 +21,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("s", "save the scenario as TOML"),
     ("n", "new random seed"),
     ("+ -", "more or fewer paths"),
-    ("e", "export the view as PNG and SVG"),
+    ("e", "export the view as PNG, SVG and PDF"),
     ("g", "log / linear revenue scale"),
     ("b", "compare against this scenario"),
     ("c", "add or remove it on the Compare chart"),
