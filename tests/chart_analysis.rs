@@ -113,7 +113,7 @@ fn tornado_draws_both_ends_of_each_row_and_names_the_keys() {
         assert!(has(&row.key), "no label for {}", row.key);
         // Each end's value in its units (was the bare number, "6000.0" for £6,000m).
         for v in [row.low.value, row.high.value] {
-            let shown = safetech::scenario::parameters::show_value(&row.key, row.kind, v);
+            let shown = safetech::scenario::parameters::show_value(row.kind, v);
             assert!(texts.iter().any(|t| t == &shown), "{}: no {shown}", row.key);
         }
     }

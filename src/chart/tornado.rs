@@ -141,7 +141,7 @@ where
             let right = x >= 0.0;
             let gap = st.px(8.0) + (hw.abs() / (2.0 * span) * plot.dim_in_pixel().0 as f64) as i32;
             plot.draw_text(
-                &show_value(&r.key, r.kind, end.value),
+                &show_value(r.kind, end.value),
                 &st.font(size::LEGEND * 0.85, pal.muted).pos(Pos::new(
                     if right { HPos::Left } else { HPos::Right },
                     VPos::Center,

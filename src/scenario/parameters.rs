@@ -11,8 +11,12 @@ use crate::error::InputError;
 pub enum Kind {
     /// A simple annual growth rate (growth.initial, growth.long_run).
     Rate,
-    /// A scale parameter ≥ 0 (initial_uncertainty, volatility, reversion).
-    Scale,
+    /// The spread of initial growth (initial_uncertainty), in rate points.
+    Uncertainty,
+    /// The shocks' volatility.
+    Volatility,
+    /// The speed of mean reversion, per year.
+    Reversion,
     Persistence,
     /// Market size in £m (capacity).
     Capacity,
@@ -71,9 +75,9 @@ fn growth_input(s: &Scenario, field: &str) -> Option<Input> {
     let (kind, value, allowed) = match field {
         "initial" => (Kind::Rate, g.initial, (-0.5, 2.0)),
         "long_run" => (Kind::Rate, g.long_run_rate(), (-0.5, 2.0)),
-        "initial_uncertainty" => (Kind::Scale, g.initial_uncertainty, (0.0, 0.5)),
-        "reversion" => (Kind::Scale, g.reversion, (0.0, 3.0)),
-        "volatility" => (Kind::Scale, g.volatility, (0.0, 1.0)),
+        "initial_uncertainty" => (Kind::Uncertainty, g.initial_uncertainty, (0.0, 0.5)),
+        "reversion" => (Kind::Reversion, g.reversion, (0.0, 3.0)),
+        "volatility" => (Kind::Volatility, g.volatility, (0.0, 1.0)),
         "persistence" => (Kind::Persistence, g.persistence, (-0.95, 0.95)),
         "capacity" => (
             Kind::Capacity,
@@ -220,7 +224,7 @@ pub fn resolve(s: &Scenario, key: &str) -> Result<Input, InputError> {
 /// probabilities in %, uncertainty and uplifts in percentage points, capacity in £, speeds and
 /// persistence as plain numbers. (Reports that are meant to be pasted into `--set` use
 /// [`literal`].)
-pub fn show_value(key: &str, kind: Kind, v: f64) -> String {
+pub fn show_value(kind: Kind, v: f64) -> String {
     // Enough decimals for the value, at most three: 40%, 12.5%, 2.505%.
     let percent = |x: f64| {
         let p = x * 100.0;
@@ -235,7 +239,7 @@ pub fn show_value(key: &str, kind: Kind, v: f64) -> String {
         format!("{p:.d$}").replace('-', "−")
     };
     match kind {
-        Kind::Rate | Kind::Probability | Kind::LevelShock => {
+        Kind::Rate | Kind::Volatility | Kind::Probability | Kind::LevelShock => {
             let sign = if kind == Kind::LevelShock && v > 0.0 {
                 "+"
             } else {
@@ -243,11 +247,10 @@ pub fn show_value(key: &str, kind: Kind, v: f64) -> String {
             };
             format!("{sign}{}%", percent(v))
         }
-        Kind::Scale if key.ends_with("initial_uncertainty") => format!("±{} pts", percent(v)),
-        Kind::Scale if key.ends_with("volatility") => format!("{}%", percent(v)),
+        Kind::Uncertainty => format!("±{} pts", percent(v)),
         Kind::Uplift => format!("{}{} pts", if v > 0.0 { "+" } else { "" }, percent(v)),
         Kind::Capacity => crate::format::money(v),
-        Kind::Scale | Kind::Persistence | Kind::Other => format!("{v}"),
+        Kind::Reversion | Kind::Persistence | Kind::Other => format!("{v}"),
     }
 }
 
@@ -309,15 +312,11 @@ pub fn default_swing(input: &Input) -> (f64, f64, String) {
     let v = input.value;
     let (lo, hi, what) = match input.kind {
         Kind::Rate => (v - 0.05, v + 0.05, "±5 pts".to_string()),
-        Kind::Scale if v == 0.0 => {
-            let top = if input.key.ends_with("reversion") {
-                0.2
-            } else {
-                0.05
-            };
-            (0.0, top, format!("0 to {top}"))
+        Kind::Uncertainty | Kind::Volatility if v == 0.0 => (0.0, 0.05, "0 to 0.05".into()),
+        Kind::Reversion if v == 0.0 => (0.0, 0.2, "0 to 0.2".into()),
+        Kind::Uncertainty | Kind::Volatility | Kind::Reversion => {
+            (0.5 * v, 1.5 * v, "×0.5 to ×1.5".into())
         }
-        Kind::Scale => (0.5 * v, 1.5 * v, "×0.5 to ×1.5".into()),
         Kind::Persistence => (v - 0.2, v + 0.2, "±0.2".into()),
         Kind::Capacity => (0.75 * v, 1.25 * v, "×0.75 to ×1.25".into()),
         Kind::Probability => (v - 0.1, v + 0.1, "±0.1".into()),
@@ -394,38 +393,23 @@ mod tests {
     fn values_are_shown_in_their_units() {
         use super::{Kind, show_value};
         let cases = [
-            ("growth.initial", Kind::Rate, 0.458, "45.8%"),
-            ("growth.long_run", Kind::Rate, 0.08, "8%"),
-            ("growth.volatility", Kind::Scale, 0.0389, "3.89%"),
-            (
-                "growth.initial_uncertainty",
-                Kind::Scale,
-                0.02505,
-                "±2.505 pts",
-            ),
-            ("growth.reversion", Kind::Scale, 0.175, "0.175"),
-            ("growth.persistence", Kind::Persistence, 0.5, "0.5"),
-            ("growth.capacity", Kind::Capacity, 6000.0, "£6,000m"),
-            ("events.osa.slow.probability", Kind::Probability, 0.0, "0%"),
-            (
-                "events.osa.firm.probability",
-                Kind::Probability,
-                0.125,
-                "12.5%",
-            ),
-            (
-                "events.osa.firm.growth_uplift",
-                Kind::Uplift,
-                0.03,
-                "+3 pts",
-            ),
-            ("events.x.y.growth_uplift", Kind::Uplift, -0.015, "−1.5 pts"),
-            ("growth.long_run", Kind::Rate, -0.05, "−5%"),
-            ("events.x.y.level_shock", Kind::LevelShock, 0.05, "+5%"),
-            ("events.x.y.volatility_multiplier", Kind::Other, 1.5, "1.5"),
+            (Kind::Rate, 0.458, "45.8%"),
+            (Kind::Rate, 0.08, "8%"),
+            (Kind::Rate, -0.05, "−5%"),
+            (Kind::Volatility, 0.0389, "3.89%"),
+            (Kind::Uncertainty, 0.02505, "±2.505 pts"),
+            (Kind::Reversion, 0.175, "0.175"),
+            (Kind::Persistence, 0.5, "0.5"),
+            (Kind::Capacity, 6000.0, "£6,000m"),
+            (Kind::Probability, 0.0, "0%"),
+            (Kind::Probability, 0.125, "12.5%"),
+            (Kind::Uplift, 0.03, "+3 pts"),
+            (Kind::Uplift, -0.015, "−1.5 pts"),
+            (Kind::LevelShock, 0.05, "+5%"),
+            (Kind::Other, 1.5, "1.5"),
         ];
-        for (key, kind, v, want) in cases {
-            assert_eq!(show_value(key, kind, v), want, "{key}");
+        for (kind, v, want) in cases {
+            assert_eq!(show_value(kind, v), want, "{kind:?} {v}");
         }
     }
 
