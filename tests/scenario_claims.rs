@@ -56,8 +56,8 @@ fn share(p: &Projection, event: &str, outcomes: &[&str]) -> f64 {
         .iter()
         .map(|o| draws.outcome_ids.iter().position(|id| id == o).unwrap() as u8)
         .collect();
-    let hits = draws.outcome.iter().filter(|o| wanted.contains(o)).count();
-    hits as f64 / draws.outcome.len() as f64
+    let hits = draws.outcomes().filter(|o| wanted.contains(o)).count();
+    hits as f64 / draws.len() as f64
 }
 
 /// A share stated as `want` holds within 4 Monte Carlo standard errors.
@@ -330,11 +330,10 @@ fn no_kosa_outcome_starts_before_2027() {
                 continue;
             }
             let earliest = draws
-                .outcome
-                .iter()
-                .zip(&draws.start_year)
-                .filter(|(o, _)| **o != NO_OUTCOME)
-                .map(|(_, y)| *y)
+                .outcomes()
+                .zip(draws.start_years())
+                .filter(|&(o, _)| o != NO_OUTCOME)
+                .map(|(_, y)| y)
                 .min()
                 .unwrap();
             assert!(earliest >= 2027, "{id}: {} starts in {earliest}", ev.id);
@@ -435,11 +434,10 @@ fn osa_delayed_claims() {
     let draws = &p.events[0];
     let slow = draws.outcome_ids.iter().position(|o| o == "slow").unwrap() as u8;
     let starts: Vec<i32> = draws
-        .outcome
-        .iter()
-        .zip(&draws.start_year)
-        .filter(|(o, _)| **o == slow)
-        .map(|(_, y)| *y)
+        .outcomes()
+        .zip(draws.start_years())
+        .filter(|&(o, _)| o == slow)
+        .map(|(_, y)| y)
         .collect();
     assert!(!starts.is_empty() && starts.iter().all(|&y| y == 2026));
 }
@@ -450,11 +448,10 @@ fn kosa_claims() {
     assert_share("enacted", share(&p, "kosa", &["enacted"]), 0.4);
     let draws = &p.events[0];
     let starts = draws
-        .outcome
-        .iter()
-        .zip(&draws.start_year)
-        .filter(|(o, _)| **o != NO_OUTCOME)
-        .map(|(_, y)| *y);
+        .outcomes()
+        .zip(draws.start_years())
+        .filter(|&(o, _)| o != NO_OUTCOME)
+        .map(|(_, y)| y);
     assert_eq!(starts.min(), Some(2027), "2027 at the earliest");
     assert_eq!(outcome(&p.scenario, "kosa", "enacted").ramp, 2);
 }

@@ -123,15 +123,40 @@ impl YearStats {
     }
 }
 
-/// The outcomes one event drew, path by path.
+/// The outcomes one event drew, path by path, kept as the engine uses them: one code per path
+/// for the (outcome, start year) pair, and the table that decodes it. Two arrays of a byte and
+/// four bytes per path cost a run more time to fill and fault in than decoding costs later.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventDraws {
     pub event_id: String,
     pub outcome_ids: Vec<String>,
-    /// Index into `outcome_ids` per path, or [`NO_OUTCOME`].
-    pub outcome: Vec<u8>,
-    /// Year the drawn outcome starts (after delay) per path; meaningless for [`NO_OUTCOME`].
-    pub start_year: Vec<i32>,
+    /// Per path, the code of its drawn (outcome, start year).
+    codes: Vec<u16>,
+    /// Per code, the outcome (an index into `outcome_ids`, or [`NO_OUTCOME`]) and the year it
+    /// starts (after delay; 0 for [`NO_OUTCOME`]).
+    decode: Vec<(u8, i32)>,
+}
+
+impl EventDraws {
+    /// Paths drawn.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+    /// Path `i`'s outcome: an index into `outcome_ids`, or [`NO_OUTCOME`].
+    pub fn outcome(&self, i: usize) -> u8 {
+        self.decode[usize::from(self.codes[i])].0
+    }
+    /// Each path's outcome, in path order.
+    pub fn outcomes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.codes.iter().map(|&c| self.decode[usize::from(c)].0)
+    }
+    /// Each path's start year (after delay; 0 where nothing happens), in path order.
+    pub fn start_years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.codes.iter().map(|&c| self.decode[usize::from(c)].1)
+    }
 }
 
 /// Marks a path on which an event drew "nothing happens".
@@ -168,8 +193,9 @@ impl Projection {
 /// revenue, AR state, initial growth and the target-year copy (8 each), first passage (4),
 /// with room for the statistics' working copies.
 pub const BYTES_PER_PATH: u64 = 48;
-/// Bytes per path and event: outcome (1), start year (4) and effect code (2).
-pub const BYTES_PER_PATH_EVENT: u64 = 7;
+/// Bytes per path and event: the code of its outcome and start year (2), and the outcome group
+/// the attribution table sorts paths by (1).
+pub const BYTES_PER_PATH_EVENT: u64 = 3;
 
 /// Memory a run needs whatever its size: the program, worker threads, and chart buffers (a 4K
 /// PNG is 25 MB).
@@ -196,12 +222,12 @@ pub fn simulate(
 
     // Path-indexed state, one contiguous array per quantity; chunk c owns [c·CHUNK, (c+1)·CHUNK).
     let initial_growth = draw_initial_growth(&model, seed, n);
-    let draws: Vec<(Vec<u8>, Vec<i32>, Vec<u16>)> = model
+    let draws: Vec<Vec<u16>> = model
         .events
         .iter()
         .map(|ev| draw_event(ev, seed, n))
         .collect();
-    let codes = EventCodes::new(draws.iter().map(|d| d.2.as_slice()).collect());
+    let codes = EventCodes::new(draws.iter().map(Vec::as_slice).collect());
     let mut revenue = path_array(n, model.start_revenue);
     let mut ar = path_array(n, 0.0);
     let mut first_passage = path_array(n, 0i32);
@@ -306,12 +332,13 @@ pub fn simulate(
     let events = scenario
         .events
         .iter()
+        .zip(&model.events)
         .zip(draws)
-        .map(|(ev, (outcome, start_year, _))| EventDraws {
+        .map(|((ev, compiled), codes)| EventDraws {
             event_id: ev.id.clone(),
             outcome_ids: ev.outcomes.iter().map(|o| o.id.clone()).collect(),
-            outcome,
-            start_year,
+            codes,
+            decode: compiled.decode_table(),
         })
         .collect();
 
@@ -380,43 +407,35 @@ pub fn timing_uniforms(seed: u64, event_id: &str, paths: usize) -> Vec<f64> {
     out
 }
 
-/// One event's draws per path: outcome, start year (after delay), and the code of the pair in
-/// the event's per-year effect table. Two uniforms per path always: outcome, then timing.
-fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> (Vec<u8>, Vec<i32>, Vec<u16>) {
+/// One event's draws per path, as the code of the (outcome, start year) pair in the event's
+/// per-year effect table. Two uniforms per path always: outcome, then timing.
+fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> Vec<u16> {
     // Per outcome, then a last entry for "nothing happens", so that the outcome is found by
     // counting thresholds passed rather than by a search whose branch mispredicts.
-    let k = ev.outcomes.len();
-    let per_outcome = |f: fn(&step::CompiledOutcome) -> i32| {
-        ev.outcomes.iter().map(f).chain([0]).collect::<Vec<i32>>()
-    };
-    let spans = per_outcome(|o| o.last_start - o.first_start);
-    let firsts = per_outcome(|o| o.first_start);
+    let spans: Vec<i32> = ev
+        .outcomes
+        .iter()
+        .map(|o| o.last_start - o.first_start)
+        .chain([0])
+        .collect();
     // Start years to choose from: span + 1 (one for "nothing happens", whose span is 0).
     let widths: Vec<f64> = spans.iter().map(|&s| f64::from(s + 1)).collect();
     let bases: Vec<u16> = ev.code_base.iter().copied().chain([0]).collect();
-    let ids: Vec<u8> = (0..k as u8).chain([NO_OUTCOME]).collect();
-    let mut outcome = path_array(n, NO_OUTCOME);
-    let mut start = path_array(n, 0i32);
     let mut code = path_array(n, 0u16);
-    outcome
-        .par_chunks_mut(CHUNK)
-        .zip(start.par_chunks_mut(CHUNK))
-        .zip(code.par_chunks_mut(CHUNK))
+    code.par_chunks_mut(CHUNK)
         .enumerate()
-        .for_each(|(c, ((outcome, start), code))| {
+        .for_each(|(c, code)| {
             let mut g = rng::generator(seed, ev.stream, c as u64);
-            for i in 0..outcome.len() {
+            for code in code {
                 let u: f64 = g.random();
                 let v: f64 = g.random();
                 // The first outcome whose cumulative probability exceeds u (they ascend).
                 let j: usize = ev.cumulative.iter().map(|&c| usize::from(u >= c)).sum();
                 let offset = ((v * widths[j]) as i32).min(spans[j]);
-                outcome[i] = ids[j];
-                start[i] = firsts[j] + offset;
-                code[i] = bases[j] + offset as u16;
+                *code = bases[j] + offset as u16;
             }
         });
-    (outcome, start, code)
+    code
 }
 
 /// A path-indexed array filled with `value`, written in parallel. A million paths touch some

@@ -54,6 +54,17 @@ pub(super) struct CompiledEvent {
     pub outcomes: Vec<CompiledOutcome>,
 }
 
+impl CompiledEvent {
+    /// Per code, the outcome (or [`super::NO_OUTCOME`]) and its start year (0 for none).
+    pub fn decode_table(&self) -> Vec<(u8, i32)> {
+        let mut table = vec![(super::NO_OUTCOME, 0)];
+        for (j, o) in self.outcomes.iter().enumerate() {
+            table.extend((o.first_start..=o.last_start).map(|start| (j as u8, start)));
+        }
+        table
+    }
+}
+
 fn compile_events(s: &Scenario) -> Vec<CompiledEvent> {
     s.events
         .iter()

@@ -140,9 +140,10 @@ pub fn event_attribution(p: &Projection) -> Vec<EventAttribution> {
             // value, without copying the values out per group.
             let k = draws.outcome_ids.len();
             let values = &p.target_values;
-            let group: Vec<u8> = draws.outcome[..values.len()]
-                .iter()
-                .map(|&o| if o == NO_OUTCOME { k as u8 } else { o })
+            let group: Vec<u8> = draws
+                .outcomes()
+                .take(values.len())
+                .map(|o| if o == NO_OUTCOME { k as u8 } else { o })
                 .collect();
             let (mut paths, mut hits) = (vec![0usize; k + 1], vec![0usize; k + 1]);
             for (&g, &v) in group.iter().zip(values) {

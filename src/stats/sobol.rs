@@ -204,9 +204,10 @@ pub fn variance_shares(p: &Projection) -> Vec<VarianceShare> {
     }
     for (draws, ev) in p.events.iter().zip(&p.scenario.events) {
         let k = draws.outcome_ids.len();
-        let group: Vec<u32> = draws.outcome[..n]
-            .iter()
-            .map(|&o| {
+        let group: Vec<u32> = draws
+            .outcomes()
+            .take(n)
+            .map(|o| {
                 if o == NO_OUTCOME {
                     k as u32
                 } else {
