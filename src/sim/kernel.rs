@@ -302,10 +302,15 @@ mod avx2 {
         let k = _mm256_sub_pd(shifted, rounder);
         let r = _mm256_fnmadd_pd(k, _mm256_set1_pd(LN2_HI), x);
         let r = _mm256_fnmadd_pd(k, _mm256_set1_pd(LN2_LO), r);
-        let mut p = _mm256_set1_pd(C[0]);
-        for &c in &C[1..] {
-            p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(c));
-        }
+        // Estrin's scheme, operation for operation as `fastexp::estrin`.
+        let r2 = _mm256_mul_pd(r, r);
+        let r4 = _mm256_mul_pd(r2, r2);
+        let r8 = _mm256_mul_pd(r4, r4);
+        let pair = |k: usize| _mm256_fmadd_pd(_mm256_set1_pd(C[k + 1]), r, _mm256_set1_pd(C[k]));
+        let low = _mm256_fmadd_pd(pair(2), r2, pair(0));
+        let mid = _mm256_fmadd_pd(pair(6), r2, pair(4));
+        let high = _mm256_fmadd_pd(pair(10), r2, pair(8));
+        let p = _mm256_fmadd_pd(r8, high, _mm256_fmadd_pd(r4, mid, low));
         let ki = _mm256_sub_epi64(
             _mm256_castpd_si256(shifted),
             _mm256_set1_epi64x(ROUNDER.to_bits() as i64),

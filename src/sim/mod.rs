@@ -5,6 +5,7 @@
 //! split into fixed chunks, each with its own random streams, so results do not depend on the
 //! number of threads.
 
+mod chi_squared;
 mod fastexp;
 mod kernel;
 mod percentiles;
@@ -14,11 +15,12 @@ mod step;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::RngExt;
-use rand_distr::{ChiSquared, StandardNormal};
+use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
 use crate::scenario::bounds::REVENUE_CEILING;
 use crate::scenario::{Distribution, Scenario};
+use chi_squared::ChiSquaredDraw;
 use kernel::EventCodes;
 use percentiles::YearPercentiles;
 use rng::Generator;
@@ -365,7 +367,7 @@ fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
     let mut initial_growth = path_array(n, 0.0);
     let chi_squared = match m.initial_distribution {
         Distribution::Normal => None,
-        Distribution::StudentT(nu) => Some((nu, ChiSquared::new(nu).expect("validated ν ≥ 1"))),
+        Distribution::StudentT(nu) => Some((nu, ChiSquaredDraw::new(nu))),
     };
     initial_growth
         .par_chunks_mut(CHUNK)
