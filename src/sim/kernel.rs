@@ -412,42 +412,67 @@ mod avx2 {
         let mut g = shocks.clone();
         let fp = p.first_passage.as_mut_ptr();
         let bp = p.buckets.as_mut_ptr();
+        // The year's multiplier of paths i..i+4, (1 + growth)·level·e^u, with u stored as the
+        // new AR(1) term. It needs only last year's state and this year's shock, so the loop
+        // computes it one group ahead: the long chain through the effect rows and e^u then
+        // overlaps the previous group's revenue update instead of following it.
+        let multiplier = |i: usize| {
+            // SAFETY: i + 4 ≤ whole ≤ n, and every slice holds at least n values.
+            unsafe {
+                let ar = _mm256_loadu_pd(arp.add(i));
+                let r0 = _mm256_loadu_pd(r0p.add(i));
+                let eps = _mm256_loadu_pd(ep.add(i));
+                let trend = _mm256_fmadd_pd(r0, decay, base);
+                let saturate = |m| {
+                    if CAPACITY {
+                        let r = _mm256_loadu_pd(rp.add(i));
+                        saturated(m, _mm256_fnmadd_pd(r, inv_cap, one))
+                    } else {
+                        m
+                    }
+                };
+                if !EVENTS {
+                    let growth = _mm256_max_pd(saturate(trend), min_growth);
+                    let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(sigma, eps));
+                    _mm256_storeu_pd(arp.add(i), u);
+                    _mm256_mul_pd(_mm256_add_pd(one, growth), exp(u))
+                } else {
+                    let (uplift, vol, level) = effect_vectors(&tables, i);
+                    let growth = _mm256_max_pd(saturate(_mm256_add_pd(trend, uplift)), min_growth);
+                    let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(vol, eps));
+                    _mm256_storeu_pd(arp.add(i), u);
+                    let factor = _mm256_mul_pd(_mm256_add_pd(one, growth), level);
+                    _mm256_mul_pd(factor, exp(u))
+                }
+            }
+        };
+        // Shocks are drawn two groups ahead of the group being finished, one ahead of the
+        // multiplier that needs them (the caller drew the first group).
+        for k in LANES.min(n)..(2 * LANES).min(n) {
+            // SAFETY: k < n ≤ eps.len().
+            unsafe { *ep.add(k) = sample(&mut g) };
+        }
+        let mut next = if whole > 0 {
+            [multiplier(0), multiplier(4)]
+        } else {
+            [_mm256_setzero_pd(); 2]
+        };
         for group in (0..whole).step_by(LANES) {
-            // The next group's shocks (the last iteration draws the tail's).
-            for k in group + LANES..(group + 2 * LANES).min(n) {
+            // The last iterations draw the tail's shocks.
+            for k in group + 2 * LANES..(group + 3 * LANES).min(n) {
                 // SAFETY: k < n ≤ eps.len().
                 unsafe { *ep.add(k) = sample(&mut g) };
+            }
+            let this = next;
+            if group + LANES < whole {
+                next = [multiplier(group + LANES), multiplier(group + LANES + 4)];
             }
             for h in 0..2 {
                 let i = group + 4 * h;
                 // SAFETY: i + 4 ≤ whole ≤ n, and every slice holds at least n values.
                 unsafe {
                     let r = _mm256_loadu_pd(rp.add(i));
-                    let ar = _mm256_loadu_pd(arp.add(i));
-                    let r0 = _mm256_loadu_pd(r0p.add(i));
-                    let eps = _mm256_loadu_pd(ep.add(i));
-                    let trend = _mm256_fmadd_pd(r0, decay, base);
-                    let saturate = |m| {
-                        if CAPACITY {
-                            saturated(m, _mm256_fnmadd_pd(r, inv_cap, one))
-                        } else {
-                            m
-                        }
-                    };
-                    let r_new = if !EVENTS {
-                        let growth = _mm256_max_pd(saturate(trend), min_growth);
-                        let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(sigma, eps));
-                        _mm256_storeu_pd(arp.add(i), u);
-                        _mm256_mul_pd(r, _mm256_mul_pd(_mm256_add_pd(one, growth), exp(u)))
-                    } else {
-                        let (uplift, vol, level) = effect_vectors(&tables, i);
-                        let growth =
-                            _mm256_max_pd(saturate(_mm256_add_pd(trend, uplift)), min_growth);
-                        let u = _mm256_fmadd_pd(phi, ar, _mm256_mul_pd(vol, eps));
-                        _mm256_storeu_pd(arp.add(i), u);
-                        let factor = _mm256_mul_pd(_mm256_add_pd(one, growth), level);
-                        _mm256_mul_pd(r, _mm256_mul_pd(factor, exp(u)))
-                    };
+                    let r_new = _mm256_mul_pd(r, this[h]);
                     let b = indices(r_new, low, count, last);
                     _mm_storeu_si128(
                         bp.add(i) as *mut __m128i,
