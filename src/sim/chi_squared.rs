@@ -48,7 +48,8 @@ impl Distribution<f64> for ChiSquaredDraw {
                     exponentials += e;
                 }
                 let z: f64 = if odd { StandardNormal.sample(rng) } else { 0.0 };
-                z.mul_add(z, 2.0 * exponentials)
+                // Not `mul_add`: without the FMA instruction enabled it is a library call.
+                z * z + 2.0 * exponentials
             }
             ChiSquaredDraw::Gamma(chi) => chi.sample(rng),
         }
