@@ -122,6 +122,42 @@ impl LaneMoments {
     }
 }
 
+/// Which version of the inner loops runs: all give bit-identical results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Simd {
+    Portable,
+    Avx2,
+    /// AVX-512 (F and VL) for the growth loop where the events' tables fit it, else AVX2.
+    Avx512,
+}
+
+impl Simd {
+    /// The best the CPU offers, less what `SAFETECH_NO_SIMD` or `SAFETECH_NO_AVX512` (set to
+    /// anything) turn off, for tests.
+    #[cfg(target_arch = "x86_64")]
+    pub fn detect() -> Simd {
+        use std::arch::is_x86_feature_detected as has;
+        let off = |name| std::env::var_os(name).is_some();
+        if off("SAFETECH_NO_SIMD") || !(has!("avx2") && has!("fma")) {
+            Simd::Portable
+        } else if off("SAFETECH_NO_AVX512") || !(has!("avx512f") && has!("avx512vl")) {
+            Simd::Avx2
+        } else {
+            Simd::Avx512
+        }
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    pub fn detect() -> Simd {
+        Simd::Portable
+    }
+
+    /// At least AVX2 and FMA.
+    pub fn avx2(self) -> bool {
+        self != Simd::Portable
+    }
+}
+
 /// Advances every path of a chunk by one year, drawing each path's shock with `sample` from
 /// `shocks` in path order; returns the moments of the new revenue.
 pub(super) fn grow<S: Fn(&mut Generator) -> f64>(
@@ -129,7 +165,7 @@ pub(super) fn grow<S: Fn(&mut Generator) -> f64>(
     paths: Paths,
     effects: Option<&Effects>,
     offset: usize,
-    simd: bool,
+    simd: Simd,
     shocks: &mut Generator,
     sample: S,
 ) -> LaneMoments {
@@ -160,22 +196,29 @@ pub(super) fn grow<S: Fn(&mut Generator) -> f64>(
         ..*c
     };
     #[cfg(target_arch = "x86_64")]
-    if simd {
-        // SAFETY: `simd` is true only when the CPU reports AVX2 and FMA (see `Model::new`).
+    if simd.avx2() {
+        // Without capacity the saturation is a multiplication by 1: skipped.
+        let capacity = c.inv_capacity != 0.0;
+        let (o, g, s) = (offset, &mut g, &sample);
+        // SAFETY: `Simd::detect` chose these only when the CPU reports their features.
         let moments = unsafe {
-            match effects {
-                // Without capacity the saturation is a multiplication by 1: skipped.
-                Some(e) if c.inv_capacity != 0.0 => {
-                    avx2::grow::<true, true, S>(c, paths, Some(e), offset, &mut g, &sample)
+            if simd == Simd::Avx512 && avx512::fits(effects) {
+                match (effects, capacity) {
+                    (Some(e), true) => avx512::grow::<true, true, S>(c, paths, Some(e), o, g, s),
+                    (Some(e), false) => avx512::grow::<true, false, S>(c, paths, Some(e), o, g, s),
+                    (None, true) => avx512::grow::<false, true, S>(c, paths, None, o, g, s),
+                    (None, false) => avx512::grow::<false, false, S>(c, paths, None, o, g, s),
                 }
-                Some(e) => avx2::grow::<true, false, S>(c, paths, Some(e), offset, &mut g, &sample),
-                None if c.inv_capacity != 0.0 => {
-                    avx2::grow::<false, true, S>(c, paths, None, offset, &mut g, &sample)
+            } else {
+                match (effects, capacity) {
+                    (Some(e), true) => avx2::grow::<true, true, S>(c, paths, Some(e), o, g, s),
+                    (Some(e), false) => avx2::grow::<true, false, S>(c, paths, Some(e), o, g, s),
+                    (None, true) => avx2::grow::<false, true, S>(c, paths, None, o, g, s),
+                    (None, false) => avx2::grow::<false, false, S>(c, paths, None, o, g, s),
                 }
-                None => avx2::grow::<false, false, S>(c, paths, None, offset, &mut g, &sample),
             }
         };
-        *shocks = g;
+        *shocks = g.clone();
         return moments;
     }
     let _ = simd;
@@ -568,5 +611,249 @@ mod avx2 {
             }
         }
         plan.gather(buckets, &values[whole..], members);
+    }
+}
+
+/// The AVX2 loop's operations eight paths at a time, for CPUs with AVX-512 (F and VL). Used
+/// when every event's effect table fits in two registers per column (at most 16 codes), so a
+/// path's row is picked by a permutation instead of four loads and a transposition.
+#[cfg(target_arch = "x86_64")]
+pub(super) mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{Effects, Generator, GrowthConstants, LANES, LaneMoments, Paths, grow_portable};
+    use crate::quantile::BUCKETS;
+    use crate::sim::MIN_GROWTH;
+    use crate::sim::fastexp::{C, LN2_HI, LN2_LO, LOG2E, ROUNDER};
+
+    /// Rows an event's table may have for its columns to fit in two registers each.
+    pub const MAX_ROWS: usize = 16;
+
+    /// `fastexp::exp`, eight at a time, operation for operation.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn exp(x: __m512d) -> __m512d {
+        let x = _mm512_min_pd(
+            _mm512_max_pd(x, _mm512_set1_pd(-700.0)),
+            _mm512_set1_pd(700.0),
+        );
+        let rounder = _mm512_set1_pd(ROUNDER);
+        let shifted = _mm512_fmadd_pd(x, _mm512_set1_pd(LOG2E), rounder);
+        let k = _mm512_sub_pd(shifted, rounder);
+        let r = _mm512_fnmadd_pd(k, _mm512_set1_pd(LN2_HI), x);
+        let r = _mm512_fnmadd_pd(k, _mm512_set1_pd(LN2_LO), r);
+        let r2 = _mm512_mul_pd(r, r);
+        let r4 = _mm512_mul_pd(r2, r2);
+        let r8 = _mm512_mul_pd(r4, r4);
+        let pair = |k: usize| _mm512_fmadd_pd(_mm512_set1_pd(C[k + 1]), r, _mm512_set1_pd(C[k]));
+        let low = _mm512_fmadd_pd(pair(2), r2, pair(0));
+        let mid = _mm512_fmadd_pd(pair(6), r2, pair(4));
+        let high = _mm512_fmadd_pd(pair(10), r2, pair(8));
+        let p = _mm512_fmadd_pd(r8, high, _mm512_fmadd_pd(r4, mid, low));
+        let ki = _mm512_sub_epi64(
+            _mm512_castpd_si512(shifted),
+            _mm512_set1_epi64(ROUNDER.to_bits() as i64),
+        );
+        let scale = _mm512_slli_epi64::<52>(_mm512_add_epi64(ki, _mm512_set1_epi64(1023)));
+        _mm512_mul_pd(p, _mm512_castsi512_pd(scale))
+    }
+
+    /// One event's effect table by column (uplift, volatility factor, level factor), each in
+    /// two registers of eight rows, and this chunk's codes.
+    struct Columns<'a> {
+        columns: [[__m512d; 2]; 3],
+        codes: &'a [u16],
+    }
+
+    impl Columns<'_> {
+        #[inline]
+        #[target_feature(enable = "avx512f")]
+        fn new<'a>(rows: &[[f64; 4]], codes: &'a [u16]) -> Columns<'a> {
+            assert!(rows.len() <= MAX_ROWS);
+            let column = |c: usize| {
+                let mut v = [0.0; MAX_ROWS];
+                for (v, row) in v.iter_mut().zip(rows) {
+                    *v = row[c];
+                }
+                // SAFETY: v holds 16 values.
+                unsafe {
+                    [
+                        _mm512_loadu_pd(v.as_ptr()),
+                        _mm512_loadu_pd(v.as_ptr().add(8)),
+                    ]
+                }
+            };
+            Columns {
+                columns: [column(0), column(1), column(2)],
+                codes,
+            }
+        }
+
+        /// (uplift, volatility factor, level factor) of paths i..i+8.
+        #[inline]
+        #[target_feature(enable = "avx512f")]
+        fn rows(&self, i: usize) -> [__m512d; 3] {
+            // SAFETY: the caller keeps i + 8 ≤ codes.len().
+            let codes = unsafe { _mm_loadu_si128(self.codes.as_ptr().add(i) as *const __m128i) };
+            let index = _mm512_cvtepu16_epi64(codes);
+            // Codes are below the table's length ≤ 16: bit 3 picks the register.
+            self.columns
+                .map(|[lo, hi]| _mm512_permutex2var_pd(lo, index, hi))
+        }
+    }
+
+    /// Whether the events' tables fit this loop.
+    pub fn fits(effects: Option<&Effects>) -> bool {
+        effects.is_none_or(|e| e.rows.iter().all(|rows| rows.len() <= MAX_ROWS))
+    }
+
+    /// As `avx2::grow`, eight paths at a time. The caller checks `fits(effects)`.
+    #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+    pub(super) fn grow<const EVENTS: bool, const CAPACITY: bool, S: Fn(&mut Generator) -> f64>(
+        c: &GrowthConstants,
+        p: Paths,
+        effects: Option<&Effects>,
+        offset: usize,
+        shocks: &mut Generator,
+        sample: &S,
+    ) -> LaneMoments {
+        let n = p.revenue.len();
+        assert!(p.ar.len() >= n && p.first_passage.len() >= n);
+        assert!(p.initial_growth.len() >= n && p.eps.len() >= n && p.buckets.len() >= n);
+        let e = effects.filter(|_| EVENTS);
+        let tables: Vec<Columns> = e.map_or_else(Vec::new, |e| {
+            e.rows
+                .iter()
+                .zip(&e.codes.codes)
+                .zip(&e.codes.max)
+                .map(|((rows, codes), &max)| {
+                    assert!((max as usize) < rows.len());
+                    Columns::new(rows, &codes[offset..offset + n])
+                })
+                .collect()
+        });
+        let base = _mm512_set1_pd(c.base);
+        let decay = _mm512_set1_pd(c.decay);
+        let phi = _mm512_set1_pd(c.persistence);
+        let sigma = _mm512_set1_pd(c.volatility);
+        let inv_cap = _mm512_set1_pd(c.inv_capacity);
+        let target = _mm512_set1_pd(c.target);
+        let shift = _mm512_set1_pd(c.shift);
+        let one = _mm512_set1_pd(1.0);
+        let min_growth = _mm512_set1_pd(MIN_GROWTH);
+        let year = _mm256_set1_epi32(c.year);
+        let (low_bits, bucket_shift) = p.layout.parts();
+        let low = _mm512_set1_epi64(low_bits as i64);
+        let last = _mm512_set1_epi64(BUCKETS as i64 - 1);
+        let count = _mm_set_epi64x(0, i64::from(bucket_shift));
+        let mut sum = _mm512_setzero_pd();
+        let mut sum_sq = _mm512_setzero_pd();
+        let mut min = _mm512_set1_pd(f64::INFINITY);
+        let mut max = _mm512_set1_pd(f64::NEG_INFINITY);
+        let mut reached = _mm512_setzero_si512();
+        let counted = _mm512_set1_epi64(1);
+
+        let whole = n - n % LANES;
+        let (rp, arp) = (p.revenue.as_mut_ptr(), p.ar.as_mut_ptr());
+        let (r0p, ep) = (p.initial_growth.as_ptr(), p.eps.as_mut_ptr());
+        let mut g = shocks.clone();
+        let fp = p.first_passage.as_mut_ptr();
+        let bp = p.buckets.as_mut_ptr();
+        // As in `avx2::grow`: each group's multiplier is computed one group ahead.
+        let multiplier = |i: usize| {
+            // SAFETY: i + 8 ≤ whole ≤ n, and every slice holds at least n values.
+            unsafe {
+                let ar = _mm512_loadu_pd(arp.add(i));
+                let r0 = _mm512_loadu_pd(r0p.add(i));
+                let eps = _mm512_loadu_pd(ep.add(i));
+                let trend = _mm512_fmadd_pd(r0, decay, base);
+                let saturate = |m| {
+                    if CAPACITY {
+                        let r = _mm512_loadu_pd(rp.add(i));
+                        let crowding = _mm512_fnmadd_pd(r, inv_cap, one);
+                        let growing = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(m, _mm512_setzero_pd());
+                        _mm512_mask_mul_pd(m, growing, m, crowding)
+                    } else {
+                        m
+                    }
+                };
+                if !EVENTS {
+                    let growth = _mm512_max_pd(saturate(trend), min_growth);
+                    let u = _mm512_fmadd_pd(phi, ar, _mm512_mul_pd(sigma, eps));
+                    _mm512_storeu_pd(arp.add(i), u);
+                    _mm512_mul_pd(_mm512_add_pd(one, growth), exp(u))
+                } else {
+                    let [mut uplift, mut vol, mut level] = tables[0].rows(i);
+                    for t in &tables[1..] {
+                        let [up, vm, lv] = t.rows(i);
+                        uplift = _mm512_add_pd(uplift, up);
+                        vol = _mm512_mul_pd(vol, vm);
+                        level = _mm512_mul_pd(level, lv);
+                    }
+                    let growth = _mm512_max_pd(saturate(_mm512_add_pd(trend, uplift)), min_growth);
+                    let u = _mm512_fmadd_pd(phi, ar, _mm512_mul_pd(vol, eps));
+                    _mm512_storeu_pd(arp.add(i), u);
+                    let factor = _mm512_mul_pd(_mm512_add_pd(one, growth), level);
+                    _mm512_mul_pd(factor, exp(u))
+                }
+            }
+        };
+        for k in LANES.min(n)..(2 * LANES).min(n) {
+            // SAFETY: k < n ≤ eps.len().
+            unsafe { *ep.add(k) = sample(&mut g) };
+        }
+        let mut next = if whole > 0 {
+            multiplier(0)
+        } else {
+            _mm512_setzero_pd()
+        };
+        for i in (0..whole).step_by(LANES) {
+            for k in i + 2 * LANES..(i + 3 * LANES).min(n) {
+                // SAFETY: k < n ≤ eps.len().
+                unsafe { *ep.add(k) = sample(&mut g) };
+            }
+            let this = next;
+            if i + LANES < whole {
+                next = multiplier(i + LANES);
+            }
+            // SAFETY: i + 8 ≤ whole ≤ n, and every slice holds at least n values.
+            unsafe {
+                let r = _mm512_loadu_pd(rp.add(i));
+                let r_new = _mm512_mul_pd(r, this);
+                // Bucket indices, as `avx2::indices`.
+                let bits = _mm512_castpd_si512(r_new);
+                let below = _mm512_cmpgt_epi64_mask(low, bits);
+                let offset = _mm512_maskz_sub_epi64(!below, bits, low);
+                let b = _mm512_min_epi64(_mm512_srl_epi64(offset, count), last);
+                _mm256_storeu_si256(bp.add(i) as *mut __m256i, _mm512_cvtepi64_epi32(b));
+                _mm512_storeu_pd(rp.add(i), r_new);
+
+                let hit = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(r_new, target);
+                let first = _mm256_loadu_si256(fp.add(i) as *const __m256i);
+                let unset = _mm256_cmpeq_epi32_mask(first, _mm256_setzero_si256());
+                let first = _mm256_mask_mov_epi32(first, hit & unset, year);
+                _mm256_storeu_si256(fp.add(i) as *mut __m256i, first);
+
+                let d = _mm512_sub_pd(r_new, shift);
+                sum = _mm512_add_pd(sum, d);
+                sum_sq = _mm512_fmadd_pd(d, d, sum_sq);
+                min = _mm512_min_pd(r_new, min);
+                max = _mm512_max_pd(r_new, max);
+                reached = _mm512_mask_add_epi64(reached, hit, reached, counted);
+            }
+        }
+
+        let mut m = LaneMoments::new(n, c.shift);
+        // SAFETY: each destination holds exactly eight values.
+        unsafe {
+            _mm512_storeu_pd(m.sum.as_mut_ptr(), sum);
+            _mm512_storeu_pd(m.sum_sq.as_mut_ptr(), sum_sq);
+            _mm512_storeu_pd(m.min.as_mut_ptr(), min);
+            _mm512_storeu_pd(m.max.as_mut_ptr(), max);
+            _mm512_storeu_si512(m.reached.as_mut_ptr() as *mut __m512i, reached);
+        }
+        *shocks = g;
+        grow_portable(c, p, e, offset, whole, &mut m);
+        m
     }
 }

@@ -329,7 +329,7 @@ pub fn simulate(
             progress(done + 1, years.len());
         }
     }
-    let stats = percentiles.finish_all(&revenue, model.simd);
+    let stats = percentiles.finish_all(&revenue, model.simd.avx2());
 
     let events = scenario
         .events

@@ -226,7 +226,7 @@ mod tests {
             layout.count(values, &mut counts);
             tracker.year_done(layout, &counts, members, stats(k as i32, values), values);
         }
-        let done = tracker.finish_all(&years[2], model.simd);
+        let done = tracker.finish_all(&years[2], model.simd.avx2());
         assert_eq!(done.len(), 3);
         for (y, values) in done.iter().zip(&years) {
             for (q, &p) in y.percentiles.iter().zip(&PERCENTILES) {

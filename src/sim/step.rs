@@ -9,7 +9,7 @@
 use rand_distr::{Distribution, StandardNormal, StudentT};
 
 use super::CHUNK;
-use super::kernel::{self, Effects, EventCodes, GrowthConstants, LaneMoments, Paths};
+use super::kernel::{self, Effects, EventCodes, GrowthConstants, LaneMoments, Paths, Simd};
 use super::rng::Generator;
 use crate::quantile::{BUCKETS, Buckets, Counts, RankPlan};
 use crate::scenario::{Scenario, Shocks, Timing};
@@ -136,9 +136,9 @@ pub(super) struct Model {
     /// A generous bound on how far one year of shocks, parameter spread and events moves the
     /// percentiles of log revenue: used to guess where next year's percentiles will fall.
     pub max_yearly_move: f64,
-    /// Use the AVX2 version of the inner loops (same operations in the same order: the
-    /// results are bit-identical, only wider). SAFETECH_NO_SIMD=1 turns it off, for tests.
-    pub simd: bool,
+    /// The version of the inner loops to use (same operations in the same order: the
+    /// results are bit-identical, only wider).
+    pub simd: Simd,
 }
 
 impl Model {
@@ -178,7 +178,7 @@ impl Model {
             // (a wrong guess costs time only).
             max_yearly_move: 4.0 * (g.volatility * vol_multiplier + initial_spread) + event_move,
             events,
-            simd: avx2_available(),
+            simd: Simd::detect(),
         }
     }
 
@@ -198,18 +198,6 @@ impl Model {
             shift: 0.0,
         }
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn avx2_available() -> bool {
-    std::env::var_os("SAFETECH_NO_SIMD").is_none()
-        && std::arch::is_x86_feature_detected!("avx2")
-        && std::arch::is_x86_feature_detected!("fma")
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn avx2_available() -> bool {
-    false
 }
 
 /// Per event, the row `[uplift, volatility factor, level factor, 0]` in one year of every
@@ -371,7 +359,8 @@ pub(super) fn advance(
     let len = state.revenue.len();
     let buckets = &mut acc.scratch.buckets[..len];
     if let Some((layout, rank_plan)) = plan.gather {
-        kernel::collect_members(layout, rank_plan, state.revenue, &mut acc.members, m.simd);
+        let simd = m.simd.avx2();
+        kernel::collect_members(layout, rank_plan, state.revenue, &mut acc.members, simd);
     }
     let paths = Paths {
         revenue: &mut *state.revenue,
