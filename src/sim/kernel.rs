@@ -693,8 +693,9 @@ pub(super) mod avx512 {
         #[inline]
         #[target_feature(enable = "avx512f")]
         fn rows(&self, i: usize) -> [__m512d; 3] {
-            // SAFETY: the caller keeps i + 8 ≤ codes.len().
-            let codes = unsafe { _mm_loadu_si128(self.codes.as_ptr().add(i) as *const __m128i) };
+            let codes = &self.codes[i..i + LANES];
+            // SAFETY: eight u16 are sixteen readable bytes.
+            let codes = unsafe { _mm_loadu_si128(codes.as_ptr() as *const __m128i) };
             let index = _mm512_cvtepu16_epi64(codes);
             // Codes are below the table's length ≤ 16: bit 3 picks the register.
             self.columns
