@@ -41,7 +41,7 @@ fn estrin(r: f64) -> f64 {
     r8.mul_add(high, r4.mul_add(mid, low))
 }
 
-/// The reference version; `kernel` has the same operations four at a time. Fused
+/// The reference version; `kernel` has the same operations four and eight at a time. Fused
 /// multiply-adds halve the work where the hardware has them and are exact everywhere.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {

@@ -1,8 +1,10 @@
-//! The engine's inner loops, written twice: a portable version that defines the arithmetic,
-//! and an AVX2 version that performs exactly the same floating-point operations in the same
-//! order, four paths at a time. Fused multiply-adds appear in both (`mul_add` is correctly
-//! rounded everywhere), so the two give bit-identical results (a test runs both); the
-//! portable one is used when the CPU lacks AVX2 and FMA.
+//! The engine's inner loops: a portable version that defines the arithmetic, an AVX2 version
+//! that performs exactly the same floating-point operations in the same order, four paths at
+//! a time, and an AVX-512 version of the growth loop, eight at a time. Fused multiply-adds
+//! appear in all (`mul_add` is correctly rounded everywhere), so they give bit-identical
+//! results (a test runs all three); the portable one is used when the CPU lacks AVX2 and FMA.
+//! (Only a NaN u could tell them apart: the SIMD e^u clamps it to −700, the portable one keeps
+//! it; finite inputs, which validation ensures, never produce one.)
 //!
 //! The compiler's auto-vectorisation of these loops was fragile: a zip of six iterators became
 //! a call per element, and the moment sums became lane shuffles with a long dependency chain.
