@@ -201,26 +201,25 @@ pub(super) fn grow<S: Fn(&mut Generator) -> f64>(
     if simd.avx2() {
         // Without capacity the saturation is a multiplication by 1: skipped.
         let capacity = c.inv_capacity != 0.0;
-        let (o, g, s) = (offset, &mut g, &sample);
-        // SAFETY: `Simd::detect` chose these only when the CPU reports their features.
-        let moments = unsafe {
-            if simd == Simd::Avx512 && avx512::fits(effects) {
-                match (effects, capacity) {
-                    (Some(e), true) => avx512::grow::<true, true, S>(c, paths, Some(e), o, g, s),
-                    (Some(e), false) => avx512::grow::<true, false, S>(c, paths, Some(e), o, g, s),
-                    (None, true) => avx512::grow::<false, true, S>(c, paths, None, o, g, s),
-                    (None, false) => avx512::grow::<false, false, S>(c, paths, None, o, g, s),
+        // The chosen loop's instantiation for these (events, capacity).
+        macro_rules! variant {
+            ($simd:ident) => {
+                match (effects.is_some(), capacity) {
+                    (true, true) => $simd::grow::<true, true, S>,
+                    (true, false) => $simd::grow::<true, false, S>,
+                    (false, true) => $simd::grow::<false, true, S>,
+                    (false, false) => $simd::grow::<false, false, S>,
                 }
-            } else {
-                match (effects, capacity) {
-                    (Some(e), true) => avx2::grow::<true, true, S>(c, paths, Some(e), o, g, s),
-                    (Some(e), false) => avx2::grow::<true, false, S>(c, paths, Some(e), o, g, s),
-                    (None, true) => avx2::grow::<false, true, S>(c, paths, None, o, g, s),
-                    (None, false) => avx2::grow::<false, false, S>(c, paths, None, o, g, s),
-                }
-            }
+            };
+        }
+        let grow = if simd == Simd::Avx512 && avx512::fits(effects) {
+            variant!(avx512)
+        } else {
+            variant!(avx2)
         };
-        *shocks = g.clone();
+        // SAFETY: `Simd::detect` chose these only when the CPU reports their features.
+        let moments = unsafe { grow(c, paths, effects, offset, &mut g, &sample) };
+        *shocks = g;
         return moments;
     }
     let _ = simd;
@@ -313,10 +312,10 @@ pub(super) fn collect_members(
     plan: &RankPlan,
     values: &[f64],
     members: &mut [Vec<f64>],
-    simd: bool,
+    simd: Simd,
 ) {
     #[cfg(target_arch = "x86_64")]
-    if simd {
+    if simd.avx2() {
         // SAFETY: as in `grow`.
         unsafe { avx2::collect_members(buckets, plan, values, members) };
         return;

@@ -155,6 +155,18 @@ impl EventDraws {
     pub fn outcomes(&self) -> impl Iterator<Item = u8> + '_ {
         self.codes.iter().map(|&c| self.decode[usize::from(c)].0)
     }
+    /// Each path's outcome group, for tables by outcome: its index into `outcome_ids`, or
+    /// `outcome_ids.len()` where nothing happened.
+    pub fn groups(&self) -> impl Iterator<Item = usize> + '_ {
+        let nothing = self.outcome_ids.len();
+        self.outcomes().map(move |o| {
+            if o == NO_OUTCOME {
+                nothing
+            } else {
+                usize::from(o)
+            }
+        })
+    }
     /// Each path's start year (after delay; 0 where nothing happens), in path order.
     pub fn start_years(&self) -> impl Iterator<Item = i32> + '_ {
         self.codes.iter().map(|&c| self.decode[usize::from(c)].1)
@@ -329,7 +341,7 @@ pub fn simulate(
             progress(done + 1, years.len());
         }
     }
-    let stats = percentiles.finish_all(&revenue, model.simd.avx2());
+    let stats = percentiles.finish_all(&revenue, model.simd);
 
     let events = scenario
         .events

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::quantile::{BUCKETS, Buckets, Counts, RankPlan, exact_quantiles_with_range};
 
-use super::kernel;
+use super::kernel::{self, Simd};
 use super::step::Model;
 use super::{CHUNK, PERCENTILES, YearStats};
 
@@ -130,7 +130,7 @@ impl YearPercentiles {
 
     /// After the last year: collects the pending year's members in one pass and returns every
     /// year's statistics, in order.
-    pub fn finish_all(mut self, revenue: &[f64], simd: bool) -> Vec<YearStats> {
+    pub fn finish_all(mut self, revenue: &[f64], simd: Simd) -> Vec<YearStats> {
         if let Some(p) = self.pending.take() {
             let members = revenue
                 .par_chunks(CHUNK)
@@ -226,7 +226,7 @@ mod tests {
             layout.count(values, &mut counts);
             tracker.year_done(layout, &counts, members, stats(k as i32, values), values);
         }
-        let done = tracker.finish_all(&years[2], model.simd.avx2());
+        let done = tracker.finish_all(&years[2], model.simd);
         assert_eq!(done.len(), 3);
         for (y, values) in done.iter().zip(&years) {
             for (q, &p) in y.percentiles.iter().zip(&PERCENTILES) {

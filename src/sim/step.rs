@@ -359,8 +359,7 @@ pub(super) fn advance(
     let len = state.revenue.len();
     let buckets = &mut acc.scratch.buckets[..len];
     if let Some((layout, rank_plan)) = plan.gather {
-        let simd = m.simd.avx2();
-        kernel::collect_members(layout, rank_plan, state.revenue, &mut acc.members, simd);
+        kernel::collect_members(layout, rank_plan, state.revenue, &mut acc.members, m.simd);
     }
     let paths = Paths {
         revenue: &mut *state.revenue,

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::format;
 
-use crate::sim::{NO_OUTCOME, Projection, YearStats};
+use crate::sim::{Projection, YearStats};
 
 /// 97.5% point of the standard Normal, for 95% intervals.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -140,11 +140,7 @@ pub fn event_attribution(p: &Projection) -> Vec<EventAttribution> {
             // value, without copying the values out per group.
             let k = draws.outcome_ids.len();
             let values = &p.target_values;
-            let group: Vec<u8> = draws
-                .outcomes()
-                .take(values.len())
-                .map(|o| if o == NO_OUTCOME { k as u8 } else { o })
-                .collect();
+            let group: Vec<u8> = draws.groups().take(values.len()).map(|g| g as u8).collect();
             let (mut paths, mut hits) = (vec![0usize; k + 1], vec![0usize; k + 1]);
             for (&g, &v) in group.iter().zip(values) {
                 paths[g as usize] += 1;

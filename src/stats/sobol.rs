@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use super::Z95;
-use crate::sim::{NO_OUTCOME, Projection, timing_uniforms};
+use crate::sim::{Projection, timing_uniforms};
 
 /// Blocks of the jackknife.
 pub const BLOCKS: usize = 20;
@@ -204,17 +204,7 @@ pub fn variance_shares(p: &Projection) -> Vec<VarianceShare> {
     }
     for (draws, ev) in p.events.iter().zip(&p.scenario.events) {
         let k = draws.outcome_ids.len();
-        let group: Vec<u32> = draws
-            .outcomes()
-            .take(n)
-            .map(|o| {
-                if o == NO_OUTCOME {
-                    k as u32
-                } else {
-                    u32::from(o)
-                }
-            })
-            .collect();
+        let group: Vec<u32> = draws.groups().take(n).map(|g| g as u32).collect();
         if group.iter().any(|&g| g != group[0]) {
             inputs.push((format!("events.{}", ev.id), "outcome".into(), group, k + 1));
         }
