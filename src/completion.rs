@@ -13,6 +13,7 @@ use std::path::Path;
 use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
 use clap_complete::env::Shells;
 
+use crate::scenario::parameters::all_params;
 use crate::scenario::{BUILTIN, parse_str};
 
 /// The environment variable that turns a run into a completion request.
@@ -68,24 +69,34 @@ pub fn scenario_file(current: &OsStr) -> Vec<CompletionCandidate> {
     scenario(current)
 }
 
-/// `--set KEY=VALUE`: the keys of the built-in central case, ending in `=`. Event keys name the
-/// events and outcomes of the built-in policy scenarios.
+/// `--set KEY=VALUE`: the keys of the built-in scenarios, ending in `=`. The numeric
+/// parameters come from the scenario's table of parameters, with their name and what they may
+/// be as help; the other numbers (years, delays) from the files themselves.
 pub fn set_key(current: &OsStr) -> Vec<CompletionCandidate> {
     let current = current.to_string_lossy();
     if current.contains('=') {
         return Vec::new();
     }
-    let mut keys: Vec<String> = Vec::new();
-    for (_, text) in BUILTIN {
+    let mut keys: Vec<(String, Option<String>)> = Vec::new();
+    for (id, text) in BUILTIN {
+        if let Ok(s) = parse_str(text, id) {
+            for p in all_params(&s) {
+                let help = format!("{} ({})", p.label(&s), p.descriptor().describe_valid());
+                keys.push((p.key(&s), Some(help)));
+            }
+        }
         if let Ok(table) = toml::from_str::<toml::Table>(text) {
-            number_keys("", &table, &mut keys);
+            let mut other = Vec::new();
+            number_keys("", &table, &mut other);
+            keys.extend(other.into_iter().map(|k| (k, None)));
         }
     }
-    keys.sort();
-    keys.dedup();
+    // Described keys first, so the dedup keeps their help.
+    keys.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.is_some().cmp(&a.1.is_some())));
+    keys.dedup_by(|a, b| a.0 == b.0);
     keys.into_iter()
-        .filter(|k| k.starts_with(current.as_ref()))
-        .map(|k| CompletionCandidate::new(format!("{k}=")))
+        .filter(|(k, _)| k.starts_with(current.as_ref()))
+        .map(|(k, help)| CompletionCandidate::new(format!("{k}=")).help(help.map(Into::into)))
         .collect()
 }
 
@@ -155,5 +166,25 @@ mod tests {
             "{keys:?}"
         );
         assert!(set_key(OsStr::new("growth.volatility=0.1")).is_empty());
+    }
+
+    #[test]
+    fn every_parameter_of_every_builtin_is_offered_with_its_description() {
+        let offered = set_key(OsStr::new(""));
+        for (id, text) in BUILTIN {
+            let s = parse_str(text, id).unwrap();
+            for p in all_params(&s) {
+                let want = format!("{}=", p.key(&s));
+                let c = offered
+                    .iter()
+                    .find(|c| c.get_value().to_string_lossy() == want)
+                    .unwrap_or_else(|| panic!("{want} not offered"));
+                let help = c.get_help().map(ToString::to_string).unwrap_or_default();
+                assert!(
+                    help.contains(&p.descriptor().describe_valid()),
+                    "{want}: {help}"
+                );
+            }
+        }
     }
 }

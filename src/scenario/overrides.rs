@@ -80,12 +80,13 @@ pub fn apply_overrides(
     mut table: toml::Table,
     overrides: &[Override],
 ) -> Result<(Scenario, Vec<(String, Override)>), InputError> {
+    let before = outcome_probabilities(&table);
     let mut applied = Vec::new();
     for ov in overrides {
         let path = set_path(&mut table, ov)?;
         applied.push((path, ov.clone()));
     }
-    let scenario = toml::Value::Table(table)
+    let mut scenario: Scenario = toml::Value::Table(table)
         .try_into::<Scenario>()
         .map_err(|e| {
             let msg = super::load::plain_types(e.message().trim());
@@ -105,7 +106,64 @@ pub fn apply_overrides(
                 ),
             }
         })?;
+    give_way_to_set_probabilities(&mut scenario, &before, &applied);
     Ok((scenario, applied))
+}
+
+/// Each event's outcome probabilities as the table holds them.
+fn outcome_probabilities(table: &toml::Table) -> Vec<Vec<f64>> {
+    let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    let Some(events) = table.get("events").and_then(toml::Value::as_array) else {
+        return Vec::new();
+    };
+    events
+        .iter()
+        .map(|ev| {
+            ev.get("outcomes")
+                .and_then(toml::Value::as_array)
+                .map(|outs| {
+                    outs.iter()
+                        .map(|o| o.get("probability").and_then(number).unwrap_or(0.0))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `(event, outcome)` of a canonical path `events[e].outcomes[o].probability`.
+fn probability_path(path: &str) -> Option<(usize, usize)> {
+    let rest = path.strip_prefix("events[")?;
+    let (e, rest) = rest.split_once("].outcomes[")?;
+    let o = rest.strip_suffix("].probability")?;
+    Some((e.parse().ok()?, o.parse().ok()?))
+}
+
+/// Applies the probability rule of [`super::parameters`] to the outcomes whose probability an
+/// override set: the event's other outcomes give way, and those set are held.
+fn give_way_to_set_probabilities(
+    scenario: &mut Scenario,
+    before: &[Vec<f64>],
+    applied: &[(String, Override)],
+) {
+    let mut held: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (e, o) in applied
+        .iter()
+        .filter_map(|(path, _)| probability_path(path))
+    {
+        match held.iter_mut().find(|(ev, _)| *ev == e) {
+            Some((_, outcomes)) => outcomes.push(o),
+            None => held.push((e, vec![o])),
+        }
+    }
+    for (e, outcomes) in held {
+        // An override that replaced a whole event or its outcomes leaves nothing to compare.
+        if let (Some(ev), Some(before)) = (scenario.events.get_mut(e), before.get(e))
+            && ev.outcomes.len() == before.len()
+        {
+            super::parameters::give_way(ev, before, &outcomes);
+        }
+    }
 }
 
 fn set_path(table: &mut toml::Table, ov: &Override) -> Result<String, InputError> {

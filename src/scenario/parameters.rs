@@ -1,9 +1,16 @@
-//! The numeric inputs of a scenario, named by their `--set` keys: reading, writing (through the
-//! same override path as `--set`, so a value set here gives exactly the scenario that
-//! `--set KEY=VALUE` gives), allowed ranges, and the low/high swings of a sensitivity analysis.
+//! The numeric inputs of a scenario, in one table: for each, its `--set` key, label, kind,
+//! what a file may hold, what the analyses and the view may set it to, its steps in the view,
+//! its default swing, and how an edit propagates. `--set`, the view, `sensitivity`, `solve`,
+//! validation, completion and the docs' field table all read [`FIELDS`], so a rule changed here
+//! changes everywhere.
+//!
+//! The probability rule: setting an outcome's probability leaves the event's total as it was.
+//! The event's other outcomes give way to a rise and take up what a fall frees, in proportion to
+//! their shares; outcomes set in the same command are held. When no other outcome has a share,
+//! the change moves "nothing happens". The total may not pass 1 (validation says so).
 
 use super::overrides::{Override, apply_overrides};
-use super::{Scenario, validate};
+use super::{Event, Scenario, validate};
 use crate::error::InputError;
 
 /// What kind of number an input is; decides its default swing and how it is shown.
@@ -30,16 +37,601 @@ pub enum Kind {
     Other,
 }
 
-/// One numeric input of a scenario.
+/// Which numeric field of a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Initial,
+    InitialUncertainty,
+    LongRun,
+    Reversion,
+    Volatility,
+    Persistence,
+    Capacity,
+    StartRevenue,
+    TargetRevenue,
+    Probability,
+    GrowthUplift,
+    LevelShock,
+    VolatilityMultiplier,
+}
+
+/// The table a field sits in; an outcome's fields are keyed by event and outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Growth,
+    Market,
+    Target,
+    Outcome,
+}
+
+impl Section {
+    fn name(self) -> &'static str {
+        match self {
+            Section::Growth => "growth",
+            Section::Market => "market",
+            Section::Target => "target",
+            Section::Outcome => "events.<event>.<outcome>",
+        }
+    }
+}
+
+/// One end of the values a file may hold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    Incl(f64),
+    Excl(f64),
+    Open,
+}
+
+/// What a scenario file may hold for a field (validation and the docs' field table).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Valid {
+    Range(Limit, Limit),
+    /// Capacity: greater than `market.start_revenue`.
+    AboveStartRevenue,
+}
+
+/// What the analyses and the view may set a field to: inside [`Valid`], and narrower where
+/// wider values are not meaningful (growth rates from −50 % to +200 %).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Allowed {
+    Fixed(f64, f64),
+    /// Multiples of the start revenue (capacity).
+    StartRevenueTimes(f64, f64),
+}
+
+/// How setting a field moves others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Propagation {
+    /// Only the field changes.
+    Alone,
+    /// The event's other outcomes give way (the module's probability rule).
+    OtherOutcomesGiveWay,
+}
+
+/// Everything the program knows about one numeric field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Descriptor {
+    pub field: Field,
+    pub section: Section,
+    /// The last part of the key: `initial`, `probability`.
+    pub name: &'static str,
+    /// Name in the interactive view (an outcome's is put after the outcome's id: "firm P").
+    pub label: &'static str,
+    pub kind: Kind,
+    pub valid: Valid,
+    allowed: Allowed,
+    /// (small, large) steps in the view; `None` when the view does not edit it.
+    pub steps: Option<(f64, f64)>,
+    pub propagation: Propagation,
+}
+
+use Limit::{Excl, Incl, Open};
+
+const fn growth(
+    field: Field,
+    name: &'static str,
+    label: &'static str,
+    kind: Kind,
+    valid: Valid,
+    allowed: (f64, f64),
+    steps: (f64, f64),
+) -> Descriptor {
+    Descriptor {
+        field,
+        section: Section::Growth,
+        name,
+        label,
+        kind,
+        valid,
+        allowed: Allowed::Fixed(allowed.0, allowed.1),
+        steps: Some(steps),
+        propagation: Propagation::Alone,
+    }
+}
+
+/// Every numeric field, in the view's panel order (growth first, then an outcome's fields).
+pub const FIELDS: [Descriptor; 13] = [
+    growth(
+        Field::Initial,
+        "initial",
+        "Growth now",
+        Kind::Rate,
+        Valid::Range(Excl(-0.99), Incl(10.0)),
+        (-0.5, 2.0),
+        (0.01, 0.05),
+    ),
+    growth(
+        Field::InitialUncertainty,
+        "initial_uncertainty",
+        "uncertainty",
+        Kind::Uncertainty,
+        Valid::Range(Incl(0.0), Incl(2.0)),
+        (0.0, 0.5),
+        (0.005, 0.025),
+    ),
+    growth(
+        Field::LongRun,
+        "long_run",
+        "Long-run growth",
+        Kind::Rate,
+        Valid::Range(Excl(-0.99), Incl(10.0)),
+        (-0.5, 2.0),
+        (0.01, 0.05),
+    ),
+    growth(
+        Field::Reversion,
+        "reversion",
+        "Reversion",
+        Kind::Reversion,
+        Valid::Range(Incl(0.0), Incl(10.0)),
+        (0.0, 3.0),
+        (0.05, 0.2),
+    ),
+    growth(
+        Field::Volatility,
+        "volatility",
+        "Volatility",
+        Kind::Volatility,
+        Valid::Range(Incl(0.0), Incl(super::validate::MAX_VOLATILITY)),
+        (0.0, 1.0),
+        (0.01, 0.05),
+    ),
+    growth(
+        Field::Persistence,
+        "persistence",
+        "Persistence",
+        Kind::Persistence,
+        Valid::Range(Excl(-1.0), Excl(1.0)),
+        (-0.95, 0.95),
+        (0.05, 0.2),
+    ),
+    Descriptor {
+        field: Field::Capacity,
+        section: Section::Growth,
+        name: "capacity",
+        label: "Capacity",
+        kind: Kind::Capacity,
+        valid: Valid::AboveStartRevenue,
+        allowed: Allowed::StartRevenueTimes(1.01, 1000.0),
+        steps: None,
+        propagation: Propagation::Alone,
+    },
+    Descriptor {
+        field: Field::StartRevenue,
+        section: Section::Market,
+        name: "start_revenue",
+        label: "Start revenue",
+        kind: Kind::Other,
+        valid: Valid::Range(
+            Incl(super::validate::MIN_REVENUE),
+            Incl(super::validate::MAX_TARGET),
+        ),
+        allowed: Allowed::Fixed(super::validate::MIN_REVENUE, super::validate::MAX_TARGET),
+        steps: None,
+        propagation: Propagation::Alone,
+    },
+    Descriptor {
+        field: Field::TargetRevenue,
+        section: Section::Target,
+        name: "revenue",
+        label: "Target",
+        kind: Kind::Other,
+        valid: Valid::Range(
+            Incl(super::validate::MIN_REVENUE),
+            Incl(super::validate::MAX_TARGET),
+        ),
+        allowed: Allowed::Fixed(super::validate::MIN_REVENUE, super::validate::MAX_TARGET),
+        steps: None,
+        propagation: Propagation::Alone,
+    },
+    Descriptor {
+        field: Field::Probability,
+        section: Section::Outcome,
+        name: "probability",
+        label: "P",
+        kind: Kind::Probability,
+        valid: Valid::Range(Incl(0.0), Incl(1.0)),
+        // Any probability: raising one takes from the others.
+        allowed: Allowed::Fixed(0.0, 1.0),
+        steps: Some((0.05, 0.2)),
+        propagation: Propagation::OtherOutcomesGiveWay,
+    },
+    Descriptor {
+        field: Field::GrowthUplift,
+        section: Section::Outcome,
+        name: "growth_uplift",
+        label: "uplift",
+        kind: Kind::Uplift,
+        valid: Valid::Range(Incl(-0.99), Incl(5.0)),
+        allowed: Allowed::Fixed(-0.5, 1.0),
+        steps: Some((0.01, 0.05)),
+        propagation: Propagation::Alone,
+    },
+    Descriptor {
+        field: Field::LevelShock,
+        section: Section::Outcome,
+        name: "level_shock",
+        label: "level shock",
+        kind: Kind::LevelShock,
+        valid: Valid::Range(Excl(-1.0), Incl(10.0)),
+        allowed: Allowed::Fixed(-0.9, 2.0),
+        steps: None,
+        propagation: Propagation::Alone,
+    },
+    Descriptor {
+        field: Field::VolatilityMultiplier,
+        section: Section::Outcome,
+        name: "volatility_multiplier",
+        label: "volatility ×",
+        kind: Kind::Other,
+        valid: Valid::Range(Incl(0.0), Incl(10.0)),
+        allowed: Allowed::Fixed(0.0, 5.0),
+        steps: None,
+        propagation: Propagation::Alone,
+    },
+];
+
+impl Field {
+    pub fn descriptor(self) -> &'static Descriptor {
+        FIELDS
+            .iter()
+            .find(|d| d.field == self)
+            .expect("every field has a descriptor")
+    }
+}
+
+impl Descriptor {
+    /// The key's pattern as the docs write it: `growth.initial`,
+    /// `events.<event>.<outcome>.probability`.
+    pub fn pattern(&self) -> String {
+        format!("{}.{}", self.section.name(), self.name)
+    }
+
+    /// What a file may hold, in words ("greater than -0.99 and at most 10").
+    pub fn describe_valid(&self) -> String {
+        match self.valid {
+            Valid::Range(lo, hi) => describe(lo, hi),
+            Valid::AboveStartRevenue => "greater than market.start_revenue".into(),
+        }
+    }
+}
+
+/// A number as people write it: `0.37`, `1000`, or `1e19` when very large or small.
+pub fn num(v: f64) -> String {
+    if v != 0.0 && !(1e-4..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// A range in words, as validation's messages and the docs say it.
+pub fn describe(lo: Limit, hi: Limit) -> String {
+    match (lo, hi) {
+        (Incl(l), Incl(h)) => format!("between {} and {}", num(l), num(h)),
+        (Incl(l), Excl(h)) => format!("at least {} and less than {}", num(l), num(h)),
+        (Excl(l), Excl(h)) => format!("greater than {} and less than {}", num(l), num(h)),
+        (Excl(l), Incl(h)) => format!("greater than {} and at most {}", num(l), num(h)),
+        (Incl(l), Open) => format!("at least {}", num(l)),
+        (Excl(l), Open) => format!("greater than {}", num(l)),
+        (Open, Incl(h)) => format!("at most {}", num(h)),
+        (Open, Excl(h)) => format!("less than {}", num(h)),
+        (Open, Open) => "a number".to_string(),
+    }
+}
+
+/// The docs' table of numeric fields (docs/scenario-format.md), made from [`FIELDS`].
+pub fn docs_table() -> String {
+    let mut out = String::from(
+        "| Key | A file may hold | `--set`, `sensitivity`, `solve` and the view may set | \
+         Step in the view (Shift) | Default swing |\n|---|---|---|---|---|\n",
+    );
+    for d in &FIELDS {
+        let mut valid = d.describe_valid();
+        if d.propagation == Propagation::OtherOutcomesGiveWay {
+            valid.push_str("; an event's outcomes sum to at most 1");
+        }
+        let allowed = match d.allowed {
+            Allowed::Fixed(lo, hi) => format!("{} to {}", num(lo), num(hi)),
+            Allowed::StartRevenueTimes(lo, hi) => {
+                format!("{}× to {}× `market.start_revenue`", num(lo), num(hi))
+            }
+        };
+        let allowed = match d.propagation {
+            Propagation::Alone => allowed,
+            Propagation::OtherOutcomesGiveWay => {
+                format!("{allowed}; the event's other outcomes give way")
+            }
+        };
+        let steps = d.steps.map_or("not edited".into(), |(a, b)| {
+            format!("{} ({})", num(a), num(b))
+        });
+        out.push_str(&format!(
+            "| `{}` | {valid} | {allowed} | {steps} | {} |\n",
+            d.pattern(),
+            swing_rule(d.kind)
+        ));
+    }
+    out
+}
+
+/// How [`default_swing`] moves an input of this kind, in words.
+pub fn swing_rule(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Rate => "±5 pts",
+        Kind::Uncertainty | Kind::Volatility => "×0.5 to ×1.5 (0 to 0.05 from 0)",
+        Kind::Reversion => "×0.5 to ×1.5 (0 to 0.2 from 0)",
+        Kind::Persistence => "±0.2",
+        Kind::Capacity => "×0.75 to ×1.25",
+        Kind::Probability => "±0.1",
+        Kind::Uplift | Kind::LevelShock => "×0.5 to ×1.5 (±2 pts from 0)",
+        Kind::Other => "×0.9 to ×1.1",
+    }
+}
+
+/// Every numeric field of `s`: growth (capacity where set), market and target, then each
+/// outcome's.
+pub fn all_params(s: &Scenario) -> Vec<Param> {
+    let mut out: Vec<Param> = FIELDS
+        .iter()
+        .filter(|d| d.section != Section::Outcome)
+        .map(|d| Param::of(d.field))
+        .filter(|p| p.input(s).is_some())
+        .collect();
+    for (e, ev) in s.events.iter().enumerate() {
+        for o in 0..ev.outcomes.len() {
+            out.extend(
+                FIELDS
+                    .iter()
+                    .filter(|d| d.section == Section::Outcome)
+                    .map(|d| Param::outcome(d.field, e, o)),
+            );
+        }
+    }
+    out
+}
+
+/// One numeric field of one scenario: a growth or market field, or an outcome's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param {
+    pub field: Field,
+    /// (event, outcome) indices, for an outcome's field.
+    pub outcome: Option<(usize, usize)>,
+}
+
+impl Param {
+    /// A field outside the events: growth, market or target.
+    pub fn of(field: Field) -> Param {
+        Param {
+            field,
+            outcome: None,
+        }
+    }
+
+    pub fn outcome(field: Field, event: usize, outcome: usize) -> Param {
+        Param {
+            field,
+            outcome: Some((event, outcome)),
+        }
+    }
+
+    pub fn descriptor(self) -> &'static Descriptor {
+        self.field.descriptor()
+    }
+
+    pub fn kind(self) -> Kind {
+        self.descriptor().kind
+    }
+
+    /// The event this parameter belongs to.
+    pub fn event(self) -> Option<usize> {
+        self.outcome.map(|(e, _)| e)
+    }
+
+    fn outcome_ref(self, s: &Scenario) -> Option<&super::Outcome> {
+        let (e, o) = self.outcome?;
+        s.events.get(e)?.outcomes.get(o)
+    }
+
+    /// The dotted key `--set` takes: `growth.initial`, `events.osa.firm.probability`.
+    pub fn key(self, s: &Scenario) -> String {
+        let d = self.descriptor();
+        match self.outcome {
+            None => format!("{}.{}", d.section.name(), d.name),
+            Some((e, _)) => {
+                let ev = s.events.get(e).map_or("?", |e| e.id.as_str());
+                let id = self.outcome_ref(s).map_or("?", |o| o.id.as_str());
+                format!("events.{ev}.{id}.{}", d.name)
+            }
+        }
+    }
+
+    /// Its name in the view: "Growth now", "firm P".
+    pub fn label(self, s: &Scenario) -> String {
+        let d = self.descriptor();
+        match self.outcome {
+            None => d.label.to_string(),
+            Some(_) => match self.outcome_ref(s) {
+                Some(o) => format!("{} {}", o.id, d.label),
+                None => "?".into(),
+            },
+        }
+    }
+
+    /// The value in `s` (an unset long-run rate is `initial`; an unset capacity is infinite).
+    pub fn get(self, s: &Scenario) -> f64 {
+        let g = &s.growth;
+        let outcome = |f: fn(&super::Outcome) -> f64| self.outcome_ref(s).map_or(0.0, f);
+        match self.field {
+            Field::Initial => g.initial,
+            Field::InitialUncertainty => g.initial_uncertainty,
+            Field::LongRun => g.long_run_rate(),
+            Field::Reversion => g.reversion,
+            Field::Volatility => g.volatility,
+            Field::Persistence => g.persistence,
+            Field::Capacity => g.capacity.unwrap_or(f64::INFINITY),
+            Field::StartRevenue => s.market.start_revenue,
+            Field::TargetRevenue => s.target.revenue,
+            Field::Probability => outcome(|o| o.probability),
+            Field::GrowthUplift => outcome(|o| o.growth_uplift),
+            Field::LevelShock => outcome(|o| o.level_shock),
+            Field::VolatilityMultiplier => outcome(|o| o.volatility_multiplier),
+        }
+    }
+
+    /// Values the analyses and the view may set.
+    pub fn allowed(self, s: &Scenario) -> (f64, f64) {
+        match self.descriptor().allowed {
+            Allowed::Fixed(lo, hi) => (lo, hi),
+            Allowed::StartRevenueTimes(lo, hi) => {
+                (s.market.start_revenue * lo, s.market.start_revenue * hi)
+            }
+        }
+    }
+
+    /// Sets the value, moving what [`Propagation`] says: the same scenario as `--set`.
+    pub fn set(self, s: &mut Scenario, v: f64) {
+        let g = &mut s.growth;
+        match self.field {
+            Field::Initial => g.initial = v,
+            Field::InitialUncertainty => g.initial_uncertainty = v,
+            Field::LongRun => g.long_run = Some(v),
+            Field::Reversion => g.reversion = v,
+            Field::Volatility => g.volatility = v,
+            Field::Persistence => g.persistence = v,
+            Field::Capacity => g.capacity = Some(v),
+            Field::StartRevenue => s.market.start_revenue = v,
+            Field::TargetRevenue => s.target.revenue = v,
+            Field::Probability
+            | Field::GrowthUplift
+            | Field::LevelShock
+            | Field::VolatilityMultiplier => {
+                let Some((e, o)) = self.outcome else { return };
+                let Some(ev) = s.events.get_mut(e) else {
+                    return;
+                };
+                if o >= ev.outcomes.len() {
+                    return;
+                }
+                if self.field == Field::Probability {
+                    let before: Vec<f64> = ev.outcomes.iter().map(|x| x.probability).collect();
+                    ev.outcomes[o].probability = v;
+                    give_way(ev, &before, &[o]);
+                    return;
+                }
+                let out = &mut ev.outcomes[o];
+                match self.field {
+                    Field::GrowthUplift => out.growth_uplift = v,
+                    Field::LevelShock => out.level_shock = v,
+                    _ => out.volatility_multiplier = v,
+                }
+            }
+        }
+    }
+}
+
+/// The probability rule: after the outcomes in `held` were set, the event's other outcomes
+/// scale so its total stays that of `before`, in proportion to their shares. When they have
+/// no share (all 0, or none), the change moves "nothing happens".
+pub fn give_way(ev: &mut Event, before: &[f64], held: &[usize]) {
+    let total: f64 = before.iter().sum();
+    let others: f64 = before
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !held.contains(i))
+        .map(|(_, p)| p)
+        .sum();
+    if others <= 1e-12 {
+        return;
+    }
+    let set: f64 = ev
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| held.contains(i))
+        .map(|(_, o)| o.probability)
+        .sum();
+    let scale = ((total - set) / others).max(0.0);
+    for (i, o) in ev.outcomes.iter_mut().enumerate() {
+        if !held.contains(&i) {
+            // Rounded down so the event never sums past 1 by float noise.
+            o.probability = (before[i] * scale * 1e9).floor() / 1e9;
+        }
+    }
+}
+
+/// The parameters the view edits, in panel order: the growth fields with steps, then each
+/// outcome's.
+pub fn view_params(s: &Scenario) -> Vec<Param> {
+    let mut out: Vec<Param> = FIELDS
+        .iter()
+        .filter(|d| d.section == Section::Growth && d.steps.is_some())
+        .map(|d| Param::of(d.field))
+        .collect();
+    for (e, ev) in s.events.iter().enumerate() {
+        for o in 0..ev.outcomes.len() {
+            out.extend(
+                FIELDS
+                    .iter()
+                    .filter(|d| d.section == Section::Outcome && d.steps.is_some())
+                    .map(|d| Param::outcome(d.field, e, o)),
+            );
+        }
+    }
+    out
+}
+
+/// One numeric input of a scenario, with its value and allowed range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Input {
-    /// The `--set` key, e.g. `growth.long_run` or `events.osa.on-schedule.probability`.
+    /// The `--set` key, e.g. `growth.long_run` or `events.osa.firm.probability`.
     pub key: String,
+    pub param: Param,
     pub kind: Kind,
     pub value: f64,
-    /// Values the analyses may set: inside what validation accepts, and narrower where wider
-    /// values are not meaningful (growth rates from −50 % to +200 %).
+    /// Values the analyses may set (see [`Descriptor`]).
     pub allowed: (f64, f64),
+}
+
+impl Param {
+    /// This parameter of `s` as an input with its value, or `None` where it does not exist
+    /// (no capacity set, no such outcome).
+    pub fn input(self, s: &Scenario) -> Option<Input> {
+        if self.outcome.is_some() && self.outcome_ref(s).is_none() {
+            return None;
+        }
+        if self.field == Field::Capacity && s.growth.capacity.is_none() {
+            return None;
+        }
+        Some(Input {
+            key: self.key(s),
+            param: self,
+            kind: self.kind(),
+            value: self.get(s),
+            allowed: self.allowed(s),
+        })
+    }
 }
 
 /// Where a swing's low and high values came from.
@@ -70,142 +662,80 @@ pub struct Swing {
     pub source: SwingSource,
 }
 
-fn growth_input(s: &Scenario, field: &str) -> Option<Input> {
-    let g = &s.growth;
-    let (kind, value, allowed) = match field {
-        "initial" => (Kind::Rate, g.initial, (-0.5, 2.0)),
-        "long_run" => (Kind::Rate, g.long_run_rate(), (-0.5, 2.0)),
-        "initial_uncertainty" => (Kind::Uncertainty, g.initial_uncertainty, (0.0, 0.5)),
-        "reversion" => (Kind::Reversion, g.reversion, (0.0, 3.0)),
-        "volatility" => (Kind::Volatility, g.volatility, (0.0, 1.0)),
-        "persistence" => (Kind::Persistence, g.persistence, (-0.95, 0.95)),
-        "capacity" => (
-            Kind::Capacity,
-            g.capacity?,
-            (
-                s.market.start_revenue * 1.01,
-                s.market.start_revenue * 1000.0,
-            ),
-        ),
-        _ => return None,
-    };
-    Some(Input {
-        key: format!("growth.{field}"),
-        kind,
-        value,
-        allowed,
-    })
-}
-
-fn outcome_input(s: &Scenario, e: usize, o: usize, field: &str) -> Option<Input> {
-    let ev = s.events.get(e)?;
-    let out = ev.outcomes.get(o)?;
-    let (kind, value, allowed) = match field {
-        "probability" => {
-            let others: f64 = ev
-                .outcomes
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != o)
-                .map(|(_, x)| x.probability)
-                .sum();
-            (
-                Kind::Probability,
-                out.probability,
-                (0.0, (1.0 - others).clamp(0.0, 1.0)),
-            )
-        }
-        "growth_uplift" => (Kind::Uplift, out.growth_uplift, (-0.5, 1.0)),
-        "level_shock" => (Kind::LevelShock, out.level_shock, (-0.9, 2.0)),
-        "volatility_multiplier" => (Kind::Other, out.volatility_multiplier, (0.0, 5.0)),
-        _ => return None,
-    };
-    Some(Input {
-        key: format!("events.{}.{}.{field}", ev.id, out.id),
-        kind,
-        value,
-        allowed,
-    })
-}
-
 /// The inputs a sensitivity analysis swings: every growth parameter that acts in this scenario,
 /// and the probability and uplift (and level shock, where set) of every event outcome.
 pub fn uncertain_inputs(s: &Scenario) -> Vec<Input> {
     let g = &s.growth;
-    let mut fields = vec!["initial", "initial_uncertainty"];
+    let mut fields = vec![Field::Initial, Field::InitialUncertainty];
     // Reversion acts only toward a different long-run rate, and the long-run rate only through
     // reversion.
     if g.reversion > 0.0 {
-        fields.push("long_run");
+        fields.push(Field::LongRun);
     }
     if g.long_run.is_some_and(|lr| lr != g.initial) {
-        fields.push("reversion");
+        fields.push(Field::Reversion);
     }
-    fields.extend(["volatility", "persistence"]);
-    if g.capacity.is_some() {
-        fields.push("capacity");
-    }
+    fields.extend([Field::Volatility, Field::Persistence, Field::Capacity]);
     let mut out: Vec<Input> = fields
         .into_iter()
-        .filter_map(|f| growth_input(s, f))
+        .filter_map(|f| Param::of(f).input(s))
         .collect();
     for (e, ev) in s.events.iter().enumerate() {
         for (o, oc) in ev.outcomes.iter().enumerate() {
-            out.extend(outcome_input(s, e, o, "probability"));
-            out.extend(outcome_input(s, e, o, "growth_uplift"));
+            let mut outcome_fields = vec![Field::Probability, Field::GrowthUplift];
             if oc.level_shock != 0.0 {
-                out.extend(outcome_input(s, e, o, "level_shock"));
+                outcome_fields.push(Field::LevelShock);
             }
+            out.extend(
+                outcome_fields
+                    .into_iter()
+                    .filter_map(|f| Param::outcome(f, e, o).input(s)),
+            );
         }
     }
     out
 }
 
-/// The input a `--set` key names, in any spelling `--set` accepts for numbers the analyses can
-/// vary: `growth.*`, `market.start_revenue`, `target.revenue`, and an outcome's probability,
-/// growth_uplift, level_shock or volatility_multiplier, by id or index
-/// (`events.osa.on-schedule.probability`, `events.0.outcomes.1.probability`).
-pub fn resolve(s: &Scenario, key: &str) -> Result<Input, InputError> {
+/// The parameter a `--set` key names, in any spelling `--set` accepts: `growth.*`,
+/// `market.start_revenue`, `target.revenue`, and an outcome's field by id or index
+/// (`events.osa.firm.probability`, `events.0.outcomes.1.probability`).
+pub fn param_of(s: &Scenario, key: &str) -> Option<Param> {
     let parts: Vec<&str> = key.split('.').collect();
-    let found = match parts.as_slice() {
-        ["growth", field] => growth_input(s, field),
-        ["market", "start_revenue"] => Some(Input {
-            key: key.into(),
-            kind: Kind::Other,
-            value: s.market.start_revenue,
-            allowed: (1e-3, 1e9),
-        }),
-        ["target", "revenue"] => Some(Input {
-            key: key.into(),
-            kind: Kind::Other,
-            value: s.target.revenue,
-            allowed: (1e-3, 1e9),
-        }),
+    let named = |section: Section, name: &str| {
+        FIELDS
+            .iter()
+            .find(|d| d.section == section && d.name == name)
+            .map(|d| d.field)
+    };
+    match parts.as_slice() {
+        ["growth", name] => named(Section::Growth, name).map(Param::of),
+        ["market", name] => named(Section::Market, name).map(Param::of),
+        ["target", name] => named(Section::Target, name).map(Param::of),
         ["events", ev, rest @ ..] => {
             let e = s
                 .events
                 .iter()
                 .position(|x| x.id == *ev)
-                .or_else(|| ev.parse().ok().filter(|&i: &usize| i < s.events.len()));
+                .or_else(|| ev.parse().ok().filter(|&i: &usize| i < s.events.len()))?;
             let rest = match rest {
                 ["outcomes", r @ ..] => r,
                 r => r,
             };
-            match (e, rest) {
-                (Some(e), [oc, field]) => {
-                    let outs = &s.events[e].outcomes;
-                    let o = outs
-                        .iter()
-                        .position(|x| x.id == *oc)
-                        .or_else(|| oc.parse().ok().filter(|&i: &usize| i < outs.len()));
-                    o.and_then(|o| outcome_input(s, e, o, field))
-                }
-                _ => None,
-            }
+            let [oc, name] = rest else { return None };
+            let outs = &s.events[e].outcomes;
+            let o = outs
+                .iter()
+                .position(|x| x.id == *oc)
+                .or_else(|| oc.parse().ok().filter(|&i: &usize| i < outs.len()))?;
+            named(Section::Outcome, name).map(|f| Param::outcome(f, e, o))
         }
         _ => None,
-    };
-    found.ok_or_else(|| {
+    }
+}
+
+/// The input a `--set` key names (see [`param_of`]).
+pub fn resolve(s: &Scenario, key: &str) -> Result<Input, InputError> {
+    param_of(s, key).and_then(|p| p.input(s)).ok_or_else(|| {
         let mut keys: Vec<String> = uncertain_inputs(s).into_iter().map(|i| i.key).collect();
         keys.truncate(8);
         InputError::new(
@@ -448,6 +978,124 @@ mod tests {
         assert_eq!(a, c);
         assert!(resolve(&s, "growth.nonsense").is_err());
         assert!(resolve(&s, "scenario.id").is_err());
+    }
+
+    #[test]
+    fn the_docs_field_table_is_made_from_the_descriptors() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario-format.md");
+        let docs = std::fs::read_to_string(path).unwrap();
+        let begin = "<!-- BEGIN numeric fields -->\n";
+        let start = docs.find(begin).expect("docs mark the table") + begin.len();
+        let end = start + docs[start..].find("<!-- END numeric fields -->").unwrap();
+        assert_eq!(
+            &docs[start..end],
+            docs_table(),
+            "docs/scenario-format.md's table of numbers is out of date: paste docs_table()"
+        );
+        // Every descriptor is a row, and every row a descriptor.
+        assert_eq!(docs_table().lines().count(), FIELDS.len() + 2);
+    }
+
+    #[test]
+    fn validation_refuses_just_outside_what_a_file_may_hold() {
+        // The descriptor's limits are the ones validation applies: a value just inside passes,
+        // just outside fails naming the field.
+        let s = load("osa-enforced").unwrap();
+        for p in all_params(&s) {
+            let Valid::Range(lo, hi) = p.descriptor().valid else {
+                continue;
+            };
+            for (limit, outward) in [(lo, -1.0), (hi, 1.0)] {
+                let (edge, inside_ok) = match limit {
+                    Limit::Incl(x) => (x, true),
+                    Limit::Excl(x) => (x, false),
+                    Limit::Open => continue,
+                };
+                let step = 1e-6 * edge.abs().max(1.0);
+                let mut outside = s.clone();
+                p.set(&mut outside, edge + outward * step);
+                let err = validate(&outside).expect_err(&p.key(&s));
+                assert!(err.field.ends_with(p.descriptor().name), "{err:?}");
+                let mut at = s.clone();
+                // Only this field at its edge; the others stay valid (probabilities give way).
+                p.set(
+                    &mut at,
+                    if inside_ok {
+                        edge
+                    } else {
+                        edge - outward * step
+                    },
+                );
+                if p.field == Field::StartRevenue || p.field == Field::TargetRevenue {
+                    continue; // the revenue's reach checks may refuse extreme levels
+                }
+                if let Err(e) = validate(&at) {
+                    assert!(
+                        !e.field.ends_with(p.descriptor().name),
+                        "{} {e:?}",
+                        p.key(&s)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_probability_is_the_same_scenario_through_set_solve_and_the_view() {
+        let s = load("osa-enforced").unwrap();
+        let key = "events.osa.firm.probability";
+        let cli =
+            load_with_overrides("osa-enforced", &[format!("{key}=0.7").parse().unwrap()]).unwrap();
+        // `solve` and `sensitivity` set values through `with_value`.
+        let analysis = with_value(&s, key, 0.7).unwrap();
+        let mut view = s.clone();
+        param_of(&s, key).unwrap().set(&mut view, 0.7);
+        assert_eq!(cli.events, analysis.events);
+        assert_eq!(cli.events, view.events);
+        let p: Vec<f64> = cli.events[0]
+            .outcomes
+            .iter()
+            .map(|o| o.probability)
+            .collect();
+        // firm 0.5 → 0.7: routine 0.4 and slow 0.1 give way in proportion; the total stays 1.
+        assert_eq!(p[0], 0.7);
+        assert!(
+            (p[1] - 0.24).abs() < 1e-9 && (p[2] - 0.06).abs() < 1e-9,
+            "{p:?}"
+        );
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-8);
+        // Outcomes set in one command are held; the rest give way.
+        let both = load_with_overrides(
+            "osa-enforced",
+            &[
+                format!("{key}=0.6").parse().unwrap(),
+                "events.osa.slow.probability=0.3".parse().unwrap(),
+            ],
+        )
+        .unwrap();
+        let p: Vec<f64> = both.events[0]
+            .outcomes
+            .iter()
+            .map(|o| o.probability)
+            .collect();
+        assert_eq!((p[0], p[2]), (0.6, 0.3));
+        assert!(
+            (p[1] - 0.1).abs() < 1e-9,
+            "routine takes what is left: {p:?}"
+        );
+        // Past a total of 1 with nothing to give way: an error, not a silent change.
+        assert!(
+            load_with_overrides(
+                "osa-enforced",
+                &[
+                    format!("{key}=0.8").parse().unwrap(),
+                    "events.osa.routine.probability=0.3".parse().unwrap(),
+                    "events.osa.slow.probability=0.1".parse().unwrap(),
+                    "events.osa.weakened.probability=0.0".parse().unwrap(),
+                ],
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use super::bounds::{REVENUE_CEILING, REVENUE_FLOOR, SIGMAS, reach};
+use super::parameters::{Field, Limit, Valid, describe, num};
 use super::{Scenario, Shocks};
 
 /// One invalid value: its field path, the value, and what is allowed.
@@ -39,8 +40,17 @@ impl Checker {
         }
     }
 
+    /// A numeric field, in the range its descriptor gives.
+    fn field(&mut self, path: &str, field: Field, v: f64) {
+        match field.descriptor().valid {
+            Valid::Range(lo, hi) => self.range(path, v, lo, hi),
+            // Checked where the start revenue is known.
+            Valid::AboveStartRevenue => {}
+        }
+    }
+
     /// A finite number in [lo, hi] (inclusive flags choose the bracket).
-    fn range(&mut self, field: &str, v: f64, lo: Bound, hi: Bound) {
+    fn range(&mut self, field: &str, v: f64, lo: Limit, hi: Limit) {
         if !v.is_finite() {
             self.fail(
                 field,
@@ -50,14 +60,14 @@ impl Checker {
             return;
         }
         let ok_lo = match lo {
-            Bound::Incl(l) => v >= l,
-            Bound::Excl(l) => v > l,
-            Bound::Open => true,
+            Limit::Incl(l) => v >= l,
+            Limit::Excl(l) => v > l,
+            Limit::Open => true,
         };
         let ok_hi = match hi {
-            Bound::Incl(h) => v <= h,
-            Bound::Excl(h) => v < h,
-            Bound::Open => true,
+            Limit::Incl(h) => v <= h,
+            Limit::Excl(h) => v < h,
+            Limit::Open => true,
         };
         if !(ok_lo && ok_hi) {
             self.fail(field, num(v), format!("must be {}", describe(lo, hi)));
@@ -80,40 +90,9 @@ impl Checker {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Bound {
-    Incl(f64),
-    Excl(f64),
-    Open,
-}
-
-/// A number as people write it: `0.37`, `1000`, or `1e19` when very large or small.
-fn num(v: f64) -> String {
-    if v != 0.0 && !(1e-4..1e15).contains(&v.abs()) {
-        format!("{v:e}")
-    } else {
-        format!("{v}")
-    }
-}
-
-fn describe(lo: Bound, hi: Bound) -> String {
-    use Bound::*;
-    match (lo, hi) {
-        (Incl(l), Incl(h)) => format!("between {} and {}", num(l), num(h)),
-        (Incl(l), Excl(h)) => format!("at least {} and less than {}", num(l), num(h)),
-        (Excl(l), Excl(h)) => format!("greater than {} and less than {}", num(l), num(h)),
-        (Excl(l), Incl(h)) => format!("greater than {} and at most {}", num(l), num(h)),
-        (Incl(l), Open) => format!("at least {}", num(l)),
-        (Excl(l), Open) => format!("greater than {}", num(l)),
-        (Open, Incl(h)) => format!("at most {}", num(h)),
-        (Open, Excl(h)) => format!("less than {}", num(h)),
-        (Open, Open) => "a number".to_string(),
-    }
-}
-
 /// Check a parsed scenario; the first problem found is returned.
 pub fn validate(s: &Scenario) -> Result<(), Issue> {
-    use Bound::*;
+    use Limit::*;
     let mut c = Checker { issue: None };
 
     c.id("scenario.id", &s.scenario.id);
@@ -131,12 +110,7 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
     }
     // £1,000 to £1,000,000bn: beyond either end the sector is not the one modelled, and
     // the limits keep ranges and logarithms well inside f64.
-    c.range(
-        "market.start_revenue",
-        m.start_revenue,
-        Incl(MIN_REVENUE),
-        Incl(1e9),
-    );
+    c.field("market.start_revenue", Field::StartRevenue, m.start_revenue);
     if m.horizon <= m.start_year {
         c.fail(
             "market.horizon",
@@ -188,12 +162,7 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
         last_year = Some(*year);
     }
 
-    c.range(
-        "target.revenue",
-        s.target.revenue,
-        Incl(MIN_REVENUE),
-        Incl(MAX_TARGET),
-    );
+    c.field("target.revenue", Field::TargetRevenue, s.target.revenue);
     if s.target.year <= m.start_year || s.target.year > m.horizon {
         c.fail(
             "target.year",
@@ -207,24 +176,18 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
     }
 
     let g = &s.growth;
-    c.range("growth.initial", g.initial, Excl(-0.99), Incl(10.0));
-    c.range(
+    c.field("growth.initial", Field::Initial, g.initial);
+    c.field(
         "growth.initial_uncertainty",
+        Field::InitialUncertainty,
         g.initial_uncertainty,
-        Incl(0.0),
-        Incl(2.0),
     );
     if let Some(lr) = g.long_run {
-        c.range("growth.long_run", lr, Excl(-0.99), Incl(10.0));
+        c.field("growth.long_run", Field::LongRun, lr);
     }
-    c.range("growth.reversion", g.reversion, Incl(0.0), Incl(10.0));
-    c.range(
-        "growth.volatility",
-        g.volatility,
-        Incl(0.0),
-        Incl(MAX_VOLATILITY),
-    );
-    c.range("growth.persistence", g.persistence, Excl(-1.0), Excl(1.0));
+    c.field("growth.reversion", Field::Reversion, g.reversion);
+    c.field("growth.volatility", Field::Volatility, g.volatility);
+    c.field("growth.persistence", Field::Persistence, g.persistence);
     if let Shocks::StudentT(nu) = g.shocks
         && !(nu.is_finite() && nu > 2.0)
     {
@@ -301,11 +264,10 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
                     "outcome ids must be unique within an event",
                 );
             }
-            c.range(
+            c.field(
                 &format!("{ob}.probability"),
+                Field::Probability,
                 out.probability,
-                Incl(0.0),
-                Incl(1.0),
             );
             total += out.probability;
             if out.year.is_none()
@@ -345,11 +307,10 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
                     "must be between 0 and 50 years",
                 );
             }
-            c.range(
+            c.field(
                 &format!("{ob}.growth_uplift"),
+                Field::GrowthUplift,
                 out.growth_uplift,
-                Incl(-0.99),
-                Incl(5.0),
             );
             if out.duration == Some(0) {
                 c.fail(
@@ -365,17 +326,15 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
                     "must be between 0 and 50 years",
                 );
             }
-            c.range(
+            c.field(
                 &format!("{ob}.level_shock"),
+                Field::LevelShock,
                 out.level_shock,
-                Excl(-1.0),
-                Incl(10.0),
             );
-            c.range(
+            c.field(
                 &format!("{ob}.volatility_multiplier"),
+                Field::VolatilityMultiplier,
                 out.volatility_multiplier,
-                Incl(0.0),
-                Incl(10.0),
             );
         }
         if total > 1.0 + 1e-9 {

@@ -1,18 +1,10 @@
-//! The editable parameters of a scenario: how each is read, written, stepped, bounded and shown.
+//! How the view shows and edits a scenario's parameters: stepping, typed values and their
+//! units, the panel's text. What a parameter is, its range and how an edit propagates are the
+//! scenario's (`scenario::parameters`), shared with `--set`, `sensitivity` and `solve`.
 
 use crate::scenario::Scenario;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Param {
-    Initial,
-    Uncertainty,
-    LongRun,
-    Reversion,
-    Volatility,
-    Persistence,
-    Probability { event: usize, outcome: usize },
-    Uplift { event: usize, outcome: usize },
-}
+pub use crate::scenario::parameters::Param;
+use crate::scenario::parameters::{Field, view_params};
 
 /// The scenario's changes: those it was loaded with, then every parameter whose value differs
 /// from `original`, as `key = value`.
@@ -21,8 +13,8 @@ pub fn edits(original: &Scenario, edited: &Scenario) -> Vec<String> {
     for p in list(edited) {
         let v = p.get(edited);
         // An unset long-run rate follows `initial`; it is edited only when set to a new value.
-        let changed = match p {
-            Param::LongRun => edited.growth.long_run != original.growth.long_run,
+        let changed = match p.field {
+            Field::LongRun => edited.growth.long_run != original.growth.long_run,
             _ => (v - p.get(original)).abs() > 1e-12,
         };
         if changed {
@@ -32,158 +24,47 @@ pub fn edits(original: &Scenario, edited: &Scenario) -> Vec<String> {
     provenance.edits
 }
 
-/// Every editable parameter of `s`, in panel order.
+/// Every parameter the view edits, in panel order.
 pub fn list(s: &Scenario) -> Vec<Param> {
-    let mut out = vec![
-        Param::Initial,
-        Param::Uncertainty,
-        Param::LongRun,
-        Param::Reversion,
-        Param::Volatility,
-        Param::Persistence,
-    ];
-    for (event, ev) in s.events.iter().enumerate() {
-        for outcome in 0..ev.outcomes.len() {
-            out.push(Param::Probability { event, outcome });
-            out.push(Param::Uplift { event, outcome });
-        }
-    }
-    out
+    view_params(s)
 }
 
-impl Param {
-    pub fn label(self, s: &Scenario) -> String {
-        match self {
-            Param::Initial => "Growth now".into(),
-            Param::Uncertainty => "  uncertainty".into(),
-            Param::LongRun => "Long-run growth".into(),
-            Param::Reversion => "Reversion".into(),
-            Param::Volatility => "Volatility".into(),
-            Param::Persistence => "Persistence".into(),
-            Param::Probability { event, outcome } => match outcome_id(s, event, outcome) {
-                Some(id) => format!("{id} P"),
-                None => "?".into(),
-            },
-            Param::Uplift { event, outcome } => match outcome_id(s, event, outcome) {
-                Some(id) => format!("{id} uplift"),
-                None => "?".into(),
-            },
-        }
-    }
-
-    pub fn get(self, s: &Scenario) -> f64 {
-        let g = &s.growth;
-        match self {
-            Param::Initial => g.initial,
-            Param::Uncertainty => g.initial_uncertainty,
-            Param::LongRun => g.long_run_rate(),
-            Param::Reversion => g.reversion,
-            Param::Volatility => g.volatility,
-            Param::Persistence => g.persistence,
-            Param::Probability { event, outcome } => {
-                outcome_ref(s, event, outcome).map_or(0.0, |o| o.probability)
-            }
-            Param::Uplift { event, outcome } => {
-                outcome_ref(s, event, outcome).map_or(0.0, |o| o.growth_uplift)
-            }
-        }
-    }
-
-    fn set(self, s: &mut Scenario, v: f64) {
-        let g = &mut s.growth;
-        match self {
-            Param::Initial => g.initial = v,
-            Param::Uncertainty => g.initial_uncertainty = v,
-            Param::LongRun => g.long_run = Some(v),
-            Param::Reversion => g.reversion = v,
-            Param::Volatility => g.volatility = v,
-            Param::Persistence => g.persistence = v,
-            Param::Probability { event, outcome } => {
-                let Some(ev) = s.events.get_mut(event) else {
-                    return;
-                };
-                if outcome >= ev.outcomes.len() {
-                    return;
-                }
-                // The event's total stays as it was: the other outcomes give way to a rise, and
-                // take up what a fall frees, in proportion to their shares. Only when they are
-                // all at 0 does the change move "nothing happens" (and the status line says so).
-                let total: f64 = ev.outcomes.iter().map(|o| o.probability).sum();
-                let others = total - ev.outcomes[outcome].probability;
-                ev.outcomes[outcome].probability = v;
-                if others > 1e-12 {
-                    let scale = ((total - v) / others).max(0.0);
-                    for (i, o) in ev.outcomes.iter_mut().enumerate() {
-                        if i != outcome {
-                            // Rounded down so the event never sums past 1 by float noise.
-                            o.probability = (o.probability * scale * 1e9).floor() / 1e9;
-                        }
-                    }
-                }
-            }
-            Param::Uplift { event, outcome } => {
-                if let Some(o) = s
-                    .events
-                    .get_mut(event)
-                    .and_then(|e| e.outcomes.get_mut(outcome))
-                {
-                    o.growth_uplift = v;
-                }
-            }
-        }
-    }
-
-    /// The dotted key `--set` takes for this parameter: `growth.initial`,
-    /// `events.osa.firm.probability`.
-    pub fn key(self, s: &Scenario) -> String {
-        let outcome = |event: usize, outcome: usize, field: &str| {
-            let ev = s.events.get(event).map_or("?", |e| e.id.as_str());
-            let id = outcome_id(s, event, outcome).unwrap_or("?");
-            format!("events.{ev}.{id}.{field}")
-        };
-        match self {
-            Param::Initial => "growth.initial".into(),
-            Param::Uncertainty => "growth.initial_uncertainty".into(),
-            Param::LongRun => "growth.long_run".into(),
-            Param::Reversion => "growth.reversion".into(),
-            Param::Volatility => "growth.volatility".into(),
-            Param::Persistence => "growth.persistence".into(),
-            Param::Probability { event, outcome: o } => outcome(event, o, "probability"),
-            Param::Uplift { event, outcome: o } => outcome(event, o, "growth_uplift"),
-        }
-    }
-
+/// The view's side of a parameter.
+pub trait Presented {
+    /// Its name in the panel, indented under the parameter it qualifies.
+    fn panel_label(self, s: &Scenario) -> String;
     /// (small step, large step with shift).
-    pub fn steps(self) -> (f64, f64) {
-        match self {
-            Param::Initial | Param::LongRun | Param::Volatility | Param::Uplift { .. } => {
-                (0.01, 0.05)
-            }
-            Param::Uncertainty => (0.005, 0.025),
-            Param::Reversion | Param::Persistence | Param::Probability { .. } => (0.05, 0.2),
+    fn steps(self) -> (f64, f64);
+    /// Move by one small (or large) step within the allowed range. Returns whether the value
+    /// changed.
+    fn nudge(self, s: &mut Scenario, direction: i32, large: bool) -> bool;
+    /// The value as shown in the panel.
+    fn display(self, s: &Scenario) -> String;
+    /// How a typed value reads: in the units the panel shows. Returns (scale, unit).
+    fn typed_units(self) -> (f64, &'static str);
+    /// Sets the value typed by the user, if it is a number within the allowed range;
+    /// otherwise says what is allowed. Returns whether the value changed.
+    fn set_typed(self, s: &mut Scenario, text: &str) -> Result<bool, String>;
+    /// The odds of this parameter's event after an edit, "nothing happens" included.
+    fn odds_note(self, s: &Scenario) -> Option<String>;
+}
+
+impl Presented for Param {
+    fn panel_label(self, s: &Scenario) -> String {
+        match self.field {
+            Field::InitialUncertainty => format!("  {}", self.label(s)),
+            _ => self.label(s),
         }
     }
 
-    /// Allowed range; kept inside what validation accepts, and narrower where wider values
-    /// would only make the chart unreadable.
-    pub fn bounds(self) -> (f64, f64) {
-        match self {
-            Param::Initial | Param::LongRun => (-0.5, 2.0),
-            Param::Uncertainty => (0.0, 0.5),
-            Param::Reversion => (0.0, 3.0),
-            Param::Volatility => (0.0, 1.0),
-            Param::Persistence => (-0.95, 0.95),
-            // Any probability: raising one takes from the others (see `set`).
-            Param::Probability { .. } => (0.0, 1.0),
-            Param::Uplift { .. } => (-0.5, 1.0),
-        }
+    fn steps(self) -> (f64, f64) {
+        self.descriptor().steps.unwrap_or((0.01, 0.05))
     }
 
-    /// Move by `steps` small (or large) steps within bounds. Returns whether the value changed.
-    pub fn nudge(self, s: &mut Scenario, direction: i32, large: bool) -> bool {
+    fn nudge(self, s: &mut Scenario, direction: i32, large: bool) -> bool {
         let (small, big) = self.steps();
         let step = if large { big } else { small };
-        let (lo, hi) = self.bounds();
+        let (lo, hi) = self.allowed(s);
         let old = self.get(s);
         // Snap to the step grid so repeated steps do not accumulate float noise (0.30000000004).
         let raw = old + f64::from(direction) * step;
@@ -197,31 +78,26 @@ impl Param {
         true
     }
 
-    /// The value as shown in the panel.
-    pub fn display(self, s: &Scenario) -> String {
+    fn display(self, s: &Scenario) -> String {
         let v = self.get(s);
-        match self {
-            Param::Initial | Param::LongRun | Param::Volatility => format!("{:.1}%", v * 100.0),
-            Param::Uncertainty => format!("±{:.1}pt", v * 100.0),
-            Param::Reversion | Param::Persistence => format!("{v:.2}"),
-            Param::Probability { .. } => format!("{:.0}%", v * 100.0),
-            Param::Uplift { .. } => format!("{:+.1}pt", v * 100.0),
+        match self.field {
+            Field::InitialUncertainty => format!("±{:.1}pt", v * 100.0),
+            Field::Reversion | Field::Persistence => format!("{v:.2}"),
+            Field::Probability => format!("{:.0}%", v * 100.0),
+            Field::GrowthUplift => format!("{:+.1}pt", v * 100.0),
+            _ => format!("{:.1}%", v * 100.0),
         }
     }
 
-    /// How a typed value reads: in the units the panel shows (percent for rates, probabilities
-    /// and uplifts; plain numbers for reversion and persistence). Returns (scale, unit).
-    pub fn typed_units(self) -> (f64, &'static str) {
-        match self {
-            Param::Reversion | Param::Persistence => (1.0, ""),
-            Param::Uncertainty | Param::Uplift { .. } => (100.0, " pt"),
+    fn typed_units(self) -> (f64, &'static str) {
+        match self.field {
+            Field::Reversion | Field::Persistence => (1.0, ""),
+            Field::InitialUncertainty | Field::GrowthUplift => (100.0, " pt"),
             _ => (100.0, "%"),
         }
     }
 
-    /// Sets the value typed by the user (in [`Param::typed_units`]), if it is a number within
-    /// [`Param::bounds`]; otherwise says what is allowed. Returns whether the value changed.
-    pub fn set_typed(self, s: &mut Scenario, text: &str) -> Result<bool, String> {
+    fn set_typed(self, s: &mut Scenario, text: &str) -> Result<bool, String> {
         let (scale, unit) = self.typed_units();
         let cleaned = text
             .trim()
@@ -234,11 +110,11 @@ impl Param {
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| format!("“{}” is not a number", text.trim()))?;
         let v = typed / scale;
-        let (lo, hi) = self.bounds();
+        let (lo, hi) = self.allowed(s);
         if !(lo - 1e-12..=hi + 1e-12).contains(&v) {
             return Err(format!(
                 "{} must be between {}{unit} and {}{unit}",
-                self.label(s).trim(),
+                self.panel_label(s).trim(),
                 lo * scale,
                 hi * scale
             ));
@@ -251,12 +127,11 @@ impl Param {
         Ok(true)
     }
 
-    /// The odds of this parameter's event after an edit, "nothing happens" included:
-    /// `osa: firm 60%, routine 32%, slow 8%, weakened 0%; nothing happens 0%`.
-    pub fn odds_note(self, s: &Scenario) -> Option<String> {
-        let Param::Probability { event, outcome } = self else {
+    fn odds_note(self, s: &Scenario) -> Option<String> {
+        if self.field != Field::Probability {
             return None;
-        };
+        }
+        let (event, outcome) = self.outcome?;
         let ev = s.events.get(event)?;
         let odds: Vec<String> = ev
             .outcomes
@@ -286,22 +161,6 @@ impl Param {
             rest * 100.0
         ))
     }
-
-    /// Event this parameter belongs to, for the panel's group headings.
-    pub fn event(self) -> Option<usize> {
-        match self {
-            Param::Probability { event, .. } | Param::Uplift { event, .. } => Some(event),
-            _ => None,
-        }
-    }
-}
-
-fn outcome_ref(s: &Scenario, event: usize, outcome: usize) -> Option<&crate::scenario::Outcome> {
-    s.events.get(event).and_then(|e| e.outcomes.get(outcome))
-}
-
-fn outcome_id(s: &Scenario, event: usize, outcome: usize) -> Option<&str> {
-    outcome_ref(s, event, outcome).map(|o| o.id.as_str())
 }
 
 #[cfg(test)]
@@ -327,22 +186,33 @@ mod tests {
     #[test]
     fn typed_values_are_read_in_the_units_shown_and_checked() {
         let mut s = load("osa-enforced").unwrap();
-        assert_eq!(Param::Initial.set_typed(&mut s, "42"), Ok(true));
-        assert_eq!(Param::Initial.get(&s), 0.42);
-        assert_eq!(Param::Initial.set_typed(&mut s, "42.5%"), Ok(true));
-        assert_eq!(Param::Initial.get(&s), 0.425);
-        assert_eq!(Param::Reversion.set_typed(&mut s, "0.5"), Ok(true));
-        assert_eq!(Param::Reversion.get(&s), 0.5);
+        assert_eq!(Param::of(Field::Initial).set_typed(&mut s, "42"), Ok(true));
+        assert_eq!(Param::of(Field::Initial).get(&s), 0.42);
+        assert_eq!(
+            Param::of(Field::Initial).set_typed(&mut s, "42.5%"),
+            Ok(true)
+        );
+        assert_eq!(Param::of(Field::Initial).get(&s), 0.425);
+        assert_eq!(
+            Param::of(Field::Reversion).set_typed(&mut s, "0.5"),
+            Ok(true)
+        );
+        assert_eq!(Param::of(Field::Reversion).get(&s), 0.5);
         assert!(
-            Param::Initial
+            Param::of(Field::Initial)
                 .set_typed(&mut s, "abc")
                 .unwrap_err()
                 .contains("not a number")
         );
-        let err = Param::Volatility.set_typed(&mut s, "250").unwrap_err();
+        let err = Param::of(Field::Volatility)
+            .set_typed(&mut s, "250")
+            .unwrap_err();
         assert!(err.contains("between 0% and 100%"), "{err}");
-        assert!(Param::Initial.set_typed(&mut s, "NaN").is_err());
-        assert_eq!(Param::Initial.set_typed(&mut s, "42.5"), Ok(false));
+        assert!(Param::of(Field::Initial).set_typed(&mut s, "NaN").is_err());
+        assert_eq!(
+            Param::of(Field::Initial).set_typed(&mut s, "42.5"),
+            Ok(false)
+        );
         assert!(validate(&s).is_ok());
     }
 
@@ -350,17 +220,14 @@ mod tests {
     fn edits_list_what_the_user_changed() {
         let original = load("baseline").unwrap();
         let mut s = original.clone();
-        assert!(Param::Initial.nudge(&mut s, 1, false));
+        assert!(Param::of(Field::Initial).nudge(&mut s, 1, false));
         // baseline sets no long_run, so it follows `initial` without being an edit.
         assert_eq!(edits(&original, &s), ["growth.initial = 0.38"]);
-        assert!(Param::Initial.nudge(&mut s, -1, false));
+        assert!(Param::of(Field::Initial).nudge(&mut s, -1, false));
         assert!(edits(&original, &s).is_empty(), "back to the original");
         let original = load("osa-enforced").unwrap();
         let mut s = original.clone();
-        let p = Param::Uplift {
-            event: 0,
-            outcome: 1,
-        };
+        let p = Param::outcome(Field::GrowthUplift, 0, 1);
         assert!(p.nudge(&mut s, 1, false));
         assert_eq!(
             edits(&original, &s),
@@ -371,14 +238,11 @@ mod tests {
     #[test]
     fn steps_snap_to_grid_and_respect_probability_sum() {
         let mut s = load("osa-enforced").unwrap();
-        let p = Param::Persistence;
+        let p = Param::of(Field::Persistence);
         assert!(p.nudge(&mut s, 1, false));
         assert_eq!(p.get(&s), 0.35);
         assert_eq!(p.display(&s), "0.35");
-        let on = Param::Probability {
-            event: 0,
-            outcome: 0,
-        };
+        let on = Param::outcome(Field::Probability, 0, 0);
         // firm 0.5 → 0.7: routine (0.4) and slow (0.1) give way in proportion, to 0.24 and 0.06.
         on.nudge(&mut s, 1, true);
         assert!((on.get(&s) - 0.7).abs() < 1e-9);
@@ -411,10 +275,7 @@ mod tests {
         let mut s = load("osa-enforced").unwrap();
         let before: Vec<f64> = s.events[0].outcomes.iter().map(|o| o.probability).collect();
         let total: f64 = before.iter().sum();
-        let routine = Param::Probability {
-            event: 0,
-            outcome: 1,
-        };
+        let routine = Param::outcome(Field::Probability, 0, 1);
         assert!(routine.nudge(&mut s, -1, false));
         let after: Vec<f64> = s.events[0].outcomes.iter().map(|o| o.probability).collect();
         let freed = before[1] - after[1];
@@ -440,10 +301,7 @@ mod tests {
         let mut s = load("transatlantic").unwrap();
         let rest = s.events[1].remainder_probability();
         assert!(rest > 0.3);
-        let p = Param::Probability {
-            event: 1,
-            outcome: 0,
-        };
+        let p = Param::outcome(Field::Probability, 1, 0);
         for (direction, large) in [(1, false), (-1, true), (1, true)] {
             assert!(p.nudge(&mut s, direction, large));
             assert!((s.events[1].remainder_probability() - rest).abs() < 1e-8);
@@ -451,10 +309,7 @@ mod tests {
         }
         // A single-outcome event has no other outcome: its fall goes to "nothing happens".
         let mut s = load("kosa").unwrap();
-        let enacted = Param::Probability {
-            event: 0,
-            outcome: 0,
-        };
+        let enacted = Param::outcome(Field::Probability, 0, 0);
         let old = enacted.get(&s);
         assert!(enacted.nudge(&mut s, -1, false));
         let rest = s.events[0].remainder_probability();

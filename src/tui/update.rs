@@ -8,6 +8,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::app::{App, STATUS_TICKS, Tab};
 use super::drivers::DriversReply;
+use super::params::Presented;
 use super::teach;
 use super::theme::Theme;
 use super::view::layout;
@@ -375,7 +376,7 @@ fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                     let message = param.odds_note(&slot.scenario).unwrap_or_else(|| {
                         format!(
                             "{} = {}",
-                            param.label(&slot.scenario).trim(),
+                            param.panel_label(&slot.scenario).trim(),
                             param.display(&slot.scenario)
                         )
                     });

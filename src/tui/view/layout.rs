@@ -3,6 +3,7 @@
 
 use ratatui::layout::Rect;
 
+use crate::scenario::parameters::Field;
 use crate::tui::app::{App, Tab};
 use crate::tui::params::Param;
 
@@ -209,9 +210,9 @@ fn place_params(app: &App, area: Rect) -> Placed {
     // Keep the selected line in view and, when a probability is selected, its event's
     // "nothing happens" line below it too, so an edit never moves a share out of sight.
     let nothing_line = match params.get(app.param) {
-        Some(Param::Probability { event, .. }) => lines
+        Some(p) if p.field == Field::Probability => lines
             .iter()
-            .position(|l| *l == ParamLine::NothingHappens(*event))
+            .position(|l| Some(*l) == p.event().map(ParamLine::NothingHappens))
             .filter(|n| n - selected_line < visible),
         _ => None,
     };

@@ -6,6 +6,7 @@ use ratatui::widgets::Widget;
 use super::layout::{ParamLine, Regions};
 use super::panel;
 use crate::tui::app::App;
+use crate::tui::params::Presented;
 
 pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
     let t = &app.theme;
@@ -45,7 +46,7 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
                     _ => format!("{}{value}{}", arrows.0, arrows.1),
                 };
                 let label_w = w.saturating_sub(right.chars().count() + 1);
-                let label = fit_label(&p.label(s), label_w);
+                let label = fit_label(&p.panel_label(s), label_w);
                 let text = format!("{label:<label_w$} {right}");
                 buf.set_style(*rect, style);
                 buf.set_stringn(rect.x, rect.y, text, w, style);
