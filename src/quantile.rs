@@ -344,6 +344,29 @@ impl RankPlan {
     }
 }
 
+/// Type-7 quantiles of any finite values (may be negative), by selection: no sort, and the
+/// order of `values` changes.
+pub fn select_quantiles(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
+    let n = values.len();
+    if n == 0 {
+        return vec![f64::NAN; ps.len()];
+    }
+    ps.iter()
+        .map(|&p| {
+            let pos = (n - 1) as f64 * p.clamp(0.0, 1.0);
+            let lo = pos.floor() as usize;
+            let frac = pos - lo as f64;
+            let (_, &mut x, rest) = values.select_nth_unstable_by(lo, f64::total_cmp);
+            if frac == 0.0 || rest.is_empty() {
+                x
+            } else {
+                let y = rest.iter().copied().fold(f64::INFINITY, f64::min);
+                x + frac * (y - x)
+            }
+        })
+        .collect()
+}
+
 /// The reference for tests: sort, then interpolate ("type 7").
 #[cfg(test)]
 pub(crate) fn sorted_quantile(values: &[f64], p: f64) -> f64 {
@@ -368,6 +391,16 @@ mod tests {
     }
 
     #[test]
+    fn selection_takes_signed_values() {
+        let mut v = [3.0, -1.0, 0.0, -3.0, 1.0];
+        assert_eq!(
+            select_quantiles(&mut v, &[0.0, 0.125, 0.25, 0.5, 1.0]),
+            [-3.0, -2.0, -1.0, 0.0, 3.0]
+        );
+        assert!(select_quantiles(&mut [], &[0.5])[0].is_nan());
+    }
+
+    #[test]
     fn constant_values() {
         let v = [7.0; 10];
         assert_eq!(exact_quantiles(&[&v], &[0.05, 0.95]), vec![7.0, 7.0]);
@@ -381,6 +414,16 @@ mod tests {
             let split = split.min(values.len());
             let (a, b) = values.split_at(split);
             let got = exact_quantiles(&[a, b], &ps);
+            for (g, &p) in got.iter().zip(&ps) {
+                prop_assert_eq!(*g, sorted_quantile(&values, p));
+            }
+        }
+
+        #[test]
+        fn selection_matches_sorting(values in prop::collection::vec(-1e6f64..1e6, 1..2000),
+                                     ps in prop::collection::vec(0.0f64..=1.0, 1..9)) {
+            let mut v = values.clone();
+            let got = select_quantiles(&mut v, &ps);
             for (g, &p) in got.iter().zip(&ps) {
                 prop_assert_eq!(*g, sorted_quantile(&values, p));
             }

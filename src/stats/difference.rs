@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::Z95;
-use crate::quantile::exact_quantiles;
+use crate::quantile::{exact_quantiles, select_quantiles};
 use crate::sim::Projection;
 
 /// A difference B − A estimated from paired paths, with its Monte Carlo error.
@@ -220,26 +220,25 @@ pub fn differences_from_first(runs: &[&Projection]) -> Vec<ScenarioDifference> {
     }
 }
 
-/// Type-7 quantiles of any finite values (may be negative), by selection.
-pub fn quantiles_of(values: &mut [f64], ps: &[f64]) -> Vec<f64> {
-    let n = values.len();
-    if n == 0 {
-        return vec![f64::NAN; ps.len()];
+/// ΔP(target) and the p5, median and p95 of R_B − R_A in the target year, over the paths the
+/// two runs share: a preview pairs with the first paths of a full run (its paths are a prefix
+/// of it). `None` when they cannot be paired (other seed or target year, or no paths).
+pub fn paired_at_target(a: &Projection, b: &Projection) -> Option<(Estimate, [f64; 3])> {
+    if a.settings.seed != b.settings.seed || a.scenario.target.year != b.scenario.target.year {
+        return None;
     }
-    ps.iter()
-        .map(|&p| {
-            let pos = (n - 1) as f64 * p.clamp(0.0, 1.0);
-            let lo = pos.floor() as usize;
-            let frac = pos - lo as f64;
-            let (_, &mut x, rest) = values.select_nth_unstable_by(lo, f64::total_cmp);
-            if frac == 0.0 || rest.is_empty() {
-                x
-            } else {
-                let y = rest.iter().copied().fold(f64::INFINITY, f64::min);
-                x + frac * (y - x)
-            }
-        })
-        .collect()
+    let n = a.target_values.len().min(b.target_values.len());
+    if n == 0 {
+        return None;
+    }
+    let (a_only, b_only) = discordant_counts(a, b);
+    let mut d: Vec<f64> = b.target_values[..n]
+        .iter()
+        .zip(&a.target_values[..n])
+        .map(|(b, a)| b - a)
+        .collect();
+    let q = select_quantiles(&mut d, &[0.05, 0.5, 0.95]);
+    Some((discordant(a_only, b_only, n), [q[0], q[1], q[2]]))
 }
 
 /// Percentiles of the paired difference R_B − R_A, year by year.
@@ -261,7 +260,7 @@ pub struct DifferenceFan {
 /// The percentiles of b − a, path by path.
 pub fn difference_percentiles(a: &[f64], b: &[f64]) -> [f64; 7] {
     let mut d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
-    let q = quantiles_of(&mut d, &crate::sim::PERCENTILES);
+    let q = select_quantiles(&mut d, &crate::sim::PERCENTILES);
     let mut out = [f64::NAN; 7];
     out.copy_from_slice(&q);
     out
@@ -295,17 +294,5 @@ mod tests {
         let e = paired_median(&v, &v);
         assert_eq!(e.difference, 0.0);
         assert_eq!(e.std_error, 0.0);
-    }
-
-    #[test]
-    fn quantiles_of_negative_values() {
-        let mut v: Vec<f64> = (0..=100).map(|i| f64::from(i) - 50.0).collect();
-        v.reverse();
-        assert_eq!(
-            quantiles_of(&mut v, &[0.0, 0.25, 0.5, 1.0]),
-            [-50.0, -25.0, 0.0, 50.0]
-        );
-        let mut w = vec![1.0, -1.0];
-        assert_eq!(quantiles_of(&mut w, &[0.5]), [0.0]);
     }
 }

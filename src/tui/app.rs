@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use super::params::{self, Param};
 use super::teach::Teach;
 use super::theme::Theme;
-use super::worker::{Job, Run};
+use super::worker::{Differences, DifferencesCache, DifferencesJob, Job, Run};
 use crate::scenario::Scenario;
 use crate::sim::RunSettings;
 
@@ -332,161 +332,9 @@ impl App {
     }
 }
 
-/// Paired differences of every slot's run against the base's, to compute off the UI thread.
-#[derive(Debug, Clone)]
-pub struct DifferencesJob {
-    pub generation: u64,
-    pub base: Option<Arc<Run>>,
-    pub runs: Vec<Option<Arc<Run>>>,
-}
-
-/// The answer to a [`DifferencesJob`].
-#[derive(Debug, Clone)]
-pub struct Differences {
-    pub generation: u64,
-    pub revenue: Vec<Option<PairedDifference>>,
-    pub probability: Vec<Option<crate::stats::difference::Estimate>>,
-}
-
-type DifferencePair = (
-    Option<PairedDifference>,
-    Option<crate::stats::difference::Estimate>,
-);
-
-/// The base's run, the slot's run, and their differences.
-type CachedPair = (Arc<Run>, Arc<Run>, DifferencePair);
-
-/// The previous answers per slot, with the two runs they came from (held, so that their
-/// addresses cannot be reused), reused while neither run changes.
-#[derive(Default)]
-pub struct DifferencesCache {
-    previous: Vec<Option<CachedPair>>,
-}
-
-impl DifferencesCache {
-    pub fn compute(&mut self, job: DifferencesJob) -> Differences {
-        self.previous.resize(job.runs.len(), None);
-        let mut out = Differences {
-            generation: job.generation,
-            revenue: Vec::with_capacity(job.runs.len()),
-            probability: Vec::with_capacity(job.runs.len()),
-        };
-        for (i, run) in job.runs.iter().enumerate() {
-            let pair = match (&job.base, run) {
-                (Some(base), Some(run)) => {
-                    let cached = self.previous[i]
-                        .as_ref()
-                        .filter(|(b, r, _)| Arc::ptr_eq(b, base) && Arc::ptr_eq(r, run));
-                    let pair = match cached {
-                        Some((_, _, pair)) => *pair,
-                        None => paired(base, run),
-                    };
-                    self.previous[i] = Some((base.clone(), run.clone(), pair));
-                    pair
-                }
-                _ => {
-                    self.previous[i] = None;
-                    (None, None)
-                }
-            };
-            out.revenue.push(pair.0);
-            out.probability.push(pair.1);
-        }
-        out
-    }
-}
-
-/// Paired differences of `run` against `base`: same seed means path i of each run saw the same
-/// shocks, so R_B − R_A path by path is the effect of the scenario alone. A preview pairs with
-/// the first paths of a full run (its paths are a prefix of it).
-fn paired(base: &Run, run: &Run) -> DifferencePair {
-    let (a, b) = (&base.projection, &run.projection);
-    if a.settings.seed != b.settings.seed || a.scenario.target.year != b.scenario.target.year {
-        return (None, None);
-    }
-    let n = a.target_values.len().min(b.target_values.len());
-    if n == 0 {
-        return (None, None);
-    }
-    let (ta, tb) = (a.scenario.target.revenue, b.scenario.target.revenue);
-    let (mut a_only, mut b_only) = (0, 0);
-    for (&x, &y) in a.target_values[..n].iter().zip(&b.target_values[..n]) {
-        a_only += usize::from(x >= ta && y < tb);
-        b_only += usize::from(y >= tb && x < ta);
-    }
-    let probability = crate::stats::difference::discordant(a_only, b_only, n);
-    let mut d: Vec<f64> = b.target_values[..n]
-        .iter()
-        .zip(&a.target_values[..n])
-        .map(|(b, a)| b - a)
-        .collect();
-    // Differences can be negative, which the engine's bucketed quantiles do not take.
-    let revenue = [0.05, 0.5, 0.95].map(|p| quantile_select(&mut d, p));
-    (Some(revenue), Some(probability))
-}
-
-/// [`quantile_sorted`] of the values as if sorted, by selection (the order of `v` changes).
-pub fn quantile_select(v: &mut [f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let h = (v.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let (_, &mut at_lo, above) = v.select_nth_unstable_by(lo, f64::total_cmp);
-    let at_hi = above
-        .iter()
-        .copied()
-        .min_by(f64::total_cmp)
-        .unwrap_or(at_lo);
-    at_lo + (at_hi - at_lo) * (h - lo as f64)
-}
-
-/// Type-7 quantile (linear between order statistics) of sorted, non-empty values.
-pub fn quantile_sorted(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let h = (v.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(v.len() - 1);
-    v[lo] + (v[hi] - v[lo]) * (h - lo as f64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantiles_of_signed_values() {
-        let v = [-3.0, -1.0, 0.0, 2.0, 10.0];
-        assert_eq!(quantile_sorted(&v, 0.5), 0.0);
-        assert_eq!(quantile_sorted(&v, 0.0), -3.0);
-        assert_eq!(quantile_sorted(&v, 0.125), -2.0);
-        assert!(quantile_sorted(&[], 0.5).is_nan());
-    }
-
-    #[test]
-    fn selection_gives_the_quantiles_of_a_sort() {
-        let mut x = 0.37_f64;
-        let v: Vec<f64> = (0..1001)
-            .map(|_| {
-                x = (x * 3.9 * (1.0 - x)).clamp(1e-9, 1.0 - 1e-9);
-                x - 0.5
-            })
-            .collect();
-        for n in [1, 2, 3, 10, 1001] {
-            let mut s = v[..n].to_vec();
-            s.sort_unstable_by(f64::total_cmp);
-            for p in [0.0, 0.05, 0.125, 0.5, 0.95, 1.0] {
-                let mut w = v[..n].to_vec();
-                assert_eq!(
-                    quantile_select(&mut w, p),
-                    quantile_sorted(&s, p),
-                    "{n} {p}"
-                );
-            }
-        }
-    }
 
     #[test]
     fn unchanged_inputs_are_not_run_again() {

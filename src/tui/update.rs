@@ -45,7 +45,7 @@ pub enum Effect {
     /// Stop the Drivers tab's analysis (the tab was left), leaving the engine to the others.
     CancelDrivers,
     /// Compute paired differences against the base on the worker.
-    Differences(Box<super::app::DifferencesJob>),
+    Differences(Box<super::worker::DifferencesJob>),
     /// Save this scenario as TOML in the output directory.
     Save {
         slot: usize,

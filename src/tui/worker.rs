@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use super::app::PairedDifference;
 use crate::scenario::Scenario;
 use crate::sim::{Projection, RunControl, RunSettings, SimError, simulate};
 use crate::stats::{FirstPassage, TargetProbability, first_passage, target_probability};
@@ -92,7 +93,7 @@ impl Run {
 #[derive(Debug)]
 pub enum Reply {
     /// Paired differences against the base scenario, computed off the interface thread.
-    Differences(super::app::Differences),
+    Differences(Differences),
     /// A snapshot or failure of the Drivers tab's analysis.
     Drivers(super::drivers::DriversReply),
     Done {
@@ -152,7 +153,7 @@ impl Focus {
 pub struct Worker {
     tx: Option<Sender<Queued>>,
     focus: Arc<Mutex<Focus>>,
-    differences_tx: Option<Sender<super::app::DifferencesJob>>,
+    differences_tx: Option<Sender<DifferencesJob>>,
     differences_handle: Option<JoinHandle<()>>,
     /// The Drivers tab's analyses run on a second thread, one at a time; newer cancel older.
     drivers_tx: Option<Sender<(super::drivers::DriversJob, Arc<AtomicBool>)>>,
@@ -235,7 +236,7 @@ impl Worker {
     }
 
     /// Queue paired differences against the base; a newer request replaces a queued one.
-    pub fn submit_differences(&mut self, job: super::app::DifferencesJob) {
+    pub fn submit_differences(&mut self, job: DifferencesJob) {
         if let Some(tx) = &self.differences_tx {
             let _ = tx.send(job);
         }
@@ -373,10 +374,83 @@ fn serve(
     }
 }
 
+/// Paired differences of every slot's run against the base's, to compute off the UI thread.
+#[derive(Debug, Clone)]
+pub struct DifferencesJob {
+    pub generation: u64,
+    pub base: Option<Arc<Run>>,
+    pub runs: Vec<Option<Arc<Run>>>,
+}
+
+/// The answer to a [`DifferencesJob`].
+#[derive(Debug, Clone)]
+pub struct Differences {
+    pub generation: u64,
+    pub revenue: Vec<Option<PairedDifference>>,
+    pub probability: Vec<Option<crate::stats::difference::Estimate>>,
+}
+
+type DifferencePair = (
+    Option<PairedDifference>,
+    Option<crate::stats::difference::Estimate>,
+);
+
+/// The base's run, the slot's run, and their differences.
+type CachedPair = (Arc<Run>, Arc<Run>, DifferencePair);
+
+/// The previous answers per slot, with the two runs they came from (held, so that their
+/// addresses cannot be reused), reused while neither run changes.
+#[derive(Default)]
+pub struct DifferencesCache {
+    previous: Vec<Option<CachedPair>>,
+}
+
+impl DifferencesCache {
+    pub fn compute(&mut self, job: DifferencesJob) -> Differences {
+        self.previous.resize(job.runs.len(), None);
+        let mut out = Differences {
+            generation: job.generation,
+            revenue: Vec::with_capacity(job.runs.len()),
+            probability: Vec::with_capacity(job.runs.len()),
+        };
+        for (i, run) in job.runs.iter().enumerate() {
+            let pair = match (&job.base, run) {
+                (Some(base), Some(run)) => {
+                    let cached = self.previous[i]
+                        .as_ref()
+                        .filter(|(b, r, _)| Arc::ptr_eq(b, base) && Arc::ptr_eq(r, run));
+                    let pair = match cached {
+                        Some((_, _, pair)) => *pair,
+                        None => paired(base, run),
+                    };
+                    self.previous[i] = Some((base.clone(), run.clone(), pair));
+                    pair
+                }
+                _ => {
+                    self.previous[i] = None;
+                    (None, None)
+                }
+            };
+            out.revenue.push(pair.0);
+            out.probability.push(pair.1);
+        }
+        out
+    }
+}
+
+/// Paired differences of `run` against `base` in the target year (see
+/// [`crate::stats::difference::paired_at_target`]).
+fn paired(base: &Run, run: &Run) -> DifferencePair {
+    match crate::stats::difference::paired_at_target(&base.projection, &run.projection) {
+        Some((probability, revenue)) => (Some(revenue), Some(probability)),
+        None => (None, None),
+    }
+}
+
 /// Serves paired differences: only the latest request matters. Keeps the previous answers and
 /// reuses those whose two runs have not changed.
-fn serve_differences(rx: Receiver<super::app::DifferencesJob>, reply: impl Fn(Reply)) {
-    let mut cache = super::app::DifferencesCache::default();
+fn serve_differences(rx: Receiver<DifferencesJob>, reply: impl Fn(Reply)) {
+    let mut cache = DifferencesCache::default();
     while let Ok(first) = rx.recv() {
         let job = rx.try_iter().last().unwrap_or(first);
         reply(Reply::Differences(cache.compute(job)));
