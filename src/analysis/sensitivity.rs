@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::for_target;
 use crate::error::InputError;
 use crate::scenario::Scenario;
-use crate::scenario::parameters::{Kind, Swing, SwingSource, literal, swings, with_value};
+use crate::scenario::parameters::{Kind, Swing, SwingSource, swings, with_value};
 use crate::sim::{Projection, RunControl, RunSettings, SimError, simulate};
 use crate::stats::difference::{Estimate, discordant, discordant_counts, paired_median};
 use crate::stats::{TargetProbability, target_probability};
@@ -51,13 +51,6 @@ impl TornadoRow {
     }
     pub fn median_range(&self) -> f64 {
         (self.high.median - self.low.median).abs()
-    }
-    /// `--set growth.long_run=0.06`.
-    pub fn set_low(&self) -> String {
-        format!("{}={}", self.key, literal(self.low.value))
-    }
-    pub fn set_high(&self) -> String {
-        format!("{}={}", self.key, literal(self.high.value))
     }
 }
 

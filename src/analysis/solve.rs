@@ -76,13 +76,6 @@ pub enum SolveError {
     },
 }
 
-impl SolveError {
-    /// Unreachable and non-monotone answers are about the question asked: exit 2 like bad input.
-    pub fn is_input(&self) -> bool {
-        !matches!(self, SolveError::Analysis(AnalysisError::Sim(_)))
-    }
-}
-
 /// P(target) as a function of one parameter, on fixed random numbers, remembering every run.
 struct Response<'a> {
     scenario: &'a Scenario,

@@ -60,9 +60,12 @@ pub(super) struct Effects<'a> {
 
 /// Each event's code per path, with the largest, found once per run: the inner loop looks rows
 /// up without bounds checks, and checking every chunk's codes every year cost 3 % of a run.
+///
+/// The fields are private and set only by [`EventCodes::new`]: the unchecked row lookups are
+/// sound because `max` is each event's true largest code.
 pub(super) struct EventCodes<'a> {
-    pub codes: Vec<&'a [u16]>,
-    pub max: Vec<u16>,
+    codes: Vec<&'a [u16]>,
+    max: Vec<u16>,
 }
 
 impl<'a> EventCodes<'a> {
@@ -72,6 +75,16 @@ impl<'a> EventCodes<'a> {
             .map(|c| c.iter().copied().max().unwrap_or(0))
             .collect();
         EventCodes { codes, max }
+    }
+
+    /// Each event's codes, one per path.
+    pub fn codes(&self) -> &[&'a [u16]] {
+        &self.codes
+    }
+
+    /// Each event's largest code.
+    pub fn max(&self) -> &[u16] {
+        &self.max
     }
 }
 
@@ -297,7 +310,7 @@ fn saturated(m: f64, crowding: f64) -> f64 {
 
 #[inline(always)]
 fn effect_row(e: &Effects, path: usize) -> [f64; 4] {
-    let codes = &e.codes.codes;
+    let codes = e.codes.codes();
     let mut row = e.rows[0][codes[0][path] as usize];
     for (rows, codes) in e.rows.iter().zip(codes).skip(1) {
         let r = rows[codes[path] as usize];
@@ -421,8 +434,8 @@ mod avx2 {
         let tables: Vec<(&[[f64; 4]], &[u16])> = e.map_or_else(Vec::new, |e| {
             e.rows
                 .iter()
-                .zip(&e.codes.codes)
-                .zip(&e.codes.max)
+                .zip(e.codes.codes())
+                .zip(e.codes.max())
                 .map(|((rows, codes), &max)| {
                     assert!((max as usize) < rows.len());
                     (rows.as_slice(), &codes[offset..offset + n])
@@ -726,8 +739,8 @@ pub(super) mod avx512 {
         let tables: Vec<Columns> = e.map_or_else(Vec::new, |e| {
             e.rows
                 .iter()
-                .zip(&e.codes.codes)
-                .zip(&e.codes.max)
+                .zip(e.codes.codes())
+                .zip(e.codes.max())
                 .map(|((rows, codes), &max)| {
                     assert!((max as usize) < rows.len());
                     Columns::new(rows, &codes[offset..offset + n])
