@@ -59,7 +59,8 @@ pub(super) struct Effects<'a> {
 }
 
 /// Each event's code per path, with the largest, found once per run: the inner loop looks rows
-/// up without bounds checks, and checking every chunk's codes every year cost 3 % of a run.
+/// up without bounds checks, which is sound only while every code is at most its event's largest
+/// (checking each chunk's codes every year instead is measurably slower; see benches/README).
 ///
 /// The fields are private and set only by [`EventCodes::new`]: the unchecked row lookups are
 /// sound because `max` is each event's true largest code.

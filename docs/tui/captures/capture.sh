@@ -2,7 +2,7 @@
 # Plain-text screen captures of the interactive view, as a user sees it, for
 # docs/tui/captures/. Usage:
 #   docs/tui/captures/capture.sh BINARY PREFIX OUTDIR
-# e.g. capture.sh target/release/safetech after docs/tui/captures
+# e.g. capture.sh target/release/safetech current docs/tui/captures
 # Writes PREFIX-WxH-NAME.txt for every tab, the help overlay and the Teach steps, at 80x24
 # and 200x50. TABS lists the key and name of each tab after the first (the Teach tab draws
 # the same view as `safetech teach`, whose steps are captured one by one as teach1-teach7);
