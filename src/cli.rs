@@ -5,10 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::ArgValueCompleter;
 
-use crate::error::InputError;
 use crate::report::Format;
-use crate::scenario::{Override, Scenario, load_with_overrides};
-use crate::sim::{DEFAULT_PATHS, DEFAULT_SEED, RunSettings};
+use crate::sim::{DEFAULT_PATHS, DEFAULT_SEED};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -394,110 +392,6 @@ pub fn parse_seed(s: &str) -> Result<u64, String> {
 /// Revenue in £m: any finite number (the scenario's checks say what range is allowed).
 pub fn parse_money(s: &str) -> Result<f64, String> {
     crate::numbers::parse_number(s)
-}
-
-impl Common {
-    pub fn settings(&self) -> RunSettings {
-        RunSettings {
-            paths: self.paths,
-            seed: self.seed,
-            ..RunSettings::default()
-        }
-    }
-
-    /// All overrides: the dedicated flags first, then `--set` in order.
-    pub fn overrides(&self) -> Result<Vec<Override>, InputError> {
-        let mut out = Vec::new();
-        if let Some(h) = self.horizon {
-            out.push(Override::from_flag("--horizon", "market.horizon", h));
-        }
-        if let Some(t) = self.target {
-            // Debug formatting keeps a float a TOML float (`1e19`, `1000.0`), never a long integer.
-            out.push(Override::from_flag(
-                "--target",
-                "target.revenue",
-                format!("{t:?}"),
-            ));
-        }
-        if let Some(y) = self.target_year {
-            out.push(Override::from_flag("--target-year", "target.year", y));
-        }
-        for s in &self.set {
-            out.push(s.parse()?);
-        }
-        Ok(out)
-    }
-
-    /// Refuses a run whose estimated memory passes the budget (`--max-memory`, default half
-    /// the memory available now), before anything is allocated, naming the most paths that fit.
-    pub fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError> {
-        use crate::numbers::{available_memory, format_bytes};
-        use crate::sim::MEMORY_OVERHEAD as OVERHEAD;
-        let (budget, source) = match self.max_memory {
-            Some(b) => (b, "--max-memory".to_string()),
-            None => match available_memory() {
-                Some(a) => (
-                    a / 2,
-                    "the default, half the memory available now".to_string(),
-                ),
-                None => (
-                    8 << 30,
-                    "the default when available memory is unknown".to_string(),
-                ),
-            },
-        };
-        // Every scenario's projection is kept until all are summarised.
-        let per_path: u64 = scenarios
-            .iter()
-            .map(|s| crate::sim::memory_estimate(s, 1))
-            .sum();
-        let need = per_path * self.paths as u64 + OVERHEAD;
-        if need <= budget {
-            return Ok(());
-        }
-        let fit = budget.saturating_sub(OVERHEAD) / per_path.max(1);
-        let advice = if fit >= 1 {
-            format!(
-                "at most {} paths fit; use -n {} or less, or raise --max-memory",
-                crate::format::thousands(fit as f64, 0),
-                fit
-            )
-        } else {
-            "no run fits; raise --max-memory".to_string()
-        };
-        Err(InputError::new(
-            "--paths",
-            "",
-            format!(
-                "{} scenario(s) with {} events in all need about {} at {} paths, more than the \
-                 memory budget of {} ({source}); {advice}",
-                scenarios.len(),
-                scenarios.iter().map(|s| s.events.len()).sum::<usize>(),
-                format_bytes(need),
-                crate::format::thousands(self.paths as f64, 0),
-                format_bytes(budget)
-            ),
-        )
-        .with_value(self.paths.to_string()))
-    }
-
-    /// Load, override and validate every scenario named.
-    /// The scenarios given, each once: a repeated `-s` is dropped with a note, since two
-    /// identical series would draw over each other and share a colour.
-    pub fn load_scenarios(&self) -> Result<Vec<Scenario>, InputError> {
-        let overrides = self.overrides()?;
-        let mut seen: Vec<&str> = Vec::new();
-        let mut out = Vec::new();
-        for spec in &self.scenarios {
-            if seen.contains(&spec.as_str()) {
-                eprintln!("note: scenario {spec} is given more than once; using it once");
-                continue;
-            }
-            seen.push(spec);
-            out.push(load_with_overrides(spec, &overrides)?);
-        }
-        Ok(out)
-    }
 }
 
 /// `--scale` is the pixel multiplier; `log` and `linear` belong to `--y-scale`, so say so rather

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 
+use super::Options;
 use crate::analysis::difference::difference_fan;
 use crate::analysis::sensitivity::{base_of, tornado};
 use crate::chart::tornado::TornadoChart;

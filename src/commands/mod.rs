@@ -2,6 +2,7 @@
 
 pub mod calibrate;
 pub mod export;
+pub mod options;
 pub mod run;
 pub mod scenarios;
 pub mod sensitivity;
@@ -13,6 +14,8 @@ use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+
+pub use options::Options;
 
 use crate::cli::Common;
 use crate::scenario::Scenario;

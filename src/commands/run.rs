@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 
+use super::Options;
 use crate::analysis::precision::{self, until_precise};
 use crate::cli::RunArgs;
 use crate::sim::Projection;

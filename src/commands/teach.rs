@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
+use super::Options;
 use crate::chart::{self, ChartOptions};
 use crate::cli::TeachArgs;
 use crate::lesson::{FUTURES, LADDER, Lesson, policy_pair, settings};

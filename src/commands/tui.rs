@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
+use super::Options;
 use crate::cli::{Common, TUI_DEFAULT_PATHS, TeachArgs, TuiArgs};
 use crate::scenario::{BUILTIN, Scenario, load_with_overrides};
 use crate::tui::app::Tab;
