@@ -128,168 +128,76 @@ pub struct Descriptor {
 
 use Limit::{Excl, Incl, Open};
 
-const fn growth(
+/// A field whose edits move nothing else.
+#[allow(clippy::too_many_arguments)]
+const fn field(
     field: Field,
+    section: Section,
     name: &'static str,
     label: &'static str,
     kind: Kind,
     valid: Valid,
-    allowed: (f64, f64),
-    steps: (f64, f64),
+    allowed: Allowed,
+    steps: Option<(f64, f64)>,
 ) -> Descriptor {
     Descriptor {
         field,
-        section: Section::Growth,
+        section,
         name,
         label,
         kind,
         valid,
-        allowed: Allowed::Fixed(allowed.0, allowed.1),
-        steps: Some(steps),
+        allowed,
+        steps,
         propagation: Propagation::Alone,
     }
 }
 
+const fn range(lo: Limit, hi: Limit) -> Valid {
+    Valid::Range(lo, hi)
+}
+
+const fn fixed(lo: f64, hi: f64) -> Allowed {
+    Allowed::Fixed(lo, hi)
+}
+
+use super::validate::{MAX_TARGET, MAX_VOLATILITY, MIN_REVENUE};
+use Section::{Growth, Market, Outcome, Target};
+
 /// Every numeric field, in the view's panel order (growth first, then an outcome's fields).
+#[rustfmt::skip]
 pub const FIELDS: [Descriptor; 13] = [
-    growth(
-        Field::Initial,
-        "initial",
-        "Growth now",
-        Kind::Rate,
-        Valid::Range(Excl(-0.99), Incl(10.0)),
-        (-0.5, 2.0),
-        (0.01, 0.05),
-    ),
-    growth(
-        Field::InitialUncertainty,
-        "initial_uncertainty",
-        "uncertainty",
-        Kind::Uncertainty,
-        Valid::Range(Incl(0.0), Incl(2.0)),
-        (0.0, 0.5),
-        (0.005, 0.025),
-    ),
-    growth(
-        Field::LongRun,
-        "long_run",
-        "Long-run growth",
-        Kind::Rate,
-        Valid::Range(Excl(-0.99), Incl(10.0)),
-        (-0.5, 2.0),
-        (0.01, 0.05),
-    ),
-    growth(
-        Field::Reversion,
-        "reversion",
-        "Reversion",
-        Kind::Reversion,
-        Valid::Range(Incl(0.0), Incl(10.0)),
-        (0.0, 3.0),
-        (0.05, 0.2),
-    ),
-    growth(
-        Field::Volatility,
-        "volatility",
-        "Volatility",
-        Kind::Volatility,
-        Valid::Range(Incl(0.0), Incl(super::validate::MAX_VOLATILITY)),
-        (0.0, 1.0),
-        (0.01, 0.05),
-    ),
-    growth(
-        Field::Persistence,
-        "persistence",
-        "Persistence",
-        Kind::Persistence,
-        Valid::Range(Excl(-1.0), Excl(1.0)),
-        (-0.95, 0.95),
-        (0.05, 0.2),
-    ),
+    field(Field::Initial, Growth, "initial", "Growth now", Kind::Rate,
+        range(Excl(-0.99), Incl(10.0)), fixed(-0.5, 2.0), Some((0.01, 0.05))),
+    field(Field::InitialUncertainty, Growth, "initial_uncertainty", "uncertainty",
+        Kind::Uncertainty, range(Incl(0.0), Incl(2.0)), fixed(0.0, 0.5), Some((0.005, 0.025))),
+    field(Field::LongRun, Growth, "long_run", "Long-run growth", Kind::Rate,
+        range(Excl(-0.99), Incl(10.0)), fixed(-0.5, 2.0), Some((0.01, 0.05))),
+    field(Field::Reversion, Growth, "reversion", "Reversion", Kind::Reversion,
+        range(Incl(0.0), Incl(10.0)), fixed(0.0, 3.0), Some((0.05, 0.2))),
+    field(Field::Volatility, Growth, "volatility", "Volatility", Kind::Volatility,
+        range(Incl(0.0), Incl(MAX_VOLATILITY)), fixed(0.0, 1.0), Some((0.01, 0.05))),
+    field(Field::Persistence, Growth, "persistence", "Persistence", Kind::Persistence,
+        range(Excl(-1.0), Excl(1.0)), fixed(-0.95, 0.95), Some((0.05, 0.2))),
+    field(Field::Capacity, Growth, "capacity", "Capacity", Kind::Capacity,
+        Valid::AboveStartRevenue, Allowed::StartRevenueTimes(1.01, 1000.0), None),
+    // £1,000 to £1,000,000bn.
+    field(Field::StartRevenue, Market, "start_revenue", "Start revenue", Kind::Other,
+        range(Incl(MIN_REVENUE), Incl(MAX_TARGET)), fixed(MIN_REVENUE, MAX_TARGET), None),
+    field(Field::TargetRevenue, Target, "revenue", "Target", Kind::Other,
+        range(Incl(MIN_REVENUE), Incl(MAX_TARGET)), fixed(MIN_REVENUE, MAX_TARGET), None),
+    // Any probability: raising one takes from the event's other outcomes.
     Descriptor {
-        field: Field::Capacity,
-        section: Section::Growth,
-        name: "capacity",
-        label: "Capacity",
-        kind: Kind::Capacity,
-        valid: Valid::AboveStartRevenue,
-        allowed: Allowed::StartRevenueTimes(1.01, 1000.0),
-        steps: None,
-        propagation: Propagation::Alone,
-    },
-    Descriptor {
-        field: Field::StartRevenue,
-        section: Section::Market,
-        name: "start_revenue",
-        label: "Start revenue",
-        kind: Kind::Other,
-        valid: Valid::Range(
-            Incl(super::validate::MIN_REVENUE),
-            Incl(super::validate::MAX_TARGET),
-        ),
-        allowed: Allowed::Fixed(super::validate::MIN_REVENUE, super::validate::MAX_TARGET),
-        steps: None,
-        propagation: Propagation::Alone,
-    },
-    Descriptor {
-        field: Field::TargetRevenue,
-        section: Section::Target,
-        name: "revenue",
-        label: "Target",
-        kind: Kind::Other,
-        valid: Valid::Range(
-            Incl(super::validate::MIN_REVENUE),
-            Incl(super::validate::MAX_TARGET),
-        ),
-        allowed: Allowed::Fixed(super::validate::MIN_REVENUE, super::validate::MAX_TARGET),
-        steps: None,
-        propagation: Propagation::Alone,
-    },
-    Descriptor {
-        field: Field::Probability,
-        section: Section::Outcome,
-        name: "probability",
-        label: "P",
-        kind: Kind::Probability,
-        valid: Valid::Range(Incl(0.0), Incl(1.0)),
-        // Any probability: raising one takes from the others.
-        allowed: Allowed::Fixed(0.0, 1.0),
-        steps: Some((0.05, 0.2)),
         propagation: Propagation::OtherOutcomesGiveWay,
+        ..field(Field::Probability, Outcome, "probability", "P", Kind::Probability,
+            range(Incl(0.0), Incl(1.0)), fixed(0.0, 1.0), Some((0.05, 0.2)))
     },
-    Descriptor {
-        field: Field::GrowthUplift,
-        section: Section::Outcome,
-        name: "growth_uplift",
-        label: "uplift",
-        kind: Kind::Uplift,
-        valid: Valid::Range(Incl(-0.99), Incl(5.0)),
-        allowed: Allowed::Fixed(-0.5, 1.0),
-        steps: Some((0.01, 0.05)),
-        propagation: Propagation::Alone,
-    },
-    Descriptor {
-        field: Field::LevelShock,
-        section: Section::Outcome,
-        name: "level_shock",
-        label: "level shock",
-        kind: Kind::LevelShock,
-        valid: Valid::Range(Excl(-1.0), Incl(10.0)),
-        allowed: Allowed::Fixed(-0.9, 2.0),
-        steps: None,
-        propagation: Propagation::Alone,
-    },
-    Descriptor {
-        field: Field::VolatilityMultiplier,
-        section: Section::Outcome,
-        name: "volatility_multiplier",
-        label: "volatility ×",
-        kind: Kind::Other,
-        valid: Valid::Range(Incl(0.0), Incl(10.0)),
-        allowed: Allowed::Fixed(0.0, 5.0),
-        steps: None,
-        propagation: Propagation::Alone,
-    },
+    field(Field::GrowthUplift, Outcome, "growth_uplift", "uplift", Kind::Uplift,
+        range(Incl(-0.99), Incl(5.0)), fixed(-0.5, 1.0), Some((0.01, 0.05))),
+    field(Field::LevelShock, Outcome, "level_shock", "level shock", Kind::LevelShock,
+        range(Excl(-1.0), Incl(10.0)), fixed(-0.9, 2.0), None),
+    field(Field::VolatilityMultiplier, Outcome, "volatility_multiplier", "volatility ×",
+        Kind::Other, range(Incl(0.0), Incl(10.0)), fixed(0.0, 5.0), None),
 ];
 
 impl Field {
@@ -390,12 +298,12 @@ pub fn swing_rule(kind: Kind) -> &'static str {
     }
 }
 
-/// Every numeric field of `s`: growth (capacity where set), market and target, then each
-/// outcome's.
-pub fn all_params(s: &Scenario) -> Vec<Param> {
+/// Every numeric field of `s` that `wanted` accepts: growth (capacity where set), market and
+/// target, then each outcome's.
+fn params_where(s: &Scenario, wanted: impl Fn(&Descriptor) -> bool) -> Vec<Param> {
     let mut out: Vec<Param> = FIELDS
         .iter()
-        .filter(|d| d.section != Section::Outcome)
+        .filter(|d| d.section != Section::Outcome && wanted(d))
         .map(|d| Param::of(d.field))
         .filter(|p| p.input(s).is_some())
         .collect();
@@ -404,12 +312,17 @@ pub fn all_params(s: &Scenario) -> Vec<Param> {
             out.extend(
                 FIELDS
                     .iter()
-                    .filter(|d| d.section == Section::Outcome)
+                    .filter(|d| d.section == Section::Outcome && wanted(d))
                     .map(|d| Param::outcome(d.field, e, o)),
             );
         }
     }
     out
+}
+
+/// Every numeric field of `s`.
+pub fn all_params(s: &Scenario) -> Vec<Param> {
+    params_where(s, |_| true)
 }
 
 /// One numeric field of one scenario: a growth or market field, or an outcome's.
@@ -581,25 +494,9 @@ pub fn give_way(ev: &mut Event, before: &[f64], held: &[usize]) {
     }
 }
 
-/// The parameters the view edits, in panel order: the growth fields with steps, then each
-/// outcome's.
+/// The parameters the view edits (those with steps), in panel order.
 pub fn view_params(s: &Scenario) -> Vec<Param> {
-    let mut out: Vec<Param> = FIELDS
-        .iter()
-        .filter(|d| d.section == Section::Growth && d.steps.is_some())
-        .map(|d| Param::of(d.field))
-        .collect();
-    for (e, ev) in s.events.iter().enumerate() {
-        for o in 0..ev.outcomes.len() {
-            out.extend(
-                FIELDS
-                    .iter()
-                    .filter(|d| d.section == Section::Outcome && d.steps.is_some())
-                    .map(|d| Param::outcome(d.field, e, o)),
-            );
-        }
-    }
-    out
+    params_where(s, |d| d.steps.is_some())
 }
 
 /// One numeric input of a scenario, with its value and allowed range.
