@@ -439,11 +439,6 @@ pub fn series_style(st: &Style, i: usize) -> (RGBColor, Dash) {
     (st.palette.series[i % st.palette.series.len()], dash)
 }
 
-/// Colour of the i-th scenario.
-pub fn series_color(st: &Style, i: usize) -> RGBColor {
-    series_style(st, i).0
-}
-
 /// Each distinct target as a neutral dashed line, labelled above its left end.
 fn draw_targets<DB>(chart: &mut YearChart<DB>, st: &Style, runs: &[Projection]) -> Result<()>
 where

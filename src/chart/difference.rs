@@ -10,8 +10,7 @@ use super::Ctx;
 use super::frame::{
     Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, swatch, year_tick,
 };
-use crate::format::{money_short, thousands};
-use crate::report::difference::points_with_error;
+use crate::format::{money_short, points_with_error, thousands};
 use crate::stats::difference::DifferenceFan;
 
 /// `+£120m`, `−£1.2bn`, `£0` for the difference axis.
@@ -46,7 +45,7 @@ where
             thousands(d.paths as f64, 0),
             money_short(fan.target_revenue),
             d.target_year,
-            points_with_error(&d.probability)
+            points_with_error(d.probability.difference, d.probability.half_width())
         ),
         // Both runs' stamps: scenarios (with files and edits), seed, paths.
         note: None,

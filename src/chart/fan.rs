@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::Ctx;
 use super::frame::{
     FanSeries, Frame, RevenueAxis, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh,
-    futures, line_swatch, money_tick, note_of, size, swatch, year_tick,
+    futures, line_swatch, money_axis_tick, note_of, size, swatch, year_tick,
 };
 use crate::format::money_short;
 use crate::sim::Projection;
@@ -250,7 +250,7 @@ where
             "Annual revenue (£, nominal)"
         },
         &year_tick,
-        &money_tick,
+        &money_axis_tick,
         x_labels,
         8,
     )?;

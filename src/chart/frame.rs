@@ -429,20 +429,13 @@ where
     }
 }
 
-/// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. Unlike [`money_short`] they keep a
-/// second decimal, so neighbouring ticks 250m apart never read the same.
-pub fn money_tick(v: &f64) -> String {
-    let v = *v;
+/// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. To £10m, so neighbouring ticks 250m
+/// apart never read the same (unlike [`money_short`]); the origin of a linear axis is `£0`.
+pub fn money_axis_tick(v: &f64) -> String {
     if v.abs() < 0.5 {
         return "£0".to_string();
     }
-    if v.abs() >= 1000.0 {
-        let s = crate::format::thousands(v / 1000.0, 2);
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        format!("£{s}bn")
-    } else {
-        money_short(v)
-    }
+    crate::format::money_tick(*v, 10.0)
 }
 
 pub fn year_tick(y: &i32) -> String {
@@ -568,7 +561,7 @@ impl plotters::coord::ranged1d::Ranged for RevenueAxis {
 
 impl ValueFormatter<f64> for RevenueAxis {
     fn format(value: &f64) -> String {
-        money_tick(value)
+        money_axis_tick(value)
     }
 }
 
@@ -776,15 +769,15 @@ mod tests {
 
     #[test]
     fn money_ticks_stay_distinct() {
-        assert_eq!(money_tick(&0.0), "£0");
-        assert_eq!(money_tick(&623.0), "£623m");
-        assert_eq!(money_tick(&1000.0), "£1bn");
-        assert_eq!(money_tick(&1200.0), "£1.2bn");
-        assert_eq!(money_tick(&1250.0), "£1.25bn");
-        assert_eq!(money_tick(&12_500.0), "£12.5bn");
-        assert_eq!(money_tick(&2_000_000.0), "£2,000bn");
+        assert_eq!(money_axis_tick(&0.0), "£0");
+        assert_eq!(money_axis_tick(&623.0), "£623m");
+        assert_eq!(money_axis_tick(&1000.0), "£1bn");
+        assert_eq!(money_axis_tick(&1200.0), "£1.2bn");
+        assert_eq!(money_axis_tick(&1250.0), "£1.25bn");
+        assert_eq!(money_axis_tick(&12_500.0), "£12.5bn");
+        assert_eq!(money_axis_tick(&2_000_000.0), "£2,000bn");
         let ticks: Vec<String> = (0..12)
-            .map(|i| money_tick(&(f64::from(i) * 250.0)))
+            .map(|i| money_axis_tick(&(f64::from(i) * 250.0)))
             .collect();
         let mut dedup = ticks.clone();
         dedup.dedup();

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 
 use super::Ctx;
 use super::frame::{
-    Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, futures, linear_range, money_tick,
-    stamp, swatch,
+    Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, futures, linear_range,
+    money_axis_tick, stamp, swatch,
 };
 use crate::format::{money_short, percent, probability_decimals};
 use crate::quantile::exact_quantiles;
@@ -142,8 +142,8 @@ where
         &mut chart,
         st,
         &format!("Revenue in {} (£, nominal)", t.year),
-        &format!("Share of paths per {} bar", money_tick(&b.width)),
-        &money_tick,
+        &format!("Share of paths per {} bar", money_axis_tick(&b.width)),
+        &money_axis_tick,
         &y_fmt,
         8,
         6,

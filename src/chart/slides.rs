@@ -10,8 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{
-    Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, line_swatch, money_tick, size,
-    stamp, swatch, year_tick,
+    Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, line_swatch, money_axis_tick,
+    size, stamp, swatch, year_tick,
 };
 use super::{ChartOptions, encode_png, prepare, stamp_date};
 use crate::format::{money_short, percent};
@@ -132,7 +132,7 @@ where
         "Year",
         "Revenue (£)",
         &year_tick,
-        &money_tick,
+        &money_axis_tick,
         ((x1 - x0 + 1) as usize).min(max_labels.max(4)),
         6,
     )?;

@@ -100,9 +100,9 @@ where
             "0".to_string()
         } else if (v - v.round()).abs() < 1e-9 {
             // Whole points read as "+40", not "+40.0".
-            crate::report::difference::signed(*v, 0)
+            crate::format::signed(*v, 0)
         } else {
-            crate::report::difference::signed(*v, 1)
+            crate::format::signed(*v, 1)
         }
     };
     let y_fmt = |_: &f64| String::new();
