@@ -98,6 +98,77 @@ pub fn signed_money_short(x: f64) -> String {
     format!("{sign}{}", money_short(x.abs()))
 }
 
+/// `+1.25` or `−1.25`: a typographic minus for people, to `d` decimals.
+pub fn signed(x: f64, d: usize) -> String {
+    let s = format!("{x:+.d$}");
+    match s.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => s,
+    }
+}
+
+/// Decimals that show a figure whose 95 % half-width is `hw` to two significant figures of it.
+pub fn decimals_for_half_width(hw: f64) -> usize {
+    if !(hw.is_finite() && hw > 0.0) {
+        return 2;
+    }
+    (1 - hw.log10().floor() as i32).clamp(0, 4) as usize
+}
+
+/// `+0.54 pts` for a difference of probabilities (as fractions), to the precision its 95 %
+/// half-width `hw` supports.
+pub fn signed_points(difference: f64, hw: f64) -> String {
+    let d = decimals_for_half_width(hw * 100.0);
+    format!("{} pts", signed(difference * 100.0, d))
+}
+
+/// `Monte Carlo ±0.014 pts` for a 95 % half-width `hw` of a probability.
+pub fn points_error(hw: f64) -> String {
+    let hw = hw * 100.0;
+    let d = decimals_for_half_width(hw);
+    format!("Monte Carlo ±{hw:.d$} pts")
+}
+
+/// `+0.54 pts (Monte Carlo ±0.014 pts)`: a difference of probabilities with its 95 %
+/// half-width `hw`.
+pub fn points_with_error(difference: f64, hw: f64) -> String {
+    if !hw.is_finite() {
+        return format!(
+            "{} (too few paths for a Monte Carlo error)",
+            signed_points(difference, hw)
+        );
+    }
+    format!("{} ({})", signed_points(difference, hw), points_error(hw))
+}
+
+/// Money tick labels with the decimals `resolution` (the step between ticks, £m) needs,
+/// trailing zeros dropped: `£3.25bn` between `£3bn` and `£3.5bn`, `£0.5m` rather than a second
+/// `£0m`. From £1bn in billions, as everywhere else.
+pub fn money_tick(v: f64, resolution: f64) -> String {
+    let (value, unit, resolution) = if v.abs() >= 1000.0 {
+        (v / 1000.0, "bn", resolution / 1000.0)
+    } else {
+        (v, "m", resolution)
+    };
+    // The fewest decimals (at most 3) that write the resolution exactly.
+    let decimals = (0..=3)
+        .find(|&d| {
+            let scaled = resolution * 10f64.powi(d);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(3) as usize;
+    let text = thousands(value, decimals);
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    if text == "0" || text == "-0" {
+        return "£0m".to_string();
+    }
+    format!("£{text}{unit}")
+}
+
 /// Said once wherever P(target) is shown: its "±" is not the forecast's uncertainty.
 pub const INPUTS_DOMINATE: &str = "± is the 95% Monte Carlo margin: simulation error only. The inputs matter far more (see safetech sensitivity).";
 
@@ -135,5 +206,27 @@ mod tests {
         assert_eq!(percent(0.7123, 1), "71.2%");
         assert_eq!(percent_points(0.00143), "0.14");
         assert_eq!(percent_points(0.0143), "1.4");
+    }
+
+    #[test]
+    fn signed_figures_use_a_true_minus() {
+        assert_eq!(signed(1.25, 2), "+1.25");
+        assert_eq!(signed(-1.26, 1), "−1.3");
+        assert_eq!(
+            points_with_error(0.0054, 0.00014),
+            "+0.540 pts (Monte Carlo ±0.014 pts)"
+        );
+        assert!(
+            points_with_error(0.01, f64::NAN).ends_with("(too few paths for a Monte Carlo error)")
+        );
+    }
+
+    #[test]
+    fn money_ticks_keep_the_decimals_of_their_step() {
+        assert_eq!(money_tick(0.0, 250.0), "£0m");
+        assert_eq!(money_tick(3250.0, 250.0), "£3.25bn");
+        assert_eq!(money_tick(0.5, 0.5), "£0.5m");
+        assert_eq!(money_tick(1250.0, 10.0), "£1.25bn");
+        assert_eq!(money_tick(623.0, 10.0), "£623m");
     }
 }

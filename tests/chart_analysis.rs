@@ -6,7 +6,7 @@ use plotters::style::RGBColor;
 use safetech::analysis::difference::difference_fan;
 use safetech::analysis::sensitivity::{base_of, tornado};
 use safetech::chart::tornado::TornadoChart;
-use safetech::chart::{self, Analyses, ChartKind, ChartOptions, ImageFormat, Theme};
+use safetech::chart::{self, Chart, ChartKind, ChartOptions, ImageFormat, Theme};
 use safetech::scenario::load;
 use safetech::sim::{RunControl, RunSettings};
 
@@ -67,24 +67,16 @@ fn tornado_chart() -> (safetech::sim::Projection, TornadoChart) {
 #[test]
 fn tornado_draws_both_ends_of_each_row_and_names_the_keys() {
     let (base, data) = tornado_chart();
-    let runs = [base];
-    let analyses = Analyses {
-        tornado: Some(&data),
-        difference: None,
+    let tornado = Chart::Tornado {
+        analysis: &data,
+        run: &base,
     };
     for theme in [Theme::Light, Theme::Dark] {
         let options = ChartOptions {
             theme,
             ..ChartOptions::default()
         };
-        let png = chart::render_with(
-            ChartKind::Tornado,
-            &runs,
-            analyses,
-            &options,
-            ImageFormat::Png,
-        )
-        .unwrap();
+        let png = tornado.render(&options, ImageFormat::Png).unwrap();
         let (w, h, rgb) = decode(&png);
         assert_eq!((w, h), (1600, 900));
         let p = theme.palette();
@@ -95,14 +87,9 @@ fn tornado_draws_both_ends_of_each_row_and_names_the_keys() {
             );
         }
     }
-    let svg = chart::render_with(
-        ChartKind::Tornado,
-        &runs,
-        analyses,
-        &ChartOptions::default(),
-        ImageFormat::Svg,
-    )
-    .unwrap();
+    let svg = tornado
+        .render(&ChartOptions::default(), ImageFormat::Svg)
+        .unwrap();
     let texts = svg_texts(&String::from_utf8(svg).unwrap());
     let has = |s: &str| texts.iter().any(|t| t.contains(s));
     assert!(has("What moves the odds of £1bn in 2026"), "{texts:?}");
@@ -134,31 +121,22 @@ fn difference_fan_has_bands_and_a_zero_line() {
             .all(|p| p.windows(2).all(|w| w[0] <= w[1]))
     );
     assert_eq!(fan.percentiles[0], [0.0; 7]);
-    let runs = [safetech::sim::simulate(&a, settings(), RunControl::default()).unwrap()];
-    let analyses = Analyses {
-        tornado: None,
-        difference: Some(&fan),
+    let runs =
+        [&a, &b].map(|s| safetech::sim::simulate(s, settings(), RunControl::default()).unwrap());
+    let difference = Chart::Difference {
+        fan: &fan,
+        runs: &runs,
     };
-    let png = chart::render_with(
-        ChartKind::Difference,
-        &runs,
-        analyses,
-        &ChartOptions::default(),
-        ImageFormat::Png,
-    )
-    .unwrap();
+    let png = difference
+        .render(&ChartOptions::default(), ImageFormat::Png)
+        .unwrap();
     let (_, _, rgb) = decode(&png);
     let p = Theme::Light.palette();
     assert!(share_of(&rgb, p.bands[0]) > 0.02, "outer band");
     assert!(share_of(&rgb, p.bands[2]) > 0.01, "inner band");
-    let svg = chart::render_with(
-        ChartKind::Difference,
-        &runs,
-        analyses,
-        &ChartOptions::default(),
-        ImageFormat::Svg,
-    )
-    .unwrap();
+    let svg = difference
+        .render(&ChartOptions::default(), ImageFormat::Svg)
+        .unwrap();
     let texts = svg_texts(&String::from_utf8(svg).unwrap());
     let has = |s: &str| texts.iter().any(|t| t.contains(s));
     assert!(
@@ -172,7 +150,7 @@ fn difference_fan_has_bands_and_a_zero_line() {
     );
     // Without the analysis the kinds say what they need instead of drawing.
     for kind in [ChartKind::Tornado, ChartKind::Difference] {
-        let err = chart::render_png_bytes(kind, &runs, &ChartOptions::default()).unwrap_err();
+        let err = Chart::of_runs(kind, &runs).unwrap_err();
         assert!(format!("{err:#}").contains("needs"), "{err:#}");
     }
 }

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use plotters::style::RGBColor;
-use safetech::chart::{self, ChartKind, ChartOptions, Theme};
+use safetech::chart::{self, Chart, ChartKind, ChartOptions, ImageFormat, Theme};
 use safetech::scenario::load;
 use safetech::sim::{Projection, RunControl, RunSettings, simulate};
 
@@ -17,6 +17,25 @@ const KINDS: [ChartKind; 5] = [
     ChartKind::Reach,
     ChartKind::Spaghetti,
 ];
+
+/// The chart of `kind` for `runs` as PNG bytes.
+fn render_png_bytes(
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> anyhow::Result<Vec<u8>> {
+    Chart::of_runs(kind, runs)?.render(options, ImageFormat::Png)
+}
+
+/// The chart of `kind` for `runs` as an SVG document.
+fn render_svg_string(
+    kind: ChartKind,
+    runs: &[Projection],
+    options: &ChartOptions,
+) -> anyhow::Result<String> {
+    let svg = Chart::of_runs(kind, runs)?.render(options, ImageFormat::Svg)?;
+    Ok(String::from_utf8(svg)?)
+}
 
 /// Two scenarios on a small, fixed run, simulated once for all tests.
 fn runs() -> &'static [Projection] {
@@ -90,7 +109,7 @@ fn every_kind_renders_to_png_with_a_filled_plot() {
             ..ChartOptions::default()
         };
         for kind in KINDS {
-            let bytes = chart::render_png_bytes(kind, runs(), &options).unwrap();
+            let bytes = render_png_bytes(kind, runs(), &options).unwrap();
             let (w, h, rgb) = decode(&bytes);
             assert_eq!((w, h), (800, 450), "{kind:?}");
             let bg = theme.palette().background;
@@ -115,7 +134,7 @@ fn compare_and_reach_draw_each_scenario_in_its_own_colour() {
     let options = ChartOptions::default();
     let p = Theme::Light.palette();
     for kind in [ChartKind::Compare, ChartKind::Reach] {
-        let (w, h, rgb) = decode(&chart::render_png_bytes(kind, runs(), &options).unwrap());
+        let (w, h, rgb) = decode(&render_png_bytes(kind, runs(), &options).unwrap());
         for color in &p.series[..2] {
             let share = share_in_plot(w, h, &rgb, *color);
             assert!(
@@ -134,7 +153,7 @@ fn scale_multiplies_the_pixel_size() {
         scale: 2,
         ..ChartOptions::default()
     };
-    let (w, h, _) = decode(&chart::render_png_bytes(ChartKind::Fan, runs(), &options).unwrap());
+    let (w, h, _) = decode(&render_png_bytes(ChartKind::Fan, runs(), &options).unwrap());
     assert_eq!((w, h), (1280, 720));
 }
 
@@ -162,7 +181,7 @@ fn svg_texts(svg: &str) -> Vec<String> {
 fn every_kind_renders_to_svg_with_title_and_axis_labels() {
     let options = ChartOptions::default();
     for kind in KINDS {
-        let svg = chart::render_svg_string(kind, runs(), &options).unwrap();
+        let svg = render_svg_string(kind, runs(), &options).unwrap();
         assert!(
             svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
             "{kind:?}"
@@ -219,8 +238,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
 
 #[test]
 fn fan_annotates_the_target_probability() {
-    let svg =
-        chart::render_svg_string(ChartKind::Fan, &runs()[..1], &ChartOptions::default()).unwrap();
+    let svg = render_svg_string(ChartKind::Fan, &runs()[..1], &ChartOptions::default()).unwrap();
     let note = svg_texts(&svg)
         .into_iter()
         .find(|t| t.starts_with("P(≥ £1bn in 2026) = "))
@@ -244,7 +262,7 @@ fn custom_title_replaces_the_default() {
         title: Some("Briefing figure 3 – <revenue> & risk".into()),
         ..ChartOptions::default()
     };
-    let svg = chart::render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
+    let svg = render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
     let texts = svg_texts(&svg);
     assert!(
         texts
@@ -287,8 +305,8 @@ fn footer_date_comes_from_source_date_epoch_only() {
 #[test]
 fn same_inputs_same_bytes_in_process() {
     for kind in KINDS {
-        let a = chart::render_png_bytes(kind, runs(), &ChartOptions::default()).unwrap();
-        let b = chart::render_png_bytes(kind, runs(), &ChartOptions::default()).unwrap();
+        let a = render_png_bytes(kind, runs(), &ChartOptions::default()).unwrap();
+        let b = render_png_bytes(kind, runs(), &ChartOptions::default()).unwrap();
         assert!(a == b, "{kind:?} PNG differs between renders");
     }
 }
@@ -494,8 +512,7 @@ fn target_marker_is_drawn_when_the_target_year_is_the_last_year_shown() {
         // The compare chart's ring is in the text colour (on a halo of the background).
         (ChartKind::Compare, "#1A1A1A"),
     ] {
-        let svg =
-            chart::render_svg_string(kind, target_at_horizon(), &ChartOptions::default()).unwrap();
+        let svg = render_svg_string(kind, target_at_horizon(), &ChartOptions::default()).unwrap();
         assert!(
             filled_circles(&svg, fill) >= 1,
             "{kind:?}: no target marker"
@@ -510,7 +527,7 @@ fn empty_title_leaves_no_strip() {
         headline: Some(false),
         ..ChartOptions::default()
     };
-    let svg = chart::render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
+    let svg = render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
     let first = svg.find("<text").unwrap();
     let tag = &svg[first..first + svg[first..].find('>').unwrap()];
     let y: f64 = tag
@@ -527,13 +544,13 @@ fn empty_title_leaves_no_strip() {
 #[test]
 fn reach_labels_its_even_chance_line_and_spaghetti_states_p_target() {
     let o = ChartOptions::default();
-    let reach = svg_texts(&chart::render_svg_string(ChartKind::Reach, runs(), &o).unwrap());
+    let reach = svg_texts(&render_svg_string(ChartKind::Reach, runs(), &o).unwrap());
     assert!(
         reach
             .iter()
             .any(|t| t.contains("50%") && t.contains("even chance"))
     );
-    let spag = svg_texts(&chart::render_svg_string(ChartKind::Spaghetti, runs(), &o).unwrap());
+    let spag = svg_texts(&render_svg_string(ChartKind::Spaghetti, runs(), &o).unwrap());
     assert!(
         spag.iter().any(|t| t.starts_with("P(≥ £1bn in 2026) = ")),
         "{spag:?}"
@@ -543,7 +560,7 @@ fn reach_labels_its_even_chance_line_and_spaghetti_states_p_target() {
 
 #[test]
 fn fan_png_is_small_and_carries_its_resolution() {
-    let bytes = chart::render_png_bytes(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap();
+    let bytes = render_png_bytes(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap();
     assert!(bytes.len() <= 120 * 1024, "{} bytes", bytes.len());
     let reader = png::Decoder::new(&bytes[..]).read_info().unwrap();
     let dims = reader.info().pixel_dims.expect("a pHYs chunk");
@@ -554,7 +571,7 @@ fn fan_png_is_small_and_carries_its_resolution() {
         dpi: 300,
         ..ChartOptions::default()
     };
-    let bytes = chart::render_png_bytes(ChartKind::Fan, runs(), &options).unwrap();
+    let bytes = render_png_bytes(ChartKind::Fan, runs(), &options).unwrap();
     let reader = png::Decoder::new(&bytes[..]).read_info().unwrap();
     assert_eq!(reader.info().pixel_dims.unwrap().xppu, 11_811);
 }
@@ -590,9 +607,8 @@ fn a_repeated_scenario_is_used_once_with_a_note() {
 
 #[test]
 fn brief_texts_headline_subtitle_caption_and_source() {
-    let light = svg_texts(
-        &chart::render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap(),
-    );
+    let light =
+        svg_texts(&render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap());
     // The headline comes first, from the numbers; the source defaults to the scenario's first.
     assert!(
         light[0].ends_with("% chance of £1bn by 2026"),
@@ -604,7 +620,7 @@ fn brief_texts_headline_subtitle_caption_and_source() {
         "{light:?}"
     );
     let dark = svg_texts(
-        &chart::render_svg_string(
+        &render_svg_string(
             ChartKind::Fan,
             runs(),
             &ChartOptions {
@@ -623,7 +639,7 @@ fn brief_texts_headline_subtitle_caption_and_source() {
         source: Some(String::new()),
         ..ChartOptions::default()
     };
-    let texts = svg_texts(&chart::render_svg_string(ChartKind::Compare, runs(), &options).unwrap());
+    let texts = svg_texts(&render_svg_string(ChartKind::Compare, runs(), &options).unwrap());
     assert!(
         texts[0].starts_with("Chance of £1bn by 2026: "),
         "{texts:?}"
@@ -646,7 +662,7 @@ fn from_and_to_zoom_the_year_axis_and_are_checked() {
         ChartKind::Reach,
         ChartKind::Spaghetti,
     ] {
-        let texts = svg_texts(&chart::render_svg_string(kind, runs(), &options).unwrap());
+        let texts = svg_texts(&render_svg_string(kind, runs(), &options).unwrap());
         let has = |s: &str| texts.iter().any(|t| t == s);
         assert!(
             has("2027") && !has("2020") && !has("2028"),
@@ -741,16 +757,15 @@ fn y_scale_linear_starts_at_zero_and_says_so() {
         ..ChartOptions::default()
     };
     for kind in [ChartKind::Fan, ChartKind::Compare, ChartKind::Spaghetti] {
-        let texts = svg_texts(&chart::render_svg_string(kind, runs(), &options).unwrap());
+        let texts = svg_texts(&render_svg_string(kind, runs(), &options).unwrap());
         let has = |s: &str| texts.iter().any(|t| t == s);
         assert!(
             has("£0") && has("Annual revenue (£, nominal)"),
             "{kind:?}: {texts:?}"
         );
     }
-    let log = svg_texts(
-        &chart::render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap(),
-    );
+    let log =
+        svg_texts(&render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap());
     assert!(
         log.iter()
             .any(|t| t == "Annual revenue (£, nominal, log scale)")
@@ -761,7 +776,7 @@ fn y_scale_linear_starts_at_zero_and_says_so() {
 #[test]
 fn compare_draws_bands_for_two_scenarios_or_on_request() {
     let band_groups = |options: &ChartOptions| {
-        let svg = chart::render_svg_string(ChartKind::Compare, runs(), options).unwrap();
+        let svg = render_svg_string(ChartKind::Compare, runs(), options).unwrap();
         svg.matches("-band\">").count()
     };
     assert_eq!(band_groups(&ChartOptions::default()), 2);
@@ -933,13 +948,9 @@ fn pdf_output_has_the_page_size_embedded_fonts_and_the_text() {
         headline: Some(true),
         ..ChartOptions::default()
     };
-    let pdf = chart::render(
-        ChartKind::Fan,
-        &runs()[..1],
-        &options,
-        chart::ImageFormat::Pdf,
-    )
-    .unwrap();
+    let pdf = Chart::Fan(&runs()[0])
+        .render(&options, ImageFormat::Pdf)
+        .unwrap();
     assert!(pdf.starts_with(b"%PDF-1."), "{:?}", &pdf[..8]);
     let objects = pdf_objects(&pdf);
     let page = objects
@@ -964,8 +975,7 @@ fn pdf_output_has_the_page_size_embedded_fonts_and_the_text() {
     assert_eq!(fonts.len(), 2, "regular and bold embedded");
     assert!(fonts.iter().all(|d| d.contains("DejaVuSans")), "{fonts:?}");
     let text: String = pdf_page_text(&pdf).split_whitespace().collect();
-    let expected =
-        chart::headline(ChartKind::Fan, &runs()[..1], chart::Analyses::default()).unwrap();
+    let expected = Chart::Fan(&runs()[0]).headline().unwrap();
     for line in [expected.as_str(), "Annual revenue", "safetech 0.1.0"] {
         let squeezed: String = line.split_whitespace().collect();
         assert!(text.contains(&squeezed), "{squeezed:?} not in {text:?}");
@@ -977,7 +987,9 @@ fn pdf_output_has_the_page_size_embedded_fonts_and_the_text() {
         dpi: 300,
         ..ChartOptions::default()
     };
-    let pdf = chart::render(ChartKind::Compare, runs(), &small, chart::ImageFormat::Pdf).unwrap();
+    let pdf = Chart::Compare(runs())
+        .render(&small, ImageFormat::Pdf)
+        .unwrap();
     let objects = pdf_objects(&pdf);
     assert!(
         objects
@@ -995,7 +1007,9 @@ fn pdf_export_writes_through_a_link_atomically() {
     std::fs::create_dir(dir.path().join("real")).unwrap();
     let link = dir.path().join("chart.pdf");
     std::os::unix::fs::symlink("real/brief.pdf", &link).unwrap();
-    chart::export(&link, ChartKind::Reach, runs(), &ChartOptions::default()).unwrap();
+    Chart::Reach(runs())
+        .export(&link, &ChartOptions::default())
+        .unwrap();
     assert!(
         std::fs::symlink_metadata(&link)
             .unwrap()
@@ -1019,8 +1033,7 @@ fn pdf_export_writes_through_a_link_atomically() {
 fn svg_embeds_the_glyphs_it_uses() {
     use ab_glyph::{Font, FontRef};
     use base64::Engine;
-    let svg =
-        chart::render_svg_string(ChartKind::Fan, &runs()[..1], &ChartOptions::default()).unwrap();
+    let svg = render_svg_string(ChartKind::Fan, &runs()[..1], &ChartOptions::default()).unwrap();
     let faces: Vec<(bool, Vec<u8>)> = svg
         .split("@font-face{")
         .skip(1)
@@ -1277,7 +1290,7 @@ fn the_even_chance_label_is_clear_of_the_lines() {
                 height,
                 ..ChartOptions::default()
             };
-            let svg = chart::render_svg_string(ChartKind::Reach, &runs, &options).unwrap();
+            let svg = render_svg_string(ChartKind::Reach, &runs, &options).unwrap();
             let lines: Vec<&str> = svg.lines().collect();
             let at = lines
                 .iter()
@@ -1320,7 +1333,7 @@ fn labels_inside_the_plot_are_clear_of_other_lines() {
                 height,
                 ..ChartOptions::default()
             };
-            let svg = chart::render_svg_string(kind, runs, &options).unwrap();
+            let svg = render_svg_string(kind, runs, &options).unwrap();
             let mut series = svg_series(&svg);
             let reference = svg_reference_lines(&svg);
             assert!(
@@ -1389,7 +1402,7 @@ fn leaders_are_solid_thin_and_neutral() {
             scale,
             ..ChartOptions::default()
         };
-        let svg = chart::render_svg_string(ChartKind::Compare, all_builtins(), &options).unwrap();
+        let svg = render_svg_string(ChartKind::Compare, all_builtins(), &options).unwrap();
         let (mut dashed_groups, mut groups) = (0, 0);
         for s in svg.split("<g id=\"").skip(1) {
             let group = &s[..s.find("</g>").unwrap()];
@@ -1437,8 +1450,7 @@ fn fan_legend_is_clear_of_the_target_and_the_fan() {
             to,
             ..ChartOptions::default()
         };
-        let svg =
-            chart::render_svg_string(ChartKind::Fan, &target_at_horizon()[..1], &options).unwrap();
+        let svg = render_svg_string(ChartKind::Fan, &target_at_horizon()[..1], &options).unwrap();
         let rect = svg
             .lines()
             .find(|l| l.starts_with("<rect") && l.contains("fill=\"none\""))

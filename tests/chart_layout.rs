@@ -13,7 +13,9 @@
 use std::sync::OnceLock;
 
 use safetech::chart::backend::Layout;
-use safetech::chart::{self, Analyses, ChartKind, ChartOptions, MIN_HEIGHT, MIN_WIDTH, Theme};
+use safetech::chart::{
+    self, Chart, ChartKind, ChartOptions, ImageFormat, MIN_HEIGHT, MIN_WIDTH, Theme,
+};
 use safetech::scenario::{Scenario, load};
 use safetech::sim::{Projection, RunControl, RunSettings, simulate};
 
@@ -196,11 +198,18 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
                             theme,
                             ..ChartOptions::default()
                         };
-                        let analyses = Analyses {
-                            tornado: Some(tornado(at_horizon)),
-                            difference: Some(diff),
+                        let chart = match kind {
+                            ChartKind::Tornado => Chart::Tornado {
+                                analysis: tornado(at_horizon),
+                                run: &runs[0],
+                            },
+                            ChartKind::Difference => Chart::Difference {
+                                fan: diff,
+                                runs: runs[..].try_into().unwrap(),
+                            },
+                            _ => Chart::of_runs(kind, &runs).unwrap(),
                         };
-                        let layout = chart::layout(kind, &runs, analyses, &options).unwrap();
+                        let layout = chart.layout(&options).unwrap();
                         checked += 1;
                         // In plotters' size units; the em is size / SIZE_PER_EM px.
                         let min_font = 9.0 * chart::SIZE_PER_EM;
@@ -254,13 +263,7 @@ fn canvases_below_the_smallest_are_refused() {
         height: 320,
         ..ChartOptions::default()
     };
-    let err = chart::layout(
-        ChartKind::Fan,
-        &runs(true)[..1],
-        Analyses::default(),
-        &options,
-    )
-    .unwrap_err();
+    let err = Chart::Fan(&runs(true)[0]).layout(&options).unwrap_err();
     assert!(err.to_string().contains("--width"), "{err}");
 }
 
@@ -270,14 +273,9 @@ fn canvases_below_the_smallest_are_refused() {
 fn compare_svg_groups_twelve_distinct_styles() {
     let runs = runs(false);
     let svg = String::from_utf8(
-        chart::render_with(
-            ChartKind::Compare,
-            runs,
-            Analyses::default(),
-            &ChartOptions::default(),
-            chart::ImageFormat::Svg,
-        )
-        .unwrap(),
+        Chart::Compare(runs)
+            .render(&ChartOptions::default(), ImageFormat::Svg)
+            .unwrap(),
     )
     .unwrap();
     let mut pairs = std::collections::HashSet::new();

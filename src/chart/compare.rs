@@ -9,7 +9,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
 use super::fan::{YearChart, draw_forecast_start, draw_history, year_chart_with};
-use super::frame::{FanSeries, Frame, Style, draw_frame, futures, size, stamp};
+use super::fan_series::FanSeries;
+use super::frame::{Frame, draw_frame, futures};
+use super::stamp::stamp;
+use super::style::{Style, size};
 use crate::format::{money_short, percent, percent_points};
 use crate::series_style::{Dash, SeriesStyle};
 use crate::sim::Projection;
@@ -71,7 +74,7 @@ where
                 .map(|p| p.1)
                 .filter(|v| v.is_finite() && *v > 0.0)
                 .fold(f64::INFINITY, f64::min);
-            (lo, super::frame::finite_max(m.iter().map(|p| p.1)))
+            (lo, super::fan_series::finite_max(m.iter().map(|p| p.1)))
         }
     };
     let extent = fans
@@ -385,7 +388,7 @@ pub fn dash_px(dash: Dash, width: u32) -> Option<(u32, u32)> {
         .map(|(on, off)| ((on * w).round() as u32, (off * w).round() as u32))
 }
 
-/// Room to keep right of the plot for [`draw_end_labels`].
+/// Room to keep right of the plot for [`draw_end_label`].
 pub fn end_label_room<DB>(
     root: &DrawingArea<DB, Shift>,
     st: &Style,
@@ -437,11 +440,6 @@ fn widest_run(runs: &[Projection]) -> &Projection {
 pub fn series_style(st: &Style, i: usize) -> (RGBColor, Dash) {
     let SeriesStyle { dash, .. } = crate::series_style::series(i, false);
     (st.palette.series[i % st.palette.series.len()], dash)
-}
-
-/// Colour of the i-th scenario.
-pub fn series_color(st: &Style, i: usize) -> RGBColor {
-    series_style(st, i).0
 }
 
 /// Each distinct target as a neutral dashed line, labelled above its left end.

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::frame::FanSeries;
+use super::fan_series::FanSeries;
 use super::{ChartKind, ChartOptions};
 use crate::error::InputError;
 use crate::sim::Projection;

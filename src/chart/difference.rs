@@ -7,11 +7,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
-use super::frame::{
-    Frame, draw_frame, draw_legend, draw_mesh, line_swatch, size, stamp, swatch, year_tick,
-};
-use crate::format::{money_short, thousands};
-use crate::report::difference::points_with_error;
+use super::axes::{draw_mesh, year_tick};
+use super::frame::{Frame, draw_frame};
+use super::legend::{draw_legend, line_swatch, swatch};
+use super::stamp::stamp;
+use super::style::size;
+use crate::format::{money_short, points_with_error, thousands};
 use crate::stats::difference::DifferenceFan;
 
 /// `+£120m`, `−£1.2bn`, `£0` for the difference axis.
@@ -46,7 +47,7 @@ where
             thousands(d.paths as f64, 0),
             money_short(fan.target_revenue),
             d.target_year,
-            points_with_error(&d.probability)
+            points_with_error(d.probability.difference, d.probability.half_width())
         ),
         // Both runs' stamps: scenarios (with files and edits), seed, paths.
         note: None,
@@ -163,7 +164,7 @@ where
         let (ax, ay) = plot.get_base_pixel();
         let text = format!("target year {ty}");
         let font = st.font(size::LEGEND * 0.9, pal.target);
-        let (h, x) = super::frame::beside_line(&plot, &text, &font, px - ax, st.px(8.0))?;
+        let (h, x) = super::legend::beside_line(&plot, &text, &font, px - ax, st.px(8.0))?;
         plot.draw_text(
             &text,
             &font.pos(Pos::new(h, if at_foot { VPos::Bottom } else { VPos::Top })),

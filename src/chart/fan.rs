@@ -8,10 +8,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
-use super::frame::{
-    FanSeries, Frame, RevenueAxis, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh,
-    futures, line_swatch, money_tick, note_of, size, swatch, year_tick,
-};
+use super::axes::{RevenueAxis, draw_mesh, money_axis_tick, year_tick};
+use super::fan_series::FanSeries;
+use super::frame::{Frame, draw_frame, futures, note_of};
+use super::legend::{dashed_swatch, draw_legend, line_swatch, swatch};
+use super::style::{Style, size};
 use crate::format::money_short;
 use crate::sim::Projection;
 
@@ -42,7 +43,7 @@ where
             futures(p.paths())
         ),
         note: Some(note_of(p)),
-        footer: super::frame::stamp(std::slice::from_ref(p), ctx.date),
+        footer: super::stamp::stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
     let mut chart = year_chart(&area, st, p, fan.extent())?;
@@ -250,7 +251,7 @@ where
             "Annual revenue (£, nominal)"
         },
         &year_tick,
-        &money_tick,
+        &money_axis_tick,
         x_labels,
         8,
     )?;

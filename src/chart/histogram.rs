@@ -6,10 +6,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::Ctx;
-use super::frame::{
-    Frame, dashed_swatch, draw_frame, draw_legend, draw_mesh, futures, linear_range, money_tick,
-    stamp, swatch,
-};
+use super::axes::{draw_mesh, linear_range, money_axis_tick};
+use super::frame::{Frame, draw_frame, futures};
+use super::legend::{dashed_swatch, draw_legend, swatch};
+use super::stamp::stamp;
 use crate::format::{money_short, percent, probability_decimals};
 use crate::quantile::exact_quantiles;
 use crate::sim::Projection;
@@ -142,8 +142,8 @@ where
         &mut chart,
         st,
         &format!("Revenue in {} (£, nominal)", t.year),
-        &format!("Share of paths per {} bar", money_tick(&b.width)),
-        &money_tick,
+        &format!("Share of paths per {} bar", money_axis_tick(&b.width)),
+        &money_axis_tick,
         &y_fmt,
         8,
         6,

@@ -1,21 +1,29 @@
 //! Publication-ready charts (PNG, SVG and PDF) of one or more projections.
 //!
-//! One module per chart kind; `theme` holds colours, `frame` the pieces they share. Rendering is
-//! done in memory and written atomically; the same inputs give the same bytes (the footer's date
-//! comes from `SOURCE_DATE_EPOCH`, never from the clock).
+//! A [`Chart`] holds what one kind draws, and [`Chart::render`] draws it. One module per chart
+//! kind; the pieces they share are `theme` (colours), `style` (sizes and fonts), `frame` (the
+//! words around the plot), `axes`, `legend`, `stamp` and `fan_series`. Rendering is done in
+//! memory and written atomically; the same inputs give the same bytes (the footer's date comes
+//! from `SOURCE_DATE_EPOCH`, never from the clock).
 
+mod axes;
 pub mod backend;
 pub mod compare;
 pub mod data;
 pub mod difference;
+mod encode;
 pub mod fan;
+mod fan_series;
 mod font;
 mod frame;
 pub mod histogram;
+mod legend;
 mod pdf;
 pub mod reach;
 pub mod slides;
 pub mod spaghetti;
+mod stamp;
+mod style;
 mod svg_groups;
 mod svg_text;
 pub mod theme;
@@ -30,8 +38,10 @@ use plotters::prelude::*;
 use crate::error::InputError;
 use crate::output::write_atomic;
 use crate::sim::Projection;
-use frame::Style;
+use crate::stats::difference::DifferenceFan;
+use style::Style;
 pub use theme::Theme;
+use tornado::TornadoChart;
 
 /// What to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,14 +60,6 @@ pub enum ChartKind {
     Tornado,
     /// Percentiles of revenue second scenario − first, path by path, each year
     Difference,
-}
-
-/// Results of analyses some chart kinds draw (the tornado, the difference fan), computed by
-/// the caller: charts draw, they do not simulate.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Analyses<'a> {
-    pub tornado: Option<&'a tornado::TornadoChart>,
-    pub difference: Option<&'a crate::stats::difference::DifferenceFan>,
 }
 
 impl ChartKind {
@@ -259,145 +261,245 @@ impl ImageFormat {
     }
 }
 
-/// Renders `kind` for `runs` and writes it atomically to `path`, as PNG, SVG or PDF by its
-/// extension.
-pub fn export(
-    path: &Path,
-    kind: ChartKind,
-    runs: &[Projection],
-    options: &ChartOptions,
-) -> Result<()> {
-    export_with(path, kind, runs, Analyses::default(), options)
+/// A chart to draw, holding exactly the data its kind needs: charts draw, they do not
+/// simulate, so the analyses the tornado and the difference fan draw are computed by the caller.
+#[derive(Debug, Clone, Copy)]
+pub enum Chart<'a> {
+    /// History, percentile bands 5–95 / 10–90 / 25–75, median and target.
+    Fan(&'a Projection),
+    /// Scenarios run on the same seed: medians labelled with P(target), bands for a few.
+    Compare(&'a [Projection]),
+    /// Revenue in the target year across paths, the share at or above the target shaded.
+    Histogram(&'a Projection),
+    /// Chance of having reached the target by each year, one line per scenario.
+    Reach(&'a [Projection]),
+    /// A few dozen simulated paths over the fan.
+    Spaghetti(&'a Projection),
+    /// How far P(target) moves when each input is set low or high; `run` is the projection
+    /// the chart is stamped with, whose chance of the target the headline states.
+    Tornado {
+        analysis: &'a TornadoChart,
+        run: &'a Projection,
+    },
+    /// Percentiles of revenue `runs[1]` − `runs[0]`, path by path, each year.
+    Difference {
+        fan: &'a DifferenceFan,
+        runs: &'a [Projection; 2],
+    },
 }
 
-/// As [`export`], for kinds that draw an analysis (tornado, difference).
-pub fn export_with(
-    path: &Path,
-    kind: ChartKind,
-    runs: &[Projection],
-    analyses: Analyses,
-    options: &ChartOptions,
-) -> Result<()> {
-    let format = ImageFormat::from_path(path)?;
-    let bytes = render_with(kind, runs, analyses, options, format)?;
-    write_atomic(path, &bytes)
-}
+impl<'a> Chart<'a> {
+    /// The chart of `kind` for `runs`: the first run only for kinds that show one scenario.
+    /// Only for kinds drawn from projections alone; the tornado and difference charts are built
+    /// with their analyses.
+    pub fn of_runs(kind: ChartKind, runs: &'a [Projection]) -> Result<Chart<'a>> {
+        let first = || runs.first().context("there is no projection to chart");
+        Ok(match kind {
+            ChartKind::Fan => Chart::Fan(first()?),
+            ChartKind::Compare => Chart::Compare(runs),
+            ChartKind::Histogram => Chart::Histogram(first()?),
+            ChartKind::Reach => Chart::Reach(runs),
+            ChartKind::Spaghetti => Chart::Spaghetti(first()?),
+            ChartKind::Tornado => bail!("the tornado chart needs a sensitivity analysis"),
+            ChartKind::Difference => {
+                bail!("the difference chart needs two scenarios (give --scenario twice)")
+            }
+        })
+    }
 
-/// As [`render`], for kinds that draw an analysis (tornado, difference).
-pub fn render_with(
-    kind: ChartKind,
-    runs: &[Projection],
-    analyses: Analyses,
-    options: &ChartOptions,
-    format: ImageFormat,
-) -> Result<Vec<u8>> {
-    match format {
-        ImageFormat::Png => png_with(kind, runs, analyses, options),
-        ImageFormat::Svg => svg_with(kind, runs, analyses, options).map(String::into_bytes),
-        // From the SVG before its fonts are embedded: svg2pdf embeds its own subsets.
-        ImageFormat::Pdf => {
-            pdf::from_svg(&svg_unembedded(kind, runs, analyses, options)?, options.dpi)
+    pub fn kind(&self) -> ChartKind {
+        match self {
+            Chart::Fan(_) => ChartKind::Fan,
+            Chart::Compare(_) => ChartKind::Compare,
+            Chart::Histogram(_) => ChartKind::Histogram,
+            Chart::Reach(_) => ChartKind::Reach,
+            Chart::Spaghetti(_) => ChartKind::Spaghetti,
+            Chart::Tornado { .. } => ChartKind::Tornado,
+            Chart::Difference { .. } => ChartKind::Difference,
         }
     }
-}
 
-/// The encoded image, without writing it anywhere.
-pub fn render(
-    kind: ChartKind,
-    runs: &[Projection],
-    options: &ChartOptions,
-    format: ImageFormat,
-) -> Result<Vec<u8>> {
-    match format {
-        ImageFormat::Png => render_png_bytes(kind, runs, options),
-        ImageFormat::Svg | ImageFormat::Pdf => {
-            render_with(kind, runs, Analyses::default(), options, format)
+    /// The projections the chart is drawn from, first scenario first.
+    fn runs(&self) -> &'a [Projection] {
+        match *self {
+            Chart::Fan(p) | Chart::Histogram(p) | Chart::Spaghetti(p) => std::slice::from_ref(p),
+            Chart::Tornado { run, .. } => std::slice::from_ref(run),
+            Chart::Compare(runs) | Chart::Reach(runs) => runs,
+            Chart::Difference { runs, .. } => runs,
         }
     }
-}
 
-/// The chart as PNG bytes (8-bit RGB).
-pub fn render_png_bytes(
-    kind: ChartKind,
-    runs: &[Projection],
-    options: &ChartOptions,
-) -> Result<Vec<u8>> {
-    png_with(kind, runs, Analyses::default(), options)
-}
-
-fn png_with(
-    kind: ChartKind,
-    runs: &[Projection],
-    analyses: Analyses,
-    options: &ChartOptions,
-) -> Result<Vec<u8>> {
-    let (w, h) = prepare(runs, options)?;
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    {
-        let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
-        let root = backend::Crisp { inner: bitmap }.into_drawing_area();
-        draw(&root, kind, runs, analyses, options, false)?;
-        root.present().context("drawing the chart")?;
+    /// The encoded image, as PNG, SVG or PDF.
+    pub fn render(&self, options: &ChartOptions, format: ImageFormat) -> Result<Vec<u8>> {
+        let size = prepare(self.runs(), options)?;
+        match format {
+            ImageFormat::Png => self.png(options, size),
+            ImageFormat::Svg => {
+                svg_text::embed_fonts(&self.svg_unembedded(options, size)?).map(String::into_bytes)
+            }
+            // From the SVG before its fonts are embedded: svg2pdf embeds its own subsets.
+            ImageFormat::Pdf => pdf::from_svg(&self.svg_unembedded(options, size)?, options.dpi),
+        }
     }
-    encode_png(&rgb, w, h, options.dpi)
-}
 
-/// What the chart draws, without the pixels: every text box and circle (for layout checks).
-pub fn layout(
-    kind: ChartKind,
-    runs: &[Projection],
-    analyses: Analyses,
-    options: &ChartOptions,
-) -> Result<backend::Layout> {
-    let size = prepare(runs, options)?;
-    let layout = std::rc::Rc::new(std::cell::RefCell::new(backend::Layout {
-        size,
-        ..Default::default()
-    }));
+    /// Renders the chart and writes it atomically to `path`, as PNG, SVG or PDF by its
+    /// extension.
+    pub fn export(&self, path: &Path, options: &ChartOptions) -> Result<()> {
+        let format = ImageFormat::from_path(path)?;
+        let bytes = self.render(options, format)?;
+        write_atomic(path, &bytes)
+    }
+
+    /// What the chart draws, without the pixels: every text box and circle (for layout checks).
+    pub fn layout(&self, options: &ChartOptions) -> Result<backend::Layout> {
+        let size = prepare(self.runs(), options)?;
+        let layout = std::rc::Rc::new(std::cell::RefCell::new(backend::Layout {
+            size,
+            ..Default::default()
+        }));
+        {
+            let rec = backend::Recorder {
+                layout: layout.clone(),
+            };
+            let root = rec.into_drawing_area();
+            self.draw(&root, options, false)?;
+            root.present().context("drawing the chart")?;
+        }
+        Ok(layout.take())
+    }
+
+    /// The chart as PNG bytes (8-bit RGB, or a palette when it has few colours).
+    fn png(&self, options: &ChartOptions, (w, h): (u32, u32)) -> Result<Vec<u8>> {
+        let mut rgb = vec![0u8; w as usize * h as usize * 3];
+        {
+            let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
+            let root = backend::Crisp { inner: bitmap }.into_drawing_area();
+            self.draw(&root, options, false)?;
+            root.present().context("drawing the chart")?;
+        }
+        encode::png(&rgb, w, h, options.dpi)
+    }
+
+    /// The SVG with series groups and text sized as in the PNG, asking for DejaVu Sans by name.
+    fn svg_unembedded(&self, options: &ChartOptions, (w, h): (u32, u32)) -> Result<String> {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+            self.draw(&root, options, true)?;
+            root.present().context("drawing the chart")?;
+        }
+        Ok(svg_text::fit_to_layout(&svg_groups::resolve(&svg)))
+    }
+
+    fn draw<DB>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        options: &ChartOptions,
+        vector: bool,
+    ) -> Result<()>
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
     {
-        let rec = backend::Recorder {
-            layout: layout.clone(),
+        let mut st = Style::new(options);
+        st.brief = self.brief(options);
+        let date = stamp::stamp_date();
+        let ctx = Ctx {
+            st: &st,
+            title: options.title.as_deref(),
+            date: date.as_deref(),
+            edited: self
+                .runs()
+                .iter()
+                .any(|r| r.scenario.provenance.is_edited()),
+            vector,
         };
-        let root = rec.into_drawing_area();
-        draw(&root, kind, runs, analyses, options, false)?;
-        root.present().context("drawing the chart")?;
+        match *self {
+            Chart::Fan(p) => fan::draw(root, &ctx, p),
+            Chart::Compare(runs) => compare::draw(root, &ctx, runs),
+            Chart::Histogram(p) => histogram::draw(root, &ctx, p),
+            Chart::Reach(runs) => reach::draw(root, &ctx, runs),
+            Chart::Spaghetti(p) => spaghetti::draw(root, &ctx, p),
+            Chart::Tornado { analysis, run } => {
+                tornado::draw(root, &ctx, analysis, std::slice::from_ref(run))
+            }
+            Chart::Difference { fan, runs } => difference::draw(root, &ctx, fan, runs),
+        }
+        .with_context(|| format!("drawing the {:?} chart", self.kind()).to_lowercase())
     }
-    Ok(layout.take())
-}
 
-/// The chart as an SVG document.
-pub fn render_svg_string(
-    kind: ChartKind,
-    runs: &[Projection],
-    options: &ChartOptions,
-) -> Result<String> {
-    svg_with(kind, runs, Analyses::default(), options)
-}
-
-fn svg_with(
-    kind: ChartKind,
-    runs: &[Projection],
-    analyses: Analyses,
-    options: &ChartOptions,
-) -> Result<String> {
-    svg_text::embed_fonts(&svg_unembedded(kind, runs, analyses, options)?)
-}
-
-/// The SVG with series groups and text sized as in the PNG, asking for DejaVu Sans by name.
-fn svg_unembedded(
-    kind: ChartKind,
-    runs: &[Projection],
-    analyses: Analyses,
-    options: &ChartOptions,
-) -> Result<String> {
-    let (w, h) = prepare(runs, options)?;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw(&root, kind, runs, analyses, options, true)?;
-        root.present().context("drawing the chart")?;
+    /// The texts a brief adds around any chart, from the options and the numbers.
+    fn brief(&self, options: &ChartOptions) -> style::Brief {
+        let source = match &options.source {
+            Some(s) => s.trim().to_string(),
+            None => self
+                .runs()
+                .first()
+                .and_then(|r| r.scenario.scenario.sources.first())
+                .cloned()
+                .unwrap_or_default(),
+        };
+        style::Brief {
+            headline: options.shows_headline().then(|| self.headline()).flatten(),
+            subtitle: options.subtitle.clone(),
+            caption: options.caption.clone().filter(|c| !c.trim().is_empty()),
+            source: (!source.is_empty()).then(|| format!("Source: {source}")),
+        }
     }
-    Ok(svg_text::fit_to_layout(&svg_groups::resolve(&svg)))
+
+    /// One line that states the message, from the numbers: "78% chance of £1bn by 2026", or for
+    /// several scenarios "Chance of £1bn by 2026: 78% (baseline) to 42% (genai)".
+    pub fn headline(&self) -> Option<String> {
+        use crate::format::money_short;
+        let runs = self.runs();
+        let probs: Vec<_> = runs.iter().map(crate::stats::target_probability).collect();
+        let first = probs.first()?;
+        let goal = format!("{} by {}", money_short(first.revenue), first.year);
+        let pct = |p: f64| format!("{:.0}%", p * 100.0);
+        if let Chart::Difference { runs, .. } = self {
+            return Some(format!(
+                "Chance of {goal}: {} {} against {} {}",
+                runs[1].scenario.scenario.id,
+                pct(probs[1].probability),
+                runs[0].scenario.scenario.id,
+                pct(probs[0].probability)
+            ));
+        }
+        let several = matches!(self, Chart::Compare(_) | Chart::Reach(_)) && runs.len() > 1;
+        if !several {
+            return Some(format!("{} chance of {goal}", pct(first.probability)));
+        }
+        let same = probs
+            .iter()
+            .all(|p| p.revenue == first.revenue && p.year == first.year);
+        let goal = if same {
+            goal
+        } else {
+            "each target".to_string()
+        };
+        let (hi, lo) = probs.iter().enumerate().fold((0, 0), |(hi, lo), (i, p)| {
+            (
+                if p.probability > probs[hi].probability {
+                    i
+                } else {
+                    hi
+                },
+                if p.probability < probs[lo].probability {
+                    i
+                } else {
+                    lo
+                },
+            )
+        });
+        let id = |i: usize| &runs[i].scenario.scenario.id;
+        Some(format!(
+            "Chance of {goal}: {} ({}) to {} ({})",
+            pct(probs[hi].probability),
+            id(hi),
+            pct(probs[lo].probability),
+            id(lo)
+        ))
+    }
 }
 
 /// Checks inputs and registers the font; returns the pixel size.
@@ -414,131 +516,6 @@ fn prepare(runs: &[Projection], options: &ChartOptions) -> Result<(u32, u32)> {
     }
     font::ensure_registered()?;
     Ok(options.pixels())
-}
-
-fn draw<DB>(
-    root: &DrawingArea<DB, Shift>,
-    kind: ChartKind,
-    runs: &[Projection],
-    analyses: Analyses,
-    options: &ChartOptions,
-    vector: bool,
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
-    let mut st = Style::new(options);
-    st.brief = brief(kind, runs, analyses, options);
-    let date = stamp_date();
-    let ctx = Ctx {
-        st: &st,
-        title: options.title.as_deref(),
-        date: date.as_deref(),
-        edited: runs.iter().any(|r| r.scenario.provenance.is_edited()),
-        vector,
-    };
-    match kind {
-        ChartKind::Fan => fan::draw(root, &ctx, &runs[0]),
-        ChartKind::Compare => compare::draw(root, &ctx, runs),
-        ChartKind::Histogram => histogram::draw(root, &ctx, &runs[0]),
-        ChartKind::Reach => reach::draw(root, &ctx, runs),
-        ChartKind::Spaghetti => spaghetti::draw(root, &ctx, &runs[0]),
-        ChartKind::Tornado => match analyses.tornado {
-            Some(t) => tornado::draw(root, &ctx, t, runs),
-            None => Err(anyhow::anyhow!(
-                "the tornado chart needs a sensitivity analysis"
-            )),
-        },
-        ChartKind::Difference => match analyses.difference {
-            Some(d) => difference::draw(root, &ctx, d, runs),
-            None => Err(anyhow::anyhow!(
-                "the difference chart needs two scenarios (give --scenario twice)"
-            )),
-        },
-    }
-    .with_context(|| format!("drawing the {kind:?} chart").to_lowercase())
-}
-
-/// The texts a brief adds around any chart, from the options and the numbers.
-fn brief(
-    kind: ChartKind,
-    runs: &[Projection],
-    analyses: Analyses,
-    options: &ChartOptions,
-) -> frame::Brief {
-    let source = match &options.source {
-        Some(s) => s.trim().to_string(),
-        None => runs[0]
-            .scenario
-            .scenario
-            .sources
-            .first()
-            .cloned()
-            .unwrap_or_default(),
-    };
-    frame::Brief {
-        headline: options
-            .shows_headline()
-            .then(|| headline(kind, runs, analyses))
-            .flatten(),
-        subtitle: options.subtitle.clone(),
-        caption: options.caption.clone().filter(|c| !c.trim().is_empty()),
-        source: (!source.is_empty()).then(|| format!("Source: {source}")),
-    }
-}
-
-/// One line that states the message, from the numbers: "78% chance of £1bn by 2026", or for
-/// several scenarios "Chance of £1bn by 2026: 78% (baseline) to 42% (genai)".
-pub fn headline(kind: ChartKind, runs: &[Projection], analyses: Analyses) -> Option<String> {
-    use crate::format::money_short;
-    let probs: Vec<_> = runs.iter().map(crate::stats::target_probability).collect();
-    let first = probs.first()?;
-    let goal = format!("{} by {}", money_short(first.revenue), first.year);
-    let pct = |p: f64| format!("{:.0}%", p * 100.0);
-    let several = !kind.single_scenario() && runs.len() > 1;
-    if kind == ChartKind::Difference && analyses.difference.is_some() && runs.len() >= 2 {
-        return Some(format!(
-            "Chance of {goal}: {} {} against {} {}",
-            runs[1].scenario.scenario.id,
-            pct(probs[1].probability),
-            runs[0].scenario.scenario.id,
-            pct(probs[0].probability)
-        ));
-    }
-    if !several {
-        return Some(format!("{} chance of {goal}", pct(first.probability)));
-    }
-    let same = probs
-        .iter()
-        .all(|p| p.revenue == first.revenue && p.year == first.year);
-    let goal = if same {
-        goal
-    } else {
-        "each target".to_string()
-    };
-    let (hi, lo) = probs.iter().enumerate().fold((0, 0), |(hi, lo), (i, p)| {
-        (
-            if p.probability > probs[hi].probability {
-                i
-            } else {
-                hi
-            },
-            if p.probability < probs[lo].probability {
-                i
-            } else {
-                lo
-            },
-        )
-    });
-    let id = |i: usize| &runs[i].scenario.scenario.id;
-    Some(format!(
-        "Chance of {goal}: {} ({}) to {} ({})",
-        pct(probs[hi].probability),
-        id(hi),
-        pct(probs[lo].probability),
-        id(lo)
-    ))
 }
 
 /// What every chart kind is handed besides its data.
@@ -603,92 +580,6 @@ impl Ctx<'_> {
     }
 }
 
-/// The footer date: `SOURCE_DATE_EPOCH` (the reproducible-builds convention) as YYYY-MM-DD, or
-/// none, so that running the same command twice gives the same bytes.
-pub fn stamp_date() -> Option<String> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// Compressed hard: an 8-bit palette when the chart has at most 256 colours (the usual case:
-/// text coverage comes in eight levels), else RGB with adaptive filtering, both at the best
-/// deflate level; with the resolution in a pHYs chunk so word processors place the image at its
-/// intended size.
-fn encode_png(rgb: &[u8], w: u32, h: u32, dpi: u32) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, w, h);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Best);
-        let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
-        enc.set_pixel_dims(Some(png::PixelDimensions {
-            xppu: per_metre,
-            yppu: per_metre,
-            unit: png::Unit::Meter,
-        }));
-        match indexed(rgb) {
-            // Indices compress best unfiltered.
-            Some((palette, indices)) => {
-                enc.set_color(png::ColorType::Indexed);
-                enc.set_palette(palette);
-                enc.set_filter(png::FilterType::NoFilter);
-                let mut writer = enc.write_header().context("encoding PNG")?;
-                writer.write_image_data(&indices).context("encoding PNG")?;
-                writer.finish().context("encoding PNG")?;
-            }
-            None => {
-                enc.set_color(png::ColorType::Rgb);
-                enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-                let mut writer = enc.write_header().context("encoding PNG")?;
-                writer.write_image_data(rgb).context("encoding PNG")?;
-                writer.finish().context("encoding PNG")?;
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The image as a palette (in order of first appearance, so the bytes are deterministic) and
-/// one index per pixel, when it has at most 256 colours.
-fn indexed(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let mut seen: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
-    let mut palette = Vec::new();
-    let mut indices = Vec::with_capacity(rgb.len() / 3);
-    for px in rgb.chunks_exact(3) {
-        let key = [px[0], px[1], px[2]];
-        let i = match seen.get(&key) {
-            Some(&i) => i,
-            None => {
-                let i = u8::try_from(seen.len()).ok()?;
-                seen.insert(key, i);
-                palette.extend_from_slice(&key);
-                i
-            }
-        };
-        indices.push(i);
-    }
-    Some((palette, indices))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -745,15 +636,13 @@ mod tests {
     }
 
     #[test]
-    fn dates_from_epoch() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(20_088), (2024, 12, 31));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-    }
-
-    #[test]
     fn no_runs_is_an_error_not_a_panic() {
-        assert!(render_png_bytes(ChartKind::Fan, &[], &ChartOptions::default()).is_err());
+        assert!(Chart::of_runs(ChartKind::Fan, &[]).is_err());
+        let options = ChartOptions::default();
+        assert!(
+            Chart::Compare(&[])
+                .render(&options, ImageFormat::Png)
+                .is_err()
+        );
     }
 }

@@ -6,8 +6,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
+use super::axes::{draw_mesh, year_tick};
 use super::compare::{dash_px, draw_end_label, draw_line, place_end_labels, series_style};
-use super::frame::{Frame, draw_frame, draw_mesh, size, stamp, year_tick};
+use super::frame::{Frame, draw_frame};
+use super::stamp::stamp;
+use super::style::size;
 use crate::format::money_short;
 use crate::sim::Projection;
 use crate::stats::first_passage;
@@ -179,7 +182,7 @@ where
         let (ax, ay) = area.get_base_pixel();
         let text = format!("target year {}", t.year);
         let font = st.font(size::LEGEND * 0.9, pal.target);
-        let (h, x) = super::frame::beside_line(&area, &text, &font, px - ax, st.px(8.0))?;
+        let (h, x) = super::legend::beside_line(&area, &text, &font, px - ax, st.px(8.0))?;
         area.draw_text(
             &text,
             &font.pos(Pos::new(h, VPos::Bottom)),

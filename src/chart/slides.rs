@@ -9,11 +9,13 @@ use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::frame::{
-    Frame, Style, dashed_swatch, draw_frame, draw_legend, draw_mesh, line_swatch, money_tick, size,
-    stamp, swatch, year_tick,
-};
-use super::{ChartOptions, encode_png, prepare, stamp_date};
+use super::axes::{draw_mesh, money_axis_tick, year_tick};
+use super::frame::{Frame, draw_frame};
+use super::legend::{dashed_swatch, draw_legend, line_swatch, swatch};
+use super::stamp::stamp;
+use super::stamp::stamp_date;
+use super::style::{Style, size};
+use super::{ChartOptions, prepare};
 use crate::format::{money_short, percent};
 use crate::lesson::text::{chance, wrap};
 use crate::lesson::{FEW, FUTURES, Lesson, Step, count};
@@ -65,7 +67,7 @@ pub fn render_png(lesson: &Lesson, step: Step, options: &ChartOptions) -> Result
             .with_context(|| format!("drawing slide {}", step.number()))?;
         root.present().context("drawing the slide")?;
     }
-    encode_png(&rgb, w, h, options.dpi)
+    super::encode::png(&rgb, w, h, options.dpi)
 }
 
 fn draw<DB>(
@@ -121,7 +123,7 @@ where
         .margin_top(st.px(8.0))
         .margin_right(st.px(24.0))
         .build_cartesian_2d(x0..x1, {
-            let (lo, hi) = super::frame::linear_range(0.0, l.value_top(step) * 1.08);
+            let (lo, hi) = super::axes::linear_range(0.0, l.value_top(step) * 1.08);
             lo..hi
         })?;
     let (w, _) = area.dim_in_pixel();
@@ -132,7 +134,7 @@ where
         "Year",
         "Revenue (£)",
         &year_tick,
-        &money_tick,
+        &money_axis_tick,
         ((x1 - x0 + 1) as usize).min(max_labels.max(4)),
         6,
     )?;

@@ -7,7 +7,10 @@ use plotters::prelude::*;
 
 use super::Ctx;
 use super::fan::{draw_forecast_start, draw_history, draw_median, draw_target, year_chart};
-use super::frame::{FanSeries, Frame, draw_frame, draw_legend, line_swatch, stamp, swatch};
+use super::fan_series::FanSeries;
+use super::frame::{Frame, draw_frame};
+use super::legend::{draw_legend, line_swatch, swatch};
+use super::stamp::stamp;
 use crate::sim::Projection;
 
 /// Paths drawn: enough to see spread, few enough to follow one.

@@ -7,7 +7,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ctx;
-use super::frame::{Frame, draw_frame, draw_legend, draw_mesh, size, stamp, swatch};
+use super::axes::draw_mesh;
+use super::frame::{Frame, draw_frame};
+use super::legend::{draw_legend, swatch};
+use super::stamp::stamp;
+use super::style::size;
 use crate::analysis::sensitivity::{Base, TornadoRow};
 use crate::format::{money_short, percent, probability_decimals};
 use crate::scenario::parameters::show_value;
@@ -100,9 +104,9 @@ where
             "0".to_string()
         } else if (v - v.round()).abs() < 1e-9 {
             // Whole points read as "+40", not "+40.0".
-            crate::report::difference::signed(*v, 0)
+            crate::format::signed(*v, 0)
         } else {
-            crate::report::difference::signed(*v, 1)
+            crate::format::signed(*v, 1)
         }
     };
     let y_fmt = |_: &f64| String::new();
@@ -176,7 +180,7 @@ where
     chart
         .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
         .label("95% Monte Carlo error (paired)")
-        .legend(super::frame::line_swatch(
+        .legend(super::legend::line_swatch(
             st,
             pal.text.to_rgba(),
             st.line(2.0),

@@ -1,12 +1,12 @@
 //! `safetech export`.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::Options;
 use crate::analysis::difference::difference_fan;
 use crate::analysis::sensitivity::{base_of, tornado};
 use crate::chart::tornado::TornadoChart;
-use crate::chart::{self, Analyses, ChartKind, ChartOptions, ImageFormat};
+use crate::chart::{self, Chart, ChartKind, ChartOptions, ImageFormat};
 use crate::cli::ExportArgs;
 use crate::error::InputError;
 use crate::sim::RunControl;
@@ -88,26 +88,25 @@ pub fn run(args: &ExportArgs) -> Result<()> {
                 base: base_of(&base),
                 rows,
             };
-            let analyses = Analyses {
-                tornado: Some(&data),
-                difference: None,
-            };
-            chart::export_with(&args.out, args.chart, &[base], analyses, &options)?;
+            Chart::Tornado {
+                analysis: &data,
+                run: &base,
+            }
+            .export(&args.out, &options)?;
         }
         ChartKind::Difference => {
             let fan = pool
                 .install(|| difference_fan(&scenarios[0], &scenarios[1], settings, control))
                 .map_err(super::sensitivity::analysis_error)?;
             let runs = super::simulate_all(&args.common, &scenarios[..2])?;
-            let analyses = Analyses {
-                tornado: None,
-                difference: Some(&fan),
-            };
-            chart::export_with(&args.out, args.chart, &runs, analyses, &options)?;
+            let runs: &[_; 2] = runs[..]
+                .try_into()
+                .context("the difference chart needs two runs")?;
+            Chart::Difference { fan: &fan, runs }.export(&args.out, &options)?;
         }
         _ => {
             let projections = super::simulate_all(&args.common, &scenarios)?;
-            chart::export(&args.out, args.chart, &projections, &options)?;
+            Chart::of_runs(args.chart, &projections)?.export(&args.out, &options)?;
             if let Some(path) = &args.data {
                 let csv = chart::data::csv(args.chart, &projections, &options)?;
                 crate::output::write_atomic(path, csv.as_bytes())?;

@@ -5,7 +5,7 @@ use anyhow::Result;
 use crate::analysis::precision::{self, until_precise};
 use crate::analysis::sensitivity::{AnalysisError, base_of, tornado};
 use crate::cli::SensitivityArgs;
-use crate::report::sensitivity::{SCHEMA, SensitivityReport};
+use crate::report::sensitivity::SensitivityReport;
 use crate::sim::{RunControl, RunSettings};
 use crate::stats::Z95;
 use crate::stats::sobol::variance_shares;
@@ -42,9 +42,6 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
             .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))
             .unwrap_or((b.target.ci95[1] - b.target.ci95[0]) / 2.0);
         let report = SensitivityReport {
-            schema: SCHEMA,
-            program: "safetech",
-            version: crate::VERSION,
             scenario: scenario.scenario.id.clone(),
             name: scenario.scenario.name.clone(),
             seed: settings.seed,

@@ -5,53 +5,17 @@
 
 use std::fmt::Write;
 
-use crate::format::{money, thousands};
+use crate::format::{self, decimals_for_half_width, money, signed, thousands};
 use crate::stats::difference::{Estimate, ScenarioDifference};
-
-/// Decimals that show a figure whose half-width is `hw` to two significant figures of it.
-fn decimals_for(hw: f64) -> usize {
-    if !(hw.is_finite() && hw > 0.0) {
-        return 2;
-    }
-    (1 - hw.log10().floor() as i32).clamp(0, 4) as usize
-}
-
-/// `+1.25` or `−1.25`: a typographic minus for people, to `d` decimals.
-pub fn signed(x: f64, d: usize) -> String {
-    let s = format!("{x:+.d$}");
-    match s.strip_prefix('-') {
-        Some(rest) => format!("−{rest}"),
-        None => s,
-    }
-}
-
-/// `+0.54 pts` for a difference of probabilities, to the precision its error supports.
-pub fn signed_points(e: &Estimate) -> String {
-    let d = decimals_for(e.half_width() * 100.0);
-    format!("{} pts", signed(e.difference * 100.0, d))
-}
-
-/// `Monte Carlo ±0.014 pts`.
-pub fn points_error(e: &Estimate) -> String {
-    let hw = e.half_width() * 100.0;
-    let d = decimals_for(hw);
-    format!("Monte Carlo ±{hw:.d$} pts")
-}
 
 /// `+0.54 pts (Monte Carlo ±0.014 pts)`.
 pub fn points_with_error(e: &Estimate) -> String {
-    if !e.std_error.is_finite() {
-        return format!(
-            "{} (too few paths for a Monte Carlo error)",
-            signed_points(e)
-        );
-    }
-    format!("{} ({})", signed_points(e), points_error(e))
+    format::points_with_error(e.difference, e.half_width())
 }
 
 /// `+0.53 to +0.55 pts`: the 95 % interval of a difference of probabilities.
 pub fn interval_points(e: &Estimate) -> String {
-    let d = decimals_for(e.half_width() * 100.0);
+    let d = decimals_for_half_width(e.half_width() * 100.0);
     format!(
         "{} to {} pts",
         signed(e.ci95[0] * 100.0, d),
@@ -62,7 +26,7 @@ pub fn interval_points(e: &Estimate) -> String {
 /// `+£12.3m (Monte Carlo ±£0.41m)` for a difference in £m.
 pub fn money_with_error(e: &Estimate) -> String {
     let hw = e.half_width();
-    let d = decimals_for(hw).min(2);
+    let d = decimals_for_half_width(hw).min(2);
     let sign = if e.difference < 0.0 { "−" } else { "+" };
     if !hw.is_finite() {
         return format!(

@@ -1,4 +1,5 @@
-//! Versioned JSON: `"schema": "safetech.run/v1"`.
+//! Versioned JSON: every document opens with the same header (`"schema": "safetech.run/v1"`,
+//! the program and its version), then its own fields.
 
 use serde::Serialize;
 
@@ -10,11 +11,39 @@ pub const SCHEMA: &str = "safetech.run/v1";
 
 pub struct Json;
 
+/// The header of every JSON output, followed by `body`'s own fields (flattened, so the header
+/// comes first and the body adds no level of nesting).
+#[derive(Serialize)]
+pub struct Envelope<T> {
+    /// Which document this is and its version, e.g. `safetech.run/v1`.
+    pub schema: &'static str,
+    pub program: &'static str,
+    pub version: &'static str,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+impl<T: Serialize> Envelope<T> {
+    /// `body` under the header of schema `schema`, written by this program.
+    pub fn new(schema: &'static str, body: T) -> Envelope<T> {
+        Envelope {
+            schema,
+            program: "safetech",
+            version: crate::VERSION,
+            body,
+        }
+    }
+
+    /// Pretty-printed, with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("plain data serialises");
+        s.push('\n');
+        s
+    }
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
-    schema: &'static str,
-    program: &'static str,
-    version: &'static str,
     scenarios: Vec<ScenarioJson<'a>>,
     /// Added in place (readers of safetech.run/v1 ignore unknown fields): each scenario after
     /// the first against the first, paired on the same seed and paths. Absent for one scenario.
@@ -74,9 +103,6 @@ struct YearJson {
 impl Report for Json {
     fn render(&self, runs: &[RunSummary]) -> String {
         let doc = Document {
-            schema: SCHEMA,
-            program: "safetech",
-            version: crate::VERSION,
             scenarios: runs
                 .iter()
                 .map(|r| {
@@ -125,8 +151,6 @@ impl Report for Json {
                 .collect(),
             differences: super::table::differences_of(runs),
         };
-        let mut s = serde_json::to_string_pretty(&doc).expect("plain data serialises");
-        s.push('\n');
-        s
+        Envelope::new(SCHEMA, doc).to_json()
     }
 }

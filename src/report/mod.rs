@@ -1,10 +1,14 @@
-//! Text reports of a run, one module per format behind one small trait.
+//! Text outputs: a run's reports, one module per format behind one small trait, and the
+//! reports of the other commands (sensitivity, solve, calibrate, backtest).
 
+pub mod backtest;
+pub mod calibrate;
 pub mod csv;
 pub mod difference;
 pub mod json;
 pub mod markdown;
 pub mod sensitivity;
+pub mod solve;
 pub mod table;
 
 use crate::stats::RunSummary;

@@ -1,6 +1,6 @@
 //! `safetech sensitivity` in each text format: the tornado and the variance shares.
 //!
-//! JSON is versioned (`"schema": "safetech.sensitivity/v1"`).
+//! JSON is versioned (`"schema": "safetech.sensitivity/v1"`) under the common envelope.
 
 use std::fmt::Write;
 
@@ -8,10 +8,11 @@ use serde::Serialize;
 
 use super::Format;
 use super::csv::field;
-use super::difference::{money_with_error, points_with_error, signed};
+use super::difference::{money_with_error, points_with_error};
+use super::json::Envelope;
 use crate::analysis::precision::Precision;
 use crate::analysis::sensitivity::{Base, TornadoRow};
-use crate::format::{money, percent, percent_points, probability_decimals, thousands};
+use crate::format::{money, percent, percent_points, probability_decimals, signed, thousands};
 use crate::stats::sobol::{Share, VarianceShare};
 
 pub const SCHEMA: &str = "safetech.sensitivity/v1";
@@ -19,9 +20,6 @@ pub const SCHEMA: &str = "safetech.sensitivity/v1";
 /// Everything `sensitivity` reports about one scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct SensitivityReport {
-    pub schema: &'static str,
-    pub program: &'static str,
-    pub version: &'static str,
     pub scenario: String,
     pub name: String,
     pub seed: u64,
@@ -42,11 +40,7 @@ impl SensitivityReport {
     pub fn render(&self, format: Format) -> String {
         match format {
             Format::Table => self.table(),
-            Format::Json => {
-                let mut s = serde_json::to_string_pretty(self).expect("plain data serialises");
-                s.push('\n');
-                s
-            }
+            Format::Json => Envelope::new(SCHEMA, self).to_json(),
             Format::Csv => self.csv(),
             Format::Markdown => self.markdown(),
         }
@@ -55,7 +49,7 @@ impl SensitivityReport {
     fn stamp(&self) -> String {
         let mut s = format!(
             "safetech {} · scenario {} · seed {} · {} paths per run",
-            self.version,
+            crate::VERSION,
             self.scenario,
             self.seed,
             thousands(self.paths as f64, 0)

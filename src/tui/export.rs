@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::app::Tab;
 use super::theme::ThemeName;
-use crate::chart::{self, ChartKind, ChartOptions, Theme};
+use crate::chart::tornado::TornadoChart;
+use crate::chart::{Chart, ChartOptions, Theme};
 use crate::sim::Projection;
 
 /// Directory for exported and saved files: `SAFETECH_EXPORT_DIR`, else the current directory.
@@ -23,28 +24,35 @@ pub fn export(
     theme: ThemeName,
     runs: &[&Projection],
 ) -> anyhow::Result<Vec<PathBuf>> {
-    export_with(dir, tab, theme, runs, chart::Analyses::default())
+    export_with(dir, tab, theme, runs, None)
 }
 
-/// As [`export`], with the analysis a tab draws (the Drivers tab's tornado).
+/// As [`export`], with the tornado the Drivers tab draws.
 pub fn export_with(
     dir: &Path,
     tab: Tab,
     theme: ThemeName,
     runs: &[&Projection],
-    analyses: chart::Analyses,
+    tornado: Option<&TornadoChart>,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let Some(first) = runs.first() else {
+    let Some(&first) = runs.first() else {
         anyhow::bail!("nothing to export yet: the simulation is still running");
     };
-    let kind = match tab {
-        Tab::Fan => ChartKind::Fan,
-        Tab::Compare => ChartKind::Compare,
-        Tab::Distribution => ChartKind::Histogram,
-        Tab::Drivers if analyses.tornado.is_some() => ChartKind::Tornado,
-        Tab::Drivers => {
-            anyhow::bail!("nothing to export yet: the drivers are still being computed")
+    let compared: Vec<Projection>;
+    let chart = match tab {
+        Tab::Fan => Chart::Fan(first),
+        Tab::Compare => {
+            compared = runs.iter().map(|p| (*p).clone()).collect();
+            Chart::Compare(&compared)
         }
+        Tab::Distribution => Chart::Histogram(first),
+        Tab::Drivers => match tornado {
+            Some(analysis) => Chart::Tornado {
+                analysis,
+                run: first,
+            },
+            None => anyhow::bail!("nothing to export yet: the drivers are still being computed"),
+        },
         Tab::Teach => {
             anyhow::bail!("the Teach tab exports its slides with `safetech teach --export-slides`")
         }
@@ -57,7 +65,6 @@ pub fn export_with(
         },
         ..ChartOptions::default()
     };
-    let owned: Vec<Projection> = runs.iter().map(|p| (*p).clone()).collect();
     // An edited scenario's export is named as such, beside (never over) the stock one's.
     let edited = if first.scenario.provenance.is_edited() {
         "-edited"
@@ -74,7 +81,7 @@ pub fn export_with(
     let mut written = Vec::new();
     for ext in EXTENSIONS {
         let path = dir.join(format!("{stem}.{ext}"));
-        chart::export_with(&path, kind, &owned, analyses, &options)?;
+        chart.export(&path, &options)?;
         written.push(path);
     }
     Ok(written)

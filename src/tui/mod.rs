@@ -218,12 +218,9 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
                     rows: r.rows.clone(),
                 })
             });
-            let analyses = crate::chart::Analyses {
-                tornado: tornado.as_ref().filter(|_| tab == app::Tab::Drivers),
-                difference: None,
-            };
+            let tornado = tornado.as_ref().filter(|_| tab == app::Tab::Drivers);
             Some(Msg::Status(
-                match export::export_with(&app.output_dir, tab, app.theme.name, &runs, analyses) {
+                match export::export_with(&app.output_dir, tab, app.theme.name, &runs, tornado) {
                     Ok(paths) => export::describe(&paths),
                     Err(e) => format!("Export failed: {e:#}"),
                 },

@@ -447,36 +447,9 @@ pub fn tick_labels(ticks: &[f64], log: bool) -> Vec<String> {
         .map(|&v| {
             // A log axis's ticks are 1, 2 or 5 times a power of ten: one significant figure.
             let resolution = if log || step == 0.0 { v.abs() } else { step };
-            money_tick(v, resolution)
+            crate::format::money_tick(v, resolution)
         })
         .collect()
-}
-
-/// `v` in £m or £bn (from £1bn, as everywhere else), with the decimals `resolution` needs,
-/// trailing zeros dropped.
-fn money_tick(v: f64, resolution: f64) -> String {
-    let (value, unit, resolution) = if v.abs() >= 1000.0 {
-        (v / 1000.0, "bn", resolution / 1000.0)
-    } else {
-        (v, "m", resolution)
-    };
-    // The fewest decimals (at most 3) that write the resolution exactly.
-    let decimals = (0..=3)
-        .find(|&d| {
-            let scaled = resolution * 10f64.powi(d);
-            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
-        })
-        .unwrap_or(3) as usize;
-    let text = crate::format::thousands(value, decimals);
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &text
-    };
-    if text == "0" || text == "-0" {
-        return "£0m".to_string();
-    }
-    format!("£{text}{unit}")
 }
 
 #[cfg(test)]

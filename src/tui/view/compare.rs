@@ -168,7 +168,7 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
                         Some(_) if i == app.base => "base".to_string(),
                         Some(e) => format!(
                             "{}±{} pts",
-                            crate::report::difference::signed(e.difference * 100.0, 1),
+                            crate::format::signed(e.difference * 100.0, 1),
                             crate::format::percent_points(crate::stats::Z95 * e.std_error)
                         ),
                         None => "–".to_string(),

@@ -7,8 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 
 use super::{ellipsis, panel, placeholder};
-use crate::format::{money, money_short, percent, probability_decimals, thousands};
-use crate::report::difference::signed;
+use crate::format::{money, money_short, percent, probability_decimals, signed, thousands};
 use crate::stats::Z95;
 use crate::tui::app::App;
 use crate::tui::drivers::{DriversResult, NEEDED_FOR};

@@ -1,0 +1,318 @@
+//! Axes: the revenue axis (log or linear) with its ticks, year and money tick labels, and the
+//! mesh drawn in the theme.
+
+use anyhow::Result;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::prelude::*;
+
+use super::style::{Style, size};
+
+/// Axis, grid and tick labels in the theme.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_mesh<DB, X, Y, XT, YT>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    st: &Style,
+    x_desc: &str,
+    y_desc: &str,
+    x_fmt: &dyn Fn(&XT) -> String,
+    y_fmt: &dyn Fn(&YT) -> String,
+    x_labels: usize,
+    y_labels: usize,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let p = &st.palette;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(x_fmt)
+        .y_label_formatter(y_fmt)
+        .x_labels(x_labels)
+        .y_labels(y_labels)
+        .disable_x_mesh()
+        // Not `max_light_lines(0)`: plotters' integer tick search never ends (overflows) on 0.
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(ShapeStyle::from(p.grid).stroke_width(st.line(1.0)))
+        .axis_style(ShapeStyle::from(p.axis).stroke_width(st.line(1.0)))
+        .set_all_tick_mark_size(st.px(6.0))
+        .label_style(st.font(size::TICK, p.muted))
+        .axis_desc_style(st.font(size::AXIS_DESC, p.text))
+        .draw()?;
+    Ok(())
+}
+
+/// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. To £10m, so that neighbouring ticks
+/// 250m apart never read the same (as `format::money_short`'s would); a linear axis's origin
+/// is a bare `£0`.
+pub fn money_axis_tick(v: &f64) -> String {
+    if v.abs() < 0.5 {
+        return "£0".to_string();
+    }
+    crate::format::money_tick(*v, 10.0)
+}
+
+pub fn year_tick(y: &i32) -> String {
+    y.to_string()
+}
+
+/// A log axis range holding `lo..hi` with a little room at both ends; always positive, finite
+/// and non-empty, whatever the data.
+pub fn log_range(lo: f64, hi: f64) -> (f64, f64) {
+    // f64::MIN_POSITIVE: a subnormal lower end would make 10^floor(log10) underflow to 0.
+    let lo = if lo.is_finite() && lo >= f64::MIN_POSITIVE {
+        lo
+    } else {
+        1.0
+    };
+    let hi = if hi.is_finite() && hi > lo {
+        hi
+    } else {
+        lo * 2.0
+    };
+    let pad = (hi / lo).powf(0.04);
+    let (a, b) = (lo / pad, hi * pad);
+    if a >= f64::MIN_POSITIVE && b.is_finite() {
+        (a, b)
+    } else {
+        (lo, hi)
+    }
+}
+
+/// The revenue axis, log or linear (`--y-scale`), as one coordinate type so every year chart
+/// shares its drawing code. Ticks are given, not searched for: 1–2–5 per decade on a log
+/// axis, round steps from £0 on a linear one.
+#[derive(Debug, Clone)]
+pub struct RevenueAxis {
+    pub log: bool,
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<f64>,
+}
+
+impl RevenueAxis {
+    /// An axis holding `lo..hi` (widened a little, and from 0 when linear).
+    pub fn new(log: bool, lo: f64, hi: f64) -> RevenueAxis {
+        if log {
+            let (lo, hi) = log_range(lo, hi);
+            RevenueAxis {
+                log,
+                lo,
+                hi,
+                ticks: log_ticks(lo, hi),
+            }
+        } else {
+            let top = if hi.is_finite() && hi > 0.0 {
+                hi * 1.05
+            } else {
+                1.0
+            };
+            let (lo, hi) = linear_range(0.0, top);
+            RevenueAxis {
+                log,
+                lo,
+                hi,
+                ticks: linear_ticks(lo, hi),
+            }
+        }
+    }
+
+    fn position(&self, v: f64) -> f64 {
+        if self.log {
+            let v = v.max(f64::MIN_POSITIVE);
+            (v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        }
+    }
+}
+
+/// Round ticks (1, 2 or 5 × 10^k apart) from `lo` to `hi`, five to ten of them.
+pub fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return Vec::new();
+    }
+    let raw = span / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last.min(first + 50))
+        .map(|k| k as f64 * step)
+        .collect()
+}
+
+impl plotters::coord::ranged1d::Ranged for RevenueAxis {
+    type FormatOption = plotters::coord::ranged1d::NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let t = self.position(*value);
+        let len = f64::from(limit.1 - limit.0);
+        if !t.is_finite() {
+            return if t > 0.0 { limit.1 } else { limit.0 };
+        }
+        limit.0 + (len * t + 1e-3).floor() as i32
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+impl ValueFormatter<f64> for RevenueAxis {
+    fn format(value: &f64) -> String {
+        money_axis_tick(value)
+    }
+}
+
+/// A finite, non-empty linear range holding `lo..hi` where they are finite, for plotters,
+/// whose tick search never ends on an infinite or empty range.
+pub fn linear_range(lo: f64, hi: f64) -> (f64, f64) {
+    let lo = if lo.is_finite() { lo } else { 0.0 };
+    let hi = if hi.is_finite() { hi } else { lo };
+    // Below a few ulps of the magnitude, ticks cannot be told apart.
+    let min_span = lo.abs().max(hi.abs()).max(1.0) * 1e-9;
+    if hi - lo >= min_span {
+        (lo, hi)
+    } else {
+        (lo, lo + min_span)
+    }
+}
+
+/// Tick values for a log revenue axis: 1–2–5 per decade, finer when the range is narrow and
+/// only the 1s when it is very wide (every few decades when it spans many). The decades are
+/// counted as integers, so the loop is bounded whatever the range.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi >= lo) {
+        return Vec::new();
+    }
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().floor() as i32;
+    let decades = last - first + 1;
+    let ladder = |mults: &[f64], every: i32| -> Vec<f64> {
+        let mut out = Vec::new();
+        for e in (first..=last).filter(|e| (e - first) % every == 0) {
+            let decade = 10f64.powi(e);
+            for m in mults {
+                let v = m * decade;
+                if v >= lo && v <= hi {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    };
+    if decades > 10 {
+        return ladder(&[1.0], (decades + 9) / 10);
+    }
+    let coarse = ladder(&[1.0, 2.0, 5.0], 1);
+    if coarse.len() > 10 {
+        return ladder(&[1.0], 1);
+    }
+    if coarse.len() >= 4 {
+        return coarse;
+    }
+    let finer = ladder(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0], 1);
+    if finer.len() >= 3 {
+        return finer;
+    }
+    ladder(
+        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+        1,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_ticks_stay_distinct() {
+        assert_eq!(money_axis_tick(&0.0), "£0");
+        assert_eq!(money_axis_tick(&623.0), "£623m");
+        assert_eq!(money_axis_tick(&1000.0), "£1bn");
+        assert_eq!(money_axis_tick(&1200.0), "£1.2bn");
+        assert_eq!(money_axis_tick(&1250.0), "£1.25bn");
+        assert_eq!(money_axis_tick(&12_500.0), "£12.5bn");
+        assert_eq!(money_axis_tick(&2_000_000.0), "£2,000bn");
+        let ticks: Vec<String> = (0..12)
+            .map(|i| money_axis_tick(&(f64::from(i) * 250.0)))
+            .collect();
+        let mut dedup = ticks.clone();
+        dedup.dedup();
+        assert_eq!(ticks, dedup);
+    }
+
+    #[test]
+    fn linear_ticks_are_round() {
+        assert_eq!(
+            linear_ticks(0.0, 3150.0),
+            vec![0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0, 3000.0]
+        );
+        assert!(linear_ticks(0.0, 0.0).is_empty());
+        let a = RevenueAxis::new(false, 200.0, 4000.0);
+        assert_eq!(a.lo, 0.0);
+        assert!(a.ticks.len() >= 4 && a.ticks.len() <= 10, "{:?}", a.ticks);
+    }
+
+    #[test]
+    fn log_axis_ticks() {
+        assert_eq!(
+            log_ticks(150.0, 45_000.0),
+            vec![200.0, 500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0]
+        );
+        let narrow = log_ticks(600.0, 1_400.0);
+        assert!(narrow.len() >= 3 && narrow.contains(&1000.0), "{narrow:?}");
+        assert!(log_ticks(1.0, 1e9).len() <= 10);
+        let (lo, hi) = log_range(f64::NAN, -3.0);
+        assert!(lo > 0.0 && hi > lo);
+        let (lo, hi) = log_range(200.0, 40_000.0);
+        assert!(lo < 200.0 && hi > 40_000.0);
+    }
+
+    #[test]
+    fn log_ticks_are_bounded_for_any_range() {
+        // Found by fuzzing: a range of 300+ decades grew the tick list without end, and a
+        // subnormal lower end made the first decade 0, which never grows.
+        for (lo, hi) in [
+            (1e-300, 1e300),
+            (5e-324, 1e3),
+            (1.0, f64::MAX),
+            (f64::MIN_POSITIVE, f64::MAX),
+        ] {
+            let (a, b) = log_range(lo, hi);
+            assert!(a > 0.0 && b.is_finite() && b > a, "{lo} {hi}: {a} {b}");
+            let ticks = log_ticks(a, b);
+            assert!(
+                !ticks.is_empty() && ticks.len() <= 12,
+                "{lo} {hi}: {ticks:?}"
+            );
+            assert!(ticks.iter().all(|t| *t >= a && *t <= b));
+        }
+        assert!(log_ticks(0.0, 1.0).is_empty());
+        assert!(log_ticks(f64::NAN, 1.0).is_empty());
+        assert!(log_ticks(1.0, f64::INFINITY).is_empty());
+        let (a, b) = linear_range(0.0, f64::INFINITY);
+        assert!(b > a && b.is_finite());
+        let (a, b) = linear_range(1e300, 1e300);
+        assert!(b > a && b.is_finite());
+    }
+}
