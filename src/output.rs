@@ -17,18 +17,47 @@ use anyhow::{Context, Result};
 
 use crate::error::InputError;
 
-/// Temporary files being written now, removed by the signal handler.
+/// Temporary files being written now, removed by the signal handler (which can only reach
+/// them through a global).
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// A file's device and inode, so hard links match.
 type FileId = Option<(u64, u64)>;
-/// Files this run reads: canonical path and identity.
-static INPUTS: Mutex<Vec<(PathBuf, FileId)>> = Mutex::new(Vec::new());
 
-/// Records `path` as an input of this run, so that no output may replace it.
-pub fn note_input(path: &Path) {
-    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let id = std::fs::metadata(path).ok().and_then(|m| file_id(&m));
-    lock(&INPUTS).push((canonical, id));
+/// The files a run reads, which none of its outputs may replace. Whoever reads them passes
+/// them to [`write_atomic`].
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Canonical path and identity of each.
+    files: Vec<(PathBuf, FileId)>,
+}
+
+impl Inputs {
+    /// No inputs: nothing is protected.
+    pub fn none() -> Inputs {
+        Inputs::default()
+    }
+
+    /// These files.
+    pub fn of<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Inputs {
+        let mut inputs = Inputs::none();
+        for p in paths {
+            inputs.add(p);
+        }
+        inputs
+    }
+
+    /// Adds `path`.
+    pub fn add(&mut self, path: &Path) {
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let id = std::fs::metadata(path).ok().and_then(|m| file_id(&m));
+        self.files.push((canonical, id));
+    }
+
+    fn contains(&self, canonical: Option<&Path>, id: FileId) -> bool {
+        self.files
+            .iter()
+            .any(|(p, i)| canonical == Some(p.as_path()) || (id.is_some() && *i == id))
+    }
 }
 
 #[cfg(unix)]
@@ -42,14 +71,11 @@ fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
-/// Refuses `target` (a resolved path) when it is one of this run's inputs.
-fn refuse_inputs(asked: &Path, target: &Path) -> Result<(), InputError> {
+/// Refuses `target` (a resolved path) when it is one of `inputs`.
+fn refuse_inputs(asked: &Path, target: &Path, inputs: &Inputs) -> Result<(), InputError> {
     let canonical = std::fs::canonicalize(target).ok();
     let id = std::fs::metadata(target).ok().and_then(|m| file_id(&m));
-    let clash = lock(&INPUTS)
-        .iter()
-        .any(|(p, i)| canonical.as_deref() == Some(p.as_path()) || (id.is_some() && *i == id));
-    if clash {
+    if inputs.contains(canonical.as_deref(), id) {
         return Err(InputError::new(
             "--out",
             "",
@@ -84,7 +110,8 @@ fn resolve_links(path: &Path) -> Result<PathBuf> {
     )
 }
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `path` as the module says, refusing any of `inputs`.
+pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
     // What the path finally names, as the kernel sees it (every link followed, including
     // /dev/stdout's, which names a pipe that no path reaches).
     let existing = std::fs::metadata(path).ok();
@@ -112,7 +139,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => resolve_links(path)?,
     };
-    refuse_inputs(path, &target)?;
+    refuse_inputs(path, &target, inputs)?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -195,6 +222,24 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
+    #[test]
+    fn an_input_given_to_the_writer_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("scenario.toml");
+        std::fs::write(&input, "keep").unwrap();
+        let link = dir.path().join("hard.toml");
+        std::fs::hard_link(&input, &link).unwrap();
+        let inputs = Inputs::of([input.as_path()]);
+        for target in [&input, &link] {
+            let err = write_atomic(target, b"new", &inputs).unwrap_err();
+            assert!(format!("{err:#}").contains("input of this run"), "{err:#}");
+        }
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), "keep");
+        // The same file is written when it is not among the inputs.
+        write_atomic(&input, b"new", &Inputs::none()).unwrap();
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), "new");
+    }
+
     /// A new output file gets 0666 less the umask, like any program's, not a temporary
     /// file's 0600 (a chart to share must be readable by others where the umask allows).
     #[test]
@@ -207,7 +252,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.txt");
-        write_atomic(&path, b"x").unwrap();
+        write_atomic(&path, b"x", &Inputs::none()).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o666 & !umask);
     }

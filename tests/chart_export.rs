@@ -1008,7 +1008,11 @@ fn pdf_export_writes_through_a_link_atomically() {
     let link = dir.path().join("chart.pdf");
     std::os::unix::fs::symlink("real/brief.pdf", &link).unwrap();
     Chart::Reach(runs())
-        .export(&link, &ChartOptions::default())
+        .export(
+            &link,
+            &ChartOptions::default(),
+            &safetech::output::Inputs::none(),
+        )
         .unwrap();
     assert!(
         std::fs::symlink_metadata(&link)

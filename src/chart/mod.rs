@@ -36,7 +36,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::error::InputError;
-use crate::output::write_atomic;
+use crate::output::{Inputs, write_atomic};
 use crate::sim::Projection;
 use crate::stats::difference::DifferenceFan;
 use style::Style;
@@ -343,11 +343,11 @@ impl<'a> Chart<'a> {
     }
 
     /// Renders the chart and writes it atomically to `path`, as PNG, SVG or PDF by its
-    /// extension.
-    pub fn export(&self, path: &Path, options: &ChartOptions) -> Result<()> {
+    /// extension, never over one of `inputs`.
+    pub fn export(&self, path: &Path, options: &ChartOptions, inputs: &Inputs) -> Result<()> {
         let format = ImageFormat::from_path(path)?;
         let bytes = self.render(options, format)?;
-        write_atomic(path, &bytes)
+        write_atomic(path, &bytes, inputs)
     }
 
     /// What the chart draws, without the pixels: every text box and circle (for layout checks).

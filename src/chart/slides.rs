@@ -19,7 +19,7 @@ use super::{ChartOptions, prepare};
 use crate::format::{money_short, percent};
 use crate::lesson::text::{chance, wrap};
 use crate::lesson::{FEW, FUTURES, Lesson, Step, count};
-use crate::output::write_atomic;
+use crate::output::{Inputs, write_atomic};
 use crate::sim::Projection;
 use crate::stats::target_probability;
 
@@ -39,14 +39,20 @@ pub fn file_name(step: Step) -> String {
     format!("step-{}-{slug}.png", step.number())
 }
 
-/// Writes every step into `dir` (each file atomically); returns the paths in step order.
-pub fn export_all(dir: &Path, lesson: &Lesson, options: &ChartOptions) -> Result<Vec<PathBuf>> {
+/// Writes every step into `dir` (each file atomically, never over one of `inputs`); returns the
+/// paths in step order.
+pub fn export_all(
+    dir: &Path,
+    lesson: &Lesson,
+    options: &ChartOptions,
+    inputs: &Inputs,
+) -> Result<Vec<PathBuf>> {
     Step::ALL
         .iter()
         .map(|&step| {
             let path = dir.join(file_name(step));
             let bytes = render_png(lesson, step, options)?;
-            write_atomic(&path, &bytes)?;
+            write_atomic(&path, &bytes, inputs)?;
             Ok(path)
         })
         .collect()

@@ -6,7 +6,7 @@ use super::print_quietly;
 use crate::backtest::{OFFICIAL_FORECASTS, backtest};
 use crate::cli::{BacktestArgs, CalibrateArgs, CalibrateFormat};
 use crate::error::InputError;
-use crate::output::write_atomic;
+use crate::output::{Inputs, write_atomic};
 use crate::report;
 use crate::scenario::history::read_history;
 use crate::scenario::parse_str;
@@ -31,7 +31,8 @@ pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
                 format!("the calibrated scenario would not be valid: {e}"),
             )
         })?;
-        write_atomic(path, text.as_bytes())?;
+        let inputs = Inputs::of(args.history.as_deref());
+        write_atomic(path, text.as_bytes(), &inputs)?;
         eprintln!(
             "wrote {} (run it with: safetech run -s {})",
             path.display(),

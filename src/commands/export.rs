@@ -71,6 +71,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             scenarios[1].scenario.id, scenarios[0].scenario.id
         );
     }
+    let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
     let pool = super::pool(&args.common)?;
     let settings = args.common.settings();
     let control = RunControl::default();
@@ -92,7 +93,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
                 analysis: &data,
                 run: &base,
             }
-            .export(&args.out, &options)?;
+            .export(&args.out, &options, &inputs)?;
         }
         ChartKind::Difference => {
             let fan = pool
@@ -102,14 +103,14 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             let runs: &[_; 2] = runs[..]
                 .try_into()
                 .context("the difference chart needs two runs")?;
-            Chart::Difference { fan: &fan, runs }.export(&args.out, &options)?;
+            Chart::Difference { fan: &fan, runs }.export(&args.out, &options, &inputs)?;
         }
         _ => {
             let projections = super::simulate_all(&args.common, &scenarios)?;
-            Chart::of_runs(args.chart, &projections)?.export(&args.out, &options)?;
+            Chart::of_runs(args.chart, &projections)?.export(&args.out, &options, &inputs)?;
             if let Some(path) = &args.data {
                 let csv = chart::data::csv(args.chart, &projections, &options)?;
-                crate::output::write_atomic(path, csv.as_bytes())?;
+                crate::output::write_atomic(path, csv.as_bytes(), &inputs)?;
                 eprintln!("wrote {}", path.display());
             }
         }

@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub use options::Options;
 
 use crate::cli::Common;
+use crate::output::Inputs;
 use crate::scenario::Scenario;
 use crate::sim::{Projection, RunControl, simulate};
 
@@ -112,12 +113,23 @@ pub fn single_scenario(
     })
 }
 
-/// Writes a report to `out` (atomically) or standard output; a closed pipe is not an error.
-pub fn emit(text: &str, out: Option<&std::path::Path>) -> Result<()> {
+/// The scenario files these scenarios were read from: no output may replace them.
+pub fn inputs_of(scenarios: &[&Scenario]) -> Inputs {
+    Inputs::of(
+        scenarios
+            .iter()
+            .filter_map(|s| s.provenance.file.as_deref())
+            .map(std::path::Path::new),
+    )
+}
+
+/// Writes a report to `out` (atomically, never over one of `inputs`) or standard output; a
+/// closed pipe is not an error.
+pub fn emit(text: &str, out: Option<&std::path::Path>, inputs: &Inputs) -> Result<()> {
     match out {
         // `--out -` is standard output, as for most tools.
         Some(path) if path.as_os_str() != "-" => {
-            crate::output::write_atomic(path, text.as_bytes())?;
+            crate::output::write_atomic(path, text.as_bytes(), inputs)?;
             eprintln!("wrote {}", path.display());
             Ok(())
         }

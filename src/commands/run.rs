@@ -32,7 +32,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let summaries: Vec<RunSummary> = projections.iter().map(RunSummary::of).collect();
     let format = args.output.resolved_format();
     let text = format.reporter().render(&summaries);
-    super::emit(&text, args.output.out.as_deref())
+    let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
+    super::emit(&text, args.output.out.as_deref(), &inputs)
 }
 
 /// The largest 95 % half-width among each run's P(target) (half the Wilson interval, as

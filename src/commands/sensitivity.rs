@@ -65,5 +65,9 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
     };
     report.overrides = overrides;
     let format = args.output.resolved_format();
-    super::emit(&report.render(format), args.output.out.as_deref())
+    super::emit(
+        &report.render(format),
+        args.output.out.as_deref(),
+        &super::inputs_of(&[scenario]),
+    )
 }

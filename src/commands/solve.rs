@@ -74,5 +74,9 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         answer: &answer,
         precision,
     };
-    super::emit(&report.render(format), args.output.out.as_deref())
+    super::emit(
+        &report.render(format),
+        args.output.out.as_deref(),
+        &super::inputs_of(&[scenario]),
+    )
 }

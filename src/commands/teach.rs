@@ -62,7 +62,7 @@ fn export_slides(args: &TeachArgs, dir: &Path) -> Result<()> {
         theme: chart_theme(args.theme),
         ..ChartOptions::default()
     };
-    for path in chart::slides::export_all(dir, &lesson, &options)? {
+    for path in chart::slides::export_all(dir, &lesson, &options, &super::inputs_of(&[scenario]))? {
         super::print_quietly(&format!("{}\n", path.display()))?;
     }
     Ok(())

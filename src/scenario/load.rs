@@ -58,7 +58,8 @@ impl ScenarioSource {
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
 /// Reads a scenario file: at most [`MAX_FILE_BYTES`], UTF-8 (an error gives the line and column
-/// of the first bad byte). The file is recorded as an input, so no output may replace it.
+/// of the first bad byte). Its path travels in the scenario's provenance, and commands pass it
+/// to the writer as an input, so no output may replace it.
 pub fn read_scenario_file(path: &Path) -> Result<String, InputError> {
     read_text_file(path, "scenario file")
 }
@@ -79,7 +80,6 @@ pub fn read_text_file(path: &Path, what: &str) -> Result<String, InputError> {
             MAX_FILE_BYTES >> 20
         )));
     }
-    crate::output::note_input(path);
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // `good` is valid UTF-8 by construction.

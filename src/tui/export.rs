@@ -6,6 +6,7 @@ use super::app::Tab;
 use super::theme::ThemeName;
 use crate::chart::tornado::TornadoChart;
 use crate::chart::{Chart, ChartOptions, Theme};
+use crate::output::Inputs;
 use crate::sim::Projection;
 
 /// Directory for exported and saved files: `SAFETECH_EXPORT_DIR`, else the current directory.
@@ -23,8 +24,9 @@ pub fn export(
     tab: Tab,
     theme: ThemeName,
     runs: &[&Projection],
+    inputs: &Inputs,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    export_with(dir, tab, theme, runs, None)
+    export_with(dir, tab, theme, runs, None, inputs)
 }
 
 /// As [`export`], with the tornado the Drivers tab draws.
@@ -34,6 +36,7 @@ pub fn export_with(
     theme: ThemeName,
     runs: &[&Projection],
     tornado: Option<&TornadoChart>,
+    inputs: &Inputs,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let Some(&first) = runs.first() else {
         anyhow::bail!("nothing to export yet: the simulation is still running");
@@ -81,7 +84,7 @@ pub fn export_with(
     let mut written = Vec::new();
     for ext in EXTENSIONS {
         let path = dir.join(format!("{stem}.{ext}"));
-        chart.export(&path, &options)?;
+        chart.export(&path, &options, inputs)?;
         written.push(path);
     }
     Ok(written)
@@ -143,11 +146,17 @@ mod tests {
         let run = |s| simulate(s, settings, RunControl::default()).unwrap();
         let (a, b) = (run(&stock), run(&edited));
         let names = |p: &Projection| {
-            export(dir.path(), Tab::Fan, ThemeName::Light, &[p])
-                .unwrap()
-                .iter()
-                .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
+            export(
+                dir.path(),
+                Tab::Fan,
+                ThemeName::Light,
+                &[p],
+                &Inputs::none(),
+            )
+            .unwrap()
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
         };
         assert_eq!(
             names(&a),
@@ -162,7 +171,14 @@ mod tests {
             "safetech-baseline-edited-fan-seed20241010.png"
         );
         assert_eq!(names(&a)[0], "safetech-baseline-fan-seed20241010-2.png");
-        let written = export(dir.path(), Tab::Fan, ThemeName::Light, &[&a]).unwrap();
+        let written = export(
+            dir.path(),
+            Tab::Fan,
+            ThemeName::Light,
+            &[&a],
+            &Inputs::none(),
+        )
+        .unwrap();
         assert_eq!(
             describe(&written),
             format!(

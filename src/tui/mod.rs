@@ -188,14 +188,16 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             worker.cancel_drivers();
             None
         }
-        Effect::Save { slot, scenario } => Some(match save::save(&app.output_dir, &scenario) {
-            Ok(path) => Msg::Saved {
-                slot,
-                scenario,
-                path: path.display().to_string(),
+        Effect::Save { slot, scenario } => Some(
+            match save::save(&app.output_dir, &scenario, &read_files(app)) {
+                Ok(path) => Msg::Saved {
+                    slot,
+                    scenario,
+                    path: path.display().to_string(),
+                },
+                Err(e) => Msg::Status(format!("Could not save: {e:#}")),
             },
-            Err(e) => Msg::Status(format!("Could not save: {e:#}")),
-        }),
+        ),
         Effect::Export(tab) => {
             let runs: Vec<&crate::sim::Projection> = match tab {
                 app::Tab::Compare => app
@@ -220,13 +222,30 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             });
             let tornado = tornado.as_ref().filter(|_| tab == app::Tab::Drivers);
             Some(Msg::Status(
-                match export::export_with(&app.output_dir, tab, app.theme.name, &runs, tornado) {
+                match export::export_with(
+                    &app.output_dir,
+                    tab,
+                    app.theme.name,
+                    &runs,
+                    tornado,
+                    &read_files(app),
+                ) {
                     Ok(paths) => export::describe(&paths),
                     Err(e) => format!("Export failed: {e:#}"),
                 },
             ))
         }
     }
+}
+
+/// The scenario files the view read, which its saves and exports must not replace.
+fn read_files(app: &App) -> crate::output::Inputs {
+    crate::output::Inputs::of(
+        app.slots
+            .iter()
+            .filter_map(|s| s.original.provenance.file.as_deref())
+            .map(std::path::Path::new),
+    )
 }
 
 fn forward_input(tx: Sender<Msg>) {

@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::output::write_atomic;
+use crate::output::{Inputs, write_atomic};
 use crate::scenario::{Scenario, builtin_source, edit_source};
 
-/// Writes `<id>-edited.toml` (or `-edited-2`, … if taken) in `dir` and returns its path.
-pub fn save(dir: &Path, scenario: &Scenario) -> anyhow::Result<PathBuf> {
+/// Writes `<id>-edited.toml` (or `-edited-2`, … if taken) in `dir`, never over one of
+/// `inputs`, and returns its path.
+pub fn save(dir: &Path, scenario: &Scenario, inputs: &Inputs) -> anyhow::Result<PathBuf> {
     let mut s = scenario.clone();
     let base = s.scenario.id.trim_end_matches("-edited").to_string();
     s.scenario.id = format!("{base}-edited");
@@ -35,7 +36,7 @@ pub fn save(dir: &Path, scenario: &Scenario) -> anyhow::Result<PathBuf> {
     let text = format!(
         "# Saved from the safetech interactive view from scenario \"{base}\"{edits}.\n\n{body}"
     );
-    write_atomic(&path, text.as_bytes())?;
+    write_atomic(&path, text.as_bytes(), inputs)?;
     Ok(path)
 }
 
@@ -50,8 +51,8 @@ mod tests {
         let mut s = load("osa-enforced").unwrap();
         s.growth.volatility = 0.12;
         s.events[0].outcomes[0].probability = 0.5;
-        let p1 = save(dir.path(), &s).unwrap();
-        let p2 = save(dir.path(), &s).unwrap();
+        let p1 = save(dir.path(), &s, &Inputs::none()).unwrap();
+        let p2 = save(dir.path(), &s, &Inputs::none()).unwrap();
         assert_ne!(p1, p2, "an existing file is never overwritten");
         let back = load(p1.to_str().unwrap()).unwrap();
         assert_eq!(back.growth, s.growth);
