@@ -202,7 +202,7 @@ where
     }
 }
 
-/// "P(≥ £1bn in 2026) = 87.3% (Monte Carlo ±0.21 pts)", with as many decimals as the Monte
+/// "P(≥ £1bn in 2026) = 12.3% (Monte Carlo ±0.20 pts)", with as many decimals as the Monte
 /// Carlo error allows.
 pub fn probability_note(t: &TargetProbability) -> String {
     format!(

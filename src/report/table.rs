@@ -8,7 +8,8 @@ use crate::stats::RunSummary;
 
 pub struct Table;
 
-/// "P(revenue ≥ £1,000m in 2026) = 71.2% (Monte Carlo ±0.28 pts)"
+/// The headline line: P(revenue ≥ target in the target year) with its Monte Carlo margin, in
+/// the form "P(revenue ≥ £1,000m in 2026) = 12.3% (Monte Carlo ±0.20 pts)".
 pub fn target_line(r: &RunSummary) -> String {
     let t = &r.target;
     format!(
@@ -19,7 +20,8 @@ pub fn target_line(r: &RunSummary) -> String {
     )
 }
 
-/// "Reached £1,000m by 2026 in 74.0% of futures, by 2030 in 99.9%; never by 2035 in 0.1%."
+/// When futures first reach the target: at the target year, every fourth year after it, and
+/// never, in the form "Reached £1,000m by 2026 in 12.3%, …; never by 2035 in 4.5%."
 pub fn reach_line(r: &RunSummary) -> String {
     let target = r.target.year;
     let last = r.first_passage.last();
