@@ -10,6 +10,7 @@ use crate::scenario::parameters::{Field, view_params};
 /// from `original`, as `key = value`.
 pub fn edits(original: &Scenario, edited: &Scenario) -> Vec<String> {
     let mut provenance = original.provenance.clone();
+    let implied = implied_probabilities(original, edited);
     for p in list(edited) {
         let v = p.get(edited);
         // An unset long-run rate follows `initial`; it is edited only when set to a new value.
@@ -17,11 +18,48 @@ pub fn edits(original: &Scenario, edited: &Scenario) -> Vec<String> {
             Field::LongRun => edited.growth.long_run != original.growth.long_run,
             _ => (v - p.get(original)).abs() > 1e-12,
         };
-        if changed {
+        if changed && !implied.contains(&p) {
             provenance.record(&p.key(edited), &format!("{}", (v * 1e9).round() / 1e9));
         }
     }
     provenance.edits
+}
+
+/// The outcome probabilities that the probability rule moved: where setting one outcome of an
+/// event to its edited value gives every other outcome's edited value, the others need not be
+/// listed, since `--set` of that one reproduces them.
+fn implied_probabilities(original: &Scenario, edited: &Scenario) -> Vec<Param> {
+    let mut out = Vec::new();
+    for (e, (before, after)) in original.events.iter().zip(&edited.events).enumerate() {
+        if before.outcomes.len() != after.outcomes.len() {
+            continue;
+        }
+        let changed: Vec<usize> = (0..after.outcomes.len())
+            .filter(|&o| {
+                (after.outcomes[o].probability - before.outcomes[o].probability).abs() > 1e-12
+            })
+            .collect();
+        let explains = |o: usize| {
+            let mut s = original.clone();
+            Param::outcome(Field::Probability, e, o).set(&mut s, after.outcomes[o].probability);
+            s.events[e]
+                .outcomes
+                .iter()
+                .zip(&after.outcomes)
+                .all(|(a, b)| (a.probability - b.probability).abs() <= 1e-12)
+        };
+        if changed.len() > 1
+            && let Some(&o) = changed.iter().find(|&&o| explains(o))
+        {
+            out.extend(
+                changed
+                    .iter()
+                    .filter(|&&other| other != o)
+                    .map(|&other| Param::outcome(Field::Probability, e, other)),
+            );
+        }
+    }
+    out
 }
 
 /// Every parameter the view edits, in panel order.
@@ -232,6 +270,28 @@ mod tests {
         assert_eq!(
             edits(&original, &s),
             ["events.osa.routine.growth_uplift = 0.04"]
+        );
+        // A probability edit lists the outcome edited, not those that gave way: `--set` of it
+        // alone gives the same event.
+        let mut s = original.clone();
+        let firm = Param::outcome(Field::Probability, 0, 0);
+        assert!(firm.nudge(&mut s, 1, false));
+        let listed = edits(&original, &s);
+        assert_eq!(listed, ["events.osa.firm.probability = 0.55"]);
+        let (key, value) = listed[0].split_once(" = ").unwrap();
+        let replay = crate::scenario::load_with_overrides(
+            "osa-enforced",
+            &[format!("{key}={value}").parse().unwrap()],
+        )
+        .unwrap();
+        assert_eq!(replay.events, s.events);
+        // Two outcomes edited one after the other cannot be told by one: both are listed.
+        let routine = Param::outcome(Field::Probability, 0, 1);
+        assert!(routine.nudge(&mut s, 1, true));
+        assert!(
+            edits(&original, &s).len() >= 2,
+            "{:?}",
+            edits(&original, &s)
         );
     }
 
