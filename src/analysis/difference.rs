@@ -5,14 +5,14 @@
 //! paths give each path exactly the revenue it has in the full run, so the differences are the
 //! paired ones of the full runs.
 
-use super::sensitivity::AnalysisError;
+use super::sensitivity::{AnalysisError, run_to_target};
 use crate::scenario::Scenario;
-use crate::sim::{RunControl, RunSettings, simulate};
+use crate::sim::{RunControl, RunSettings};
 use crate::stats::difference::{DifferenceFan, difference_percentiles, scenario_difference};
 
+/// The scenario judged in `year`; `run_to_target` then stops there.
 fn up_to(s: &Scenario, year: i32) -> Scenario {
     let mut s = s.clone();
-    s.market.horizon = year;
     s.target.year = year;
     s
 }
@@ -25,23 +25,19 @@ pub fn difference_fan(
     settings: RunSettings,
     control: RunControl,
 ) -> Result<DifferenceFan, AnalysisError> {
-    let settings = RunSettings {
-        sample_paths: 0,
-        ..settings
-    };
     let first = a.market.start_year.max(b.market.start_year);
     let last = a.market.horizon.min(b.market.horizon);
     let mut years = vec![first];
     let start = b.market.start_revenue - a.market.start_revenue;
     let mut percentiles = vec![[start; 7]];
     for year in first + 1..=last {
-        let ra = simulate(&up_to(a, year), settings, control)?;
-        let rb = simulate(&up_to(b, year), settings, control)?;
+        let ra = run_to_target(&up_to(a, year), settings, control)?;
+        let rb = run_to_target(&up_to(b, year), settings, control)?;
         years.push(year);
         percentiles.push(difference_percentiles(&ra.target_values, &rb.target_values));
     }
-    let ra = simulate(&up_to(a, a.target.year), settings, control)?;
-    let rb = simulate(
+    let ra = run_to_target(&up_to(a, a.target.year), settings, control)?;
+    let rb = run_to_target(
         &up_to(b, a.target.year.min(b.market.horizon)),
         settings,
         control,

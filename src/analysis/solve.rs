@@ -203,22 +203,23 @@ pub fn solve_parameter(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
             (a.min(x), b.max(x))
         });
+    let unreachable = |side| SolveError::Unreachable {
+        key: input.key.clone(),
+        wanted: p,
+        lo,
+        hi,
+        p_lo,
+        p_hi,
+        side,
+    };
     if p < min || p > max {
-        return Err(SolveError::Unreachable {
-            key: input.key,
-            wanted: p,
-            lo,
-            hi,
-            p_lo,
-            p_hi,
-            side: if p < min { "above" } else { "below" },
-        });
+        return Err(unreachable(if p < min { "above" } else { "below" }));
     }
     let cells = crossings(&ps, p);
     let monotone = is_monotone(&ps);
     if cells.len() > 1 {
         return Err(SolveError::NotMonotone {
-            key: input.key,
+            key: input.key.clone(),
             wanted: p,
             lo,
             hi,
@@ -232,15 +233,7 @@ pub fn solve_parameter(
     }
     let Some(&cell) = cells.first() else {
         // P equals p only at the top of the grid (e.g. P = 1 there).
-        return Err(SolveError::Unreachable {
-            key: input.key,
-            wanted: p,
-            lo,
-            hi,
-            p_lo,
-            p_hi,
-            side: if p_hi > p_lo { "below" } else { "above" },
-        });
+        return Err(unreachable(if p_hi > p_lo { "below" } else { "above" }));
     };
     let (a, b) = (grid[cell], grid[cell + 1]);
     let increasing = ps[cell + 1] >= ps[cell];

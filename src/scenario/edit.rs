@@ -1,7 +1,7 @@
 //! Writing an edited scenario back into its own file's text, so that comments (the sourced and
 //! judged notes), layout and key order survive and only the changed values differ.
 
-use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
+use toml_edit::{Array, DocumentMut, Item, TableLike, Value};
 
 use super::Scenario;
 
@@ -14,7 +14,8 @@ pub fn edit_source(original: &str, edited: &Scenario) -> Option<String> {
     Some(doc.to_string())
 }
 
-fn merge_table(old: &mut Table, new: &Table) {
+/// Merges a table written either way, `[section]` or `{ … }` inline: their entries merge alike.
+fn merge_table(old: &mut dyn TableLike, new: &dyn TableLike) {
     for (key, item) in new.iter() {
         match old.get_mut(key) {
             Some(existing) => merge_item(existing, item),
@@ -23,7 +24,15 @@ fn merge_table(old: &mut Table, new: &Table) {
             }
         }
     }
-    old.retain(|key, _| new.contains_key(key));
+    let dropped: Vec<String> = old
+        .iter()
+        .map(|(key, _)| key)
+        .filter(|key| !new.contains_key(key))
+        .map(String::from)
+        .collect();
+    for key in dropped {
+        old.remove(&key);
+    }
 }
 
 fn merge_item(old: &mut Item, new: &Item) {
@@ -65,25 +74,13 @@ fn merge_array(old: &mut Array, new: &Array) {
     }
 }
 
-fn merge_inline(old: &mut InlineTable, new: &InlineTable) {
-    for (key, value) in new.iter() {
-        match old.get_mut(key) {
-            Some(existing) => merge_value(existing, value),
-            None => {
-                old.insert(key, value.clone());
-            }
-        }
-    }
-    old.retain(|key, _| new.contains_key(key));
-}
-
 fn merge_value(old: &mut Value, new: &Value) {
     if same(old, new) {
         return;
     }
     match (&mut *old, new) {
         (Value::Array(o), Value::Array(n)) => merge_array(o, n),
-        (Value::InlineTable(o), Value::InlineTable(n)) => merge_inline(o, n),
+        (Value::InlineTable(o), Value::InlineTable(n)) => merge_table(o, n),
         _ => {
             // The new value in the old one's place, with its spacing. Its trailing comment (a
             // sourced or judged note about the old value) would now contradict it, so it is

@@ -88,6 +88,34 @@ impl Checker {
             );
         }
     }
+
+    /// `{base}.id`: a valid id, and not one of `seen` (the ids before it in the same list).
+    fn unique_id<'a>(
+        &mut self,
+        base: &str,
+        id: &'a str,
+        seen: &mut HashSet<&'a str>,
+        message: &str,
+    ) {
+        let field = format!("{base}.id");
+        self.id(&field, id);
+        if !seen.insert(id) {
+            self.fail(field, format!("{id:?}"), message);
+        }
+    }
+
+    /// An event's or outcome's start: a `year` or a `window`, not both, and a well-formed window.
+    fn start(&mut self, base: &str, year: Option<i32>, window: Option<[i32; 2]>) {
+        let field = format!("{base}.window");
+        if let (Some(_), Some(w)) = (year, window) {
+            self.fail(
+                &field,
+                format!("{w:?}"),
+                "give either `year` or `window`, not both",
+            );
+        }
+        check_window(self, &field, window);
+    }
 }
 
 /// Check a parsed scenario; the first problem found is returned.
@@ -222,22 +250,8 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
     let mut event_ids = HashSet::new();
     for (e, ev) in s.events.iter().enumerate() {
         let base = format!("events[{e}]");
-        c.id(&format!("{base}.id"), &ev.id);
-        if !event_ids.insert(ev.id.as_str()) {
-            c.fail(
-                format!("{base}.id"),
-                format!("{:?}", ev.id),
-                "event ids must be unique",
-            );
-        }
-        if let (Some(_), Some(w)) = (ev.year, ev.window) {
-            c.fail(
-                format!("{base}.window"),
-                format!("{w:?}"),
-                "give either `year` or `window`, not both",
-            );
-        }
-        check_window(&mut c, &format!("{base}.window"), ev.window);
+        c.unique_id(&base, &ev.id, &mut event_ids, "event ids must be unique");
+        c.start(&base, ev.year, ev.window);
         if ev.outcomes.is_empty() {
             c.fail(
                 format!("{base}.outcomes"),
@@ -256,14 +270,12 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
         let mut total = 0.0;
         for (o, out) in ev.outcomes.iter().enumerate() {
             let ob = format!("{base}.outcomes[{o}]");
-            c.id(&format!("{ob}.id"), &out.id);
-            if !outcome_ids.insert(out.id.as_str()) {
-                c.fail(
-                    format!("{ob}.id"),
-                    format!("{:?}", out.id),
-                    "outcome ids must be unique within an event",
-                );
-            }
+            c.unique_id(
+                &ob,
+                &out.id,
+                &mut outcome_ids,
+                "outcome ids must be unique within an event",
+            );
             c.field(
                 &format!("{ob}.probability"),
                 Field::Probability,
@@ -281,14 +293,7 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
                     "set a start `year` or `window = [a, b]` on the outcome or its event",
                 );
             }
-            if let (Some(_), Some(w)) = (out.year, out.window) {
-                c.fail(
-                    format!("{ob}.window"),
-                    format!("{w:?}"),
-                    "give either `year` or `window`, not both",
-                );
-            }
-            check_window(&mut c, &format!("{ob}.window"), out.window);
+            c.start(&ob, out.year, out.window);
             for (name, y) in [("year", out.year), ("year", ev.year)] {
                 if let Some(y) = y
                     && !(1900..=2200).contains(&y)

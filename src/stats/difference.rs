@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::Z95;
+use super::{Z95, normal_ci95};
 use crate::quantile::{exact_quantiles, select_quantiles};
 use crate::sim::Projection;
 
@@ -25,7 +25,7 @@ impl Estimate {
         Estimate {
             difference,
             std_error,
-            ci95: [difference - Z95 * std_error, difference + Z95 * std_error],
+            ci95: normal_ci95(difference, std_error),
         }
     }
 

@@ -27,6 +27,11 @@ pub struct TargetProbability {
     pub paths: usize,
 }
 
+/// The 95 % Normal interval x ± 1.96 · std_error.
+pub fn normal_ci95(x: f64, std_error: f64) -> [f64; 2] {
+    [x - Z95 * std_error, x + Z95 * std_error]
+}
+
 /// Wilson score interval for `hits` successes out of `n` at normal quantile `z`.
 pub fn wilson_interval(hits: usize, n: usize, z: f64) -> [f64; 2] {
     if n == 0 {

@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::Z95;
+use super::normal_ci95;
 use crate::sim::{Projection, timing_uniforms};
 
 /// Blocks of the jackknife.
@@ -41,7 +41,7 @@ impl Share {
         Share {
             share,
             std_error,
-            ci95: [share - Z95 * std_error, share + Z95 * std_error],
+            ci95: normal_ci95(share, std_error),
         }
     }
 }

@@ -47,29 +47,37 @@ pub fn extent(p: &Projection, log: bool) -> ((i32, i32), Scale) {
     ((first, m.horizon.max(first + 1)), Scale::fit(lo, hi, log))
 }
 
+/// The frame of a revenue chart with the target marked on its value axis: the plot rectangle,
+/// its year axis and an empty canvas over it; None if there is no room for a plot.
+pub fn target_frame(
+    area: Rect,
+    buf: &mut Buffer,
+    scale: &Scale,
+    years: (i32, i32),
+    t: &Theme,
+    target: f64,
+) -> Option<(Rect, Years, Canvas)> {
+    let target_style = t.base().fg(t.target).add_modifier(Modifier::BOLD);
+    let plot = frame(area, buf, scale, years, t, &[(target, target_style)])?;
+    let axis = Years {
+        first: years.0,
+        last: years.1,
+        width: plot.width,
+    };
+    Some((plot, axis, Canvas::new(plot.width, plot.height)))
+}
+
 impl Widget for FanChart<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let p = self.projection;
         let t = self.theme;
         let (years, scale) = extent(p, self.log);
         let target = &p.scenario.target;
-        let target_style = t.base().fg(t.target).add_modifier(Modifier::BOLD);
-        let Some(plot) = frame(
-            area,
-            buf,
-            &scale,
-            years,
-            t,
-            &[(target.revenue, target_style)],
-        ) else {
+        let Some((plot, axis, mut canvas)) =
+            target_frame(area, buf, &scale, years, t, target.revenue)
+        else {
             return;
         };
-        let axis = Years {
-            first: years.0,
-            last: years.1,
-            width: plot.width,
-        };
-        let mut canvas = Canvas::new(plot.width, plot.height);
         let unit = |v: f64| scale.unit(v);
 
         // Bands in unit space, outermost first so inner ones paint over.

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use super::app::{App, STATUS_TICKS, Tab};
+use super::app::{App, STATUS_TICKS, Slot, Tab};
 use super::drivers::DriversReply;
 use super::params::Presented;
 use super::teach;
@@ -158,17 +158,13 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
             if teach::on_done(app, slot, generation, &run) {
                 return Vec::new();
             }
-            let Some(s) = app.slots.get_mut(slot) else {
-                return Vec::new();
-            };
-            if generation != s.generation {
-                return Vec::new();
+            if let Some(s) = awaiting(app, slot, generation) {
+                if !run.preview {
+                    s.pending = false;
+                }
+                s.run = Some(run);
+                return differences(app);
             }
-            if !run.preview {
-                s.pending = false;
-            }
-            s.run = Some(run);
-            return differences(app);
         }
         Reply::Failed {
             slot,
@@ -178,17 +174,21 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
             if teach::on_failed(app, slot, generation, &error) {
                 return Vec::new();
             }
-            if let Some(s) = app
-                .slots
-                .get_mut(slot)
-                .filter(|s| s.generation == generation)
-            {
+            if let Some(s) = awaiting(app, slot, generation) {
                 s.pending = false;
                 s.error = Some(error);
             }
         }
     }
     Vec::new()
+}
+
+/// The slot a reply is for, if its latest request is the one answered (older replies are
+/// dropped).
+fn awaiting(app: &mut App, slot: usize, generation: u64) -> Option<&mut Slot> {
+    app.slots
+        .get_mut(slot)
+        .filter(|s| s.generation == generation)
 }
 
 fn differences(app: &mut App) -> Vec<Effect> {

@@ -535,13 +535,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn newer_requests_cancel_older_ones() {
+    /// A one-thread worker and the channel its replies arrive on.
+    fn worker() -> (Worker, mpsc::Receiver<Reply>) {
         let (tx, rx) = mpsc::channel();
-        let mut w = Worker::spawn(Some(1), move |r| {
+        let w = Worker::spawn(Some(1), move |r| {
             let _ = tx.send(r);
         })
         .unwrap();
+        (w, rx)
+    }
+
+    #[test]
+    fn newer_requests_cancel_older_ones() {
+        let (mut w, rx) = worker();
         for g in 1..=20 {
             w.submit(job(0, g, 3000));
         }
@@ -568,11 +574,7 @@ mod tests {
 
     #[test]
     fn large_runs_send_a_preview_first() {
-        let (tx, rx) = mpsc::channel();
-        let mut w = Worker::spawn(Some(1), move |r| {
-            let _ = tx.send(r);
-        })
-        .unwrap();
+        let (mut w, rx) = worker();
         w.submit(job(0, 1, 3 * PREVIEW_PATHS));
         let first = rx.recv_timeout(Duration::from_secs(30)).unwrap();
         let second = rx.recv_timeout(Duration::from_secs(30)).unwrap();
@@ -599,11 +601,7 @@ mod tests {
 
     #[test]
     fn the_focused_slot_runs_first_and_preempts_the_rest() {
-        let (tx, rx) = mpsc::channel();
-        let mut w = Worker::spawn(Some(1), move |r| {
-            let _ = tx.send(r);
-        })
-        .unwrap();
+        let (mut w, rx) = worker();
         w.focus(vec![3, 2]);
         for slot in 0..4 {
             w.submit(job(slot, 1, 60_000));

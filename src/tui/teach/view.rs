@@ -13,7 +13,8 @@ use crate::lesson::text::{chance, wrap};
 use crate::lesson::{FEW, FUTURES, Lesson, Step, count};
 use crate::sim::Projection;
 use crate::stats::target_probability;
-use crate::tui::plot::{Canvas, Ink, Scale, Years, frame, interpolate};
+use crate::tui::fan::target_frame;
+use crate::tui::plot::{Canvas, Ink, Scale, Years, interpolate};
 use crate::tui::theme::Theme;
 use crate::tui::view::stats::{big_text, big_width};
 use crate::tui::view::{ellipsis, panel, placeholder};
@@ -98,10 +99,11 @@ pub fn render(teach: &Teach, t: &Theme, area: Rect, buf: &mut Buffer) {
         0
     };
     let chart = Rect::new(fig.x, fig.y, fig.width - side_w, fig.height);
-    draw_chart(&lesson, step, teach.frame, teach.frames(), t, chart, buf);
+    let played = played(teach.frame, teach.frames());
+    draw_chart(&lesson, step, played, t, chart, buf);
     if side_w > 0 {
         let side = Rect::new(chart.right(), fig.y, side_w, fig.height);
-        draw_side(&lesson, step, teach.frame, teach.frames(), t, side, buf);
+        draw_side(&lesson, step, played, t, side, buf);
     }
 }
 
@@ -219,36 +221,23 @@ fn columns(pts: &[(i32, f64)], scale: &Scale, axis: &Years) -> Vec<Option<f64>> 
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn draw_chart(
-    l: &Lesson,
-    step: Step,
-    frame_no: u32,
-    frames: u32,
-    t: &Theme,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let (target, target_year) = l.target();
-    let years = l.window();
-    let scale = Scale::fit(0.0, l.value_top(step), false);
-    let target_style = t.base().fg(t.target).add_modifier(Modifier::BOLD);
-    let Some(plot) = frame(area, buf, &scale, years, t, &[(target, target_style)]) else {
-        return;
-    };
-    let axis = Years {
-        first: years.0,
-        last: years.1,
-        width: plot.width,
-    };
-    let mut c = Canvas::new(plot.width, plot.height);
-    let cols = move |pts: &[(i32, f64)]| columns(pts, &scale, &axis);
-    // Share of the animation played, 1 when resting.
-    let played = if frames == 0 {
+/// Share of the step's animation played after `frame_no` of its `frames` ticks, 1 when resting.
+fn played(frame_no: u32, frames: u32) -> f64 {
+    if frames == 0 {
         1.0
     } else {
         f64::from(frame_no.min(frames)) / f64::from(frames)
+    }
+}
+
+fn draw_chart(l: &Lesson, step: Step, played: f64, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let (target, target_year) = l.target();
+    let years = l.window();
+    let scale = Scale::fit(0.0, l.value_top(step), false);
+    let Some((plot, axis, mut c)) = target_frame(area, buf, &scale, years, t, target) else {
+        return;
     };
+    let cols = move |pts: &[(i32, f64)]| columns(pts, &scale, &axis);
 
     match (step, l.base) {
         (Step::Claim, _) => c.polyline(&cols(&l.claim()), Ink::Median, false),
@@ -473,16 +462,7 @@ fn double(row: &str) -> [String; 2] {
     [top, bottom]
 }
 
-#[allow(clippy::too_many_arguments)]
-fn draw_side(
-    l: &Lesson,
-    step: Step,
-    frame_no: u32,
-    frames: u32,
-    t: &Theme,
-    area: Rect,
-    buf: &mut Buffer,
-) {
+fn draw_side(l: &Lesson, step: Step, played: f64, t: &Theme, area: Rect, buf: &mut Buffer) {
     let block = panel(" Numbers ", t);
     let inner = block.inner(area);
     block.render(area, buf);
@@ -519,12 +499,7 @@ fn draw_side(
         Step::OneFuture => match l.one_future() {
             Some(path) => {
                 lines.push(Line::styled("year   revenue  growth", dim));
-                let shown = if frames == 0 {
-                    path.len()
-                } else {
-                    (f64::from(frame_no.min(frames)) / f64::from(frames) * path.len() as f64)
-                        .round() as usize
-                };
+                let shown = (played * path.len() as f64).round() as usize;
                 for (y, v, g) in path.iter().take(shown) {
                     let style = if *y == year { t.accent() } else { strong };
                     lines.push(Line::from(vec![
@@ -551,13 +526,7 @@ fn draw_side(
         },
         Step::Thousand => match l.base {
             Some(_) => {
-                let n = if frames == 0 {
-                    FUTURES
-                } else {
-                    ((f64::from(frame_no.min(frames)) / f64::from(frames)) * FUTURES as f64)
-                        .round()
-                        .max(FEW as f64) as usize
-                };
+                let n = (played * FUTURES as f64).round().max(FEW as f64) as usize;
                 lines.extend(figure(&n.to_string(), t, w, h.saturating_sub(2)));
                 lines.push(Line::styled("futures drawn", dim));
             }

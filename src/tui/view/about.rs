@@ -18,19 +18,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let block = panel(format!(" About {} ", s.id), t);
     let inner = block.inner(area);
     block.render(area, buf);
-    let lines = wrap(
-        &s.description,
-        usize::from(inner.width),
-        usize::from(inner.height),
-    );
+    let width = usize::from(inner.width);
+    let lines = wrap(&s.description, width, usize::from(inner.height));
     for (r, line) in lines.iter().enumerate() {
-        buf.set_stringn(
-            inner.x,
-            inner.y + r as u16,
-            line,
-            usize::from(inner.width),
-            t.dim(),
-        );
+        buf.set_stringn(inner.x, inner.y + r as u16, line, width, t.dim());
     }
 }
 
