@@ -126,7 +126,7 @@ pub struct SensitivityArgs {
 pub struct SolveArgs {
     #[command(flatten)]
     pub common: Common,
-    /// The --set key to solve for, e.g. growth.initial or events.osa.on-schedule.probability
+    /// The --set key to solve for, e.g. growth.initial or events.osa.firm.probability
     #[arg(long, value_name = "KEY")]
     pub param: Option<String>,
     /// The probability of reaching the target to solve for, between 0 and 1 (e.g. 0.5)
@@ -329,7 +329,7 @@ pub struct Common {
     #[arg(long, value_name = "YEAR", value_parser = parse_year)]
     pub target_year: Option<i32>,
     /// Override a scenario value by dotted path, e.g. growth.volatility=0.12 or
-    /// events.osa.on-schedule.probability=0.8 (repeatable)
+    /// events.osa.firm.probability=0.6 (repeatable)
     #[arg(long = "set", value_name = "KEY=VALUE", add = ArgValueCompleter::new(crate::completion::set_key))]
     pub set: Vec<String>,
     /// Worker threads (default: all cores); results do not depend on it

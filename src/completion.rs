@@ -101,7 +101,7 @@ pub fn set_key(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 /// Dotted paths of the numbers and switches in a scenario table, as `--set` spells them: events
-/// and outcomes by id (`events.osa.on-schedule.probability`).
+/// and outcomes by id (`events.osa.firm.probability`).
 fn number_keys(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
     for (key, value) in table {
         let path = if prefix.is_empty() {

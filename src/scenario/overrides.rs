@@ -1,5 +1,5 @@
 //! `--set KEY=VALUE` overrides: a dotted path into the scenario, where events and outcomes are
-//! named by id (`events.osa.on-schedule.probability`) or by index (`events.0.outcomes.1.probability`).
+//! named by id (`events.osa.firm.probability`) or by index (`events.0.outcomes.1.probability`).
 
 use std::str::FromStr;
 
@@ -182,8 +182,8 @@ fn set_path(table: &mut toml::Table, ov: &Override) -> Result<String, InputError
             node.insert(part.to_string(), ov.toml_value());
             return Ok(canonical);
         }
-        // `events.osa.on-schedule.probability`: an outcome id directly after an event stands
-        // for `outcomes.on-schedule`; step back so the id is read as the element selector.
+        // `events.osa.firm.probability`: an outcome id directly after an event stands
+        // for `outcomes.firm`; step back so the id is read as the element selector.
         let implicit_outcomes =
             !node.contains_key(part) && node.get("outcomes").is_some_and(toml::Value::is_array);
         let key = if implicit_outcomes {
