@@ -5,6 +5,7 @@ use anyhow::Result;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 
+use super::Canvas;
 use super::style::{Style, size};
 
 /// Axis, grid and tick labels in the theme.
@@ -20,8 +21,7 @@ pub fn draw_mesh<DB, X, Y, XT, YT>(
     y_labels: usize,
 ) -> Result<()>
 where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
+    DB: Canvas,
     X: Ranged<ValueType = XT> + ValueFormatter<XT>,
     Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
 {

@@ -7,12 +7,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::Ctx;
 use super::fan::{YearChart, draw_forecast_start, draw_history, year_chart_with};
 use super::fan_series::FanSeries;
 use super::frame::{Frame, draw_frame, futures};
 use super::stamp::stamp;
 use super::style::{Style, size};
+use super::{Canvas, Ctx};
 use crate::format::{money_short, percent, percent_points};
 use crate::series_style::{Dash, SeriesStyle};
 use crate::sim::Projection;
@@ -21,11 +21,11 @@ use crate::stats::target_probability;
 /// Scenarios up to which the 5–95% bands are drawn: with more, overlapping tints turn to mud.
 pub const MAX_BANDS: usize = 2;
 
-pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, runs: &[Projection]) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+pub fn draw<DB: Canvas>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    runs: &[Projection],
+) -> Result<()> {
     let st = ctx.st;
     let first = &runs[0];
     let fans: Vec<FanSeries> = runs
@@ -181,8 +181,7 @@ pub fn draw_line<DB, X, Y>(
     native_dash: bool,
 ) -> Result<()>
 where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
+    DB: Canvas,
     X: plotters::coord::ranged1d::Ranged,
     Y: plotters::coord::ranged1d::Ranged,
     X::ValueType: Clone + 'static,
@@ -208,7 +207,7 @@ where
 /// close above or below as is clear, with its leader crossing no other line. `plot` is the
 /// plot's pixel rectangle: x range, y range. `refs`: reference lines drawn in the plot (targets,
 /// dividers), kept clear of like the series' lines.
-pub fn place_end_labels<DB>(
+pub fn place_end_labels<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     plot: (std::ops::Range<i32>, std::ops::Range<i32>),
     st: &Style,
@@ -216,11 +215,7 @@ pub fn place_end_labels<DB>(
     labels: &[String],
     lines: &[Vec<(i32, i32)>],
     refs: &[Vec<(i32, i32)>],
-) -> Result<Vec<(i32, i32)>>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<Vec<(i32, i32)>> {
     let gap = st.px(8.0);
     let style = st.font(size::LEGEND, st.palette.text);
     let line_h = root.estimate_text_size("Ag", &style)?.1 as i32 + st.px(3.0);
@@ -343,7 +338,7 @@ impl Rect {
 /// colour and near its width it read as the line jumping in its last year), a swatch in the
 /// series' colour and dash, the text.
 /// `native_dash`: draw the swatch solid, for SVG, where the group's dash array applies.
-pub fn draw_end_label<DB>(
+pub fn draw_end_label<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     st: &Style,
     end: (i32, i32),
@@ -351,11 +346,7 @@ pub fn draw_end_label<DB>(
     (color, dash): (RGBColor, Dash),
     label: &str,
     native_dash: bool,
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<()> {
     let swatch_w = st.px(30.0);
     let style = st.font(size::LEGEND, st.palette.text);
     root.draw(&PathElement::new(
@@ -389,15 +380,11 @@ pub fn dash_px(dash: Dash, width: u32) -> Option<(u32, u32)> {
 }
 
 /// Room to keep right of the plot for [`draw_end_label`].
-pub fn end_label_room<DB>(
+pub fn end_label_room<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     st: &Style,
     labels: &[String],
-) -> Result<i32>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<i32> {
     let style = st.font(size::LEGEND, st.palette.text);
     let mut widest = 0;
     for l in labels {
@@ -443,11 +430,11 @@ pub fn series_style(st: &Style, i: usize) -> (RGBColor, Dash) {
 }
 
 /// Each distinct target as a neutral dashed line, labelled above its left end.
-fn draw_targets<DB>(chart: &mut YearChart<DB>, st: &Style, runs: &[Projection]) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+fn draw_targets<DB: Canvas>(
+    chart: &mut YearChart<DB>,
+    st: &Style,
+    runs: &[Projection],
+) -> Result<()> {
     let mut seen: Vec<(f64, i32)> = Vec::new();
     for run in runs {
         let t = (run.scenario.target.revenue, run.scenario.target.year);

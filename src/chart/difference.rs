@@ -6,12 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::Ctx;
 use super::axes::{draw_mesh, year_tick};
 use super::frame::{Frame, draw_frame};
 use super::legend::{draw_legend, line_swatch, swatch};
 use super::stamp::stamp;
 use super::style::size;
+use super::{Canvas, Ctx};
 use crate::format::{money_short, points_with_error, thousands};
 use crate::stats::difference::DifferenceFan;
 
@@ -24,16 +24,12 @@ fn signed_money_tick(v: &f64) -> String {
     crate::format::signed_money_short(v)
 }
 
-pub fn draw<DB>(
+pub fn draw<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     ctx: &Ctx,
     fan: &DifferenceFan,
     runs: &[crate::sim::Projection],
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<()> {
     let st = ctx.st;
     let pal = &st.palette;
     let d = &fan.at_target;

@@ -7,12 +7,12 @@ use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::Ctx;
 use super::axes::{RevenueAxis, draw_mesh, money_axis_tick, year_tick};
 use super::fan_series::FanSeries;
 use super::frame::{Frame, draw_frame, futures, note_of};
 use super::legend::{dashed_swatch, draw_legend, line_swatch, swatch};
 use super::style::{Style, size};
+use super::{Canvas, Ctx};
 use crate::format::money_short;
 use crate::sim::Projection;
 
@@ -25,11 +25,7 @@ pub type YearChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordi32, Re
 pub const BANDS: [(usize, usize, &str); 3] =
     [(0, 6, "5–95% of paths"), (1, 5, "10–90%"), (2, 4, "25–75%")];
 
-pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()> {
     let st = ctx.st;
     let fan = FanSeries::of(p).clipped(ctx.st.years);
     let frame = Frame {
@@ -83,16 +79,12 @@ where
 /// target line); where none is clear, the first covering no label and the fewest lines. The
 /// box is sized as plotters sizes it in [`draw_legend`]: the labels' lines, the swatch area and
 /// margins, 5 px from the edges.
-fn legend_spot<DB>(
+fn legend_spot<DB: Canvas>(
     chart: &YearChart<DB>,
     st: &Style,
     p: &Projection,
     fan: &FanSeries,
-) -> Result<SeriesLabelPosition>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<SeriesLabelPosition> {
     let t = &p.scenario.target;
     let m = &p.scenario.market;
     let mut labels: Vec<String> = BANDS.iter().map(|b| b.2.to_string()).collect();
@@ -194,31 +186,23 @@ where
 
 /// Axes from the first published year to the horizon; revenue spanning `lo..hi` (widened to
 /// take in history and target).
-pub fn year_chart<'a, DB>(
+pub fn year_chart<'a, DB: Canvas>(
     area: &'a DrawingArea<DB, Shift>,
     st: &Style,
     p: &Projection,
     extent: (f64, f64),
-) -> Result<YearChart<'a, DB>>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<YearChart<'a, DB>> {
     year_chart_with(area, st, p, extent, st.px(8.0))
 }
 
 /// As [`year_chart`], with `right` pixels kept free right of the plot (for direct labels).
-pub fn year_chart_with<'a, DB>(
+pub fn year_chart_with<'a, DB: Canvas>(
     area: &'a DrawingArea<DB, Shift>,
     st: &Style,
     p: &Projection,
     (lo, hi): (f64, f64),
     right: i32,
-) -> Result<YearChart<'a, DB>>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<YearChart<'a, DB>> {
     let m = &p.scenario.market;
     let (x0, x1) = year_span(st, m.first_year(), m.horizon);
     let shown = |y: i32| (x0..=x1).contains(&y);
@@ -266,11 +250,11 @@ pub fn year_span(st: &Style, first: i32, last: i32) -> (i32, i32) {
 }
 
 /// A dashed vertical line where the projection takes over from published figures.
-pub fn draw_forecast_start<DB>(chart: &mut YearChart<DB>, st: &Style, p: &Projection) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+pub fn draw_forecast_start<DB: Canvas>(
+    chart: &mut YearChart<DB>,
+    st: &Style,
+    p: &Projection,
+) -> Result<()> {
     let x = p.scenario.market.start_year;
     let xr = chart.x_range();
     if !(xr.start..=xr.end).contains(&x) {
@@ -298,11 +282,11 @@ where
     Ok(())
 }
 
-pub fn draw_median<DB>(chart: &mut YearChart<DB>, st: &Style, fan: &FanSeries) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+pub fn draw_median<DB: Canvas>(
+    chart: &mut YearChart<DB>,
+    st: &Style,
+    fan: &FanSeries,
+) -> Result<()> {
     let color = st.palette.median;
     let width = st.line(3.0);
     chart
@@ -313,11 +297,11 @@ where
 }
 
 /// Published revenue as a solid line with dots, joined to the start of the projection.
-pub fn draw_history<DB>(chart: &mut YearChart<DB>, st: &Style, p: &Projection) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+pub fn draw_history<DB: Canvas>(
+    chart: &mut YearChart<DB>,
+    st: &Style,
+    p: &Projection,
+) -> Result<()> {
     let m = &p.scenario.market;
     let xr = chart.x_range();
     let mut points: Vec<(i32, f64)> = m
@@ -346,16 +330,12 @@ where
 }
 
 /// The target as a dashed horizontal line with a marker at the target year.
-pub fn draw_target<DB>(
+pub fn draw_target<DB: Canvas>(
     chart: &mut YearChart<DB>,
     st: &Style,
     p: &Projection,
     color: RGBColor,
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<()> {
     let t = &p.scenario.target;
     let xr = chart.x_range();
     let width = st.line(2.0);

@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::Canvas;
 use super::style::{Style, size};
 use crate::format::money_short;
 use crate::sim::Projection;
@@ -28,15 +29,11 @@ pub fn futures(n: usize) -> String {
 }
 
 /// Fills the background, draws title, subtitle and footer, and returns the area left for the plot.
-pub fn draw_frame<DB>(
+pub fn draw_frame<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     st: &Style,
     frame: &Frame,
-) -> Result<DrawingArea<DB, Shift>>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<DrawingArea<DB, Shift>> {
     let p = &st.palette;
     root.fill(&p.background)?;
     let (width, height) = root.dim_in_pixel();
@@ -109,16 +106,12 @@ where
 
 /// `text` split at spaces into lines no wider than `avail` (a word wider than that gets a line
 /// of its own).
-fn wrap<DB>(
+fn wrap<DB: Canvas>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,
     avail: u32,
-) -> Result<Vec<String>>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<Vec<String>> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split(' ') {
@@ -138,18 +131,14 @@ where
 }
 
 /// Draws `text` from (x, y) down, wrapped to `avail`; returns the y below the last line.
-fn draw_lines<DB>(
+fn draw_lines<DB: Canvas>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,
     avail: u32,
     x: i32,
     mut y: i32,
-) -> Result<i32>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<i32> {
     let lines = wrap(area, text, style, avail)?;
     for (i, line) in lines.iter().enumerate() {
         let (_, h) = area.estimate_text_size(line, style)?;
@@ -171,8 +160,7 @@ fn fit_text<DB, F>(
     make: F,
 ) -> Result<TextStyle<'static>>
 where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
+    DB: Canvas,
     F: Fn(f64) -> TextStyle<'static>,
 {
     fit_text_down_to(area, text, avail, 0.6, make)
@@ -187,8 +175,7 @@ fn fit_text_down_to<DB, F>(
     make: F,
 ) -> Result<TextStyle<'static>>
 where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
+    DB: Canvas,
     F: Fn(f64) -> TextStyle<'static>,
 {
     let mut shrink = 1.0;

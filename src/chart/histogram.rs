@@ -5,11 +5,11 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::Ctx;
 use super::axes::{draw_mesh, linear_range, money_axis_tick};
 use super::frame::{Frame, draw_frame, futures};
 use super::legend::{dashed_swatch, draw_legend, swatch};
 use super::stamp::stamp;
+use super::{Canvas, Ctx};
 use crate::format::{money_short, percent, probability_decimals};
 use crate::quantile::exact_quantiles;
 use crate::sim::Projection;
@@ -94,11 +94,7 @@ fn nice_width(raw: f64) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
-pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()> {
     let st = ctx.st;
     let pal = &st.palette;
     let t = target_probability(p);

@@ -8,6 +8,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
+use super::Canvas;
 use super::style::{Style, size};
 
 /// The legend box in the theme, at `position`.
@@ -17,8 +18,7 @@ pub fn draw_legend<'a, DB, X, Y>(
     position: SeriesLabelPosition,
 ) -> Result<()>
 where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
+    DB: Canvas + 'a,
     X: Ranged,
     Y: Ranged,
 {
@@ -71,17 +71,13 @@ pub fn dashed_swatch(
 /// Which side of a vertical line at `px` (plot pixels, from the plot's left edge) a label of
 /// `text` goes: the right unless it would run past the plot's right edge. Returns the anchor
 /// and the x to draw at.
-pub fn beside_line<DB>(
+pub fn beside_line<DB: Canvas>(
     plot: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,
     px: i32,
     gap: i32,
-) -> Result<(HPos, i32)>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<(HPos, i32)> {
     let (w, _) = plot.estimate_text_size(text, style)?;
     let (plot_w, _) = plot.dim_in_pixel();
     if px + gap + w as i32 <= plot_w as i32 {

@@ -398,8 +398,7 @@ impl<'a> Chart<'a> {
         vector: bool,
     ) -> Result<()>
     where
-        DB: DrawingBackend,
-        DB::ErrorType: 'static,
+        DB: Canvas,
     {
         let mut st = Style::new(options);
         st.brief = self.brief(options);
@@ -518,6 +517,12 @@ fn prepare(runs: &[Projection], options: &ChartOptions) -> Result<(u32, u32)> {
     Ok(options.pixels())
 }
 
+/// A plotters backend a chart can draw on: its errors are `'static`, so they can travel in an
+/// `anyhow::Error`.
+pub trait Canvas: DrawingBackend<ErrorType: 'static> {}
+
+impl<DB: DrawingBackend<ErrorType: 'static>> Canvas for DB {}
+
 /// What every chart kind is handed besides its data.
 pub struct Ctx<'a> {
     st: &'a Style,
@@ -543,8 +548,7 @@ impl Ctx<'_> {
         width: u32,
     ) -> Result<()>
     where
-        DB: DrawingBackend,
-        DB::ErrorType: 'static,
+        DB: Canvas,
     {
         if self.vector {
             root.draw_text(
@@ -558,8 +562,7 @@ impl Ctx<'_> {
 
     pub(crate) fn end_group<DB>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
     where
-        DB: DrawingBackend,
-        DB::ErrorType: 'static,
+        DB: Canvas,
     {
         if self.vector {
             root.draw_text(

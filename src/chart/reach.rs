@@ -5,21 +5,21 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::Ctx;
 use super::axes::{draw_mesh, year_tick};
 use super::compare::{dash_px, draw_end_label, draw_line, place_end_labels, series_style};
 use super::frame::{Frame, draw_frame};
 use super::stamp::stamp;
 use super::style::size;
+use super::{Canvas, Ctx};
 use crate::format::money_short;
 use crate::sim::Projection;
 use crate::stats::first_passage;
 
-pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, runs: &[Projection]) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+pub fn draw<DB: Canvas>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    runs: &[Projection],
+) -> Result<()> {
     let st = ctx.st;
     let pal = &st.palette;
     let first = &runs[0];

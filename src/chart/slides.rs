@@ -9,6 +9,7 @@ use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::Canvas;
 use super::axes::{draw_mesh, money_axis_tick, year_tick};
 use super::frame::{Frame, draw_frame};
 use super::legend::{dashed_swatch, draw_legend, line_swatch, swatch};
@@ -76,17 +77,13 @@ pub fn render_png(lesson: &Lesson, step: Step, options: &ChartOptions) -> Result
     super::encode::png(&rgb, w, h, options.dpi)
 }
 
-fn draw<DB>(
+fn draw<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     st: &Style,
     l: &Lesson,
     base: &Projection,
     step: Step,
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<()> {
     let caption = l.caption(step);
     let frame = Frame {
         title: format!(
@@ -109,17 +106,13 @@ where
     Ok(())
 }
 
-fn draw_plot<DB>(
+fn draw_plot<DB: Canvas>(
     area: &DrawingArea<DB, Shift>,
     st: &Style,
     l: &Lesson,
     base: &Projection,
     step: Step,
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<()> {
     let pal = &st.palette;
     let (x0, x1) = l.window();
     let (target, target_year) = l.target();
@@ -329,11 +322,12 @@ where
     Ok(())
 }
 
-fn draw_fan<DB>(chart: &mut Chart<DB>, st: &Style, l: &Lesson, p: &Projection) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+fn draw_fan<DB: Canvas>(
+    chart: &mut Chart<DB>,
+    st: &Style,
+    l: &Lesson,
+    p: &Projection,
+) -> Result<()> {
     let pal = &st.palette;
     let m = &p.scenario.market;
     let last = l.window().1;
@@ -385,11 +379,12 @@ where
 }
 
 /// The step's key figures down the right of the chart: the first one large.
-fn draw_figures<DB>(area: &DrawingArea<DB, Shift>, st: &Style, l: &Lesson, step: Step) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+fn draw_figures<DB: Canvas>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    l: &Lesson,
+    step: Step,
+) -> Result<()> {
     let pal = &st.palette;
     let figures = figures(l, step);
     let x = st.px(24.0);
@@ -510,15 +505,11 @@ fn figures(l: &Lesson, step: Step) -> Vec<(String, String)> {
 }
 
 /// The caption, wrapped to the slide's width, strong figures in bold.
-fn draw_caption<DB>(
+fn draw_caption<DB: Canvas>(
     area: &DrawingArea<DB, Shift>,
     st: &Style,
     paragraphs: &[Vec<crate::lesson::Piece>],
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<()> {
     let pal = &st.palette;
     let (w, h) = area.dim_in_pixel();
     let left = st.px(8.0);

@@ -5,22 +5,18 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::Ctx;
 use super::fan::{draw_forecast_start, draw_history, draw_median, draw_target, year_chart};
 use super::fan_series::FanSeries;
 use super::frame::{Frame, draw_frame};
 use super::legend::{draw_legend, line_swatch, swatch};
 use super::stamp::stamp;
+use super::{Canvas, Ctx};
 use crate::sim::Projection;
 
 /// Paths drawn: enough to see spread, few enough to follow one.
 pub const MAX_PATHS: usize = 40;
 
-pub fn draw<DB>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()> {
     let st = ctx.st;
     let pal = &st.palette;
     let fan = FanSeries::of(p).clipped(ctx.st.years);

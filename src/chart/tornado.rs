@@ -6,12 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::Ctx;
 use super::axes::draw_mesh;
 use super::frame::{Frame, draw_frame};
 use super::legend::{draw_legend, swatch};
 use super::stamp::stamp;
 use super::style::size;
+use super::{Canvas, Ctx};
 use crate::analysis::sensitivity::{Base, TornadoRow};
 use crate::format::{money_short, percent, probability_decimals};
 use crate::scenario::parameters::show_value;
@@ -31,16 +31,12 @@ pub struct TornadoChart {
     pub rows: Vec<TornadoRow>,
 }
 
-pub fn draw<DB>(
+pub fn draw<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     ctx: &Ctx,
     data: &TornadoChart,
     runs: &[crate::sim::Projection],
-) -> Result<()>
-where
-    DB: DrawingBackend,
-    DB::ErrorType: 'static,
-{
+) -> Result<()> {
     let st = ctx.st;
     let pal = &st.palette;
     let t = &data.base.target;
