@@ -2,16 +2,26 @@
 //! worker → view path with a headless terminal: `cargo bench --bench tui_latency`.
 //! 1,000,000 paths on a 2-thread pool by default; `SAFETECH_BENCH_PATHS` and
 //! `SAFETECH_BENCH_THREADS` change them. Prints the load average before and after.
+//!
+//! The latency limits live here, not in `cargo test`: a debug build on a shared machine cannot
+//! promise a time. Every figure with a limit is printed against it, and the bench exits with
+//! status 1 when one is over (rerun when the load was high: the limits are for a quiet machine).
 
 #[path = "../tests/common/latency.rs"]
 mod latency;
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use latency::{Harness, HoldReport, hold_key, ms, percentile, press_keys, single_edits};
 use ratatui::crossterm::event::KeyCode;
 
-fn main() {
+/// The interface's latency limits (release build, 1M paths, 2 threads).
+const FIRST_PREVIEW_MEDIAN: Duration = Duration::from_millis(60);
+const FULL_RESULT_MEDIAN: Duration = Duration::from_millis(150);
+const KEY_TO_FRAME_P95: Duration = Duration::from_millis(50);
+
+fn main() -> ExitCode {
     let env = |k: &str, d: usize| {
         std::env::var(k)
             .ok()
@@ -31,6 +41,7 @@ fn main() {
         ms(startup)
     );
 
+    let mut limits = Limits::default();
     let e = single_edits(&mut h, 30);
     println!(
         "single edit → full result on screen: median {}, p95 {}, max {}",
@@ -43,9 +54,24 @@ fn main() {
         ms(percentile(&e.first, 0.5)),
         ms(percentile(&e.first, 1.0))
     );
+    limits.check(
+        "edit → first preview, median",
+        percentile(&e.first, 0.5),
+        FIRST_PREVIEW_MEDIAN,
+    );
+    limits.check(
+        "edit → full result, median",
+        percentile(&e.full, 0.5),
+        FULL_RESULT_MEDIAN,
+    );
 
     let r = hold_key(&mut h, 30.0, Duration::from_secs(5));
     print_keys("key held on an edit at 30/s for 5 s", &r);
+    limits.check(
+        "key held: key → frame, p95",
+        percentile(&r.key_to_frame, 0.95),
+        KEY_TO_FRAME_P95,
+    );
 
     // A new seed reruns every scenario (minutes of engine work at 1M paths on 2 cores); move
     // the parameter selection up and down meanwhile.
@@ -58,7 +84,40 @@ fn main() {
         }
     });
     print_keys("↑/↓ at 30/s for 3 s while every scenario reruns", &r);
+    limits.check(
+        "↑/↓ during reruns: key → frame, p95",
+        percentile(&r.key_to_frame, 0.95),
+        KEY_TO_FRAME_P95,
+    );
     println!("{}", latency::load_average());
+    limits.report()
+}
+
+#[derive(Default)]
+struct Limits {
+    over: Vec<String>,
+}
+
+impl Limits {
+    fn check(&mut self, what: &str, figure: Duration, limit: Duration) {
+        let verdict = if figure <= limit { "within" } else { "OVER" };
+        println!("  limit: {what} {} {verdict} {}", ms(figure), ms(limit));
+        if figure > limit {
+            self.over
+                .push(format!("{what}: {} > {}", ms(figure), ms(limit)));
+        }
+    }
+
+    fn report(self) -> ExitCode {
+        if self.over.is_empty() {
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("over the limit (rerun if the machine was busy):");
+        for o in &self.over {
+            eprintln!("  {o}");
+        }
+        ExitCode::FAILURE
+    }
 }
 
 fn print_keys(what: &str, r: &HoldReport) {

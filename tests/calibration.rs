@@ -1,11 +1,14 @@
 //! Calibration against an independent computation, and the backtest.
 
-use assert_cmd::Command;
+mod common;
+
 use safetech::backtest::{OFFICIAL_FORECASTS, backtest, calibrated_scenario};
 use safetech::scenario::history::{SHIPPED_HISTORY, parse_history};
 use safetech::sim::RunSettings;
 use safetech::stats::calibration::calibrate;
 use statrs::statistics::Statistics;
+
+use common::safetech;
 
 #[test]
 fn shipped_history_gives_the_published_estimates() {
@@ -28,11 +31,7 @@ fn shipped_history_gives_the_published_estimates() {
     assert!((c.sd_log_growth - sd).abs() < 1e-12);
     assert!((c.se_mean - sd / 2.0).abs() < 1e-12);
 
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
-        .arg("calibrate")
-        .output()
-        .unwrap();
+    let out = safetech().arg("calibrate").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -57,8 +56,7 @@ fn shipped_history_gives_the_published_estimates() {
 
 #[test]
 fn backtest_from_2022_ranks_2023_and_2024() {
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["backtest", "--from", "2022", "-n", "20000"])
         .output()
         .unwrap();
@@ -80,14 +78,12 @@ fn backtest_from_2022_ranks_2023_and_2024() {
     }
     assert!(text.contains("could exceed £1bn by 2025"));
 
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["backtest", "--from", "2020"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["backtest", "--from", "1999"])
         .output()
         .unwrap();
@@ -157,8 +153,7 @@ fn ranks_on_synthetic_histories_are_not_systematically_extreme() {
 /// the mean and sample sd, the tabled t quantile for 3 degrees of freedom.
 #[test]
 fn calibrate_json_gives_the_t_range_of_growth() {
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["calibrate", "-f", "json"])
         .output()
         .unwrap();
@@ -203,8 +198,7 @@ fn a_written_scenario_runs_from_the_historys_last_year() {
     )
     .unwrap();
     let scenario = dir.path().join("updated.toml");
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .arg("calibrate")
         .arg("--history")
         .arg(&history)
@@ -217,8 +211,7 @@ fn a_written_scenario_runs_from_the_historys_last_year() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["run", "-n", "5000", "-f", "json", "-s"])
         .arg(&scenario)
         .output()
@@ -254,8 +247,7 @@ fn a_written_scenario_runs_from_the_historys_last_year() {
 fn historical_is_the_written_scenario() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.toml");
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .arg("calibrate")
         .arg("--write-scenario")
         .arg(&path)

@@ -1,7 +1,8 @@
 //! The charts drawn from analyses: the tornado and the paired-difference fan. Rendered through
 //! the library and the command line, decoded and inspected.
 
-use assert_cmd::Command;
+mod common;
+
 use plotters::style::RGBColor;
 use safetech::analysis::difference::difference_fan;
 use safetech::analysis::sensitivity::{base_of, tornado};
@@ -9,6 +10,8 @@ use safetech::chart::tornado::TornadoChart;
 use safetech::chart::{self, Chart, ChartKind, ChartOptions, ImageFormat, Theme};
 use safetech::scenario::load;
 use safetech::sim::{RunControl, RunSettings};
+
+use common::{safetech, svg};
 
 fn settings() -> RunSettings {
     RunSettings {
@@ -35,19 +38,6 @@ fn share_of(rgb: &[u8], color: RGBColor) -> f64 {
         .filter(|c| c == &[color.0, color.1, color.2])
         .count() as f64
         / px as f64
-}
-
-fn svg_texts(svg: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find("<text") {
-        let after = &rest[start..];
-        let open_end = after.find('>').unwrap();
-        let close = after.find("</text>").unwrap();
-        out.push(after[open_end + 1..close].trim().replace("&amp;", "&"));
-        rest = &after[close..];
-    }
-    out
 }
 
 fn tornado_chart() -> (safetech::sim::Projection, TornadoChart) {
@@ -90,7 +80,7 @@ fn tornado_draws_both_ends_of_each_row_and_names_the_keys() {
     let svg = tornado
         .render(&ChartOptions::default(), ImageFormat::Svg)
         .unwrap();
-    let texts = svg_texts(&String::from_utf8(svg).unwrap());
+    let texts = svg::texts(&String::from_utf8(svg).unwrap());
     let has = |s: &str| texts.iter().any(|t| t.contains(s));
     assert!(has("What moves the odds of £1bn in 2026"), "{texts:?}");
     assert!(has("percentage points"));
@@ -137,7 +127,7 @@ fn difference_fan_has_bands_and_a_zero_line() {
     let svg = difference
         .render(&ChartOptions::default(), ImageFormat::Svg)
         .unwrap();
-    let texts = svg_texts(&String::from_utf8(svg).unwrap());
+    let texts = svg::texts(&String::from_utf8(svg).unwrap());
     let has = |s: &str| texts.iter().any(|t| t.contains(s));
     assert!(
         has("no difference") && has("median difference"),
@@ -153,10 +143,6 @@ fn difference_fan_has_bands_and_a_zero_line() {
         let err = Chart::of_runs(kind, &runs).unwrap_err();
         assert!(format!("{err:#}").contains("needs"), "{err:#}");
     }
-}
-
-fn safetech() -> Command {
-    Command::cargo_bin("safetech").unwrap()
 }
 
 #[test]

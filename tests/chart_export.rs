@@ -1,14 +1,17 @@
 //! Chart export end to end: every kind in PNG and SVG, decoded and inspected; byte-identical
 //! reruns; failures that must leave no file behind.
 
+mod common;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use plotters::style::RGBColor;
 use safetech::chart::{self, Chart, ChartKind, ChartOptions, ImageFormat, Theme};
 use safetech::scenario::load;
 use safetech::sim::{Projection, RunControl, RunSettings, simulate};
+
+use common::{safetech, svg};
 
 const KINDS: [ChartKind; 5] = [
     ChartKind::Fan,
@@ -157,26 +160,6 @@ fn scale_multiplies_the_pixel_size() {
     assert_eq!((w, h), (1280, 720));
 }
 
-/// Text content of every `<text>` element, unescaped.
-fn svg_texts(svg: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find("<text") {
-        let after = &rest[start..];
-        let open_end = after.find('>').expect("closed tag");
-        let close = after.find("</text>").expect("closing text tag");
-        let text = after[open_end + 1..close].trim();
-        out.push(
-            text.replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&amp;", "&"),
-        );
-        rest = &after[close..];
-    }
-    out
-}
-
 #[test]
 fn every_kind_renders_to_svg_with_title_and_axis_labels() {
     let options = ChartOptions::default();
@@ -187,7 +170,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
             "{kind:?}"
         );
         assert!(svg.contains(r#"width="1600" height="900""#), "{kind:?}");
-        let texts = svg_texts(&svg);
+        let texts = svg::texts(&svg);
         let has = |s: &str| texts.iter().any(|t| t.contains(s));
         let title = match kind {
             ChartKind::Fan => "UK safety tech revenue: ",
@@ -239,7 +222,7 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
 #[test]
 fn fan_annotates_the_target_probability() {
     let svg = render_svg_string(ChartKind::Fan, &runs()[..1], &ChartOptions::default()).unwrap();
-    let note = svg_texts(&svg)
+    let note = svg::texts(&svg)
         .into_iter()
         .find(|t| t.starts_with("P(≥ £1bn in 2026) = "))
         .expect("annotation");
@@ -263,7 +246,7 @@ fn custom_title_replaces_the_default() {
         ..ChartOptions::default()
     };
     let svg = render_svg_string(ChartKind::Fan, runs(), &options).unwrap();
-    let texts = svg_texts(&svg);
+    let texts = svg::texts(&svg);
     assert!(
         texts
             .iter()
@@ -289,7 +272,7 @@ fn footer_date_comes_from_source_date_epoch_only() {
         .success();
     let dated = std::fs::read_to_string(&out).unwrap();
     assert!(
-        svg_texts(&dated)
+        svg::texts(&dated)
             .iter()
             .any(|t| t.ends_with("· 2025-01-01")),
         "no date in footer"
@@ -309,12 +292,6 @@ fn same_inputs_same_bytes_in_process() {
         let b = render_png_bytes(kind, runs(), &ChartOptions::default()).unwrap();
         assert!(a == b, "{kind:?} PNG differs between renders");
     }
-}
-
-fn safetech() -> Command {
-    let mut cmd = Command::cargo_bin("safetech").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
 }
 
 fn export(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -435,15 +412,13 @@ fn unwritable_directory_fails_with_exit_1_and_keeps_the_old_file() {
 }
 
 #[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs /dev/full")]
 fn full_device_fails_with_exit_1() {
-    if !Path::new("/dev/full").exists() {
-        eprintln!("no /dev/full here");
-        return;
-    }
+    common::require_dev_full();
     let dir = tempfile::tempdir().unwrap();
     // The format comes from the extension, so reach /dev/full through a .png name.
     let out = dir.path().join("full.png");
-    std::os::unix::fs::symlink("/dev/full", &out).unwrap();
+    std::os::unix::fs::symlink(common::DEV_FULL, &out).unwrap();
     let assert = export(&out, &[]).code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(
@@ -538,19 +513,19 @@ fn empty_title_leaves_no_strip() {
         .parse()
         .unwrap();
     assert!(y < 60.0, "the first line sits at y = {y}: {tag}");
-    assert!(svg_texts(&svg)[0].starts_with("Published revenue"));
+    assert!(svg::texts(&svg)[0].starts_with("Published revenue"));
 }
 
 #[test]
 fn reach_labels_its_even_chance_line_and_spaghetti_states_p_target() {
     let o = ChartOptions::default();
-    let reach = svg_texts(&render_svg_string(ChartKind::Reach, runs(), &o).unwrap());
+    let reach = svg::texts(&render_svg_string(ChartKind::Reach, runs(), &o).unwrap());
     assert!(
         reach
             .iter()
             .any(|t| t.contains("50%") && t.contains("even chance"))
     );
-    let spag = svg_texts(&render_svg_string(ChartKind::Spaghetti, runs(), &o).unwrap());
+    let spag = svg::texts(&render_svg_string(ChartKind::Spaghetti, runs(), &o).unwrap());
     assert!(
         spag.iter().any(|t| t.starts_with("P(≥ £1bn in 2026) = ")),
         "{spag:?}"
@@ -608,7 +583,7 @@ fn a_repeated_scenario_is_used_once_with_a_note() {
 #[test]
 fn brief_texts_headline_subtitle_caption_and_source() {
     let light =
-        svg_texts(&render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap());
+        svg::texts(&render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap());
     // The headline comes first, from the numbers; the source defaults to the scenario's first.
     assert!(
         light[0].ends_with("% chance of £1bn by 2026"),
@@ -619,7 +594,7 @@ fn brief_texts_headline_subtitle_caption_and_source() {
         light.iter().any(|t| t.starts_with("Source: DSIT")),
         "{light:?}"
     );
-    let dark = svg_texts(
+    let dark = svg::texts(
         &render_svg_string(
             ChartKind::Fan,
             runs(),
@@ -639,7 +614,7 @@ fn brief_texts_headline_subtitle_caption_and_source() {
         source: Some(String::new()),
         ..ChartOptions::default()
     };
-    let texts = svg_texts(&render_svg_string(ChartKind::Compare, runs(), &options).unwrap());
+    let texts = svg::texts(&render_svg_string(ChartKind::Compare, runs(), &options).unwrap());
     assert!(
         texts[0].starts_with("Chance of £1bn by 2026: "),
         "{texts:?}"
@@ -662,7 +637,7 @@ fn from_and_to_zoom_the_year_axis_and_are_checked() {
         ChartKind::Reach,
         ChartKind::Spaghetti,
     ] {
-        let texts = svg_texts(&render_svg_string(kind, runs(), &options).unwrap());
+        let texts = svg::texts(&render_svg_string(kind, runs(), &options).unwrap());
         let has = |s: &str| texts.iter().any(|t| t == s);
         assert!(
             has("2027") && !has("2020") && !has("2028"),
@@ -757,7 +732,7 @@ fn y_scale_linear_starts_at_zero_and_says_so() {
         ..ChartOptions::default()
     };
     for kind in [ChartKind::Fan, ChartKind::Compare, ChartKind::Spaghetti] {
-        let texts = svg_texts(&render_svg_string(kind, runs(), &options).unwrap());
+        let texts = svg::texts(&render_svg_string(kind, runs(), &options).unwrap());
         let has = |s: &str| texts.iter().any(|t| t == s);
         assert!(
             has("£0") && has("Annual revenue (£, nominal)"),
@@ -765,7 +740,7 @@ fn y_scale_linear_starts_at_zero_and_says_so() {
         );
     }
     let log =
-        svg_texts(&render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap());
+        svg::texts(&render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap());
     assert!(
         log.iter()
             .any(|t| t == "Annual revenue (£, nominal, log scale)")
@@ -1115,93 +1090,6 @@ fn all_builtins() -> &'static [Projection] {
     })
 }
 
-/// A series group of an SVG: its id, its polylines (stroke width, points) and its texts
-/// (x, baseline y, font size, text).
-struct SvgSeries {
-    id: String,
-    lines: Vec<(f64, Vec<(f64, f64)>)>,
-    texts: Vec<(f64, f64, f64, String)>,
-}
-
-fn svg_attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    Some(tag[start..start + tag[start..].find('"')?].to_string())
-}
-
-fn svg_series(svg: &str) -> Vec<SvgSeries> {
-    let mut out: Vec<SvgSeries> = Vec::new();
-    let lines: Vec<&str> = svg.lines().collect();
-    let mut open = false;
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.trim_start();
-        if let Some(id) = t.strip_prefix("<g id=\"") {
-            out.push(SvgSeries {
-                id: id.split('"').next().unwrap().to_string(),
-                lines: Vec::new(),
-                texts: Vec::new(),
-            });
-            open = true;
-        } else if t.starts_with("</g>") {
-            open = false;
-        } else if open && t.starts_with("<polyline") {
-            out.last_mut().unwrap().lines.push(svg_polyline(t));
-        } else if open && t.starts_with("<text") {
-            let num = |n: &str| -> f64 {
-                svg_attr(t, n)
-                    .unwrap()
-                    .trim_end_matches("em")
-                    .parse()
-                    .unwrap()
-            };
-            let size = num("font-size");
-            let baseline = num("y") + num("dy") * size;
-            out.last_mut().unwrap().texts.push((
-                num("x"),
-                baseline,
-                size,
-                lines[i + 1].trim().to_string(),
-            ));
-        }
-    }
-    out
-}
-
-/// A `<polyline>`'s stroke width and points.
-fn svg_polyline(t: &str) -> (f64, Vec<(f64, f64)>) {
-    let width: f64 = svg_attr(t, "stroke-width").unwrap().parse().unwrap();
-    let points = svg_attr(t, "points")
-        .unwrap()
-        .split_whitespace()
-        .map(|p| {
-            let (x, y) = p.split_once(',').unwrap();
-            (x.parse().unwrap(), y.parse().unwrap())
-        })
-        .collect();
-    (width, points)
-}
-
-/// Every line drawn outside a series' group (targets, dividers, axes, ticks) as one pseudo
-/// series named "reference".
-fn svg_reference_lines(svg: &str) -> SvgSeries {
-    let mut depth = 0;
-    let mut lines = Vec::new();
-    for t in svg.lines().map(str::trim_start) {
-        if t.starts_with("<g") {
-            depth += 1;
-        } else if t.starts_with("</g>") {
-            depth -= 1;
-        } else if depth == 0 && t.starts_with("<polyline") {
-            lines.push(svg_polyline(t));
-        }
-    }
-    SvgSeries {
-        id: "reference".to_string(),
-        lines,
-        texts: Vec::new(),
-    }
-}
-
 /// Whether two segments cross at a point strictly inside both.
 fn segments_cross((a, b): ((f64, f64), (f64, f64)), (c, d): ((f64, f64), (f64, f64))) -> bool {
     let side = |p: (f64, f64), q: (f64, f64), r: (f64, f64)| {
@@ -1236,7 +1124,7 @@ fn text_box(x: f64, baseline: f64, size: f64, text: &str) -> (f64, f64, f64, f64
 
 /// The id of a series (other than `skip` and the bands) whose line runs through the box.
 fn crossed_by(
-    series: &[SvgSeries],
+    series: &[svg::Series],
     skip: &str,
     (x0, x1, y0, y1): (f64, f64, f64, f64),
 ) -> Option<String> {
@@ -1302,7 +1190,7 @@ fn the_even_chance_label_is_clear_of_the_lines() {
                 .expect("the 50% line is labelled");
             let t = lines[at - 1].trim_start();
             let num = |n: &str| -> f64 {
-                svg_attr(t, n).map_or(0.0, |v| v.trim_end_matches("em").parse().unwrap())
+                svg::attr(t, n).map_or(0.0, |v| v.trim_end_matches("em").parse().unwrap())
             };
             let size = num("font-size");
             let b = text_box(
@@ -1311,7 +1199,7 @@ fn the_even_chance_label_is_clear_of_the_lines() {
                 size,
                 "50% (even chance)",
             );
-            let series = svg_series(&svg);
+            let series = svg::series(&svg);
             assert_eq!(series.len(), ids.len());
             assert_eq!(crossed_by(&series, "", b), None, "{ids:?} {width}x{height}");
             checked += 1;
@@ -1338,8 +1226,8 @@ fn labels_inside_the_plot_are_clear_of_other_lines() {
                 ..ChartOptions::default()
             };
             let svg = render_svg_string(kind, runs, &options).unwrap();
-            let mut series = svg_series(&svg);
-            let reference = svg_reference_lines(&svg);
+            let mut series = svg::series(&svg);
+            let reference = svg::reference_lines(&svg);
             assert!(
                 !reference.lines.is_empty(),
                 "{kind:?}: no reference lines found"
@@ -1422,8 +1310,8 @@ fn leaders_are_solid_thin_and_neutral() {
                 || polylines.iter().any(|l| l.contains("stroke-dasharray"));
             dashed_groups += usize::from(dashed);
             let (median, leader, swatch) = (polylines[0], polylines[1], polylines[2]);
-            let width = |l: &str| -> f64 { svg_attr(l, "stroke-width").unwrap().parse().unwrap() };
-            let colour = |l: &str| svg_attr(l, "stroke").unwrap();
+            let width = |l: &str| -> f64 { svg::attr(l, "stroke-width").unwrap().parse().unwrap() };
+            let colour = |l: &str| svg::attr(l, "stroke").unwrap();
             assert!(!leader.contains("stroke-dasharray"), "{group}");
             assert!(
                 width(leader) <= f64::from(scale) + 1.0,
@@ -1459,10 +1347,10 @@ fn fan_legend_is_clear_of_the_target_and_the_fan() {
             .lines()
             .find(|l| l.starts_with("<rect") && l.contains("fill=\"none\""))
             .unwrap();
-        let num = |n: &str| -> f64 { svg_attr(rect, n).unwrap().parse().unwrap() };
+        let num = |n: &str| -> f64 { svg::attr(rect, n).unwrap().parse().unwrap() };
         let (x0, y0) = (num("x"), num("y"));
         let (x1, y1) = (x0 + num("width"), y0 + num("height"));
-        let mut lines: Vec<Vec<(f64, f64)>> = svg_series(&svg)
+        let mut lines: Vec<Vec<(f64, f64)>> = svg::series(&svg)
             .into_iter()
             .flat_map(|s| s.lines.into_iter().map(|l| l.1))
             .collect();
@@ -1480,7 +1368,7 @@ fn fan_legend_is_clear_of_the_target_and_the_fan() {
                     l.starts_with("<polyline") && l.contains(&format!("stroke=\"{target}\""))
                 })
                 .map(|l| {
-                    svg_attr(l, "points")
+                    svg::attr(l, "points")
                         .unwrap()
                         .split_whitespace()
                         .map(|p| {
@@ -1501,7 +1389,7 @@ fn fan_legend_is_clear_of_the_target_and_the_fan() {
             .filter(|(_, l)| l.starts_with("<text"))
         {
             let num = |n: &str| -> f64 {
-                svg_attr(l, n)
+                svg::attr(l, n)
                     .unwrap()
                     .trim_end_matches("em")
                     .parse()
@@ -1514,7 +1402,7 @@ fn fan_legend_is_clear_of_the_target_and_the_fan() {
                 size,
                 texts[k + 1].trim(),
             );
-            if svg_attr(l, "text-anchor").as_deref() != Some("start") {
+            if svg::attr(l, "text-anchor").as_deref() != Some("start") {
                 continue; // the axis' tick labels, outside the plot
             }
             assert!(

@@ -10,6 +10,8 @@
 //! DejaVu's ascent + descent, 1.164 em: size 10 was an em of 8.59 px). Canvases below
 //! the smallest allowed size are refused, so 320×320 is checked to be an error.
 
+mod common;
+
 use std::sync::OnceLock;
 
 use safetech::chart::backend::Layout;
@@ -18,6 +20,8 @@ use safetech::chart::{
 };
 use safetech::scenario::{Scenario, load};
 use safetech::sim::{Projection, RunControl, RunSettings, simulate};
+
+use common::svg;
 
 const KINDS: [ChartKind; 7] = [
     ChartKind::Tornado,
@@ -281,20 +285,15 @@ fn compare_svg_groups_twelve_distinct_styles() {
     let mut pairs = std::collections::HashSet::new();
     for run in runs {
         let id = &run.scenario.scenario.id;
-        let open = format!("<g id=\"{id}\">");
-        let start = svg.find(&open).unwrap_or_else(|| panic!("no group {id}"));
-        let body = &svg[start..start + svg[start..].find("</g>").unwrap()];
+        let body = svg::group(&svg, id).unwrap_or_else(|| panic!("no group {id}"));
         let line = body
             .lines()
             .find(|l| l.trim_start().starts_with("<polyline"))
             .unwrap_or_else(|| panic!("no line in group {id}"));
-        let attr = |name: &str| {
-            line.split(&format!(" {name}=\""))
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .map(str::to_string)
-        };
-        pairs.insert((attr("stroke").unwrap(), attr("stroke-dasharray")));
+        pairs.insert((
+            svg::attr(line, "stroke").unwrap(),
+            svg::attr(line, "stroke-dasharray"),
+        ));
         // Dashes are native: no run of short segments stands in for a dashed median.
         assert!(body.matches("<polyline").count() <= 4, "{id}: {body}");
     }

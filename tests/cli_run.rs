@@ -1,12 +1,10 @@
 //! The command line as users drive it: outputs, determinism, errors and exit codes.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn safetech() -> Command {
-    Command::cargo_bin("safetech").unwrap()
-}
+use common::safetech;
 
 fn stdout_of(args: &[&str]) -> Vec<u8> {
     let out = safetech().args(args).output().unwrap();
@@ -203,14 +201,17 @@ fn out_file_is_written_whole_or_not_at_all() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
 
-    if Path::new("/dev/full").exists() {
-        let out = safetech()
-            .args(["run", "-n", "100", "--out", "/dev/full"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
-    }
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs /dev/full")]
+fn out_to_a_full_device_fails_with_exit_1() {
+    common::require_dev_full();
+    let out = safetech()
+        .args(["run", "-n", "100", "--out", common::DEV_FULL])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

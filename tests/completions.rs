@@ -1,14 +1,17 @@
 //! Shell completion asks the program: the registration script from `safetech completions bash`
 //! is sourced in a real bash, and its completion function is called as bash would at a Tab.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
+use common::safetech;
+
 /// What bash offers for the command line `words` (the last word is the one being completed),
-/// run in `dir`. None when bash is not installed.
-fn bash_offers(words: &[&str], dir: &Path) -> Option<Vec<String>> {
-    let bin = assert_cmd::cargo::cargo_bin("safetech");
-    let bin_dir = bin.parent().unwrap();
+/// run in `dir`.
+fn bash_offers(words: &[&str], dir: &Path) -> Vec<String> {
+    let bin_dir = Path::new(common::BIN).parent().unwrap();
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let script = format!(
         r#"source <(safetech completions bash) || exit 3
@@ -32,19 +35,17 @@ printf '%s\n' "${{COMPREPLY[@]}}""#,
         .env("PATH", path)
         .current_dir(dir)
         .output()
-        .ok()?;
+        .expect("bash runs");
     assert!(
         out.status.success(),
         "bash failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect(),
-    )
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 #[test]
@@ -52,13 +53,11 @@ fn bash_completes_scenario_ids_files_chart_kinds_and_set_keys() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mine.toml"), "").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "").unwrap();
-    let Some(ids) = bash_offers(&["safetech", "run", "-s", "osa"], dir.path()) else {
-        eprintln!("bash is not installed; skipped");
-        return;
-    };
+    common::require_program("bash");
+    let ids = bash_offers(&["safetech", "run", "-s", "osa"], dir.path());
     assert_eq!(ids, ["osa-enforced", "osa-delayed"]);
 
-    let all = bash_offers(&["safetech", "export", "--scenario", ""], dir.path()).unwrap();
+    let all = bash_offers(&["safetech", "export", "--scenario", ""], dir.path());
     assert!(all.contains(&"maturing".to_string()), "{all:?}");
     assert!(all.contains(&"mine.toml".to_string()), "{all:?}");
     assert!(
@@ -66,7 +65,7 @@ fn bash_completes_scenario_ids_files_chart_kinds_and_set_keys() {
         "only scenario files are offered: {all:?}"
     );
 
-    let charts = bash_offers(&["safetech", "export", "--chart", ""], dir.path()).unwrap();
+    let charts = bash_offers(&["safetech", "export", "--chart", ""], dir.path());
     for kind in [
         "fan",
         "compare",
@@ -78,24 +77,20 @@ fn bash_completes_scenario_ids_files_chart_kinds_and_set_keys() {
         assert!(charts.contains(&kind.to_string()), "{kind}: {charts:?}");
     }
 
-    let keys = bash_offers(&["safetech", "run", "--set", "growth.vol"], dir.path()).unwrap();
+    let keys = bash_offers(&["safetech", "run", "--set", "growth.vol"], dir.path());
     assert_eq!(keys, ["growth.volatility="]);
 
-    let show = bash_offers(&["safetech", "scenarios", "show", "class"], dir.path()).unwrap();
+    let show = bash_offers(&["safetech", "scenarios", "show", "class"], dir.path());
     assert_eq!(show, ["classroom"]);
 
-    let commands = bash_offers(&["safetech", "sen"], dir.path()).unwrap();
+    let commands = bash_offers(&["safetech", "sen"], dir.path());
     assert_eq!(commands, ["sensitivity"]);
 }
 
 #[test]
 fn every_shell_gets_a_registration_that_calls_the_program() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let out = assert_cmd::Command::cargo_bin("safetech")
-            .unwrap()
-            .args(["completions", shell])
-            .output()
-            .unwrap();
+        let out = safetech().args(["completions", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}");
         let script = String::from_utf8(out.stdout).unwrap();
         assert!(script.contains("SAFETECH_COMPLETE"), "{shell}: {script}");

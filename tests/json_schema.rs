@@ -3,10 +3,13 @@
 //! is declared and described (so the schema cannot lag behind the code), and outputs that break
 //! the contract are rejected (so the check can fail).
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
+
+use common::safetech;
 
 fn schema(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schemas/{name}.v1.json"));
@@ -15,11 +18,7 @@ fn schema(name: &str) -> Value {
 }
 
 fn output(args: &[&str]) -> Value {
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
+    let out = safetech().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "safetech {args:?} failed: {}",

@@ -2,6 +2,8 @@
 //! not a loose one. Alone in its test binary: the peak resident size of children is per process.
 #![cfg(unix)]
 
+mod common;
+
 use std::process::Command;
 
 #[test]
@@ -20,7 +22,7 @@ fn the_estimate_bounds_the_measured_peak() {
     std::fs::write(&file, &text).unwrap();
     let scenario = safetech::scenario::load(file.to_str().unwrap()).unwrap();
     let paths = 400_000;
-    let out = Command::new(env!("CARGO_BIN_EXE_safetech"))
+    let out = Command::new(common::BIN)
         .args(["run", "-f", "json", "-n", &paths.to_string(), "-s"])
         .arg(&file)
         .output()

@@ -2,11 +2,14 @@
 //! independent computation from per-path hit indicators, the CLI's JSON against the library,
 //! and the coverage of the 95 % intervals on a closed-form case.
 
-use assert_cmd::Command;
+mod common;
+
 use safetech::scenario::{Scenario, load, parse_str};
 use safetech::sim::{Projection, RunControl, RunSettings, simulate};
 use safetech::stats::difference::{paired_probability, scenario_difference};
 use statrs::distribution::{ContinuousCDF, Normal};
+
+use common::safetech;
 
 fn run(s: &Scenario, paths: usize, seed: u64) -> Projection {
     let settings = RunSettings {
@@ -90,8 +93,7 @@ fn paired_standard_error_matches_an_independent_computation() {
 
 #[test]
 fn run_json_reports_the_same_differences() {
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args([
             "run", "-s", "maturing", "-s", "kosa", "-n", "30000", "--seed", "7", "-f", "json",
         ])
@@ -117,8 +119,7 @@ fn run_json_reports_the_same_differences() {
     let lo = ci[0].as_f64().unwrap();
     assert!((lo - (mean - 1.959_963_984_540_054 * se)).abs() < 1e-12);
     // One scenario: no differences field at all (the v1 shape is unchanged).
-    let one = Command::cargo_bin("safetech")
-        .unwrap()
+    let one = safetech()
         .args(["run", "-n", "3000", "-f", "json"])
         .output()
         .unwrap();

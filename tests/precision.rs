@@ -1,17 +1,16 @@
 //! `--precision PTS`: the half-width asked for is reached, and the result is exactly the plain
 //! run with the number of paths reported.
 
-use assert_cmd::Command;
+mod common;
+
 use safetech::analysis::precision::whole_blocks;
 use safetech::scenario::load;
 use safetech::sim::{CHUNK, RunControl, RunSettings, simulate};
 
+use common::safetech;
+
 fn output(args: &[&str]) -> (Vec<u8>, String) {
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
+    let out = safetech().args(args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{args:?}: {err}");
     (out.stdout, err)

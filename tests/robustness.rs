@@ -3,86 +3,14 @@
 //! overflow are refused or stopped; closed pipes end quietly; errors name the thing.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ADDRESS_SPACE: u64 = 2 << 30;
-const TIME_LIMIT: Duration = Duration::from_secs(5);
-
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-/// Runs the binary in `dir` under the address-space limit; kills it at the time limit.
-fn limited(dir: &Path, args: &[&str]) -> Ran {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_safetech"));
-    cmd.args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // SAFETY: only an async-signal-safe call between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: ADDRESS_SPACE as libc::rlim_t,
-                rlim_max: ADDRESS_SPACE as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("the binary starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > TIME_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let ran = Ran {
-        code: status.and_then(|s| s.code()),
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
-        elapsed: start.elapsed(),
-    };
-    assert!(
-        status.is_some(),
-        "{args:?} did not finish within {TIME_LIMIT:?}: {}",
-        ran.stderr
-    );
-    assert!(
-        !ran.stderr.contains("panicked"),
-        "{args:?} panicked: {}",
-        ran.stderr
-    );
-    ran
-}
+use common::limited::{Ran, TIME_LIMIT, in_terminal, limited};
 
 fn expect_code(dir: &Path, args: &[&str], code: i32, wanted: &[&str]) -> Ran {
     let r = limited(dir, args);
@@ -306,50 +234,6 @@ fn the_interactive_view_refuses_ranges_its_exports_could_not_draw() {
         assert_eq!(code, 2, "{args}: {text}");
         assert!(text.contains("between 0.001 and"), "{args}: {text}");
     }
-}
-
-/// Runs `safetech ARGS` in a pseudo-terminal under the address-space limit; returns its exit
-/// status and everything it wrote. Fails if it runs past the time limit.
-fn in_terminal(dir: &Path, args: &str) -> (u32, String) {
-    let pty = portable_pty::native_pty_system()
-        .openpty(portable_pty::PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = portable_pty::CommandBuilder::new("sh");
-    cmd.args([
-        "-c",
-        &format!("ulimit -v {} && exec \"$0\" {args}", ADDRESS_SPACE >> 10),
-        env!("CARGO_BIN_EXE_safetech"),
-    ]);
-    cmd.cwd(dir);
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let output = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = reader.read_to_end(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > TIME_LIMIT {
-            let _ = child.kill();
-            panic!("`{args}` in a terminal did not finish within {TIME_LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    drop(pty.master);
-    let text = String::from_utf8_lossy(&output.join().unwrap()).to_string();
-    assert!(!text.contains("panicked"), "{args}: {text}");
-    (status.exit_code(), text)
 }
 
 #[test]
@@ -695,14 +579,19 @@ fn devices_and_pipes_are_written_in_place() {
         &[],
     );
     assert!(r.stdout.contains("\"schema\""), "{}", r.stdout);
-    if Path::new("/dev/full").exists() {
-        expect_code(
-            dir.path(),
-            &["run", "-n", "100", "-o", "/dev/full"],
-            1,
-            &["No space left"],
-        );
-    }
+}
+
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs /dev/full")]
+fn a_full_device_is_reported_as_no_space_left() {
+    common::require_dev_full();
+    let dir = tempfile::tempdir().unwrap();
+    expect_code(
+        dir.path(),
+        &["run", "-n", "100", "-o", common::DEV_FULL],
+        1,
+        &["No space left"],
+    );
 }
 
 #[test]
@@ -743,7 +632,7 @@ fn no_temporary_file_is_left_after_a_signal_mid_write() {
             std::fs::write(d.join(target), "old").unwrap();
             std::os::unix::fs::symlink(target, d.join("link.png")).unwrap();
             // Debug builds hold the finished temporary file this long before the rename.
-            let mut child = Command::new(env!("CARGO_BIN_EXE_safetech"))
+            let mut child = Command::new(common::BIN)
                 .args(args)
                 .current_dir(d)
                 .env("SAFETECH_TEST_WRITE_PAUSE_MS", "20000")
@@ -844,7 +733,7 @@ fn every_command_survives_a_closed_pipe() {
 }
 
 fn closed_pipe_run(dir: &Path, args: &[String], read_one: bool) -> Option<String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_safetech"))
+    let mut child = Command::new(common::BIN)
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())

@@ -1,12 +1,15 @@
 //! The built-in scenario library: complete, honest about its numbers, runnable, ordered as its
 //! assumptions imply, and documented by the program's own output.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use safetech::scenario::{BUILTIN, load, parse_str};
 use safetech::sim::{RunControl, RunSettings, simulate};
 use safetech::stats::target_probability;
+
+use common::safetech;
 
 fn dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
@@ -104,11 +107,7 @@ fn every_number_says_sourced_or_judged() {
 #[test]
 fn show_prints_each_scenario_with_its_sources() {
     for (id, _) in BUILTIN {
-        let out = Command::cargo_bin("safetech")
-            .unwrap()
-            .args(["scenarios", "show", id])
-            .output()
-            .unwrap();
+        let out = safetech().args(["scenarios", "show", id]).output().unwrap();
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(
@@ -164,11 +163,7 @@ fn scenario_readme_table_is_the_programs_output() {
         args.push("-s".into());
         args.push(id.to_string());
     }
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
-        .args(&args)
-        .output()
-        .unwrap();
+    let out = safetech().args(&args).output().unwrap();
     assert!(out.status.success());
     let table = String::from_utf8(out.stdout).unwrap();
     let path = dir().join("README.md");
@@ -191,11 +186,7 @@ const RUN_BEGIN: &str = "<!-- BEGIN safetech run -->";
 /// The README's sample output is the program's; set UPDATE_SCENARIO_README=1 to rewrite it.
 #[test]
 fn readme_sample_is_the_programs_output() {
-    let out = Command::cargo_bin("safetech")
-        .unwrap()
-        .arg("run")
-        .output()
-        .unwrap();
+    let out = safetech().arg("run").output().unwrap();
     assert!(out.status.success());
     let sample = format!("```\n{}```\n", String::from_utf8(out.stdout).unwrap());
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");

@@ -1,15 +1,14 @@
 //! `safetech sensitivity`: tornado rows against separate `run --set` runs (exactly), variance
 //! shares against a closed form (within their stated error), scenario ranges and bad input.
 
-use assert_cmd::Command;
+mod common;
+
 use safetech::scenario::parse_str;
 use safetech::sim::{RunControl, RunSettings, simulate};
 use safetech::stats::sobol::variance_shares;
 use statrs::distribution::{Continuous, Normal};
 
-fn safetech() -> Command {
-    Command::cargo_bin("safetech").unwrap()
-}
+use common::safetech;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = safetech().args(args).output().unwrap();

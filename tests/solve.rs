@@ -1,10 +1,13 @@
 //! `safetech solve` against the closed form, and its answers when there is none.
 
-use assert_cmd::Command;
+mod common;
+
 use safetech::analysis::solve::{solve_parameter, solve_target};
 use safetech::scenario::{load, parse_str};
 use safetech::sim::{RunControl, RunSettings, simulate};
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+
+use common::safetech;
 
 /// No reversion, no events, no parameter uncertainty, Normal shocks with volatility 0.1 and
 /// persistence 0, from £623m in 2024: ln R_2026 ~ Normal(ln 623 + 2 ln(1 + g), 2 · 0.1²), so
@@ -110,10 +113,6 @@ fn solve_target_is_the_quantile_of_the_target_year() {
             .count();
         assert!((hits as f64 / 20_000.0 - p).abs() < 1e-3);
     }
-}
-
-fn safetech() -> Command {
-    Command::cargo_bin("safetech").unwrap()
 }
 
 #[test]

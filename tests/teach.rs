@@ -1,6 +1,8 @@
 //! The classroom walkthrough: every step drawn at a laptop and a projector size, captions whose
 //! counts follow the simulation, and the slide export.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +18,8 @@ use safetech::tui::theme::{Theme, ThemeName};
 use safetech::tui::update::{Msg, update};
 use safetech::tui::view;
 use safetech::tui::worker::{Reply, Run};
+
+use common::safetech;
 
 /// An app on the Teach tab with the walkthrough's runs done synchronously, as the worker would.
 fn app(seed: u64) -> App {
@@ -257,8 +261,7 @@ fn every_size_and_frame_renders_without_panicking() {
 #[test]
 fn export_slides_writes_one_png_per_step() {
     let dir = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["teach", "--seed", "7", "--export-slides"])
         .arg(dir.path())
         .output()
@@ -287,16 +290,14 @@ fn export_slides_makes_a_missing_directory_and_refuses_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("class").join("slides");
     // Bad input first: nothing is created.
-    let out = assert_cmd::Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["teach", "-s", "no-such-scenario", "--export-slides"])
         .arg(&missing)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
-    let out = assert_cmd::Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["teach", "--export-slides"])
         .arg(&missing)
         .output()
@@ -308,27 +309,21 @@ fn export_slides_makes_a_missing_directory_and_refuses_a_file() {
     );
     assert_eq!(std::fs::read_dir(&missing).unwrap().count(), 7);
     // ... as `--help` says.
-    let help = assert_cmd::Command::cargo_bin("safetech")
-        .unwrap()
-        .args(["teach", "--help"])
-        .output()
-        .unwrap();
+    let help = safetech().args(["teach", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("created if missing"), "{help}");
     assert!(!help.contains("existing directory"), "{help}");
     // A file where the directory should be.
     let file = dir.path().join("file");
     std::fs::write(&file, b"x").unwrap();
-    let out = assert_cmd::Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["teach", "--export-slides"])
         .arg(&file)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     // A bad scenario is invalid input.
-    let out = assert_cmd::Command::cargo_bin("safetech")
-        .unwrap()
+    let out = safetech()
         .args(["teach", "-s", "no-such-scenario", "--export-slides"])
         .arg(dir.path())
         .output()

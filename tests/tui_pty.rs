@@ -1,6 +1,8 @@
 //! End to end in a pseudo-terminal: the real binary, driven by keys, read back through a
 //! terminal emulator.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
@@ -22,7 +24,7 @@ impl Session {
     }
 
     fn start_with(args: &[&str], cols: u16, rows: u16, term: &str) -> Session {
-        Session::spawn(env!("CARGO_BIN_EXE_safetech"), args, cols, rows, term)
+        Session::spawn(common::BIN, args, cols, rows, term)
     }
 
     fn spawn(program: &str, args: &[&str], cols: u16, rows: u16, term: &str) -> Session {
@@ -394,7 +396,7 @@ fn nonzero(n: u16) -> std::num::NonZeroU16 {
 #[test]
 fn without_a_terminal_prints_a_hint_and_exits_2() {
     for args in [&[][..], &["tui"][..]] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_safetech"))
+        let out = std::process::Command::new(common::BIN)
             .args(args)
             .stdin(std::process::Stdio::null())
             .output()
@@ -428,14 +430,7 @@ fn a_dumb_terminal_is_refused_clearly() {
 /// Ctrl-Z gives the terminal back to a job-control shell, and `fg` brings the view back whole.
 #[test]
 fn ctrl_z_suspends_and_fg_restores_the_screen() {
-    if std::process::Command::new("bash")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("no bash here: skipped");
-        return;
-    }
+    common::require_program("bash");
     let mut s = Session::spawn(
         "bash",
         &["--norc", "--noprofile", "-i"],
@@ -445,7 +440,7 @@ fn ctrl_z_suspends_and_fg_restores_the_screen() {
     );
     s.send("PS1='ready> '\r");
     s.wait_for("the prompt", LONG, |sc| sc.contains("ready>"));
-    s.send(&format!("{}\r", env!("CARGO_BIN_EXE_safetech")));
+    s.send(&format!("{}\r", common::BIN));
     s.wait_for("the view", LONG, |sc| {
         sc.contains("1 Fan") && sc.contains("Stats")
     });

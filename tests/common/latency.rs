@@ -17,8 +17,12 @@ use safetech::sim::RunSettings;
 use safetech::tui::app::App;
 use safetech::tui::theme::{Theme, ThemeName};
 use safetech::tui::update::Msg;
-use safetech::tui::worker::{Run, Worker};
+use safetech::tui::worker::{Reply, Run, Worker};
 use safetech::tui::{dispatch, view};
+
+/// How long a wait for the view lasts before the test fails. Far above any figure measured
+/// in a debug build on a loaded machine: a view that stopped answering, not a slow one.
+pub const GIVE_UP: Duration = Duration::from_secs(120);
 
 pub struct Harness {
     pub app: App,
@@ -32,6 +36,21 @@ pub struct Harness {
     pub key_times: Arc<Mutex<VecDeque<Instant>>>,
     /// Per key handled, from its sending to the end of the frame drawn after it.
     pub key_to_frame: Vec<Duration>,
+    /// Every new result the selected scenario took on screen, in the order it took them.
+    pub shown: Vec<Shown>,
+    /// The selected slot and its result at the end of the last step.
+    last_shown: (usize, Option<Arc<Run>>),
+}
+
+/// A result the selected scenario took on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// The request it answers (None: no answer in that batch carried it).
+    pub generation: Option<u64>,
+    /// The scenario's latest request when it was taken.
+    pub latest: u64,
+    pub paths: usize,
+    pub preview: bool,
 }
 
 impl Harness {
@@ -62,6 +81,8 @@ impl Harness {
             longest_frame: Duration::ZERO,
             key_times: Arc::default(),
             key_to_frame: Vec::new(),
+            shown: Vec::new(),
+            last_shown: (0, None),
         };
         for job in h.app.request_all() {
             h.worker.submit(job);
@@ -82,9 +103,23 @@ impl Harness {
         let start = Instant::now();
         let batch: Vec<Msg> = std::iter::once(first).chain(self.rx.try_iter()).collect();
         let keys = batch.iter().filter(|m| matches!(m, Msg::Key(_))).count();
+        // Which request each answer in the batch is for; an answer is taken whole, so a new
+        // result on screen is one of these.
+        let answers: Vec<(usize, u64, Arc<Run>)> = batch
+            .iter()
+            .filter_map(|m| match m {
+                Msg::Worker(Reply::Done {
+                    slot,
+                    generation,
+                    run,
+                }) => Some((*slot, *generation, run.clone())),
+                _ => None,
+            })
+            .collect();
         for msg in batch {
             dispatch(&mut self.app, msg, &mut self.worker);
         }
+        self.note_shown(&answers);
         let app = &self.app;
         self.terminal.draw(|f| view::draw(f, app)).unwrap();
         let end = Instant::now();
@@ -96,6 +131,28 @@ impl Harness {
             }
         }
         true
+    }
+
+    fn note_shown(&mut self, answers: &[(usize, u64, Arc<Run>)]) {
+        let selected = self.app.selected;
+        let run = self.app.slot().and_then(|s| s.run.clone());
+        let (was_selected, was_shown) = &self.last_shown;
+        if *was_selected == selected
+            && !same(&run, was_shown)
+            && let (Some(r), Some(slot)) = (&run, self.app.slot())
+        {
+            let generation = answers
+                .iter()
+                .find(|(s, _, a)| *s == selected && Arc::ptr_eq(a, r))
+                .map(|(_, g, _)| *g);
+            self.shown.push(Shown {
+                generation,
+                latest: slot.generation,
+                paths: r.projection.paths(),
+                preview: r.preview,
+            });
+        }
+        self.last_shown = (selected, run);
     }
 
     /// Send a key now, timed from here to the frame drawn after it.
@@ -152,7 +209,7 @@ pub struct EditLatency {
 
 /// `n` single edits of the selected parameter, each left to finish.
 pub fn single_edits(h: &mut Harness, n: usize) -> EditLatency {
-    h.settle(Duration::from_secs(120));
+    h.settle(GIVE_UP);
     let mut out = EditLatency {
         full: Vec::new(),
         first: Vec::new(),
@@ -178,10 +235,7 @@ pub fn single_edits(h: &mut Harness, n: usize) -> EditLatency {
                 out.full.push(t0.elapsed());
                 break;
             }
-            assert!(
-                t0.elapsed() < Duration::from_secs(60),
-                "edit {i} never finished"
-            );
+            assert!(t0.elapsed() < GIVE_UP, "edit {i} never finished");
         }
         out.first.push(first.unwrap_or_default());
     }
@@ -203,7 +257,7 @@ pub struct HoldReport {
 /// Hold → (or ←) on the selected parameter: `rate` presses a second for `duration`, sent by
 /// another thread on its own clock, as a terminal would, whatever the interface is doing.
 pub fn hold_key(h: &mut Harness, rate: f64, duration: Duration) -> HoldReport {
-    h.settle(Duration::from_secs(120));
+    h.settle(GIVE_UP);
     // Alternate direction in runs of ten so the value stays within its bounds.
     press_keys(h, rate, duration, |i| {
         if (i / 10) % 2 == 0 {
@@ -247,7 +301,7 @@ pub fn press_keys(
         }
     }
     let last_press = presser.join().unwrap();
-    h.settle(Duration::from_secs(120));
+    h.settle(GIVE_UP);
     HoldReport {
         presses,
         key_to_frame: std::mem::take(&mut h.key_to_frame),
@@ -293,12 +347,9 @@ pub fn drivers_edits(h: &mut Harness, n: usize) -> DriversLatency {
     let start = Instant::now();
     while !finished(h) {
         h.step(Duration::from_millis(5));
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "drivers never finished"
-        );
+        assert!(start.elapsed() < GIVE_UP, "drivers never finished");
     }
-    h.settle(Duration::from_secs(120));
+    h.settle(GIVE_UP);
     let mut out = DriversLatency {
         first_rows: Vec::new(),
         done: Vec::new(),
@@ -327,10 +378,7 @@ pub fn drivers_edits(h: &mut Harness, n: usize) -> DriversLatency {
                 out.done.push(t0.elapsed());
                 break;
             }
-            assert!(
-                t0.elapsed() < Duration::from_secs(120),
-                "drivers edit {i} never finished"
-            );
+            assert!(t0.elapsed() < GIVE_UP, "drivers edit {i} never finished");
         }
         out.first_rows.push(first.unwrap_or_default());
     }
