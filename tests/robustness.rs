@@ -1,4 +1,4 @@
-//! Regression tests for what fuzzing and careless use found (issue 12): every hang or memory
+//! Regression tests for what fuzzing and careless use found: every hang or memory
 //! bomb now ends within 5 s under a 2 GB address-space limit with exit 0 or 2; values that
 //! overflow are refused or stopped; closed pipes end quietly; errors name the thing.
 #![cfg(unix)]

@@ -227,15 +227,15 @@ fn hold_right(s: &mut Session) -> Duration {
     })
 }
 
-/// Acceptance 4 of issue 15: at 1,000,000 paths, with every scenario's run in flight (this is a
+/// At 1,000,000 paths, with every scenario's run in flight (this is a
 /// debug build: a million-path run takes seconds here, so the engine is busy on both cores the
 /// whole time), the screen follows a held key within 100 ms of the last press.
 ///
-/// The bound is the issue's 100 ms on top of what the same machine needs, at that moment, to
+/// The bound is 100 ms on top of what the same machine needs, at that moment, to
 /// show the same held key with nothing to compute (a run of 1,000 paths, settled first): on a
 /// quiet machine that adds a few milliseconds, and on a loaded CI machine it absorbs the
-/// scheduling delay of the test's own threads, which the program cannot help. Before issue 15 a
-/// held key lagged by 1–2 s at 1M paths on a busy machine, far beyond either.
+/// scheduling delay of the test's own threads, which the program cannot help. When the view
+/// waited on its runs, a held key lagged by 1–2 s at 1M paths on a busy machine.
 #[test]
 fn a_held_key_is_followed_at_a_million_paths() {
     let mut idle = Session::start(&["tui", "-n", "1000"], 120, 40);
