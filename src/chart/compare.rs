@@ -155,15 +155,7 @@ pub fn draw<DB: Canvas>(
             width,
         )?;
         draw_line(&mut chart, fan.line(3), color, dash, width, ctx.vector)?;
-        draw_end_label(
-            root,
-            st,
-            ends[i],
-            places[i],
-            (color, dash),
-            &labels[i],
-            ctx.vector,
-        )?;
+        draw_end_label(root, ctx, ends[i], places[i], (color, dash), &labels[i])?;
         ctx.end_group(root)?;
     }
     draw_history(&mut chart, st, first)?;
@@ -337,16 +329,16 @@ impl Rect {
 /// One line's label: a hairline leader from its end in the neutral axis colour (in the series'
 /// colour and near its width it read as the line jumping in its last year), a swatch in the
 /// series' colour and dash, the text.
-/// `native_dash`: draw the swatch solid, for SVG, where the group's dash array applies.
+/// In SVG the swatch is drawn solid, as the group's dash array applies.
 pub fn draw_end_label<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
-    st: &Style,
+    ctx: &Ctx,
     end: (i32, i32),
     (x, y): (i32, i32),
     (color, dash): (RGBColor, Dash),
     label: &str,
-    native_dash: bool,
 ) -> Result<()> {
+    let st = ctx.st;
     let swatch_w = st.px(30.0);
     let style = st.font(size::LEGEND, st.palette.text);
     root.draw(&PathElement::new(
@@ -355,7 +347,7 @@ pub fn draw_end_label<DB: Canvas>(
     ))?;
     let width = st.line(3.0);
     let swatch = vec![(x, y), (x + swatch_w, y)];
-    match dash_px(dash, width).filter(|_| !native_dash) {
+    match dash_px(dash, width).filter(|_| !ctx.vector) {
         None => root.draw(&PathElement::new(swatch, color.stroke_width(width)))?,
         Some((on, off)) => root.draw(&plotters::element::DashedPathElement::new(
             swatch,

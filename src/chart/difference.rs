@@ -93,20 +93,13 @@ pub fn draw<DB: Canvas>(
             .map(|(&y, p)| (y, p[a]));
         up.chain(down).collect()
     };
-    chart
-        .draw_series(std::iter::once(Polygon::new(
-            band(0, 6),
-            pal.bands[0].filled(),
-        )))?
-        .label("5–95% of paired differences")
-        .legend(swatch(st, pal.bands[0]));
-    chart
-        .draw_series(std::iter::once(Polygon::new(
-            band(2, 4),
-            pal.bands[2].filled(),
-        )))?
-        .label("25–75%")
-        .legend(swatch(st, pal.bands[2]));
+    for (lo, hi, label) in [(0, 6, "5–95% of paired differences"), (2, 4, "25–75%")] {
+        let color = pal.bands[lo];
+        chart
+            .draw_series(std::iter::once(Polygon::new(band(lo, hi), color.filled())))?
+            .label(label)
+            .legend(swatch(st, color));
+    }
     // Zero: no difference.
     let zero = pal.reference.stroke_width(st.line(2.0));
     chart.draw_series(DashedLineSeries::new(

@@ -609,30 +609,21 @@ mod tests {
     #[test]
     fn options_are_checked() {
         assert!(ChartOptions::default().validate().is_ok());
+        // Width, height and scale: too narrow, too low, no scale, too large a scale, too many
+        // pixels.
         let bad = [
-            ChartOptions {
-                width: 10,
-                ..Default::default()
-            },
-            ChartOptions {
-                height: 0,
-                ..Default::default()
-            },
-            ChartOptions {
-                scale: 0,
-                ..Default::default()
-            },
-            ChartOptions {
-                scale: 5,
-                ..Default::default()
-            },
-            ChartOptions {
-                width: 8000,
-                height: 8000,
-                scale: 2,
-                ..Default::default()
-            },
-        ];
+            (10, 900, 1),
+            (1600, 0, 1),
+            (1600, 900, 0),
+            (1600, 900, 5),
+            (8000, 8000, 2),
+        ]
+        .map(|(width, height, scale)| ChartOptions {
+            width,
+            height,
+            scale,
+            ..Default::default()
+        });
         for o in bad {
             assert!(o.validate().is_err(), "{o:?}");
         }

@@ -214,15 +214,7 @@ pub fn draw<DB: Canvas>(
         draw_line(&mut chart, points.clone(), color, dash, width, ctx.vector)?;
         let r = st.px(4.5);
         chart.draw_series(points.iter().map(|&p| Circle::new(p, r, color.filled())))?;
-        draw_end_label(
-            root,
-            st,
-            ends[i],
-            places[i],
-            (color, dash),
-            &labels[i],
-            ctx.vector,
-        )?;
+        draw_end_label(root, ctx, ends[i], places[i], (color, dash), &labels[i])?;
         ctx.end_group(root)?;
     }
     Ok(())

@@ -97,13 +97,11 @@ impl SensitivityReport {
              pasted into --set; ± is the 95% Monte Carlo half-width of the paired difference."
         );
         for row in &self.tornado {
+            let [base, low, high] = settings(row);
             let _ = writeln!(
                 out,
-                "\n{} = {}: low {}, high {} ({})",
+                "\n{} = {base}: low {low}, high {high} ({})",
                 row.key,
-                literal_short(row.base),
-                crate::scenario::parameters::literal(row.low.value),
-                crate::scenario::parameters::literal(row.high.value),
                 row.source.describe()
             );
             let _ = writeln!(
@@ -208,13 +206,11 @@ impl SensitivityReport {
         );
         out.push_str("| `--set` key | Base | Low | High | Swing | ΔP low | ΔP high | Δ median low | Δ median high |\n|---|--:|--:|--:|---|--:|--:|--:|--:|\n");
         for r in &self.tornado {
+            let [base, low, high] = settings(r);
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| `{}` | {base} | {low} | {high} | {} | {} | {} | {} | {} |",
                 r.key,
-                literal_short(r.base),
-                crate::scenario::parameters::literal(r.low.value),
-                crate::scenario::parameters::literal(r.high.value),
                 r.source.describe(),
                 points_with_error(&r.low.delta_probability),
                 points_with_error(&r.high.delta_probability),
@@ -241,9 +237,15 @@ impl SensitivityReport {
     }
 }
 
-/// A base value as typed, trimmed: `0.37`.
-fn literal_short(x: f64) -> String {
-    format!("{x}")
+/// A row's base, low and high settings as they would be typed into `--set`: the base trimmed
+/// (`0.37`), the swings as the scenario file writes them.
+fn settings(row: &TornadoRow) -> [String; 3] {
+    use crate::scenario::parameters::literal;
+    [
+        format!("{}", row.base),
+        literal(row.low.value),
+        literal(row.high.value),
+    ]
 }
 
 /// `62.1% ± 0.8 pts` (the ± named in the heading as Monte Carlo error), or `–`.
