@@ -161,11 +161,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
+    // The list is held while the file is made, so a signal between the two cannot miss it:
+    // the handler waits for the lock, then finds the file listed.
+    let mut pending = lock(&PENDING);
     let tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;
     let tmp_path = tmp.path().to_path_buf();
-    lock(&PENDING).push(tmp_path.clone());
+    pending.push(tmp_path.clone());
+    drop(pending);
     let result = (|| -> std::io::Result<()> {
         let mut tmp = tmp;
         tmp.write_all(bytes)?;
