@@ -37,25 +37,48 @@ const REDDISH_PURPLE: (u8, u8, u8) = (0xCC, 0x79, 0xA7);
 const ORANGE: (u8, u8, u8) = (0xE6, 0x9F, 0x00);
 const SKY_BLUE: (u8, u8, u8) = (0x56, 0xB4, 0xE9);
 
-const fn s(rgb: (u8, u8, u8), dash: Dash) -> SeriesStyle {
-    SeriesStyle { rgb, dash }
-}
-
-/// The table, on a light background.
-pub const SERIES: [SeriesStyle; 12] = [
-    s(BLUE, Dash::Solid),
-    s(VERMILLION, Dash::Solid),
-    s(BLUISH_GREEN, Dash::Solid),
-    s(REDDISH_PURPLE, Dash::Solid),
-    s(ORANGE, Dash::Solid),
-    s(SKY_BLUE, Dash::Solid),
-    s(BLUE, Dash::Dashed),
-    s(VERMILLION, Dash::Dashed),
-    s(BLUISH_GREEN, Dash::Dashed),
-    s(REDDISH_PURPLE, Dash::Dashed),
-    s(ORANGE, Dash::Dashed),
-    s(SKY_BLUE, Dash::Dashed),
+const COLOURS: [(u8, u8, u8); 6] = [
+    BLUE,
+    VERMILLION,
+    BLUISH_GREEN,
+    REDDISH_PURPLE,
+    ORANGE,
+    SKY_BLUE,
 ];
+
+/// The table, on a light background: every colour solid, then every colour dashed.
+pub const SERIES: [SeriesStyle; 12] = {
+    let mut table = [SeriesStyle {
+        rgb: BLUE,
+        dash: Dash::Solid,
+    }; 12];
+    let mut i = 0;
+    while i < table.len() {
+        table[i] = SeriesStyle {
+            rgb: COLOURS[i % COLOURS.len()],
+            dash: if i < COLOURS.len() {
+                Dash::Solid
+            } else {
+                Dash::Dashed
+            },
+        };
+        i += 1;
+    }
+    table
+};
+
+/// WCAG relative luminance of an sRGB colour, from 0 (black) to 1 (white).
+pub fn relative_luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+}
 
 /// Style of the i-th series (0-based) on a light or dark background. On dark backgrounds the
 /// colours are lifted towards white (30%) so the dark blue still stands out.

@@ -157,17 +157,8 @@ impl Theme {
 mod tests {
     use super::*;
 
-    /// WCAG relative luminance.
     fn luminance(c: RGBColor) -> f64 {
-        let lin = |v: u8| {
-            let v = f64::from(v) / 255.0;
-            if v <= 0.039_28 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+        crate::series_style::relative_luminance((c.0, c.1, c.2))
     }
 
     #[test]

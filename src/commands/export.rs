@@ -11,6 +11,11 @@ use crate::cli::ExportArgs;
 use crate::error::InputError;
 use crate::sim::RunControl;
 
+/// A `--x`/`--no-x` pair: on, off, or the chart's own default when neither is given.
+fn on_off(on: bool, off: bool) -> Option<bool> {
+    (on || off).then_some(on)
+}
+
 pub fn run(args: &ExportArgs) -> Result<()> {
     let options = ChartOptions {
         width: args.width,
@@ -22,23 +27,11 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         subtitle: args.subtitle.clone(),
         from: args.from,
         y_scale: args.y_scale,
-        bands: if args.bands {
-            Some(true)
-        } else if args.no_bands {
-            Some(false)
-        } else {
-            None
-        },
+        bands: on_off(args.bands, args.no_bands),
         to: args.to,
         caption: args.caption.clone(),
         source: args.source.clone(),
-        headline: if args.headline {
-            Some(true)
-        } else if args.no_headline {
-            Some(false)
-        } else {
-            None
-        },
+        headline: on_off(args.headline, args.no_headline),
     };
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;

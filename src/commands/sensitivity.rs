@@ -19,13 +19,8 @@ pub fn analysis_error(e: AnalysisError) -> anyhow::Error {
 }
 
 pub fn run(args: &SensitivityArgs) -> Result<()> {
-    let super::SingleScenario {
-        scenario,
-        overrides,
-        settings,
-        pool,
-    } = super::single_scenario("sensitivity", &args.common, args.precision)?;
-    let scenario = &scenario;
+    let single = super::single_scenario("sensitivity", &args.common, args.precision)?;
+    let (scenario, settings, pool) = (&single.scenario, single.settings, &single.pool);
     let analyse = |paths: usize| -> Result<(SensitivityReport, f64)> {
         let settings = RunSettings { paths, ..settings };
         let (base, rows) = pool
@@ -63,7 +58,7 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
             report
         }
     };
-    report.overrides = overrides;
+    report.overrides = single.overrides;
     let format = args.output.resolved_format();
     super::emit(
         &report.render(format),

@@ -32,13 +32,8 @@ pub fn run(args: &SolveArgs) -> Result<()> {
     if matches!(format, Format::Csv | Format::Markdown) {
         return Err(InputError::new("--format", "", "solve writes table or json").into());
     }
-    let super::SingleScenario {
-        scenario,
-        overrides,
-        settings,
-        pool,
-    } = super::single_scenario("solve", &args.common, args.precision)?;
-    let scenario = &scenario;
+    let single = super::single_scenario("solve", &args.common, args.precision)?;
+    let (scenario, settings, pool) = (&single.scenario, single.settings, &single.pool);
     if let Some(key) = &args.param {
         // Check the key before any run.
         crate::scenario::parameters::resolve(scenario, key)?;
@@ -68,7 +63,7 @@ pub fn run(args: &SolveArgs) -> Result<()> {
     };
     let report = SolveReport {
         scenario,
-        overrides: &overrides,
+        overrides: &single.overrides,
         seed: settings.seed,
         probability: p,
         answer: &answer,

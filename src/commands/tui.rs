@@ -25,24 +25,38 @@ pub fn default_args() -> TuiArgs {
 
 /// Open the view, or explain and exit 2 when standard output is not a terminal.
 pub fn run(args: &TuiArgs) -> Result<ExitCode> {
-    if let Some(why) = tui::unusable_terminal() {
-        eprintln!(
-            "error: the interactive view needs {why}; use `safetech run` for a text summary (see --help)"
-        );
-        return Ok(ExitCode::from(2));
-    }
-    tui::run(settings(&args.common, args.theme, Tab::Fan)?)
+    open(
+        &args.common,
+        args.theme,
+        Tab::Fan,
+        "the interactive view",
+        "`safetech run` for a text summary",
+    )
 }
 
 /// `safetech teach`: the view opened on the Teach tab.
 pub fn teach(args: &TeachArgs) -> Result<ExitCode> {
+    open(
+        &args.common,
+        args.theme,
+        Tab::Teach,
+        "the walkthrough",
+        "`safetech teach --export-slides DIR` for slides",
+    )
+}
+
+fn open(
+    common: &Common,
+    theme: ThemeName,
+    tab: Tab,
+    what: &str,
+    instead: &str,
+) -> Result<ExitCode> {
     if let Some(why) = tui::unusable_terminal() {
-        eprintln!(
-            "error: the walkthrough needs {why}; use `safetech teach --export-slides DIR` for slides (see --help)"
-        );
+        eprintln!("error: {what} needs {why}; use {instead} (see --help)");
         return Ok(ExitCode::from(2));
     }
-    tui::run(settings(&args.common, args.theme, Tab::Teach)?)
+    tui::run(settings(common, theme, tab)?)
 }
 
 /// The view's settings from the shared options: scenarios loaded, paths fitted to the memory

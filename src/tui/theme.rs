@@ -219,15 +219,7 @@ impl Theme {
 /// WCAG relative luminance of an RGB colour (None for the terminal's named colours).
 pub fn relative_luminance(c: Color) -> Option<f64> {
     let Color::Rgb(r, g, b) = c else { return None };
-    let channel = |v: u8| {
-        let v = f64::from(v) / 255.0;
-        if v <= 0.04045 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    Some(0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b))
+    Some(crate::series_style::relative_luminance((r, g, b)))
 }
 
 /// WCAG contrast ratio of two RGB colours, from 1 (none) to 21 (black on white).
