@@ -1,6 +1,6 @@
 //! Calibration against an independent computation, and the backtest.
 
-mod common;
+use crate::common;
 
 use safetech::backtest::{OFFICIAL_FORECASTS, backtest, calibrated_scenario};
 use safetech::scenario::history::{SHIPPED_HISTORY, parse_history};

@@ -1,7 +1,7 @@
 //! The charts drawn from analyses: the tornado and the paired-difference fan. Rendered through
 //! the library and the command line, decoded and inspected.
 
-mod common;
+use crate::common;
 
 use plotters::style::RGBColor;
 use safetech::analysis::difference::difference_fan;

@@ -1,7 +1,7 @@
 //! Chart export end to end: every kind in PNG and SVG, decoded and inspected; byte-identical
 //! reruns; failures that must leave no file behind.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::OnceLock;

@@ -10,7 +10,7 @@
 //! DejaVu's ascent + descent, 1.164 em: size 10 was an em of 8.59 px). Canvases below
 //! the smallest allowed size are refused, so 320×320 is checked to be an error.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

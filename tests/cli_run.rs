@@ -1,6 +1,6 @@
 //! The command line as users drive it: outputs, determinism, errors and exit codes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

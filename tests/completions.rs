@@ -1,7 +1,7 @@
 //! Shell completion asks the program: the registration script from `safetech completions bash`
 //! is sourced in a real bash, and its completion function is called as bash would at a Tab.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! is declared and described (so the schema cannot lag behind the code), and outputs that break
 //! the contract are rejected (so the check can fail).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

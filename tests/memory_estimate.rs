@@ -2,7 +2,7 @@
 //! not a loose one. Alone in its test binary: the peak resident size of children is per process.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

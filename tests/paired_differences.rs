@@ -2,7 +2,7 @@
 //! independent computation from per-path hit indicators, the CLI's JSON against the library,
 //! and the coverage of the 95 % intervals on a closed-form case.
 
-mod common;
+use crate::common;
 
 use safetech::scenario::{Scenario, load, parse_str};
 use safetech::sim::{Projection, RunControl, RunSettings, simulate};

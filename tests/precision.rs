@@ -1,7 +1,7 @@
 //! `--precision PTS`: the half-width asked for is reached, and the result is exactly the plain
 //! run with the number of paths reported.
 
-mod common;
+use crate::common;
 
 use safetech::analysis::precision::whole_blocks;
 use safetech::scenario::load;

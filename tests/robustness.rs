@@ -1,9 +1,9 @@
 //! Regression tests for what fuzzing and careless use found: every hang or memory
-//! bomb now ends within 5 s under a 2 GB address-space limit with exit 0 or 2; values that
+//! bomb now ends, under a 2 GB address-space limit and a 30 s hang limit, with exit 0 or 2; values that
 //! overflow are refused or stopped; closed pipes end quietly; errors name the thing.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -649,9 +649,11 @@ fn no_temporary_file_is_left_after_a_signal_mid_write() {
             unsafe {
                 libc::kill(child.id() as libc::pid_t, signal);
             }
+            let signalled = Instant::now();
             let status = child.wait().unwrap();
             assert!(!status.success());
-            assert!(start.elapsed() < TIME_LIMIT);
+            // The signal ends it at once, not after the 20 s pause.
+            assert!(signalled.elapsed() < Duration::from_secs(10));
             assert_eq!(temporaries(d), Vec::<String>::new(), "signal {signal}");
             assert_eq!(std::fs::read_to_string(d.join(target)).unwrap(), "old");
             assert!(

@@ -1,7 +1,7 @@
 //! The built-in scenario library: complete, honest about its numbers, runnable, ordered as its
 //! assumptions imply, and documented by the program's own output.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `safetech sensitivity`: tornado rows against separate `run --set` runs (exactly), variance
 //! shares against a closed form (within their stated error), scenario ranges and bad input.
 
-mod common;
+use crate::common;
 
 use safetech::scenario::parse_str;
 use safetech::sim::{RunControl, RunSettings, simulate};

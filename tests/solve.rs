@@ -1,6 +1,6 @@
 //! `safetech solve` against the closed form, and its answers when there is none.
 
-mod common;
+use crate::common;
 
 use safetech::analysis::solve::{solve_parameter, solve_target};
 use safetech::scenario::{load, parse_str};

@@ -1,7 +1,7 @@
 //! The classroom walkthrough: every step drawn at a laptop and a projector size, captions whose
 //! counts follow the simulation, and the slide export.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! release by `cargo bench --bench tui_latency`, not here: a debug build on a shared machine
 //! cannot promise a time, so these tests assert none.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! End to end in a pseudo-terminal: the real binary, driven by keys, read back through a
 //! terminal emulator.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::sync::mpsc::{self, Receiver};

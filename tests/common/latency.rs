@@ -103,23 +103,21 @@ impl Harness {
         let start = Instant::now();
         let batch: Vec<Msg> = std::iter::once(first).chain(self.rx.try_iter()).collect();
         let keys = batch.iter().filter(|m| matches!(m, Msg::Key(_))).count();
-        // Which request each answer in the batch is for; an answer is taken whole, so a new
-        // result on screen is one of these.
-        let answers: Vec<(usize, u64, Arc<Run>)> = batch
-            .iter()
-            .filter_map(|m| match m {
+        // Note what is on screen after each message, as the latest request stands then: a
+        // key later in the same batch makes a newer request, but the answer before it was
+        // current when it was taken.
+        for msg in batch {
+            let answer = match &msg {
                 Msg::Worker(Reply::Done {
                     slot,
                     generation,
                     run,
                 }) => Some((*slot, *generation, run.clone())),
                 _ => None,
-            })
-            .collect();
-        for msg in batch {
+            };
             dispatch(&mut self.app, msg, &mut self.worker);
+            self.note_shown(answer.as_slice());
         }
-        self.note_shown(&answers);
         let app = &self.app;
         self.terminal.draw(|f| view::draw(f, app)).unwrap();
         let end = Instant::now();

@@ -1,5 +1,7 @@
 //! The program run as a child under resource limits: a 2 GB address space, and killed when it
-//! runs past 5 s, so that a hang or a memory bomb fails the test instead of stalling the suite.
+//! runs past 30 s, so that a hang or a memory bomb fails the test instead of stalling the suite.
+//! The limit only catches hangs: a debug build on a loaded machine may take several seconds
+//! for a run that takes a tenth of that in release, so it is far above any honest run.
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -8,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const ADDRESS_SPACE: u64 = 2 << 30;
-pub const TIME_LIMIT: Duration = Duration::from_secs(5);
+pub const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 pub struct Ran {
     pub code: Option<i32>,

@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests. Every test binary compiles the whole module and uses
-//! a part of it, hence the allowance for dead code.
+//! Helpers shared by the integration tests. The benches include parts of it and use a part of
+//! those, hence the allowance for dead code.
 #![allow(dead_code)]
 
 pub mod latency;
