@@ -4,8 +4,8 @@
 //! are finite in every field with sd 0 only when p5 = p95, or is stopped by the engine's range
 //! check with the year named (exit 1). Mutated files parse or give an input error; never a panic.
 //!
-//! Case counts: PROPTEST_CASES (default 2,000 extreme scenarios and 500 mutated files; CI uses
-//! the defaults, which take a few seconds in a release-free `cargo test`).
+//! Case counts: 2,000 extreme scenarios and 500 mutated files with `SAFETECH_SOAK=1` (CI sets
+//! it), 400 and 200 without; PROPTEST_CASES sets both.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -14,11 +14,11 @@ use safetech::scenario::{Event, Outcome, Scenario, Shocks, load, parse_str, vali
 use safetech::sim::{RunControl, RunSettings, SimError, simulate};
 use safetech::stats::RunSummary;
 
-fn cases(default: u32) -> u32 {
+fn cases(soak: u32, quick: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+        .unwrap_or(if crate::common::soak() { soak } else { quick })
 }
 
 /// One of the edges of an allowed range, or a value in between.
@@ -265,7 +265,7 @@ fn check(s: &Scenario, tally: &mut Tally) {
 
 #[test]
 fn extreme_valid_scenarios_give_finite_results_or_a_clear_refusal() {
-    let n = cases(2000);
+    let n = cases(2000, 400);
     let mut runner = TestRunner::new(Config {
         cases: n,
         max_global_rejects: n.saturating_mul(20),
@@ -358,7 +358,7 @@ fn mutate(text: &str, (at, op, bytes): (usize, usize, Vec<u8>)) -> Vec<u8> {
 
 #[test]
 fn mutated_scenario_files_parse_or_give_an_input_error() {
-    let n = cases(500);
+    let n = cases(500, 200);
     let sources: Vec<&str> = safetech::scenario::BUILTIN
         .iter()
         .map(|(_, text)| *text)

@@ -7,6 +7,12 @@ pub mod latency;
 pub mod limited;
 pub mod svg;
 
+/// `SAFETECH_SOAK=1` (CI sets it) runs the long rounds: the property tests' full case counts and
+/// every terminal size. Without it `cargo test` runs fewer rounds of the same properties.
+pub fn soak() -> bool {
+    std::env::var_os("SAFETECH_SOAK").is_some_and(|v| v != "0")
+}
+
 /// The program under test, built by cargo for the integration tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_safetech");
 
