@@ -103,6 +103,7 @@ pub fn calibrated_scenario(
         events: Vec::new(),
         ranges: Default::default(),
         provenance: Default::default(),
+        uncertain: Default::default(),
     }
 }
 

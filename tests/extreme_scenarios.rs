@@ -163,6 +163,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 events,
                 ranges: Default::default(),
                 provenance: Default::default(),
+                uncertain: Default::default(),
             }
         },
     )

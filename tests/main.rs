@@ -30,3 +30,4 @@ mod teach;
 mod tui_latency;
 mod tui_pty;
 mod tui_render;
+mod uncertain_inputs;

@@ -24,7 +24,15 @@ pub fn key_assumptions(s: &Scenario) -> String {
     let g = &s.growth;
     let mut parts = Vec::new();
     let mut growth = format!("growth {}", rate(g.initial));
-    if g.initial_uncertainty > 0.0 {
+    if let Some(u) = s.uncertain.get("growth.initial") {
+        let _ = write!(
+            growth,
+            " ({}; 90% of draws {} to {})",
+            u.family(),
+            rate(u.quantile(0.05)),
+            rate(u.quantile(0.95))
+        );
+    } else if g.initial_uncertainty > 0.0 {
         let _ = write!(
             growth,
             " ± {} pt",

@@ -49,8 +49,17 @@ pub struct Reach {
 pub fn reach(s: &Scenario) -> Reach {
     let g = &s.growth;
     let long_run = g.long_run_rate();
-    let r0_hi = g.initial + SIGMAS * g.initial_uncertainty;
-    let r0_lo = (g.initial - SIGMAS * g.initial_uncertainty).max(-0.99);
+    let (r0_lo, r0_hi) = match s.uncertain.get("growth.initial") {
+        // The draws' quantiles as far out as SIGMAS standard deviations reach on a Normal.
+        Some(u) => {
+            let tail = 0.5 * statrs::function::erf::erfc(SIGMAS / std::f64::consts::SQRT_2);
+            (u.quantile(tail).max(-0.99), u.quantile(1.0 - tail))
+        }
+        None => (
+            (g.initial - SIGMAS * g.initial_uncertainty).max(-0.99),
+            g.initial + SIGMAS * g.initial_uncertainty,
+        ),
+    };
     let (mut uplift_hi, mut uplift_lo, mut level_hi, mut level_lo, mut vol) =
         (0.0f64, 0.0f64, 0.0f64, 0.0f64, g.volatility);
     for ev in &s.events {

@@ -9,7 +9,8 @@ use super::Scenario;
 /// that `edited` adds inserted and keys it dropped removed. None if `original` is not TOML.
 pub fn edit_source(original: &str, edited: &Scenario) -> Option<String> {
     let mut doc: DocumentMut = original.parse().ok()?;
-    let new: DocumentMut = toml::to_string(edited).ok()?.parse().ok()?;
+    // `to_toml` writes distributions back as tables, where serde alone would write medians.
+    let new: DocumentMut = edited.try_to_toml()?.parse().ok()?;
     merge_table(doc.as_table_mut(), new.as_table());
     Some(doc.to_string())
 }

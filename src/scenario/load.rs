@@ -121,17 +121,26 @@ fn parse_with_overrides(
     overrides: &[Override],
 ) -> Result<Scenario, InputError> {
     let map = SourceMap::new(text);
-    let scenario: Scenario =
+    let mut table: toml::Table =
         toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
-    let (scenario, applied) = if overrides.is_empty() {
+    // Distributions come out of the tree first, each replaced by its median.
+    let mut uncertain = super::uncertain::take_distributions(&mut table)
+        .map_err(|(field, p)| InputError::new(origin, &field, p).at(map.position_of(&field)))?;
+    let (mut scenario, applied) = if !overrides.is_empty() {
+        // Overrides work on the TOML tree so they are checked by the same deserializer as files.
+        apply_overrides(table, overrides, &mut uncertain)?
+    } else if uncertain.is_empty() {
+        // Straight from the text, so a type error points at its line.
+        let scenario: Scenario =
+            toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
         (scenario, Vec::new())
     } else {
-        // Overrides work on the TOML tree so they are checked by the same deserializer as files.
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
-        apply_overrides(table, overrides)?
+        let scenario: Scenario = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e| InputError::new(origin, "", plain_types(e.message().trim())))?;
+        (scenario, Vec::new())
     };
-    let mut scenario = scenario;
+    scenario.uncertain = uncertain;
     for ov in overrides {
         scenario.provenance.record(&ov.key, &ov.value);
     }

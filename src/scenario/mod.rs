@@ -9,6 +9,7 @@ mod load;
 mod overrides;
 pub mod parameters;
 mod source_map;
+pub mod uncertain;
 mod validate;
 
 pub use builtin::{BUILTIN, builtin_source};
@@ -40,6 +41,10 @@ pub struct Scenario {
     /// outputs carry it so a changed run never passes for the stock scenario.
     #[serde(skip)]
     pub provenance: Provenance,
+    /// Inputs written as distributions, by key (`growth.initial`); the field itself holds the
+    /// distribution's median. Kept out of serde's way: [`Scenario::to_toml`] writes them back.
+    #[serde(skip)]
+    pub uncertain: std::collections::BTreeMap<String, uncertain::Uncertain>,
 }
 
 /// A scenario's origin and its changes since loading.
@@ -310,7 +315,22 @@ pub enum Timing {
 impl Scenario {
     /// Serialise back to TOML (used when the TUI saves an edited scenario).
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_default()
+        self.try_to_toml().unwrap_or_default()
+    }
+
+    /// TOML of the scenario with its distributions written back as tables, or `None` when it
+    /// cannot be serialised.
+    pub fn try_to_toml(&self) -> Option<String> {
+        let mut table = toml::Table::try_from(self).ok()?;
+        for (key, u) in &self.uncertain {
+            let mut parts = key.split('.');
+            if let (Some(section), Some(name)) = (parts.next(), parts.next())
+                && let Some(t) = table.get_mut(section).and_then(toml::Value::as_table_mut)
+            {
+                t.insert(name.to_string(), toml::Value::Table(u.written.clone()));
+            }
+        }
+        toml::to_string_pretty(&table).ok()
     }
 
     /// Number of simulated years (start_year+1 ..= horizon).

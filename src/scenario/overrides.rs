@@ -3,7 +3,10 @@
 
 use std::str::FromStr;
 
+use std::collections::BTreeMap;
+
 use super::Scenario;
+use super::uncertain::Uncertain;
 use crate::error::InputError;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,16 +79,29 @@ impl Override {
 
 /// Apply overrides to a parsed TOML table and deserialize the result. Returns the scenario and,
 /// for each override, the canonical field path it set (`events[0].outcomes[1].probability`).
+///
+/// `uncertain` holds the file's distributions by key: a number set on one of those keys fixes
+/// the input (its distribution goes), and a distribution set by an override joins them.
 pub fn apply_overrides(
     mut table: toml::Table,
     overrides: &[Override],
+    uncertain: &mut BTreeMap<String, Uncertain>,
 ) -> Result<(Scenario, Vec<(String, Override)>), InputError> {
     let before = outcome_probabilities(&table);
     let mut applied = Vec::new();
     for ov in overrides {
         let path = set_path(&mut table, ov)?;
+        uncertain.remove(&path);
         applied.push((path, ov.clone()));
     }
+    let set =
+        super::uncertain::take_distributions(&mut table).map_err(|(field, p)| {
+            match applied.iter().rev().find(|(path, _)| *path == field) {
+                Some((_, ov)) => ov.error(&field, p),
+                None => InputError::new("--set", &field, p),
+            }
+        })?;
+    uncertain.extend(set);
     let mut scenario: Scenario = toml::Value::Table(table)
         .try_into::<Scenario>()
         .map_err(|e| {

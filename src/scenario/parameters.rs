@@ -425,6 +425,8 @@ impl Param {
 
     /// Sets the value, moving what [`Propagation`] says: the same scenario as `--set`.
     pub fn set(self, s: &mut Scenario, v: f64) {
+        // A number fixes an uncertain input, as `--set KEY=NUMBER` does.
+        s.uncertain.remove(&self.key(s));
         let g = &mut s.growth;
         match self.field {
             Field::Initial => g.initial = v,
@@ -703,7 +705,9 @@ pub fn with_value(s: &Scenario, key: &str, value: f64) -> Result<Scenario, Input
         )
     })?;
     let ov = Override::new(key, literal(value));
-    let (mut out, _) = apply_overrides(table, std::slice::from_ref(&ov))?;
+    let mut uncertain = s.uncertain.clone();
+    let (mut out, _) = apply_overrides(table, std::slice::from_ref(&ov), &mut uncertain)?;
+    out.uncertain = uncertain;
     // The file it came from and its earlier edits travel on, with this one, as with --set.
     out.provenance = s.provenance.clone();
     out.provenance.record(&ov.key, &ov.value);

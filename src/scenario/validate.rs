@@ -225,6 +225,16 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
             "degrees of freedom must be greater than 2 (the variance is infinite otherwise)",
         );
     }
+    if s.uncertain.contains_key("growth.initial")
+        && (g.initial_uncertainty != 0.0 || !g.initial_distribution.is_normal())
+    {
+        c.fail(
+            "growth.initial_uncertainty",
+            g.initial_uncertainty,
+            "growth.initial is written as a distribution, which says its spread: remove \
+             initial_uncertainty and initial_distribution (they are the older way to say it)",
+        );
+    }
     if let Shocks::StudentT(nu) = g.initial_distribution {
         // ν = 1 (Cauchy) is allowed: a t predictive from two growth rates has one degree of
         // freedom. Large ν is a Normal in all but name.

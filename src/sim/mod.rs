@@ -375,6 +375,8 @@ fn cancelled(control: RunControl) -> bool {
 /// Initial growth r0 per path. Drawn whatever the uncertainty, so that scenarios differing
 /// only in it still share every other draw. A Student-t r0 is the same Normal z divided by
 /// sqrt(χ²_ν/ν) from a stream of its own, so it stays paired with the Normal draw path by path.
+/// A distribution written on `growth.initial` turns the same z into its quantile at Φ(z), so it
+/// is paired with the older spelling path by path too (and equals it, for a Normal, to rounding).
 fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
     let mut initial_growth = path_array(n, 0.0);
     let chi_squared = match m.initial_distribution {
@@ -397,8 +399,18 @@ fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
                     *z *= (nu / spread.sample(chi)).sqrt();
                 }
             }
-            for r0 in out {
-                *r0 = (m.initial + m.initial_sd * *r0).max(MIN_GROWTH);
+            match &m.initial_uncertain {
+                Some(u) => {
+                    for r0 in out {
+                        let p = 0.5 * statrs::function::erf::erfc(-*r0 / std::f64::consts::SQRT_2);
+                        *r0 = u.quantile(p).max(MIN_GROWTH);
+                    }
+                }
+                None => {
+                    for r0 in out {
+                        *r0 = (m.initial + m.initial_sd * *r0).max(MIN_GROWTH);
+                    }
+                }
             }
         });
     initial_growth

@@ -124,6 +124,8 @@ pub(super) struct Model {
     pub initial: f64,
     pub initial_sd: f64,
     pub initial_distribution: Shocks,
+    /// `growth.initial` written as a distribution (then `initial_sd` is 0).
+    pub initial_uncertain: Option<crate::scenario::uncertain::Uncertain>,
     long_run: f64,
     reversion: f64,
     volatility: f64,
@@ -156,9 +158,12 @@ impl Model {
             vol_multiplier *= vm;
             event_move += mv;
         }
-        let initial_spread = match g.initial_distribution {
-            Shocks::Normal => g.initial_uncertainty,
-            Shocks::StudentT(_) => 2.0 * g.initial_uncertainty,
+        let initial_uncertain = scenario.uncertain.get("growth.initial").cloned();
+        let initial_spread = match (&initial_uncertain, g.initial_distribution) {
+            // Half the central 99.8 %, as 4 of these make a generous bound.
+            (Some(u), _) => (u.quantile(0.999) - u.quantile(0.001)) / 2.0,
+            (None, Shocks::Normal) => g.initial_uncertainty,
+            (None, Shocks::StudentT(_)) => 2.0 * g.initial_uncertainty,
         };
         Model {
             start_year: scenario.market.start_year,
@@ -166,6 +171,7 @@ impl Model {
             initial: g.initial,
             initial_sd: g.initial_uncertainty,
             initial_distribution: g.initial_distribution,
+            initial_uncertain,
             long_run: g.long_run_rate(),
             reversion: g.reversion,
             volatility: g.volatility,

@@ -1,0 +1,697 @@
+//! Uncertain inputs: a distribution written in place of a number, as an inline table
+//! (`capacity = { dist = "lognormal", p5 = 3000, p95 = 20000 }`).
+//!
+//! Every distribution is truncated to its field's range by drawing from the truncated
+//! distribution: a uniform `u` becomes `Q(F(lo) + u·(F(hi) − F(lo)))`, so draws stay paired
+//! path by path and are never clipped. A distribution with more than [`MAX_OUTSIDE`] of its
+//! mass outside the range is refused unless the table says `truncate = true`.
+
+use statrs::distribution::{
+    Beta, ContinuousCDF, LogNormal, Normal, StudentsT, Triangular, Uniform,
+};
+
+/// The most of a distribution's mass that may lie outside its field's range without
+/// `truncate = true`.
+pub const MAX_OUTSIDE: f64 = 0.001;
+
+/// The 95th percentile of the standard Normal.
+const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// A distribution's family and parameters, as the sampler needs them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    /// ln X is Normal(mu, sigma).
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    /// A Beta on [min, max] with its mode at `mode` (the classic PERT weights: λ = 4).
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    /// On [0, 1].
+    Beta {
+        alpha: f64,
+        beta: f64,
+    },
+    /// Location `mean`, scale `scale`, `df` degrees of freedom.
+    StudentT {
+        df: f64,
+        mean: f64,
+        scale: f64,
+    },
+}
+
+/// The families, as a file names them.
+pub const FAMILIES: [&str; 7] = [
+    "normal",
+    "lognormal",
+    "uniform",
+    "triangular",
+    "pert",
+    "beta",
+    "student_t",
+];
+
+/// The ways a file may give each family's parameters (besides `dist` and `truncate`).
+pub fn spellings(family: &str) -> &'static [&'static [&'static str]] {
+    match family {
+        "normal" => &[&["p5", "p95"], &["mean", "sd"]],
+        "lognormal" => &[&["p5", "p95"], &["median", "sd_log"]],
+        "uniform" => &[&["min", "max"]],
+        "triangular" | "pert" => &[&["min", "mode", "max"]],
+        "beta" => &[&["mean", "sd"], &["alpha", "beta"]],
+        "student_t" => &[&["df", "p5", "p95"], &["df", "mean", "scale"]],
+        _ => &[],
+    }
+}
+
+/// What is wrong with a distribution table, in words that name the parameter.
+pub type Problem = String;
+
+/// A distribution on one input, truncated to the input's range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertain {
+    pub shape: Shape,
+    /// The table as written, for printing and saving it back.
+    pub written: toml::Table,
+    /// The range the draws stay in (the field's own).
+    pub range: (f64, f64),
+    /// F(lo) and F(hi): the draws' share of the untruncated distribution.
+    cdf_range: (f64, f64),
+}
+
+impl Shape {
+    /// Reads `{ dist = "…", … }` (without checking it against a range).
+    pub fn parse(table: &toml::Table) -> Result<Shape, Problem> {
+        let family = match table.get("dist") {
+            Some(toml::Value::String(s)) => s.as_str(),
+            Some(other) => return Err(format!("dist must be a name in quotes, not {other}")),
+            None => {
+                return Err(format!(
+                    "a distribution needs dist = one of {}",
+                    quoted(&FAMILIES)
+                ));
+            }
+        };
+        let forms = spellings(family);
+        if forms.is_empty() {
+            return Err(crate::error::with_suggestion(
+                format!(
+                    "unknown dist \"{family}\"; expected one of {}",
+                    quoted(&FAMILIES)
+                ),
+                family,
+                FAMILIES,
+            ));
+        }
+        let given: Vec<&str> = table
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !matches!(*k, "dist" | "truncate"))
+            .collect();
+        let form = forms
+            .iter()
+            .find(|f| f.len() == given.len() && f.iter().all(|k| given.contains(k)))
+            .ok_or_else(|| {
+                let ways: Vec<String> = forms.iter().map(|f| f.join(", ")).collect();
+                format!(
+                    "dist = \"{family}\" takes {} (given: {})",
+                    ways.join("; or "),
+                    if given.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        given.join(", ")
+                    }
+                )
+            })?;
+        let mut values = Vec::with_capacity(form.len());
+        for key in form.iter() {
+            let v = match table.get(*key) {
+                Some(toml::Value::Float(x)) => *x,
+                Some(toml::Value::Integer(i)) => *i as f64,
+                other => {
+                    return Err(format!(
+                        "{key} must be a number, not {}",
+                        other.map_or("nothing".to_string(), |v| v.to_string())
+                    ));
+                }
+            };
+            if !v.is_finite() {
+                return Err(format!("{key} must be a finite number, not {v}"));
+            }
+            values.push(v);
+        }
+        if let Some(t) = table.get("truncate")
+            && !t.is_bool()
+        {
+            return Err(format!("truncate must be true or false, not {t}"));
+        }
+        Shape::from_parameters(family, form, &values)
+    }
+
+    fn from_parameters(family: &str, form: &[&str], v: &[f64]) -> Result<Shape, Problem> {
+        let positive = |name: &str, x: f64| {
+            if x > 0.0 {
+                Ok(x)
+            } else {
+                Err(format!("{name} must be greater than 0, not {x}"))
+            }
+        };
+        let ordered = |a: (&str, f64), b: (&str, f64)| {
+            if a.1 < b.1 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} ({}) must be less than {} ({})",
+                    a.0, a.1, b.0, b.1
+                ))
+            }
+        };
+        let shape = match (family, form[0]) {
+            ("normal", "p5") => {
+                ordered(("p5", v[0]), ("p95", v[1]))?;
+                Shape::Normal {
+                    mean: (v[0] + v[1]) / 2.0,
+                    sd: (v[1] - v[0]) / (2.0 * Z95),
+                }
+            }
+            ("normal", _) => Shape::Normal {
+                mean: v[0],
+                sd: positive("sd", v[1])?,
+            },
+            ("lognormal", "p5") => {
+                positive("p5", v[0])?;
+                ordered(("p5", v[0]), ("p95", v[1]))?;
+                Shape::LogNormal {
+                    mu: (v[0].ln() + v[1].ln()) / 2.0,
+                    sigma: (v[1].ln() - v[0].ln()) / (2.0 * Z95),
+                }
+            }
+            ("lognormal", _) => Shape::LogNormal {
+                mu: positive("median", v[0])?.ln(),
+                sigma: positive("sd_log", v[1])?,
+            },
+            ("uniform", _) => {
+                ordered(("min", v[0]), ("max", v[1]))?;
+                Shape::Uniform {
+                    min: v[0],
+                    max: v[1],
+                }
+            }
+            ("triangular" | "pert", _) => {
+                let (min, mode, max) = (v[0], v[1], v[2]);
+                ordered(("min", min), ("max", max))?;
+                if !(min..=max).contains(&mode) {
+                    return Err(format!(
+                        "mode ({mode}) must lie between min ({min}) and max ({max})"
+                    ));
+                }
+                if family == "pert" {
+                    Shape::Pert { min, mode, max }
+                } else {
+                    Shape::Triangular { min, mode, max }
+                }
+            }
+            ("beta", "mean") => {
+                let (m, sd) = (v[0], positive("sd", v[1])?);
+                if !(m > 0.0 && m < 1.0) {
+                    return Err(format!(
+                        "a beta's mean must lie strictly between 0 and 1, not {m}"
+                    ));
+                }
+                let most = (m * (1.0 - m)).sqrt();
+                if sd >= most {
+                    return Err(format!(
+                        "a beta with mean {m} needs sd below √(mean·(1 − mean)) = {most:.4}, not {sd}"
+                    ));
+                }
+                let common = m * (1.0 - m) / (sd * sd) - 1.0;
+                Shape::Beta {
+                    alpha: m * common,
+                    beta: (1.0 - m) * common,
+                }
+            }
+            ("beta", _) => Shape::Beta {
+                alpha: positive("alpha", v[0])?,
+                beta: positive("beta", v[1])?,
+            },
+            ("student_t", _) => {
+                let df = positive("df", v[0])?;
+                if form[1] == "p5" {
+                    ordered(("p5", v[1]), ("p95", v[2]))?;
+                    let t95 = StudentsT::new(0.0, 1.0, df)
+                        .map_err(|e| format!("df: {e}"))?
+                        .inverse_cdf(0.95);
+                    Shape::StudentT {
+                        df,
+                        mean: (v[1] + v[2]) / 2.0,
+                        scale: (v[2] - v[1]) / (2.0 * t95),
+                    }
+                } else {
+                    Shape::StudentT {
+                        df,
+                        mean: v[1],
+                        scale: positive("scale", v[2])?,
+                    }
+                }
+            }
+            _ => unreachable!("spellings() lists only these families"),
+        };
+        Ok(shape)
+    }
+
+    /// The untruncated distribution function.
+    pub fn cdf(&self, x: f64) -> f64 {
+        match self.dist() {
+            Dist::Normal(d) => d.cdf(x),
+            Dist::LogNormal(d) => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    d.cdf(x)
+                }
+            }
+            Dist::Uniform(d) => d.cdf(x.clamp(d_min(self), d_max(self))),
+            Dist::Triangular(d) => d.cdf(x.clamp(d_min(self), d_max(self))),
+            Dist::Beta(d, lo, hi) => d.cdf(((x - lo) / (hi - lo)).clamp(0.0, 1.0)),
+            Dist::StudentT(d) => d.cdf(x),
+        }
+    }
+
+    /// The untruncated quantile function, for `p` in [0, 1].
+    pub fn quantile(&self, p: f64) -> f64 {
+        match self.dist() {
+            Dist::Normal(d) => d.inverse_cdf(p),
+            Dist::LogNormal(d) => d.inverse_cdf(p),
+            Dist::Uniform(d) => d.inverse_cdf(p),
+            Dist::Triangular(d) => d.inverse_cdf(p),
+            Dist::Beta(d, lo, hi) => lo + (hi - lo) * d.inverse_cdf(p),
+            Dist::StudentT(d) => d.inverse_cdf(p),
+        }
+    }
+
+    fn dist(&self) -> Dist {
+        // Parameters were checked when the shape was made, so the constructors succeed.
+        const OK: &str = "parameters checked when parsed";
+        match *self {
+            Shape::Normal { mean, sd } => Dist::Normal(Normal::new(mean, sd).expect(OK)),
+            Shape::LogNormal { mu, sigma } => Dist::LogNormal(LogNormal::new(mu, sigma).expect(OK)),
+            Shape::Uniform { min, max } => Dist::Uniform(Uniform::new(min, max).expect(OK)),
+            Shape::Triangular { min, mode, max } => {
+                Dist::Triangular(Triangular::new(min, max, mode).expect(OK))
+            }
+            Shape::Pert { min, mode, max } => {
+                let (a, b) = pert_shapes(min, mode, max);
+                Dist::Beta(Beta::new(a, b).expect(OK), min, max)
+            }
+            Shape::Beta { alpha, beta } => Dist::Beta(Beta::new(alpha, beta).expect(OK), 0.0, 1.0),
+            Shape::StudentT { df, mean, scale } => {
+                Dist::StudentT(StudentsT::new(mean, scale, df).expect(OK))
+            }
+        }
+    }
+}
+
+fn d_min(s: &Shape) -> f64 {
+    match *s {
+        Shape::Uniform { min, .. } | Shape::Triangular { min, .. } => min,
+        _ => f64::NEG_INFINITY,
+    }
+}
+
+fn d_max(s: &Shape) -> f64 {
+    match *s {
+        Shape::Uniform { max, .. } | Shape::Triangular { max, .. } => max,
+        _ => f64::INFINITY,
+    }
+}
+
+/// PERT's Beta shapes: 1 + 4·(mode − min)/(max − min) and 1 + 4·(max − mode)/(max − min).
+fn pert_shapes(min: f64, mode: f64, max: f64) -> (f64, f64) {
+    let w = max - min;
+    (1.0 + 4.0 * (mode - min) / w, 1.0 + 4.0 * (max - mode) / w)
+}
+
+enum Dist {
+    Normal(Normal),
+    LogNormal(LogNormal),
+    Uniform(Uniform),
+    Triangular(Triangular),
+    /// A Beta on [lo, hi].
+    Beta(Beta, f64, f64),
+    StudentT(StudentsT),
+}
+
+impl Uncertain {
+    /// A distribution from its table, truncated to `range` (the field's allowed values,
+    /// closed): refused when more than [`MAX_OUTSIDE`] of it lies outside and the table does
+    /// not say `truncate = true`, or when none of it lies inside.
+    pub fn new(table: &toml::Table, range: (f64, f64)) -> Result<Uncertain, Problem> {
+        let shape = Shape::parse(table)?;
+        let (lo, hi) = range;
+        let cdf_range = (shape.cdf(lo), shape.cdf(hi));
+        let inside = cdf_range.1 - cdf_range.0;
+        let outside = 1.0 - inside;
+        let truncate = table.get("truncate").and_then(toml::Value::as_bool) == Some(true);
+        if inside.is_nan() || inside <= 0.0 {
+            return Err(format!(
+                "none of this distribution lies in the allowed range {} to {}",
+                super::parameters::num(lo),
+                super::parameters::num(hi)
+            ));
+        }
+        if outside > MAX_OUTSIDE && !truncate {
+            return Err(format!(
+                "{} of this distribution lies outside the allowed range {} to {}; narrow it, \
+                 or write truncate = true to draw from the part inside",
+                share(outside),
+                super::parameters::num(lo),
+                super::parameters::num(hi)
+            ));
+        }
+        Ok(Uncertain {
+            shape,
+            written: table.clone(),
+            range,
+            cdf_range,
+        })
+    }
+
+    /// The draw for a uniform `u` in (0, 1): the truncated distribution's quantile.
+    pub fn quantile(&self, u: f64) -> f64 {
+        let (f_lo, f_hi) = self.cdf_range;
+        let x = self.shape.quantile(f_lo + u * (f_hi - f_lo));
+        // Rounding in F and Q may step a hair past an end; the end is the right answer.
+        x.clamp(self.range.0, self.range.1)
+    }
+
+    /// The truncated distribution function.
+    pub fn cdf(&self, x: f64) -> f64 {
+        let (f_lo, f_hi) = self.cdf_range;
+        ((self.shape.cdf(x) - f_lo) / (f_hi - f_lo)).clamp(0.0, 1.0)
+    }
+
+    /// The median of the draws: the value analyses and the view use as the input's centre.
+    pub fn median(&self) -> f64 {
+        self.quantile(0.5)
+    }
+
+    /// The family as the file names it: "uniform".
+    pub fn family(&self) -> &str {
+        self.written
+            .get("dist")
+            .and_then(toml::Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// The table as a file writes it: `{ dist = "uniform", min = 0.1, max = 0.2 }`.
+    pub fn to_inline(&self) -> String {
+        let mut t = toml_edit::InlineTable::new();
+        for (k, v) in &self.written {
+            let v: toml_edit::Value = match v {
+                toml::Value::String(s) => s.as_str().into(),
+                toml::Value::Integer(i) => (*i).into(),
+                toml::Value::Float(f) => (*f).into(),
+                toml::Value::Boolean(b) => (*b).into(),
+                other => other.to_string().into(),
+            };
+            t.insert(k, v);
+        }
+        t.to_string()
+    }
+}
+
+/// The inputs a distribution may be written on so far, with their ranges: the starting pace,
+/// whose per-path draw the engine already makes. (The other keys `sensitivity` swings are
+/// refused with that reason until the engine draws them per path too.)
+pub const UNCERTAIN_KEYS: [&str; 1] = ["growth.initial"];
+
+/// Every number in a scenario a distribution could stand for, as table paths, for the refusal
+/// of the ones not yet supported.
+const NUMERIC_GROWTH: [&str; 6] = [
+    "initial",
+    "long_run",
+    "reversion",
+    "volatility",
+    "persistence",
+    "capacity",
+];
+const NUMERIC_OUTCOME: [&str; 4] = [
+    "probability",
+    "growth_uplift",
+    "level_shock",
+    "volatility_multiplier",
+];
+
+/// Finds every `{ dist = … }` table in a parsed scenario, puts each supported one's median in
+/// its place (so the scenario deserialises as numbers) and returns them by key. Fails on the
+/// first table that is wrong or sits on an input that cannot be uncertain yet, with the field's
+/// path and the reason.
+pub fn take_distributions(
+    table: &mut toml::Table,
+) -> Result<std::collections::BTreeMap<String, Uncertain>, (String, Problem)> {
+    let mut found = std::collections::BTreeMap::new();
+    let is_dist = |v: &toml::Value| v.as_table().is_some_and(|t| t.contains_key("dist"));
+    if let Some(growth) = table.get_mut("growth").and_then(toml::Value::as_table_mut) {
+        for name in NUMERIC_GROWTH {
+            let key = format!("growth.{name}");
+            let Some(value) = growth.get_mut(name) else {
+                continue;
+            };
+            if !is_dist(value) {
+                continue;
+            }
+            if !UNCERTAIN_KEYS.contains(&key.as_str()) {
+                return Err((key.clone(), not_yet(&key)));
+            }
+            let written = value.as_table().cloned().unwrap_or_default();
+            let range = range_of(&key);
+            let u = Uncertain::new(&written, range).map_err(|p| (key.clone(), p))?;
+            *value = toml::Value::Float(u.median());
+            found.insert(key, u);
+        }
+    }
+    if table
+        .get("market")
+        .and_then(|m| m.get("start_revenue"))
+        .is_some_and(is_dist)
+    {
+        let key = "market.start_revenue";
+        return Err((key.into(), not_yet(key)));
+    }
+    let events = table.get("events").and_then(toml::Value::as_array);
+    for (e, event) in events.into_iter().flatten().enumerate() {
+        let outcomes = event.get("outcomes").and_then(toml::Value::as_array);
+        for (o, outcome) in outcomes.into_iter().flatten().enumerate() {
+            for name in NUMERIC_OUTCOME {
+                if outcome.get(name).is_some_and(is_dist) {
+                    let key = format!("events[{e}].outcomes[{o}].{name}");
+                    return Err((key, not_yet(name)));
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn not_yet(key: &str) -> Problem {
+    format!(
+        "a distribution on {key} is not supported yet; so far only {} may be uncertain \
+         (write a number here)",
+        UNCERTAIN_KEYS.join(", ")
+    )
+}
+
+/// The closed range a key's draws stay in: the field's allowed values.
+fn range_of(key: &str) -> (f64, f64) {
+    use super::parameters::{FIELDS, Limit, Valid};
+    let end = |l: Limit, open: f64| match l {
+        Limit::Incl(x) | Limit::Excl(x) => x,
+        Limit::Open => open,
+    };
+    FIELDS
+        .iter()
+        .find(|d| d.pattern() == key)
+        .map_or((f64::NEG_INFINITY, f64::INFINITY), |d| match d.valid {
+            Valid::Range(lo, hi) => (end(lo, f64::NEG_INFINITY), end(hi, f64::INFINITY)),
+            Valid::AboveStartRevenue => (0.0, f64::INFINITY),
+        })
+}
+
+/// A share as people read it: "0.3 %", "12 %".
+fn share(x: f64) -> String {
+    let pct = x * 100.0;
+    if pct < 1.0 {
+        format!("{pct:.2} %")
+    } else if pct < 10.0 {
+        format!("{pct:.1} %")
+    } else {
+        format!("{pct:.0} %")
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(src: &str) -> toml::Table {
+        toml::from_str::<toml::Table>(&format!("x = {src}")).unwrap()["x"]
+            .as_table()
+            .unwrap()
+            .clone()
+    }
+
+    fn wide() -> (f64, f64) {
+        (f64::NEG_INFINITY, f64::INFINITY)
+    }
+
+    #[test]
+    fn p5_and_p95_spellings_hit_their_quantiles() {
+        for src in [
+            r#"{ dist = "normal", p5 = 0.08, p95 = 0.18 }"#,
+            r#"{ dist = "lognormal", p5 = 3000, p95 = 20000 }"#,
+            r#"{ dist = "student_t", df = 3, p5 = 0.08, p95 = 0.18 }"#,
+        ] {
+            let u = Uncertain::new(&table(src), wide()).unwrap();
+            let (p5, p95) = (u.quantile(0.05), u.quantile(0.95));
+            let t = table(src);
+            let want = |k: &str| {
+                t[k].as_float()
+                    .unwrap_or_else(|| t[k].as_integer().unwrap() as f64)
+            };
+            assert!((p5 / want("p5") - 1.0).abs() < 1e-9, "{src}: p5 {p5}");
+            assert!((p95 / want("p95") - 1.0).abs() < 1e-9, "{src}: p95 {p95}");
+        }
+    }
+
+    #[test]
+    fn beta_by_mean_and_sd_has_that_mean_and_sd() {
+        let u = Uncertain::new(
+            &table(r#"{ dist = "beta", mean = 0.3, sd = 0.1 }"#),
+            (0.0, 1.0),
+        )
+        .unwrap();
+        let Shape::Beta { alpha, beta } = u.shape else {
+            panic!("{:?}", u.shape)
+        };
+        let mean = alpha / (alpha + beta);
+        let var = alpha * beta / ((alpha + beta).powi(2) * (alpha + beta + 1.0));
+        assert!((mean - 0.3).abs() < 1e-12 && (var.sqrt() - 0.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn pert_has_the_classic_mean() {
+        // PERT's mean is (min + 4·mode + max) / 6.
+        let u = Uncertain::new(
+            &table(r#"{ dist = "pert", min = 0.0, mode = 0.3, max = 1.0 }"#),
+            (0.0, 1.0),
+        )
+        .unwrap();
+        let n = 20_000;
+        let mean = (0..n)
+            .map(|i| u.quantile((i as f64 + 0.5) / n as f64))
+            .sum::<f64>()
+            / n as f64;
+        assert!(
+            (mean - (0.0 + 4.0 * 0.3 + 1.0) / 6.0).abs() < 1e-4,
+            "{mean}"
+        );
+    }
+
+    #[test]
+    fn truncation_draws_from_the_part_inside() {
+        // A Normal(0, 1) cut to [0, ∞): the half-normal, whose median is Φ⁻¹(0.75).
+        let t = table(r#"{ dist = "normal", mean = 0, sd = 1, truncate = true }"#);
+        let u = Uncertain::new(&t, (0.0, f64::INFINITY)).unwrap();
+        assert!((u.median() - 0.674_489_750_196_081_7).abs() < 1e-9);
+        assert_eq!(u.quantile(0.0), 0.0);
+        assert!((u.cdf(u.quantile(0.3)) - 0.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn mass_outside_the_range_is_refused_unless_truncated() {
+        let t = table(r#"{ dist = "normal", mean = 0.5, sd = 0.3 }"#);
+        let e = Uncertain::new(&t, (0.0, 1.0)).unwrap_err();
+        assert!(e.contains("9.6 %") || e.contains("10 %"), "{e}");
+        assert!(e.contains("truncate = true"), "{e}");
+        let far = table(r#"{ dist = "uniform", min = 2, max = 3, truncate = true }"#);
+        assert!(
+            Uncertain::new(&far, (0.0, 1.0))
+                .unwrap_err()
+                .contains("none of")
+        );
+    }
+
+    #[test]
+    fn bad_tables_are_named() {
+        for (src, says) in [
+            (
+                r#"{ dist = "gauss", mean = 0, sd = 1 }"#,
+                "unknown dist \"gauss\"",
+            ),
+            (r#"{ mean = 0, sd = 1 }"#, "needs dist"),
+            (
+                r#"{ dist = "normal", mean = 0 }"#,
+                "takes p5, p95; or mean, sd",
+            ),
+            (
+                r#"{ dist = "normal", mean = 0, sd = -1 }"#,
+                "sd must be greater than 0",
+            ),
+            (
+                r#"{ dist = "uniform", min = 2, max = 1 }"#,
+                "min (2) must be less than max (1)",
+            ),
+            (
+                r#"{ dist = "triangular", min = 0, mode = 2, max = 1 }"#,
+                "mode (2) must lie",
+            ),
+            (
+                r#"{ dist = "beta", mean = 0.5, sd = 0.6 }"#,
+                "needs sd below",
+            ),
+            (
+                r#"{ dist = "normal", mean = "a", sd = 1 }"#,
+                "mean must be a number",
+            ),
+            (
+                r#"{ dist = "normal", mean = 0, sd = 1, truncate = 1 }"#,
+                "truncate must be",
+            ),
+        ] {
+            let e = Shape::parse(&table(src)).unwrap_err();
+            assert!(e.contains(says), "{src}: {e}");
+        }
+    }
+
+    #[test]
+    fn written_back_as_given() {
+        let src = r#"{ dist = "uniform", min = 0.1, max = 0.2 }"#;
+        let u = Uncertain::new(&table(src), wide()).unwrap();
+        assert_eq!(u.to_inline().trim(), src);
+    }
+}
