@@ -104,7 +104,7 @@ fn every_size_renders_without_panicking() {
     let dark = a.theme.clone();
     // Every size with SAFETECH_SOAK; otherwise every size up to 100×30, where layouts change
     // from one cell to the next, and every third one beyond.
-    let every = |n: u16, dense: u16| crate::common::soak() || n <= dense || n % 3 == 0;
+    let every = |n: u16, dense: u16| crate::common::soak() || n <= dense || n.is_multiple_of(3);
     for w in (1..=200u16).filter(|&w| every(w, 100)) {
         for h in (1..=60u16).filter(|&h| every(h, 30)) {
             a.tab = Tab::ALL[usize::from(w + h) % Tab::ALL.len()];

@@ -548,8 +548,10 @@ mod tests {
     #[test]
     fn newer_requests_cancel_older_ones() {
         let (mut w, rx) = worker();
+        // Runs long enough (tens of milliseconds even in an optimised build) that the twenty
+        // submissions, microseconds apart, all queue while the first one runs.
         for g in 1..=20 {
-            w.submit(job(0, g, 3000));
+            w.submit(job(0, g, 200_000));
         }
         w.submit(job(1, 1, 3000));
         let mut last = std::collections::HashMap::new();
