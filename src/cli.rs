@@ -107,6 +107,11 @@ pub struct RunArgs {
     /// each ΔP when comparing, is at most PTS percentage points (stops at 10,000,000 paths)
     #[arg(long, value_name = "PTS")]
     pub precision: Option<f64>,
+    /// Also write one row per path to FILE (CSV): the inputs drawn on it, each event's outcome,
+    /// the target year's revenue, and whether and when it reached the target. One scenario, at
+    /// most 1,000,000 paths
+    #[arg(long, value_name = "FILE")]
+    pub samples: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

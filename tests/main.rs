@@ -21,6 +21,7 @@ mod memory_estimate;
 mod paired_differences;
 mod precision;
 mod robustness;
+mod samples_file;
 mod scenario_claims;
 mod scenario_fuzz;
 mod scenario_library;

@@ -1,10 +1,14 @@
 //! `safetech run`.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use super::Options;
 use crate::analysis::precision::{self, until_precise};
 use crate::cli::RunArgs;
+use crate::error::InputError;
+use crate::report::samples;
 use crate::sim::Projection;
 use crate::stats::difference::differences_from_first;
 use crate::stats::{RunSummary, Z95, target_probability};
@@ -14,6 +18,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
         precision::check(pts)?;
     }
     let scenarios = args.common.load_scenarios()?;
+    if let Some(path) = &args.samples {
+        check_samples(path, args, scenarios.len(), args.common.paths)?;
+    }
     let projections = match args.precision {
         None => super::simulate_all(&args.common, &scenarios)?,
         Some(pts) => {
@@ -33,7 +40,47 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let format = args.output.resolved_format();
     let text = format.reporter().render(&summaries);
     let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
+    if let (Some(path), [run]) = (&args.samples, projections.as_slice()) {
+        // --precision may have grown the run past the limit checked before it.
+        check_samples(path, args, 1, run.paths())?;
+        crate::output::write_atomic(path, samples::render(run).as_bytes(), &inputs)?;
+    }
     super::emit(&text, args.output.out.as_deref(), &inputs)
+}
+
+/// `--samples` before any run: one scenario, at most [`samples::MAX_ROWS`] paths, and not the
+/// file `--out` writes.
+fn check_samples(path: &Path, args: &RunArgs, scenarios: usize, paths: usize) -> Result<()> {
+    let flag = format!("--samples {}", path.display());
+    if scenarios != 1 {
+        return Err(InputError::new(
+            flag,
+            "",
+            format!(
+                "writes the paths of one scenario, and {scenarios} were given; run it once per scenario"
+            ),
+        )
+        .into());
+    }
+    if paths > samples::MAX_ROWS {
+        return Err(InputError::new(
+            flag,
+            "",
+            format!(
+                "writes one row per path, at most {} (about 60 MB); this run has {}: lower -n",
+                crate::format::thousands(samples::MAX_ROWS as f64, 0),
+                crate::format::thousands(paths as f64, 0)
+            ),
+        )
+        .into());
+    }
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if let Some(out) = &args.output.out
+        && absolute(out) == absolute(path)
+    {
+        return Err(InputError::new(flag, "", "is the file --out writes; name another").into());
+    }
+    Ok(())
 }
 
 /// The largest 95 % half-width among each run's P(target) (half the Wilson interval, as

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod difference;
 pub mod json;
 pub mod markdown;
+pub mod samples;
 pub mod sensitivity;
 pub mod solve;
 pub mod table;

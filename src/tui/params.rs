@@ -118,6 +118,18 @@ impl Presented for Param {
 
     fn display(self, s: &Scenario) -> String {
         let v = self.get(s);
+        // A distribution on the starting pace: its row shows the median, the spread's row the
+        // family and the central 90 % of draws.
+        if let (Field::InitialUncertainty, Some(u)) =
+            (self.field, s.uncertain.get("growth.initial"))
+        {
+            return format!(
+                "{} {:.0}–{:.0}%",
+                u.family(),
+                u.quantile(0.05) * 100.0,
+                u.quantile(0.95) * 100.0
+            );
+        }
         match self.field {
             Field::InitialUncertainty => format!("±{:.1}pt", v * 100.0),
             Field::Reversion | Field::Persistence => format!("{v:.2}"),
