@@ -262,6 +262,13 @@ fn the_command_line_sets_fixes_and_prints_a_distribution() {
     assert!((0.6..0.73).contains(&uncertain), "{uncertain}");
     // A number fixes it: 0.3 clears the threshold on every path.
     assert_eq!(p(&["--set", "growth.initial=0.3"]), 1.0);
+    // The older spread replaces the distribution; the pace keeps its median, 0.3.
+    let normal = p(&["--set", "growth.initial_uncertainty=0.05"]);
+    let exact = 1.0
+        - Normal::new(0.3, 0.05)
+            .unwrap()
+            .cdf((1000.0f64 / 623.0).sqrt() - 1.0);
+    assert!((normal - exact).abs() < 0.02, "{normal} vs {exact}");
     // A distribution set on the command line replaces the file's.
     let set = p(&[
         "--set",
@@ -304,4 +311,41 @@ fn saving_an_edit_keeps_the_distribution_and_its_comment() {
     let back = parse_str(&saved, "saved.toml").unwrap();
     assert_eq!(back.uncertain, s.uncertain);
     assert_eq!(back.growth.volatility, 0.05);
+}
+
+#[test]
+fn the_tornado_swings_an_uncertain_pace_between_its_p5_and_p95() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pace.toml");
+    let text = two_years(r#"{ dist = "uniform", min = 0.2, max = 0.4 }"#)
+        .replace("volatility = 0.0", "volatility = 0.05");
+    std::fs::write(&file, text).unwrap();
+    let out = safetech()
+        .args(["sensitivity", "-f", "json", "-n", "4000", "-s"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json["tornado"].as_array().unwrap();
+    let pace = rows.iter().find(|r| r["key"] == "growth.initial").unwrap();
+    // Uniform on [0.2, 0.4]: p5 = 0.21, p95 = 0.39.
+    assert!(
+        (pace["low"]["value"].as_f64().unwrap() - 0.21).abs() < 1e-9,
+        "{pace}"
+    );
+    assert!(
+        (pace["high"]["value"].as_f64().unwrap() - 0.39).abs() < 1e-9,
+        "{pace}"
+    );
+    assert_eq!(pace["source"]["default"], "p5 to p95 of its distribution");
+    // The older spread field is no input beside a distribution.
+    assert!(
+        rows.iter()
+            .all(|r| r["key"] != "growth.initial_uncertainty")
+    );
 }

@@ -91,7 +91,7 @@ pub fn apply_overrides(
     let mut applied = Vec::new();
     for ov in overrides {
         let path = set_path(&mut table, ov)?;
-        uncertain.remove(&path);
+        uncertain.remove(super::uncertain::replaced_by_setting(&path));
         applied.push((path, ov.clone()));
     }
     let set =

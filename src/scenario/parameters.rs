@@ -426,7 +426,9 @@ impl Param {
     /// Sets the value, moving what [`Propagation`] says: the same scenario as `--set`.
     pub fn set(self, s: &mut Scenario, v: f64) {
         // A number fixes an uncertain input, as `--set KEY=NUMBER` does.
-        s.uncertain.remove(&self.key(s));
+        let key = self.key(s);
+        s.uncertain
+            .remove(super::uncertain::replaced_by_setting(&key));
         let g = &mut s.growth;
         match self.field {
             Field::Initial => g.initial = v,
@@ -565,7 +567,12 @@ pub struct Swing {
 /// and the probability and uplift (and level shock, where set) of every event outcome.
 pub fn uncertain_inputs(s: &Scenario) -> Vec<Input> {
     let g = &s.growth;
-    let mut fields = vec![Field::Initial, Field::InitialUncertainty];
+    let mut fields = vec![Field::Initial];
+    // A distribution on the starting pace says its spread itself; the older spread field
+    // cannot be combined with it, so it is not an input then.
+    if !s.uncertain.contains_key("growth.initial") {
+        fields.push(Field::InitialUncertainty);
+    }
     // Reversion acts only toward a different long-run rate, and the long-run rate only through
     // reversion.
     if g.reversion > 0.0 {
@@ -780,6 +787,16 @@ pub fn swings(s: &Scenario) -> Vec<Swing> {
             });
             let (low, high, source) = match given {
                 Some(&[lo, hi]) => (lo, hi, SwingSource::Scenario),
+                // An uncertain input swings between its own 5th and 95th percentiles.
+                None if s.uncertain.contains_key(&input.key) => {
+                    let u = &s.uncertain[&input.key];
+                    let (a, b) = input.allowed;
+                    (
+                        tidy(u.quantile(0.05).clamp(a, b)),
+                        tidy(u.quantile(0.95).clamp(a, b)),
+                        SwingSource::Default("p5 to p95 of its distribution".into()),
+                    )
+                }
                 None => {
                     let (lo, hi, what) = default_swing(&input);
                     (lo, hi, SwingSource::Default(what))

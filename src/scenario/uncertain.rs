@@ -510,6 +510,16 @@ pub fn take_distributions(
     Ok(found)
 }
 
+/// The distribution a value set on `key` replaces: the key's own, and for the older spread
+/// fields (`initial_uncertainty`, `initial_distribution`) the one on `growth.initial`, whose
+/// spread they restate (the pace keeps its median).
+pub fn replaced_by_setting(key: &str) -> &str {
+    match key {
+        "growth.initial_uncertainty" | "growth.initial_distribution" => "growth.initial",
+        _ => key,
+    }
+}
+
 fn not_yet(key: &str) -> Problem {
     format!(
         "a distribution on {key} is not supported yet; so far only {} may be uncertain \
