@@ -10,7 +10,10 @@ use safetech::output::clean_up_on_signals;
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     safetech::completion::answer_if_asked(Cli::command);
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return parse_error(e),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -18,6 +21,32 @@ fn main() -> ExitCode {
             ExitCode::from(exit_code(&err) as u8)
         }
     }
+}
+
+/// Help and version go to standard output through the same writer as every result, so a full
+/// disk is an error (exit 1) rather than clap's silent success; usage errors go to standard
+/// error with exit 2, as clap prints them.
+fn parse_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        // Styled on a terminal, as clap would print it; plain text into a pipe or file.
+        let styled = std::io::IsTerminal::is_terminal(&std::io::stdout())
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let rendered = e.render();
+        let text = if styled {
+            rendered.ansi().to_string()
+        } else {
+            rendered.to_string()
+        };
+        return match print_quietly(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    e.exit()
 }
 
 /// `print!` panics when standard output is a closed pipe (`| head -c1`). Output cut short by

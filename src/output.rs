@@ -4,6 +4,9 @@
 //!   so a link planted under a guessable name is never followed), then a rename. A failed write
 //!   never leaves a partial file and never harms an existing one.
 //! - A symlink is written through: the file it points at is replaced and the link stays.
+//! - A path naming one of the process's open descriptors (`/dev/stdout`, `/dev/fd/N`,
+//!   `/proc/self/fd/N`) is written to that descriptor, never replaced: `-o /dev/stdout >> log`
+//!   appends.
 //! - A replaced file keeps its permissions (a 0600 file stays 0600).
 //! - The program's own inputs are never overwritten (`-o scenario.toml` is refused).
 //! - Temporary files are removed on error, and on SIGINT/SIGTERM/SIGHUP once
@@ -110,8 +113,67 @@ fn resolve_links(path: &Path) -> Result<PathBuf> {
     )
 }
 
+/// The descriptor of this process a path names, at any step of its link chain: `/dev/stdout`,
+/// `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N` or `/proc/<our pid>/fd/N`.
+#[cfg(unix)]
+fn open_descriptor(path: &Path) -> Option<i32> {
+    let own = format!("/proc/{}/fd/", std::process::id());
+    let mut current = path.to_path_buf();
+    // The kernel's own limit on link chains is 40.
+    for _ in 0..40 {
+        let name = current.to_str()?;
+        let fd = match name {
+            "/dev/stdout" => Some(1),
+            "/dev/stderr" => Some(2),
+            _ => ["/dev/fd/", "/proc/self/fd/", own.as_str()]
+                .iter()
+                .find_map(|prefix| name.strip_prefix(prefix))
+                .and_then(|n| n.parse().ok()),
+        };
+        if fd.is_some() {
+            return fd;
+        }
+        if !std::fs::symlink_metadata(&current)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return None;
+        }
+        let link = std::fs::read_link(&current).ok()?;
+        current = match current.parent() {
+            Some(dir) if link.is_relative() => dir.join(link),
+            _ => link,
+        };
+    }
+    None
+}
+
+/// Writes to one of this process's open descriptors where it stands: `-o /dev/stdout >> log`
+/// appends to the log as the shell opened it, where a rename over the file it names would
+/// replace the log.
+#[cfg(unix)]
+fn write_to_descriptor(path: &Path, fd: i32, bytes: &[u8]) -> Result<()> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: dup only reads the descriptor table; a bad descriptor gives -1, handled below.
+    let own = unsafe { libc::dup(fd) };
+    if own < 0 {
+        return Err(std::io::Error::last_os_error())
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
+    // SAFETY: `own` is a new descriptor that nothing else holds; the File closes it.
+    let mut f = unsafe { std::fs::File::from_raw_fd(own) };
+    f.write_all(bytes)
+        .and_then(|_| f.flush())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Writes `bytes` to `path` as the module says, refusing any of `inputs`.
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
+    #[cfg(unix)]
+    if let Some(fd) = open_descriptor(path) {
+        return write_to_descriptor(path, fd, bytes);
+    }
     // What the path finally names, as the kernel sees it (every link followed, including
     // /dev/stdout's, which names a pipe that no path reaches).
     let existing = std::fs::metadata(path).ok();

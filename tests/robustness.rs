@@ -581,6 +581,31 @@ fn devices_and_pipes_are_written_in_place() {
     assert!(r.stdout.contains("\"schema\""), "{}", r.stdout);
 }
 
+/// `printf 'old\n' > log.txt; safetech run -f csv -o /dev/stdout >> log.txt` left only the CSV:
+/// the path led to log.txt, which a rename replaced. Every spelling of an open descriptor now
+/// writes to it where it stands, so the shell's append holds.
+#[test]
+fn output_to_dev_stdout_appended_to_a_log_keeps_the_log() {
+    for path in ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log.txt");
+        std::fs::write(&log, "old\n").unwrap();
+        let append = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        let status = Command::new(common::BIN)
+            .args(["run", "-n", "1000", "-f", "csv", "-o", path])
+            .current_dir(dir.path())
+            .stdout(Stdio::from(append))
+            .status()
+            .unwrap();
+        assert!(status.success(), "{path}");
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            text.starts_with("old\nscenario,name,seed"),
+            "{path}: {text}"
+        );
+    }
+}
+
 #[test]
 #[cfg_attr(not(target_os = "linux"), ignore = "needs /dev/full")]
 fn a_full_device_is_reported_as_no_space_left() {
@@ -666,17 +691,11 @@ fn no_temporary_file_is_left_after_a_signal_mid_write() {
     }
 }
 
-/// Every non-interactive command, with its output cut short by the reader. (`tui`, `teach`
-/// without `--export-slides` and no command at all need a terminal: on a pipe they print a
-/// hint on stderr and exit 2, as designed.)
-#[test]
-fn every_command_survives_a_closed_pipe() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().to_path_buf();
-    std::fs::create_dir(d.join("slides")).unwrap();
+/// Every non-interactive command, run in a directory that holds a `slides` directory.
+fn every_command() -> Vec<Vec<String>> {
     let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
     let baseline = baseline.to_str().unwrap().to_string();
-    let commands: Vec<Vec<String>> = [
+    [
         vec!["run", "-n", "200"],
         vec!["run", "-n", "200", "-f", "json"],
         vec![
@@ -705,7 +724,18 @@ fn every_command_survives_a_closed_pipe() {
     ]
     .into_iter()
     .map(|c| c.into_iter().map(String::from).collect())
-    .collect();
+    .collect()
+}
+
+/// Every non-interactive command, with its output cut short by the reader. (`tui`, `teach`
+/// without `--export-slides` and no command at all need a terminal: on a pipe they print a
+/// hint on stderr and exit 2, as designed.)
+#[test]
+fn every_command_survives_a_closed_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    std::fs::create_dir(d.join("slides")).unwrap();
+    let commands = every_command();
     // Two commands at a time; each 20 times, as `| head -c1` (one byte read) and with the
     // pipe closed before the first write. The slides take seconds to draw before their one
     // line of output, long after the reader has gone in every round, so 4 rounds of them
@@ -764,4 +794,38 @@ fn closed_pipe_run(dir: &Path, args: &[String], read_one: bool) -> Option<String
             out.status
         )
     })
+}
+
+/// Standard output on a full disk: every command that prints ends with the reason and exit 1
+/// (`backtest` panicked with exit 101 before, `--help` and `--version` exited 0 having written
+/// nothing); `export`, which prints nothing there, succeeds.
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs /dev/full")]
+fn every_command_reports_a_full_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("slides")).unwrap();
+    for args in every_command() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(common::BIN)
+            .args(&args)
+            .current_dir(dir.path())
+            .stdout(Stdio::from(full))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // `export` writes its file and prints nothing on standard output.
+        if args[0] == "export" {
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("No space left on device"),
+                "{args:?}: {stderr}"
+            );
+        }
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
 }
