@@ -1,21 +1,15 @@
 //! `run --samples`: the per-path file reproduces what the program reports from it alone.
 
-use crate::common::safetech;
+use crate::common::{json_of, safetech};
 
 fn json_and_samples(args: &[&str]) -> (serde_json::Value, Vec<Vec<String>>) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("paths.csv");
-    let out = safetech()
-        .args(["run", "-f", "json", "--samples", file.to_str().unwrap()])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let json = json_of(
+        safetech()
+            .args(["run", "-f", "json", "--samples", file.to_str().unwrap()])
+            .args(args),
     );
-    let json = serde_json::from_slice(&out.stdout).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     // No field here needs quoting: ids are [a-z0-9_-], numbers are plain.
     let rows = text

@@ -8,7 +8,7 @@ use statrs::distribution::{
     Beta, ContinuousCDF, LogNormal, Normal, StudentsT, Triangular, Uniform,
 };
 
-use crate::common::safetech;
+use crate::common::{json_of, safetech};
 
 const PATHS: usize = 200_000;
 
@@ -243,17 +243,11 @@ fn the_command_line_sets_fixes_and_prints_a_distribution() {
     .unwrap();
     let file = file.to_str().unwrap();
     let p = |args: &[&str]| {
-        let out = safetech()
-            .args(["run", "-f", "json", "-n", "20000", "-s", file])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let json = json_of(
+            safetech()
+                .args(["run", "-f", "json", "-n", "20000", "-s", file])
+                .args(args),
         );
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         json["scenarios"][0]["target"]["probability"]
             .as_f64()
             .unwrap()
@@ -320,17 +314,11 @@ fn the_tornado_swings_an_uncertain_pace_between_its_p5_and_p95() {
     let text = two_years(r#"{ dist = "uniform", min = 0.2, max = 0.4 }"#)
         .replace("volatility = 0.0", "volatility = 0.05");
     std::fs::write(&file, text).unwrap();
-    let out = safetech()
-        .args(["sensitivity", "-f", "json", "-n", "4000", "-s"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let json = json_of(
+        safetech()
+            .args(["sensitivity", "-f", "json", "-n", "4000", "-s"])
+            .arg(&file),
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = json["tornado"].as_array().unwrap();
     let pace = rows.iter().find(|r| r["key"] == "growth.initial").unwrap();
     // Uniform on [0.2, 0.4]: p5 = 0.21, p95 = 0.39.
