@@ -74,13 +74,60 @@ fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
+/// Checks a run's output files before any work: none may be one of `inputs`, and no two may
+/// be the same file. Each is given with the flag that names it (`--out`, `--data`), which the
+/// refusal names.
+pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &Inputs) -> Result<(), InputError> {
+    let mut seen: Vec<(&str, PathBuf, FileId)> = Vec::new();
+    for &(flag, path) in outputs {
+        #[cfg(unix)]
+        if open_descriptor(path).is_some() {
+            continue;
+        }
+        let target = match std::fs::canonicalize(path) {
+            Ok(p) => p,
+            Err(_) => {
+                let end = resolve_links(path).map_err(|e| {
+                    InputError::new(flag, "", e.to_string()).with_value(path.display().to_string())
+                })?;
+                std::path::absolute(&end).unwrap_or(end)
+            }
+        };
+        refuse_inputs_as(flag, path, &target, inputs)?;
+        let id = std::fs::metadata(&target).ok().and_then(|m| file_id(&m));
+        if let Some((other, _, _)) = seen
+            .iter()
+            .find(|(_, p, i)| *p == target || (id.is_some() && *i == id))
+        {
+            return Err(InputError::new(
+                flag,
+                "",
+                format!("names the same file as {other}; give each output its own file"),
+            )
+            .with_value(path.display().to_string()));
+        }
+        seen.push((flag, target, id));
+    }
+    Ok(())
+}
+
 /// Refuses `target` (a resolved path) when it is one of `inputs`.
 fn refuse_inputs(asked: &Path, target: &Path, inputs: &Inputs) -> Result<(), InputError> {
+    refuse_inputs_as("--out", asked, target, inputs)
+}
+
+/// [`refuse_inputs`], naming the flag the path was given with.
+fn refuse_inputs_as(
+    flag: &str,
+    asked: &Path,
+    target: &Path,
+    inputs: &Inputs,
+) -> Result<(), InputError> {
     let canonical = std::fs::canonicalize(target).ok();
     let id = std::fs::metadata(target).ok().and_then(|m| file_id(&m));
     if inputs.contains(canonical.as_deref(), id) {
         return Err(InputError::new(
-            "--out",
+            flag,
             "",
             "refusing to write over an input of this run; choose another output file",
         )

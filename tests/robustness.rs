@@ -829,3 +829,46 @@ fn every_command_reports_a_full_disk() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// `export --data c.png -o c.png` replaced the chart with its data (exit 0), and `--data` naming
+/// an input was refused only after the chart was written. Every output is now checked against
+/// the others and the inputs before any simulation, and the refusal names its flag.
+#[test]
+fn data_equal_to_out_and_data_naming_an_input_are_refused_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let scenario = safetech::scenario::builtin_source("classroom").unwrap();
+    std::fs::write(d.join("mine.toml"), scenario).unwrap();
+    for (data, says) in [
+        ("c.png", "--data: c.png: names the same file as --out"),
+        ("./c.png", "names the same file as --out"),
+        (
+            "mine.toml",
+            "--data: mine.toml: refusing to write over an input",
+        ),
+    ] {
+        let args = [
+            "export",
+            "--chart",
+            "fan",
+            "-n",
+            "200",
+            "-s",
+            "mine.toml",
+            "-o",
+            "c.png",
+            "--data",
+            data,
+        ];
+        let r = expect_code(d, &args, 2, &[says]);
+        assert!(
+            !d.join("c.png").exists(),
+            "{data}: the chart was written: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(d.join("mine.toml")).unwrap(),
+        scenario
+    );
+}

@@ -100,7 +100,7 @@ fn samples_are_refused_before_any_run_when_they_cannot_be_written() {
             "writes the paths of one scenario, and 2 were given",
         ),
         (vec!["-n", "1000001"], "at most 1,000,000"),
-        (vec!["-o", "paths.csv"], "is the file --out writes"),
+        (vec!["-o", "paths.csv"], "names the same file as --out"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let out = safetech()
@@ -111,10 +111,7 @@ fn samples_are_refused_before_any_run_when_they_cannot_be_written() {
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(
-            err.contains("--samples paths.csv") && err.contains(says),
-            "{err}"
-        );
+        assert!(err.contains("--samples") && err.contains(says), "{err}");
         assert!(!dir.path().join("paths.csv").exists());
     }
 }

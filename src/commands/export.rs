@@ -65,6 +65,11 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         );
     }
     let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
+    let mut outputs = vec![("--out", args.out.as_path())];
+    if let Some(data) = &args.data {
+        outputs.push(("--data", data.as_path()));
+    }
+    crate::output::check_outputs(&outputs, &inputs)?;
     let pool = super::pool(&args.common)?;
     let settings = args.common.settings();
     let control = RunControl::default();

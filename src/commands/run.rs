@@ -19,7 +19,13 @@ pub fn run(args: &RunArgs) -> Result<()> {
     }
     let scenarios = args.common.load_scenarios()?;
     if let Some(path) = &args.samples {
-        check_samples(path, args, scenarios.len(), args.common.paths)?;
+        check_samples(path, scenarios.len(), args.common.paths)?;
+        let mut outputs = vec![("--samples", path.as_path())];
+        if let Some(out) = args.output.out.as_deref().filter(|o| o.as_os_str() != "-") {
+            outputs.insert(0, ("--out", out));
+        }
+        let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
+        crate::output::check_outputs(&outputs, &inputs)?;
     }
     let projections = match args.precision {
         None => super::simulate_all(&args.common, &scenarios)?,
@@ -42,15 +48,14 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
     if let (Some(path), [run]) = (&args.samples, projections.as_slice()) {
         // --precision may have grown the run past the limit checked before it.
-        check_samples(path, args, 1, run.paths())?;
+        check_samples(path, 1, run.paths())?;
         crate::output::write_atomic(path, samples::render(run).as_bytes(), &inputs)?;
     }
     super::emit(&text, args.output.out.as_deref(), &inputs)
 }
 
-/// `--samples` before any run: one scenario, at most [`samples::MAX_ROWS`] paths, and not the
-/// file `--out` writes.
-fn check_samples(path: &Path, args: &RunArgs, scenarios: usize, paths: usize) -> Result<()> {
+/// `--samples` before any run: one scenario, at most [`samples::MAX_ROWS`] paths.
+fn check_samples(path: &Path, scenarios: usize, paths: usize) -> Result<()> {
     let flag = format!("--samples {}", path.display());
     if scenarios != 1 {
         return Err(InputError::new(
@@ -73,12 +78,6 @@ fn check_samples(path: &Path, args: &RunArgs, scenarios: usize, paths: usize) ->
             ),
         )
         .into());
-    }
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    if let Some(out) = &args.output.out
-        && absolute(out) == absolute(path)
-    {
-        return Err(InputError::new(flag, "", "is the file --out writes; name another").into());
     }
     Ok(())
 }
