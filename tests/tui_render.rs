@@ -634,3 +634,29 @@ fn quitting_with_unsaved_edits_asks_first() {
     );
     assert!(a.quit);
 }
+
+/// Typing "1,5" read as 15: the comma was dropped as it was typed. It is now kept, and the
+/// value is refused with the reason.
+#[test]
+fn typing_a_decimal_comma_is_refused_not_read_as_15() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Msg, update};
+    let mut app = app(ThemeName::Dark, false, Tab::Fan);
+    let before = app.slot().unwrap().scenario.growth.initial;
+    for c in [
+        KeyCode::Enter,
+        KeyCode::Char('1'),
+        KeyCode::Char(','),
+        KeyCode::Char('5'),
+    ] {
+        update(&mut app, Msg::Key(KeyEvent::from(c)));
+    }
+    assert_eq!(app.entry.as_deref(), Some("1,5"));
+    update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    let status = app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("write decimals with a point, e.g. 1.5"),
+        "{status}"
+    );
+    assert_eq!(app.slot().unwrap().scenario.growth.initial, before);
+}

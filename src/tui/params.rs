@@ -154,6 +154,13 @@ impl Presented for Param {
             .trim_end_matches(['%', ' '])
             .trim_end_matches("pt")
             .trim();
+        if cleaned.contains(',') {
+            return Err(format!(
+                "“{}”: write decimals with a point, e.g. {}",
+                text.trim(),
+                cleaned.replace(',', ".")
+            ));
+        }
         let typed: f64 = cleaned
             .parse()
             .ok()
@@ -392,5 +399,17 @@ mod tests {
                 .unwrap()
                 .ends_with("(no other outcome to take it)")
         );
+    }
+
+    #[test]
+    fn a_decimal_comma_is_refused_not_read_as_a_larger_number() {
+        let mut s = crate::scenario::load("baseline").unwrap();
+        let p = Param::of(Field::Initial);
+        let before = p.get(&s);
+        let e = p.set_typed(&mut s, "1,5").unwrap_err();
+        assert!(e.contains("write decimals with a point, e.g. 1.5"), "{e}");
+        assert_eq!(p.get(&s), before);
+        assert!(p.set_typed(&mut s, "1.5").unwrap());
+        assert!((p.get(&s) - 0.015).abs() < 1e-12);
     }
 }

@@ -348,7 +348,8 @@ fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     };
     match key.code {
         KeyCode::Char(c)
-            if (c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '%' | 'e'))
+            // A comma is kept so that "1,5" is refused with the reason, not read as 15.
+            if (c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | '%' | 'e'))
                 && entry.chars().count() < 16 =>
         {
             entry.push(c);
