@@ -660,3 +660,20 @@ fn typing_a_decimal_comma_is_refused_not_read_as_15() {
     );
     assert_eq!(app.slot().unwrap().scenario.growth.initial, before);
 }
+
+/// On a valid 500 % pace (the arrows stop at 200 %), → set 200 %: a key moved the value
+/// against its direction. Now it leaves the value and says how to change it.
+#[test]
+fn the_right_arrow_never_lowers_a_value() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Msg, update};
+    let mut app = app(ThemeName::Dark, false, Tab::Fan);
+    let selected = app.selected;
+    app.slots[selected].scenario.growth.initial = 5.0;
+    update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Right)));
+    assert_eq!(app.slot().unwrap().scenario.growth.initial, 5.0);
+    let status = app.status.clone().unwrap_or_default();
+    assert!(status.contains("beyond what the arrows reach"), "{status}");
+    update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Left)));
+    assert_eq!(app.slot().unwrap().scenario.growth.initial, 2.0);
+}

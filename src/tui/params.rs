@@ -109,7 +109,9 @@ impl Presented for Param {
         let snapped = (raw / small).round() * small;
         let new = (snapped * 1e9).round() / 1e9;
         let new = new.clamp(lo, hi.max(lo));
-        if (new - old).abs() < 1e-12 {
+        // A value outside the keys' range (a 500 % pace from a file, where they stop at 200 %)
+        // never moves against the key pressed; typing still sets any allowed value.
+        if (new - old).abs() < 1e-12 || (new - old) * f64::from(direction) < 0.0 {
             return false;
         }
         self.set(s, new);
@@ -411,5 +413,18 @@ mod tests {
         assert_eq!(p.get(&s), before);
         assert!(p.set_typed(&mut s, "1.5").unwrap());
         assert!((p.get(&s) - 0.015).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_arrow_never_moves_a_value_against_its_direction() {
+        // A 500 % pace (valid in a file; the keys stop at 200 %): → must not lower it to 200 %.
+        let mut s = crate::scenario::load("baseline").unwrap();
+        let p = Param::of(Field::Initial);
+        s.growth.initial = 5.0;
+        assert!(!p.nudge(&mut s, 1, false));
+        assert_eq!(s.growth.initial, 5.0);
+        // ← moves it down into the keys' range, the direction pressed.
+        assert!(p.nudge(&mut s, -1, false));
+        assert_eq!(s.growth.initial, 2.0);
     }
 }

@@ -407,6 +407,14 @@ fn nudge(app: &mut App, direction: i32, large: bool) -> Vec<Effect> {
         return Vec::new();
     };
     if !param.nudge(&mut slot.scenario, direction, large) {
+        let (lo, hi) = param.allowed(&slot.scenario);
+        let v = param.get(&slot.scenario);
+        if (direction > 0 && v > hi) || (direction < 0 && v < lo) {
+            let shown = param.display(&slot.scenario);
+            app.say(format!(
+                "{shown} is beyond what the arrows reach; Enter types any allowed value"
+            ));
+        }
         return Vec::new();
     }
     slot.scenario.provenance.edits = super::params::edits(&slot.original, &slot.scenario);
