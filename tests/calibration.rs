@@ -258,3 +258,30 @@ fn historical_is_the_written_scenario() {
     let shipped = safetech::scenario::builtin_source("historical").unwrap();
     assert_eq!(written, shipped, "regenerate scenarios/historical.toml");
 }
+
+/// An absurd history printed a 1,046,727,818 % range and a [growth] block validation refuses,
+/// with exit 0. It is now refused as --write-scenario refuses it: exit 2, the field named,
+/// nothing on standard output.
+#[test]
+fn calibrate_refuses_an_absurd_history_it_cannot_turn_into_a_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("absurd.csv");
+    std::fs::write(
+        &history,
+        "year,revenue_gbp_m\n2020,1\n2021,2000\n2022,3\n2023,90000\n2024,10\n",
+    )
+    .unwrap();
+    let out = safetech()
+        .arg("calibrate")
+        .arg("--history")
+        .arg(&history)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("would not be valid") && stderr.contains("growth.initial_uncertainty"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -21,16 +21,23 @@ pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
         .filter(|(y, _)| args.until.is_none_or(|u| *y <= u))
         .collect();
     let c = calibrate(&used).map_err(|e| InputError::new(&origin, "", e.to_string()))?;
+    // What is printed or written must load and run: parse it as any scenario file is, so an
+    // absurd history (a 2,102 % pace) is refused rather than printed as a usable [growth] block.
+    let text = report::calibrate::scenario_toml(&c, &used, &origin);
+    let named = args
+        .write_scenario
+        .as_ref()
+        .map_or("the calibrated scenario".to_string(), |p| {
+            p.display().to_string()
+        });
+    parse_str(&text, &named).map_err(|e| {
+        InputError::new(
+            &origin,
+            "",
+            format!("the calibrated scenario would not be valid: {e}"),
+        )
+    })?;
     if let Some(path) = &args.write_scenario {
-        let text = report::calibrate::scenario_toml(&c, &used, &origin);
-        // What is written must load and run: parse it as any scenario file is.
-        parse_str(&text, &path.display().to_string()).map_err(|e| {
-            InputError::new(
-                &origin,
-                "",
-                format!("the calibrated scenario would not be valid: {e}"),
-            )
-        })?;
         let inputs = Inputs::of(args.history.as_deref());
         write_atomic(path, text.as_bytes(), &inputs)?;
         eprintln!(
