@@ -626,3 +626,30 @@ fn long_horizons_keep_the_table_aligned() {
     let reach = out.lines().find(|l| l.starts_with("Reached")).unwrap();
     assert!(reach.chars().count() < 200, "{reach}");
 }
+
+/// "never by 2028 in 100.0%" when no path reaches the target: the ends are said in words.
+#[test]
+fn the_reach_line_says_none_and_every_in_words() {
+    let line = |target: &str| {
+        let out = safetech()
+            .args(["run", "-s", "classroom", "-n", "2000", "--target", target])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find(|l| l.starts_with("Reached") || l.starts_with("No simulated"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        line("1e6"),
+        "No simulated future reached £1,000,000m by 2028."
+    );
+    let all = line("700");
+    assert!(
+        all.contains("; every simulated future reached it by 2028."),
+        "{all}"
+    );
+    assert!(!all.contains("never by"), "{all}");
+}

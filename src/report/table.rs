@@ -21,7 +21,8 @@ pub fn target_line(r: &RunSummary) -> String {
 }
 
 /// When futures first reach the target: at the target year, every fourth year after it, and
-/// never, in the form "Reached £1,000m by 2026 in 12.3%, …; never by 2035 in 4.5%."
+/// never, in the form "Reached £1,000m by 2026 in 12.3%, …; never by 2035 in 4.5%." (with
+/// plain words when no future, or every one, reaches it).
 pub fn reach_line(r: &RunSummary) -> String {
     let target = r.target.year;
     let last = r.first_passage.last();
@@ -38,15 +39,23 @@ pub fn reach_line(r: &RunSummary) -> String {
         }
     }
     let horizon = last.map_or(target, |f| f.year);
+    let never = r.never_reached();
+    // The ends in plain words: "never by 2028 in 100.0%" says no more than this.
+    if never == 1.0 {
+        return format!(
+            "No simulated future reached {} by {horizon}.",
+            money(r.target.revenue)
+        );
+    }
     let mut s = format!("Reached {} {}", money(r.target.revenue), parts.join(", "));
     if parts.is_empty() {
         s.truncate(s.trim_end().len());
     }
-    let _ = write!(
-        s,
-        "; never by {horizon} in {}.",
-        percent(r.never_reached(), 1)
-    );
+    if never == 0.0 {
+        let _ = write!(s, "; every simulated future reached it by {horizon}.");
+    } else {
+        let _ = write!(s, "; never by {horizon} in {}.", percent(never, 1));
+    }
     if let Some(y) = r.median_first_passage() {
         let _ = write!(s, " Half of futures reach it by {y}.");
     }
