@@ -653,3 +653,46 @@ fn the_reach_line_says_none_and_every_in_words() {
     );
     assert!(!all.contains("never by"), "{all}");
 }
+
+/// A name beginning with `=` was written raw into the CSV, where a spreadsheet runs it as a
+/// formula. Text cells that begin with = + - @, a tab or CR now carry a leading `'`.
+#[test]
+fn csv_text_cells_cannot_start_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = safetech::scenario::builtin_source("classroom")
+        .unwrap()
+        .replacen(
+            "name = \"Classroom: 37% a year, give or take 10%\"",
+            "name = '=HYPERLINK(\"http://example.invalid\",\"click\")'",
+            1,
+        );
+    assert!(text.contains("=HYPERLINK"));
+    let file = dir.path().join("named.toml");
+    std::fs::write(&file, text).unwrap();
+    for command in ["run", "sensitivity"] {
+        let out = safetech()
+            .args([command, "-f", "csv", "-n", "2000", "-s"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let csv = String::from_utf8_lossy(&out.stdout);
+        for cell in csv.lines().flat_map(|l| l.split(',')) {
+            let bare = cell.trim_start_matches('"');
+            assert!(
+                !bare.starts_with(['=', '+', '@']),
+                "{command}: a cell starts a formula: {cell}"
+            );
+        }
+        if command == "run" {
+            assert!(
+                csv.contains("\"'=HYPERLINK(\"\"http://example.invalid\"\""),
+                "{csv}"
+            );
+        }
+    }
+}
