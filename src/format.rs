@@ -172,6 +172,22 @@ pub fn money_tick(v: f64, resolution: f64) -> String {
 /// Said once wherever P(target) is shown: its "±" is not the forecast's uncertainty.
 pub const INPUTS_DOMINATE: &str = "± is the 95% Monte Carlo margin: simulation error only. The inputs matter far more (see safetech sensitivity).";
 
+/// A CSV text cell: RFC 4180 quoting where needed, and OWASP's rule against formula injection,
+/// so that a scenario named `=HYPERLINK(…)` reaches a spreadsheet as text: a cell that begins
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
+pub fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +244,15 @@ mod tests {
         assert_eq!(money_tick(0.5, 0.5), "£0.5m");
         assert_eq!(money_tick(1250.0, 10.0), "£1.25bn");
         assert_eq!(money_tick(623.0, 10.0), "£623m");
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_start_a_formula() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("=1+1"), "'=1+1");
+        assert_eq!(csv_cell("-x"), "'-x");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("=A1,\"x\""), "\"'=A1,\"\"x\"\"\"");
     }
 }

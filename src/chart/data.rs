@@ -7,6 +7,7 @@ use anyhow::Result;
 use super::fan_series::FanSeries;
 use super::{ChartKind, ChartOptions};
 use crate::error::InputError;
+use crate::format::csv_cell;
 use crate::sim::Projection;
 use crate::stats::{first_passage, target_probability};
 
@@ -52,7 +53,10 @@ pub fn csv(kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Resu
                     writeln!(
                         out,
                         "{},{},{},{}",
-                        r.scenario.scenario.id, f.year, r.scenario.target.revenue, f.probability
+                        csv_cell(&r.scenario.scenario.id),
+                        f.year,
+                        r.scenario.target.revenue,
+                        f.probability
                     )?;
                 }
             }
@@ -65,7 +69,8 @@ pub fn csv(kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Resu
                 writeln!(
                     out,
                     "{},{},{lo},{hi},{share}",
-                    r.scenario.scenario.id, r.scenario.target.year
+                    csv_cell(&r.scenario.scenario.id),
+                    r.scenario.target.year
                 )?;
             }
         }
@@ -99,7 +104,7 @@ pub fn csv(kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Resu
                 let p = target_probability(r).probability;
                 let t = &r.scenario.target;
                 for y in all_years {
-                    write!(out, "{},{y},", r.scenario.scenario.id)?;
+                    write!(out, "{},{y},", csv_cell(&r.scenario.scenario.id))?;
                     if let Some(v) = published(y) {
                         write!(out, "{v}")?;
                     }

@@ -11,21 +11,8 @@ pub struct Csv;
 /// (0–1) with their Monte Carlo standard errors (`_se`).
 pub const HEADER: &str = "scenario,name,seed,paths,year,mean_gbp_m,sd_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,p90_gbp_m,p95_gbp_m,p_target,p_target_se,p_reached_by,p_reached_by_se,target_revenue_gbp_m,target_year";
 
-/// A text cell: RFC 4180 quoting where needed, and OWASP's rule against formula injection, so
-/// that a scenario named `=HYPERLINK(…)` reaches a spreadsheet as text: a cell that begins with
-/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
-pub fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
+/// A text cell, quoted and neutralised ([`crate::format::csv_cell`]).
+pub use crate::format::csv_cell as field;
 
 /// Monte Carlo standard error of a share `p` of `n` paths.
 pub fn share_se(p: f64, n: usize) -> f64 {
