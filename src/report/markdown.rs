@@ -24,7 +24,7 @@ pub fn key_assumptions(s: &Scenario) -> String {
     let g = &s.growth;
     let mut parts = Vec::new();
     let mut growth = format!("growth {}", rate(g.initial));
-    if let Some(u) = s.uncertain.get("growth.initial") {
+    if let Some(u) = s.pace_distribution() {
         let _ = write!(
             growth,
             " ({}; 90% of draws {} to {})",

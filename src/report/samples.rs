@@ -32,8 +32,8 @@ pub fn header(p: &Projection) -> Vec<String> {
 /// The inputs drawn per path: the starting pace, when it has a spread (written either way).
 fn uncertain_keys(p: &Projection) -> Vec<String> {
     let g = &p.scenario.growth;
-    let pace = p.scenario.uncertain.contains_key("growth.initial") || g.initial_uncertainty > 0.0;
-    pace.then(|| "growth.initial".to_string())
+    let pace = p.scenario.pace_distribution().is_some() || g.initial_uncertainty > 0.0;
+    pace.then(|| crate::scenario::uncertain::PACE.to_string())
         .into_iter()
         .collect()
 }

@@ -49,10 +49,10 @@ pub struct Reach {
 pub fn reach(s: &Scenario) -> Reach {
     let g = &s.growth;
     let long_run = g.long_run_rate();
-    let (r0_lo, r0_hi) = match s.uncertain.get("growth.initial") {
+    let (r0_lo, r0_hi) = match s.pace_distribution() {
         // The draws' quantiles as far out as SIGMAS standard deviations reach on a Normal.
         Some(u) => {
-            let tail = 0.5 * statrs::function::erf::erfc(SIGMAS / std::f64::consts::SQRT_2);
+            let tail = super::uncertain::standard_normal_cdf(-SIGMAS);
             (u.quantile(tail).max(-0.99), u.quantile(1.0 - tail))
         }
         None => (

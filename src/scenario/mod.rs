@@ -333,6 +333,11 @@ impl Scenario {
         toml::to_string_pretty(&table).ok()
     }
 
+    /// The distribution the starting pace is written as, if any.
+    pub fn pace_distribution(&self) -> Option<&uncertain::Uncertain> {
+        self.uncertain.get(uncertain::PACE)
+    }
+
     /// Number of simulated years (start_year+1 ..= horizon).
     pub fn years(&self) -> usize {
         (i64::from(self.market.horizon) - i64::from(self.market.start_year)).max(0) as usize

@@ -570,7 +570,7 @@ pub fn uncertain_inputs(s: &Scenario) -> Vec<Input> {
     let mut fields = vec![Field::Initial];
     // A distribution on the starting pace says its spread itself; the older spread field
     // cannot be combined with it, so it is not an input then.
-    if !s.uncertain.contains_key("growth.initial") {
+    if s.pace_distribution().is_none() {
         fields.push(Field::InitialUncertainty);
     }
     // Reversion acts only toward a different long-run rate, and the long-run rate only through
@@ -785,11 +785,10 @@ pub fn swings(s: &Scenario) -> Vec<Swing> {
                     .find(|(k, _)| resolve(s, k).is_ok_and(|i| i.key == input.key))
                     .map(|(_, r)| r)
             });
-            let (low, high, source) = match given {
-                Some(&[lo, hi]) => (lo, hi, SwingSource::Scenario),
+            let (low, high, source) = match (given, s.uncertain.get(&input.key)) {
+                (Some(&[lo, hi]), _) => (lo, hi, SwingSource::Scenario),
                 // An uncertain input swings between its own 5th and 95th percentiles.
-                None if s.uncertain.contains_key(&input.key) => {
-                    let u = &s.uncertain[&input.key];
+                (None, Some(u)) => {
                     let (a, b) = input.allowed;
                     (
                         tidy(u.quantile(0.05).clamp(a, b)),
@@ -797,7 +796,7 @@ pub fn swings(s: &Scenario) -> Vec<Swing> {
                         SwingSource::Default("p5 to p95 of its distribution".into()),
                     )
                 }
-                None => {
+                (None, None) => {
                     let (lo, hi, what) = default_swing(&input);
                     (lo, hi, SwingSource::Default(what))
                 }

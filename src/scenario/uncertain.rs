@@ -6,6 +6,7 @@
 //! path by path and are never clipped. A distribution with more than [`MAX_OUTSIDE`] of its
 //! mass outside the range is refused unless the table says `truncate = true`.
 
+use super::parameters::{Descriptor, FIELDS, Field, Limit, Section, Valid};
 use statrs::distribution::{
     Beta, ContinuousCDF, LogNormal, Normal, StudentsT, Triangular, Uniform,
 };
@@ -88,6 +89,7 @@ pub type Problem = String;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uncertain {
     pub shape: Shape,
+    dist: Dist,
     /// The table as written, for printing and saving it back.
     pub written: toml::Table,
     /// The range the draws stay in (the field's own).
@@ -275,71 +277,6 @@ impl Shape {
         };
         Ok(shape)
     }
-
-    /// The untruncated distribution function.
-    pub fn cdf(&self, x: f64) -> f64 {
-        match self.dist() {
-            Dist::Normal(d) => d.cdf(x),
-            Dist::LogNormal(d) => {
-                if x <= 0.0 {
-                    0.0
-                } else {
-                    d.cdf(x)
-                }
-            }
-            Dist::Uniform(d) => d.cdf(x.clamp(d_min(self), d_max(self))),
-            Dist::Triangular(d) => d.cdf(x.clamp(d_min(self), d_max(self))),
-            Dist::Beta(d, lo, hi) => d.cdf(((x - lo) / (hi - lo)).clamp(0.0, 1.0)),
-            Dist::StudentT(d) => d.cdf(x),
-        }
-    }
-
-    /// The untruncated quantile function, for `p` in [0, 1].
-    pub fn quantile(&self, p: f64) -> f64 {
-        match self.dist() {
-            Dist::Normal(d) => d.inverse_cdf(p),
-            Dist::LogNormal(d) => d.inverse_cdf(p),
-            Dist::Uniform(d) => d.inverse_cdf(p),
-            Dist::Triangular(d) => d.inverse_cdf(p),
-            Dist::Beta(d, lo, hi) => lo + (hi - lo) * d.inverse_cdf(p),
-            Dist::StudentT(d) => d.inverse_cdf(p),
-        }
-    }
-
-    fn dist(&self) -> Dist {
-        // Parameters were checked when the shape was made, so the constructors succeed.
-        const OK: &str = "parameters checked when parsed";
-        match *self {
-            Shape::Normal { mean, sd } => Dist::Normal(Normal::new(mean, sd).expect(OK)),
-            Shape::LogNormal { mu, sigma } => Dist::LogNormal(LogNormal::new(mu, sigma).expect(OK)),
-            Shape::Uniform { min, max } => Dist::Uniform(Uniform::new(min, max).expect(OK)),
-            Shape::Triangular { min, mode, max } => {
-                Dist::Triangular(Triangular::new(min, max, mode).expect(OK))
-            }
-            Shape::Pert { min, mode, max } => {
-                let (a, b) = pert_shapes(min, mode, max);
-                Dist::Beta(Beta::new(a, b).expect(OK), min, max)
-            }
-            Shape::Beta { alpha, beta } => Dist::Beta(Beta::new(alpha, beta).expect(OK), 0.0, 1.0),
-            Shape::StudentT { df, mean, scale } => {
-                Dist::StudentT(StudentsT::new(mean, scale, df).expect(OK))
-            }
-        }
-    }
-}
-
-fn d_min(s: &Shape) -> f64 {
-    match *s {
-        Shape::Uniform { min, .. } | Shape::Triangular { min, .. } => min,
-        _ => f64::NEG_INFINITY,
-    }
-}
-
-fn d_max(s: &Shape) -> f64 {
-    match *s {
-        Shape::Uniform { max, .. } | Shape::Triangular { max, .. } => max,
-        _ => f64::INFINITY,
-    }
 }
 
 /// PERT's Beta shapes: 1 + 4·(mode − min)/(max − min) and 1 + 4·(max − mode)/(max − min).
@@ -348,6 +285,9 @@ fn pert_shapes(min: f64, mode: f64, max: f64) -> (f64, f64) {
     (1.0 + 4.0 * (mode - min) / w, 1.0 + 4.0 * (max - mode) / w)
 }
 
+/// A shape as statrs' distribution, made once: a draw then costs only its quantile. statrs'
+/// distribution functions are 0 below and 1 above each support, so they take any x.
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Dist {
     Normal(Normal),
     LogNormal(LogNormal),
@@ -358,14 +298,69 @@ enum Dist {
     StudentT(StudentsT),
 }
 
+impl Dist {
+    /// Parsing checked the parameters; statrs' own refusal is passed on should it differ.
+    fn of(shape: Shape) -> Result<Dist, Problem> {
+        Ok(match shape {
+            Shape::Normal { mean, sd } => {
+                Dist::Normal(Normal::new(mean, sd).map_err(|e| e.to_string())?)
+            }
+            Shape::LogNormal { mu, sigma } => {
+                Dist::LogNormal(LogNormal::new(mu, sigma).map_err(|e| e.to_string())?)
+            }
+            Shape::Uniform { min, max } => {
+                Dist::Uniform(Uniform::new(min, max).map_err(|e| e.to_string())?)
+            }
+            Shape::Triangular { min, mode, max } => {
+                Dist::Triangular(Triangular::new(min, max, mode).map_err(|e| e.to_string())?)
+            }
+            Shape::Pert { min, mode, max } => {
+                let (a, b) = pert_shapes(min, mode, max);
+                Dist::Beta(Beta::new(a, b).map_err(|e| e.to_string())?, min, max)
+            }
+            Shape::Beta { alpha, beta } => {
+                Dist::Beta(Beta::new(alpha, beta).map_err(|e| e.to_string())?, 0.0, 1.0)
+            }
+            Shape::StudentT { df, mean, scale } => {
+                Dist::StudentT(StudentsT::new(mean, scale, df).map_err(|e| e.to_string())?)
+            }
+        })
+    }
+
+    /// The untruncated distribution function.
+    fn cdf(&self, x: f64) -> f64 {
+        match self {
+            Dist::Normal(d) => d.cdf(x),
+            Dist::LogNormal(d) => d.cdf(x),
+            Dist::Uniform(d) => d.cdf(x),
+            Dist::Triangular(d) => d.cdf(x),
+            Dist::Beta(d, lo, hi) => d.cdf((x - lo) / (hi - lo)),
+            Dist::StudentT(d) => d.cdf(x),
+        }
+    }
+
+    /// The untruncated quantile function, for `p` in [0, 1].
+    fn quantile(&self, p: f64) -> f64 {
+        match self {
+            Dist::Normal(d) => d.inverse_cdf(p),
+            Dist::LogNormal(d) => d.inverse_cdf(p),
+            Dist::Uniform(d) => d.inverse_cdf(p),
+            Dist::Triangular(d) => d.inverse_cdf(p),
+            Dist::Beta(d, lo, hi) => lo + (hi - lo) * d.inverse_cdf(p),
+            Dist::StudentT(d) => d.inverse_cdf(p),
+        }
+    }
+}
+
 impl Uncertain {
     /// A distribution from its table, truncated to `range` (the field's allowed values,
     /// closed): refused when more than [`MAX_OUTSIDE`] of it lies outside and the table does
     /// not say `truncate = true`, or when none of it lies inside.
     pub fn new(table: &toml::Table, range: (f64, f64)) -> Result<Uncertain, Problem> {
         let shape = Shape::parse(table)?;
+        let dist = Dist::of(shape)?;
         let (lo, hi) = range;
-        let cdf_range = (shape.cdf(lo), shape.cdf(hi));
+        let cdf_range = (dist.cdf(lo), dist.cdf(hi));
         let inside = cdf_range.1 - cdf_range.0;
         let outside = 1.0 - inside;
         let truncate = table.get("truncate").and_then(toml::Value::as_bool) == Some(true);
@@ -387,6 +382,7 @@ impl Uncertain {
         }
         Ok(Uncertain {
             shape,
+            dist,
             written: table.clone(),
             range,
             cdf_range,
@@ -396,7 +392,7 @@ impl Uncertain {
     /// The draw for a uniform `u` in (0, 1): the truncated distribution's quantile.
     pub fn quantile(&self, u: f64) -> f64 {
         let (f_lo, f_hi) = self.cdf_range;
-        let x = self.shape.quantile(f_lo + u * (f_hi - f_lo));
+        let x = self.dist.quantile(f_lo + u * (f_hi - f_lo));
         // Rounding in F and Q may step a hair past an end; the end is the right answer.
         x.clamp(self.range.0, self.range.1)
     }
@@ -404,7 +400,7 @@ impl Uncertain {
     /// The truncated distribution function.
     pub fn cdf(&self, x: f64) -> f64 {
         let (f_lo, f_hi) = self.cdf_range;
-        ((self.shape.cdf(x) - f_lo) / (f_hi - f_lo)).clamp(0.0, 1.0)
+        ((self.dist.cdf(x) - f_lo) / (f_hi - f_lo)).clamp(0.0, 1.0)
     }
 
     /// The median of the draws: the value analyses and the view use as the input's centre.
@@ -437,27 +433,22 @@ impl Uncertain {
     }
 }
 
-/// The inputs a distribution may be written on so far, with their ranges: the starting pace,
-/// whose per-path draw the engine already makes. (The other keys `sensitivity` swings are
-/// refused with that reason until the engine draws them per path too.)
-pub const UNCERTAIN_KEYS: [&str; 1] = ["growth.initial"];
+/// The key of the starting pace, the one input a distribution may be written on so far: the
+/// engine already draws it per path. (The other keys `sensitivity` swings are refused with that
+/// reason until the engine draws them per path too.)
+pub const PACE: &str = "growth.initial";
 
-/// Every number in a scenario a distribution could stand for, as table paths, for the refusal
-/// of the ones not yet supported.
-const NUMERIC_GROWTH: [&str; 6] = [
-    "initial",
-    "long_run",
-    "reversion",
-    "volatility",
-    "persistence",
-    "capacity",
-];
-const NUMERIC_OUTCOME: [&str; 4] = [
-    "probability",
-    "growth_uplift",
-    "level_shock",
-    "volatility_multiplier",
-];
+/// Whether a field may be written as a distribution once the engine draws it: every value
+/// `sensitivity` swings but the older spread of the pace, and the target, which is a question
+/// rather than an input.
+fn may_be_uncertain(d: &Descriptor) -> bool {
+    !matches!(d.field, Field::InitialUncertainty | Field::TargetRevenue)
+}
+
+/// P(Z ≤ z) for a standard Normal Z: how a Normal draw becomes the uniform a quantile takes.
+pub fn standard_normal_cdf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
 
 /// Finds every `{ dist = … }` table in a parsed scenario, puts each supported one's median in
 /// its place (so the scenario deserialises as numbers) and returns them by key. Fails on the
@@ -468,44 +459,36 @@ pub fn take_distributions(
 ) -> Result<std::collections::BTreeMap<String, Uncertain>, (String, Problem)> {
     let mut found = std::collections::BTreeMap::new();
     let is_dist = |v: &toml::Value| v.as_table().is_some_and(|t| t.contains_key("dist"));
-    if let Some(growth) = table.get_mut("growth").and_then(toml::Value::as_table_mut) {
-        for name in NUMERIC_GROWTH {
-            let key = format!("growth.{name}");
-            let Some(value) = growth.get_mut(name) else {
-                continue;
-            };
-            if !is_dist(value) {
-                continue;
-            }
-            if !UNCERTAIN_KEYS.contains(&key.as_str()) {
-                return Err((key.clone(), not_yet(&key)));
-            }
-            let written = value.as_table().cloned().unwrap_or_default();
-            let range = range_of(&key);
-            let u = Uncertain::new(&written, range).map_err(|p| (key.clone(), p))?;
-            *value = toml::Value::Float(u.median());
-            found.insert(key, u);
-        }
-    }
-    if table
-        .get("market")
-        .and_then(|m| m.get("start_revenue"))
-        .is_some_and(is_dist)
-    {
-        let key = "market.start_revenue";
-        return Err((key.into(), not_yet(key)));
-    }
-    let events = table.get("events").and_then(toml::Value::as_array);
-    for (e, event) in events.into_iter().flatten().enumerate() {
-        let outcomes = event.get("outcomes").and_then(toml::Value::as_array);
-        for (o, outcome) in outcomes.into_iter().flatten().enumerate() {
-            for name in NUMERIC_OUTCOME {
-                if outcome.get(name).is_some_and(is_dist) {
-                    let key = format!("events[{e}].outcomes[{o}].{name}");
-                    return Err((key, not_yet(name)));
+    for d in FIELDS.iter().filter(|d| may_be_uncertain(d)) {
+        if d.section == Section::Outcome {
+            let events = table.get("events").and_then(toml::Value::as_array);
+            for (e, event) in events.into_iter().flatten().enumerate() {
+                let outcomes = event.get("outcomes").and_then(toml::Value::as_array);
+                for (o, outcome) in outcomes.into_iter().flatten().enumerate() {
+                    if outcome.get(d.name).is_some_and(is_dist) {
+                        let key = format!("events[{e}].outcomes[{o}].{}", d.name);
+                        return Err((key, not_yet(d.name)));
+                    }
                 }
             }
+            continue;
         }
+        let key = d.pattern();
+        let Some(value) = key
+            .split_once('.')
+            .and_then(|(section, _)| table.get_mut(section))
+            .and_then(|t| t.get_mut(d.name))
+            .filter(|v| is_dist(v))
+        else {
+            continue;
+        };
+        if key != PACE {
+            return Err((key.clone(), not_yet(&key)));
+        }
+        let written = value.as_table().cloned().unwrap_or_default();
+        let u = Uncertain::new(&written, range_of(d)).map_err(|p| (key.clone(), p))?;
+        *value = toml::Value::Float(u.median());
+        found.insert(key, u);
     }
     Ok(found)
 }
@@ -515,33 +498,28 @@ pub fn take_distributions(
 /// spread they restate (the pace keeps its median).
 pub fn replaced_by_setting(key: &str) -> &str {
     match key {
-        "growth.initial_uncertainty" | "growth.initial_distribution" => "growth.initial",
+        "growth.initial_uncertainty" | "growth.initial_distribution" => PACE,
         _ => key,
     }
 }
 
 fn not_yet(key: &str) -> Problem {
     format!(
-        "a distribution on {key} is not supported yet; so far only {} may be uncertain \
-         (write a number here)",
-        UNCERTAIN_KEYS.join(", ")
+        "a distribution on {key} is not supported yet; so far only {PACE} may be uncertain \
+         (write a number here)"
     )
 }
 
-/// The closed range a key's draws stay in: the field's allowed values.
-fn range_of(key: &str) -> (f64, f64) {
-    use super::parameters::{FIELDS, Limit, Valid};
+/// The closed range a field's draws stay in: its allowed values.
+fn range_of(d: &Descriptor) -> (f64, f64) {
     let end = |l: Limit, open: f64| match l {
         Limit::Incl(x) | Limit::Excl(x) => x,
         Limit::Open => open,
     };
-    FIELDS
-        .iter()
-        .find(|d| d.pattern() == key)
-        .map_or((f64::NEG_INFINITY, f64::INFINITY), |d| match d.valid {
-            Valid::Range(lo, hi) => (end(lo, f64::NEG_INFINITY), end(hi, f64::INFINITY)),
-            Valid::AboveStartRevenue => (0.0, f64::INFINITY),
-        })
+    match d.valid {
+        Valid::Range(lo, hi) => (end(lo, f64::NEG_INFINITY), end(hi, f64::INFINITY)),
+        Valid::AboveStartRevenue => (0.0, f64::INFINITY),
+    }
 }
 
 /// A share as people read it: "0.3 %", "12 %".

@@ -225,7 +225,7 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
             "degrees of freedom must be greater than 2 (the variance is infinite otherwise)",
         );
     }
-    if s.uncertain.contains_key("growth.initial")
+    if s.pace_distribution().is_some()
         && (g.initial_uncertainty != 0.0 || !g.initial_distribution.is_normal())
     {
         c.fail(

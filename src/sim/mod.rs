@@ -19,6 +19,7 @@ use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
 use crate::scenario::bounds::REVENUE_CEILING;
+use crate::scenario::uncertain::standard_normal_cdf;
 use crate::scenario::{Distribution, Scenario};
 use chi_squared::ChiSquaredDraw;
 use kernel::EventCodes;
@@ -402,8 +403,7 @@ fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
             match &m.initial_uncertain {
                 Some(u) => {
                     for r0 in out {
-                        let p = 0.5 * statrs::function::erf::erfc(-*r0 / std::f64::consts::SQRT_2);
-                        *r0 = u.quantile(p).max(MIN_GROWTH);
+                        *r0 = u.quantile(standard_normal_cdf(*r0)).max(MIN_GROWTH);
                     }
                 }
                 None => {

@@ -158,7 +158,7 @@ impl Model {
             vol_multiplier *= vm;
             event_move += mv;
         }
-        let initial_uncertain = scenario.uncertain.get("growth.initial").cloned();
+        let initial_uncertain = scenario.pace_distribution().cloned();
         let initial_spread = match (&initial_uncertain, g.initial_distribution) {
             // Half the central 99.8 %, as 4 of these make a generous bound.
             (Some(u), _) => (u.quantile(0.999) - u.quantile(0.001)) / 2.0,

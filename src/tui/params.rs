@@ -122,9 +122,7 @@ impl Presented for Param {
         let v = self.get(s);
         // A distribution on the starting pace: its row shows the median, the spread's row the
         // family and the central 90 % of draws.
-        if let (Field::InitialUncertainty, Some(u)) =
-            (self.field, s.uncertain.get("growth.initial"))
-        {
+        if let (Field::InitialUncertainty, Some(u)) = (self.field, s.pace_distribution()) {
             return format!(
                 "{} {:.0}–{:.0}%",
                 u.family(),
