@@ -18,13 +18,13 @@ pub fn run(args: &RunArgs) -> Result<()> {
         precision::check(pts)?;
     }
     let scenarios = args.common.load_scenarios()?;
+    let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
     if let Some(path) = &args.samples {
         check_samples(path, scenarios.len(), args.common.paths)?;
         let mut outputs = vec![("--samples", path.as_path())];
         if let Some(out) = args.output.out.as_deref().filter(|o| o.as_os_str() != "-") {
             outputs.insert(0, ("--out", out));
         }
-        let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
         crate::output::check_outputs(&outputs, &inputs)?;
     }
     let projections = match args.precision {
@@ -45,7 +45,6 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let summaries: Vec<RunSummary> = projections.iter().map(RunSummary::of).collect();
     let format = args.output.resolved_format();
     let text = format.reporter().render(&summaries);
-    let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
     if let (Some(path), [run]) = (&args.samples, projections.as_slice()) {
         // --precision may have grown the run past the limit checked before it.
         check_samples(path, 1, run.paths())?;

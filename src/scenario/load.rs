@@ -121,24 +121,36 @@ fn parse_with_overrides(
     overrides: &[Override],
 ) -> Result<Scenario, InputError> {
     let map = SourceMap::new(text);
-    let mut table: toml::Table =
-        toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
-    // Distributions come out of the tree first, each replaced by its median.
-    let mut uncertain = super::uncertain::take_distributions(&mut table)
-        .map_err(|(field, p)| InputError::new(origin, &field, p).at(map.position_of(&field)))?;
-    let (mut scenario, applied) = if !overrides.is_empty() {
-        // Overrides work on the TOML tree so they are checked by the same deserializer as files.
-        apply_overrides(table, overrides, &mut uncertain)?
-    } else if uncertain.is_empty() {
-        // Straight from the text, so a type error points at its line.
-        let scenario: Scenario =
-            toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
-        (scenario, Vec::new())
-    } else {
-        let scenario: Scenario = toml::Value::Table(table)
-            .try_into()
-            .map_err(|e| InputError::new(origin, "", plain_types(e.message().trim())))?;
-        (scenario, Vec::new())
+    // Most files hold plain numbers: one typed parse, whose errors point at their line.
+    let typed = toml::from_str::<Scenario>(text);
+    let (mut scenario, applied, uncertain) = match typed {
+        Ok(scenario) if overrides.is_empty() => (scenario, Vec::new(), Default::default()),
+        typed => {
+            // Overrides, or a distribution in place of a number: work on the TOML tree, so
+            // overrides are checked by the same deserializer as files. Distributions come out
+            // of it first, each replaced by its median.
+            let mut table: toml::Table =
+                toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
+            let mut uncertain =
+                super::uncertain::take_distributions(&mut table).map_err(|(field, p)| {
+                    InputError::new(origin, &field, p).at(map.position_of(&field))
+                })?;
+            // No distribution explains a failed typed parse: the file's own error, with its line.
+            if let Err(e) = &typed
+                && uncertain.is_empty()
+            {
+                return Err(syntax_error(e, text, origin, &map));
+            }
+            let (scenario, applied) = if overrides.is_empty() {
+                let scenario: Scenario = toml::Value::Table(table)
+                    .try_into()
+                    .map_err(|e| InputError::new(origin, "", plain_types(e.message().trim())))?;
+                (scenario, Vec::new())
+            } else {
+                apply_overrides(table, overrides, &mut uncertain)?
+            };
+            (scenario, applied, uncertain)
+        }
     };
     scenario.uncertain = uncertain;
     for ov in overrides {
