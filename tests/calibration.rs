@@ -56,15 +56,7 @@ fn shipped_history_gives_the_published_estimates() {
 
 #[test]
 fn backtest_from_2022_ranks_2023_and_2024() {
-    let out = safetech()
-        .args(["backtest", "--from", "2022", "-n", "20000"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::succeed(safetech().args(["backtest", "--from", "2022", "-n", "20000"]));
     let text = String::from_utf8(out.stdout).unwrap();
     let rank_line = |year: &str| {
         text.lines()
@@ -198,30 +190,19 @@ fn a_written_scenario_runs_from_the_historys_last_year() {
     )
     .unwrap();
     let scenario = dir.path().join("updated.toml");
-    let out = safetech()
-        .arg("calibrate")
-        .arg("--history")
-        .arg(&history)
-        .arg("--write-scenario")
-        .arg(&scenario)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::succeed(
+        safetech()
+            .arg("calibrate")
+            .arg("--history")
+            .arg(&history)
+            .arg("--write-scenario")
+            .arg(&scenario),
     );
-    let out = safetech()
-        .args(["run", "-n", "5000", "-f", "json", "-s"])
-        .arg(&scenario)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let doc = common::json_of(
+        safetech()
+            .args(["run", "-n", "5000", "-f", "json", "-s"])
+            .arg(&scenario),
     );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &doc["scenarios"][0];
     assert_eq!(s["start_year"], 2025);
     assert_eq!(s["start_revenue"], 760.0);

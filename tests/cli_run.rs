@@ -670,15 +670,10 @@ fn csv_text_cells_cannot_start_a_formula() {
     let file = dir.path().join("named.toml");
     std::fs::write(&file, text).unwrap();
     for command in ["run", "sensitivity"] {
-        let out = safetech()
-            .args([command, "-f", "csv", "-n", "2000", "-s"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = common::succeed(
+            safetech()
+                .args([command, "-f", "csv", "-n", "2000", "-s"])
+                .arg(&file),
         );
         let csv = String::from_utf8_lossy(&out.stdout);
         for cell in csv.lines().flat_map(|l| l.split(',')) {

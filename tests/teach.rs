@@ -261,15 +261,10 @@ fn every_size_and_frame_renders_without_panicking() {
 #[test]
 fn export_slides_writes_one_png_per_step() {
     let dir = tempfile::tempdir().unwrap();
-    let out = safetech()
-        .args(["teach", "--seed", "7", "--export-slides"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::succeed(
+        safetech()
+            .args(["teach", "--seed", "7", "--export-slides"])
+            .arg(dir.path()),
     );
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -297,16 +292,7 @@ fn export_slides_makes_a_missing_directory_and_refuses_a_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
-    let out = safetech()
-        .args(["teach", "--export-slides"])
-        .arg(&missing)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::succeed(safetech().args(["teach", "--export-slides"]).arg(&missing));
     assert_eq!(std::fs::read_dir(&missing).unwrap().count(), 7);
     // ... as `--help` says.
     let help = safetech().args(["teach", "--help"]).output().unwrap();

@@ -95,24 +95,18 @@ fn assert_final_result_is_the_clis(h: &Harness) {
     assert!(!slot.pending && !run.preview, "the final result is shown");
     let param = h.app.selected_param().expect("a selected parameter");
     let settings = h.app.settings;
-    let out = safetech()
-        .args(["run", "-f", "json", "-s", &slot.original.scenario.id])
-        .args(["-n", &settings.paths.to_string()])
-        .args(["--seed", &settings.seed.to_string()])
-        .arg("--set")
-        .arg(format!(
-            "{}={}",
-            param.key(&slot.scenario),
-            param.get(&slot.scenario)
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let json = common::json_of(
+        safetech()
+            .args(["run", "-f", "json", "-s", &slot.original.scenario.id])
+            .args(["-n", &settings.paths.to_string()])
+            .args(["--seed", &settings.seed.to_string()])
+            .arg("--set")
+            .arg(format!(
+                "{}={}",
+                param.key(&slot.scenario),
+                param.get(&slot.scenario)
+            )),
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let cli = &json["scenarios"][0];
     let p = &run.projection;
     assert_eq!(cli["paths"], p.paths());

@@ -24,16 +24,20 @@ pub fn safetech() -> assert_cmd::Command {
     cmd
 }
 
-/// Runs `cmd`, which must succeed (its standard error shown if not), and reads its standard
-/// output as JSON.
-pub fn json_of(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+/// Runs `cmd`, which must succeed (its standard error shown if not), and returns its output.
+pub fn succeed(cmd: &mut assert_cmd::Command) -> std::process::Output {
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out
+}
+
+/// Runs `cmd`, which must succeed, and reads its standard output as JSON.
+pub fn json_of(cmd: &mut assert_cmd::Command) -> serde_json::Value {
+    serde_json::from_slice(&succeed(cmd).stdout).unwrap()
 }
 
 /// A file or tool a test cannot do without: a missing one fails the test by name, rather than
