@@ -139,19 +139,28 @@ fn refuse_inputs_as(
 /// Follows a chain of symlinks to the path that will really be written (which may not exist
 /// yet: a dangling link is written through to its target).
 fn resolve_links(path: &Path) -> Result<PathBuf> {
-    let mut current = path.to_path_buf();
+    let mut chain = link_chain(path)?;
+    Ok(chain.pop().unwrap_or_else(|| path.to_path_buf()))
+}
+
+/// Every step of a path's chain of symlinks: the path itself, then what each link names, to
+/// the end (which may not exist).
+fn link_chain(path: &Path) -> Result<Vec<PathBuf>> {
+    let mut chain = vec![path.to_path_buf()];
     // The kernel's own limit on link chains is 40.
-    for _ in 0..40 {
-        match std::fs::symlink_metadata(&current) {
+    while chain.len() <= 40 {
+        let current = &chain[chain.len() - 1];
+        match std::fs::symlink_metadata(current) {
             Ok(meta) if meta.file_type().is_symlink() => {
-                let link = std::fs::read_link(&current)
+                let link = std::fs::read_link(current)
                     .with_context(|| format!("cannot read link {}", current.display()))?;
-                current = match current.parent() {
+                let next = match current.parent() {
                     Some(dir) if link.is_relative() => dir.join(link),
                     _ => link,
                 };
+                chain.push(next);
             }
-            _ => return Ok(current),
+            _ => return Ok(chain),
         }
     }
     anyhow::bail!(
@@ -165,35 +174,18 @@ fn resolve_links(path: &Path) -> Result<PathBuf> {
 #[cfg(unix)]
 fn open_descriptor(path: &Path) -> Option<i32> {
     let own = format!("/proc/{}/fd/", std::process::id());
-    let mut current = path.to_path_buf();
-    // The kernel's own limit on link chains is 40.
-    for _ in 0..40 {
-        let name = current.to_str()?;
-        let fd = match name {
+    link_chain(path)
+        .ok()?
+        .iter()
+        .filter_map(|step| step.to_str())
+        .find_map(|name| match name {
             "/dev/stdout" => Some(1),
             "/dev/stderr" => Some(2),
             _ => ["/dev/fd/", "/proc/self/fd/", own.as_str()]
                 .iter()
                 .find_map(|prefix| name.strip_prefix(prefix))
                 .and_then(|n| n.parse().ok()),
-        };
-        if fd.is_some() {
-            return fd;
-        }
-        if !std::fs::symlink_metadata(&current)
-            .ok()?
-            .file_type()
-            .is_symlink()
-        {
-            return None;
-        }
-        let link = std::fs::read_link(&current).ok()?;
-        current = match current.parent() {
-            Some(dir) if link.is_relative() => dir.join(link),
-            _ => link,
-        };
-    }
-    None
+        })
 }
 
 /// Writes to one of this process's open descriptors where it stands: `-o /dev/stdout >> log`
