@@ -102,6 +102,7 @@ pub fn calibrated_scenario(
         },
         events: Vec::new(),
         ranges: Default::default(),
+        correlations: Vec::new(),
         provenance: Default::default(),
         uncertain: Default::default(),
     }

@@ -24,8 +24,24 @@ fn stdout_of(args: &[&str]) -> Vec<u8> {
 fn simd_and_portable_inner_loops_agree_bit_for_bit() {
     // The last: mean growth near 0 and revenue near capacity, so both branches of the
     // saturation (growth slowed, decline left alone) are taken often.
+    // Inputs that differ by path take a loop of their own; every lane of it is drawn here.
+    let by_path = [
+        "--set",
+        r#"growth.volatility={ dist = "uniform", min = 0.05, max = 0.2 }"#,
+        "--set",
+        r#"growth.persistence={ dist = "uniform", min = -0.3, max = 0.6 }"#,
+        "--set",
+        r#"growth.capacity={ dist = "lognormal", p5 = 2000, p95 = 9000 }"#,
+        "--set",
+        r#"growth.long_run={ dist = "normal", p5 = 0.05, p95 = 0.2 }"#,
+        "--set",
+        r#"growth.reversion={ dist = "uniform", min = 0.1, max = 0.9 }"#,
+        "--set",
+        r#"market.start_revenue={ dist = "uniform", min = 560, max = 680 }"#,
+    ];
     for extra in [
         &[][..],
+        &by_path[..],
         &["--set", "growth.capacity=4000"][..],
         &[
             "--set",

@@ -162,6 +162,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 },
                 events,
                 ranges: Default::default(),
+                correlations: Vec::new(),
                 provenance: Default::default(),
                 uncertain: Default::default(),
             }

@@ -31,4 +31,5 @@ mod teach;
 mod tui_latency;
 mod tui_pty;
 mod tui_render;
+mod uncertain_everywhere;
 mod uncertain_inputs;

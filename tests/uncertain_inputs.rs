@@ -213,16 +213,27 @@ fn truncation_keeps_draws_inside_and_is_asked_for() {
 }
 
 #[test]
-fn distributions_are_refused_where_the_engine_cannot_draw_them_yet() {
-    let text = two_years("0.3").replace(
-        "volatility = 0.0",
-        "volatility = 0.0\nlong_run = { dist = \"uniform\", min = 0.08, max = 0.18 }",
-    );
-    let e = parse_str(&text, "pace.toml").unwrap_err().to_string();
-    assert!(
-        e.contains("growth.long_run") && e.contains("not supported yet"),
-        "{e}"
-    );
+fn distributions_are_refused_where_they_mean_nothing() {
+    // The target is the question; the older spread restates the pace's own.
+    for (line, says) in [
+        (
+            "initial_uncertainty = { dist = \"uniform\", min = 0.01, max = 0.1 }",
+            "write the distribution on growth.initial",
+        ),
+        (
+            "[target]\nrevenue = { dist = \"uniform\", min = 900, max = 1100 }",
+            "the question asked",
+        ),
+    ] {
+        let text = two_years("0.3");
+        let text = if line.starts_with("[target]") {
+            text.replace("[target]\nrevenue = 1000.0", line)
+        } else {
+            text.replace("volatility = 0.0", &format!("volatility = 0.0\n{line}"))
+        };
+        let e = parse_str(&text, "pace.toml").unwrap_err().to_string();
+        assert!(e.contains(says), "{e}");
+    }
     // And never alongside the older spelling of the same spread.
     let both = two_years(r#"{ dist = "uniform", min = 0.2, max = 0.4 }"#).replace(
         "volatility = 0.0",

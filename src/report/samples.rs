@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::csv::field;
+use crate::sim::inputs::InputSampler;
 use crate::sim::{NO_OUTCOME, Projection};
 
 /// The most rows a samples file may hold: 1,000,000 rows are about 60 MB of text.
@@ -29,13 +30,10 @@ pub fn header(p: &Projection) -> Vec<String> {
     cols
 }
 
-/// The inputs drawn per path: the starting pace, when it has a spread (written either way).
+/// The inputs drawn per path: the starting pace when it has a spread (written either way),
+/// then every input written as a distribution, by key.
 fn uncertain_keys(p: &Projection) -> Vec<String> {
-    let g = &p.scenario.growth;
-    let pace = p.scenario.pace_distribution().is_some() || g.initial_uncertainty > 0.0;
-    pace.then(|| crate::scenario::uncertain::PACE.to_string())
-        .into_iter()
-        .collect()
+    InputSampler::new(&p.scenario, p.settings.seed, None).keys()
 }
 
 /// Whether event `e` draws its start year (some outcome has a window, or a delay differs).
@@ -54,7 +52,19 @@ pub fn render(p: &Projection) -> String {
     let mut out = String::with_capacity(n * (24 * cols.len()) + 256);
     out.push_str(&cols.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
     out.push('\n');
-    let pace = !uncertain_keys(p).is_empty();
+    // Each input's draws, recomputed from the seed as the run drew them.
+    let sampler = InputSampler::new(&p.scenario, p.settings.seed, None);
+    let inputs: Vec<Vec<f64>> = sampler
+        .keys()
+        .iter()
+        .map(|key| {
+            if key == crate::scenario::uncertain::PACE {
+                p.initial_growth.clone()
+            } else {
+                sampler.column(key, n)
+            }
+        })
+        .collect();
     let target = p.scenario.target.revenue;
     let years: Vec<Vec<i32>> = p
         .events
@@ -66,8 +76,8 @@ pub fn render(p: &Projection) -> String {
     #[allow(clippy::needless_range_loop)]
     for i in 0..n {
         let _ = write!(out, "{i}");
-        if pace {
-            let _ = write!(out, ",{}", p.initial_growth[i]);
+        for column in &inputs {
+            let _ = write!(out, ",{}", column[i]);
         }
         for (e, ev) in p.events.iter().enumerate() {
             let o = ev.outcome(i);

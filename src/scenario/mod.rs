@@ -3,6 +3,7 @@
 
 pub mod bounds;
 mod builtin;
+pub mod correlation;
 mod edit;
 pub mod history;
 mod load;
@@ -37,6 +38,10 @@ pub struct Scenario {
     /// `[ranges]` with `"growth.long_run" = [0.06, 0.14]`. Inputs not named get a default swing.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub ranges: std::collections::BTreeMap<String, [f64; 2]>,
+    /// Rank correlations between uncertain inputs: `[[correlations]]` with
+    /// `between = ["growth.long_run", "growth.capacity"]` and `rank = 0.5`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<correlation::Correlation>,
     /// Where the scenario came from and what was changed after loading. Not part of the file:
     /// outputs carry it so a changed run never passes for the stock scenario.
     #[serde(skip)]
@@ -322,14 +327,7 @@ impl Scenario {
     /// cannot be serialised.
     pub fn try_to_toml(&self) -> Option<String> {
         let mut table = toml::Table::try_from(self).ok()?;
-        for (key, u) in &self.uncertain {
-            let mut parts = key.split('.');
-            if let (Some(section), Some(name)) = (parts.next(), parts.next())
-                && let Some(t) = table.get_mut(section).and_then(toml::Value::as_table_mut)
-            {
-                t.insert(name.to_string(), toml::Value::Table(u.written.clone()));
-            }
-        }
+        uncertain::put_distributions(&mut table, &self.uncertain);
         toml::to_string_pretty(&table).ok()
     }
 

@@ -91,7 +91,8 @@ pub fn apply_overrides(
     let mut applied = Vec::new();
     for ov in overrides {
         let path = set_path(&mut table, ov)?;
-        uncertain.remove(super::uncertain::replaced_by_setting(&path));
+        let key = super::uncertain::key_of_path(&table, &path);
+        uncertain.remove(super::uncertain::replaced_by_setting(&key));
         applied.push((path, ov.clone()));
     }
     let set =

@@ -397,6 +397,20 @@ impl Uncertain {
         x.clamp(self.range.0, self.range.1)
     }
 
+    /// The draw for a standard Normal `z`: the quantile at Φ(z). An untruncated Normal or
+    /// log-Normal is mean + sd·z or e^(μ + σ·z) itself, which is exact further into the tails
+    /// and spares Φ and its inverse.
+    pub fn from_normal(&self, z: f64) -> f64 {
+        let (f_lo, f_hi) = self.cdf_range;
+        let whole = f_lo < 1e-16 && 1.0 - f_hi < 1e-16;
+        let x = match (&self.shape, whole) {
+            (Shape::Normal { mean, sd }, true) => sd.mul_add(z, *mean),
+            (Shape::LogNormal { mu, sigma }, true) => sigma.mul_add(z, *mu).exp(),
+            _ => return self.quantile(standard_normal_cdf(z)),
+        };
+        x.clamp(self.range.0, self.range.1)
+    }
+
     /// The truncated distribution function.
     pub fn cdf(&self, x: f64) -> f64 {
         let (f_lo, f_hi) = self.cdf_range;
@@ -433,14 +447,12 @@ impl Uncertain {
     }
 }
 
-/// The key of the starting pace, the one input a distribution may be written on so far: the
-/// engine already draws it per path. (The other keys `sensitivity` swings are refused with that
-/// reason until the engine draws them per path too.)
+/// The key of the starting pace, whose draws come from the engine's older stream (so a Normal
+/// or Student-t written on it equals the older `initial_uncertainty` spelling path by path).
 pub const PACE: &str = "growth.initial";
 
-/// Whether a field may be written as a distribution once the engine draws it: every value
-/// `sensitivity` swings but the older spread of the pace, and the target, which is a question
-/// rather than an input.
+/// Whether a field may be written as a distribution: every value `sensitivity` swings but the
+/// older spread of the pace, and the target, which is a question rather than an input.
 fn may_be_uncertain(d: &Descriptor) -> bool {
     !matches!(d.field, Field::InitialUncertainty | Field::TargetRevenue)
 }
@@ -450,47 +462,118 @@ pub fn standard_normal_cdf(z: f64) -> f64 {
     0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
 }
 
-/// Finds every `{ dist = … }` table in a parsed scenario, puts each supported one's median in
-/// its place (so the scenario deserialises as numbers) and returns them by key. Fails on the
-/// first table that is wrong or sits on an input that cannot be uncertain yet, with the field's
-/// path and the reason.
+/// Finds every `{ dist = … }` table in a parsed scenario, puts each one's median in its place
+/// (so the scenario deserialises as numbers) and returns them by `--set` key
+/// (`growth.capacity`, `events.osa.firm.growth_uplift`). Fails on the first table that is wrong
+/// or sits where no distribution may, with the field's path and the reason.
 pub fn take_distributions(
     table: &mut toml::Table,
 ) -> Result<std::collections::BTreeMap<String, Uncertain>, (String, Problem)> {
     let mut found = std::collections::BTreeMap::new();
-    let is_dist = |v: &toml::Value| v.as_table().is_some_and(|t| t.contains_key("dist"));
-    for d in FIELDS.iter().filter(|d| may_be_uncertain(d)) {
-        if d.section == Section::Outcome {
-            let events = table.get("events").and_then(toml::Value::as_array);
-            for (e, event) in events.into_iter().flatten().enumerate() {
-                let outcomes = event.get("outcomes").and_then(toml::Value::as_array);
-                for (o, outcome) in outcomes.into_iter().flatten().enumerate() {
-                    if outcome.get(d.name).is_some_and(is_dist) {
-                        let key = format!("events[{e}].outcomes[{o}].{}", d.name);
-                        return Err((key, not_yet(d.name)));
-                    }
-                }
+    for d in FIELDS.iter() {
+        for (path, key) in places(table, d) {
+            let Some(value) = value_at(table, &path).filter(|v| is_distribution(v)) else {
+                continue;
+            };
+            if !may_be_uncertain(d) {
+                return Err((path, cannot_be_uncertain(d)));
             }
-            continue;
+            let written = value.as_table().cloned().unwrap_or_default();
+            let u = Uncertain::new(&written, range_of(d)).map_err(|p| (path.clone(), p))?;
+            if let Some(v) = value_at_mut(table, &path) {
+                *v = toml::Value::Float(u.median());
+            }
+            found.insert(key, u);
         }
-        let key = d.pattern();
-        let Some(value) = key
-            .split_once('.')
-            .and_then(|(section, _)| table.get_mut(section))
-            .and_then(|t| t.get_mut(d.name))
-            .filter(|v| is_dist(v))
-        else {
-            continue;
-        };
-        if key != PACE {
-            return Err((key.clone(), not_yet(&key)));
-        }
-        let written = value.as_table().cloned().unwrap_or_default();
-        let u = Uncertain::new(&written, range_of(d)).map_err(|p| (key.clone(), p))?;
-        *value = toml::Value::Float(u.median());
-        found.insert(key, u);
     }
     Ok(found)
+}
+
+/// Writes each distribution back in place of its median, as its table.
+pub fn put_distributions(
+    table: &mut toml::Table,
+    uncertain: &std::collections::BTreeMap<String, Uncertain>,
+) {
+    let paths: Vec<(String, String)> = FIELDS.iter().flat_map(|d| places(table, d)).collect();
+    for (path, key) in paths {
+        if let Some(u) = uncertain.get(&key)
+            && let Some(v) = value_at_mut(table, &path)
+        {
+            *v = toml::Value::Table(u.written.clone());
+        }
+    }
+}
+
+fn is_distribution(v: &toml::Value) -> bool {
+    v.as_table().is_some_and(|t| t.contains_key("dist"))
+}
+
+/// Where a field may sit in a scenario table, as (path in the table, `--set` key): one place
+/// for a growth, market or target field; one per outcome for an outcome's field.
+fn places(table: &toml::Table, d: &Descriptor) -> Vec<(String, String)> {
+    if d.section != Section::Outcome {
+        let key = d.pattern();
+        return vec![(key.clone(), key)];
+    }
+    let id = |v: &toml::Value, i: usize| {
+        v.get("id")
+            .and_then(toml::Value::as_str)
+            .map_or_else(|| i.to_string(), str::to_string)
+    };
+    let mut out = Vec::new();
+    let events = table.get("events").and_then(toml::Value::as_array);
+    for (e, event) in events.into_iter().flatten().enumerate() {
+        let outcomes = event.get("outcomes").and_then(toml::Value::as_array);
+        for (o, outcome) in outcomes.into_iter().flatten().enumerate() {
+            out.push((
+                format!("events[{e}].outcomes[{o}].{}", d.name),
+                format!("events.{}.{}.{}", id(event, e), id(outcome, o), d.name),
+            ));
+        }
+    }
+    out
+}
+
+/// The `--set` key of a table path (`events[0].outcomes[1].probability` →
+/// `events.osa.firm.probability`); other paths are their own key.
+pub fn key_of_path(table: &toml::Table, path: &str) -> String {
+    FIELDS
+        .iter()
+        .flat_map(|d| places(table, d))
+        .find(|(p, _)| p == path)
+        .map_or_else(|| path.to_string(), |(_, key)| key)
+}
+
+/// The steps of a table path: `events[0].outcomes[1].probability` → events, 0, outcomes, 1, …
+fn steps(path: &str) -> Vec<Result<usize, &str>> {
+    path.split(['.', '['])
+        .map(|s| s.trim_end_matches(']'))
+        .map(|s| s.parse::<usize>().map_err(|_| s))
+        .collect()
+}
+
+fn value_at<'t>(table: &'t toml::Table, path: &str) -> Option<&'t toml::Value> {
+    let mut steps = steps(path).into_iter();
+    let mut v = table.get(steps.next()?.err()?)?;
+    for step in steps {
+        v = match step {
+            Ok(i) => v.as_array()?.get(i)?,
+            Err(name) => v.as_table()?.get(name)?,
+        };
+    }
+    Some(v)
+}
+
+fn value_at_mut<'t>(table: &'t mut toml::Table, path: &str) -> Option<&'t mut toml::Value> {
+    let mut steps = steps(path).into_iter();
+    let mut v = table.get_mut(steps.next()?.err()?)?;
+    for step in steps {
+        v = match step {
+            Ok(i) => v.as_array_mut()?.get_mut(i)?,
+            Err(name) => v.as_table_mut()?.get_mut(name)?,
+        };
+    }
+    Some(v)
 }
 
 /// The distribution a value set on `key` replaces: the key's own, and for the older spread
@@ -503,21 +586,34 @@ pub fn replaced_by_setting(key: &str) -> &str {
     }
 }
 
-fn not_yet(key: &str) -> Problem {
-    format!(
-        "a distribution on {key} is not supported yet; so far only {PACE} may be uncertain \
-         (write a number here)"
-    )
+fn cannot_be_uncertain(d: &Descriptor) -> Problem {
+    match d.field {
+        Field::InitialUncertainty => format!(
+            "{} cannot be a distribution: write the distribution on {PACE} itself",
+            d.pattern()
+        ),
+        _ => format!(
+            "{} is the question asked, not an input, so it cannot be a distribution; \
+             write a number",
+            d.pattern()
+        ),
+    }
 }
 
-/// The closed range a field's draws stay in: its allowed values.
+/// The closed range a field's draws stay in: its allowed values, an excluded end moved a
+/// hair inside (a persistence of exactly 1 or a level shock of exactly −1 is not a model).
 fn range_of(d: &Descriptor) -> (f64, f64) {
-    let end = |l: Limit, open: f64| match l {
-        Limit::Incl(x) | Limit::Excl(x) => x,
+    const HAIR: f64 = 1e-9;
+    let end = |l: Limit, inward: f64, open: f64| match l {
+        Limit::Incl(x) => x,
+        Limit::Excl(x) => x + inward * HAIR * x.abs().max(1.0),
         Limit::Open => open,
     };
     match d.valid {
-        Valid::Range(lo, hi) => (end(lo, f64::NEG_INFINITY), end(hi, f64::INFINITY)),
+        Valid::Range(lo, hi) => (
+            end(lo, 1.0, f64::NEG_INFINITY),
+            end(hi, -1.0, f64::INFINITY),
+        ),
         Valid::AboveStartRevenue => (0.0, f64::INFINITY),
     }
 }

@@ -365,6 +365,12 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
         }
     }
 
+    if c.issue.is_none()
+        && let Err((field, value, message)) = super::correlation::copula(s)
+    {
+        c.fail(field, value, message);
+    }
+
     // The derived bound needs every single value in range first.
     if c.issue.is_none() {
         check_reach(&mut c, s);

@@ -49,6 +49,96 @@ pub(super) struct Paths<'a> {
     pub initial_growth: &'a [f64],
     /// Scratch for the shocks ε, which the loop draws path by path as it goes.
     pub eps: &'a mut [f64],
+    /// Inputs that differ from path to path (uncertain inputs), or `None` when every path
+    /// shares the constants.
+    pub lanes: Option<PathLanes<'a>>,
+}
+
+/// One per-path input of the growth loop: a value per path, or one value for all.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Lane<'a> {
+    /// Per path (`mask` = all ones), or eight copies of one value (`mask` = 0), so the loop
+    /// reads `values[i & mask]` without a branch.
+    values: &'a [f64],
+    mask: usize,
+}
+
+impl<'a> Lane<'a> {
+    /// One value per path.
+    pub fn per_path(values: &'a [f64]) -> Lane<'a> {
+        Lane {
+            values,
+            mask: usize::MAX,
+        }
+    }
+
+    /// One value for every path (`copies` holds it eight times).
+    pub fn shared(copies: &'a [f64; LANES]) -> Lane<'a> {
+        Lane {
+            values: copies,
+            mask: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn get(&self, i: usize) -> f64 {
+        self.values[i & self.mask]
+    }
+
+    /// Whether every index below `n` may be read (checked once before the unchecked loops).
+    fn covers(&self, n: usize) -> bool {
+        if self.mask == 0 {
+            self.values.len() >= LANES
+        } else {
+            self.values.len() >= n
+        }
+    }
+
+    pub fn slice(self, from: usize, len: usize) -> Lane<'a> {
+        if self.mask == 0 {
+            self
+        } else {
+            Lane::per_path(&self.values[from..from + len])
+        }
+    }
+}
+
+/// The inputs that may differ from path to path besides the growth trend (which comes in
+/// `initial_growth`): persistence φ, the shocks' scale σ (times any event multipliers that
+/// differ by path; the effect rows then carry no base volatility), a level factor this year,
+/// and 1 / capacity.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PathLanes<'a> {
+    pub persistence: Lane<'a>,
+    pub sigma: Lane<'a>,
+    pub level: Lane<'a>,
+    pub inv_capacity: Lane<'a>,
+}
+
+impl<'a> PathLanes<'a> {
+    fn covers(&self, n: usize) -> bool {
+        [self.persistence, self.sigma, self.level, self.inv_capacity]
+            .iter()
+            .all(|l| l.covers(n))
+    }
+
+    fn at(&self, i: usize) -> PathValues {
+        PathValues {
+            persistence: self.persistence.get(i),
+            sigma: self.sigma.get(i),
+            level: self.level.get(i),
+            inv_capacity: self.inv_capacity.get(i),
+        }
+    }
+}
+
+/// One path's values of [`PathLanes`].
+#[derive(Debug, Clone, Copy)]
+struct PathValues {
+    persistence: f64,
+    sigma: f64,
+    level: f64,
+    inv_capacity: f64,
 }
 
 /// Per event, the effect row `[uplift, volatility factor, level factor, 0]` of each code this
@@ -206,11 +296,25 @@ pub(super) fn grow<S: Fn(&mut Generator) -> f64>(
         paths.initial_growth[0],
         paths.eps[0],
         row,
+        paths.lanes.map(|l| l.at(0)),
     );
     let c = &GrowthConstants {
         shift: if first.is_finite() { first } else { 0.0 },
         ..*c
     };
+    #[cfg(target_arch = "x86_64")]
+    if simd.avx2() && paths.lanes.is_some() {
+        // Inputs that differ by path: the AVX2 loop (the AVX-512 one has no such version);
+        // capacity is always applied (1 / capacity is 0 on paths without one).
+        let grow = match effects.is_some() {
+            true => avx2::grow::<true, true, true, S>,
+            false => avx2::grow::<false, true, true, S>,
+        };
+        // SAFETY: `Simd::detect` chose AVX2 only when the CPU reports its features.
+        let moments = unsafe { grow(c, paths, effects, offset, &mut g, &sample) };
+        *shocks = g;
+        return moments;
+    }
     #[cfg(target_arch = "x86_64")]
     if simd.avx2() {
         // Without capacity the saturation is a multiplication by 1: skipped.
@@ -219,10 +323,10 @@ pub(super) fn grow<S: Fn(&mut Generator) -> f64>(
         macro_rules! variant {
             ($simd:ident) => {
                 match (effects.is_some(), capacity) {
-                    (true, true) => $simd::grow::<true, true, S>,
-                    (true, false) => $simd::grow::<true, false, S>,
-                    (false, true) => $simd::grow::<false, true, S>,
-                    (false, false) => $simd::grow::<false, false, S>,
+                    (true, true) => $simd::grow::<true, true, false, S>,
+                    (true, false) => $simd::grow::<true, false, false, S>,
+                    (false, true) => $simd::grow::<false, true, false, S>,
+                    (false, false) => $simd::grow::<false, false, false, S>,
                 }
             };
         }
@@ -259,9 +363,11 @@ fn grow_portable(
     let n = p.revenue.len();
     let (ar, r0, eps) = (&mut p.ar[..n], &p.initial_growth[..n], &p.eps[..n]);
     let first = &mut p.first_passage[..n];
+    let lanes = p.lanes;
     for i in from..n {
         let row = effects.map(|e| effect_row(e, offset + i));
-        let (r, u) = next_year(c, p.revenue[i], ar[i], r0[i], eps[i], row);
+        let values = lanes.map(|l| l.at(i));
+        let (r, u) = next_year(c, p.revenue[i], ar[i], r0[i], eps[i], row, values);
         ar[i] = u;
         p.revenue[i] = r;
         p.buckets[i] = p.layout.index(r) as u32;
@@ -275,7 +381,7 @@ fn grow_portable(
 }
 
 /// One path's (revenue, AR(1) term) next year, from its revenue, AR(1) term, initial growth,
-/// shock and (with events) effect row this year.
+/// shock, (with events) effect row this year and (with inputs that differ by path) its values.
 #[inline(always)]
 fn next_year(
     c: &GrowthConstants,
@@ -284,8 +390,20 @@ fn next_year(
     r0: f64,
     eps: f64,
     row: Option<[f64; 4]>,
+    values: Option<PathValues>,
 ) -> (f64, f64) {
     let trend = r0.mul_add(c.decay, c.base);
+    if let Some(v) = values {
+        // The same operations, in the same order, as the AVX2 loop's version with lanes.
+        let crowding = (-r).mul_add(v.inv_capacity, 1.0);
+        let [uplift, vol, level, _] = row.unwrap_or([0.0, 1.0, 1.0, 0.0]);
+        let growth = saturated(trend + uplift, crowding).max(MIN_GROWTH);
+        let u = v.persistence.mul_add(ar, (vol * v.sigma) * eps);
+        return (
+            r * ((((1.0 + growth) * level) * v.level) * fastexp::exp(u)),
+            u,
+        );
+    }
     let crowding = (-r).mul_add(c.inv_capacity, 1.0);
     match row {
         None => {
@@ -342,7 +460,9 @@ pub(super) fn collect_members(
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::{Effects, Generator, GrowthConstants, LANES, LaneMoments, Paths, grow_portable};
+    use super::{
+        Effects, Generator, GrowthConstants, LANES, Lane, LaneMoments, Paths, grow_portable,
+    };
     use crate::quantile::{BUCKETS, Buckets, RankPlan};
     use crate::sim::MIN_GROWTH;
     use crate::sim::fastexp::{C, LN2_HI, LN2_LO, LOG2E, ROUNDER};
@@ -419,7 +539,12 @@ mod avx2 {
     /// The shocks of paths from `LANES` on are drawn here, one group ahead of the group being
     /// grown (the caller drew the first group).
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn grow<const EVENTS: bool, const CAPACITY: bool, S: Fn(&mut Generator) -> f64>(
+    pub(super) fn grow<
+        const EVENTS: bool,
+        const CAPACITY: bool,
+        const LANES_BY_PATH: bool,
+        S: Fn(&mut Generator) -> f64,
+    >(
         c: &GrowthConstants,
         p: Paths,
         effects: Option<&Effects>,
@@ -430,6 +555,15 @@ mod avx2 {
         let n = p.revenue.len();
         assert!(p.ar.len() >= n && p.first_passage.len() >= n);
         assert!(p.initial_growth.len() >= n && p.eps.len() >= n && p.buckets.len() >= n);
+        let lanes = p.lanes.filter(|_| LANES_BY_PATH);
+        assert!(lanes.is_some() == LANES_BY_PATH && lanes.is_none_or(|l| l.covers(n)));
+        // Pointer and mask of each per-path input (unused without them).
+        let lane =
+            |l: Option<Lane>| l.map_or((std::ptr::null(), 0), |l| (l.values.as_ptr(), l.mask));
+        let (phi_p, phi_m) = lane(lanes.map(|l| l.persistence));
+        let (sigma_p, sigma_m) = lane(lanes.map(|l| l.sigma));
+        let (level_p, level_m) = lane(lanes.map(|l| l.level));
+        let (cap_p, cap_m) = lane(lanes.map(|l| l.inv_capacity));
         let e = effects.filter(|_| EVENTS);
         // Each event's rows and this chunk's codes, checked here so the loop needs no checks.
         let tables: Vec<(&[[f64; 4]], &[u16])> = e.map_or_else(Vec::new, |e| {
@@ -481,6 +615,29 @@ mod avx2 {
                 let r0 = _mm256_loadu_pd(r0p.add(i));
                 let eps = _mm256_loadu_pd(ep.add(i));
                 let trend = _mm256_fmadd_pd(r0, decay, base);
+                if LANES_BY_PATH {
+                    // Shared values are eight copies read from index 0 (mask 0): four equal
+                    // values, as a broadcast would give.
+                    let load = |p: *const f64, m: usize| _mm256_loadu_pd(p.add(i & m));
+                    let inv_cap = load(cap_p, cap_m);
+                    let r = _mm256_loadu_pd(rp.add(i));
+                    let crowding = _mm256_fnmadd_pd(r, inv_cap, one);
+                    let (uplift, vol, level) = if EVENTS {
+                        effect_vectors(&tables, i)
+                    } else {
+                        (_mm256_setzero_pd(), one, one)
+                    };
+                    let growth = _mm256_max_pd(
+                        saturated(_mm256_add_pd(trend, uplift), crowding),
+                        min_growth,
+                    );
+                    let shock = _mm256_mul_pd(_mm256_mul_pd(vol, load(sigma_p, sigma_m)), eps);
+                    let u = _mm256_fmadd_pd(load(phi_p, phi_m), ar, shock);
+                    _mm256_storeu_pd(arp.add(i), u);
+                    let factor = _mm256_mul_pd(_mm256_add_pd(one, growth), level);
+                    let factor = _mm256_mul_pd(factor, load(level_p, level_m));
+                    return _mm256_mul_pd(factor, exp(u));
+                }
                 let saturate = |m| {
                     if CAPACITY {
                         let r = _mm256_loadu_pd(rp.add(i));
@@ -725,7 +882,12 @@ pub(super) mod avx512 {
 
     /// As `avx2::grow`, eight paths at a time. The caller checks `fits(effects)`.
     #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
-    pub(super) fn grow<const EVENTS: bool, const CAPACITY: bool, S: Fn(&mut Generator) -> f64>(
+    pub(super) fn grow<
+        const EVENTS: bool,
+        const CAPACITY: bool,
+        const LANES_BY_PATH: bool,
+        S: Fn(&mut Generator) -> f64,
+    >(
         c: &GrowthConstants,
         p: Paths,
         effects: Option<&Effects>,
@@ -733,6 +895,8 @@ pub(super) mod avx512 {
         shocks: &mut Generator,
         sample: &S,
     ) -> LaneMoments {
+        // Inputs that differ by path run in the AVX2 loop.
+        assert!(!LANES_BY_PATH && p.lanes.is_none());
         let n = p.revenue.len();
         assert!(p.ar.len() >= n && p.first_passage.len() >= n);
         assert!(p.initial_growth.len() >= n && p.eps.len() >= n && p.buckets.len() >= n);

@@ -7,6 +7,7 @@
 
 mod chi_squared;
 mod fastexp;
+pub mod inputs;
 mod kernel;
 mod percentiles;
 pub mod rng;
@@ -15,17 +16,16 @@ mod step;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::RngExt;
-use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
+use crate::scenario::Scenario;
 use crate::scenario::bounds::REVENUE_CEILING;
-use crate::scenario::uncertain::standard_normal_cdf;
-use crate::scenario::{Distribution, Scenario};
-use chi_squared::ChiSquaredDraw;
+use crate::scenario::uncertain::PACE;
+use inputs::{InputSampler, Resample};
 use kernel::EventCodes;
 use percentiles::YearPercentiles;
 use rng::Generator;
-use step::{ChunkState, CompiledEvent, EffectTables, Model, YearAccumulator, YearPlan};
+use step::{ChunkState, CompiledEvent, EffectTables, Model, PathInputs, YearAccumulator, YearPlan};
 
 /// Paths per chunk: the unit of parallel work and of random-stream seeding. Fixed, so results
 /// do not depend on the number of threads.
@@ -227,6 +227,16 @@ pub fn simulate(
     settings: RunSettings,
     control: RunControl,
 ) -> Result<Projection, SimError> {
+    simulate_resampled(scenario, settings, control, None)
+}
+
+/// [`simulate`], with one component's streams drawn from another seed (see [`Resample`]).
+pub fn simulate_resampled(
+    scenario: &Scenario,
+    settings: RunSettings,
+    control: RunControl,
+    resample: Option<Resample>,
+) -> Result<Projection, SimError> {
     if settings.paths == 0 {
         return Err(SimError::NoPaths);
     }
@@ -234,20 +244,32 @@ pub fn simulate(
     let n = settings.paths;
     let seed = settings.seed;
     let years: Vec<i32> = (scenario.market.start_year + 1..=scenario.market.horizon).collect();
+    let sampler = InputSampler::new(scenario, seed, resample);
 
     // Path-indexed state, one contiguous array per quantity; chunk c owns [c·CHUNK, (c+1)·CHUNK).
-    let initial_growth = draw_initial_growth(&model, seed, n);
+    let initial_growth = sampler.column(PACE, n);
     let draws: Vec<Vec<u16>> = model
         .events
         .iter()
-        .map(|ev| draw_event(ev, seed, n))
+        .zip(&scenario.events)
+        .map(|(ev, event)| {
+            let probabilities = event_probabilities(scenario, event, &sampler, n);
+            let seed = inputs::seed_for(seed, resample, ev.stream);
+            draw_event(ev, seed, n, probabilities.as_ref())
+        })
         .collect();
     let codes = EventCodes::new(draws.iter().map(Vec::as_slice).collect());
-    let mut revenue = path_array(n, model.start_revenue);
+    let path_inputs = draw_path_inputs(&model, scenario, &sampler, &draws, n);
+    let mut revenue = if model.by_path.start_revenue {
+        sampler.column("market.start_revenue", n)
+    } else {
+        path_array(n, model.start_revenue)
+    };
     let mut ar = path_array(n, 0.0);
     let mut first_passage = path_array(n, 0i32);
+    let shock_seed = inputs::seed_for(seed, resample, rng::SHOCKS);
     let mut generators: Vec<Generator> = (0..n.div_ceil(CHUNK))
-        .map(|c| rng::generator(seed, rng::SHOCKS, c as u64))
+        .map(|c| rng::generator(shock_seed, rng::SHOCKS, c as u64))
         .collect();
     let mut target_values = Vec::new();
 
@@ -293,7 +315,15 @@ pub fn simulate(
                         first_passage,
                         shocks,
                     };
-                    step::advance(&plan, &mut acc, index, state, &initial_growth, &codes);
+                    step::advance(
+                        &plan,
+                        &mut acc,
+                        index,
+                        state,
+                        &initial_growth,
+                        &codes,
+                        &path_inputs,
+                    );
                     acc
                 },
             )
@@ -373,49 +403,6 @@ fn cancelled(control: RunControl) -> bool {
     control.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
 }
 
-/// Initial growth r0 per path. Drawn whatever the uncertainty, so that scenarios differing
-/// only in it still share every other draw. A Student-t r0 is the same Normal z divided by
-/// sqrt(χ²_ν/ν) from a stream of its own, so it stays paired with the Normal draw path by path.
-/// A distribution written on `growth.initial` turns the same z into its quantile at Φ(z), so it
-/// is paired with the older spelling path by path too (and equals it, for a Normal, to rounding).
-fn draw_initial_growth(m: &Model, seed: u64, n: usize) -> Vec<f64> {
-    let mut initial_growth = path_array(n, 0.0);
-    let chi_squared = match m.initial_distribution {
-        Distribution::Normal => None,
-        Distribution::StudentT(nu) => Some((nu, ChiSquaredDraw::new(nu))),
-    };
-    initial_growth
-        .par_chunks_mut(CHUNK)
-        .enumerate()
-        .for_each(|(c, out)| {
-            // One stream at a time (the same draws): interleaving the two generators' loops,
-            // one of them with rejection steps, was slower.
-            let mut params = rng::generator(seed, rng::PARAMETERS, c as u64);
-            for z in out.iter_mut() {
-                *z = params.sample(StandardNormal);
-            }
-            if let Some((nu, chi)) = &chi_squared {
-                let mut spread = rng::generator(seed, rng::PARAMETER_SPREAD, c as u64);
-                for z in out.iter_mut() {
-                    *z *= (nu / spread.sample(chi)).sqrt();
-                }
-            }
-            match &m.initial_uncertain {
-                Some(u) => {
-                    for r0 in out {
-                        *r0 = u.quantile(standard_normal_cdf(*r0)).max(MIN_GROWTH);
-                    }
-                }
-                None => {
-                    for r0 in out {
-                        *r0 = (m.initial + m.initial_sd * *r0).max(MIN_GROWTH);
-                    }
-                }
-            }
-        });
-    initial_growth
-}
-
 /// The uniform that chose each path's start year within its window, for event `event_id` of a
 /// run with `seed` and `paths` (the second of the two uniforms [`simulate`] draws per path on
 /// the event's stream). Outcome j's start is `first_j + min(⌊v · (span_j + 1)⌋, span_j)`.
@@ -433,9 +420,139 @@ pub fn timing_uniforms(seed: u64, event_id: &str, paths: usize) -> Vec<f64> {
     out
 }
 
+/// Each outcome's probability on each path, where any is uncertain (`[outcome][path]`).
+///
+/// On each path the uncertain outcomes take their drawn probabilities and the event's other
+/// outcomes give way in proportion, keeping the event's total as written, as `--set` does
+/// (see `scenario::parameters`). Where the total would still pass 1 (the drawn ones alone pass
+/// it), every outcome is scaled down in proportion so that it is 1.
+fn event_probabilities(
+    s: &Scenario,
+    event: &crate::scenario::Event,
+    sampler: &InputSampler,
+    n: usize,
+) -> Option<Vec<Vec<f64>>> {
+    let key = |o: &crate::scenario::Outcome| format!("events.{}.{}.probability", event.id, o.id);
+    let held: Vec<usize> = (0..event.outcomes.len())
+        .filter(|&j| s.uncertain.contains_key(&key(&event.outcomes[j])))
+        .collect();
+    if held.is_empty() {
+        return None;
+    }
+    let written: Vec<f64> = event.outcomes.iter().map(|o| o.probability).collect();
+    let mut columns: Vec<Vec<f64>> = written.iter().map(|&p| path_array(n, p)).collect();
+    for &j in &held {
+        columns[j] = sampler.column(&key(&event.outcomes[j]), n);
+    }
+    let mut p = vec![0.0; written.len()];
+    for i in 0..n {
+        for (p, column) in p.iter_mut().zip(&columns) {
+            *p = column[i];
+        }
+        give_way_on_path(&written, &held, &mut p);
+        for (column, &p) in columns.iter_mut().zip(&p) {
+            column[i] = p;
+        }
+    }
+    Some(columns)
+}
+
+/// The probability rule on one path: `p` holds the drawn probabilities of the outcomes in
+/// `held` (the others as written); the others give way so the total stays as written, and
+/// all scale down together if it would pass 1.
+pub(crate) fn give_way_on_path(written: &[f64], held: &[usize], p: &mut [f64]) {
+    let total: f64 = written.iter().sum();
+    let others: f64 = (0..written.len())
+        .filter(|j| !held.contains(j))
+        .map(|j| written[j])
+        .sum();
+    let set: f64 = held.iter().map(|&j| p[j]).sum();
+    if others > 1e-12 {
+        let scale = ((total - set) / others).max(0.0);
+        for j in (0..written.len()).filter(|j| !held.contains(j)) {
+            p[j] = written[j] * scale;
+        }
+    }
+    let sum: f64 = p.iter().sum();
+    if sum > 1.0 {
+        for p in p.iter_mut() {
+            *p /= sum;
+        }
+    }
+}
+
+/// The per-path values of the inputs that differ by path (other than the pace and the start
+/// revenue): each drawn from its own stream, an event's taken for the outcome each path drew.
+fn draw_path_inputs(
+    m: &Model,
+    s: &Scenario,
+    sampler: &InputSampler,
+    draws: &[Vec<u16>],
+    n: usize,
+) -> PathInputs {
+    let by = &m.by_path;
+    let growth = |on: bool, name: &str| on.then(|| sampler.column(&format!("growth.{name}"), n));
+    let inv_capacity = growth(by.capacity, "capacity").map(|mut k| {
+        k.par_iter_mut().for_each(|k| *k = 1.0 / *k);
+        k
+    });
+    let events = s
+        .events
+        .iter()
+        .zip(&m.events)
+        .zip(draws)
+        .zip(&by.events)
+        .map(|(((event, compiled), codes), flags)| {
+            let decode = compiled.decode_table();
+            let names = ["growth_uplift", "volatility_multiplier", "level_shock"];
+            std::array::from_fn(|f| {
+                flags[f].then(|| {
+                    let fixed = |o: &crate::scenario::Outcome| match f {
+                        0 => o.growth_uplift,
+                        1 => o.volatility_multiplier,
+                        _ => 1.0 + o.level_shock,
+                    };
+                    // Per path, the drawn outcome's value (0 where nothing happens: unused).
+                    let mut value: Vec<f64> = path_array(n, 0.0);
+                    for (j, outcome) in event.outcomes.iter().enumerate() {
+                        let key = format!("events.{}.{}.{}", event.id, outcome.id, names[f]);
+                        let column = s.uncertain.contains_key(&key).then(|| {
+                            let mut c = sampler.column(&key, n);
+                            if f == 2 {
+                                c.par_iter_mut().for_each(|x| *x += 1.0);
+                            }
+                            c
+                        });
+                        for (i, &code) in codes.iter().enumerate() {
+                            if usize::from(decode[usize::from(code)].0) == j {
+                                value[i] = column.as_ref().map_or_else(|| fixed(outcome), |c| c[i]);
+                            }
+                        }
+                    }
+                    value
+                })
+            })
+        })
+        .collect();
+    PathInputs {
+        long_run: growth(by.long_run, "long_run"),
+        reversion: growth(by.reversion, "reversion"),
+        volatility: growth(by.volatility, "volatility"),
+        persistence: growth(by.persistence, "persistence"),
+        inv_capacity,
+        events,
+    }
+}
+
 /// One event's draws per path, as the code of the (outcome, start year) pair in the event's
-/// per-year effect table. Two uniforms per path always: outcome, then timing.
-fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> Vec<u16> {
+/// per-year effect table. Two uniforms per path always: outcome, then timing. `probabilities`
+/// gives each outcome's probability path by path where they differ.
+fn draw_event(
+    ev: &CompiledEvent,
+    seed: u64,
+    n: usize,
+    probabilities: Option<&Vec<Vec<f64>>>,
+) -> Vec<u16> {
     // Per outcome, then a last entry for "nothing happens", so that the outcome is found by
     // counting thresholds passed rather than by a search whose branch mispredicts.
     let spans: Vec<i32> = ev
@@ -452,11 +569,20 @@ fn draw_event(ev: &CompiledEvent, seed: u64, n: usize) -> Vec<u16> {
         .enumerate()
         .for_each(|(c, code)| {
             let mut g = rng::generator(seed, ev.stream, c as u64);
-            for code in code {
+            let mut cumulative = ev.cumulative.clone();
+            for (i, code) in code.iter_mut().enumerate() {
                 let u: f64 = g.random();
                 let v: f64 = g.random();
+                if let Some(p) = probabilities {
+                    let path = c * CHUNK + i;
+                    let mut acc = 0.0;
+                    for (edge, p) in cumulative.iter_mut().zip(p) {
+                        acc += p[path];
+                        *edge = acc;
+                    }
+                }
                 // The first outcome whose cumulative probability exceeds u (they ascend).
-                let j: usize = ev.cumulative.iter().map(|&c| usize::from(u >= c)).sum();
+                let j: usize = cumulative.iter().map(|&c| usize::from(u >= c)).sum();
                 let offset = ((v * widths[j]) as i32).min(spans[j]);
                 *code = bases[j] + offset as u16;
             }

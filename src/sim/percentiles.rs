@@ -48,7 +48,10 @@ impl YearPercentiles {
         let start = m.start_revenue.ln();
         // First year: centred on the mean growth, as wide as the parameter spread allows.
         let centre = start + (1.0 + m.initial).max(1e-3).ln();
-        let half = 4.0 * m.initial_sd / (1.0 + m.initial).max(1e-3) + m.max_yearly_move + 0.05;
+        let half = 4.0 * m.initial_sd / (1.0 + m.initial).max(1e-3)
+            + 4.0 * m.start_spread
+            + m.max_yearly_move
+            + 0.05;
         YearPercentiles {
             paths,
             max_yearly_move: m.max_yearly_move,

@@ -25,6 +25,12 @@ pub fn event_stream(event_id: &str) -> u64 {
     h | (1 << 63)
 }
 
+/// Stream of an uncertain input's draws, keyed by its `--set` key (FNV-1a, as events'; the top
+/// two bits 01 keep it apart from events' streams, whose top bit is 1, and the small numbers).
+pub fn input_stream(key: &str) -> u64 {
+    (event_stream(key) & !(3 << 62)) | (1 << 62)
+}
+
 /// SplitMix64 finaliser: a strong 64-bit mix.
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

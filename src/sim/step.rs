@@ -9,9 +9,12 @@
 use rand_distr::{Distribution, StandardNormal, StudentT};
 
 use super::CHUNK;
-use super::kernel::{self, Effects, EventCodes, GrowthConstants, LaneMoments, Paths, Simd};
+use super::kernel::{
+    self, Effects, EventCodes, GrowthConstants, LANES, Lane, LaneMoments, PathLanes, Paths, Simd,
+};
 use super::rng::Generator;
 use crate::quantile::{BUCKETS, Buckets, Counts, RankPlan};
+use crate::scenario::uncertain::PACE;
 use crate::scenario::{Scenario, Shocks, Timing};
 
 /// An outcome ready for the inner loop.
@@ -28,6 +31,21 @@ pub struct CompiledOutcome {
 }
 
 impl CompiledOutcome {
+    /// For an outcome that started in `start`, in `year`: the share of its uplift that acts
+    /// (ramp), whether it acts at all, and whether this is its first year (the level shock).
+    fn unit_effect(&self, year: i32, start: i32) -> [f64; 3] {
+        let k = year - start;
+        if k < 0 || (k as u32) >= self.duration {
+            return [0.0, 0.0, 0.0];
+        }
+        let share = if self.ramp > (k as u32) + 1 {
+            f64::from(k as u32 + 1) / f64::from(self.ramp)
+        } else {
+            1.0
+        };
+        [share, 1.0, if k == 0 { 1.0 } else { 0.0 }]
+    }
+
     /// (uplift, volatility multiplier, level factor) in `year` for an outcome that started in `start`.
     fn effect(&self, year: i32, start: i32) -> (f64, f64, f64) {
         let k = year - start;
@@ -123,9 +141,8 @@ pub(super) struct Model {
     pub start_revenue: f64,
     pub initial: f64,
     pub initial_sd: f64,
-    pub initial_distribution: Shocks,
-    /// `growth.initial` written as a distribution (then `initial_sd` is 0).
-    pub initial_uncertain: Option<crate::scenario::uncertain::Uncertain>,
+    /// Half the central 99.8 % of ln start revenue, where it is uncertain.
+    pub start_spread: f64,
     long_run: f64,
     reversion: f64,
     volatility: f64,
@@ -141,37 +158,125 @@ pub(super) struct Model {
     /// The version of the inner loops to use (same operations in the same order: the
     /// results are bit-identical, only wider).
     pub simd: Simd,
+    /// Which inputs differ from path to path (uncertain inputs besides the pace).
+    pub by_path: ByPath,
+}
+
+/// Which of the growth loop's inputs differ from path to path.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ByPath {
+    pub long_run: bool,
+    pub reversion: bool,
+    pub volatility: bool,
+    pub persistence: bool,
+    pub capacity: bool,
+    pub start_revenue: bool,
+    /// Per event: (uplift, volatility multiplier, level shock) of any outcome.
+    pub events: Vec<[bool; 3]>,
+}
+
+impl ByPath {
+    fn of(s: &Scenario) -> ByPath {
+        let has = |key: String| s.uncertain.contains_key(&key);
+        ByPath {
+            long_run: has("growth.long_run".into()),
+            reversion: has("growth.reversion".into()),
+            volatility: has("growth.volatility".into()),
+            persistence: has("growth.persistence".into()),
+            capacity: has("growth.capacity".into()),
+            start_revenue: has("market.start_revenue".into()),
+            events: s
+                .events
+                .iter()
+                .map(|ev| {
+                    ["growth_uplift", "volatility_multiplier", "level_shock"].map(|name| {
+                        ev.outcomes
+                            .iter()
+                            .any(|o| has(format!("events.{}.{}.{name}", ev.id, o.id)))
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether the loop needs per-path lanes at all.
+    pub fn lanes(&self) -> bool {
+        self.trend() || self.sigma() || self.level() || self.persistence || self.capacity
+    }
+
+    /// Whether each path's growth trend is its own (beyond its starting pace).
+    pub fn trend(&self) -> bool {
+        self.long_run || self.reversion || self.events.iter().any(|e| e[0])
+    }
+
+    pub fn sigma(&self) -> bool {
+        self.volatility || self.events.iter().any(|e| e[1])
+    }
+
+    pub fn level(&self) -> bool {
+        self.events.iter().any(|e| e[2])
+    }
+}
+
+/// The per-path values of the inputs in [`ByPath`], drawn once per run.
+#[derive(Debug, Default)]
+pub(super) struct PathInputs {
+    pub long_run: Option<Vec<f64>>,
+    pub reversion: Option<Vec<f64>>,
+    pub volatility: Option<Vec<f64>>,
+    pub persistence: Option<Vec<f64>>,
+    pub inv_capacity: Option<Vec<f64>>,
+    /// Per event: the drawn outcome's (uplift, volatility multiplier, level factor 1 + shock)
+    /// on each path, where any outcome's is uncertain.
+    pub events: Vec<[Option<Vec<f64>>; 3]>,
 }
 
 impl Model {
     pub fn new(scenario: &Scenario) -> Model {
         let g = &scenario.growth;
         let events = compile_events(scenario);
+        // Half the central 99.8 % of an uncertain input, and its far ends, for the guess below.
+        let spread = |key: &str| {
+            scenario
+                .uncertain
+                .get(key)
+                .map_or(0.0, |u| (u.quantile(0.999) - u.quantile(0.001)) / 2.0)
+        };
+        let far = |key: String, fixed: f64| {
+            scenario.uncertain.get(&key).map_or(fixed.abs(), |u| {
+                u.quantile(0.999).abs().max(u.quantile(0.001).abs())
+            })
+        };
         let mut vol_multiplier = 1.0f64;
         let mut event_move = 0.0f64;
-        for ev in &events {
+        for (ev, event) in events.iter().zip(&scenario.events) {
             let (mut vm, mut mv) = (1.0f64, 0.0f64);
-            for o in &ev.outcomes {
-                vm = vm.max(o.vol_multiplier);
-                mv = mv.max(o.uplift.abs() + o.level_factor.ln().abs());
+            for (o, outcome) in ev.outcomes.iter().zip(&event.outcomes) {
+                let key = |name: &str| format!("events.{}.{}.{name}", event.id, outcome.id);
+                vm = vm.max(far(key("volatility_multiplier"), o.vol_multiplier));
+                let level = far(key("level_shock"), o.level_factor - 1.0).min(0.999_999);
+                mv = mv.max(far(key("growth_uplift"), o.uplift) + (1.0 - level).ln().abs());
+                mv = mv.max(far(key("growth_uplift"), o.uplift) + (1.0 + level).ln().abs());
             }
             vol_multiplier *= vm;
             event_move += mv;
         }
-        let initial_uncertain = scenario.pace_distribution().cloned();
-        let initial_spread = match (&initial_uncertain, g.initial_distribution) {
-            // Half the central 99.8 %, as 4 of these make a generous bound.
-            (Some(u), _) => (u.quantile(0.999) - u.quantile(0.001)) / 2.0,
+        let initial_spread = match (scenario.pace_distribution(), g.initial_distribution) {
+            (Some(_), _) => spread(PACE),
             (None, Shocks::Normal) => g.initial_uncertainty,
             (None, Shocks::StudentT(_)) => 2.0 * g.initial_uncertainty,
         };
+        let volatility = far("growth.volatility".into(), g.volatility);
+        let start_spread = scenario
+            .uncertain
+            .get("market.start_revenue")
+            .map_or(0.0, |u| (u.quantile(0.999) / u.quantile(0.001)).ln() / 2.0);
         Model {
             start_year: scenario.market.start_year,
             start_revenue: scenario.market.start_revenue,
             initial: g.initial,
             initial_sd: g.initial_uncertainty,
-            initial_distribution: g.initial_distribution,
-            initial_uncertain,
+            start_spread,
             long_run: g.long_run_rate(),
             reversion: g.reversion,
             volatility: g.volatility,
@@ -182,9 +287,12 @@ impl Model {
             shocks: g.shocks,
             // A Student-t r0 has wider tails than 4 sd cover; twice the spread is a fair guess
             // (a wrong guess costs time only).
-            max_yearly_move: 4.0 * (g.volatility * vol_multiplier + initial_spread) + event_move,
+            max_yearly_move: 4.0
+                * (volatility * vol_multiplier + initial_spread + spread("growth.long_run"))
+                + event_move,
             events,
             simd: Simd::detect(),
+            by_path: ByPath::of(scenario),
         }
     }
 
@@ -211,6 +319,8 @@ impl Model {
 /// factor carries the base volatility.
 pub(super) struct EffectTables {
     rows: Vec<Vec<[f64; 4]>>,
+    /// Per event whose values differ by path, per code: [`CompiledOutcome::unit_effect`].
+    units: Vec<Option<Vec<[f64; 3]>>>,
     /// True when every row is the "nothing happens" row this year (all outcomes over or not
     /// begun): the loop without events then gives bit-identical results, faster.
     inert: bool,
@@ -224,12 +334,20 @@ impl EffectTables {
             .iter()
             .enumerate()
             .map(|(e, ev)| {
-                let base_vol = if e == 0 { m.volatility } else { 1.0 };
+                // With per-path lanes the shocks' scale comes from the lane, and a value that
+                // differs by path comes from the path, so the rows leave them out.
+                let lanes = m.by_path.lanes();
+                let base_vol = if e == 0 && !lanes { m.volatility } else { 1.0 };
+                let [up_path, vm_path, lv_path] =
+                    m.by_path.events.get(e).copied().unwrap_or_default();
                 let nothing = [0.0, base_vol, 1.0, 0.0];
                 let mut rows = vec![nothing];
                 for o in &ev.outcomes {
                     rows.extend((o.first_start..=o.last_start).map(|s| {
                         let (up, vm, lv) = o.effect(year, s);
+                        let up = if up_path { 0.0 } else { up };
+                        let vm = if vm_path { 1.0 } else { vm };
+                        let lv = if lv_path { 1.0 } else { lv };
                         [up, base_vol * vm, lv, 0.0]
                     }));
                 }
@@ -237,7 +355,22 @@ impl EffectTables {
                 rows
             })
             .collect();
-        EffectTables { rows, inert }
+        let units = m
+            .events
+            .iter()
+            .zip(&m.by_path.events)
+            .map(|(ev, flags)| {
+                flags.iter().any(|&f| f).then(|| {
+                    let mut units = vec![[0.0; 3]];
+                    for o in &ev.outcomes {
+                        units
+                            .extend((o.first_start..=o.last_start).map(|s| o.unit_effect(year, s)));
+                    }
+                    units
+                })
+            })
+            .collect();
+        EffectTables { rows, units, inert }
     }
 }
 
@@ -245,13 +378,21 @@ impl EffectTables {
 pub(super) struct Scratch {
     eps: Vec<f64>,
     buckets: Vec<u32>,
+    /// This year's per-path trend, shock scale and level factor, where they differ by path.
+    trend: Vec<f64>,
+    sigma: Vec<f64>,
+    level: Vec<f64>,
 }
 
 impl Scratch {
-    pub fn new() -> Scratch {
+    pub fn new(by_path: &ByPath) -> Scratch {
+        let lane = |on: bool| if on { vec![0.0; CHUNK] } else { Vec::new() };
         Scratch {
             eps: vec![0.0; CHUNK],
             buckets: vec![0; CHUNK],
+            trend: lane(by_path.trend()),
+            sigma: lane(by_path.sigma()),
+            level: lane(by_path.level()),
         }
     }
 }
@@ -332,7 +473,7 @@ pub(super) struct YearAccumulator {
 impl YearAccumulator {
     pub fn new(plan: &YearPlan) -> YearAccumulator {
         YearAccumulator {
-            scratch: Scratch::new(),
+            scratch: Scratch::new(&plan.model.by_path),
             counts: Buckets::empty_counts(),
             members: plan
                 .gather
@@ -359,22 +500,65 @@ pub(super) fn advance(
     state: ChunkState,
     initial_growth: &[f64],
     codes: &EventCodes,
+    inputs: &PathInputs,
 ) {
     let m = plan.model;
     let start = index * CHUNK;
     let len = state.revenue.len();
-    let buckets = &mut acc.scratch.buckets[..len];
+    let scratch = &mut acc.scratch;
     if let Some((layout, rank_plan)) = plan.gather {
         kernel::collect_members(layout, rank_plan, state.revenue, &mut acc.members, m.simd);
     }
+    let r0 = &initial_growth[start..start + len];
+    let mut growth = plan.growth;
+    let (shared, lanes_wanted) = (SharedLanes::of(m, &growth), m.by_path.lanes());
+    if lanes_wanted {
+        fill_lanes(plan, inputs, codes, start, r0, scratch, len);
+        if m.by_path.trend() {
+            // The trend is the lane's own: base + r0·decay passes it through exactly.
+            growth.base = 0.0;
+            growth.decay = 1.0;
+        }
+    }
+    let Scratch {
+        eps,
+        buckets,
+        trend,
+        sigma,
+        level,
+    } = scratch;
+    let buckets = &mut buckets[..len];
+    let lanes = lanes_wanted.then(|| PathLanes {
+        persistence: inputs
+            .persistence
+            .as_deref()
+            .map_or(Lane::shared(&shared.persistence), Lane::per_path)
+            .slice(start, len),
+        sigma: if m.by_path.sigma() {
+            Lane::per_path(&sigma[..len])
+        } else {
+            Lane::shared(&shared.sigma)
+        },
+        level: if m.by_path.level() {
+            Lane::per_path(&level[..len])
+        } else {
+            Lane::shared(&shared.level)
+        },
+        inv_capacity: inputs
+            .inv_capacity
+            .as_deref()
+            .map_or(Lane::shared(&shared.inv_capacity), Lane::per_path)
+            .slice(start, len),
+    });
     let paths = Paths {
         revenue: &mut *state.revenue,
         buckets: &mut *buckets,
         layout: &plan.buckets,
         ar: state.ar,
         first_passage: state.first_passage,
-        initial_growth: &initial_growth[start..start + len],
-        eps: &mut acc.scratch.eps[..len],
+        initial_growth: if m.by_path.trend() { &trend[..len] } else { r0 },
+        eps: &mut eps[..len],
+        lanes,
     };
     let effects = Effects {
         rows: &plan.tables.rows,
@@ -386,7 +570,7 @@ pub(super) fn advance(
     // loop's vector arithmetic.
     let lanes = match m.shocks {
         Shocks::Normal => kernel::grow(
-            &plan.growth,
+            &growth,
             paths,
             effects,
             start,
@@ -398,7 +582,7 @@ pub(super) fn advance(
             let dist = StudentT::new(nu).expect("validated: ν > 2");
             let scale = ((nu - 2.0) / nu).sqrt();
             kernel::grow(
-                &plan.growth,
+                &growth,
                 paths,
                 effects,
                 start,
@@ -412,5 +596,96 @@ pub(super) fn advance(
     for &b in buckets.iter() {
         // Every bucket is below BUCKETS (a power of two): the mask only spares the bounds check.
         acc.counts[b as usize & (BUCKETS - 1)] += 1;
+    }
+}
+
+/// Eight copies of each shared value, for lanes that do not differ by path.
+struct SharedLanes {
+    persistence: [f64; LANES],
+    sigma: [f64; LANES],
+    level: [f64; LANES],
+    inv_capacity: [f64; LANES],
+}
+
+impl SharedLanes {
+    fn of(m: &Model, c: &GrowthConstants) -> SharedLanes {
+        SharedLanes {
+            persistence: [c.persistence; LANES],
+            sigma: [m.volatility; LANES],
+            level: [1.0; LANES],
+            inv_capacity: [c.inv_capacity; LANES],
+        }
+    }
+}
+
+/// This year's per-path trend, shock scale and level factor of one chunk (paths
+/// `start..start + len`), from the drawn inputs and each path's events.
+fn fill_lanes(
+    plan: &YearPlan,
+    inputs: &PathInputs,
+    codes: &EventCodes,
+    start: usize,
+    r0: &[f64],
+    scratch: &mut Scratch,
+    len: usize,
+) {
+    let m = plan.model;
+    let by = &m.by_path;
+    let c = &plan.growth;
+    let range = start..start + len;
+    fn part<'v>(v: &'v Option<Vec<f64>>, range: &std::ops::Range<usize>) -> Option<&'v [f64]> {
+        v.as_deref().map(|v| &v[range.clone()])
+    }
+    let chunk = |v| part(v, &range);
+    if by.trend() {
+        let t = f64::from(c.year - m.start_year - 1);
+        let trend = &mut scratch.trend[..len];
+        match (chunk(&inputs.long_run), chunk(&inputs.reversion)) {
+            (None, None) => {
+                for (x, &r0) in trend.iter_mut().zip(r0) {
+                    *x = r0.mul_add(c.decay, c.base);
+                }
+            }
+            (long_run, reversion) => {
+                for (i, x) in trend.iter_mut().enumerate() {
+                    let lr = long_run.map_or(m.long_run, |v| v[i]);
+                    let decay = reversion.map_or(c.decay, |v| super::fastexp::exp(-v[i] * t));
+                    *x = r0[i].mul_add(decay, lr * (1.0 - decay));
+                }
+            }
+        }
+    }
+    if by.sigma() {
+        let sigma = &mut scratch.sigma[..len];
+        match chunk(&inputs.volatility) {
+            Some(v) => sigma.copy_from_slice(v),
+            None => sigma.fill(m.volatility),
+        }
+    }
+    if by.level() {
+        scratch.level[..len].fill(1.0);
+    }
+    for (e, values) in inputs.events.iter().enumerate() {
+        let Some(units) = &plan.tables.units[e] else {
+            continue;
+        };
+        let codes = &codes.codes()[e][range.clone()];
+        let [uplift, vol, level] = values.each_ref().map(|v| part(v, &range));
+        for (i, &code) in codes.iter().enumerate() {
+            let [share, active, first] = units[usize::from(code)];
+            if let Some(u) = uplift {
+                scratch.trend[i] += u[i] * share;
+            }
+            if let Some(v) = vol
+                && active != 0.0
+            {
+                scratch.sigma[i] *= v[i];
+            }
+            if let Some(l) = level
+                && first != 0.0
+            {
+                scratch.level[i] *= l[i];
+            }
+        }
     }
 }

@@ -1,0 +1,202 @@
+//! Per-path draws of the uncertain inputs.
+//!
+//! Each uncertain input draws a standard Normal z per path from a stream keyed by its `--set`
+//! key (the starting pace keeps the engine's older stream, so its draws are those of the
+//! `initial_uncertainty` spelling). Correlated inputs mix their z's by the copula's Cholesky
+//! factor; each input then takes its quantile at Φ(z). Keying by name means adding an
+//! uncertainty to one input leaves every other input's draws as they were, and two scenarios
+//! sharing an uncertain input are paired path by path.
+//!
+//! A column is recomputed from the seed whenever it is wanted (the engine, `--samples`, the
+//! variance shares), so a run need not keep it.
+
+use rand::RngExt;
+use rand_distr::StandardNormal;
+use rayon::prelude::*;
+
+use super::chi_squared::ChiSquaredDraw;
+use super::{CHUNK, MIN_GROWTH, rng};
+use crate::scenario::correlation::Copula;
+use crate::scenario::uncertain::{PACE, Uncertain};
+use crate::scenario::{Distribution, Scenario};
+
+/// Draws from the streams of one component of a run with another seed: the "B" columns of a
+/// pick-freeze estimate of variance shares. A component is an uncertain input (with every input
+/// correlated with it), an event, or the shocks, named by [`component_of_input`],
+/// [`rng::event_stream`] or [`rng::SHOCKS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resample {
+    pub component: u64,
+    pub seed: u64,
+}
+
+/// The seed a run with `seed` and `resample` uses for the streams of `component`.
+pub fn seed_for(seed: u64, resample: Option<Resample>, component: u64) -> u64 {
+    match resample {
+        Some(r) if r.component == component => r.seed,
+        _ => seed,
+    }
+}
+
+/// The component an uncertain input's draws belong to: its correlation group's (named by the
+/// group's first key), or its own.
+pub fn component_of_input(copula: &Copula, key: &str) -> u64 {
+    match copula.place_of(key) {
+        Some((group, _)) => stream_of(&group.keys[0]),
+        None => stream_of(key),
+    }
+}
+
+/// The stream an input's z is drawn from.
+fn stream_of(key: &str) -> u64 {
+    if key == PACE {
+        rng::PARAMETERS
+    } else {
+        rng::input_stream(key)
+    }
+}
+
+/// What a run needs to draw its uncertain inputs.
+pub struct InputSampler<'a> {
+    scenario: &'a Scenario,
+    copula: Copula,
+    seed: u64,
+    resample: Option<Resample>,
+}
+
+impl<'a> InputSampler<'a> {
+    /// The sampler of a validated scenario (whose correlations therefore form a copula).
+    pub fn new(scenario: &'a Scenario, seed: u64, resample: Option<Resample>) -> Self {
+        let copula = crate::scenario::correlation::copula(scenario).unwrap_or_default();
+        InputSampler {
+            scenario,
+            copula,
+            seed,
+            resample,
+        }
+    }
+
+    /// The uncertain inputs' keys: the pace first where it is uncertain, then the others in
+    /// key order.
+    pub fn keys(&self) -> Vec<String> {
+        let s = self.scenario;
+        let pace = crate::scenario::correlation::is_uncertain(s, PACE);
+        pace.then(|| PACE.to_string())
+            .into_iter()
+            .chain(s.uncertain.keys().filter(|k| *k != PACE).cloned())
+            .collect()
+    }
+
+    /// The copula the inputs are drawn with.
+    pub fn copula(&self) -> &Copula {
+        &self.copula
+    }
+
+    /// `key`'s value on each of `n` paths. The pace is drawn whether or not it is uncertain
+    /// (a fixed pace is its value on every path), so that scenarios differing only in its
+    /// spread share every draw.
+    pub fn column(&self, key: &str, n: usize) -> Vec<f64> {
+        let mut out = super::path_array(n, 0.0);
+        let component = component_of_input(&self.copula, key);
+        let seed = seed_for(self.seed, self.resample, component);
+        // The z's this key mixes: (stream, weight), its own last.
+        let mix: Vec<(u64, f64)> = match self.copula.place_of(key) {
+            Some((group, row)) => group.keys[..=row]
+                .iter()
+                .zip(&group.factor[row])
+                .map(|(k, &w)| (stream_of(k), w))
+                .collect(),
+            None => vec![(stream_of(key), 1.0)],
+        };
+        let transform = self.transform(key);
+        let g = &self.scenario.growth;
+        let spread = (key == PACE && self.scenario.pace_distribution().is_none())
+            .then_some(g.initial_distribution)
+            .and_then(|d| match d {
+                Distribution::Normal => None,
+                Distribution::StudentT(nu) => Some((nu, ChiSquaredDraw::new(nu))),
+            });
+        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+            let (&(own, own_weight), others) = mix.split_last().expect("a key mixes its own z");
+            let mut g = rng::generator(seed, own, c as u64);
+            for z in out.iter_mut() {
+                *z = g.sample(StandardNormal);
+            }
+            if own_weight != 1.0 || !others.is_empty() {
+                for z in out.iter_mut() {
+                    *z *= own_weight;
+                }
+                for &(stream, w) in others {
+                    let mut g = rng::generator(seed, stream, c as u64);
+                    for z in out.iter_mut() {
+                        *z = w.mul_add(g.sample(StandardNormal), *z);
+                    }
+                }
+            }
+            // The older Student-t pace: the same z over sqrt(χ²_ν/ν) from a stream of its own
+            // (never correlated: validation refuses it).
+            if let Some((nu, chi)) = &spread {
+                let mut g = rng::generator(seed, rng::PARAMETER_SPREAD, c as u64);
+                for z in out.iter_mut() {
+                    *z *= (nu / g.sample(chi)).sqrt();
+                }
+            }
+            for x in out {
+                *x = transform.apply(*x);
+            }
+        });
+        out
+    }
+
+    fn transform(&self, key: &str) -> Transform<'a> {
+        let s = self.scenario;
+        match (key, s.uncertain.get(key)) {
+            (PACE, None) => Transform::Affine {
+                centre: s.growth.initial,
+                spread: s.growth.initial_uncertainty,
+                floor: MIN_GROWTH,
+            },
+            (_, Some(u)) => Transform::Quantile {
+                u,
+                floor: if key == PACE {
+                    MIN_GROWTH
+                } else {
+                    f64::NEG_INFINITY
+                },
+            },
+            // Not uncertain: its value everywhere (never asked for by the engine).
+            (_, None) => Transform::Affine {
+                centre: crate::scenario::parameters::param_of(s, key)
+                    .map_or(f64::NAN, |p| p.get(s)),
+                spread: 0.0,
+                floor: f64::NEG_INFINITY,
+            },
+        }
+    }
+}
+
+/// How a z becomes an input's value.
+enum Transform<'a> {
+    /// centre + spread · z, at least `floor`: the older pace spelling.
+    Affine {
+        centre: f64,
+        spread: f64,
+        floor: f64,
+    },
+    /// The distribution's quantile at Φ(z), at least `floor`.
+    Quantile { u: &'a Uncertain, floor: f64 },
+}
+
+impl Transform<'_> {
+    #[inline]
+    fn apply(&self, z: f64) -> f64 {
+        match self {
+            Transform::Affine {
+                centre,
+                spread,
+                floor,
+            } => (centre + spread * z).max(*floor),
+            Transform::Quantile { u, floor } => u.from_normal(z).max(*floor),
+        }
+    }
+}
