@@ -6,6 +6,7 @@ pub mod difference;
 pub mod precision;
 pub mod sensitivity;
 pub mod solve;
+pub mod variance;
 
 use crate::error::InputError;
 use crate::scenario::Scenario;

@@ -4,11 +4,11 @@ use anyhow::Result;
 
 use crate::analysis::precision::{self, until_precise};
 use crate::analysis::sensitivity::{AnalysisError, base_of, tornado};
+use crate::analysis::variance::variance_shares;
 use crate::cli::SensitivityArgs;
 use crate::report::sensitivity::SensitivityReport;
 use crate::sim::{RunControl, RunSettings};
 use crate::stats::Z95;
-use crate::stats::sobol::variance_shares;
 
 /// Keeps invalid input (a range a scenario cannot take) an input error, for exit code 2.
 pub fn analysis_error(e: AnalysisError) -> anyhow::Error {
@@ -26,7 +26,8 @@ pub fn run(args: &SensitivityArgs) -> Result<()> {
         let (base, rows) = pool
             .install(|| tornado(scenario, settings, RunControl::default()))
             .map_err(analysis_error)?;
-        let shares = pool.install(|| variance_shares(&base));
+        let shares =
+            pool.install(|| variance_shares(scenario, settings, RunControl::default(), &base))?;
         let b = base_of(&base);
         // Half-width that --precision watches: every ΔP of the tornado (the base P when there
         // are no rows).

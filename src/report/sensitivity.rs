@@ -124,24 +124,27 @@ impl SensitivityReport {
         }
         let _ = writeln!(
             out,
-            "\nShares of variance in {year} from one run (first-order, given-data estimator; ± is the 95% Monte Carlo half-width, jackknife)"
+            "\nShares of variance in {year}: alone (first-order) and with interactions (total), \
+             by pick-freeze on common random numbers; ± is the 95% Monte Carlo half-width (jackknife)"
         );
         let _ = writeln!(
             out,
-            "  {:<22} {:<36} {:>22} {:>22}",
+            "  {:<30} {:>18} {:>18} {:>18} {:>18}",
             "key",
-            "draw",
-            "ln revenue",
-            format!("hit {}", money(self.base.target.revenue))
+            "ln revenue alone",
+            "ln revenue total",
+            format!("hit {} alone", money(self.base.target.revenue)),
+            "hit total"
         );
         for v in &self.variance_shares {
             let _ = writeln!(
                 out,
-                "  {:<22} {:<36} {:>22} {:>22}",
-                v.key,
-                cut(&v.draw, 36),
+                "  {:<30} {:>18} {:>18} {:>18} {:>18}",
+                cut(&v.key, 30),
                 share_text(v.log_revenue.as_ref()),
-                share_text(v.hit.as_ref())
+                share_text(v.total_log_revenue.as_ref()),
+                share_text(v.hit.as_ref()),
+                share_text(v.total_hit.as_ref())
             );
         }
         out
@@ -149,14 +152,14 @@ impl SensitivityReport {
 
     fn csv(&self) -> String {
         let mut out = String::from(
-            "kind,scenario,seed,paths,key,detail,base,low,high,p_low,dp_low,dp_low_se,p_high,dp_high,dp_high_se,median_low,dmedian_low,dmedian_low_se,median_high,dmedian_high,dmedian_high_se,share_log_revenue,share_log_revenue_se,share_hit,share_hit_se\n",
+            "kind,scenario,seed,paths,key,detail,base,low,high,p_low,dp_low,dp_low_se,p_high,dp_high,dp_high_se,median_low,dmedian_low,dmedian_low_se,median_high,dmedian_high,dmedian_high_se,share_log_revenue,share_log_revenue_se,share_hit,share_hit_se,total_log_revenue,total_log_revenue_se,total_hit,total_hit_se\n",
         );
         let head = format!("{},{},{}", field(&self.scenario), self.seed, self.paths);
         for r in &self.tornado {
             let (l, h) = (&r.low, &r.high);
             let _ = writeln!(
                 out,
-                "tornado,{head},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,,,",
+                "tornado,{head},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,,,,,,,",
                 field(&r.key),
                 field(&r.source.describe()),
                 r.base,
@@ -184,9 +187,11 @@ impl SensitivityReport {
         for v in &self.variance_shares {
             let (a, b) = num(v.log_revenue.as_ref());
             let (c, d) = num(v.hit.as_ref());
+            let (e, f) = num(v.total_log_revenue.as_ref());
+            let (g, h) = num(v.total_hit.as_ref());
             let _ = writeln!(
                 out,
-                "variance_share,{head},{},{},,,,,,,,,,,,,,,,{a},{b},{c},{d}",
+                "variance_share,{head},{},{},,,,,,,,,,,,,,,,{a},{b},{c},{d},{e},{f},{g},{h}",
                 field(&v.key),
                 field(&v.draw)
             );
@@ -220,16 +225,18 @@ impl SensitivityReport {
         }
         let _ = write!(
             out,
-            "\n| Draw | Share of Var(ln revenue {year}) | Share of Var(hit) |\n|---|--:|--:|\n"
+            "\n| Draw | Var(ln revenue {year}): alone | total | Var(hit): alone | total |\n|---|--:|--:|--:|--:|\n"
         );
         for v in &self.variance_shares {
             let _ = writeln!(
                 out,
-                "| `{}` {} | {} | {} |",
+                "| `{}` {} | {} | {} | {} | {} |",
                 v.key,
                 v.draw,
                 share_text(v.log_revenue.as_ref()),
-                share_text(v.hit.as_ref())
+                share_text(v.total_log_revenue.as_ref()),
+                share_text(v.hit.as_ref()),
+                share_text(v.total_hit.as_ref())
             );
         }
         out.push_str("\n_± is the 95% Monte Carlo half-width: of the paired difference for the tornado, of the jackknife for the shares._\n");

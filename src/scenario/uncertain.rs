@@ -404,8 +404,8 @@ impl Uncertain {
         let (f_lo, f_hi) = self.cdf_range;
         let whole = f_lo < 1e-16 && 1.0 - f_hi < 1e-16;
         let x = match (&self.shape, whole) {
-            (Shape::Normal { mean, sd }, true) => sd.mul_add(z, *mean),
-            (Shape::LogNormal { mu, sigma }, true) => sigma.mul_add(z, *mu).exp(),
+            (Shape::Normal { mean, sd }, true) => mean + sd * z,
+            (Shape::LogNormal { mu, sigma }, true) => (mu + sigma * z).exp(),
             _ => return self.quantile(standard_normal_cdf(z)),
         };
         x.clamp(self.range.0, self.range.1)

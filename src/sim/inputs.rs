@@ -129,7 +129,9 @@ impl<'a> InputSampler<'a> {
                 for &(stream, w) in others {
                     let mut g = rng::generator(seed, stream, c as u64);
                     for z in out.iter_mut() {
-                        *z = w.mul_add(g.sample(StandardNormal), *z);
+                        // Plain arithmetic: outside the SIMD loops `mul_add` is a
+                        // library call on CPUs the build does not assume FMA for.
+                        *z += w * g.sample::<f64, _>(StandardNormal);
                     }
                 }
             }

@@ -444,16 +444,25 @@ fn event_probabilities(
     for &j in &held {
         columns[j] = sampler.column(&key(&event.outcomes[j]), n);
     }
-    let mut p = vec![0.0; written.len()];
-    for i in 0..n {
-        for (p, column) in p.iter_mut().zip(&columns) {
-            *p = column[i];
-        }
-        give_way_on_path(&written, &held, &mut p);
-        for (column, &p) in columns.iter_mut().zip(&p) {
-            column[i] = p;
+    // By chunk of paths, in parallel: each path's probabilities are its own.
+    let mut chunks: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(CHUNK)).map(|_| Vec::new()).collect();
+    for column in &mut columns {
+        for (c, part) in column.chunks_mut(CHUNK).enumerate() {
+            chunks[c].push(part);
         }
     }
+    chunks.par_iter_mut().for_each(|parts| {
+        let mut p = vec![0.0; parts.len()];
+        for i in 0..parts[0].len() {
+            for (p, part) in p.iter_mut().zip(parts.iter()) {
+                *p = part[i];
+            }
+            give_way_on_path(&written, &held, &mut p);
+            for (part, &p) in parts.iter_mut().zip(&p) {
+                part[i] = p;
+            }
+        }
+    });
     Some(columns)
 }
 
@@ -523,11 +532,16 @@ fn draw_path_inputs(
                             }
                             c
                         });
-                        for (i, &code) in codes.iter().enumerate() {
-                            if usize::from(decode[usize::from(code)].0) == j {
-                                value[i] = column.as_ref().map_or_else(|| fixed(outcome), |c| c[i]);
-                            }
-                        }
+                        let fixed = fixed(outcome);
+                        value
+                            .par_iter_mut()
+                            .zip(codes.par_iter())
+                            .enumerate()
+                            .for_each(|(i, (value, &code))| {
+                                if usize::from(decode[usize::from(code)].0) == j {
+                                    *value = column.as_ref().map_or(fixed, |c| c[i]);
+                                }
+                            });
                     }
                     value
                 })
@@ -536,7 +550,10 @@ fn draw_path_inputs(
         .collect();
     PathInputs {
         long_run: growth(by.long_run, "long_run"),
-        reversion: growth(by.reversion, "reversion"),
+        reversion_decay: growth(by.reversion, "reversion").map(|mut k| {
+            k.par_iter_mut().for_each(|k| *k = (-*k).exp());
+            k
+        }),
         volatility: growth(by.volatility, "volatility"),
         persistence: growth(by.persistence, "persistence"),
         inv_capacity,

@@ -222,7 +222,8 @@ impl ByPath {
 #[derive(Debug, Default)]
 pub(super) struct PathInputs {
     pub long_run: Option<Vec<f64>>,
-    pub reversion: Option<Vec<f64>>,
+    /// e^(−κ) of each path's reversion speed κ.
+    pub reversion_decay: Option<Vec<f64>>,
     pub volatility: Option<Vec<f64>>,
     pub persistence: Option<Vec<f64>>,
     pub inv_capacity: Option<Vec<f64>>,
@@ -638,19 +639,22 @@ fn fill_lanes(
     }
     let chunk = |v| part(v, &range);
     if by.trend() {
-        let t = f64::from(c.year - m.start_year - 1);
+        let t = c.year - m.start_year - 1;
         let trend = &mut scratch.trend[..len];
-        match (chunk(&inputs.long_run), chunk(&inputs.reversion)) {
+        match (chunk(&inputs.long_run), chunk(&inputs.reversion_decay)) {
             (None, None) => {
+                // Plain arithmetic here: outside the SIMD loops `mul_add` is a library call
+                // on CPUs the build does not assume FMA for.
                 for (x, &r0) in trend.iter_mut().zip(r0) {
-                    *x = r0.mul_add(c.decay, c.base);
+                    *x = r0 * c.decay + c.base;
                 }
             }
             (long_run, reversion) => {
+                // `reversion` holds each path's e^(−κ): e^(−κt) is its t-th power.
                 for (i, x) in trend.iter_mut().enumerate() {
                     let lr = long_run.map_or(m.long_run, |v| v[i]);
-                    let decay = reversion.map_or(c.decay, |v| super::fastexp::exp(-v[i] * t));
-                    *x = r0[i].mul_add(decay, lr * (1.0 - decay));
+                    let decay = reversion.map_or(c.decay, |v| v[i].powi(t));
+                    *x = r0[i] * decay + lr * (1.0 - decay);
                 }
             }
         }
