@@ -130,13 +130,23 @@ impl Presented for Param {
                 u.quantile(0.95) * 100.0
             );
         }
-        match self.field {
+        let shown = |v: f64| match self.field {
             Field::InitialUncertainty => format!("±{:.1}pt", v * 100.0),
             Field::Reversion | Field::Persistence => format!("{v:.2}"),
             Field::Probability => format!("{:.0}%", v * 100.0),
             Field::GrowthUplift => format!("{:+.1}pt", v * 100.0),
             _ => format!("{:.1}%", v * 100.0),
+        };
+        // Any other uncertain input: its centre (the median), then the central 90 % of draws.
+        if let Some(u) = s.uncertain.get(&self.key(s)) {
+            return format!(
+                "{} ({}–{})",
+                shown(v),
+                shown(u.quantile(0.05)),
+                shown(u.quantile(0.95))
+            );
         }
+        shown(v)
     }
 
     fn typed_units(self) -> (f64, &'static str) {
