@@ -527,11 +527,16 @@ fn places(table: &toml::Table, d: &Descriptor) -> Vec<(String, String)> {
         for (o, outcome) in outcomes.into_iter().flatten().enumerate() {
             out.push((
                 format!("events[{e}].outcomes[{o}].{}", d.name),
-                format!("events.{}.{}.{}", id(event, e), id(outcome, o), d.name),
+                outcome_key(&id(event, e), &id(outcome, o), d.name),
             ));
         }
     }
     out
+}
+
+/// The `--set` key of an outcome's field: `events.osa.firm.growth_uplift`.
+pub fn outcome_key(event: &str, outcome: &str, name: &str) -> String {
+    format!("events.{event}.{outcome}.{name}")
 }
 
 /// The `--set` key of a table path (`events[0].outcomes[1].probability` →

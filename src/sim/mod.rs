@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::scenario::Scenario;
 use crate::scenario::bounds::REVENUE_CEILING;
-use crate::scenario::uncertain::PACE;
+use crate::scenario::uncertain::{PACE, outcome_key};
 use inputs::{InputSampler, Resample};
 use kernel::EventCodes;
 use percentiles::YearPercentiles;
@@ -432,7 +432,7 @@ fn event_probabilities(
     sampler: &InputSampler,
     n: usize,
 ) -> Option<Vec<Vec<f64>>> {
-    let key = |o: &crate::scenario::Outcome| format!("events.{}.{}.probability", event.id, o.id);
+    let key = |o: &crate::scenario::Outcome| outcome_key(&event.id, &o.id, "probability");
     let held: Vec<usize> = (0..event.outcomes.len())
         .filter(|&j| s.uncertain.contains_key(&key(&event.outcomes[j])))
         .collect();
@@ -524,7 +524,7 @@ fn draw_path_inputs(
                     // Per path, the drawn outcome's value (0 where nothing happens: unused).
                     let mut value: Vec<f64> = path_array(n, 0.0);
                     for (j, outcome) in event.outcomes.iter().enumerate() {
-                        let key = format!("events.{}.{}.{}", event.id, outcome.id, names[f]);
+                        let key = outcome_key(&event.id, &outcome.id, names[f]);
                         let column = s.uncertain.contains_key(&key).then(|| {
                             let mut c = sampler.column(&key, n);
                             if f == 2 {

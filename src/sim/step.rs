@@ -14,7 +14,7 @@ use super::kernel::{
 };
 use super::rng::Generator;
 use crate::quantile::{BUCKETS, Buckets, Counts, RankPlan};
-use crate::scenario::uncertain::PACE;
+use crate::scenario::uncertain::{PACE, outcome_key};
 use crate::scenario::{Scenario, Shocks, Timing};
 
 /// An outcome ready for the inner loop.
@@ -192,7 +192,7 @@ impl ByPath {
                     ["growth_uplift", "volatility_multiplier", "level_shock"].map(|name| {
                         ev.outcomes
                             .iter()
-                            .any(|o| has(format!("events.{}.{}.{name}", ev.id, o.id)))
+                            .any(|o| has(outcome_key(&ev.id, &o.id, name)))
                     })
                 })
                 .collect(),
@@ -253,7 +253,7 @@ impl Model {
         for (ev, event) in events.iter().zip(&scenario.events) {
             let (mut vm, mut mv) = (1.0f64, 0.0f64);
             for (o, outcome) in ev.outcomes.iter().zip(&event.outcomes) {
-                let key = |name: &str| format!("events.{}.{}.{name}", event.id, outcome.id);
+                let key = |name: &str| outcome_key(&event.id, &outcome.id, name);
                 vm = vm.max(far(key("volatility_multiplier"), o.vol_multiplier));
                 let level = far(key("level_shock"), o.level_factor - 1.0).min(0.999_999);
                 mv = mv.max(far(key("growth_uplift"), o.uplift) + (1.0 - level).ln().abs());
