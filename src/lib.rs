@@ -12,6 +12,7 @@ pub mod completion;
 pub mod error;
 pub mod format;
 pub mod lesson;
+pub mod math;
 pub mod numbers;
 pub mod output;
 pub mod quantile;

@@ -16,6 +16,7 @@ const LEAVES: &[(&str, &[&str])] = &[
     ("format", &[]),
     ("quantile", &[]),
     ("numbers", &[]),
+    ("math", &[]),
     ("series_style", &[]),
     ("output", &["error"]),
 ];

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::csv::field;
-use crate::sim::inputs::InputSampler;
+use crate::sim::inputs::{InputSampler, single};
 use crate::sim::{NO_OUTCOME, Projection};
 
 /// The most rows a samples file may hold: 1,000,000 rows are about 60 MB of text.
@@ -52,7 +52,9 @@ pub fn render(p: &Projection) -> String {
     let mut out = String::with_capacity(n * (24 * cols.len()) + 256);
     out.push_str(&cols.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
     out.push('\n');
-    // Each input's draws, recomputed from the seed as the run drew them.
+    // Each input's draws, recomputed from the seed as the run drew them, and as the engine
+    // held them: those it keeps in single precision are written as the exact value used
+    // (0.12999999523162842 for a draw of 0.13).
     let sampler = InputSampler::new(&p.scenario, p.settings.seed, None);
     let inputs: Vec<Vec<f64>> = sampler
         .keys()
@@ -60,6 +62,12 @@ pub fn render(p: &Projection) -> String {
         .map(|key| {
             if key == crate::scenario::uncertain::PACE {
                 p.initial_growth.clone()
+            } else if single(key) {
+                sampler
+                    .column_single(key, n)
+                    .into_iter()
+                    .map(f64::from)
+                    .collect()
             } else {
                 sampler.column(key, n)
             }

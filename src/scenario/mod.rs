@@ -20,7 +20,7 @@ pub use load::{
     read_text_file,
 };
 pub use overrides::Override;
-pub use validate::validate;
+pub use validate::{MAX_OUTCOMES, validate};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,29 +2,7 @@
 //! year; the C library's scalar call dominated the run time. Accurate to about 1e-14
 //! relative over the range used (|x| ≤ 700), which is far below Monte Carlo error.
 
-pub(super) const LOG2E: f64 = std::f64::consts::LOG2_E;
-// ln 2 split in a high part with trailing zero bits and a low correction (Cody–Waite).
-pub(super) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-pub(super) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-/// 1.5·2^52: adding it rounds to the nearest integer and leaves that integer in the low bits.
-pub(super) const ROUNDER: f64 = 6_755_399_441_055_744.0;
-/// Taylor coefficients of e^r, `C[k]` = 1/k!: degree 11 on |r| ≤ ln2/2 gives a truncation
-/// error below 1e-14 relative, far below Monte Carlo error, with one term fewer than full
-/// precision needs, in the hottest loop.
-pub(super) const C: [f64; 12] = [
-    1.0,
-    1.0,
-    0.5,
-    1.0 / 6.0,
-    1.0 / 24.0,
-    1.0 / 120.0,
-    1.0 / 720.0,
-    1.0 / 5_040.0,
-    1.0 / 40_320.0,
-    1.0 / 362_880.0,
-    1.0 / 3_628_800.0,
-    1.0 / 39_916_800.0,
-];
+pub(super) use crate::math::{C, LN2_HI, LN2_LO, LOG2E, ROUNDER};
 
 /// Σ C[k]·r^k by Estrin's scheme: pairs, then pairs of pairs, in four rounds of independent
 /// operations. Horner's rule is eleven dependent steps; the engine's loop was waiting on that

@@ -96,9 +96,33 @@ impl<'a> InputSampler<'a> {
     /// (a fixed pace is its value on every path), so that scenarios differing only in its
     /// spread share every draw.
     pub fn column(&self, key: &str, n: usize) -> Vec<f64> {
+        let draw = self.draw(key);
         let mut out = super::path_array(n, 0.0);
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, out)| draw.fill(c, out));
+        out
+    }
+
+    /// [`InputSampler::column`] in single precision: how the engine holds the inputs it
+    /// keeps per path through the years (see [`single`]).
+    pub fn column_single(&self, key: &str, n: usize) -> Vec<f32> {
+        let draw = self.draw(key);
+        let mut out = super::path_array(n, 0.0f32);
+        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+            let mut values = [0.0; CHUNK];
+            let values = &mut values[..out.len()];
+            draw.fill(c, values);
+            for (o, &v) in out.iter_mut().zip(values.iter()) {
+                *o = v as f32;
+            }
+        });
+        out
+    }
+
+    /// How to draw `key`'s values, chunk by chunk.
+    pub fn draw(&self, key: &str) -> KeyDraw<'a> {
         let component = component_of_input(&self.copula, key);
-        let seed = seed_for(self.seed, self.resample, component);
         // The z's this key mixes: (stream, weight), its own last.
         let mix: Vec<(u64, f64)> = match self.copula.place_of(key) {
             Some((group, row)) => group.keys[..=row]
@@ -108,7 +132,6 @@ impl<'a> InputSampler<'a> {
                 .collect(),
             None => vec![(stream_of(key), 1.0)],
         };
-        let transform = self.transform(key);
         let g = &self.scenario.growth;
         let spread = (key == PACE && self.scenario.pace_distribution().is_none())
             .then_some(g.initial_distribution)
@@ -116,38 +139,12 @@ impl<'a> InputSampler<'a> {
                 Distribution::Normal => None,
                 Distribution::StudentT(nu) => Some((nu, ChiSquaredDraw::new(nu))),
             });
-        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
-            let (&(own, own_weight), others) = mix.split_last().expect("a key mixes its own z");
-            let mut g = rng::generator(seed, own, c as u64);
-            for z in out.iter_mut() {
-                *z = g.sample(StandardNormal);
-            }
-            if own_weight != 1.0 || !others.is_empty() {
-                for z in out.iter_mut() {
-                    *z *= own_weight;
-                }
-                for &(stream, w) in others {
-                    let mut g = rng::generator(seed, stream, c as u64);
-                    for z in out.iter_mut() {
-                        // Plain arithmetic: outside the SIMD loops `mul_add` is a
-                        // library call on CPUs the build does not assume FMA for.
-                        *z += w * g.sample::<f64, _>(StandardNormal);
-                    }
-                }
-            }
-            // The older Student-t pace: the same z over sqrt(χ²_ν/ν) from a stream of its own
-            // (never correlated: validation refuses it).
-            if let Some((nu, chi)) = &spread {
-                let mut g = rng::generator(seed, rng::PARAMETER_SPREAD, c as u64);
-                for z in out.iter_mut() {
-                    *z *= (nu / g.sample(chi)).sqrt();
-                }
-            }
-            for x in out {
-                *x = transform.apply(*x);
-            }
-        });
-        out
+        KeyDraw {
+            seed: seed_for(self.seed, self.resample, component),
+            mix,
+            spread,
+            transform: self.transform(key),
+        }
     }
 
     fn transform(&self, key: &str) -> Transform<'a> {
@@ -177,6 +174,57 @@ impl<'a> InputSampler<'a> {
     }
 }
 
+/// Whether the engine holds `key`'s per-path values in single precision. The inputs it keeps
+/// for every year (all but the pace, the start revenue and outcome probabilities, which are
+/// used once) are held as `f32`, about seven significant digits: half the memory, and far below
+/// Monte Carlo error. `--samples` writes those values as held, so they are the ones used.
+pub fn single(key: &str) -> bool {
+    key != PACE && key != "market.start_revenue" && !key.ends_with(".probability")
+}
+
+/// One input's draws: its seed, the z's it mixes and how a z becomes its value.
+pub struct KeyDraw<'a> {
+    seed: u64,
+    /// (stream, weight) of each z mixed, its own last.
+    mix: Vec<(u64, f64)>,
+    /// The older Student-t pace's degrees of freedom and χ² draw.
+    spread: Option<(f64, ChiSquaredDraw)>,
+    transform: Transform<'a>,
+}
+
+impl KeyDraw<'_> {
+    /// The values of chunk `c` (paths `c·CHUNK..`), into `out`.
+    pub fn fill(&self, c: usize, out: &mut [f64]) {
+        let (&(own, own_weight), others) = self.mix.split_last().expect("a key mixes its own z");
+        let mut g = rng::generator(self.seed, own, c as u64);
+        for z in out.iter_mut() {
+            *z = g.sample(StandardNormal);
+        }
+        if own_weight != 1.0 || !others.is_empty() {
+            for z in out.iter_mut() {
+                *z *= own_weight;
+            }
+            for &(stream, w) in others {
+                let mut g = rng::generator(self.seed, stream, c as u64);
+                for z in out.iter_mut() {
+                    // Plain arithmetic: outside the SIMD loops `mul_add` is a library call
+                    // on CPUs the build does not assume FMA for.
+                    *z += w * g.sample::<f64, _>(StandardNormal);
+                }
+            }
+        }
+        // The older Student-t pace: the same z over sqrt(χ²_ν/ν) from a stream of its own
+        // (never correlated: validation refuses it).
+        if let Some((nu, chi)) = &self.spread {
+            let mut g = rng::generator(self.seed, rng::PARAMETER_SPREAD, c as u64);
+            for z in out.iter_mut() {
+                *z *= (nu / g.sample(chi)).sqrt();
+            }
+        }
+        self.transform.apply(out);
+    }
+}
+
 /// How a z becomes an input's value.
 enum Transform<'a> {
     /// centre + spread · z, at least `floor`: the older pace spelling.
@@ -190,15 +238,24 @@ enum Transform<'a> {
 }
 
 impl Transform<'_> {
-    #[inline]
-    fn apply(&self, z: f64) -> f64 {
+    /// Each z in `values` becomes its value.
+    fn apply(&self, values: &mut [f64]) {
         match self {
             Transform::Affine {
                 centre,
                 spread,
                 floor,
-            } => (centre + spread * z).max(*floor),
-            Transform::Quantile { u, floor } => u.from_normal(z).max(*floor),
+            } => {
+                for x in values {
+                    *x = (centre + spread * *x).max(*floor);
+                }
+            }
+            Transform::Quantile { u, floor } => {
+                u.from_normals(values);
+                for x in values {
+                    *x = x.max(*floor);
+                }
+            }
         }
     }
 }

@@ -93,14 +93,6 @@ impl<'a> Lane<'a> {
             self.values.len() >= n
         }
     }
-
-    pub fn slice(self, from: usize, len: usize) -> Lane<'a> {
-        if self.mask == 0 {
-            self
-        } else {
-            Lane::per_path(&self.values[from..from + len])
-        }
-    }
 }
 
 /// The inputs that may differ from path to path besides the growth trend (which comes in

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::scenario::Scenario;
 use crate::scenario::bounds::REVENUE_CEILING;
 use crate::scenario::uncertain::{PACE, outcome_key};
-use inputs::{InputSampler, Resample};
+use inputs::{InputSampler, KeyDraw, Resample};
 use kernel::EventCodes;
 use percentiles::YearPercentiles;
 use rng::Generator;
@@ -253,7 +253,7 @@ pub fn simulate_resampled(
         .iter()
         .zip(&scenario.events)
         .map(|(ev, event)| {
-            let probabilities = event_probabilities(scenario, event, &sampler, n);
+            let probabilities = EventProbabilities::of(scenario, event, &sampler);
             let seed = inputs::seed_for(seed, resample, ev.stream);
             draw_event(ev, seed, n, probabilities.as_ref())
         })
@@ -420,66 +420,69 @@ pub fn timing_uniforms(seed: u64, event_id: &str, paths: usize) -> Vec<f64> {
     out
 }
 
-/// Each outcome's probability on each path, where any is uncertain (`[outcome][path]`).
+/// How an event's outcome probabilities are drawn on each path, where any is uncertain.
 ///
 /// On each path the uncertain outcomes take their drawn probabilities and the event's other
 /// outcomes give way in proportion, keeping the event's total as written, as `--set` does
 /// (see `scenario::parameters`). Where the total would still pass 1 (the drawn ones alone pass
 /// it), every outcome is scaled down in proportion so that it is 1.
-fn event_probabilities(
-    s: &Scenario,
-    event: &crate::scenario::Event,
-    sampler: &InputSampler,
-    n: usize,
-) -> Option<Vec<Vec<f64>>> {
-    let key = |o: &crate::scenario::Outcome| outcome_key(&event.id, &o.id, "probability");
-    let held: Vec<usize> = (0..event.outcomes.len())
-        .filter(|&j| s.uncertain.contains_key(&key(&event.outcomes[j])))
-        .collect();
-    if held.is_empty() {
-        return None;
-    }
-    let written: Vec<f64> = event.outcomes.iter().map(|o| o.probability).collect();
-    let mut columns: Vec<Vec<f64>> = written.iter().map(|&p| path_array(n, p)).collect();
-    for &j in &held {
-        columns[j] = sampler.column(&key(&event.outcomes[j]), n);
-    }
-    // By chunk of paths, in parallel: each path's probabilities are its own.
-    let mut chunks: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(CHUNK)).map(|_| Vec::new()).collect();
-    for column in &mut columns {
-        for (c, part) in column.chunks_mut(CHUNK).enumerate() {
-            chunks[c].push(part);
-        }
-    }
-    chunks.par_iter_mut().for_each(|parts| {
-        let mut p = vec![0.0; parts.len()];
-        for i in 0..parts[0].len() {
-            for (p, part) in p.iter_mut().zip(parts.iter()) {
-                *p = part[i];
-            }
-            give_way_on_path(&written, &held, &mut p);
-            for (part, &p) in parts.iter_mut().zip(&p) {
-                part[i] = p;
-            }
-        }
-    });
-    Some(columns)
+struct EventProbabilities<'a> {
+    written: Vec<f64>,
+    /// The uncertain outcomes' indices and draws, and per outcome whether it is one.
+    held: Vec<usize>,
+    is_held: Vec<bool>,
+    draws: Vec<KeyDraw<'a>>,
 }
 
-/// The probability rule on one path: `p` holds the drawn probabilities of the outcomes in
-/// `held` (the others as written); the others give way so the total stays as written, and
-/// all scale down together if it would pass 1.
-pub(crate) fn give_way_on_path(written: &[f64], held: &[usize], p: &mut [f64]) {
-    let total: f64 = written.iter().sum();
-    let others: f64 = (0..written.len())
-        .filter(|j| !held.contains(j))
-        .map(|j| written[j])
-        .sum();
-    let set: f64 = held.iter().map(|&j| p[j]).sum();
+impl<'a> EventProbabilities<'a> {
+    fn of(
+        s: &Scenario,
+        event: &crate::scenario::Event,
+        sampler: &InputSampler<'a>,
+    ) -> Option<EventProbabilities<'a>> {
+        let key = |j: usize| outcome_key(&event.id, &event.outcomes[j].id, "probability");
+        let held: Vec<usize> = (0..event.outcomes.len())
+            .filter(|&j| s.uncertain.contains_key(&key(j)))
+            .collect();
+        (!held.is_empty()).then(|| EventProbabilities {
+            written: event.outcomes.iter().map(|o| o.probability).collect(),
+            draws: held.iter().map(|&j| sampler.draw(&key(j))).collect(),
+            is_held: (0..event.outcomes.len())
+                .map(|j| held.contains(&j))
+                .collect(),
+            held,
+        })
+    }
+
+    /// Chunk `c`'s drawn probabilities: `len` values per uncertain outcome, one after another.
+    fn chunk(&self, c: usize, len: usize) -> Vec<f64> {
+        let mut values = vec![0.0; self.draws.len() * len];
+        for (draw, out) in self.draws.iter().zip(values.chunks_mut(len)) {
+            draw.fill(c, out);
+        }
+        values
+    }
+}
+
+/// The probability rule on one path: `p` holds the drawn probabilities of the outcomes
+/// `held` marks (the others as written); the others give way so the total stays as written,
+/// and all scale down together if it would pass 1.
+fn give_way_on_path(written: &[f64], held: &[bool], p: &mut [f64]) {
+    let (mut total, mut others, mut set) = (0.0, 0.0, 0.0);
+    for ((&w, &h), &p) in written.iter().zip(held).zip(p.iter()) {
+        total += w;
+        if h {
+            set += p;
+        } else {
+            others += w;
+        }
+    }
     if others > 1e-12 {
         let scale = ((total - set) / others).max(0.0);
-        for j in (0..written.len()).filter(|j| !held.contains(j)) {
-            p[j] = written[j] * scale;
+        for ((p, &w), &h) in p.iter_mut().zip(written).zip(held) {
+            if !h {
+                *p = w * scale;
+            }
         }
     }
     let sum: f64 = p.iter().sum();
@@ -491,7 +494,8 @@ pub(crate) fn give_way_on_path(written: &[f64], held: &[usize], p: &mut [f64]) {
 }
 
 /// The per-path values of the inputs that differ by path (other than the pace and the start
-/// revenue): each drawn from its own stream, an event's taken for the outcome each path drew.
+/// revenue), in single precision: each drawn from its own stream, an event's taken for the
+/// outcome each path drew.
 fn draw_path_inputs(
     m: &Model,
     s: &Scenario,
@@ -500,11 +504,8 @@ fn draw_path_inputs(
     n: usize,
 ) -> PathInputs {
     let by = &m.by_path;
-    let growth = |on: bool, name: &str| on.then(|| sampler.column(&format!("growth.{name}"), n));
-    let inv_capacity = growth(by.capacity, "capacity").map(|mut k| {
-        k.par_iter_mut().for_each(|k| *k = 1.0 / *k);
-        k
-    });
+    let growth =
+        |on: bool, name: &str| on.then(|| sampler.column_single(&format!("growth.{name}"), n));
     let events = s
         .events
         .iter()
@@ -516,33 +517,48 @@ fn draw_path_inputs(
             let names = ["growth_uplift", "volatility_multiplier", "level_shock"];
             std::array::from_fn(|f| {
                 flags[f].then(|| {
-                    let fixed = |o: &crate::scenario::Outcome| match f {
-                        0 => o.growth_uplift,
-                        1 => o.volatility_multiplier,
-                        _ => 1.0 + o.level_shock,
-                    };
+                    // Per outcome: its draws where uncertain, else its value.
+                    let outcomes: Vec<(Option<KeyDraw>, f64)> = event
+                        .outcomes
+                        .iter()
+                        .map(|o| {
+                            let key = outcome_key(&event.id, &o.id, names[f]);
+                            let fixed = match f {
+                                0 => o.growth_uplift,
+                                1 => o.volatility_multiplier,
+                                _ => o.level_shock,
+                            };
+                            (
+                                s.uncertain.contains_key(&key).then(|| sampler.draw(&key)),
+                                fixed,
+                            )
+                        })
+                        .collect();
                     // Per path, the drawn outcome's value (0 where nothing happens: unused).
-                    let mut value: Vec<f64> = path_array(n, 0.0);
-                    for (j, outcome) in event.outcomes.iter().enumerate() {
-                        let key = outcome_key(&event.id, &outcome.id, names[f]);
-                        let column = s.uncertain.contains_key(&key).then(|| {
-                            let mut c = sampler.column(&key, n);
-                            if f == 2 {
-                                c.par_iter_mut().for_each(|x| *x += 1.0);
-                            }
-                            c
-                        });
-                        let fixed = fixed(outcome);
-                        value
-                            .par_iter_mut()
-                            .zip(codes.par_iter())
-                            .enumerate()
-                            .for_each(|(i, (value, &code))| {
-                                if usize::from(decode[usize::from(code)].0) == j {
-                                    *value = column.as_ref().map_or(fixed, |c| c[i]);
+                    let mut value = path_array(n, 0.0f32);
+                    value
+                        .par_chunks_mut(CHUNK)
+                        .zip(codes.par_chunks(CHUNK))
+                        .enumerate()
+                        .for_each(|(c, (value, codes))| {
+                            let len = value.len();
+                            let drawn: Vec<Option<Vec<f64>>> = outcomes
+                                .iter()
+                                .map(|(draw, _)| {
+                                    draw.as_ref().map(|d| {
+                                        let mut v = vec![0.0; len];
+                                        d.fill(c, &mut v);
+                                        v
+                                    })
+                                })
+                                .collect();
+                            for (i, (value, &code)) in value.iter_mut().zip(codes).enumerate() {
+                                let j = usize::from(decode[usize::from(code)].0);
+                                if let Some((_, fixed)) = outcomes.get(j) {
+                                    *value = drawn[j].as_ref().map_or(*fixed, |v| v[i]) as f32;
                                 }
-                            });
-                    }
+                            }
+                        });
                     value
                 })
             })
@@ -550,13 +566,19 @@ fn draw_path_inputs(
         .collect();
     PathInputs {
         long_run: growth(by.long_run, "long_run"),
-        reversion_decay: growth(by.reversion, "reversion").map(|mut k| {
-            k.par_iter_mut().for_each(|k| *k = (-*k).exp());
-            k
+        // e^(−κ) of the reversion speed as held, in double precision: its powers are taken
+        // every year.
+        reversion_decay: growth(by.reversion, "reversion").map(|k| {
+            let mut decay = path_array(n, 0.0);
+            decay
+                .par_iter_mut()
+                .zip(k.par_iter())
+                .for_each(|(d, &k)| *d = crate::math::exp(-f64::from(k)));
+            decay
         }),
         volatility: growth(by.volatility, "volatility"),
         persistence: growth(by.persistence, "persistence"),
-        inv_capacity,
+        capacity: growth(by.capacity, "capacity"),
         events,
     }
 }
@@ -568,7 +590,7 @@ fn draw_event(
     ev: &CompiledEvent,
     seed: u64,
     n: usize,
-    probabilities: Option<&Vec<Vec<f64>>>,
+    probabilities: Option<&EventProbabilities>,
 ) -> Vec<u16> {
     // Per outcome, then a last entry for "nothing happens", so that the outcome is found by
     // counting thresholds passed rather than by a search whose branch mispredicts.
@@ -587,14 +609,22 @@ fn draw_event(
         .for_each(|(c, code)| {
             let mut g = rng::generator(seed, ev.stream, c as u64);
             let mut cumulative = ev.cumulative.clone();
+            let len = code.len();
+            let drawn = probabilities.map(|p| (p, p.chunk(c, len)));
+            let mut p = [0.0; crate::scenario::MAX_OUTCOMES];
             for (i, code) in code.iter_mut().enumerate() {
                 let u: f64 = g.random();
                 let v: f64 = g.random();
-                if let Some(p) = probabilities {
-                    let path = c * CHUNK + i;
+                if let Some((rule, drawn)) = &drawn {
+                    let p = &mut p[..rule.written.len()];
+                    p.copy_from_slice(&rule.written);
+                    for (h, &j) in rule.held.iter().enumerate() {
+                        p[j] = drawn[h * len + i];
+                    }
+                    give_way_on_path(&rule.written, &rule.is_held, p);
                     let mut acc = 0.0;
-                    for (edge, p) in cumulative.iter_mut().zip(p) {
-                        acc += p[path];
+                    for (edge, &p) in cumulative.iter_mut().zip(p.iter()) {
+                        acc += p;
                         *edge = acc;
                     }
                 }
