@@ -677,3 +677,78 @@ fn the_right_arrow_never_lowers_a_value() {
     update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Left)));
     assert_eq!(app.slot().unwrap().scenario.growth.initial, 2.0);
 }
+
+#[test]
+fn uncertain_inputs_are_moved_stretched_fixed_and_freed_from_the_keyboard() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Msg, update};
+    let key = |a: &mut App, c: KeyCode| {
+        update(a, Msg::Key(KeyEvent::from(c)));
+    };
+    let typed = |a: &mut App, text: &str| {
+        key(a, KeyCode::Enter);
+        for c in text.chars() {
+            key(a, KeyCode::Char(c));
+        }
+        key(a, KeyCode::Enter);
+    };
+    let mut app = app(ThemeName::Dark, false, Tab::Fan);
+    // osa-enforced's long-run growth: the third row, fixed at 13 %.
+    app.param = 2;
+    let key_name = "growth.long_run";
+    let dist = |a: &App| a.slots[1].scenario.uncertain.get(key_name).cloned();
+    let ends = |a: &App| {
+        let u = dist(a).expect("uncertain");
+        (u.quantile(0.05), u.median(), u.quantile(0.95))
+    };
+    let close = |x: f64, y: f64| (x - y).abs() < 1e-9;
+    assert!(dist(&app).is_none());
+    // u: uncertain, with its default swing (±5 pts) as the central 90 %.
+    key(&mut app, KeyCode::Char('u'));
+    let (lo, mid, hi) = ends(&app);
+    assert!(
+        close(lo, 0.08) && close(hi, 0.18) && close(mid, 0.13),
+        "{lo} {mid} {hi}"
+    );
+    assert!(screen_text(&app).contains("13.0% (8.0%–18.0%)"));
+    // }: a quarter wider about the centre; →: the centre one step up, the width kept.
+    key(&mut app, KeyCode::Char('}'));
+    let (lo, _, hi) = ends(&app);
+    assert!(close(hi - lo, 0.125), "{lo} {hi}");
+    key(&mut app, KeyCode::Right);
+    let (lo2, mid2, hi2) = ends(&app);
+    assert!(
+        close(mid2, 0.14) && close(hi2 - lo2, 0.125),
+        "{lo2} {mid2} {hi2}"
+    );
+    // A typed range sets the ends; one outside the allowed values is refused with the reason.
+    typed(&mut app, "10–20");
+    let (lo, _, hi) = ends(&app);
+    assert!(close(lo, 0.10) && close(hi, 0.20), "{lo} {hi}");
+    let before = app.slots[1].scenario.clone();
+    typed(&mut app, "10-900");
+    assert_eq!(app.slots[1].scenario, before);
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap_or("")
+            .contains("must lie between")
+    );
+    // The edit is recorded as the distribution, as --set takes it.
+    let edits = &app.slots[1].scenario.provenance.edits;
+    assert!(
+        edits
+            .iter()
+            .any(|e| e.starts_with("growth.long_run = { dist = \"normal\"")),
+        "{edits:?}"
+    );
+    // u fixes it at its centre; u again gives back the same spread.
+    key(&mut app, KeyCode::Char('u'));
+    assert!(dist(&app).is_none());
+    assert!(close(
+        app.slots[1].scenario.growth.long_run.unwrap(),
+        before.growth.long_run.unwrap()
+    ));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.slots[1].scenario, before);
+}

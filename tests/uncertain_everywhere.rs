@@ -538,3 +538,61 @@ fn event_inputs_drawn_per_path_agree_across_simd_levels() {
         .unwrap();
     assert!(p > 0.0 && p < 1.0, "{p}");
 }
+
+#[test]
+fn fixing_a_correlated_input_sets_its_correlation_aside() {
+    // Before the fix, `sensitivity` swung `growth.long_run` to a number while the correlation
+    // still named it, and every row failed with "growth.long_run is not uncertain".
+    let dir = tempfile::tempdir().unwrap();
+    let text = osa_with("")
+        .lines()
+        .filter(|l| {
+            !l.trim_start().starts_with("long_run") && !l.trim_start().starts_with("capacity")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replacen(
+            "[growth]",
+            "[growth]\nlong_run = { dist = \"normal\", p5 = 0.08, p95 = 0.18 }\n\
+             capacity = { dist = \"lognormal\", p5 = 3000, p95 = 20000 }",
+            1,
+        )
+        + "\n[[correlations]]\nbetween = [\"growth.long_run\", \"growth.capacity\"]\nrank = 0.5\n";
+    let file = write(&dir, "corr.toml", &text);
+    let sens = crate::common::json_of(safetech().args([
+        "sensitivity",
+        "-s",
+        &file,
+        "-n",
+        "4000",
+        "-f",
+        "json",
+    ]));
+    let rows = sens.to_string();
+    assert!(rows.contains("growth.long_run") && rows.contains("growth.capacity"));
+    // Fixed by --set, the other input is drawn alone: its spread in the samples is unchanged
+    // and its rank correlation with the (now fixed) long-run rate is gone.
+    let out = dir.path().join("s.csv");
+    crate::common::succeed(safetech().args([
+        "run",
+        "-s",
+        &file,
+        "-n",
+        "20000",
+        "--horizon",
+        "2026",
+        "--set",
+        "growth.long_run=0.12",
+        "--samples",
+        out.to_str().unwrap(),
+    ]));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let cap = csv_column(&csv, "growth.capacity");
+    let mut sorted = cap.clone();
+    sorted.sort_by(f64::total_cmp);
+    let p5 = sorted[sorted.len() / 20];
+    let p95 = sorted[sorted.len() * 19 / 20];
+    // 20,000 draws: the 5th and 95th percentiles are within about 3 % of 3,000 and 20,000.
+    assert!((p5 / 3000.0 - 1.0).abs() < 0.05, "p5 {p5}");
+    assert!((p95 / 20000.0 - 1.0).abs() < 0.05, "p95 {p95}");
+}

@@ -89,10 +89,14 @@ pub fn apply_overrides(
 ) -> Result<(Scenario, Vec<(String, Override)>), InputError> {
     let before = outcome_probabilities(&table);
     let mut applied = Vec::new();
+    let mut fixed: Vec<String> = Vec::new();
     for ov in overrides {
         let path = set_path(&mut table, ov)?;
         let key = super::uncertain::key_of_path(&table, &path);
-        uncertain.remove(super::uncertain::replaced_by_setting(&key));
+        let replaced = super::uncertain::replaced_by_setting(&key);
+        if uncertain.remove(replaced).is_some() {
+            fixed.push(replaced.to_string());
+        }
         applied.push((path, ov.clone()));
     }
     let set =
@@ -124,6 +128,12 @@ pub fn apply_overrides(
             }
         })?;
     give_way_to_set_probabilities(&mut scenario, &before, &applied);
+    // A fixed input has no draws to correlate: a correlation naming an input an override fixed
+    // goes with its distribution (one set back as a distribution keeps it).
+    fixed.retain(|k| !uncertain.contains_key(k));
+    scenario
+        .correlations
+        .retain(|c| !c.between.iter().any(|k| fixed.contains(k)));
     Ok((scenario, applied))
 }
 

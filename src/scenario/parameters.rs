@@ -10,6 +10,7 @@
 //! the change moves "nothing happens". The total may not pass 1 (validation says so).
 
 use super::overrides::{Override, apply_overrides};
+use super::uncertain::Uncertain;
 use super::{Event, Scenario, validate};
 use crate::error::InputError;
 
@@ -429,6 +430,155 @@ impl Param {
         let key = self.key(s);
         s.uncertain
             .remove(super::uncertain::replaced_by_setting(&key));
+        self.put(s, v);
+    }
+
+    /// The input's distribution in `s`, where it is drawn per path.
+    pub fn distribution(self, s: &Scenario) -> Option<&Uncertain> {
+        s.uncertain.get(&self.key(s))
+    }
+
+    /// Puts `u` on the input (its field then holds `u`'s median, as a file's would), leaving
+    /// the scenario unchanged and saying why if `u` is not allowed there.
+    pub fn set_distribution(
+        self,
+        s: &mut Scenario,
+        u: Result<Uncertain, String>,
+    ) -> Result<(), String> {
+        let u = u.map_err(|e| format!("{}: {e}", self.key(s)))?;
+        let mut edited = s.clone();
+        let median = u.median();
+        edited.uncertain.insert(self.key(s), u);
+        self.put(&mut edited, median);
+        validate(&edited).map_err(|issue| format!("{}: {}", issue.field, issue.message))?;
+        *s = edited;
+        Ok(())
+    }
+
+    /// Moves an uncertain input so that its median is `v`, its spread kept.
+    pub fn set_centre(self, s: &mut Scenario, v: f64) -> Result<(), String> {
+        let Some(u) = self.distribution(s) else {
+            self.set(s, v);
+            return Ok(());
+        };
+        let moved = u.centred_at(v);
+        self.set_distribution(s, moved)
+    }
+
+    /// Stretches an uncertain input's spread about its centre by `factor`.
+    pub fn stretch(self, s: &mut Scenario, factor: f64) -> Result<(), String> {
+        let p = self.uncertainty_owner();
+        let Some(u) = p.distribution(s) else {
+            return Err(format!("{} is fixed", p.key(s)));
+        };
+        let stretched = u.stretched(factor);
+        p.set_distribution(s, stretched)
+    }
+
+    /// Sets the central 90 % of the input's draws to `low`–`high`: an uncertain input is moved
+    /// and stretched in its own family; a fixed one becomes uncertain, Normal (log-Normal for a
+    /// capacity or a start revenue) with those ends, truncated to the field's range.
+    pub fn set_central_90(self, s: &mut Scenario, low: f64, high: f64) -> Result<(), String> {
+        let (lo, hi) = self.allowed(s);
+        if !(lo <= low && high <= hi) {
+            return Err(format!(
+                "{}: a 90% range must lie within {} to {}",
+                self.key(s),
+                num(lo),
+                num(hi)
+            ));
+        }
+        let u = match self.distribution(s) {
+            Some(u) => u.with_central_90(low, high),
+            None => self.new_distribution(low, high),
+        };
+        self.set_distribution(s, u)
+    }
+
+    /// A distribution of this input's field with its central 90 % at `low`–`high`.
+    pub fn new_distribution(self, low: f64, high: f64) -> Result<Uncertain, String> {
+        if low.partial_cmp(&high) != Some(std::cmp::Ordering::Less) {
+            return Err("the range must have its low end below its high end".into());
+        }
+        let family = match self.field {
+            Field::Capacity | Field::StartRevenue if low > 0.0 => "lognormal",
+            _ => "normal",
+        };
+        let mut t = toml::Table::new();
+        t.insert("dist".into(), family.into());
+        t.insert("p5".into(), low.into());
+        t.insert("p95".into(), high.into());
+        t.insert("truncate".into(), true.into());
+        // Truncation to the field's range moves the ends a little: solve for them exactly.
+        Uncertain::new(&t, super::uncertain::range_of(self.descriptor()))?
+            .with_central_90(low, high)
+    }
+
+    /// Fixes an uncertain input at its median: its distribution, and any correlations that
+    /// name it, are set aside (returned, so that [`Param::free`] can restore them). The older
+    /// spread of the pace is set aside as a number. None if the input was not uncertain.
+    pub fn fix(self, s: &mut Scenario) -> Option<SetAside> {
+        let key = self.uncertainty_owner().key(s);
+        if let Some(u) = s.uncertain.remove(&key) {
+            let (named, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut s.correlations)
+                .into_iter()
+                .partition(|c| c.between.contains(&key));
+            s.correlations = kept;
+            return Some(SetAside::Distribution(u, named));
+        }
+        let g = &mut s.growth;
+        if key == super::uncertain::PACE && g.initial_uncertainty > 0.0 {
+            return Some(SetAside::Spread(std::mem::take(&mut g.initial_uncertainty)));
+        }
+        None
+    }
+
+    /// Makes a fixed input uncertain again: as `aside` says (what [`Param::fix`] set aside),
+    /// else with a Normal (log-Normal for a capacity or a start revenue) whose central 90 % is
+    /// the input's default swing around its value.
+    pub fn free(self, s: &mut Scenario, aside: Option<SetAside>) -> Result<(), String> {
+        let p = self.uncertainty_owner();
+        if p.distribution(s).is_some() {
+            return Ok(());
+        }
+        match aside {
+            Some(SetAside::Spread(sd)) => {
+                let mut edited = s.clone();
+                edited.growth.initial_uncertainty = sd;
+                validate(&edited).map_err(|i| format!("{}: {}", i.field, i.message))?;
+                *s = edited;
+                Ok(())
+            }
+            Some(SetAside::Distribution(u, correlations)) => {
+                // Its centre may have moved while it was fixed: the restored spread follows.
+                let centred = u.centred_at(p.get(s));
+                let mut edited = s.clone();
+                p.set_distribution(&mut edited, centred)?;
+                edited.correlations.extend(correlations);
+                validate(&edited).map_err(|i| format!("{}: {}", i.field, i.message))?;
+                *s = edited;
+                Ok(())
+            }
+            None => {
+                let input = p
+                    .input(s)
+                    .ok_or_else(|| format!("{} does not act in this scenario", p.key(s)))?;
+                let (low, high, _) = default_swing(&input);
+                p.set_central_90(s, low, high)
+            }
+        }
+    }
+
+    /// The parameter whose uncertainty this one is: the pace for its older spread.
+    pub fn uncertainty_owner(self) -> Param {
+        match self.field {
+            Field::InitialUncertainty => Param::of(Field::Initial),
+            _ => self,
+        }
+    }
+
+    /// Sets the field's value without touching its distribution.
+    fn put(self, s: &mut Scenario, v: f64) {
         let g = &mut s.growth;
         match self.field {
             Field::Initial => g.initial = v,
@@ -466,6 +616,15 @@ impl Param {
             }
         }
     }
+}
+
+/// What fixing an uncertain input set aside.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetAside {
+    /// Its distribution and the correlations that named it.
+    Distribution(Uncertain, Vec<super::correlation::Correlation>),
+    /// The older spread of the pace (`initial_uncertainty`).
+    Spread(f64),
 }
 
 /// The probability rule: after the outcomes in `held` were set, the event's other outcomes
@@ -862,6 +1021,88 @@ mod tests {
 
     use super::*;
     use crate::scenario::{Override, load, load_with_overrides};
+
+    /// osa-enforced with long-run growth and capacity uncertain and correlated.
+    fn correlated() -> Scenario {
+        let text = crate::scenario::builtin_source("osa-enforced")
+            .unwrap()
+            .lines()
+            .map(|l| match l.trim_start() {
+                t if t.starts_with("long_run =") => {
+                    r#"long_run = { dist = "normal", p5 = 0.08, p95 = 0.18 }"#.to_string()
+                }
+                t if t.starts_with("capacity =") => {
+                    r#"capacity = { dist = "lognormal", p5 = 3000, p95 = 20000 }"#.to_string()
+                }
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n[[correlations]]\nbetween = [\"growth.long_run\", \"growth.capacity\"]\nrank = 0.5\n";
+        crate::scenario::parse_str(&text, "correlated").unwrap()
+    }
+
+    #[test]
+    fn fixing_and_freeing_an_input_gives_back_the_scenario() {
+        let s = correlated();
+        let long_run = Param::of(Field::LongRun);
+        let mut edited = s.clone();
+        let aside = long_run.fix(&mut edited).expect("it was uncertain");
+        // Fixed at its median, with its correlation set aside: still a valid scenario.
+        assert!(long_run.distribution(&edited).is_none());
+        assert!(edited.correlations.is_empty());
+        assert!((long_run.get(&edited) - s.uncertain["growth.long_run"].median()).abs() < 1e-15);
+        validate(&edited).unwrap();
+        long_run.free(&mut edited, Some(aside)).unwrap();
+        assert_eq!(edited, s);
+        // The older spread of the pace is set aside as a number, from either of its rows.
+        let mut edited = s.clone();
+        let aside = Param::of(Field::InitialUncertainty)
+            .fix(&mut edited)
+            .unwrap();
+        assert_eq!(aside, SetAside::Spread(s.growth.initial_uncertainty));
+        assert_eq!(edited.growth.initial_uncertainty, 0.0);
+        Param::of(Field::Initial)
+            .free(&mut edited, Some(aside))
+            .unwrap();
+        assert_eq!(edited, s);
+    }
+
+    #[test]
+    fn freeing_a_fixed_input_uses_its_default_swing_as_the_central_90() {
+        let mut s = load("osa-enforced").unwrap();
+        let reversion = Param::of(Field::Reversion);
+        let input = reversion.input(&s).unwrap();
+        let (low, high, _) = default_swing(&input);
+        reversion.free(&mut s, None).unwrap();
+        let u = reversion.distribution(&s).unwrap();
+        assert!((u.quantile(0.05) - low).abs() < 1e-9 && (u.quantile(0.95) - high).abs() < 1e-9);
+        // Its field holds the median, as a file's would.
+        assert_eq!(reversion.get(&s), u.median());
+        // A range beyond the field's allowed values is refused, leaving the scenario as it was.
+        let before = s.clone();
+        let err = reversion.set_central_90(&mut s, -0.5, 0.5).unwrap_err();
+        assert!(err.contains("within 0"), "{err}");
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn a_number_set_on_a_correlated_input_drops_its_correlation() {
+        let s = correlated();
+        let fixed = with_value(&s, "growth.long_run", 0.1).unwrap();
+        assert!(fixed.correlations.is_empty() && !fixed.uncertain.contains_key("growth.long_run"));
+        assert!(fixed.uncertain.contains_key("growth.capacity"));
+        // A distribution set in its place keeps it.
+        let table = toml::Table::try_from(&s).unwrap();
+        let mut uncertain = s.uncertain.clone();
+        let ov = Override::new(
+            "growth.long_run",
+            r#"{ dist = "uniform", min = 0.05, max = 0.2 }"#,
+        );
+        let (kept, _) = apply_overrides(table, &[ov], &mut uncertain).unwrap();
+        assert_eq!(kept.correlations, s.correlations);
+        assert_eq!(uncertain["growth.long_run"].family(), "uniform");
+    }
 
     #[test]
     fn with_value_equals_set_on_the_command_line() {

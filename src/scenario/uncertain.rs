@@ -439,6 +439,107 @@ impl Uncertain {
         }
     }
 
+    /// This distribution moved and stretched: every value x becomes a + k·x (for a log-Normal,
+    /// ln x becomes a + k·ln x), written in the same family and spelling where it can be (a
+    /// Beta given by alpha and beta is rewritten by its mean and sd), and truncated to the same
+    /// range under the same rule. How the view moves an input's centre or its 90 % range.
+    pub fn mapped(&self, a: f64, k: f64) -> Result<Uncertain, Problem> {
+        if !(a.is_finite() && k.is_finite() && k > 0.0) {
+            return Err("the range must have its low end below its high end".into());
+        }
+        let log = self.family() == "lognormal";
+        let place = |x: f64| {
+            if log {
+                (a + k * x.ln()).exp()
+            } else {
+                a + k * x
+            }
+        };
+        let mut t = self.written.clone();
+        if let Shape::Beta { alpha, beta } = self.shape
+            && t.contains_key("alpha")
+        {
+            let total = alpha + beta;
+            t.remove("alpha");
+            t.remove("beta");
+            t.insert("mean".into(), (alpha / total).into());
+            t.insert(
+                "sd".into(),
+                (alpha * beta / (total * total * (total + 1.0)))
+                    .sqrt()
+                    .into(),
+            );
+        }
+        for (name, v) in t.iter_mut() {
+            let Some(x) = v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) else {
+                continue;
+            };
+            let y = match name.as_str() {
+                "mean" | "median" | "p5" | "p95" | "min" | "mode" | "max" => place(x),
+                "sd" | "scale" | "sd_log" => k * x,
+                _ => continue,
+            };
+            *v = toml::Value::Float(y);
+        }
+        Uncertain::new(&t, self.range)
+    }
+
+    /// This distribution moved so that its median is `centre`, its shape kept.
+    pub fn centred_at(&self, centre: f64) -> Result<Uncertain, Problem> {
+        let log = self.family() == "lognormal";
+        if log && (centre.is_nan() || centre <= 0.0) {
+            return Err("a log-Normal input's centre must be above 0".into());
+        }
+        let f = |x: f64| if log { x.ln() } else { x };
+        self.solve(|u| (f(centre) - f(u.median()), 1.0))
+    }
+
+    /// This distribution moved and stretched so that its central 90 % runs from `low` to
+    /// `high`.
+    pub fn with_central_90(&self, low: f64, high: f64) -> Result<Uncertain, Problem> {
+        if low.partial_cmp(&high) != Some(std::cmp::Ordering::Less) {
+            return Err("the range must have its low end below its high end".into());
+        }
+        let log = self.family() == "lognormal";
+        if log && (low.is_nan() || low <= 0.0) {
+            return Err("a log-Normal input's range must lie above 0".into());
+        }
+        let f = |x: f64| if log { x.ln() } else { x };
+        self.solve(|u| {
+            let (q5, q95) = (f(u.quantile(0.05)), f(u.quantile(0.95)));
+            let k = (f(high) - f(low)) / (q95 - q5);
+            (f(low) - k * q5, k)
+        })
+    }
+
+    /// This distribution stretched about its median by `factor` (in logs for a log-Normal):
+    /// its central 90 % `factor` times as wide.
+    pub fn stretched(&self, factor: f64) -> Result<Uncertain, Problem> {
+        let log = self.family() == "lognormal";
+        let f = |x: f64| if log { x.ln() } else { x };
+        let g = |x: f64| if log { x.exp() } else { x };
+        let m = f(self.median());
+        let end = |q: f64| g(m + factor * (f(self.quantile(q)) - m));
+        self.with_central_90(end(0.05), end(0.95))
+    }
+
+    /// Maps the distribution by `step(current)` = (a, k) until the step is the identity. An
+    /// affine map is exact at once for every family but the Beta, whose support is fixed, and
+    /// a distribution its range truncates; for those each step corrects the last, and a few
+    /// suffice.
+    fn solve(&self, step: impl Fn(&Uncertain) -> (f64, f64)) -> Result<Uncertain, Problem> {
+        let (a, k) = step(self);
+        let mut u = self.mapped(a, k)?;
+        for _ in 0..60 {
+            let (a, k) = step(&u);
+            if a.abs() < 1e-13 && (k - 1.0).abs() < 1e-13 {
+                break;
+            }
+            u = u.mapped(a, k)?;
+        }
+        Ok(u)
+    }
+
     /// The truncated distribution function.
     pub fn cdf(&self, x: f64) -> f64 {
         let (f_lo, f_hi) = self.cdf_range;
@@ -638,7 +739,7 @@ fn cannot_be_uncertain(d: &Descriptor) -> Problem {
 
 /// The closed range a field's draws stay in: its allowed values, an excluded end moved a
 /// hair inside (a persistence of exactly 1 or a level shock of exactly −1 is not a model).
-fn range_of(d: &Descriptor) -> (f64, f64) {
+pub(super) fn range_of(d: &Descriptor) -> (f64, f64) {
     const HAIR: f64 = 1e-9;
     let end = |l: Limit, inward: f64, open: f64| match l {
         Limit::Incl(x) => x,
@@ -683,6 +784,83 @@ mod tests {
             .as_table()
             .unwrap()
             .clone()
+    }
+
+    #[test]
+    fn moving_and_stretching_keeps_the_family_and_hits_the_asked_quantiles() {
+        let cases = [
+            r#"{ dist = "normal", mean = 0.1, sd = 0.02 }"#,
+            r#"{ dist = "normal", p5 = 0.05, p95 = 0.15 }"#,
+            r#"{ dist = "lognormal", p5 = 3000, p95 = 20000 }"#,
+            r#"{ dist = "lognormal", median = 8000, sd_log = 0.5 }"#,
+            r#"{ dist = "uniform", min = 0.2, max = 0.5 }"#,
+            r#"{ dist = "triangular", min = 0.3, mode = 0.5, max = 0.6 }"#,
+            r#"{ dist = "pert", min = 0.3, mode = 0.5, max = 0.6 }"#,
+            r#"{ dist = "beta", alpha = 4, beta = 6 }"#,
+            r#"{ dist = "beta", mean = 0.4, sd = 0.1 }"#,
+            r#"{ dist = "student_t", df = 5, p5 = 0.1, p95 = 0.3 }"#,
+        ];
+        for src in cases {
+            let u = Uncertain::new(&table(src), wide()).unwrap();
+            let family = u.family().to_string();
+            // A new centre: the median moves there, the 90 % width (in logs for a
+            // log-Normal) stays.
+            let log = family == "lognormal";
+            let f = |x: f64| if log { x.ln() } else { x };
+            let width = |u: &Uncertain| f(u.quantile(0.95)) - f(u.quantile(0.05));
+            let centre = if log {
+                u.median() * 1.3
+            } else {
+                u.median() + 0.05
+            };
+            let moved = u.centred_at(centre).unwrap();
+            assert_eq!(moved.family(), family, "{src}");
+            assert!(
+                (moved.median() - centre).abs() < 1e-9 * centre.abs().max(1.0),
+                "{src}"
+            );
+            if family != "beta" {
+                assert!((width(&moved) - width(&u)).abs() < 1e-9, "{src}");
+            }
+            // A new 90 % range: hit exactly, same family.
+            let (a, b) = if log { (2000.0, 30000.0) } else { (0.15, 0.45) };
+            let ranged = u.with_central_90(a, b).unwrap();
+            assert_eq!(ranged.family(), family, "{src}");
+            assert!(
+                (ranged.quantile(0.05) - a).abs() < 1e-7 * a,
+                "{src}: {}",
+                ranged.quantile(0.05)
+            );
+            assert!(
+                (ranged.quantile(0.95) - b).abs() < 1e-7 * b,
+                "{src}: {}",
+                ranged.quantile(0.95)
+            );
+            // Stretching about the median scales the width, and keeps the median where the
+            // family is moved exactly by an affine map (not the Beta, whose support is fixed).
+            let wide = u.stretched(1.25).unwrap();
+            if family != "beta" {
+                assert!((wide.median() - u.median()).abs() < 1e-9 * u.median().abs().max(1.0));
+            }
+            assert!(
+                (width(&wide) - 1.25 * width(&u)).abs() < 1e-7 * width(&u),
+                "{src}"
+            );
+        }
+        // A Beta by alpha and beta is rewritten by its mean and sd, the same distribution.
+        let beta =
+            Uncertain::new(&table(r#"{ dist = "beta", alpha = 4, beta = 6 }"#), wide()).unwrap();
+        let same = beta.mapped(0.0, 1.0).unwrap();
+        assert!(same.written.contains_key("mean") && !same.written.contains_key("alpha"));
+        assert!((same.quantile(0.3) - beta.quantile(0.3)).abs() < 1e-12);
+        // Nothing is allowed that the file would refuse.
+        let p = Uncertain::new(
+            &table(r#"{ dist = "uniform", min = 0.2, max = 0.5 }"#),
+            (0.0, 1.0),
+        )
+        .unwrap();
+        assert!(p.centred_at(0.9).is_err(), "would reach past 1");
+        assert!(p.with_central_90(0.4, 0.3).is_err());
     }
 
     fn wide() -> (f64, f64) {

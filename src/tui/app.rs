@@ -67,6 +67,8 @@ pub struct Slot {
     pub requested: Option<(Scenario, RunSettings)>,
     /// The scenario as `s` last saved it, if it has been saved.
     pub saved: Option<Scenario>,
+    /// What `u` set aside when it fixed an uncertain input, by key, to restore on the next `u`.
+    pub set_aside: std::collections::BTreeMap<String, crate::scenario::parameters::SetAside>,
 }
 
 impl Slot {
@@ -79,6 +81,7 @@ impl Slot {
             pending: false,
             error: None,
             requested: None,
+            set_aside: Default::default(),
             saved: None,
         }
     }

@@ -3,8 +3,9 @@
 //!
 //! It is progressive. A pilot on the first [`PILOT_PATHS`] paths gives every row at once; then
 //! each row is rerun at the full number of paths, largest pilot swing first, and a snapshot is
-//! sent after each, so the rows that matter most sharpen first. The attribution and the solve
-//! come last. A newer request cancels an older one within one simulated year.
+//! sent after each, so the rows that matter most sharpen first. The attribution, the solve and
+//! the variance shares (what `sensitivity` reports) come last. A newer request cancels an older
+//! one within one simulated year.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,9 +14,11 @@ use crate::analysis::sensitivity::{
     AnalysisError, Base, TornadoRow, base_of, run_swing, run_to_target, sort_rows,
 };
 use crate::analysis::solve::{Solution, SolveError, solve_parameter};
+use crate::analysis::variance::variance_shares;
 use crate::scenario::Scenario;
 use crate::scenario::parameters::swings;
 use crate::sim::{RunControl, RunSettings, SimError};
+use crate::stats::sobol::VarianceShare;
 use crate::stats::{EventAttribution, event_attribution};
 
 /// Paths of the pilot pass (whole chunks, so the pilot's paths are the full run's first ones).
@@ -44,6 +47,9 @@ pub struct DriversResult {
     pub attribution: Vec<EventAttribution>,
     /// growth.initial at which P(target) = 50 %, or why there is none.
     pub needed: Option<Result<Solution, String>>,
+    /// First-order and total variance shares of every source of randomness, on the full
+    /// number of paths, as `sensitivity` reports them.
+    pub shares: Option<Vec<VarianceShare>>,
     pub done: bool,
 }
 
@@ -127,9 +133,11 @@ fn steps(
         full_paths: full.paths,
         attribution: event_attribution(&base),
         needed: None,
+        shares: None,
         done: false,
     };
     emit(result.clone());
+    let mut full_base = base;
     if full.paths > pilot_n {
         // Refine, largest pilot swing first.
         let base = run_to_target(s, full, control)?;
@@ -151,6 +159,7 @@ fn steps(
             result.rows = [done, waiting].concat();
             emit(result.clone());
         }
+        full_base = base;
     }
     result.needed = Some(
         match solve_parameter(s, NEEDED_KEY, NEEDED_FOR, full, control) {
@@ -159,6 +168,8 @@ fn steps(
             Err(other) => Err(other.to_string()),
         },
     );
+    emit(result.clone());
+    result.shares = Some(variance_shares(s, full, control, &full_base)?);
     result.done = true;
     emit(result);
     Ok(())
@@ -190,8 +201,9 @@ mod tests {
         assert!(first.refined() == 0 && !first.rows.is_empty());
         let last = seen.last().unwrap();
         assert!(last.done && last.refined() == last.rows.len());
-        // One snapshot after the pilot, one per refined row, one with the solve.
-        assert_eq!(seen.len(), last.rows.len() + 2);
+        // One snapshot after the pilot, one per refined row, one with the solve, one with the
+        // shares.
+        assert_eq!(seen.len(), last.rows.len() + 3);
         // The final rows are those of the command-line tornado.
         let (_, rows) = crate::analysis::sensitivity::tornado(
             &job.scenario,
@@ -201,6 +213,16 @@ mod tests {
         .unwrap();
         assert_eq!(last.rows, rows);
         assert!(matches!(last.needed, Some(Ok(_))));
+        // The shares are the command line's.
+        let base = crate::analysis::sensitivity::run_to_target(
+            &job.scenario,
+            job.settings,
+            RunControl::default(),
+        )
+        .unwrap();
+        let shares =
+            variance_shares(&job.scenario, job.settings, RunControl::default(), &base).unwrap();
+        assert_eq!(last.shares.as_ref(), Some(&shares));
         // Refinement went largest pilot swing first: the first refined row is the pilot's top.
         assert_eq!(seen[1].rows[0].key, first.rows[0].key);
     }

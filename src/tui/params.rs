@@ -12,6 +12,22 @@ pub fn edits(original: &Scenario, edited: &Scenario) -> Vec<String> {
     let mut provenance = original.provenance.clone();
     let implied = implied_probabilities(original, edited);
     for p in list(edited) {
+        let key = p.key(edited);
+        // A distribution put on, moved or stretched is recorded as its table, as `--set`
+        // takes it; one taken off, as the number it was fixed at.
+        let (before, after) = (original.uncertain.get(&key), edited.uncertain.get(&key));
+        match (before, after) {
+            (_, Some(u)) if before.map(|b| &b.written) != Some(&u.written) => {
+                provenance.record(&key, &u.to_inline());
+                continue;
+            }
+            (Some(_), None) => {
+                provenance.record(&key, &format!("{}", (p.get(edited) * 1e9).round() / 1e9));
+                continue;
+            }
+            (_, Some(_)) => continue,
+            (None, None) => {}
+        }
         let v = p.get(edited);
         // An unset long-run rate follows `initial`; it is edited only when set to a new value.
         let changed = match p.field {
@@ -83,6 +99,9 @@ pub trait Presented {
     /// Sets the value typed by the user, if it is a number within the allowed range;
     /// otherwise says what is allowed. Returns whether the value changed.
     fn set_typed(self, s: &mut Scenario, text: &str) -> Result<bool, String>;
+    /// Sets the central 90 % of the input's draws to the typed ends (making a fixed input
+    /// uncertain). Returns whether the scenario changed.
+    fn set_typed_range(self, s: &mut Scenario, low: &str, high: &str) -> Result<bool, String>;
     /// The odds of this parameter's event after an edit, "nothing happens" included.
     fn odds_note(self, s: &Scenario) -> Option<String>;
 }
@@ -113,6 +132,11 @@ impl Presented for Param {
         // never moves against the key pressed; typing still sets any allowed value.
         if (new - old).abs() < 1e-12 || (new - old) * f64::from(direction) < 0.0 {
             return false;
+        }
+        // An uncertain input keeps its spread and moves its centre; if the move would put too
+        // much of it outside its range, it stays where it is.
+        if self.distribution(s).is_some() {
+            return self.set_centre(s, new).is_ok();
         }
         self.set(s, new);
         true
@@ -158,6 +182,9 @@ impl Presented for Param {
     }
 
     fn set_typed(self, s: &mut Scenario, text: &str) -> Result<bool, String> {
+        if let Some((low, high)) = split_range(text) {
+            return self.set_typed_range(s, low, high);
+        }
         let (scale, unit) = self.typed_units();
         let cleaned = text
             .trim()
@@ -190,8 +217,51 @@ impl Presented for Param {
         if (v - self.get(s)).abs() < 1e-15 {
             return Ok(false);
         }
-        self.set(s, v);
+        if self.distribution(s).is_some() {
+            self.set_centre(s, v)?;
+        } else {
+            self.set(s, v);
+        }
         Ok(true)
+    }
+
+    fn set_typed_range(self, s: &mut Scenario, low: &str, high: &str) -> Result<bool, String> {
+        let label = self.panel_label(s).trim().to_string();
+        if matches!(
+            self.field,
+            crate::scenario::parameters::Field::InitialUncertainty
+        ) {
+            return Err(format!(
+                "{label} is a spread itself: type a range on the row above it"
+            ));
+        }
+        let (scale, _) = self.typed_units();
+        let number = |t: &str| -> Result<f64, String> {
+            let cleaned = t.trim().trim_end_matches(['%', ' ']).trim_end_matches("pt");
+            cleaned
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(|v| v / scale)
+                .ok_or_else(|| format!("“{}” is not a number", t.trim()))
+        };
+        let (low, high) = (number(low)?, number(high)?);
+        let (lo, hi) = self.allowed(s);
+        let unit = self.typed_units().1;
+        if !(lo - 1e-12 <= low && high <= hi + 1e-12) {
+            return Err(format!(
+                "{label}: a 90% range must lie between {}{unit} and {}{unit}",
+                lo * scale,
+                hi * scale
+            ));
+        }
+        if low.partial_cmp(&high) != Some(std::cmp::Ordering::Less) {
+            return Err(format!("{label}: a 90% range is low to high, e.g. 8–18"));
+        }
+        let before = s.clone();
+        self.set_central_90(s, low, high)?;
+        Ok(*s != before)
     }
 
     fn odds_note(self, s: &Scenario) -> Option<String> {
@@ -228,6 +298,23 @@ impl Presented for Param {
             rest * 100.0
         ))
     }
+}
+
+/// A typed 90 % range, "8–18", "8..18", "8 to 18" or "8-18" (a minus sign that starts a
+/// number is not a separator: "-5--2"), as its two ends; None for a single value.
+pub fn split_range(text: &str) -> Option<(&str, &str)> {
+    let t = text.trim();
+    for sep in ["..", "–", " to "] {
+        if let Some((a, b)) = t.split_once(sep) {
+            return Some((a, b));
+        }
+    }
+    let bytes = t.as_bytes();
+    (1..bytes.len())
+        .find(|&i| {
+            bytes[i] == b'-' && (bytes[i - 1].is_ascii_digit() || b"%. ".contains(&bytes[i - 1]))
+        })
+        .map(|i| (&t[..i], &t[i + 1..]))
 }
 
 #[cfg(test)]

@@ -300,6 +300,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
         }
         KeyCode::Char('e') => return vec![Effect::Export(app.tab)],
+        KeyCode::Char('u') => return toggle_uncertainty(app),
+        KeyCode::Char('{') => return stretch(app, 0.8),
+        KeyCode::Char('}') => return stretch(app, 1.25),
         KeyCode::Enter if app.selected_param().is_some() => {
             app.entry = Some(String::new());
             app.status = None;
@@ -349,7 +352,8 @@ fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Char(c)
             // A comma is kept so that "1,5" is refused with the reason, not read as 15.
-            if (c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | '%' | 'e'))
+            // A space and an en dash write a 90 % range: "8–18", "8 - 18".
+            if (c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | '%' | 'e' | '–' | ' '))
                 && entry.chars().count() < 16 =>
         {
             entry.push(c);
@@ -422,6 +426,79 @@ fn nudge(app: &mut App, direction: i32, large: bool) -> Vec<Effect> {
     if let Some(note) = param.odds_note(&slot.scenario) {
         app.say(note);
     }
+    simulate(app.request(app.selected))
+}
+
+/// `u`: fixes an uncertain input at its centre, setting its spread aside, or frees a fixed one
+/// (with the spread set aside, else its default swing as the central 90 %).
+fn toggle_uncertainty(app: &mut App) -> Vec<Effect> {
+    let Some(param) = app.selected_param().map(|p| p.uncertainty_owner()) else {
+        return Vec::new();
+    };
+    let Some(slot) = app.slots.get_mut(app.selected) else {
+        return Vec::new();
+    };
+    let key = param.key(&slot.scenario);
+    let label = param.panel_label(&slot.scenario).trim().to_string();
+    let message = if let Some(aside) = param.fix(&mut slot.scenario) {
+        let dropped = match &aside {
+            crate::scenario::parameters::SetAside::Distribution(_, c) if !c.is_empty() => {
+                let partners: Vec<&str> = c
+                    .iter()
+                    .flat_map(|c| c.between.iter())
+                    .filter(|k| **k != key)
+                    .map(String::as_str)
+                    .collect();
+                format!(" (its correlation with {} set aside)", partners.join(", "))
+            }
+            _ => String::new(),
+        };
+        slot.set_aside.insert(key, aside);
+        format!(
+            "{label} fixed at {}{dropped}; u makes it uncertain again",
+            param.display(&slot.scenario)
+        )
+    } else {
+        let aside = slot.set_aside.remove(&key);
+        match param.free(&mut slot.scenario, aside.clone()) {
+            Ok(()) => format!(
+                "{label} uncertain: {}; {{ }} narrow or widen it, u fixes it",
+                param.display(&slot.scenario)
+            ),
+            Err(e) => {
+                if let Some(aside) = aside {
+                    slot.set_aside.insert(key, aside);
+                }
+                app.say(e);
+                return Vec::new();
+            }
+        }
+    };
+    slot.scenario.provenance.edits = super::params::edits(&slot.original, &slot.scenario);
+    app.say(message);
+    simulate(app.request(app.selected))
+}
+
+/// `{` and `}`: narrows or widens an uncertain input's spread about its centre.
+fn stretch(app: &mut App, factor: f64) -> Vec<Effect> {
+    let Some(param) = app.selected_param().map(|p| p.uncertainty_owner()) else {
+        return Vec::new();
+    };
+    let Some(slot) = app.slots.get_mut(app.selected) else {
+        return Vec::new();
+    };
+    let label = param.panel_label(&slot.scenario).trim().to_string();
+    if param.distribution(&slot.scenario).is_none() {
+        app.say(format!("{label} is fixed: u makes it uncertain"));
+        return Vec::new();
+    }
+    if let Err(e) = param.stretch(&mut slot.scenario, factor) {
+        app.say(e);
+        return Vec::new();
+    }
+    slot.scenario.provenance.edits = super::params::edits(&slot.original, &slot.scenario);
+    let shown = param.display(&slot.scenario);
+    app.say(format!("{label} = {shown}"));
     simulate(app.request(app.selected))
 }
 

@@ -8,6 +8,7 @@ use ratatui::widgets::Widget;
 
 use super::{ellipsis, panel, placeholder};
 use crate::format::{money, money_short, percent, probability_decimals, signed, thousands};
+use crate::scenario::Scenario;
 use crate::stats::Z95;
 use crate::tui::app::App;
 use crate::tui::drivers::{DriversResult, NEEDED_FOR};
@@ -97,9 +98,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         result.attribution.len() as u16 + 1
     };
+    let shares_h = result.shares.as_ref().map_or(0, |s| s.len() as u16 + 2);
     let rows_room = inner
         .bottom()
-        .saturating_sub(y + events_h.min(inner.height / 3));
+        .saturating_sub(y + (events_h + shares_h).min(inner.height / 2));
     let with_error = w >= 76;
     let num_w = if with_error { 12 } else { 7 };
     // Full keys (what --set takes) where they fit; else without the `growth.`/`events.`
@@ -226,6 +228,62 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             );
             y += 1;
         }
+    }
+    render_shares(result, s, inner, &mut y, buf, t);
+}
+
+/// The variance shares: per source of randomness, its first-order and total share of the
+/// variance of ln revenue and of reaching the target, in the target year.
+fn render_shares(
+    r: &DriversResult,
+    s: &Scenario,
+    inner: Rect,
+    y: &mut u16,
+    buf: &mut Buffer,
+    t: &crate::tui::theme::Theme,
+) {
+    let Some(shares) = &r.shares else { return };
+    if shares.is_empty() || *y + 2 >= inner.bottom() {
+        return;
+    }
+    let w = usize::from(inner.width);
+    *y += 1;
+    let head = [
+        format!(
+            "Share of variance in {}, first-order / total: of ln revenue · of reaching {}",
+            s.target.year,
+            money_short(s.target.revenue)
+        ),
+        format!(
+            "Variance shares in {}, first / total: ln R · reached",
+            s.target.year
+        ),
+    ];
+    put(buf, inner, y, longest_fitting(&head, w), t.dim());
+    let pct = |x: Option<&crate::stats::sobol::Share>| {
+        x.map_or("–".to_string(), |x| {
+            // "+ 0.0" turns a rounded −0 into 0.
+            format!("{:.0}", (x.share.clamp(-1.0, 1.0) * 100.0).round() + 0.0)
+        })
+    };
+    let key_w = shares
+        .iter()
+        .map(|v| v.key.chars().count())
+        .max()
+        .unwrap_or(10)
+        .min(w / 2);
+    for v in shares {
+        let both = |first, total| match total {
+            Some(_) => format!("{:>3} / {:>3}%", pct(first), pct(total)),
+            None => format!("{:>3}%      ", pct(first)),
+        };
+        let text = format!(
+            "{:<key_w$}  {}  ·  {}",
+            ellipsis(&v.key, key_w),
+            both(v.log_revenue.as_ref(), v.total_log_revenue.as_ref()),
+            both(v.hit.as_ref(), v.total_hit.as_ref()),
+        );
+        put(buf, inner, y, text, t.base());
     }
 }
 

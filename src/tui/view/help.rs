@@ -15,7 +15,14 @@ pub const KEYS: &[(&str, &str)] = &[
     ("↑ ↓  k j", "select a parameter"),
     ("← →  h l", "change it (re-simulates)"),
     ("shift+← →  < >", "change it in large steps"),
-    ("Enter", "type its exact value; Enter applies"),
+    (
+        "Enter",
+        "type a value, or a 90% range (8–18); Enter applies",
+    ),
+    (
+        "u  { }",
+        "make it uncertain or fix it; narrow, widen its range",
+    ),
     ("[ ]  PgUp PgDn", "select a scenario (or click it)"),
     ("r", "reset the scenario's edits"),
     ("s", "save the scenario as TOML"),
