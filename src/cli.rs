@@ -63,8 +63,11 @@ pub enum Command {
         after_help = "Examples:\n  safetech calibrate\n  safetech calibrate -f json\n  safetech calibrate --history history.csv --write-scenario updated.toml"
     )]
     Calibrate(CalibrateArgs),
-    /// Calibrate on history up to a year, simulate forward, and rank the later actuals
-    #[command(after_help = "Examples:\n  safetech backtest --from 2022")]
+    /// Score the model's one-year-ahead forecasts over the history against naive rules, and
+    /// the officials' past forecasts; with --from, rank later actuals under a model fitted to then
+    #[command(
+        after_help = "Examples:\n  safetech backtest\n  safetech backtest -f json -o backtest.json\n  safetech backtest -s osa-enforced -n 1e5\n  safetech backtest --from 2022     # also: rank 2023 and 2024 under a 2022 model"
+    )]
     Backtest(BacktestArgs),
     /// Print a shell's completion script. At each Tab it asks `safetech` (which must be on
     /// PATH) what fits: built-in scenario ids with their names, scenario files, chart kinds and
@@ -239,6 +242,7 @@ pub struct CalibrateArgs {
     pub write_scenario: Option<PathBuf>,
 }
 
+/// The formats `calibrate` and `backtest` write: explained text, or versioned JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CalibrateFormat {
     Table,
@@ -247,9 +251,21 @@ pub enum CalibrateFormat {
 
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
-    /// Last year of history the model may see; later actuals are ranked
+    /// Also calibrate growth on the history up to YEAR, simulate forward, rank the later
+    /// actuals among the futures and give that model's P(forecast) for each official forecast
     #[arg(long, value_name = "YEAR", value_parser = parse_year)]
-    pub from: i32,
+    pub from: Option<i32>,
+    /// Built-in scenario id or path whose judged inputs (long-run growth, reversion, capacity,
+    /// persistence, shocks) the one-year-ahead forecasts keep; growth now and volatility are
+    /// recalibrated at each origin and events dropped
+    #[arg(
+        short = 's',
+        long = "scenario",
+        value_name = "ID|PATH",
+        default_value = crate::report::backtest::BACKTEST_SCENARIO,
+        add = ArgValueCompleter::new(crate::completion::scenario)
+    )]
+    pub scenario: String,
     /// Revenue history CSV; default: the shipped UK history
     #[arg(long, value_name = "FILE.csv")]
     pub history: Option<PathBuf>,
@@ -259,6 +275,12 @@ pub struct BacktestArgs {
     /// Random seed
     #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED, value_parser = parse_seed)]
     pub seed: u64,
+    /// Output format [default: from --out's extension (.json), else table]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<CalibrateFormat>,
+    /// Write to this file (atomically) instead of standard output; `-` is standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

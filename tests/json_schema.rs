@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use common::safetech;
 
-fn schema(name: &str) -> Value {
+pub(crate) fn schema(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schemas/{name}.v1.json"));
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
@@ -27,7 +27,7 @@ fn output(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn errors(schema: &Value, instance: &Value) -> Vec<String> {
+pub(crate) fn errors(schema: &Value, instance: &Value) -> Vec<String> {
     let validator = jsonschema::draft202012::new(schema).expect("schema compiles");
     validator
         .iter_errors(instance)
@@ -97,7 +97,9 @@ fn undeclared(root: &Value, node: &Value, instance: &Value, path: &str, out: &mu
     }
 }
 
-fn assert_conforms(name: &str, instance: &Value) {
+/// `instance` validates against `schemas/{name}.v1.json`, which declares and describes every
+/// field it has (also used by `backtest_json`).
+pub(crate) fn assert_conforms(name: &str, instance: &Value) {
     let s = schema(name);
     let errs = errors(&s, instance);
     assert!(
@@ -116,7 +118,7 @@ fn assert_conforms(name: &str, instance: &Value) {
 
 #[test]
 fn every_schema_is_a_valid_2020_12_schema_with_a_version_tag() {
-    for name in ["run", "sensitivity", "solve", "calibrate"] {
+    for name in ["run", "sensitivity", "solve", "calibrate", "backtest"] {
         let s = schema(name);
         assert!(
             jsonschema::meta::is_valid(&s),

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod backtest_json;
 mod calibration;
 mod chart_analysis;
 mod chart_export;

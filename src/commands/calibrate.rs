@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::print_quietly;
-use crate::backtest::{OFFICIAL_FORECASTS, backtest};
+use crate::backtest::{OFFICIAL_FORECASTS, backtest_results};
 use crate::cli::{BacktestArgs, CalibrateArgs, CalibrateFormat};
 use crate::error::InputError;
 use crate::output::{Inputs, write_atomic};
@@ -55,11 +55,47 @@ pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
 
 pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
     let (history, origin) = read_history(args.history.as_deref())?;
+    let scenario = crate::scenario::load(&args.scenario)?;
     let settings = RunSettings {
         paths: args.paths,
         seed: args.seed,
         ..RunSettings::default()
     };
-    let b = backtest(&history, args.from, settings, OFFICIAL_FORECASTS, &origin)?;
-    print_quietly(&report::backtest::table(&b, settings, &origin))
+    let results = backtest_results(
+        &history,
+        &scenario,
+        args.from,
+        settings,
+        OFFICIAL_FORECASTS,
+        &origin,
+    )?;
+    let context = report::backtest::Context {
+        origin: &origin,
+        history: &history,
+        scenario: &scenario,
+        settings,
+    };
+    // As for `run`: -f wins, else --out's extension, else the table.
+    let json = match args.format {
+        Some(f) => f == CalibrateFormat::Json,
+        None => args
+            .out
+            .as_deref()
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case("json")),
+    };
+    let text = if json {
+        report::backtest::json(&results, &context)
+    } else {
+        report::backtest::table(&results, &context)
+    };
+    let mut inputs: Vec<&std::path::Path> = args.history.iter().map(|p| p.as_path()).collect();
+    inputs.extend(
+        scenario
+            .provenance
+            .file
+            .as_deref()
+            .map(std::path::Path::new),
+    );
+    super::emit(&text, args.out.as_deref(), &Inputs::of(inputs))
 }
