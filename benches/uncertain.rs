@@ -1,14 +1,15 @@
-//! Uncertain inputs, measured in pairs: `osa-enforced` with six further uncertain inputs
-//! (long-run growth, reversion, volatility, capacity, and the firm outcome's probability and
-//! uplift) and two rank correlations, against the stock `osa-enforced` (only the starting pace
-//! uncertain), at 1M paths. Each round runs both back to back and takes their ratio, so drift
-//! in the machine's speed cancels; the median over rounds is the figure to quote.
+//! Uncertain inputs, measured in pairs: `tests/fixtures/osa-fixed.toml` (osa-enforced as it was
+//! with every input a number) with six further uncertain inputs (long-run growth, reversion,
+//! volatility, capacity, and the firm outcome's probability and uplift) and two rank
+//! correlations, against that file as it is (only the starting pace uncertain), at 1M paths.
+//! Each round runs both back to back and takes their ratio, so drift in the machine's speed
+//! cancels; the median over rounds is the figure to quote.
 //!
 //! Run: `cargo bench --bench uncertain`.
 
 use std::time::Instant;
 
-use safetech::scenario::{builtin_source, parse_str};
+use safetech::scenario::parse_str;
 use safetech::sim::{RunControl, RunSettings, simulate};
 
 const PATHS: usize = 1_000_000;
@@ -16,7 +17,7 @@ const ROUNDS: usize = 11;
 
 /// The stock scenario with the six inputs written as distributions and two correlations.
 pub fn uncertain_osa() -> String {
-    let text = builtin_source("osa-enforced").expect("built in");
+    let text = include_str!("../tests/fixtures/osa-fixed.toml");
     let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let t = line.trim_start();
@@ -47,7 +48,11 @@ fn seconds(f: impl FnOnce()) -> f64 {
 }
 
 fn main() {
-    let stock = parse_str(builtin_source("osa-enforced").unwrap(), "osa-enforced").unwrap();
+    let stock = parse_str(
+        include_str!("../tests/fixtures/osa-fixed.toml"),
+        "osa-fixed",
+    )
+    .unwrap();
     let uncertain = parse_str(&uncertain_osa(), "uncertain").unwrap();
     assert_eq!(uncertain.uncertain.len(), 6);
     let settings = RunSettings {

@@ -195,7 +195,7 @@ pub fn backtest(
 
 /// The scenario whose judged inputs the one-year-ahead backtest keeps (it recalibrates growth
 /// now and volatility at each origin). To become "central" once that scenario exists.
-pub const BACKTEST_SCENARIO: &str = "maturing";
+pub const BACKTEST_SCENARIO: &str = "central";
 
 /// The one-sided 95 % point of the standard Normal: a central 90 % band is ± this many sds.
 pub const Z90: f64 = 1.644_853_626_951_472_2;

@@ -336,7 +336,7 @@ pub struct Common {
         short = 's',
         long = "scenario",
         value_name = "ID|PATH",
-        default_value = "baseline",
+        default_value = "central",
         add = ArgValueCompleter::new(crate::completion::scenario)
     )]
     pub scenarios: Vec<String>,

@@ -113,6 +113,8 @@ fn number_keys(prefix: &str, table: &toml::Table, out: &mut Vec<String>) {
             toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
                 out.push(path)
             }
+            // A distribution is set whole (`--set 'KEY={ dist = … }'`), not by its parts.
+            toml::Value::Table(t) if t.contains_key("dist") => out.push(path),
             toml::Value::Table(t) => number_keys(&path, t, out),
             toml::Value::Array(items) => {
                 // `outcomes` are named straight after their event's id.

@@ -86,7 +86,21 @@ fn tornado_draws_both_ends_of_each_row_and_names_the_keys() {
     assert!(has("percentage points"));
     assert!(has("95% Monte Carlo error"));
     assert!(has("seed 7") && has("4,000 paths per run"));
-    for row in data.rows.iter().take(chart::tornado::MAX_ROWS) {
+    // The rows drawn: as many as the height holds (at most MAX_ROWS), the rest counted in the
+    // subtitle.
+    let left_out: usize = texts
+        .iter()
+        .find_map(|t| {
+            let (head, _) = t.split_once(" smaller swings not shown")?;
+            head.rsplit(' ').next()?.parse().ok()
+        })
+        .unwrap_or(0);
+    let shown = data.rows.len() - left_out;
+    assert!(
+        (3..=chart::tornado::MAX_ROWS).contains(&shown),
+        "{shown} rows"
+    );
+    for row in data.rows.iter().take(shown) {
         assert!(has(&row.key), "no label for {}", row.key);
         // Each end's value in its units (was the bare number, "6000.0" for £6,000m).
         for v in [row.low.value, row.high.value] {

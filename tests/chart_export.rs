@@ -713,7 +713,7 @@ fn data_writes_the_plotted_numbers_beside_the_chart() {
         csv.lines()
             .nth(1)
             .unwrap()
-            .starts_with("baseline,2023,456,,"),
+            .starts_with("central,2023,456,,"),
         "{csv}"
     );
     let tornado = dir.path().join("t.csv");

@@ -369,7 +369,9 @@ fn overrides_are_validated_like_files() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("built-in scenarios are: baseline"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("built-in scenarios are: central, baseline")
+    );
 }
 
 #[test]
@@ -410,7 +412,7 @@ fn runs_record_their_changes() {
         last.contains("edited: growth.volatility = 0.1"),
         "footer: {last}"
     );
-    assert!(table.contains("scenario baseline (edited: growth.volatility = 0.1)"));
+    assert!(table.contains("scenario central (edited: growth.volatility = 0.1)"));
 
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("fan.svg");
@@ -563,12 +565,20 @@ fn key_assumptions_tell_scenarios_apart_by_their_odds() {
     assert_ne!(a, b);
     for s in [&enforced, &delayed] {
         let text = safetech::report::markdown::key_assumptions(s);
-        for o in s.events.iter().flat_map(|e| &e.outcomes) {
-            if o.probability > 0.0 {
+        for e in &s.events {
+            for o in &e.outcomes {
+                if o.probability <= 0.0 {
+                    continue;
+                }
                 let pct = format!("{:.1}", o.probability * 100.0);
                 let pct = pct.trim_end_matches(".0");
+                // A single outcome's odds are the event's: "(2027, 70% likely)".
+                let said = match e.outcomes.len() {
+                    1 => format!("{pct}% likely"),
+                    _ => format!("{} {pct}%", o.id),
+                };
                 assert!(
-                    text.contains(&format!("{} {pct}%", o.id)),
+                    text.contains(&said),
                     "{}: {} {pct}% missing from {text}",
                     s.scenario.id,
                     o.id
@@ -706,4 +716,15 @@ fn csv_text_cells_cannot_start_a_formula() {
             );
         }
     }
+}
+
+/// One answer by default: bare `run` is the central forecast, named in every format.
+#[test]
+fn bare_run_answers_with_the_central_forecast() {
+    let table = String::from_utf8(stdout_of(&["run", "-n", "2000"])).unwrap();
+    assert!(table.contains("scenario central ·"), "{table}");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&stdout_of(&["run", "-n", "2000", "-f", "json"])).unwrap();
+    assert_eq!(doc["scenarios"][0]["id"], "central");
+    assert_eq!(doc["scenarios"].as_array().unwrap().len(), 1);
 }

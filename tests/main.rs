@@ -24,6 +24,7 @@ mod precision;
 mod robustness;
 mod samples_file;
 mod scenario_claims;
+mod scenario_extends;
 mod scenario_fuzz;
 mod scenario_library;
 mod sensitivity;

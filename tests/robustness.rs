@@ -157,7 +157,8 @@ fn compounding_inputs_are_refused_not_reported_as_null() {
         ],
         &["--set", "growth.initial=10", "--horizon", "2124"],
     ] {
-        let mut all = vec!["run", "-n", "1000", "-f", "json"];
+        // baseline has no capacity to hold growth back.
+        let mut all = vec!["run", "-s", "baseline", "-n", "1000", "-f", "json"];
         all.extend_from_slice(args);
         let r = expect_code(d, &all, 2, &["could pass 1e100 £m by"]);
         assert!(r.stdout.is_empty());

@@ -29,7 +29,7 @@ fn column(rows: &[Vec<String>], name: &str) -> Vec<String> {
 
 #[test]
 fn the_file_reproduces_p_target_first_passage_and_attribution() {
-    let (json, rows) = json_and_samples(&["-s", "osa-enforced", "-n", "20000"]);
+    let (json, rows) = json_and_samples(&["-s", "tests/fixtures/osa-fixed.toml", "-n", "20000"]);
     let s = &json["scenarios"][0];
     assert_eq!(
         rows[0],

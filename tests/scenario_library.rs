@@ -69,9 +69,15 @@ fn every_number_says_sourced_or_judged() {
         let text = std::fs::read_to_string(&path).unwrap();
         let mut section = String::new();
         let mut judged_block = false;
+        // The comment lines right above a value speak for it too.
+        let mut comment_above = String::new();
         for (n, line) in text.lines().enumerate() {
             let t = line.trim();
-            if t.starts_with('[') && !t.starts_with("[[") && t.ends_with(']') || t == "[[events]]" {
+            let above = std::mem::take(&mut comment_above);
+            if t.starts_with('#') {
+                comment_above = format!("{above}\n{t}");
+            }
+            if t.starts_with('[') && t.ends_with(']') && !t.contains('=') {
                 section = t.to_string();
                 continue;
             }
@@ -82,7 +88,7 @@ fn every_number_says_sourced_or_judged() {
             let where_ = format!("{}:{}: {t}", path.display(), n + 1);
             let tagged = ["# sourced", "# judged", "# calibrated"]
                 .iter()
-                .any(|tag| t.contains(tag));
+                .any(|tag| t.contains(tag) || above.contains(tag));
             if ["[market]", "[target]", "[growth]"].contains(&section.as_str()) && assigns_number {
                 assert!(tagged, "{where_}");
             }
@@ -202,4 +208,63 @@ fn readme_sample_is_the_programs_output() {
         sample.trim(),
         "README.md's sample is out of date: run `UPDATE_SCENARIO_README=1 cargo test --test scenario_library`"
     );
+}
+
+/// The README's headline figures are the program's: the central forecast on the default seed
+/// and paths, and with its capacity held at each end of its 90% range and at its median.
+#[test]
+fn readme_headline_is_the_programs_output() {
+    let readme = std::fs::read_to_string(dir().join("../README.md")).unwrap();
+    let run = |set: Option<&str>| -> (f64, f64, f64, f64, f64) {
+        let mut args = vec!["run", "-f", "json"];
+        if let Some(s) = set {
+            args.extend(["--set", s]);
+        }
+        let out = safetech().args(&args).output().unwrap();
+        assert!(out.status.success());
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let s = &doc["scenarios"][0];
+        let year = |y: i64| {
+            s["years"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["year"] == y)
+                .unwrap()
+                .clone()
+        };
+        let (y25, y35) = (year(2025), year(2035));
+        let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap();
+        (
+            s["target"]["probability"].as_f64().unwrap(),
+            f(&y35, "p50"),
+            f(&y35, "p5"),
+            f(&y35, "p95"),
+            (f(&y25, "p95") / f(&y25, "p5")).ln(),
+        )
+    };
+    let pct = |p: f64| format!("{:.1}%", p * 100.0);
+    let money = safetech::format::money;
+    let (p, median, p5, p95, width) = run(None);
+    for said in [
+        format!("**P(£1bn in 2026) = {}**", pct(p)),
+        format!("The 2035 median is **{}**", money(median)),
+        format!("between {} and {}", money(p5), money(p95)),
+        format!("is {width:.3} wide"),
+    ] {
+        assert!(readme.contains(&said), "README.md should say {said}");
+    }
+    for (k, shown) in [
+        ("1900", "£1,900m"),
+        ("4100", "£4,100m"),
+        ("8800", "£8,800m"),
+    ] {
+        let (p, median, ..) = run(Some(&format!("growth.capacity={k}")));
+        let row = format!("| {} | {} |", pct(p), money(median));
+        let line = readme
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("| {shown}")))
+            .unwrap_or_else(|| panic!("no row for {shown}"));
+        assert!(line.ends_with(&row), "{line}: the program says {row}");
+    }
 }

@@ -233,12 +233,12 @@ fn variance_shares_match_an_additive_closed_form() {
     );
 }
 
-/// osa-enforced in 2026: the starting pace explains 0.427 of Var(ln R) (numerical integration
+/// osa-enforced as it was with every input a number (the fixture) in 2026: the starting pace explains 0.427 of Var(ln R) (numerical integration
 /// over its Student-t, and an independent pick-freeze estimate, 0.427 ± 0.003); the binned
 /// estimator this replaced printed 0.377 ± 0.0015.
 #[test]
 fn the_pace_share_of_osa_enforced_is_unbiased() {
-    let s = safetech::scenario::load("osa-enforced").unwrap();
+    let s = safetech::scenario::load("tests/fixtures/osa-fixed.toml").unwrap();
     let shares = shares_of(&s, 200_000, 20_241_010);
     let v = row(&shares, "growth.initial").log_revenue.unwrap();
     let err = (v.std_error.powi(2) + 0.003f64.powi(2)).sqrt();
@@ -284,13 +284,11 @@ fn variance_share_errors_match_the_spread_over_seeds() {
 fn scenario_ranges_are_used_and_printed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ranged.toml");
-    // maturing states a range for growth.initial already; add one for the long-run rate.
-    let text = safetech::scenario::builtin_source("maturing")
-        .unwrap()
-        .replace(
-            "[ranges]\n",
-            "[ranges]\n\"growth.long_run\" = [0.06, 0.14]\n",
-        );
+    // The fixture states a range for growth.initial already; add one for the long-run rate.
+    let text = include_str!("fixtures/osa-fixed.toml").replace(
+        "[ranges]\n",
+        "[ranges]\n\"growth.long_run\" = [0.06, 0.14]\n",
+    );
     assert!(text.contains("\"growth.long_run\" = [0.06, 0.14]"));
     std::fs::write(&path, text).unwrap();
     let path = path.to_str().unwrap();
@@ -361,7 +359,7 @@ fn every_format_renders() {
         ("markdown", "| `--set` key |"),
     ] {
         let out = safetech()
-            .args(["sensitivity", "-n", "4000", "-f", format])
+            .args(["sensitivity", "-s", "baseline", "-n", "4000", "-f", format])
             .output()
             .unwrap();
         assert!(out.status.success());

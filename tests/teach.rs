@@ -323,7 +323,7 @@ fn the_teach_tab_teaches_with_the_classroom_scenario() {
     let a = app(5);
     assert_eq!(
         a.slot().unwrap().scenario.scenario.id,
-        "baseline",
+        "central",
         "selected"
     );
     let (s, _) = a.teach.source.as_ref().unwrap();

@@ -139,7 +139,7 @@ const LONG: Duration = Duration::from_secs(60);
 
 #[test]
 fn tabs_edit_save_and_quit() {
-    let mut s = Session::start(&["tui", "-n", "20000"], 120, 40);
+    let mut s = Session::start(&["tui", "-s", "baseline", "-n", "20000"], 120, 40);
     s.wait_for("the first result", LONG, |sc| {
         // The full run, not its quick preview, so `before` is the figure edits are measured from.
         p_target(sc).is_some_and(|p| p.ends_with('%'))
@@ -238,7 +238,7 @@ fn hold_right(s: &mut Session) -> Duration {
 /// waited on its runs, a held key lagged by 1–2 s at 1M paths on a busy machine.
 #[test]
 fn a_held_key_is_followed_at_a_million_paths() {
-    let mut idle = Session::start(&["tui", "-n", "1000"], 120, 40);
+    let mut idle = Session::start(&["tui", "-s", "baseline", "-n", "1000"], 120, 40);
     idle.wait_for("the first result", LONG, |sc| {
         p_target(sc).is_some_and(|p| p.ends_with('%')) && !sc.contains("running")
     });
@@ -247,7 +247,7 @@ fn a_held_key_is_followed_at_a_million_paths() {
     idle.send("qq");
     assert!(idle.wait_exit(LONG).success());
 
-    let mut s = Session::start(&["tui", "-n", "1000000"], 120, 40);
+    let mut s = Session::start(&["tui", "-s", "baseline", "-n", "1000000"], 120, 40);
     // The selected scenario's full run first, so that the hold meets the other scenarios'
     // million-path results arriving (and, on each edit, the edited scenario's previews).
     let first = s.wait_for("the first full result", LONG, |sc| {
@@ -281,7 +281,7 @@ fn a_held_key_is_followed_at_a_million_paths() {
 /// value; the Compare tab labels its paired ΔP; `e` on Drivers exports the tornado.
 #[test]
 fn drivers_tab_follows_a_typed_value() {
-    let mut s = Session::start(&["tui", "-n", "20000"], 120, 40);
+    let mut s = Session::start(&["tui", "-s", "baseline", "-n", "20000"], 120, 40);
     s.wait_for("the first result", LONG, |sc| {
         p_target(sc).is_some_and(|p| p.ends_with('%')) && !sc.contains("running")
     });

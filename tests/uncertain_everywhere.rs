@@ -232,9 +232,9 @@ fn every_uncertain_input_gives_its_closed_form_p_target() {
     }
 }
 
-/// osa-enforced as a file, with `extra` lines under `[growth]`.
+/// A whole osa-enforced-like file of plain numbers, with `extra` lines under `[growth]`.
 fn osa_with(extra: &str) -> String {
-    let text = safetech::scenario::builtin_source("osa-enforced").unwrap();
+    let text = include_str!("fixtures/osa-fixed.toml");
     text.replacen("[growth]", &format!("[growth]\n{extra}"), 1)
 }
 

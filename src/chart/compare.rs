@@ -254,8 +254,17 @@ pub fn place_end_labels<DB: Canvas>(
                 .map(|(_, l)| l)
                 .chain(refs)
         };
-        let clear_of_lines = |y: i32| {
+        // Against lines the box keeps a line's half-width clear above and below too.
+        let padded = |y: i32| {
             let r = rect_at(y);
+            Rect {
+                y0: r.y0 - clearance,
+                y1: r.y1 + clearance,
+                ..r
+            }
+        };
+        let clear_of_lines = |y: i32| {
+            let r = padded(y);
             let leader = (ends[i], (x, y));
             !obstacles().any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
                 && !others().any(|l| l.windows(2).any(|w| segments_cross(leader, (w[0], w[1]))))
@@ -276,7 +285,7 @@ pub fn place_end_labels<DB: Canvas>(
             .find(|&y| free(y) && clear_of_lines(y))
             .or_else(|| {
                 heights.iter().copied().find(|&y| {
-                    let r = rect_at(y);
+                    let r = padded(y);
                     free(y)
                         && !obstacles().any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
                 })

@@ -41,7 +41,14 @@ pub fn draw<DB: Canvas>(
     let pal = &st.palette;
     let t = &data.base.target;
     let goal = format!("{} in {}", money_short(t.revenue), t.year);
-    let rows = &data.rows[..data.rows.len().min(MAX_ROWS)];
+    // As many rows as the height holds with both end labels clear of each other: the two
+    // labels of a row sit a bar's width apart (0.32 of the row), and may share a side.
+    let (label_h, avail_h) = (
+        st.text_size(size::LEGEND * 0.85),
+        f64::from(root.dim_in_pixel().1) * 0.55,
+    );
+    let fit = ((avail_h / (label_h / 0.32)).floor() as usize).clamp(3, MAX_ROWS);
+    let rows = &data.rows[..data.rows.len().min(fit)];
     let more = data.rows.len() - rows.len();
     let mut subtitle = format!(
         "Change in P(revenue ≥ {goal}) from {} when one input is set to its low or high value, others held; {} per run on the same random draws.",

@@ -26,12 +26,11 @@ pub fn run(cmd: &ScenariosCommand) -> Result<()> {
             Ok(())
         }
         ScenariosCommand::Show { id } => {
-            let source = ScenarioSource::resolve(id).map_err(|mut e| {
+            ScenarioSource::resolve(id).map_err(|mut e| {
                 e.origin = "scenarios show".into();
                 e
             })?;
-            let text = source.read()?;
-            parse_str(&text, &source.origin())?;
+            let text = crate::scenario::inherit::resolved_text(id)?;
             print_quietly(&text)?;
             if !text.ends_with('\n') {
                 print_quietly("\n")?;

@@ -156,14 +156,14 @@ pub fn policy_pair(s: &Scenario) -> Result<PolicyPair, String> {
     })
 }
 
-/// Ofcom enforcing the Online Safety Act from 2025 (or the first simulated year, if later), for
-/// certain, adding 6 points of growth for three years. An assumption, and the caption says so.
+/// Ofcom enforcing the Online Safety Act, for certain, from the 2026 figure (the first published
+/// after the duties of 2025; or the first simulated year, if later), adding 6 points of growth for three years. An assumption, and the caption says so.
 fn assumed_osa(s: &Scenario) -> Event {
     Event {
         id: "osa".into(),
         name: "Ofcom enforces the Online Safety Act".into(),
         description: String::new(),
-        year: Some(2025.max(s.market.start_year + 1)),
+        year: Some(2026.max(s.market.start_year + 1)),
         window: None,
         outcomes: vec![Outcome {
             id: "enforced".into(),
@@ -491,7 +491,7 @@ mod tests {
         assert_eq!(pair.other(&s), &pair.on);
         let o = load("osa-enforced").unwrap();
         let pair = policy_pair(&o).unwrap();
-        assert!(!pair.assumed && pair.on == o && pair.off.events.is_empty());
+        assert!(!pair.assumed && pair.on == o && pair.off.events.len() + 1 == o.events.len());
         assert_eq!(pair.event.id, "osa");
     }
 

@@ -22,6 +22,13 @@ fn rate(x: f64) -> String {
 /// One line of the assumptions that drive a scenario, from its parameters.
 pub fn key_assumptions(s: &Scenario) -> String {
     let g = &s.growth;
+    // An uncertain input reads as the central 90 % of its draws; a fixed one as its value.
+    let value = |key: &str, v: f64, show: &dyn Fn(f64) -> String| match s.uncertain.get(key) {
+        Some(u) => format!("{}–{}", show(u.quantile(0.05)), show(u.quantile(0.95))),
+        None => show(v),
+    };
+    let plain = |v: f64| format!("{v}");
+    let two = |v: f64| format!("{v:.2}");
     let mut parts = Vec::new();
     let mut growth = format!("growth {}", rate(g.initial));
     if let Some(u) = s.pace_distribution() {
@@ -42,28 +49,45 @@ pub fn key_assumptions(s: &Scenario) -> String {
             let _ = write!(growth, " (Student-t, {nu} df)");
         }
     }
-    if g.reversion > 0.0 && g.long_run_rate() != g.initial {
+    let reverts = g.reversion > 0.0 || s.uncertain.contains_key("growth.reversion");
+    if reverts && g.long_run_rate() != g.initial {
+        let reversion = if s.uncertain.contains_key("growth.reversion") {
+            value("growth.reversion", g.reversion, &two)
+        } else {
+            value("growth.reversion", g.reversion, &plain)
+        };
         let _ = write!(
             growth,
-            " → {} (reversion {})",
-            rate(g.long_run_rate()),
-            g.reversion
+            " → {} (reversion {reversion})",
+            value("growth.long_run", g.long_run_rate(), &rate),
         );
     }
     parts.push(growth);
-    let mut noise = format!("volatility {}", rate(g.volatility));
-    if g.persistence != 0.0 {
-        let _ = write!(noise, ", persistence {}", g.persistence);
+    let mut noise = format!(
+        "volatility {}",
+        value("growth.volatility", g.volatility, &rate)
+    );
+    if g.persistence != 0.0 || s.uncertain.contains_key("growth.persistence") {
+        let _ = write!(
+            noise,
+            ", persistence {}",
+            value("growth.persistence", g.persistence, &plain)
+        );
     }
     if let Shocks::StudentT(nu) = g.shocks {
         let _ = write!(noise, ", Student-t({nu}) shocks");
     }
     parts.push(noise);
     if let Some(k) = g.capacity {
-        parts.push(format!("capacity {}", money(k)));
+        parts.push(format!("capacity {}", value("growth.capacity", k, &money)));
     }
+    let mut never = Vec::new();
     for ev in &s.events {
         let p: f64 = ev.outcomes.iter().map(|o| o.probability).sum();
+        if p <= 0.0 {
+            never.push(ev.id.as_str());
+            continue;
+        }
         let when = match ev.outcomes.first().map(|o| ev.timing(o)) {
             Some(Timing::Fixed(y)) => y.to_string(),
             Some(Timing::Window(a, b)) => format!("{a}–{b}"),
@@ -83,7 +107,15 @@ pub fn key_assumptions(s: &Scenario) -> String {
         };
         parts.push(format!("{} ({when}, {} likely{detail})", ev.name, rate(p)));
     }
-    parts.join("; ")
+    // Events a condition rules out are named, not listed as "0% likely".
+    if !never.is_empty() {
+        parts.push(format!("never: {}", never.join(", ")));
+    }
+    let mut text = parts.join("; ");
+    if !s.uncertain.is_empty() {
+        text.push_str(" (a–b: 90% of draws)");
+    }
+    text
 }
 
 impl Report for Markdown {

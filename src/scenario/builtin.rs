@@ -2,6 +2,7 @@
 
 /// (id, TOML text), in the order `scenarios list` shows them.
 pub const BUILTIN: &[(&str, &str)] = &[
+    ("central", include_str!("../../scenarios/central.toml")),
     ("baseline", include_str!("../../scenarios/baseline.toml")),
     (
         "historical",

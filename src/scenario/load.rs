@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::inherit::{Place, resolve};
 use super::overrides::{Override, apply_overrides};
 use super::source_map::SourceMap;
 use super::{BUILTIN, Scenario, builtin_source, validate};
@@ -103,7 +104,17 @@ pub fn load(spec: &str) -> Result<Scenario, InputError> {
 pub fn load_with_overrides(spec: &str, overrides: &[Override]) -> Result<Scenario, InputError> {
     let source = ScenarioSource::resolve(spec)?;
     let text = source.read()?;
-    let mut scenario = parse_with_overrides(&text, &source.origin(), overrides)?;
+    let place = match &source {
+        ScenarioSource::Builtin(_) => Place {
+            dir: None,
+            builtin: true,
+        },
+        ScenarioSource::File(p) => Place {
+            dir: p.parent().map(Path::to_path_buf),
+            builtin: false,
+        },
+    };
+    let mut scenario = parse_with_overrides(&text, &source.origin(), overrides, &place)?;
     if let ScenarioSource::File(path) = &source {
         scenario.provenance.file = Some(path.display().to_string());
     }
@@ -111,32 +122,41 @@ pub fn load_with_overrides(spec: &str, overrides: &[Override]) -> Result<Scenari
 }
 
 /// Parse and validate scenario text; `origin` names it in errors.
+/// A relative `extends` path is read from the working directory.
 pub fn parse_str(text: &str, origin: &str) -> Result<Scenario, InputError> {
-    parse_with_overrides(text, origin, &[])
+    parse_with_overrides(text, origin, &[], &Place::default())
 }
 
 fn parse_with_overrides(
     text: &str,
     origin: &str,
     overrides: &[Override],
+    place: &Place,
 ) -> Result<Scenario, InputError> {
     let map = SourceMap::new(text);
+    // A file that may extend another is read as a tree first (a cheap test: the words are
+    // rare elsewhere, and a false alarm only takes the slower path).
+    let inherits = text.contains("extends") || text.contains("given");
     // Most files hold plain numbers: one typed parse, whose errors point at their line.
-    let typed = toml::from_str::<Scenario>(text);
+    let typed = (!inherits).then(|| toml::from_str::<Scenario>(text));
+    let mut ancestors = Vec::new();
     let (mut scenario, applied, uncertain) = match typed {
-        Ok(scenario) if overrides.is_empty() => (scenario, Vec::new(), Default::default()),
+        Some(Ok(scenario)) if overrides.is_empty() => (scenario, Vec::new(), Default::default()),
         typed => {
             // Overrides, or a distribution in place of a number: work on the TOML tree, so
             // overrides are checked by the same deserializer as files. Distributions come out
             // of it first, each replaced by its median.
             let mut table: toml::Table =
                 toml::from_str(text).map_err(|e| syntax_error(&e, text, origin, &map))?;
+            if inherits {
+                (table, ancestors) = resolve(table, origin, text, place, &mut Vec::new())?;
+            }
             let mut uncertain =
                 super::uncertain::take_distributions(&mut table).map_err(|(field, p)| {
                     InputError::new(origin, &field, p).at(map.position_of(&field))
                 })?;
             // No distribution explains a failed typed parse: the file's own error, with its line.
-            if let Err(e) = &typed
+            if let Some(Err(e)) = &typed
                 && uncertain.is_empty()
             {
                 return Err(syntax_error(e, text, origin, &map));
@@ -153,6 +173,7 @@ fn parse_with_overrides(
         }
     };
     scenario.uncertain = uncertain;
+    scenario.provenance.extends = ancestors;
     for ov in overrides {
         scenario.provenance.record(&ov.key, &ov.value);
     }

@@ -6,6 +6,7 @@ mod builtin;
 pub mod correlation;
 mod edit;
 pub mod history;
+pub mod inherit;
 mod load;
 mod overrides;
 pub mod parameters;
@@ -59,6 +60,8 @@ pub struct Provenance {
     pub file: Option<String>,
     /// Changes as `key = value` (`--set`, `--horizon`, TUI edits), in the order made.
     pub edits: Vec<String>,
+    /// The ids of the scenarios it extends, nearest first (`extends = "central"`).
+    pub extends: Vec<String>,
 }
 
 impl Provenance {

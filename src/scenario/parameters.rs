@@ -1024,8 +1024,7 @@ mod tests {
 
     /// osa-enforced with long-run growth and capacity uncertain and correlated.
     fn correlated() -> Scenario {
-        let text = crate::scenario::builtin_source("osa-enforced")
-            .unwrap()
+        let text = include_str!("../../tests/fixtures/osa-fixed.toml")
             .lines()
             .map(|l| match l.trim_start() {
                 t if t.starts_with("long_run =") => {
@@ -1070,7 +1069,7 @@ mod tests {
 
     #[test]
     fn freeing_a_fixed_input_uses_its_default_swing_as_the_central_90() {
-        let mut s = load("osa-enforced").unwrap();
+        let mut s = load("tests/fixtures/osa-fixed.toml").unwrap();
         let reversion = Param::of(Field::Reversion);
         let input = reversion.input(&s).unwrap();
         let (low, high, _) = default_swing(&input);
@@ -1106,13 +1105,13 @@ mod tests {
 
     #[test]
     fn with_value_equals_set_on_the_command_line() {
-        let s = load("osa-enforced").unwrap();
+        let s = load("tests/fixtures/osa-fixed.toml").unwrap();
         for input in uncertain_inputs(&s) {
             let (lo, hi, _) = default_swing(&input);
             for v in [lo, hi] {
                 let ours = with_value(&s, &input.key, v).unwrap();
                 let cli = load_with_overrides(
-                    "osa-enforced",
+                    "tests/fixtures/osa-fixed.toml",
                     &[format!("{}={}", input.key, literal(v))
                         .parse::<Override>()
                         .unwrap()],
@@ -1126,7 +1125,7 @@ mod tests {
 
     #[test]
     fn keys_resolve_in_every_spelling() {
-        let s = load("osa-enforced").unwrap();
+        let s = load("tests/fixtures/osa-fixed.toml").unwrap();
         let id = s.events[0].id.clone();
         let oc = s.events[0].outcomes[1].id.clone();
         let a = resolve(&s, &format!("events.{id}.{oc}.probability")).unwrap();
@@ -1158,7 +1157,7 @@ mod tests {
     fn validation_refuses_just_outside_what_a_file_may_hold() {
         // The descriptor's limits are the ones validation applies: a value just inside passes,
         // just outside fails naming the field.
-        let s = load("osa-enforced").unwrap();
+        let s = load("tests/fixtures/osa-fixed.toml").unwrap();
         for p in all_params(&s) {
             let Valid::Range(lo, hi) = p.descriptor().valid else {
                 continue;
@@ -1200,10 +1199,13 @@ mod tests {
 
     #[test]
     fn a_probability_is_the_same_scenario_through_set_solve_and_the_view() {
-        let s = load("osa-enforced").unwrap();
+        let s = load("tests/fixtures/osa-fixed.toml").unwrap();
         let key = "events.osa.firm.probability";
-        let cli =
-            load_with_overrides("osa-enforced", &[format!("{key}=0.7").parse().unwrap()]).unwrap();
+        let cli = load_with_overrides(
+            "tests/fixtures/osa-fixed.toml",
+            &[format!("{key}=0.7").parse().unwrap()],
+        )
+        .unwrap();
         // `solve` and `sensitivity` set values through `with_value`.
         let analysis = with_value(&s, key, 0.7).unwrap();
         let mut view = s.clone();
@@ -1224,7 +1226,7 @@ mod tests {
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-8);
         // Outcomes set in one command are held; the rest give way.
         let both = load_with_overrides(
-            "osa-enforced",
+            "tests/fixtures/osa-fixed.toml",
             &[
                 format!("{key}=0.6").parse().unwrap(),
                 "events.osa.slow.probability=0.3".parse().unwrap(),
@@ -1244,7 +1246,7 @@ mod tests {
         // Past a total of 1 with nothing to give way: an error, not a silent change.
         assert!(
             load_with_overrides(
-                "osa-enforced",
+                "tests/fixtures/osa-fixed.toml",
                 &[
                     format!("{key}=0.8").parse().unwrap(),
                     "events.osa.routine.probability=0.3".parse().unwrap(),

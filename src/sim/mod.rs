@@ -212,13 +212,25 @@ pub const BYTES_PER_PATH: u64 = 48;
 /// the attribution table sorts paths by (1).
 pub const BYTES_PER_PATH_EVENT: u64 = 3;
 
+/// Bytes per path and uncertain input held for the whole run (its draw, in single precision);
+/// an outcome's probability is drawn a chunk at a time and not held.
+pub const BYTES_PER_PATH_INPUT: u64 = 4;
+
 /// Memory a run needs whatever its size: the program, worker threads, and chart buffers (a 4K
 /// PNG is 25 MB).
 pub const MEMORY_OVERHEAD: u64 = 96 << 20;
 
 /// Estimated peak memory of simulating `scenario` on `paths` paths.
 pub fn memory_estimate(scenario: &Scenario, paths: usize) -> u64 {
-    paths as u64 * (BYTES_PER_PATH + BYTES_PER_PATH_EVENT * scenario.events.len() as u64)
+    let held = scenario
+        .uncertain
+        .keys()
+        .filter(|k| k.as_str() != "growth.initial" && !k.ends_with(".probability"))
+        .count() as u64;
+    paths as u64
+        * (BYTES_PER_PATH
+            + BYTES_PER_PATH_EVENT * scenario.events.len() as u64
+            + BYTES_PER_PATH_INPUT * held)
 }
 
 /// Run the simulation on the current rayon pool.

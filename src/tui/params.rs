@@ -339,7 +339,7 @@ mod tests {
 
     #[test]
     fn typed_values_are_read_in_the_units_shown_and_checked() {
-        let mut s = load("osa-enforced").unwrap();
+        let mut s = load("tests/fixtures/osa-fixed.toml").unwrap();
         assert_eq!(Param::of(Field::Initial).set_typed(&mut s, "42"), Ok(true));
         assert_eq!(Param::of(Field::Initial).get(&s), 0.42);
         assert_eq!(
@@ -379,7 +379,7 @@ mod tests {
         assert_eq!(edits(&original, &s), ["growth.initial = 0.38"]);
         assert!(Param::of(Field::Initial).nudge(&mut s, -1, false));
         assert!(edits(&original, &s).is_empty(), "back to the original");
-        let original = load("osa-enforced").unwrap();
+        let original = load("tests/fixtures/osa-fixed.toml").unwrap();
         let mut s = original.clone();
         let p = Param::outcome(Field::GrowthUplift, 0, 1);
         assert!(p.nudge(&mut s, 1, false));
@@ -396,7 +396,7 @@ mod tests {
         assert_eq!(listed, ["events.osa.firm.probability = 0.55"]);
         let (key, value) = listed[0].split_once(" = ").unwrap();
         let replay = crate::scenario::load_with_overrides(
-            "osa-enforced",
+            "tests/fixtures/osa-fixed.toml",
             &[format!("{key}={value}").parse().unwrap()],
         )
         .unwrap();
@@ -413,7 +413,7 @@ mod tests {
 
     #[test]
     fn steps_snap_to_grid_and_respect_probability_sum() {
-        let mut s = load("osa-enforced").unwrap();
+        let mut s = load("tests/fixtures/osa-fixed.toml").unwrap();
         let p = Param::of(Field::Persistence);
         assert!(p.nudge(&mut s, 1, false));
         assert_eq!(p.get(&s), 0.35);
@@ -448,7 +448,7 @@ mod tests {
 
     #[test]
     fn lowering_an_outcome_gives_its_share_to_the_others_in_proportion() {
-        let mut s = load("osa-enforced").unwrap();
+        let mut s = load("tests/fixtures/osa-fixed.toml").unwrap();
         let before: Vec<f64> = s.events[0].outcomes.iter().map(|o| o.probability).collect();
         let total: f64 = before.iter().sum();
         let routine = Param::outcome(Field::Probability, 0, 1);
@@ -472,9 +472,9 @@ mod tests {
 
     #[test]
     fn an_event_short_of_certain_keeps_its_total_both_ways() {
-        // transatlantic's second event sums to 65%: "nothing happens" keeps its 35% as the
+        // central's second event sums to 55%: "nothing happens" keeps its 45% as the
         // outcomes move against each other.
-        let mut s = load("transatlantic").unwrap();
+        let mut s = load("central").unwrap();
         let rest = s.events[1].remainder_probability();
         assert!(rest > 0.3);
         let p = Param::outcome(Field::Probability, 1, 0);
@@ -484,11 +484,12 @@ mod tests {
             assert!(crate::scenario::validate(&s).is_ok());
         }
         // A single-outcome event has no other outcome: its fall goes to "nothing happens".
-        let mut s = load("kosa").unwrap();
-        let enacted = Param::outcome(Field::Probability, 0, 0);
+        let mut s = load("central").unwrap();
+        assert_eq!(s.events[2].outcomes.len(), 1);
+        let enacted = Param::outcome(Field::Probability, 2, 0);
         let old = enacted.get(&s);
         assert!(enacted.nudge(&mut s, -1, false));
-        let rest = s.events[0].remainder_probability();
+        let rest = s.events[2].remainder_probability();
         assert!((rest - (1.0 - old + 0.05)).abs() < 1e-9);
         assert!(
             enacted

@@ -25,7 +25,10 @@ pub fn save(dir: &Path, scenario: &Scenario, inputs: &Inputs) -> anyhow::Result<
     let original = match &scenario.provenance.file {
         Some(file) => std::fs::read_to_string(file).ok(),
         None => builtin_source(&base).map(str::to_string),
-    };
+    }
+    // A scenario that extends another is saved whole, written into its root's text so that
+    // the root's notes stay beside the numbers they explain.
+    .map(|own| crate::scenario::inherit::root_text(scenario, own));
     let edits = match s.provenance.edited_note() {
         note if note.is_empty() => String::new(),
         note => format!("; {note}"),
@@ -48,7 +51,7 @@ mod tests {
     #[test]
     fn saved_file_loads_back_with_the_edits() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = load("osa-enforced").unwrap();
+        let mut s = load("tests/fixtures/osa-fixed.toml").unwrap();
         s.growth.volatility = 0.12;
         s.events[0].outcomes[0].probability = 0.5;
         let p1 = save(dir.path(), &s, &Inputs::none()).unwrap();

@@ -38,13 +38,22 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
                 let selected = *i == app.param;
                 let style = if selected { t.selection } else { t.base() };
                 let changed = p.get(s) != p.get(&slot.original);
-                let value = format!("{}{}", p.display(s), if changed { "*" } else { " " });
+                let mark = if changed { "*" } else { " " };
                 let arrows = if selected { ("◂", "▸") } else { (" ", " ") };
-                let right = match (&app.entry, selected) {
+                let right_with = |shown: &str| match (&app.entry, selected) {
                     // Typing an exact value: what has been typed, a cursor and the unit.
                     (Some(typed), true) => format!("= {typed}▏{}", p.typed_units().1),
-                    _ => format!("{}{value}{}", arrows.0, arrows.1),
+                    _ => format!("{}{shown}{mark}{}", arrows.0, arrows.1),
                 };
+                let mut right = right_with(&p.display(s));
+                // Too narrow for an uncertain input's range beside its name: the median, and
+                // an ellipsis to say there is more (the range is in the status line and on
+                // the wide layout).
+                if w.saturating_sub(right.chars().count() + 1) < MIN_LABEL
+                    && let Some((median, _)) = p.display(s).split_once(" (")
+                {
+                    right = right_with(&format!("{median}…"));
+                }
                 let label_w = w.saturating_sub(right.chars().count() + 1);
                 let label = fit_label(&p.panel_label(s), label_w);
                 let text = format!("{label:<label_w$} {right}");
@@ -54,6 +63,9 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
         }
     }
 }
+
+/// Fewest characters of a label worth showing beside its value.
+const MIN_LABEL: usize = 12;
 
 /// A label cut to `width` characters. The last word says what the value is ("P", "uplift"), so
 /// it stays whole and the name before it is shortened: "legislat… uplift", not
