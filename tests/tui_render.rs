@@ -520,6 +520,47 @@ fn cut_rows_say_how_many_are_left_out() {
         slot.run = Some(Arc::new(Run::of(p, settings.paths, Duration::ZERO)));
     }
     a.refresh_differences();
+    // The scenario list counts on its border the scenarios it has no room for, above and
+    // below, as the selection scrolls it.
+    a.tab = Tab::Fan;
+    for selected in [0, ids.len() - 1] {
+        a.selected = selected;
+        let text = screen_text_sized(&a, 120, 40);
+        let listed = ids
+            .iter()
+            .filter(|id| {
+                // The list's cell: the text between the first two borders, less the cursor.
+                text.lines().any(|l| {
+                    l.split('│').nth(1).is_some_and(|cell| {
+                        cell.trim_matches(|c: char| c == ' ' || c == '▸' || c == '*') == id.as_str()
+                    })
+                })
+            })
+            .count();
+        let count = |arrow: &str| -> usize {
+            text.lines()
+                .find_map(|l| {
+                    let at = l.find(&format!(" {arrow} "))?;
+                    let rest = &l[at + arrow.len() + 2..];
+                    let n: usize = rest.split(' ').next()?.parse().ok()?;
+                    rest.contains("more").then_some(n)
+                })
+                .unwrap_or(0)
+        };
+        let (above, below) = (count("↑"), count("↓"));
+        assert!(listed < ids.len(), "the list has room for all:\n{text}");
+        assert_eq!(
+            listed + above + below,
+            ids.len(),
+            "{listed} + {above} + {below}:\n{text}"
+        );
+        assert_eq!(
+            (above > 0, below > 0),
+            (selected > 0, selected == 0),
+            "{text}"
+        );
+    }
+    a.selected = 0;
     a.tab = Tab::Compare;
     let text = screen_text_sized(&a, 80, 24);
     let note = text

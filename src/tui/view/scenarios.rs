@@ -26,4 +26,22 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
         buf.set_style(*rect, style);
         buf.set_stringn(rect.x, rect.y, text, usize::from(rect.width), style);
     }
+    // Scenarios scrolled out of the list are counted on its border, never hidden without a sign.
+    let (first, last) = (
+        r.scenario_rows.first().map_or(0, |(i, _)| *i),
+        r.scenario_rows.last().map_or(0, |(i, _)| *i),
+    );
+    let (above, below) = (first, app.slots.len().saturating_sub(last + 1));
+    let area = r.scenarios;
+    for (n, arrow, y) in [
+        (above, "↑", area.y),
+        (below, "↓", area.bottom().saturating_sub(1)),
+    ] {
+        if n == 0 || area.width < 14 || area.height < 3 {
+            continue;
+        }
+        let note = format!(" {arrow} {n} more ");
+        let w = note.chars().count() as u16;
+        buf.set_string(area.right().saturating_sub(w + 1), y, note, t.dim());
+    }
 }
