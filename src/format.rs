@@ -67,8 +67,16 @@ pub fn probability_decimals(se: f64) -> usize {
 }
 
 /// `0.7123` → `71.2%`.
+/// Near-certain is not certain: a share that would round to 100 % (or 0 %) without being
+/// exactly 1 (or 0) reads "> 99.5%" ("< 0.5%"), at the decimals asked.
 pub fn percent(p: f64, decimals: usize) -> String {
-    format!("{:.*}%", decimals, p * 100.0)
+    let shown = format!("{:.*}", decimals, p * 100.0);
+    let half = 0.5 / 10f64.powi(decimals as i32);
+    match shown.parse::<f64>() {
+        Ok(v) if v >= 100.0 && p < 1.0 => format!("> {:.*}%", decimals + 1, 100.0 - half),
+        Ok(v) if v <= 0.0 && p > 0.0 => format!("< {:.*}%", decimals + 1, half),
+        _ => format!("{shown}%"),
+    }
 }
 
 /// Standard error in percentage points, to two significant figures: `0.14`.
@@ -191,6 +199,18 @@ pub fn csv_cell(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_certain_is_never_shown_as_certain() {
+        assert_eq!(percent(0.9955, 0), "> 99.5%");
+        assert_eq!(percent(0.99996, 2), "> 99.995%");
+        assert_eq!(percent(1.0, 0), "100%");
+        assert_eq!(percent(0.994, 0), "99%");
+        assert_eq!(percent(0.004, 0), "< 0.5%");
+        assert_eq!(percent(0.0, 1), "0.0%");
+        assert_eq!(percent(0.0004, 1), "< 0.05%");
+        assert_eq!(percent(0.336, 1), "33.6%");
+    }
 
     #[test]
     fn groups_thousands() {

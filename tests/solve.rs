@@ -256,3 +256,38 @@ capacity = 1000.0
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("note: P(target) is not monotone"), "{text}");
 }
+
+/// Solving for the target names the target found in the sentence, not the scenario's old one
+/// (it printed "P(revenue ≥ £1,000m in 2026) = 50.0 % when target.revenue = 1166.66", where
+/// P(≥ £1,000m) is 78 %); and that level is the one `run` gives 50 % to.
+#[test]
+fn solving_for_the_target_names_the_target_found() {
+    let out = safetech()
+        .args([
+            "solve",
+            "-s",
+            "baseline",
+            "-n",
+            "5000",
+            "--param",
+            "target.revenue",
+            "--probability",
+            "0.5",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("when target.revenue ="))
+        .expect(&text);
+    let value: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(value > 1000.0, "{line}");
+    let said = format!(
+        "P(revenue ≥ {} in 2026) = 50.0%",
+        safetech::format::money(value)
+    );
+    assert!(line.starts_with(&said), "{line}: should start {said}");
+    assert!(!line.contains("£1,000m"), "{line}");
+}

@@ -203,11 +203,13 @@ pub fn solve_parameter(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
             (a.min(x), b.max(x))
         });
+    // Bounds for people: 0.1, not the grid's 0.09999999999999987.
+    let tidy = |x: f64| format!("{x:.12}").parse::<f64>().unwrap_or(x);
     let unreachable = |side| SolveError::Unreachable {
         key: input.key.clone(),
         wanted: p,
-        lo,
-        hi,
+        lo: tidy(lo),
+        hi: tidy(hi),
         p_lo,
         p_hi,
         side,
@@ -221,12 +223,12 @@ pub fn solve_parameter(
         return Err(SolveError::NotMonotone {
             key: input.key.clone(),
             wanted: p,
-            lo,
-            hi,
+            lo: tidy(lo),
+            hi: tidy(hi),
             crossings: cells.len(),
             brackets: cells
                 .iter()
-                .map(|&i| format!("{} and {}", grid[i], grid[i + 1]))
+                .map(|&i| format!("{} and {}", tidy(grid[i]), tidy(grid[i + 1])))
                 .collect::<Vec<_>>()
                 .join("; "),
         });

@@ -98,11 +98,17 @@ impl SolveReport<'_> {
         );
         match self.answer {
             Answer::Parameter(s) => {
+                // Solving for the target itself: the P is of the target found, not the old one.
+                let (revenue, year) = match s.key.as_str() {
+                    "target.revenue" => (s.value, scenario.target.year),
+                    "target.year" => (scenario.target.revenue, s.value.round() as i32),
+                    _ => (scenario.target.revenue, scenario.target.year),
+                };
                 let _ = writeln!(
                     out,
                     "P(revenue ≥ {} in {}) = {} when {} = {}",
-                    money(scenario.target.revenue),
-                    scenario.target.year,
+                    money(revenue),
+                    year,
                     percent(p, 1),
                     s.key,
                     short(s.value)
