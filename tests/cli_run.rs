@@ -728,3 +728,47 @@ fn bare_run_answers_with_the_central_forecast() {
     assert_eq!(doc["scenarios"][0]["id"], "central");
     assert_eq!(doc["scenarios"].as_array().unwrap().len(), 1);
 }
+
+/// "±" means one thing, the 95% Monte Carlo margin: input spreads are written as ranges of
+/// draws ("90% of draws 13% to 45%") or "sd 5 pts" in the tables, the tornado's labels and
+/// calibrate's words (it meant a t scale, a standard deviation or a typical year before).
+#[test]
+fn plus_minus_is_the_monte_carlo_margin_alone() {
+    let mut args = vec!["run", "-n", "2000", "-f", "markdown"];
+    for (id, _) in safetech::scenario::BUILTIN {
+        args.extend(["-s", id]);
+    }
+    let md = String::from_utf8(stdout_of(&args)).unwrap();
+    for line in md.lines().filter(|l| l.contains('±')) {
+        if line.starts_with("_Seed") {
+            assert!(line.contains("± is the 95% Monte Carlo margin"), "{line}");
+            continue;
+        }
+        // In a table row, the only ± is the P column's margin: "33.6% ± 0.29 |".
+        let cells: Vec<&str> = line.split('|').collect();
+        let with: Vec<&&str> = cells.iter().filter(|c| c.contains('±')).collect();
+        assert_eq!(with.len(), 1, "{line}");
+        let (p, margin) = with[0].trim().split_once(" ± ").unwrap();
+        assert!(p.ends_with('%') && margin.parse::<f64>().is_ok(), "{line}");
+    }
+    let calibrate = String::from_utf8(stdout_of(&["calibrate"])).unwrap();
+    assert!(!calibrate.contains('±'), "{calibrate}");
+    let sens = String::from_utf8(stdout_of(&[
+        "sensitivity",
+        "-s",
+        "historical",
+        "-n",
+        "2000",
+        "-f",
+        "markdown",
+    ]))
+    .unwrap();
+    for v in [0.025, 0.075] {
+        let shown = safetech::scenario::parameters::show_value(
+            safetech::scenario::parameters::Kind::Uncertainty,
+            v,
+        );
+        assert!(!shown.contains('±') && shown.starts_with("sd "), "{shown}");
+    }
+    assert!(!sens.contains("±2.5") && !sens.contains("±7.5"), "{sens}");
+}

@@ -135,7 +135,7 @@ year = {target_year}                  # sourced: "by 2026", or the first project
 pub fn explanation(c: &Calibration) -> String {
     format!(
         "From {} to {} revenue grew on average by {:.4} a year in log terms ({:.1}% a year compounded).\n\
-Single years varied around that by a standard deviation of {:.4} (about ±{:.0}% in a typical year).\n\
+Single years varied around that by a standard deviation of {:.4} (a typical year within about {:.0}% of it either way).\n\
 With only {} growth years, the average itself is uncertain: its standard error is {:.4}, and a\n\
 Student-t with {} degrees of freedom (97.5% point {:.3}) puts the underlying pace between\n\
 {:.1}% and {:.1}% a year (95%).\n",

@@ -31,23 +31,19 @@ pub fn key_assumptions(s: &Scenario) -> String {
     let two = |v: f64| format!("{v:.2}");
     let mut parts = Vec::new();
     let mut growth = format!("growth {}", rate(g.initial));
-    if let Some(u) = s.pace_distribution() {
+    // The pace's spread as the range of its draws: "±" is the Monte Carlo margin's alone.
+    if let Some(u) = s.pace_spread() {
+        let family = match (s.pace_distribution(), g.initial_distribution) {
+            (None, Shocks::StudentT(nu)) => format!("Student-t, {nu} df"),
+            (None, Shocks::Normal) => "Normal".to_string(),
+            (Some(u), _) => u.family().to_string(),
+        };
         let _ = write!(
             growth,
-            " ({}; 90% of draws {} to {})",
-            u.family(),
+            " ({family}; 90% of draws {} to {})",
             rate(u.quantile(0.05)),
             rate(u.quantile(0.95))
         );
-    } else if g.initial_uncertainty > 0.0 {
-        let _ = write!(
-            growth,
-            " ± {} pt",
-            format!("{:.1}", g.initial_uncertainty * 100.0).trim_end_matches(".0")
-        );
-        if let Shocks::StudentT(nu) = g.initial_distribution {
-            let _ = write!(growth, " (Student-t, {nu} df)");
-        }
     }
     let reverts = g.reversion > 0.0 || s.uncertain.contains_key("growth.reversion");
     if reverts && g.long_run_rate() != g.initial {

@@ -339,6 +339,36 @@ impl Scenario {
         self.uncertain.get(uncertain::PACE)
     }
 
+    /// The starting pace's spread as a distribution, whichever way the file writes it: a
+    /// distribution on `growth.initial`, or `initial_uncertainty` (a Normal's sd, or with
+    /// `initial_distribution = { student_t = ν }` a t's scale). None for a fixed pace. Outputs
+    /// state it as a range of draws, so "±" is left to the Monte Carlo margin.
+    pub fn pace_spread(&self) -> Option<uncertain::Uncertain> {
+        if let Some(u) = self.pace_distribution() {
+            return Some(u.clone());
+        }
+        let g = &self.growth;
+        if g.initial_uncertainty <= 0.0 {
+            return None;
+        }
+        let mut t = toml::Table::new();
+        match g.initial_distribution {
+            Distribution::Normal => {
+                t.insert("dist".into(), "normal".into());
+                t.insert("sd".into(), g.initial_uncertainty.into());
+            }
+            Distribution::StudentT(df) => {
+                t.insert("dist".into(), "student_t".into());
+                t.insert("df".into(), df.into());
+                t.insert("scale".into(), g.initial_uncertainty.into());
+            }
+        }
+        t.insert("mean".into(), g.initial.into());
+        // The engine draws the pace unbounded below −99 % only in theory; the range is for
+        // reading, so no truncation is asked for.
+        uncertain::Uncertain::new(&t, (f64::NEG_INFINITY, f64::INFINITY)).ok()
+    }
+
     /// Number of simulated years (start_year+1 ..= horizon).
     pub fn years(&self) -> usize {
         (i64::from(self.market.horizon) - i64::from(self.market.start_year)).max(0) as usize

@@ -842,7 +842,8 @@ pub fn show_value(kind: Kind, v: f64) -> String {
             };
             format!("{sign}{}%", percent(v))
         }
-        Kind::Uncertainty => format!("±{} pts", percent(v)),
+        // An input's spread, never "±": that sign is the Monte Carlo margin on the same chart.
+        Kind::Uncertainty => format!("sd {} pts", percent(v)),
         Kind::Uplift => format!("{}{} pts", if v > 0.0 { "+" } else { "" }, percent(v)),
         Kind::Capacity => crate::format::money(v),
         Kind::Reversion | Kind::Persistence | Kind::Other => format!("{v}"),
@@ -1003,7 +1004,7 @@ mod tests {
             (Kind::Rate, 0.08, "8%"),
             (Kind::Rate, -0.05, "−5%"),
             (Kind::Volatility, 0.0389, "3.89%"),
-            (Kind::Uncertainty, 0.02505, "±2.505 pts"),
+            (Kind::Uncertainty, 0.02505, "sd 2.505 pts"),
             (Kind::Reversion, 0.175, "0.175"),
             (Kind::Persistence, 0.5, "0.5"),
             (Kind::Capacity, 6000.0, "£6,000m"),

@@ -146,16 +146,19 @@ impl Presented for Param {
         let v = self.get(s);
         // A distribution on the starting pace: its row shows the median, the spread's row the
         // family and the central 90 % of draws.
-        if let (Field::InitialUncertainty, Some(u)) = (self.field, s.pace_distribution()) {
+        // Either spelling of the pace's spread reads as the central 90 % of its draws ("±" is
+        // the Monte Carlo margin's alone); the spread itself is what ← → change.
+        if self.field == Field::InitialUncertainty
+            && let Some(u) = s.pace_spread()
+        {
             return format!(
-                "{} {:.0}–{:.0}%",
-                u.family(),
+                "{:.0}–{:.0}% (90%)",
                 u.quantile(0.05) * 100.0,
                 u.quantile(0.95) * 100.0
             );
         }
         let shown = |v: f64| match self.field {
-            Field::InitialUncertainty => format!("±{:.1}pt", v * 100.0),
+            Field::InitialUncertainty => format!("sd {:.1}pt", v * 100.0),
             Field::Reversion | Field::Persistence => format!("{v:.2}"),
             Field::Probability => format!("{:.0}%", v * 100.0),
             Field::GrowthUplift => format!("{:+.1}pt", v * 100.0),
