@@ -400,3 +400,56 @@ fn every_format_renders() {
         assert_eq!(fields(line), width, "{line}");
     }
 }
+
+/// An input that acts only after the target year (central's US-market outcomes from 2029, when
+/// the target is 2026) changes no path by then: the table and Markdown name it on one line
+/// instead of a row of "+0.00 ± 0.00"; JSON and CSV keep every row as data.
+#[test]
+fn inputs_acting_after_the_target_year_are_named_not_listed() {
+    let run = |format: &str| {
+        let out = safetech()
+            .args(["sensitivity", "-s", "central", "-n", "2000", "-f", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let rows = json["tornado"].as_array().unwrap();
+    let still: Vec<&str> = rows
+        .iter()
+        .filter(|r| {
+            ["low", "high"].iter().all(|end| {
+                r[end]["delta_probability"]["difference"] == 0.0
+                    && r[end]["delta_probability"]["std_error"] == 0.0
+            })
+        })
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        still.contains(&"events.us-market.kosa-only.probability"),
+        "{still:?}"
+    );
+    assert!(rows.len() > still.len());
+    for (format, row_of) in [("table", "\n{} = "), ("markdown", "| `{}` |")] {
+        let text = run(format);
+        let line = text
+            .lines()
+            .find(|l| l.contains("change no path by 2026"))
+            .expect(&text);
+        for key in &still {
+            assert!(line.contains(key), "{format}: {key} not named in {line}");
+            assert!(
+                !text.contains(&row_of.replace("{}", key)),
+                "{format}: a row for {key}"
+            );
+        }
+    }
+    assert_eq!(
+        run("csv")
+            .lines()
+            .filter(|l| l.starts_with("tornado,"))
+            .count(),
+        rows.len()
+    );
+}

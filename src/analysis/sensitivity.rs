@@ -52,6 +52,27 @@ impl TornadoRow {
     pub fn median_range(&self) -> f64 {
         (self.high.median - self.low.median).abs()
     }
+
+    /// Whether the swing changed any path by the target year. On common random numbers an
+    /// input that acts only later (a US law from 2029, when the target is 2026) leaves every
+    /// path as it was: both differences and their errors are exactly 0.
+    pub fn moves(&self) -> bool {
+        [&self.low, &self.high].iter().any(|e| {
+            e.delta_probability.difference != 0.0
+                || e.delta_probability.std_error != 0.0
+                || e.delta_median.difference != 0.0
+                || e.delta_median.std_error != 0.0
+        })
+    }
+}
+
+/// The keys of rows that do not move anything by the target year, for a line that names them
+/// instead of a row of zeros.
+pub fn unmoved(rows: &[TornadoRow]) -> Vec<&str> {
+    rows.iter()
+        .filter(|r| !r.moves())
+        .map(|r| r.key.as_str())
+        .collect()
 }
 
 /// The base run's summary in the target year.

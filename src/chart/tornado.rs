@@ -48,8 +48,12 @@ pub fn draw<DB: Canvas>(
         f64::from(root.dim_in_pixel().1) * 0.55,
     );
     let fit = ((avail_h / (label_h / 0.32)).floor() as usize).clamp(3, MAX_ROWS);
-    let rows = &data.rows[..data.rows.len().min(fit)];
-    let more = data.rows.len() - rows.len();
+    // Inputs that act only after the target year change no path by then: named in the
+    // subtitle, not drawn as empty rows.
+    let moving: Vec<&TornadoRow> = data.rows.iter().filter(|r| r.moves()).collect();
+    let later = data.rows.len() - moving.len();
+    let rows = &moving[..moving.len().min(fit)];
+    let more = moving.len() - rows.len();
     let mut subtitle = format!(
         "Change in P(revenue ≥ {goal}) from {} when one input is set to its low or high value, others held; {} per run on the same random draws.",
         percent(t.probability, probability_decimals(t.std_error)),
@@ -57,6 +61,13 @@ pub fn draw<DB: Canvas>(
     );
     if more > 0 {
         subtitle.push_str(&format!(" {more} smaller swings not shown."));
+    }
+    if later > 0 {
+        subtitle.push_str(&format!(
+            " {} changing no path by {} not shown.",
+            crate::format::count(later, "input"),
+            t.year
+        ));
     }
     let frame = Frame {
         title: ctx.title_or(format!(

@@ -60,6 +60,21 @@ impl SensitivityReport {
         s
     }
 
+    /// The inputs that change nothing by the target year, named on one line rather than
+    /// listed as rows of zeros.
+    fn unmoved_line(&self) -> Option<String> {
+        let keys = crate::analysis::sensitivity::unmoved(&self.tornado);
+        (!keys.is_empty()).then(|| {
+            format!(
+                "Not shown: {} {} no path by {} (acting later, or never happening): {}.",
+                crate::format::count(keys.len(), "input"),
+                if keys.len() == 1 { "changes" } else { "change" },
+                self.base.target.year,
+                keys.join(", ")
+            )
+        })
+    }
+
     fn target_text(&self) -> String {
         let t = &self.base.target;
         format!("P(revenue ≥ {} in {})", money(t.revenue), t.year)
@@ -96,7 +111,7 @@ impl SensitivityReport {
             "\nOne at a time, on common random numbers, largest swing first. Each row's key can be\n\
              pasted into --set; ± is the 95% Monte Carlo half-width of the paired difference."
         );
-        for row in &self.tornado {
+        for row in self.tornado.iter().filter(|r| r.moves()) {
             let [base, low, high] = settings(row);
             let _ = writeln!(
                 out,
@@ -121,6 +136,9 @@ impl SensitivityReport {
         }
         if self.tornado.is_empty() {
             out.push_str("\n(no uncertain inputs to swing)\n");
+        }
+        if let Some(line) = self.unmoved_line() {
+            let _ = writeln!(out, "\n{line}");
         }
         let _ = writeln!(
             out,
@@ -210,7 +228,7 @@ impl SensitivityReport {
             self.base_line()
         );
         out.push_str("| `--set` key | Base | Low | High | Swing | ΔP low | ΔP high | Δ median low | Δ median high |\n|---|--:|--:|--:|---|--:|--:|--:|--:|\n");
-        for r in &self.tornado {
+        for r in self.tornado.iter().filter(|r| r.moves()) {
             let [base, low, high] = settings(r);
             let _ = writeln!(
                 out,
@@ -222,6 +240,9 @@ impl SensitivityReport {
                 money_with_error(&r.low.delta_median),
                 money_with_error(&r.high.delta_median),
             );
+        }
+        if let Some(line) = self.unmoved_line() {
+            let _ = writeln!(out, "\n_{line}_");
         }
         let _ = write!(
             out,

@@ -135,10 +135,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         ('░', '█')
     };
+    // Inputs that act only after the target year change no path by then: one line names how
+    // many, instead of rows of zeros.
+    let later = result.rows.iter().filter(|r| !r.moves()).count();
+    let rows_room = rows_room.saturating_sub(u16::from(later > 0));
+    let mut drawn = 0u16;
     for (i, row) in result.rows.iter().enumerate() {
-        if i as u16 >= rows_room {
+        if !row.moves() {
+            continue;
+        }
+        if drawn >= rows_room {
             break;
         }
+        drawn += 1;
         let refined = result.row_paths.get(i) == Some(&result.full_paths);
         let text_style = if refined { t.base() } else { t.dim() };
         let x0 = inner.x;
@@ -189,6 +198,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             buf.set_stringn(nx, y, nums, usize::from(inner.right() - nx), text_style);
         }
         y += 1;
+    }
+    if later > 0 && y < inner.bottom() {
+        put(
+            buf,
+            inner,
+            &mut y,
+            format!(
+                "{} {} no path by {}: not shown",
+                crate::format::count(later, "input"),
+                if later == 1 { "changes" } else { "change" },
+                s.target.year
+            ),
+            t.dim(),
+        );
     }
     if result.rows.is_empty() {
         put(
@@ -266,13 +289,36 @@ fn render_shares(
             format!("{:.0}", (x.share.clamp(-1.0, 1.0) * 100.0).round() + 0.0)
         })
     };
-    let key_w = shares
+    // Largest total share of ln revenue first (rest and interactions stay last, as sent);
+    // draws with no share at all (inputs acting after the target year) are counted, not listed.
+    let size = |v: &crate::stats::sobol::VarianceShare| {
+        [&v.log_revenue, &v.total_log_revenue, &v.hit, &v.total_hit]
+            .iter()
+            .filter_map(|s| s.as_ref())
+            .map(|s| s.share.abs() + s.std_error)
+            .fold(0.0_f64, f64::max)
+    };
+    let is_draw = |v: &crate::stats::sobol::VarianceShare| v.total_log_revenue.is_some();
+    let mut listed: Vec<&crate::stats::sobol::VarianceShare> = shares
+        .iter()
+        .filter(|v| !is_draw(v) || size(v) > 0.0)
+        .collect();
+    let silent = shares.len() - listed.len();
+    listed.sort_by(|a, b| {
+        is_draw(b).cmp(&is_draw(a)).then(
+            b.total_log_revenue
+                .as_ref()
+                .map_or(0.0, |s| s.share)
+                .total_cmp(&a.total_log_revenue.as_ref().map_or(0.0, |s| s.share)),
+        )
+    });
+    let key_w = listed
         .iter()
         .map(|v| v.key.chars().count())
         .max()
         .unwrap_or(10)
         .min(w / 2);
-    for v in shares {
+    for v in listed {
         let both = |first, total| match total {
             Some(_) => format!("{:>3} / {:>3}%", pct(first), pct(total)),
             None => format!("{:>3}%      ", pct(first)),
@@ -284,6 +330,19 @@ fn render_shares(
             both(v.hit.as_ref(), v.total_hit.as_ref()),
         );
         put(buf, inner, y, text, t.base());
+    }
+    if silent > 0 {
+        put(
+            buf,
+            inner,
+            y,
+            format!(
+                "{} with no share by {}: not listed",
+                crate::format::count(silent, "draw"),
+                s.target.year
+            ),
+            t.dim(),
+        );
     }
 }
 
