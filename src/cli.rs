@@ -15,7 +15,7 @@ use crate::sim::{DEFAULT_PATHS, DEFAULT_SEED};
     about = "Monte Carlo projections of UK safety tech sector revenue under online-safety policy scenarios",
     long_about = "Projects the revenue of the UK safety tech sector (£623m in 2024, +37%) with Monte Carlo \
 simulation under policy scenarios, and says how likely the official '£1bn by 2026' is.\n\n\
-With no command on a terminal, opens the interactive view on the built-in baseline."
+With no command on a terminal, opens the interactive view on the central forecast."
 )]
 pub struct Cli {
     #[command(subcommand)]
