@@ -641,6 +641,31 @@ fn quitting_with_unsaved_edits_asks_first() {
     key(&mut a, KeyCode::Esc);
     assert!(a.quit, "a second q or Esc quits anyway");
 
+    // `s` at the question saves the scenarios it named, not the one selected since: edit the
+    // first, select the second, q, s (it wrote an unedited copy of the second).
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    a.selected = 0;
+    key(&mut a, KeyCode::Right);
+    let edited = a.slots[0].scenario.clone();
+    key(&mut a, KeyCode::Char(']'));
+    assert_eq!(a.selected, 1);
+    key(&mut a, KeyCode::Char('q'));
+    assert!(a.confirm_quit);
+    let effects = key(&mut a, KeyCode::Char('s'));
+    let saved: Vec<(usize, &safetech::scenario::Scenario)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Save { slot, scenario } => Some((*slot, scenario.as_ref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        saved,
+        [(0, &edited)],
+        "saves the edited scenario the question named"
+    );
+    assert!(!a.quit);
+
     // Saved as it is: no question. An edit after the save asks again.
     let mut a = app(ThemeName::Dark, false, Tab::Fan);
     key(&mut a, KeyCode::Right);

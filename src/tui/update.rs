@@ -245,6 +245,21 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.quit = true;
             return Vec::new();
         }
+        // `s` saves what the question named: every scenario with unsaved edits, wherever the
+        // selection has moved since (it saved the selected one, edited or not).
+        if key.code == KeyCode::Char('s') {
+            app.status = None;
+            return app
+                .slots
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.unsaved())
+                .map(|(slot, s)| Effect::Save {
+                    slot,
+                    scenario: Box::new(s.scenario.clone()),
+                })
+                .collect();
+        }
         // Staying: the question goes, so that it cannot be read as still standing.
         app.status = None;
     }
