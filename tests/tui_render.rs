@@ -639,7 +639,19 @@ fn quitting_with_unsaved_edits_asks_first() {
     key(&mut a, KeyCode::Char('q'));
     assert!(!a.quit && a.confirm_quit);
     key(&mut a, KeyCode::Esc);
-    assert!(a.quit, "a second q or Esc quits anyway");
+    assert!(!a.quit && !a.confirm_quit, "Esc at the question stays");
+    key(&mut a, KeyCode::Char('q'));
+    key(&mut a, KeyCode::Char('q'));
+    assert!(a.quit, "a second q quits anyway");
+
+    // Esc never quits: it goes back to the Fan tab, steps back in the walkthrough, and on the
+    // Fan tab says how to quit.
+    let mut a = app(ThemeName::Dark, false, Tab::Compare);
+    key(&mut a, KeyCode::Esc);
+    assert!(!a.quit && a.tab == Tab::Fan);
+    key(&mut a, KeyCode::Esc);
+    assert!(!a.quit && !a.confirm_quit);
+    assert!(a.status.as_deref().unwrap_or("").contains("q quits"));
 
     // `s` at the question saves the scenarios it named, not the one selected since: edit the
     // first, select the second, q, s (it wrote an unedited copy of the second).

@@ -119,7 +119,7 @@ pub struct App {
     /// Ticks the status message has been shown; it goes after [`STATUS_TICKS`].
     pub status_age: u32,
     pub quit: bool,
-    /// `q` was pressed with unsaved edits: a second `q` (or Esc) quits, any other key stays.
+    /// `q` was pressed with unsaved edits: a second `q` quits, `s` saves, any other key stays.
     pub confirm_quit: bool,
     /// Ctrl-Z: the runtime gives the terminal back and stops the process until `fg`.
     pub suspend: bool,

@@ -232,6 +232,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         app.help = false;
         return Vec::new();
     }
+    // Esc never ends a lecture: in the walkthrough it steps back, like ←.
+    if app.tab == Tab::Teach && key.code == KeyCode::Esc && app.entry.is_none() {
+        return on_key(app, KeyEvent::from(KeyCode::Left));
+    }
     if app.tab == Tab::Teach && teach::on_key(app, key) {
         return Vec::new();
     }
@@ -239,7 +243,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return on_entry_key(app, key);
     }
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-    let quit_key = matches!(key.code, KeyCode::Char('q') | KeyCode::Esc);
+    // Quitting is `q`; Esc closes or goes back, and at the quit question it means "stay".
+    let quit_key = key.code == KeyCode::Char('q');
     if std::mem::take(&mut app.confirm_quit) {
         if quit_key {
             app.quit = true;
@@ -264,7 +269,11 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         app.status = None;
     }
     match key.code {
-        KeyCode::Char('q') | KeyCode::Esc => ask_to_quit(app),
+        KeyCode::Char('q') => ask_to_quit(app),
+        KeyCode::Esc if app.tab != Tab::Fan => app.tab = Tab::Fan,
+        KeyCode::Esc => {
+            app.say("q quits; Esc goes back to the Fan tab from the others".to_string())
+        }
         KeyCode::Char('?') | KeyCode::F(1) => app.help = true,
         KeyCode::Tab => app.tab = app.tab.offset(1),
         KeyCode::BackTab => app.tab = app.tab.offset(-1),

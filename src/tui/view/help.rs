@@ -35,9 +35,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("t", "next theme"),
     ("?", "this help"),
     (
-        "q  Esc  Ctrl-C",
-        "quit; q and Esc ask first if edits are unsaved",
+        "Esc",
+        "back: to the Fan tab, a step in Teach; cancels typing",
     ),
+    ("q  Ctrl-C", "quit; q asks first if edits are unsaved"),
 ];
 
 /// Width of the key column.
