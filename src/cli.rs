@@ -89,7 +89,7 @@ pub struct OutputArgs {
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
     /// Write to this file (atomically) instead of standard output; `-` is standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(allow_negative_numbers = true, long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
@@ -108,12 +108,12 @@ pub struct RunArgs {
     pub output: OutputArgs,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target), and of
     /// each ΔP when comparing, is at most PTS percentage points (stops at 10,000,000 paths)
-    #[arg(long, value_name = "PTS")]
+    #[arg(allow_negative_numbers = true, long, value_name = "PTS")]
     pub precision: Option<f64>,
     /// Also write one row per path to FILE (CSV): the inputs drawn on it, each event's outcome,
     /// the target year's revenue, and whether and when it reached the target. One scenario, at
     /// most 1,000,000 paths
-    #[arg(long, value_name = "FILE")]
+    #[arg(allow_negative_numbers = true, long, value_name = "FILE")]
     pub samples: Option<PathBuf>,
 }
 
@@ -125,7 +125,7 @@ pub struct SensitivityArgs {
     pub output: OutputArgs,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of every ΔP is at most
     /// PTS percentage points (stops at 10,000,000 paths)
-    #[arg(long, value_name = "PTS")]
+    #[arg(allow_negative_numbers = true, long, value_name = "PTS")]
     pub precision: Option<f64>,
 }
 
@@ -135,10 +135,10 @@ pub struct SolveArgs {
     #[command(flatten)]
     pub common: Common,
     /// The --set key to solve for, e.g. growth.initial or events.osa.firm.probability
-    #[arg(long, value_name = "KEY")]
+    #[arg(allow_negative_numbers = true, long, value_name = "KEY")]
     pub param: Option<String>,
     /// The probability of reaching the target to solve for, between 0 and 1 (e.g. 0.5)
-    #[arg(long, value_name = "P")]
+    #[arg(allow_negative_numbers = true, long, value_name = "P")]
     pub probability: f64,
     /// Solve for the revenue level reached with probability P in the target year instead
     #[arg(long)]
@@ -147,7 +147,7 @@ pub struct SolveArgs {
     pub output: OutputArgs,
     /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target) at the
     /// answer is at most PTS percentage points (stops at 10,000,000 paths)
-    #[arg(long, value_name = "PTS")]
+    #[arg(allow_negative_numbers = true, long, value_name = "PTS")]
     pub precision: Option<f64>,
 }
 
@@ -159,25 +159,45 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub chart: crate::chart::ChartKind,
     /// Image file to write (atomically); the format follows the extension, .png, .svg or .pdf
-    #[arg(long, short = 'o', value_name = "FILE.png|FILE.svg|FILE.pdf")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        short = 'o',
+        value_name = "FILE.png|FILE.svg|FILE.pdf"
+    )]
     pub out: PathBuf,
     /// Width in pixels (before --scale)
-    #[arg(long, value_name = "PX", default_value_t = 1600)]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "PX",
+        default_value_t = 1600
+    )]
     pub width: u32,
     /// Height in pixels (before --scale)
-    #[arg(long, value_name = "PX", default_value_t = 900)]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "PX",
+        default_value_t = 900
+    )]
     pub height: u32,
     /// Multiplies every dimension, e.g. 2 for high-DPI slides
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_scale)]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 1, value_parser = parse_scale)]
     pub scale: u32,
     /// Colours: light prints well, dark for dark slides, classroom for projectors
     #[arg(long, value_enum, default_value = "light")]
     pub theme: crate::chart::Theme,
     /// Title instead of the default; an empty title leaves no room for one
-    #[arg(long, value_name = "TEXT")]
+    #[arg(allow_negative_numbers = true, long, value_name = "TEXT")]
     pub title: Option<String>,
     /// Resolution stored in PNG files, in dots per inch (how large word processors place them)
-    #[arg(long, value_name = "DPI", default_value_t = 150)]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "DPI",
+        default_value_t = 150
+    )]
     pub dpi: u32,
     /// Draw a one-line message from the numbers above the title ("78% chance of £1bn by
     /// 2026"); on by default in the light theme
@@ -187,19 +207,19 @@ pub struct ExportArgs {
     #[arg(long, overrides_with = "headline")]
     pub no_headline: bool,
     /// Subtitle instead of the default; empty for none
-    #[arg(long, value_name = "TEXT")]
+    #[arg(allow_negative_numbers = true, long, value_name = "TEXT")]
     pub subtitle: Option<String>,
     /// A note printed above the footer
-    #[arg(long, value_name = "TEXT")]
+    #[arg(allow_negative_numbers = true, long, value_name = "TEXT")]
     pub caption: Option<String>,
     /// "Source: TEXT" above the footer; default the first scenario's first source, empty for none
-    #[arg(long, value_name = "TEXT")]
+    #[arg(allow_negative_numbers = true, long, value_name = "TEXT")]
     pub source: Option<String>,
     /// First year on the year axis, e.g. 2023 to give the decision window the width
-    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub from: Option<i32>,
     /// Last year on the year axis
-    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub to: Option<i32>,
     /// Revenue axis of the fan, compare and spaghetti charts (--scale is the pixel multiplier)
     #[arg(long, value_enum, default_value = "log")]
@@ -211,7 +231,7 @@ pub struct ExportArgs {
     #[arg(long, overrides_with = "bands")]
     pub no_bands: bool,
     /// Also write the plotted numbers to this CSV file (atomically)
-    #[arg(long, value_name = "FILE.csv")]
+    #[arg(allow_negative_numbers = true, long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
 }
 
@@ -229,16 +249,16 @@ pub struct TuiArgs {
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
     /// Revenue history CSV (columns year, revenue_gbp_m); default: the shipped UK history
-    #[arg(long, value_name = "FILE.csv")]
+    #[arg(allow_negative_numbers = true, long, value_name = "FILE.csv")]
     pub history: Option<PathBuf>,
     /// Use history up to and including this year only
-    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub until: Option<i32>,
     /// Output format: explained text, or JSON (mean_log, sd_log, se_mean, df, growth_95, …)
     #[arg(long, short = 'f', value_enum, default_value = "table")]
     pub format: CalibrateFormat,
     /// Also write a complete, runnable scenario that starts at the history's last year
-    #[arg(long, value_name = "FILE.toml")]
+    #[arg(allow_negative_numbers = true, long, value_name = "FILE.toml")]
     pub write_scenario: Option<PathBuf>,
 }
 
@@ -253,12 +273,13 @@ pub enum CalibrateFormat {
 pub struct BacktestArgs {
     /// Also calibrate growth on the history up to YEAR, simulate forward, rank the later
     /// actuals among the futures and give that model's P(forecast) for each official forecast
-    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub from: Option<i32>,
     /// Built-in scenario id or path whose judged inputs (long-run growth, reversion, capacity,
     /// persistence, shocks) the one-year-ahead forecasts keep; growth now and volatility are
     /// recalibrated at each origin and events dropped
     #[arg(
+        allow_negative_numbers = true,
         short = 's',
         long = "scenario",
         value_name = "ID|PATH",
@@ -267,19 +288,19 @@ pub struct BacktestArgs {
     )]
     pub scenario: String,
     /// Revenue history CSV; default: the shipped UK history
-    #[arg(long, value_name = "FILE.csv")]
+    #[arg(allow_negative_numbers = true, long, value_name = "FILE.csv")]
     pub history: Option<PathBuf>,
     /// Number of simulated paths
-    #[arg(short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
+    #[arg(allow_negative_numbers = true, short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
     pub paths: usize,
     /// Random seed
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED, value_parser = parse_seed)]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = DEFAULT_SEED, value_parser = parse_seed)]
     pub seed: u64,
     /// Output format [default: from --out's extension (.json), else table]
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<CalibrateFormat>,
     /// Write to this file (atomically) instead of standard output; `-` is standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(allow_negative_numbers = true, long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
@@ -296,7 +317,7 @@ pub struct TeachArgs {
     pub theme: crate::tui::theme::ThemeName,
     /// Write each step as a PNG slide (chart and caption) into DIR (created if missing), instead
     /// of opening the view
-    #[arg(long, value_name = "DIR")]
+    #[arg(allow_negative_numbers = true, long, value_name = "DIR")]
     pub export_slides: Option<PathBuf>,
 }
 
@@ -319,7 +340,7 @@ pub enum ScenariosCommand {
         after_help = "Examples:\n  safetech scenarios validate my-scenario.toml\n  safetech scenarios validate scenarios/*.toml"
     )]
     Validate {
-        #[arg(required = true, value_name = "FILE", add = ArgValueCompleter::new(crate::completion::scenario_file))]
+        #[arg(allow_negative_numbers = true, required = true, value_name = "FILE", add = ArgValueCompleter::new(crate::completion::scenario_file))]
         files: Vec<PathBuf>,
     },
 }
@@ -333,6 +354,7 @@ const TUI_DEFAULT_PATHS_TEXT: &str = "1000000";
 pub struct Common {
     /// Built-in scenario id or path to a TOML file; repeat to compare scenarios on the same seed
     #[arg(
+        allow_negative_numbers = true,
         short = 's',
         long = "scenario",
         value_name = "ID|PATH",
@@ -341,30 +363,30 @@ pub struct Common {
     )]
     pub scenarios: Vec<String>,
     /// Number of simulated paths
-    #[arg(short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
+    #[arg(allow_negative_numbers = true, short = 'n', long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_count)]
     pub paths: usize,
     /// Random seed; the same seed gives the same numbers
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED, value_parser = parse_seed)]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = DEFAULT_SEED, value_parser = parse_seed)]
     pub seed: u64,
     /// Last simulated year (sets market.horizon)
-    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub horizon: Option<i32>,
     /// Target revenue in £m (sets target.revenue)
-    #[arg(long, value_name = "GBP_M", value_parser = parse_money)]
+    #[arg(allow_negative_numbers = true, long, value_name = "GBP_M", value_parser = parse_money)]
     pub target: Option<f64>,
     /// Year in which the target is judged (sets target.year)
-    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub target_year: Option<i32>,
     /// Override a scenario value by dotted path, e.g. growth.volatility=0.12 or
     /// events.osa.firm.probability=0.6 (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE", add = ArgValueCompleter::new(crate::completion::set_key))]
+    #[arg(allow_negative_numbers = true, long = "set", value_name = "KEY=VALUE", add = ArgValueCompleter::new(crate::completion::set_key))]
     pub set: Vec<String>,
     /// Worker threads (default: all cores); results do not depend on it
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
     /// Memory the simulation may use, e.g. 4G or 512M; a run that would need more is refused
     /// (default: half the memory available now)
-    #[arg(long, value_name = "BYTES", value_parser = crate::numbers::parse_bytes)]
+    #[arg(allow_negative_numbers = true, long, value_name = "BYTES", value_parser = crate::numbers::parse_bytes)]
     pub max_memory: Option<u64>,
 }
 

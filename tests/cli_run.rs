@@ -772,3 +772,32 @@ fn plus_minus_is_the_monte_carlo_margin_alone() {
     }
     assert!(!sens.contains("±2.5") && !sens.contains("±7.5"), "{sens}");
 }
+
+/// A negative number is a value, refused by its range, never "unexpected argument '-1'".
+#[test]
+fn negative_numbers_are_values_refused_by_their_range() {
+    for (args, said) in [
+        (&["run", "--target", "-100"][..], "must be between"),
+        (&["run", "-n", "-5"], "at least 1"),
+        (&["run", "--seed", "-1"], "is not a seed"),
+        (&["run", "--precision", "-1"], "greater than 0"),
+        (
+            &[
+                "solve",
+                "--param",
+                "growth.initial",
+                "--probability",
+                "-0.5",
+            ],
+            "strictly between 0 and 1",
+        ),
+    ] {
+        let out = safetech().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(said) && !err.contains("unexpected argument"),
+            "{args:?}: {err}"
+        );
+    }
+}
