@@ -1425,3 +1425,29 @@ fn fan_legend_is_clear_of_the_target_and_the_fan() {
         }
     }
 }
+
+/// `--data -` writes the plotted numbers to standard output, as `--out -` does for reports; it
+/// created a file named "-" in the working directory.
+#[test]
+fn data_dash_is_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fan.png");
+    let done = safetech()
+        .current_dir(dir.path())
+        .args([
+            "export", "--chart", "fan", "-n", "2000", "--data", "-", "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let csv = String::from_utf8(done.stdout).unwrap();
+    assert!(csv.starts_with("scenario,year,published_gbp_m,"), "{csv}");
+    assert!(csv.lines().count() > 10);
+    assert!(!dir.path().join("-").exists(), "no file named -");
+    assert!(out.exists());
+}

@@ -66,8 +66,9 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     }
     let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
     let mut outputs = vec![("--out", args.out.as_path())];
-    if let Some(data) = &args.data {
-        outputs.push(("--data", data.as_path()));
+    // `--data -` is standard output, as `--out -` is for the reports.
+    if let Some(data) = args.data.as_deref().filter(|d| d.as_os_str() != "-") {
+        outputs.push(("--data", data));
     }
     crate::output::check_outputs(&outputs, &inputs)?;
     let pool = super::pool(&args.common)?;
@@ -108,8 +109,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             Chart::of_runs(args.chart, &projections)?.export(&args.out, &options, &inputs)?;
             if let Some(path) = &args.data {
                 let csv = chart::data::csv(args.chart, &projections, &options)?;
-                crate::output::write_atomic(path, csv.as_bytes(), &inputs)?;
-                eprintln!("wrote {}", path.display());
+                super::emit(&csv, Some(path), &inputs)?;
             }
         }
     }
