@@ -801,3 +801,31 @@ fn negative_numbers_are_values_refused_by_their_range() {
         );
     }
 }
+
+/// Outcome odds set past 1 blame the override that set them, not the event's last outcome in
+/// the built-in file (it said "central.toml:97: events[0].outcomes[3].probability = 0").
+#[test]
+fn odds_set_past_one_blame_the_override() {
+    let out = safetech()
+        .args([
+            "run",
+            "-n",
+            "1000",
+            "--set",
+            "events.osa.firm.probability=0.9",
+            "--set",
+            "events.osa.routine.probability=0.5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: --set events.osa.routine.probability=0.5: events[0].outcomes[1].probability = 0.5"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sum to 1.4000") && !err.contains("outcomes[3]"),
+        "{err}"
+    );
+}

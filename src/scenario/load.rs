@@ -186,8 +186,24 @@ fn parse_with_overrides(
                     .strip_prefix(path)
                     .is_some_and(|rest| rest.starts_with(['.', '[']))
         };
+        // An event's odds summing past 1 are reported on its last outcome; when an override
+        // set one of that event's probabilities, the override is what to blame.
+        let event_of = |field: &str| {
+            field
+                .strip_suffix(".probability")
+                .and_then(|f| f.split_once(".outcomes["))
+                .map(|(event, _)| event.to_string())
+        };
+        let sums_past_one = issue.message.contains("must sum to at most 1");
+        let odds_set_by = |path: &str| sums_past_one && event_of(path) == event_of(&issue.field);
         if let Some(ov) = applied.iter().rev().find(|(path, _)| owns(path)) {
             InputError::new(&ov.1.origin, issue.field, issue.message).with_value(issue.value)
+        } else if let Some((path, ov)) = applied
+            .iter()
+            .rev()
+            .find(|(path, _)| event_of(path).is_some() && odds_set_by(path))
+        {
+            InputError::new(&ov.origin, path, issue.message).with_value(ov.value.clone())
         } else {
             let mut message = issue.message;
             if !applied.is_empty() {
