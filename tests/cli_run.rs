@@ -829,3 +829,21 @@ fn odds_set_past_one_blame_the_override() {
         "{err}"
     );
 }
+
+/// The formats' help is true of every command that shows it: sensitivity and solve said their
+/// JSON was safetech.run/v1 and their CSV "one row per scenario-year".
+#[test]
+fn format_help_names_each_commands_own_schema() {
+    for (command, schema) in [
+        ("run", "safetech.run/v1"),
+        ("sensitivity", "safetech.sensitivity/v1"),
+        ("solve", "safetech.solve/v1"),
+    ] {
+        let help = String::from_utf8(stdout_of(&[command, "--help"])).unwrap();
+        assert!(help.contains(schema), "{command}: {help}");
+        assert!(
+            !help.contains("One row per scenario-year"),
+            "{command}: {help}"
+        );
+    }
+}

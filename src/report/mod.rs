@@ -23,9 +23,11 @@ pub trait Report {
 pub enum Format {
     /// Human-readable table for a terminal or a brief.
     Table,
-    /// Versioned JSON (schema safetech.run/v1).
+    /// Versioned JSON, its schema named in it (safetech.run/v1, safetech.sensitivity/v1,
+    /// safetech.solve/v1; see schemas/).
     Json,
-    /// One row per scenario-year.
+    /// Rows for a spreadsheet: run, one per scenario and year; sensitivity, one per tornado
+    /// input and per draw.
     Csv,
     /// Markdown tables for documents.
     Markdown,
