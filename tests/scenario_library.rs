@@ -268,3 +268,25 @@ fn readme_headline_is_the_programs_output() {
         assert!(line.ends_with(&row), "{line}: the program says {row}");
     }
 }
+
+/// The README's paired-difference example is the program's output, line for line (it quoted
+/// +16.32 pts where the program printed +16.23).
+#[test]
+fn readme_paired_difference_is_the_programs_output() {
+    let readme = std::fs::read_to_string(dir().join("../README.md")).unwrap();
+    let out = safetech()
+        .args(["run", "-s", "maturing", "-s", "osa-enforced"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let block: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Paired differences"))
+        .take(4)
+        .collect();
+    assert_eq!(block.len(), 4, "{text}");
+    for line in block {
+        assert!(readme.contains(line), "README.md should have: {line}");
+    }
+}
