@@ -166,6 +166,23 @@ fn what_cannot_be_extended_is_refused_by_name() {
             ),
             vec!["extends", "built-in scenario or a path"],
         ),
+        // A device never ends and a FIFO would block: only regular files are read.
+        (
+            write(
+                dir.path(),
+                "device.toml",
+                "extends = \"/dev/zero\"\n[scenario]\nid = \"d\"\nname = \"D\"\n",
+            ),
+            vec!["extends", "not a regular file"],
+        ),
+        (
+            write(
+                dir.path(),
+                "missing.toml",
+                "extends = \"nowhere/parent.toml\"\n[scenario]\nid = \"m\"\nname = \"M\"\n",
+            ),
+            vec!["extends", "cannot read"],
+        ),
     ];
     for (file, words) in cases {
         let err = stderr_of(safetech().args(["run", "-s", &file, "-n", "1000"]));

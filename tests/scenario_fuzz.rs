@@ -27,3 +27,28 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// A scenario that extends central with arbitrary conditions and event changes loads or is
+    /// refused by name; it never panics, and a refusal names a field.
+    #[test]
+    fn extending_with_arbitrary_conditions_never_panics(
+        event in "(osa|us-market|ai-duties|squeeze|[a-z-]{0,8})",
+        value in "(\"firm\"|\"none\"|\"sharp\"|\\[\"slow\", \"weakened\"\\]|\\[\\]|[0-9.]{1,4}|\\{\\}|\"[a-z-]{0,6}\"|\\[\"kosa-only\", \"x\"\\])",
+        outcome in "(firm|routine|legislated|sharp|[a-z]{0,5})",
+        field in "(probability|growth_uplift|duration|delay|level_shock|id)",
+        number in "(-?[0-9]{1,3}(\\.[0-9]{1,3})?|\\{ dist = \"uniform\", min = 0, max = 1 \\})",
+        parent in "(central|maturing|baseline|\"?centrl)",
+    ) {
+        let text = format!(
+            "extends = \"{parent}\"\n[scenario]\nid = \"x\"\nname = \"X\"\n\n\
+             [[events]]\nid = \"{event}\"\noutcomes = [{{ id = \"{outcome}\", {field} = {number} }}]\n\n\
+             [given]\n\"{event}\" = {value}\n"
+        );
+        if let Err(e) = parse_str(&text, "fuzz") {
+            prop_assert!(!e.message.is_empty());
+        }
+    }
+}

@@ -199,6 +199,16 @@ fn locate(spec: &str, place: &Place) -> Result<(ScenarioSource, Place), String> 
             names.iter().copied(),
         ));
     }
+    // Only a regular file: a FIFO would block the read and a device would never end.
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => {
+            return Err(format!(
+                "\"{spec}\" is not a regular file; extends names a scenario file"
+            ));
+        }
+        Err(e) => return Err(format!("cannot read \"{spec}\" to extend it: {e}")),
+    }
     let dir = path.parent().map(Path::to_path_buf);
     Ok((
         ScenarioSource::File(path),
