@@ -69,6 +69,16 @@ pub enum Command {
         after_help = "Examples:\n  safetech backtest\n  safetech backtest -f json -o backtest.json\n  safetech backtest -s osa-enforced -n 1e5\n  safetech backtest --from 2022     # also: rank 2023 and 2024 under a 2022 model"
     )]
     Backtest(BacktestArgs),
+    /// Print the built-in revenue history (CSV with its sources), to copy and extend when a new
+    /// figure is published
+    #[command(
+        after_help = "Examples:\n  safetech history > history.csv\n  safetech history -o history.csv"
+    )]
+    History {
+        /// Write to FILE instead of standard output (`-` is standard output)
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Print a shell's completion script. At each Tab it asks `safetech` (which must be on
     /// PATH) what fits: built-in scenario ids with their names, scenario files, chart kinds and
     /// other value lists, and the keys `--set` takes

@@ -94,6 +94,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Backtest(args)) => {
             commands::calibrate::run_backtest(&args).map(|_| ExitCode::SUCCESS)
         }
+        Some(Command::History { out }) => commands::emit(
+            safetech::scenario::history::SHIPPED_HISTORY,
+            out.as_deref(),
+            &Default::default(),
+        )
+        .map(|_| ExitCode::SUCCESS),
         Some(Command::Completions { shell }) => {
             print_quietly(&safetech::completion::registration(shell)?)?;
             Ok(ExitCode::SUCCESS)

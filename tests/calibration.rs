@@ -266,3 +266,41 @@ fn calibrate_refuses_an_absurd_history_it_cannot_turn_into_a_scenario() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// The README's update walk-through works from an installed binary: `safetech history` gives
+/// the built-in history (it said `cp assets/data/…`, which only a checkout has), a new row is
+/// appended, and the written scenario projects from it.
+#[test]
+fn the_update_walkthrough_runs_from_the_binary_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::common::safetech()
+        .current_dir(dir.path())
+        .arg("history")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let shipped = include_str!("../assets/data/uk_safety_tech_revenue.csv");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), shipped);
+    let history = dir.path().join("history.csv");
+    std::fs::write(&history, format!("{shipped}2025,780,,\n")).unwrap();
+    let scenario = dir.path().join("updated.toml");
+    crate::common::succeed(crate::common::safetech().args([
+        "calibrate",
+        "--history",
+        history.to_str().unwrap(),
+        "--write-scenario",
+        scenario.to_str().unwrap(),
+    ]));
+    let json = crate::common::json_of(crate::common::safetech().args([
+        "run",
+        "-s",
+        scenario.to_str().unwrap(),
+        "-n",
+        "2000",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(json["scenarios"][0]["start_year"], 2025);
+    assert_eq!(json["scenarios"][0]["start_revenue"], 780.0);
+    assert_eq!(json["scenarios"][0]["years"][0]["year"], 2026);
+}
