@@ -789,7 +789,7 @@ fn uncertain_inputs_are_moved_stretched_fixed_and_freed_from_the_keyboard() {
         close(lo, 0.08) && close(hi, 0.18) && close(mid, 0.13),
         "{lo} {mid} {hi}"
     );
-    assert!(screen_text(&app).contains("13.0% (8.0%–18.0%)"));
+    assert!(screen_text(&app).contains("13.0% (8.0–18.0%)"));
     // }: a quarter wider about the centre; →: the centre one step up, the width kept.
     key(&mut app, KeyCode::Char('}'));
     let (lo, _, hi) = ends(&app);

@@ -166,12 +166,16 @@ impl Presented for Param {
         };
         // Any other uncertain input: its centre (the median), then the central 90 % of draws.
         if let Some(u) = s.uncertain.get(&self.key(s)) {
-            return format!(
-                "{} ({}–{})",
-                shown(v),
-                shown(u.quantile(0.05)),
-                shown(u.quantile(0.95))
-            );
+            // "13.0% (8.0–18.0%)": the unit once, at the range's end, to leave room for the name.
+            let (low, high) = (shown(u.quantile(0.05)), shown(u.quantile(0.95)));
+            let unit: String = high
+                .chars()
+                .rev()
+                .take_while(|c| !c.is_ascii_digit())
+                .collect();
+            let unit: String = unit.chars().rev().collect();
+            let low = low.strip_suffix(unit.as_str()).unwrap_or(&low);
+            return format!("{} ({low}–{high})", shown(v));
         }
         shown(v)
     }
