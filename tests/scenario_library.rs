@@ -215,6 +215,20 @@ fn readme_sample_is_the_programs_output() {
 #[test]
 fn readme_headline_is_the_programs_output() {
     let readme = std::fs::read_to_string(dir().join("../README.md")).unwrap();
+    // "half of futures reach £1bn by YEAR": the first year whose first-passage share is ½.
+    let out = safetech().args(["run", "-f", "json"]).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let half = doc["scenarios"][0]["first_passage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["probability"].as_f64().unwrap() >= 0.5)
+        .map(|f| f["year"].as_i64().unwrap())
+        .unwrap();
+    assert!(
+        readme.contains(&format!("half of futures reach £1bn by {half}")),
+        "README.md should say half reach it by {half}"
+    );
     let run = |set: Option<&str>| -> (f64, f64, f64, f64, f64) {
         let mut args = vec!["run", "-f", "json"];
         if let Some(s) = set {
@@ -254,6 +268,21 @@ fn readme_headline_is_the_programs_output() {
     ] {
         assert!(readme.contains(&said), "README.md should say {said}");
     }
+    // The width past forecasts' errors call for, from `backtest`.
+    let out = safetech()
+        .args(["backtest", "-f", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let backtest: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let needed = &backtest["naive"]["band_needed"];
+    let rmse = needed["rmse"].as_f64().unwrap();
+    let said = format!(
+        "RMSE {rmse:.3} over 2021–2023) need 2 × 1.645 × {rmse:.3} = {:.3}",
+        needed["width_90"].as_f64().unwrap()
+    );
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&said), "README.md should say {said}");
     for (k, shown) in [
         ("1900", "£1,900m"),
         ("4100", "£4,100m"),
