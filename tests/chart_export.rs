@@ -679,7 +679,7 @@ fn data_writes_the_plotted_numbers_beside_the_chart() {
     assert_eq!(
         lines[0],
         "scenario,year,published_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,\
-         p90_gbp_m,p95_gbp_m,p_target,target_revenue_gbp_m,target_year"
+         p90_gbp_m,p95_gbp_m,p_target_in_target_year,target_revenue_gbp_m,target_year"
     );
     // Published 2020 to 2024 and simulated 2024 to 2027 (2024 shared), two scenarios.
     assert_eq!(lines.len(), 1 + 2 * 8, "{csv}");

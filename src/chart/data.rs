@@ -77,10 +77,11 @@ pub fn csv(kind: ChartKind, runs: &[Projection], options: &ChartOptions) -> Resu
         _ => {
             // Columns named as `run`'s CSV names them. The published revenue plotted as dots
             // (empty in simulated years), the percentiles (empty in published-only years), and
-            // the chance of the target printed at the line's end, on each of its rows.
+            // the chance of the target printed at the line's end, on each of its rows: the
+            // target year's P, named apart from `run`'s per-year `p_target`.
             out.push_str(
                 "scenario,year,published_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,\
-                 p90_gbp_m,p95_gbp_m,p_target,target_revenue_gbp_m,target_year\n",
+                 p90_gbp_m,p95_gbp_m,p_target_in_target_year,target_revenue_gbp_m,target_year\n",
             );
             for r in scenarios_of(kind, runs) {
                 let fan = FanSeries::of(r).clipped(years);
