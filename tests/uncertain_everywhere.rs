@@ -238,6 +238,29 @@ fn osa_with(extra: &str) -> String {
     text.replacen("[growth]", &format!("[growth]\n{extra}"), 1)
 }
 
+/// The fixture with long-run growth drawn from `long_run` (a distribution), capacity log-Normal
+/// £3bn–£20bn, and the two rank-correlated at `rank`.
+fn with_long_run_and_capacity(long_run: &str, rank: f64) -> String {
+    osa_with("")
+        .lines()
+        .filter(|l| {
+            !l.trim_start().starts_with("long_run") && !l.trim_start().starts_with("capacity")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replacen(
+            "[growth]",
+            &format!(
+                "[growth]\nlong_run = {long_run}\n\
+                 capacity = {{ dist = \"lognormal\", p5 = 3000, p95 = 20000 }}"
+            ),
+            1,
+        )
+        + &format!(
+            "\n[[correlations]]\nbetween = [\"growth.long_run\", \"growth.capacity\"]\nrank = {rank}\n"
+        )
+}
+
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
@@ -344,22 +367,8 @@ fn spearman(x: &[f64], y: &[f64]) -> f64 {
 fn rank_correlations_are_recovered_in_the_samples() {
     let dir = tempfile::tempdir().unwrap();
     for rank in [-0.8, -0.3, 0.3, 0.8] {
-        let text = osa_with("")
-            .lines()
-            .filter(|l| {
-                !l.trim_start().starts_with("long_run") && !l.trim_start().starts_with("capacity")
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-            .replacen(
-                "[growth]",
-                "[growth]\nlong_run = { dist = \"uniform\", min = 0.08, max = 0.18 }\n\
-                 capacity = { dist = \"lognormal\", p5 = 3000, p95 = 20000 }",
-                1,
-            )
-            + &format!(
-                "\n[[correlations]]\nbetween = [\"growth.long_run\", \"growth.capacity\"]\nrank = {rank}\n"
-            );
+        let text =
+            with_long_run_and_capacity(r#"{ dist = "uniform", min = 0.08, max = 0.18 }"#, rank);
         let file = write(&dir, "corr.toml", &text);
         let out = dir.path().join("s.csv");
         crate::common::succeed(safetech().args([
@@ -544,20 +553,7 @@ fn fixing_a_correlated_input_sets_its_correlation_aside() {
     // Before the fix, `sensitivity` swung `growth.long_run` to a number while the correlation
     // still named it, and every row failed with "growth.long_run is not uncertain".
     let dir = tempfile::tempdir().unwrap();
-    let text = osa_with("")
-        .lines()
-        .filter(|l| {
-            !l.trim_start().starts_with("long_run") && !l.trim_start().starts_with("capacity")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        .replacen(
-            "[growth]",
-            "[growth]\nlong_run = { dist = \"normal\", p5 = 0.08, p95 = 0.18 }\n\
-             capacity = { dist = \"lognormal\", p5 = 3000, p95 = 20000 }",
-            1,
-        )
-        + "\n[[correlations]]\nbetween = [\"growth.long_run\", \"growth.capacity\"]\nrank = 0.5\n";
+    let text = with_long_run_and_capacity(r#"{ dist = "normal", p5 = 0.08, p95 = 0.18 }"#, 0.5);
     let file = write(&dir, "corr.toml", &text);
     let sens = crate::common::json_of(safetech().args([
         "sensitivity",

@@ -38,6 +38,22 @@ pub struct Place {
     pub builtin: bool,
 }
 
+impl Place {
+    /// Where a source's own `extends` is read from.
+    pub fn of(source: &ScenarioSource) -> Place {
+        match source {
+            ScenarioSource::Builtin(_) => Place {
+                dir: None,
+                builtin: true,
+            },
+            ScenarioSource::File(p) => Place {
+                dir: p.parent().map(Path::to_path_buf),
+                builtin: false,
+            },
+        }
+    }
+}
+
 /// The table of a scenario with `extends` and `[given]` resolved; `chain` holds the sources
 /// already being resolved (a cycle check). Returns the table and the ids of its ancestors,
 /// nearest first.
@@ -148,47 +164,37 @@ pub fn resolve(
 
 /// The source `extends` names, and where its own `extends` is read from.
 fn locate(spec: &str, place: &Place) -> Result<(ScenarioSource, Place), String> {
-    let is_builtin = BUILTIN.iter().any(|(id, _)| *id == spec);
-    if place.builtin {
-        let names: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
-        return match BUILTIN.iter().find(|(id, _)| *id == spec) {
-            Some((id, _)) => Ok((
-                ScenarioSource::Builtin(id),
-                Place {
-                    dir: None,
-                    builtin: true,
-                },
-            )),
-            None => Err(with_suggestion(
+    let names: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
+    let builtin = BUILTIN
+        .iter()
+        .find(|(id, _)| *id == spec)
+        .map(|(id, _)| *id);
+    // A built-in id is the built-in (ids never look like paths); inside a built-in, only
+    // built-ins may be named.
+    let looks_like_path = spec.contains(['/', '\\']) || spec.ends_with(".toml");
+    match builtin {
+        Some(id) if place.builtin || !looks_like_path => {
+            let source = ScenarioSource::Builtin(id);
+            let inside = Place::of(&source);
+            return Ok((source, inside));
+        }
+        None if place.builtin => {
+            return Err(with_suggestion(
                 format!(
                     "a built-in scenario extends only built-ins ({}), not \"{spec}\"",
                     names.join(", ")
                 ),
                 spec,
                 names.iter().copied(),
-            )),
-        };
-    }
-    let looks_like_path = spec.contains(['/', '\\']) || spec.ends_with(".toml");
-    if is_builtin && !looks_like_path {
-        return ScenarioSource::resolve(spec)
-            .map(|s| {
-                (
-                    s,
-                    Place {
-                        dir: None,
-                        builtin: true,
-                    },
-                )
-            })
-            .map_err(|e| e.message);
+            ));
+        }
+        _ => {}
     }
     let path = match &place.dir {
         Some(dir) if Path::new(spec).is_relative() => dir.join(spec),
         _ => PathBuf::from(spec),
     };
     if !looks_like_path && !path.is_file() {
-        let names: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
         return Err(with_suggestion(
             format!(
                 "no built-in scenario or file named \"{spec}\" to extend; built-in scenarios \
@@ -209,14 +215,9 @@ fn locate(spec: &str, place: &Place) -> Result<(ScenarioSource, Place), String> 
         }
         Err(e) => return Err(format!("cannot read \"{spec}\" to extend it: {e}")),
     }
-    let dir = path.parent().map(Path::to_path_buf);
-    Ok((
-        ScenarioSource::File(path),
-        Place {
-            dir,
-            builtin: false,
-        },
-    ))
+    let source = ScenarioSource::File(path);
+    let beside = Place::of(&source);
+    Ok((source, beside))
 }
 
 /// A name for the cycle check: a built-in's id, or a file's canonical path.
@@ -483,9 +484,7 @@ fn names_any(c: &Value, keys: &[String]) -> bool {
 /// resolved scenario written into its root ancestor's text, so the comments that say where each
 /// inherited number comes from stay beside it.
 pub fn resolved_text(spec: &str) -> Result<String, InputError> {
-    let source = ScenarioSource::resolve(spec)?;
-    let text = source.read()?;
-    let scenario = super::load::load(spec)?;
+    let (text, scenario) = super::load::load_text_and_scenario(spec, &[])?;
     if scenario.provenance.extends.is_empty() {
         return Ok(text);
     }

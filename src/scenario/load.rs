@@ -102,23 +102,22 @@ pub fn load(spec: &str) -> Result<Scenario, InputError> {
 
 /// Load a scenario, apply `--set` overrides, and validate the result.
 pub fn load_with_overrides(spec: &str, overrides: &[Override]) -> Result<Scenario, InputError> {
+    load_text_and_scenario(spec, overrides).map(|(_, scenario)| scenario)
+}
+
+/// [`load_with_overrides`], with the text it read (once) for callers that show it.
+pub(super) fn load_text_and_scenario(
+    spec: &str,
+    overrides: &[Override],
+) -> Result<(String, Scenario), InputError> {
     let source = ScenarioSource::resolve(spec)?;
     let text = source.read()?;
-    let place = match &source {
-        ScenarioSource::Builtin(_) => Place {
-            dir: None,
-            builtin: true,
-        },
-        ScenarioSource::File(p) => Place {
-            dir: p.parent().map(Path::to_path_buf),
-            builtin: false,
-        },
-    };
-    let mut scenario = parse_with_overrides(&text, &source.origin(), overrides, &place)?;
+    let mut scenario =
+        parse_with_overrides(&text, &source.origin(), overrides, &Place::of(&source))?;
     if let ScenarioSource::File(path) = &source {
         scenario.provenance.file = Some(path.display().to_string());
     }
-    Ok(scenario)
+    Ok((text, scenario))
 }
 
 /// Parse and validate scenario text; `origin` names it in errors.
@@ -194,15 +193,15 @@ fn parse_with_overrides(
                 .and_then(|f| f.split_once(".outcomes["))
                 .map(|(event, _)| event.to_string())
         };
-        let sums_past_one = issue.message.contains("must sum to at most 1");
-        let odds_set_by = |path: &str| sums_past_one && event_of(path) == event_of(&issue.field);
+        let summed = issue
+            .message
+            .contains("must sum to at most 1")
+            .then(|| event_of(&issue.field))
+            .flatten();
+        let odds_set_by = |path: &str| summed.is_some() && event_of(path) == summed;
         if let Some(ov) = applied.iter().rev().find(|(path, _)| owns(path)) {
             InputError::new(&ov.1.origin, issue.field, issue.message).with_value(issue.value)
-        } else if let Some((path, ov)) = applied
-            .iter()
-            .rev()
-            .find(|(path, _)| event_of(path).is_some() && odds_set_by(path))
-        {
+        } else if let Some((path, ov)) = applied.iter().rev().find(|(path, _)| odds_set_by(path)) {
             InputError::new(&ov.origin, path, issue.message).with_value(ov.value.clone())
         } else {
             let mut message = issue.message;

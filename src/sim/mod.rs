@@ -225,7 +225,7 @@ pub fn memory_estimate(scenario: &Scenario, paths: usize) -> u64 {
     let held = scenario
         .uncertain
         .keys()
-        .filter(|k| k.as_str() != "growth.initial" && !k.ends_with(".probability"))
+        .filter(|k| k.as_str() != crate::scenario::uncertain::PACE && !k.ends_with(".probability"))
         .count() as u64;
     paths as u64
         * (BYTES_PER_PATH

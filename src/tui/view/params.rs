@@ -45,12 +45,13 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
                     (Some(typed), true) => format!("= {typed}▏{}", p.typed_units().1),
                     _ => format!("{}{shown}{mark}{}", arrows.0, arrows.1),
                 };
-                let mut right = right_with(&p.display(s));
+                let shown = p.display(s);
+                let mut right = right_with(&shown);
                 // Too narrow for an uncertain input's range beside its name: the median, and
                 // an ellipsis to say there is more (the range is in the status line and on
                 // the wide layout).
                 if w.saturating_sub(right.chars().count() + 1) < MIN_LABEL
-                    && let Some((median, _)) = p.display(s).split_once(" (")
+                    && let Some((median, _)) = shown.split_once(" (")
                 {
                     right = right_with(&format!("{median}…"));
                 }
