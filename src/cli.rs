@@ -25,55 +25,27 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate scenarios and print or save the summary
-    #[command(
-        after_help = "Examples:\n  safetech run\n  safetech run -s maturing -s osa-enforced     # paired difference against the first\n  safetech run -s kosa --set events.kosa.enacted.probability=0.6 -n 1e6\n  safetech run --precision 0.05 --out odds.json   # the format follows the extension"
-    )]
     Run(RunArgs),
     /// Export a chart as PNG, SVG or PDF
-    #[command(
-        after_help = "Examples:\n  safetech export --chart fan -o fan.png\n  safetech export -s maturing -s osa-enforced --chart compare -o compare.svg\n  safetech export --chart tornado -s osa-enforced -o drivers.png\n  safetech export --chart fan -o fan.pdf"
-    )]
     Export(ExportArgs),
     /// Which inputs drive P(target): a one-at-a-time tornado and shares of variance
-    #[command(
-        after_help = "Examples:\n  safetech sensitivity -s osa-enforced\n  safetech sensitivity -s transatlantic -f csv -o drivers.csv"
-    )]
-    Sensitivity(SensitivityArgs),
+    Sensitivity(ReportArgs),
     /// The value of a parameter (or the revenue level) at which P(target) is a given probability
-    #[command(
-        after_help = "Examples:\n  safetech solve -s maturing --param growth.initial --probability 0.5\n  safetech solve -s osa-enforced --probability 0.9 --solve-target"
-    )]
     Solve(SolveArgs),
     /// Open the interactive view (what `safetech` alone does on a terminal)
-    #[command(
-        after_help = "Examples:\n  safetech tui -s maturing -s osa-enforced\n  safetech tui --theme classroom -n 1e6"
-    )]
     Tui(TuiArgs),
     /// Walk a class through Monte Carlo reasoning, step by step (or export the steps as slides)
-    #[command(after_help = "Examples:\n  safetech teach\n  safetech teach --export-slides slides/")]
     Teach(TeachArgs),
     /// List, show or validate scenarios
     #[command(subcommand)]
-    #[command(
-        after_help = "Examples:\n  safetech scenarios list\n  safetech scenarios show osa-enforced > mine.toml\n  safetech scenarios validate mine.toml"
-    )]
     Scenarios(ScenariosCommand),
     /// Estimate growth, its uncertainty and volatility from a revenue history
-    #[command(
-        after_help = "Examples:\n  safetech calibrate\n  safetech calibrate -f json\n  safetech calibrate --history history.csv --write-scenario updated.toml"
-    )]
     Calibrate(CalibrateArgs),
     /// Score the model's one-year-ahead forecasts over the history against naive rules, and
     /// the officials' past forecasts; with --from, rank later actuals under a model fitted to then
-    #[command(
-        after_help = "Examples:\n  safetech backtest\n  safetech backtest -f json -o backtest.json\n  safetech backtest -s osa-enforced -n 1e5\n  safetech backtest --from 2022     # also: rank 2023 and 2024 under a 2022 model"
-    )]
     Backtest(BacktestArgs),
     /// Print the built-in revenue history (CSV with its sources), to copy and extend when a new
     /// figure is published
-    #[command(
-        after_help = "Examples:\n  safetech history > history.csv\n  safetech history -o history.csv"
-    )]
     History {
         /// Write to FILE instead of standard output (`-` is standard output)
         #[arg(short = 'o', long = "out", value_name = "FILE")]
@@ -82,13 +54,136 @@ pub enum Command {
     /// Print a shell's completion script. At each Tab it asks `safetech` (which must be on
     /// PATH) what fits: built-in scenario ids with their names, scenario files, chart kinds and
     /// other value lists, and the keys `--set` takes
-    #[command(
-        after_help = "Examples:\n  safetech completions bash > ~/.local/share/bash-completion/completions/safetech\n  safetech completions zsh > ~/.zfunc/_safetech     # a directory on $fpath\n  safetech completions fish > ~/.config/fish/completions/safetech.fish"
-    )]
     Completions {
         /// bash, zsh, fish, elvish or powershell
         shell: clap_complete::Shell,
     },
+}
+
+/// Each subcommand's examples, shown at the end of its `--help`: one table, so a test can run
+/// every one of them (`tests/help_examples.rs`). A line is a command, optionally followed by
+/// shell redirection and a `#` comment.
+pub const EXAMPLES: &[(&str, &[&str])] = &[
+    (
+        "run",
+        &[
+            "safetech run",
+            "safetech run -s maturing -s osa-enforced     # paired difference against the first",
+            "safetech run --set events.osa.firm.probability=0.6 -n 1e6   # firmer odds of enforcement",
+            "safetech run --precision 0.1 --out odds.json   # the format follows the extension",
+        ],
+    ),
+    (
+        "export",
+        &[
+            "safetech export --chart fan -o fan.png",
+            "safetech export -s maturing -s osa-enforced --chart compare -o compare.svg",
+            "safetech export --chart tornado -s osa-enforced -o drivers.png",
+            "safetech export --chart fan -o fan.pdf",
+        ],
+    ),
+    (
+        "sensitivity",
+        &[
+            "safetech sensitivity -s osa-enforced",
+            "safetech sensitivity -s transatlantic -f csv -o drivers.csv",
+        ],
+    ),
+    (
+        "solve",
+        &[
+            "safetech solve -s maturing --param growth.initial --probability 0.5",
+            "safetech solve -s osa-enforced --probability 0.9 --solve-target",
+        ],
+    ),
+    (
+        "tui",
+        &[
+            "safetech tui -s maturing -s osa-enforced",
+            "safetech tui --theme classroom -n 1e6",
+        ],
+    ),
+    (
+        "teach",
+        &["safetech teach", "safetech teach --export-slides slides/"],
+    ),
+    (
+        "scenarios",
+        &[
+            "safetech scenarios list",
+            "safetech scenarios show osa-enforced > mine.toml",
+            "safetech scenarios validate mine.toml",
+        ],
+    ),
+    ("scenarios list", &["safetech scenarios list"]),
+    (
+        "scenarios show",
+        &[
+            "safetech scenarios show osa-enforced",
+            "safetech scenarios show maturing > my-scenario.toml",
+        ],
+    ),
+    (
+        "scenarios validate",
+        &[
+            "safetech scenarios validate my-scenario.toml",
+            "safetech scenarios validate scenarios/*.toml",
+        ],
+    ),
+    (
+        "history",
+        &[
+            "safetech history > history.csv",
+            "safetech history -o history.csv",
+        ],
+    ),
+    (
+        "calibrate",
+        &[
+            "safetech calibrate",
+            "safetech calibrate -f json",
+            "safetech calibrate --history history.csv --write-scenario updated.toml",
+        ],
+    ),
+    (
+        "backtest",
+        &[
+            "safetech backtest",
+            "safetech backtest -f json -o backtest.json",
+            "safetech backtest -s osa-enforced -n 1e5",
+            "safetech backtest --from 2022     # also: rank 2023 and 2024 under a 2022 model",
+        ],
+    ),
+    (
+        "completions",
+        &[
+            "safetech completions bash > ~/.local/share/bash-completion/completions/safetech",
+            "safetech completions zsh > ~/.zfunc/_safetech     # a directory on $fpath",
+            "safetech completions fish > ~/.config/fish/completions/safetech.fish",
+        ],
+    ),
+];
+
+/// The command line's definition with each subcommand's examples (from [`EXAMPLES`]) as its
+/// help's last section: what `main` parses with and completion answers from.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    for (path, lines) in EXAMPLES {
+        let text = std::iter::once("Examples:".to_string())
+            .chain(lines.iter().map(|l| format!("  {l}")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut names = path.split(' ');
+        let first = names.next().expect("a subcommand's name");
+        let rest: Vec<&str> = names.collect();
+        cli = cli.mut_subcommand(first, |c| match rest.as_slice() {
+            [] => c.after_help(text),
+            [second] => c.mut_subcommand(*second, |c| c.after_help(text)),
+            _ => unreachable!("subcommands nest two deep"),
+        });
+    }
+    cli
 }
 
 /// Where a text report goes and in which format (run, sensitivity, solve).
@@ -110,16 +205,23 @@ impl OutputArgs {
     }
 }
 
+/// A run of scenarios reported as text, and how precisely (run, sensitivity, solve).
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub struct ReportArgs {
     #[command(flatten)]
     pub common: Common,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target), and of
-    /// each ΔP when comparing, is at most PTS percentage points (stops at 10,000,000 paths)
+    /// Add paths in whole blocks until the 95% Monte Carlo margin of every chance reported
+    /// (P(target), each ΔP) is at most PTS percentage points (stops at 10,000,000 paths)
     #[arg(allow_negative_numbers = true, long, value_name = "PTS")]
     pub precision: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Also write one row per path to FILE (CSV): the inputs drawn on it, each event's outcome,
     /// the target year's revenue, and whether and when it reached the target. One scenario, at
     /// most 1,000,000 paths
@@ -128,22 +230,10 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SensitivityArgs {
-    #[command(flatten)]
-    pub common: Common,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    /// Add paths in whole blocks until the 95% Monte Carlo half-width of every ΔP is at most
-    /// PTS percentage points (stops at 10,000,000 paths)
-    #[arg(allow_negative_numbers = true, long, value_name = "PTS")]
-    pub precision: Option<f64>,
-}
-
-#[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["param", "solve_target"])))]
 pub struct SolveArgs {
     #[command(flatten)]
-    pub common: Common,
+    pub report: ReportArgs,
     /// The --set key to solve for, e.g. growth.initial or events.osa.firm.probability
     #[arg(allow_negative_numbers = true, long, value_name = "KEY")]
     pub param: Option<String>,
@@ -153,12 +243,6 @@ pub struct SolveArgs {
     /// Solve for the revenue level reached with probability P in the target year instead
     #[arg(long)]
     pub solve_target: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    /// Add paths in whole blocks until the 95% Monte Carlo half-width of P(target) at the
-    /// answer is at most PTS percentage points (stops at 10,000,000 paths)
-    #[arg(allow_negative_numbers = true, long, value_name = "PTS")]
-    pub precision: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -334,21 +418,14 @@ pub struct TeachArgs {
 #[derive(Debug, Subcommand)]
 pub enum ScenariosCommand {
     /// List the built-in scenarios
-    #[command(after_help = "Examples:\n  safetech scenarios list")]
     List,
     /// Print a scenario's TOML, with its sources and comments
-    #[command(
-        after_help = "Examples:\n  safetech scenarios show osa-enforced\n  safetech scenarios show maturing > my-scenario.toml"
-    )]
     Show {
         /// Built-in id or path
         #[arg(add = ArgValueCompleter::new(crate::completion::scenario))]
         id: String,
     },
     /// Check scenario files (or built-in ids); exits 2 if any is invalid
-    #[command(
-        after_help = "Examples:\n  safetech scenarios validate my-scenario.toml\n  safetech scenarios validate scenarios/*.toml"
-    )]
     Validate {
         #[arg(allow_negative_numbers = true, required = true, value_name = "FILE", add = ArgValueCompleter::new(crate::completion::scenario_file))]
         files: Vec<PathBuf>,
@@ -489,7 +566,7 @@ mod tests {
     /// example parses as written.
     #[test]
     fn every_subcommand_has_examples_that_parse() {
-        let cli = Cli::command();
+        let cli = command();
         let nested: Vec<&clap::Command> = cli
             .get_subcommands()
             .flat_map(|c| std::iter::once(c).chain(c.get_subcommands()))

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
-use safetech::cli::{Cli, Command};
+use clap::FromArgMatches;
+use safetech::cli::{self, Cli, Command};
 use safetech::commands;
 use safetech::commands::print_quietly;
 use safetech::error::exit_code;
@@ -9,8 +9,11 @@ use safetech::output::clean_up_on_signals;
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    safetech::completion::answer_if_asked(Cli::command);
-    let cli = match Cli::try_parse() {
+    safetech::completion::answer_if_asked(cli::command);
+    let parsed = cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return parse_error(e),
     };

@@ -16,6 +16,7 @@ mod completions;
 mod engine_percentiles;
 mod engine_range;
 mod extreme_scenarios;
+mod help_examples;
 mod json_schema;
 mod layering;
 mod memory_estimate;

@@ -14,43 +14,50 @@ use crate::stats::difference::differences_from_first;
 use crate::stats::{RunSummary, Z95, target_probability};
 
 pub fn run(args: &RunArgs) -> Result<()> {
-    if let Some(pts) = args.precision {
+    if let Some(pts) = args.report.precision {
         precision::check(pts)?;
     }
-    let scenarios = args.common.load_scenarios()?;
+    let scenarios = args.report.common.load_scenarios()?;
     let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
     if let Some(path) = &args.samples {
-        check_samples(path, scenarios.len(), args.common.paths)?;
+        check_samples(path, scenarios.len(), args.report.common.paths)?;
         let mut outputs = vec![("--samples", path.as_path())];
-        if let Some(out) = args.output.out.as_deref().filter(|o| o.as_os_str() != "-") {
+        if let Some(out) = args
+            .report
+            .output
+            .out
+            .as_deref()
+            .filter(|o| o.as_os_str() != "-")
+        {
             outputs.insert(0, ("--out", out));
         }
         crate::output::check_outputs(&outputs, &inputs)?;
     }
-    let projections = match args.precision {
-        None => super::simulate_all(&args.common, &scenarios)?,
+    let projections = match args.report.precision {
+        None => super::simulate_all(&args.report.common, &scenarios)?,
         Some(pts) => {
             let attempt = |paths: usize| -> Result<(Vec<Projection>, f64)> {
-                let mut common = args.common.clone();
+                let mut common = args.report.common.clone();
                 common.paths = paths;
                 let runs = super::simulate_all(&common, &scenarios)?;
                 let hw = worst_half_width(&runs);
                 Ok((runs, hw))
             };
-            let (runs, p) = until_precise(args.common.paths, pts, precision::MAX_PATHS, attempt)?;
+            let (runs, p) =
+                until_precise(args.report.common.paths, pts, precision::MAX_PATHS, attempt)?;
             eprintln!("{}", p.describe());
             runs
         }
     };
     let summaries: Vec<RunSummary> = projections.iter().map(RunSummary::of).collect();
-    let format = args.output.resolved_format();
+    let format = args.report.output.resolved_format();
     let text = format.reporter().render(&summaries);
     if let (Some(path), [run]) = (&args.samples, projections.as_slice()) {
         // --precision may have grown the run past the limit checked before it.
         check_samples(path, 1, run.paths())?;
         crate::output::write_atomic(path, samples::render(run).as_bytes(), &inputs)?;
     }
-    super::emit(&text, args.output.out.as_deref(), &inputs)
+    super::emit(&text, args.report.output.out.as_deref(), &inputs)
 }
 
 /// `--samples` before any run: one scenario, at most [`samples::MAX_ROWS`] paths.

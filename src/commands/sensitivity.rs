@@ -5,7 +5,7 @@ use anyhow::Result;
 use crate::analysis::precision::{self, until_precise};
 use crate::analysis::sensitivity::{AnalysisError, base_of, tornado};
 use crate::analysis::variance::variance_shares;
-use crate::cli::SensitivityArgs;
+use crate::cli::ReportArgs;
 use crate::report::sensitivity::SensitivityReport;
 use crate::sim::{RunControl, RunSettings};
 use crate::stats::Z95;
@@ -18,7 +18,7 @@ pub fn analysis_error(e: AnalysisError) -> anyhow::Error {
     }
 }
 
-pub fn run(args: &SensitivityArgs) -> Result<()> {
+pub fn run(args: &ReportArgs) -> Result<()> {
     let single = super::single_scenario("sensitivity", &args.common, args.precision)?;
     let (scenario, settings, pool) = (&single.scenario, single.settings, &single.pool);
     let analyse = |paths: usize| -> Result<(SensitivityReport, f64)> {

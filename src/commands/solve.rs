@@ -28,11 +28,11 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         .with_value(p.to_string())
         .into());
     }
-    let format = args.output.resolved_format();
+    let format = args.report.output.resolved_format();
     if matches!(format, Format::Csv | Format::Markdown) {
         return Err(InputError::new("--format", "", "solve writes table or json").into());
     }
-    let single = super::single_scenario("solve", &args.common, args.precision)?;
+    let single = super::single_scenario("solve", &args.report.common, args.report.precision)?;
     let (scenario, settings, pool) = (&single.scenario, single.settings, &single.pool);
     if let Some(key) = &args.param {
         // Check the key before any run.
@@ -54,7 +54,7 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         };
         Ok((answer, hw))
     };
-    let (answer, precision) = match args.precision {
+    let (answer, precision) = match args.report.precision {
         None => (attempt(settings.paths)?.0, None),
         Some(pts) => {
             let (a, pr) = until_precise(settings.paths, pts, precision::MAX_PATHS, attempt)?;
@@ -71,7 +71,7 @@ pub fn run(args: &SolveArgs) -> Result<()> {
     };
     super::emit(
         &report.render(format),
-        args.output.out.as_deref(),
+        args.report.output.out.as_deref(),
         &super::inputs_of(&[scenario]),
     )
 }

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::json::Envelope;
+use super::json::{Envelope, ScenarioIdentity};
 use crate::backtest::{
     Backtest, BacktestResults, ForecastScore, ModelAccuracy, NaiveComparison, Z90,
 };
@@ -32,14 +32,6 @@ pub struct Context<'a> {
 }
 
 #[derive(Serialize)]
-struct ScenarioJson<'a> {
-    id: &'a str,
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<&'a str>,
-}
-
-#[derive(Serialize)]
 struct FromJson<'a> {
     year: i32,
     start_revenue: f64,
@@ -54,7 +46,7 @@ struct Document<'a> {
     last_year: Option<i32>,
     seed: u64,
     paths: usize,
-    scenario: ScenarioJson<'a>,
+    scenario: ScenarioIdentity<'a>,
     one_year_ahead: &'a ModelAccuracy,
     naive: &'a NaiveComparison,
     forecasts: &'a [ForecastScore],
@@ -73,11 +65,7 @@ pub fn json(r: &BacktestResults, cx: &Context) -> String {
             last_year: cx.history.last().map(|h| h.0),
             seed: cx.settings.seed,
             paths: cx.settings.paths,
-            scenario: ScenarioJson {
-                id: &s.scenario.id,
-                name: &s.scenario.name,
-                file: s.provenance.file.as_deref(),
-            },
+            scenario: ScenarioIdentity::of(s, s.provenance.file.as_deref()),
             one_year_ahead: &r.one_year_ahead,
             naive: &r.naive,
             forecasts: &r.forecasts,
@@ -201,24 +189,41 @@ fn model(out: &mut String, m: &ModelAccuracy, s: &Scenario) {
         );
         return;
     }
-    let _ = writeln!(
+    // One row of cells at the columns' widths, the header's and each forecast's alike.
+    let row = |out: &mut String, cells: [&str; 9]| {
+        const WIDTHS: [usize; 9] = [6, 5, 8, 8, 15, 15, 7, 6, 6];
+        let line: Vec<String> = cells
+            .iter()
+            .zip(WIDTHS)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", line.join(" "));
+    };
+    row(
         out,
-        "{:>6} {:>5} {:>8} {:>8} {:>15} {:>15} {:>7} {:>6} {:>6}",
-        "Origin", "Year", "Actual", "Median", "50% band", "90% band", "Error", "In 50", "In 90"
+        [
+            "Origin", "Year", "Actual", "Median", "50% band", "90% band", "Error", "In 50", "In 90",
+        ],
     );
     for f in &m.forecasts {
-        let _ = writeln!(
+        let (origin, year) = (f.origin.to_string(), f.year.to_string());
+        let (actual, median) = (money(f.actual), money(f.median));
+        let band50 = format!("{}–{}", money(f.p25), money(f.p75));
+        let band90 = format!("{}–{}", money(f.p5), money(f.p95));
+        let error = log_number(f.error);
+        row(
             out,
-            "{:>6} {:>5} {:>8} {:>8} {:>15} {:>15} {:>7} {:>6} {:>6}",
-            f.origin,
-            f.year,
-            money(f.actual),
-            money(f.median),
-            format!("{}–{}", money(f.p25), money(f.p75)),
-            format!("{}–{}", money(f.p5), money(f.p95)),
-            log_number(f.error),
-            yes_no(f.in_50),
-            yes_no(f.in_90)
+            [
+                &origin,
+                &year,
+                &actual,
+                &median,
+                &band50,
+                &band90,
+                &error,
+                yes_no(f.in_50),
+                yes_no(f.in_90),
+            ],
         );
     }
     let n = m.forecasts.len();
@@ -365,26 +370,19 @@ fn forecast(out: &mut String, f: &ForecastScore, from: Option<&Backtest>) {
         f.readings.first().map_or(0, |r| r.years),
         f.readings.get(1).map_or(0, |r| r.years)
     );
-    match (f.since_forecast, f.record) {
-        (Some(s), _) => {
-            let _ = writeln!(
-                out,
-                "  The record grew {} a year from {} to {}.",
-                percent(s.rate, 1),
-                s.from_year,
-                s.to_year
-            );
-        }
-        (None, Some(rec)) => {
-            let _ = writeln!(
-                out,
-                "  Nothing published since; the whole record grew {} a year from {} to {}.",
-                percent(rec.rate, 1),
-                rec.from_year,
-                rec.to_year
-            );
-        }
-        (None, None) => {}
+    let growth = match (f.since_forecast, f.record) {
+        (Some(s), _) => Some(("The record grew", s)),
+        (None, Some(rec)) => Some(("Nothing published since; the whole record grew", rec)),
+        (None, None) => None,
+    };
+    if let Some((said, g)) = growth {
+        let _ = writeln!(
+            out,
+            "  {said} {} a year from {} to {}.",
+            percent(g.rate, 1),
+            g.from_year,
+            g.to_year
+        );
     }
     let model = f.readings.iter().find_map(|r| r.model.as_ref());
     if let (Some(m), Some(b)) = (model, from) {

@@ -51,13 +51,31 @@ struct Document<'a> {
     differences: Vec<ScenarioDifference>,
 }
 
+/// Which scenario a JSON document speaks of.
 #[derive(Serialize)]
-struct ScenarioJson<'a> {
-    id: &'a str,
-    name: &'a str,
+pub struct ScenarioIdentity<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
     /// The scenario file, when not a built-in (absent for built-ins).
     #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<&'a str>,
+    pub file: Option<&'a str>,
+}
+
+impl<'a> ScenarioIdentity<'a> {
+    /// `s`'s id and name, read from `file` (`None` for a built-in).
+    pub fn of(s: &'a crate::scenario::Scenario, file: Option<&'a str>) -> Self {
+        ScenarioIdentity {
+            id: &s.scenario.id,
+            name: &s.scenario.name,
+            file,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ScenarioJson<'a> {
+    #[serde(flatten)]
+    identity: ScenarioIdentity<'a>,
     /// Changes to the scenario as loaded, `key = value` (`--set`, `--horizon`, …).
     overrides: &'a [String],
     seed: u64,
@@ -108,9 +126,7 @@ impl Report for Json {
                 .map(|r| {
                     let s = &r.projection.scenario;
                     ScenarioJson {
-                        id: &s.scenario.id,
-                        name: &s.scenario.name,
-                        file: r.stamp.file.as_deref(),
+                        identity: ScenarioIdentity::of(s, r.stamp.file.as_deref()),
                         overrides: &r.stamp.overrides,
                         seed: r.stamp.seed,
                         paths: r.stamp.paths,

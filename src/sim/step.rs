@@ -577,19 +577,8 @@ pub(super) fn advance(
     // The shocks are drawn inside the growth loop, path by path in order (so the same values
     // as drawing them all first): the generator's sequential integer work then overlaps the
     // loop's vector arithmetic.
-    let lanes = match m.shocks {
-        Shocks::Normal => kernel::grow(
-            &growth,
-            paths,
-            effects,
-            start,
-            m.simd,
-            state.shocks,
-            |g: &mut Generator| StandardNormal.sample(g),
-        ),
-        Shocks::StudentT(nu) => {
-            let dist = StudentT::new(nu).expect("validated: ν > 2");
-            let scale = ((nu - 2.0) / nu).sqrt();
+    macro_rules! grow_with {
+        ($sample:expr) => {
             kernel::grow(
                 &growth,
                 paths,
@@ -597,8 +586,16 @@ pub(super) fn advance(
                 start,
                 m.simd,
                 state.shocks,
-                |g: &mut Generator| dist.sample(g) * scale,
+                $sample,
             )
+        };
+    }
+    let lanes = match m.shocks {
+        Shocks::Normal => grow_with!(|g: &mut Generator| StandardNormal.sample(g)),
+        Shocks::StudentT(nu) => {
+            let dist = StudentT::new(nu).expect("validated: ν > 2");
+            let scale = ((nu - 2.0) / nu).sqrt();
+            grow_with!(|g: &mut Generator| dist.sample(g) * scale)
         }
     };
     acc.moments.push((index, Moments::from_lanes(&lanes)));
