@@ -223,11 +223,12 @@ fn a_written_scenario_runs_from_the_historys_last_year() {
     );
 }
 
-/// The shipped `historical` scenario is exactly what `calibrate --write-scenario` writes.
+/// The shipped `historical` scenario is exactly what `calibrate --write-scenario
+/// historical.toml` writes.
 #[test]
 fn historical_is_the_written_scenario() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("h.toml");
+    let path = dir.path().join("historical.toml");
     let out = safetech()
         .arg("calibrate")
         .arg("--write-scenario")
@@ -303,4 +304,21 @@ fn the_update_walkthrough_runs_from_the_binary_alone() {
     assert_eq!(json["scenarios"][0]["start_year"], 2025);
     assert_eq!(json["scenarios"][0]["start_revenue"], 780.0);
     assert_eq!(json["scenarios"][0]["years"][0]["year"], 2026);
+}
+
+/// Issue 25, point 1: the written scenario's id is its file's, never the built-in's
+/// `historical`, so running the two together shows two names.
+#[test]
+fn a_written_scenario_takes_its_files_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Updated 2025.toml");
+    let out = safetech()
+        .arg("calibrate")
+        .arg("--write-scenario")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("\nid = \"updated-2025\"\n"), "{written}");
 }

@@ -847,3 +847,65 @@ fn format_help_names_each_commands_own_schema() {
         );
     }
 }
+
+/// Issue 25, point 1: two runs with one id are told apart in every output, with a note.
+#[test]
+fn runs_sharing_an_id_are_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine.toml");
+    let text = stdout_of(&["scenarios", "show", "osa-enforced"]);
+    std::fs::write(&mine, text).unwrap();
+    let mine = mine.to_str().unwrap();
+    let args = ["run", "-n", "2000", "-s", "osa-enforced", "-s", mine];
+    let out = safetech().args(args).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("has the id osa-enforced") && stderr.contains("labelled mine"),
+        "{stderr}"
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("mine − osa-enforced"), "{table}");
+    assert!(!table.contains("osa-enforced − osa-enforced"), "{table}");
+    for format in ["json", "csv", "markdown"] {
+        let text = String::from_utf8(stdout_of(&[&args[..], &["-f", format]].concat())).unwrap();
+        let ids: Vec<&str> = match format {
+            "json" => vec!["\"id\": \"osa-enforced\"", "\"id\": \"mine\""],
+            "csv" => vec!["\nosa-enforced,", "\nmine,"],
+            _ => vec!["`osa-enforced`", "`mine`"],
+        };
+        for id in ids {
+            assert!(text.contains(id), "{format} lacks {id}: {text}");
+        }
+    }
+}
+
+/// Issue 25, point 1: an edited run is marked in Markdown, with its changes, and CSV lists them.
+#[test]
+fn an_edited_run_is_marked_in_markdown_and_csv() {
+    let edited = ["run", "-n", "2000", "-s", "osa-enforced"];
+    let set = ["--set", "market.start_revenue=820"];
+    let markdown = |extra: &[&str]| {
+        String::from_utf8(stdout_of(
+            &[&edited[..], extra, &["-f", "markdown"]].concat(),
+        ))
+        .unwrap()
+    };
+    let (stock, changed) = (markdown(&[]), markdown(&set));
+    assert!(!stock.contains("edited"), "{stock}");
+    assert!(changed.contains("**(edited)**"), "{changed}");
+    assert!(
+        changed.contains(
+            "`osa-enforced` is edited, not the stock scenario: market.start_revenue = 820"
+        ),
+        "{changed}"
+    );
+    let csv = String::from_utf8(stdout_of(&[&edited[..], &set, &["-f", "csv"]].concat())).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",overrides"));
+    for row in lines {
+        assert!(row.ends_with(",market.start_revenue = 820"), "{row}");
+    }
+    let stock_csv = String::from_utf8(stdout_of(&[&edited[..], &["-f", "csv"]].concat())).unwrap();
+    assert!(stock_csv.lines().skip(1).all(|row| row.ends_with(',')));
+}

@@ -23,7 +23,15 @@ pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
     let c = calibrate(&used).map_err(|e| InputError::new(&origin, "", e.to_string()))?;
     // What is printed or written must load and run: parse it as any scenario file is, so an
     // absurd history (a 2,102 % pace) is refused rather than printed as a usable [growth] block.
-    let text = report::calibrate::scenario_toml(&c, &used, &origin);
+    // The written scenario's id is its file's, so it is never mistaken for the built-in
+    // `historical` beside it.
+    let id = args
+        .write_scenario
+        .as_deref()
+        .map(crate::scenario::id_of_file)
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| "calibrated".to_string());
+    let text = report::calibrate::scenario_toml(&c, &used, &origin, &id);
     let named = args
         .write_scenario
         .as_ref()

@@ -118,6 +118,9 @@ impl Options for Common {
             seen.push(spec);
             out.push(load_with_overrides(spec, &overrides)?);
         }
+        for note in crate::scenario::distinct_ids(&mut out) {
+            eprintln!("{note}");
+        }
         Ok(out)
     }
 }

@@ -76,7 +76,8 @@ pub fn toml_block(c: &Calibration, origin: &str) -> String {
 
 /// A complete, runnable scenario that starts at the history's last year: growth continues
 /// at the calibrated pace with the calibrated spread. `history` is the rows calibrated on.
-pub fn scenario_toml(c: &Calibration, history: &[(i32, f64)], origin: &str) -> String {
+/// `id` is the scenario's id: the written file's own (see [`crate::scenario::id_of_file`]).
+pub fn scenario_toml(c: &Calibration, history: &[(i32, f64)], origin: &str, id: &str) -> String {
     let (start_year, start_revenue) = history[history.len() - 1];
     // The officials' £1bn, judged in the first year after the start that is no earlier
     // than the year they named.
@@ -96,7 +97,7 @@ pub fn scenario_toml(c: &Calibration, history: &[(i32, f64)], origin: &str) -> S
         r#"# Written by `safetech calibrate --write-scenario` from {origin}.
 
 [scenario]
-id = "historical"
+id = "{id}"
 name = "Growth at the {first}–{last} average pace"
 description = """
 Growth continues at the average pace of {first}–{last} (mean annual log growth {mean:.4}, about \

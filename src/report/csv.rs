@@ -8,8 +8,9 @@ use crate::stats::RunSummary;
 pub struct Csv;
 
 /// Revenue columns are in nominal £ million (`_gbp_m`); probabilities are shares of paths
-/// (0–1) with their Monte Carlo standard errors (`_se`).
-pub const HEADER: &str = "scenario,name,seed,paths,year,mean_gbp_m,sd_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,p90_gbp_m,p95_gbp_m,p_target,p_target_se,p_reached_by,p_reached_by_se,target_revenue_gbp_m,target_year";
+/// (0–1) with their Monte Carlo standard errors (`_se`). `overrides` lists the changes made to
+/// the scenario as loaded (`--set` and the like), `key = value` joined by "; ", empty for none.
+pub const HEADER: &str = "scenario,name,seed,paths,year,mean_gbp_m,sd_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,p90_gbp_m,p95_gbp_m,p_target,p_target_se,p_reached_by,p_reached_by_se,target_revenue_gbp_m,target_year,overrides";
 
 /// A text cell, quoted and neutralised ([`crate::format::csv_cell`]).
 pub use crate::format::csv_cell as field;
@@ -28,7 +29,7 @@ impl Report for Csv {
             for (y, fp) in r.years().iter().zip(&r.first_passage) {
                 let _ = writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     field(&s.scenario.id),
                     field(&s.scenario.name),
                     r.stamp.seed,
@@ -48,7 +49,8 @@ impl Report for Csv {
                     fp.probability,
                     share_se(fp.probability, r.stamp.paths),
                     s.target.revenue,
-                    s.target.year
+                    s.target.year,
+                    field(&r.stamp.overrides.join("; "))
                 );
             }
         }

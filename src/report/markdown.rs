@@ -149,9 +149,14 @@ impl Report for Markdown {
             let p = r.projection;
             let _ = write!(
                 out,
-                "| `{}` {} | {} | {} ± {} | {}–{} |",
+                "| `{}` {}{} | {} | {} ± {} | {}–{} |",
                 r.stamp.scenario,
                 cell(&p.scenario.scenario.name),
+                if r.stamp.overrides.is_empty() {
+                    ""
+                } else {
+                    " **(edited)**"
+                },
                 cell(&key_assumptions(&p.scenario)),
                 percent(r.target.probability, d),
                 r.target.margin_points(),
@@ -171,6 +176,14 @@ impl Report for Markdown {
                 " {} |",
                 r.median_first_passage()
                     .map_or(format!("not by {horizon}"), |y| y.to_string())
+            );
+        }
+        for r in runs.iter().filter(|r| !r.stamp.overrides.is_empty()) {
+            let _ = write!(
+                out,
+                "\n_`{}` is edited, not the stock scenario: {}._\n",
+                r.stamp.scenario,
+                cell(&r.stamp.overrides.join(", "))
             );
         }
         let _ = writeln!(

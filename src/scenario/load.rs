@@ -105,6 +105,54 @@ pub fn load_with_overrides(spec: &str, overrides: &[Override]) -> Result<Scenari
     load_text_and_scenario(spec, overrides).map(|(_, scenario)| scenario)
 }
 
+/// An id made from a file's stem: lowercase, any character an id cannot hold as '-', at most
+/// 64 characters (empty for a path without a stem).
+pub fn id_of_file(path: &Path) -> String {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    stem.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => c,
+            _ => '-',
+        })
+        .take(64)
+        .collect()
+}
+
+/// Gives scenarios run together that share an id ids of their own, so that no output shows two
+/// runs under one name ("osa-enforced − osa-enforced"). The first keeps its id; a later one from
+/// a file takes the file's stem (as an id: lowercase, other characters '-'), else its id and
+/// "-2", "-3"…. Returns a note for each, naming the file and both ids.
+pub fn distinct_ids(scenarios: &mut [Scenario]) -> Vec<String> {
+    let mut taken: Vec<String> = Vec::new();
+    let mut notes = Vec::new();
+    for s in scenarios.iter_mut() {
+        let id = s.scenario.id.clone();
+        if taken.contains(&id) {
+            let stem = s
+                .provenance
+                .file
+                .as_deref()
+                .map(|f| id_of_file(Path::new(f)));
+            let fresh = stem
+                .filter(|s| !s.is_empty() && !taken.contains(s))
+                .unwrap_or_else(|| {
+                    (2..)
+                        .map(|n| format!("{id}-{n}"))
+                        .find(|c| !taken.contains(c))
+                        .expect("some suffix is free")
+                });
+            notes.push(format!(
+                "note: {} has the id {id} of a scenario before it; it is labelled {fresh} here",
+                s.provenance.file.as_deref().unwrap_or("a scenario"),
+            ));
+            s.scenario.id = fresh;
+        }
+        taken.push(s.scenario.id.clone());
+    }
+    notes
+}
+
 /// [`load_with_overrides`], with the text it read (once) for callers that show it.
 pub(super) fn load_text_and_scenario(
     spec: &str,
