@@ -287,6 +287,40 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
     result.with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Creates `path` as a new file holding `bytes`: for names the program chooses itself (the
+/// view's saved scenario and exports), where the user asked for no particular file. Anything
+/// already under the name, a dangling link included, is left alone and the write fails with
+/// [`std::io::ErrorKind::AlreadyExists`], so a link planted under a guessable name is never
+/// followed (the caller takes the next free name). The bytes go to a temporary file beside it
+/// (exclusive create), which a rename that refuses an existing name moves into place
+/// (`RENAME_NOREPLACE`, or a hard link): a failed write leaves nothing.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} already exists", path.display()),
+        ));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".safetech-").suffix(".tmp");
+    // The usual mode of a new file (0666 less the umask), from the start.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // On error the temporary file is dropped, which removes it.
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }

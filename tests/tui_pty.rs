@@ -27,7 +27,25 @@ impl Session {
         Session::spawn(common::BIN, args, cols, rows, term)
     }
 
+    /// The program in `dir`, prepared beforehand (files to load, links planted), which is also
+    /// where it saves and exports.
+    fn start_in(dir: tempfile::TempDir, args: &[&str]) -> Session {
+        Session::spawn_in(dir, common::BIN, args, 120, 40, "xterm-256color")
+    }
+
     fn spawn(program: &str, args: &[&str], cols: u16, rows: u16, term: &str) -> Session {
+        let dir = tempfile::tempdir().unwrap();
+        Session::spawn_in(dir, program, args, cols, rows, term)
+    }
+
+    fn spawn_in(
+        dir: tempfile::TempDir,
+        program: &str,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        term: &str,
+    ) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -37,7 +55,6 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
-        let dir = tempfile::tempdir().unwrap();
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(dir.path());
@@ -490,4 +507,214 @@ fn help_q_keeps_the_view_and_the_status_line_clears() {
     assert!(after >= Duration::from_secs(3), "cleared after {after:?}");
     s.send("q");
     assert!(s.wait_exit(LONG).success());
+}
+
+impl Drop for Session {
+    /// A test that fails midway leaves no program behind (one that exited already is unharmed).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// A step that should come at once; a program stuck on it fails the test well before [`LONG`].
+const SHORT: Duration = Duration::from_secs(20);
+
+/// Writes `<id>.toml` in `dir`: built-in `builtin`'s text with its id changed and each line
+/// that starts with a key of `replace` replaced by that key's line. Returns its path.
+fn scenario_file(
+    dir: &std::path::Path,
+    builtin: &str,
+    id: &str,
+    replace: &[(&str, &str)],
+) -> std::path::PathBuf {
+    let out = common::succeed(common::safetech().args(["scenarios", "show", builtin]));
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            if line.starts_with("id = ") {
+                return format!("id = \"{id}\"");
+            }
+            replace
+                .iter()
+                .find(|(key, _)| line.starts_with(key))
+                .map_or(line.to_string(), |(_, new)| new.to_string())
+        })
+        .map(|line| line + "\n")
+        .collect();
+    let path = dir.join(format!("{id}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The view has shown a full result (no run going).
+fn settled(sc: &str) -> bool {
+    p_target(sc).is_some_and(|p| p.ends_with('%')) && !sc.contains("running")
+}
+
+/// Issue 24, point 1: the file a scenario came from is replaced by a FIFO after loading; `s`
+/// read it again, blocking on the FIFO for ever with `q` and signals unanswered. Now `s` says
+/// the file changed and asks; a second `s` saves into the text as it was loaded.
+#[test]
+fn save_never_blocks_on_a_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario_file(dir.path(), "classroom", "mine", &[]);
+    let mut s = Session::start_in(dir, &["tui", "-s", "mine.toml", "-n", "2000"]);
+    s.wait_for("the first result", LONG, settled);
+    std::fs::remove_file(&file).unwrap();
+    let c_path = std::ffi::CString::new(file.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+    s.send("<");
+    s.wait_for("the edit", SHORT, |sc| sc.contains("*mine"));
+    s.send("s");
+    s.wait_for("the question about the changed file", SHORT, |sc| {
+        sc.contains("mine.toml changed on disk")
+    });
+    assert!(
+        !s._dir.path().join("mine-edited.toml").exists(),
+        "nothing saved before the answer"
+    );
+    s.send("s");
+    s.wait_for("the saved path", SHORT, |sc| {
+        sc.contains("Saved") && sc.contains("mine-edited.toml")
+    });
+    // Saved into the text as it was loaded: its notes stay beside the numbers.
+    let saved = std::fs::read_to_string(s._dir.path().join("mine-edited.toml")).unwrap();
+    assert!(
+        saved.contains("initial = 0.32") && saved.contains("# judged: kept out for teaching"),
+        "{saved}"
+    );
+    s.send("q");
+    let status = s.wait_exit(SHORT);
+    assert!(status.success(), "{status:?}");
+    s.assert_terminal_restored();
+}
+
+/// Issue 24, point 3: when the full run is refused (revenue passed 1e100 on a path the preview
+/// did not reach), the view kept the 8,192-path preview as the answer, with no error, and `e`
+/// exported it. Now the refusal stands where the result would be and nothing is exported.
+#[test]
+fn a_refused_full_run_is_shown_not_its_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario_file(
+        dir.path(),
+        "classroom",
+        "wild",
+        &[
+            ("horizon =", "horizon = 2100"),
+            ("volatility =", "volatility = 2.0"),
+            ("shocks =", "shocks = { student_t = 2.5 }"),
+        ],
+    );
+    // At seed 2 the preview's 8,192 paths stay in range and the full 20,000 do not.
+    let run = |n: &str| {
+        common::safetech()
+            .current_dir(dir.path())
+            .args([
+                "run",
+                "-s",
+                "wild.toml",
+                "--seed",
+                "2",
+                "-f",
+                "csv",
+                "-n",
+                n,
+            ])
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!((run("8192"), run("20000")), (Some(0), Some(1)));
+    let args = ["tui", "-s", "wild.toml", "-n", "20000", "--seed", "2"];
+    let mut s = Session::start_in(dir, &args);
+    // The preview (P, "8,192 of 20,000 paths") is no longer shown as the answer.
+    s.wait_for("the refusal in place of the preview", LONG, |sc| {
+        sc.contains("revenue passed 1e100")
+            && !sc.contains("running")
+            && !sc.contains("8,192 of 20,000")
+            && p_target(sc).is_none()
+    });
+    s.send("e");
+    s.wait_for("the refusal to export", SHORT, |sc| {
+        sc.contains("Nothing exported")
+    });
+    let exported: Vec<_> = std::fs::read_dir(s._dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with("safetech-"))
+        .collect();
+    assert!(exported.is_empty(), "{exported:?}");
+    s.send("q");
+    assert!(s.wait_exit(SHORT).success());
+    s.assert_terminal_restored();
+}
+
+/// Issue 24, point 4: links planted under the names the view chooses itself (the edited
+/// scenario's file, the three export files) were followed, creating files where they pointed.
+/// Now those names are created new or not at all, and the next free name is used.
+#[test]
+fn save_and_export_never_follow_a_planted_link() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("v")).unwrap();
+    let plant = |name: String, target: &str| {
+        std::os::unix::fs::symlink(format!("v/{target}"), dir.path().join(name)).unwrap();
+    };
+    plant("baseline-edited.toml".into(), "planted.toml");
+    for ext in ["png", "svg", "pdf"] {
+        plant(
+            format!("safetech-baseline-edited-fan-seed20241010.{ext}"),
+            &format!("planted.{ext}"),
+        );
+    }
+    let mut s = Session::start_in(dir, &["tui", "-s", "baseline", "-n", "2000"]);
+    s.wait_for("the first result", LONG, settled);
+    s.send("<");
+    s.wait_for("the edited result", LONG, |sc| {
+        settled(sc) && sc.contains("*baseline")
+    });
+    s.send("s");
+    s.wait_for("the saved path", SHORT, |sc| sc.contains("Saved"));
+    s.send("e");
+    s.wait_for("the export paths", SHORT, |sc| sc.contains("Exported"));
+    let d = s._dir.path();
+    let planted: Vec<_> = std::fs::read_dir(d.join("v")).unwrap().collect();
+    assert!(planted.is_empty(), "a link was followed: {planted:?}");
+    // The links are left as they were, and the files went beside them under new names.
+    let link = std::fs::symlink_metadata(d.join("baseline-edited.toml")).unwrap();
+    assert!(link.file_type().is_symlink());
+    let saved = std::fs::symlink_metadata(d.join("baseline-edited-2.toml")).unwrap();
+    assert!(saved.is_file());
+    for ext in ["png", "svg", "pdf"] {
+        let name = format!("safetech-baseline-edited-fan-seed20241010-2.{ext}");
+        assert!(std::fs::symlink_metadata(d.join(&name)).unwrap().is_file());
+    }
+    s.send("qq");
+    assert!(s.wait_exit(SHORT).success());
+    s.assert_terminal_restored();
+}
+
+/// Issue 24, point 10: `+` stepped the path count past the memory budget the view started
+/// within (`--max-memory 200M`: 200,000 paths, then 1,000,000). Now a step over it is refused
+/// on the status line, and `-` still steps down.
+#[test]
+fn plus_respects_the_memory_budget() {
+    // 96 MiB of fixed overhead and 3 MiB for paths: 2,000 paths of every built-in (some 1,100
+    // bytes a path in all) fit, 5,000 do not.
+    let mut s = Session::start(&["tui", "-n", "2000", "--max-memory", "99M"], 120, 40);
+    s.wait_for("the first result", LONG, settled);
+    s.send("+");
+    s.wait_for("the refusal", SHORT, |sc| {
+        sc.contains("Not 5,000 paths") && sc.contains("over the memory budget of 99.0 MiB")
+    });
+    let screen = s.screen();
+    let header = screen.lines().next().unwrap_or("");
+    assert!(header.contains(" 2,000 paths"), "{screen}");
+    s.send("-");
+    s.wait_for("the step down", SHORT, |sc| sc.contains("1,000 paths"));
+    s.send("q");
+    assert!(s.wait_exit(SHORT).success());
+    s.assert_terminal_restored();
 }

@@ -667,7 +667,7 @@ fn quitting_with_unsaved_edits_asks_first() {
     let saved: Vec<(usize, &safetech::scenario::Scenario)> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Save { slot, scenario } => Some((*slot, scenario.as_ref())),
+            Effect::Save { slot, scenario, .. } => Some((*slot, scenario.as_ref())),
             _ => None,
         })
         .collect();
@@ -682,7 +682,7 @@ fn quitting_with_unsaved_edits_asks_first() {
     let mut a = app(ThemeName::Dark, false, Tab::Fan);
     key(&mut a, KeyCode::Right);
     let effects = key(&mut a, KeyCode::Char('s'));
-    let Some(Effect::Save { slot, scenario }) = effects.into_iter().next() else {
+    let Some(Effect::Save { slot, scenario, .. }) = effects.into_iter().next() else {
         panic!("s saves");
     };
     update(
@@ -830,4 +830,161 @@ fn uncertain_inputs_are_moved_stretched_fixed_and_freed_from_the_keyboard() {
     ));
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(app.slots[1].scenario, before);
+}
+
+/// Issue 24, point 3: a run refused after its preview came kept the preview as the answer, with
+/// no error, and `e` exported it. Now the preview goes, the refusal is shown in its place, and
+/// `e` says why it exports nothing.
+#[test]
+fn a_refused_run_drops_its_preview_and_is_not_exported() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Effect, Msg, update};
+    use safetech::tui::worker::Reply;
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    a.settings.paths = 20_000;
+    let job = a.request(a.selected).unwrap();
+    // The preview arrives (the fixture's run stands in for it), then the full run is refused.
+    let preview = Run::of(
+        a.slot().unwrap().run.as_ref().unwrap().projection.clone(),
+        20_000,
+        Duration::ZERO,
+    );
+    assert!(preview.preview);
+    update(
+        &mut a,
+        Msg::Worker(Reply::Done {
+            slot: job.slot,
+            generation: job.generation,
+            run: Arc::new(preview),
+        }),
+    );
+    assert!(screen_text(&a).contains("4,000 of 20,000"));
+    update(
+        &mut a,
+        Msg::Worker(Reply::Failed {
+            slot: job.slot,
+            generation: job.generation,
+            error: "revenue passed 1e100 £m in 2045 on some simulated path".into(),
+        }),
+    );
+    assert!(a.slot().unwrap().run.is_none(), "the preview is dropped");
+    let screen = screen_text(&a);
+    assert!(
+        screen.contains("The run of 20,000 paths stopped: revenue passed 1e100")
+            && !screen.contains("4,000 of 20,000"),
+        "{screen}"
+    );
+    for tab in ["1", "2", "3"] {
+        let c = tab.chars().next().unwrap();
+        update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char(c))));
+        let effects = update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('e'))));
+        assert!(
+            !effects.iter().any(|e| matches!(e, Effect::Export(_))),
+            "tab {tab}: {effects:?}"
+        );
+        let status = a.status.clone().unwrap_or_default();
+        assert!(status.starts_with("Nothing exported"), "{status}");
+    }
+}
+
+/// `e` exports the final run, never a preview of it.
+#[test]
+fn a_preview_is_not_exported() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Effect, Msg, update};
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    let effects = update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('e'))));
+    assert!(
+        matches!(effects[..], [Effect::Export(Tab::Fan)]),
+        "{effects:?}"
+    );
+    let slot = a.selected;
+    let p = a.slots[slot].run.as_ref().unwrap().projection.clone();
+    a.slots[slot].run = Some(Arc::new(Run::of(p, 20_000, Duration::ZERO)));
+    let effects = update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('e'))));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        a.status
+            .as_deref()
+            .unwrap_or("")
+            .contains("not its preview")
+    );
+}
+
+/// Issue 24, point 10: `+` went past the memory budget the view started within. Now a step
+/// over it is refused with the reason, and `-` still steps down.
+#[test]
+fn plus_stops_at_the_memory_budget() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::MemoryBudget;
+    use safetech::tui::update::{Msg, update};
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    a.settings.paths = 5_000;
+    let need = |paths: usize| -> u64 {
+        a.slots
+            .iter()
+            .map(|s| safetech::sim::memory_estimate(&s.scenario, paths))
+            .sum::<u64>()
+            + safetech::sim::MEMORY_OVERHEAD
+    };
+    // 10,000 paths fit; 20,000 do not.
+    a.memory = Some(MemoryBudget {
+        bytes: (need(10_000) + need(20_000)) / 2,
+        source: "--max-memory".into(),
+    });
+    let press = |a: &mut App, c: char| update(a, Msg::Key(KeyEvent::from(KeyCode::Char(c))));
+    assert!(!press(&mut a, '+').is_empty());
+    assert_eq!(a.settings.paths, 10_000);
+    assert!(press(&mut a, '+').is_empty(), "no runs for a refused step");
+    assert_eq!(a.settings.paths, 10_000);
+    let status = a.status.clone().unwrap_or_default();
+    assert!(
+        status.starts_with("Not 20,000 paths: they need about")
+            && status.contains(", over the memory budget of ")
+            && status.ends_with(" (--max-memory)"),
+        "{status}"
+    );
+    press(&mut a, '-');
+    assert_eq!(a.settings.paths, 5_000);
+}
+
+/// Issue 24, point 1: a save whose scenario file changed on disk since loading asks first; a
+/// second `s` saves, any other key cancels.
+#[test]
+fn a_save_over_a_changed_file_asks_first() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Effect, Msg, update};
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    let press = |a: &mut App, c: char| update(a, Msg::Key(KeyEvent::from(KeyCode::Char(c))));
+    for answer in ['x', 's'] {
+        let effects = press(&mut a, 's');
+        let Some(Effect::Save {
+            slot,
+            scenario,
+            confirmed: false,
+        }) = effects.into_iter().next()
+        else {
+            panic!("s saves, asking if the file changed");
+        };
+        update(
+            &mut a,
+            Msg::SaveChanged {
+                slot,
+                scenario,
+                file: "mine.toml".into(),
+            },
+        );
+        let status = a.status.clone().unwrap_or_default();
+        assert!(status.starts_with("mine.toml changed on disk"), "{status}");
+        let effects = press(&mut a, answer);
+        if answer == 's' {
+            assert!(
+                matches!(effects[..], [Effect::Save { slot: s, confirmed: true, .. }] if s == slot),
+                "{effects:?}"
+            );
+        } else {
+            assert!(effects.is_empty(), "{effects:?}");
+            assert_eq!(a.status.as_deref(), Some("Not saved"));
+        }
+    }
 }

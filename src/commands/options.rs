@@ -14,6 +14,8 @@ pub trait Options {
     fn overrides(&self) -> Result<Vec<Override>, InputError>;
     /// Refuses a run whose estimated memory passes the budget.
     fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError>;
+    /// The memory budget in bytes, and where it comes from, in words.
+    fn memory_budget(&self) -> (u64, String);
     /// Load, override and validate every scenario named.
     fn load_scenarios(&self) -> Result<Vec<Scenario>, InputError>;
 }
@@ -53,21 +55,9 @@ impl Options for Common {
     /// Refuses a run whose estimated memory passes the budget (`--max-memory`, default half
     /// the memory available now), before anything is allocated, naming the most paths that fit.
     fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError> {
-        use crate::numbers::{available_memory, format_bytes};
+        use crate::numbers::format_bytes;
         use crate::sim::MEMORY_OVERHEAD as OVERHEAD;
-        let (budget, source) = match self.max_memory {
-            Some(b) => (b, "--max-memory".to_string()),
-            None => match available_memory() {
-                Some(a) => (
-                    a / 2,
-                    "the default, half the memory available now".to_string(),
-                ),
-                None => (
-                    8 << 30,
-                    "the default when available memory is unknown".to_string(),
-                ),
-            },
-        };
+        let (budget, source) = self.memory_budget();
         // Every scenario's projection is kept until all are summarised.
         let per_path: u64 = scenarios
             .iter()
@@ -101,6 +91,22 @@ impl Options for Common {
             ),
         )
         .with_value(self.paths.to_string()))
+    }
+
+    fn memory_budget(&self) -> (u64, String) {
+        match self.max_memory {
+            Some(b) => (b, "--max-memory".to_string()),
+            None => match crate::numbers::available_memory() {
+                Some(a) => (
+                    a / 2,
+                    "the default, half the memory available now".to_string(),
+                ),
+                None => (
+                    8 << 30,
+                    "the default when available memory is unknown".to_string(),
+                ),
+            },
+        }
     }
 
     /// Load, override and validate every scenario named.

@@ -8,8 +8,9 @@ use clap::Parser;
 
 use super::Options;
 use crate::cli::{Common, TUI_DEFAULT_PATHS, TeachArgs, TuiArgs};
-use crate::scenario::{BUILTIN, Scenario, load_with_overrides};
+use crate::scenario::{BUILTIN, Scenario, load_text_and_scenario, load_with_overrides};
 use crate::tui::app::Tab;
+use crate::tui::save::Loaded;
 use crate::tui::theme::{Theme, ThemeName};
 use crate::tui::{self, Settings};
 
@@ -62,9 +63,10 @@ fn open(
 /// The view's settings from the shared options: scenarios loaded, paths fitted to the memory
 /// budget, the theme as `NO_COLOR` leaves it.
 pub fn settings(common: &Common, theme: ThemeName, tab: Tab) -> Result<Settings> {
-    let (scenarios, named) = load_scenarios(common)?;
+    let (scenarios, named, loaded) = load_scenarios(common)?;
     let (common, fell_back) = fit_default_paths(common, &scenarios);
     common.check_memory(&scenarios)?;
+    let (bytes, source) = common.memory_budget();
     let notice = fell_back.then(|| {
         format!(
             "{} paths: the most that fit the memory budget (+ for more needs --max-memory)",
@@ -80,11 +82,14 @@ pub fn settings(common: &Common, theme: ThemeName, tab: Tab) -> Result<Settings>
         tab,
         notice,
         output_dir: tui::export::output_dir(),
+        loaded,
+        memory: Some(tui::MemoryBudget { bytes, source }),
     })
 }
 
-/// Every built-in scenario plus any named on the command line; and which were named.
-pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, Vec<usize>)> {
+/// Every built-in scenario plus any named on the command line; which were named; and the text
+/// of each scenario file, as read.
+pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, Vec<usize>, Vec<Loaded>)> {
     let overrides = common.overrides()?;
     // Flags like --target apply to every scenario; a --set path may exist only in the named ones.
     let mut flags_only = common.clone();
@@ -101,11 +106,16 @@ pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, Vec<usize>)> {
         out.push(s);
     }
     let mut named = Vec::new();
+    let mut loaded = Vec::new();
     for spec in &common.scenarios {
         let index = match BUILTIN.iter().position(|(id, _)| id == spec) {
             Some(i) => i,
             None => {
-                out.push(load_with_overrides(spec, &overrides)?);
+                let (text, scenario) = load_text_and_scenario(spec, &overrides)?;
+                if let Some(file) = &scenario.provenance.file {
+                    loaded.push(Loaded::new(file.into(), text));
+                }
+                out.push(scenario);
                 out.len() - 1
             }
         };
@@ -113,7 +123,7 @@ pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, Vec<usize>)> {
             named.push(index);
         }
     }
-    Ok((out, named))
+    Ok((out, named, loaded))
 }
 
 /// The view keeps every scenario's latest run; at the default of a million paths that is some
@@ -141,7 +151,7 @@ mod tests {
     fn the_view_defaults_to_a_million_paths_and_steps_down_to_fit_memory() {
         let args = default_args();
         assert_eq!(args.common.paths, TUI_DEFAULT_PATHS);
-        let (scenarios, _) = load_scenarios(&args.common).unwrap();
+        let (scenarios, _, _) = load_scenarios(&args.common).unwrap();
         let mut common = args.common.clone();
         common.max_memory = Some(1 << 40);
         let (fit, fell_back) = fit_default_paths(&common, &scenarios);

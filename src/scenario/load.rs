@@ -153,8 +153,9 @@ pub fn distinct_ids(scenarios: &mut [Scenario]) -> Vec<String> {
     notes
 }
 
-/// [`load_with_overrides`], with the text it read (once) for callers that show it.
-pub(super) fn load_text_and_scenario(
+/// [`load_with_overrides`], with the text it read (once) for callers that show it or write
+/// edits into it.
+pub fn load_text_and_scenario(
     spec: &str,
     overrides: &[Override],
 ) -> Result<(String, Scenario), InputError> {

@@ -1,11 +1,13 @@
 //! Application state: everything the views draw from. Changed only by `update`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
+use super::MemoryBudget;
 use super::params::{self, Param};
+use super::save::Loaded;
 use super::teach::Teach;
 use super::theme::Theme;
 use super::worker::{Differences, DifferencesCache, DifferencesJob, Job, Run};
@@ -69,6 +71,8 @@ pub struct Slot {
     pub saved: Option<Scenario>,
     /// What `u` set aside when it fixed an uncertain input, by key, to restore on the next `u`.
     pub set_aside: std::collections::BTreeMap<String, crate::scenario::parameters::SetAside>,
+    /// The text of the file the scenario came from, as read at start (a built-in has none).
+    pub loaded: Option<Arc<Loaded>>,
 }
 
 impl Slot {
@@ -83,6 +87,7 @@ impl Slot {
             requested: None,
             set_aside: Default::default(),
             saved: None,
+            loaded: None,
         }
     }
 
@@ -141,6 +146,10 @@ pub struct App {
     pub entry: Option<String>,
     /// Generation of the latest request for paired differences.
     pub differences_generation: u64,
+    /// What `+` may not take the runs past (none: no limit).
+    pub memory: Option<MemoryBudget>,
+    /// Saves waiting for a second `s`: their scenario files changed on disk since loading.
+    pub confirm_save: Vec<(usize, Box<Scenario>)>,
 }
 
 /// The Drivers tab's analysis: what it was asked for and the latest snapshot.
@@ -212,6 +221,20 @@ impl App {
             drivers: DriversState::default(),
             entry: None,
             differences_generation: 0,
+            memory: None,
+            confirm_save: Vec::new(),
+        }
+    }
+
+    /// Gives each slot loaded from a file the text read from it.
+    pub fn attach_loaded(&mut self, loaded: Vec<Loaded>) {
+        let loaded: Vec<Arc<Loaded>> = loaded.into_iter().map(Arc::new).collect();
+        for slot in &mut self.slots {
+            let file = slot.original.provenance.file.as_deref().map(Path::new);
+            slot.loaded = loaded
+                .iter()
+                .find(|l| Some(l.path.as_path()) == file)
+                .cloned();
         }
     }
 

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use super::app::Tab;
 use super::theme::ThemeName;
 use crate::chart::tornado::TornadoChart;
-use crate::chart::{Chart, ChartOptions, Theme};
-use crate::output::Inputs;
+use anyhow::Context;
+
+use crate::chart::{Chart, ChartOptions, ImageFormat, Theme};
+use crate::output::write_new;
 use crate::sim::Projection;
 
 /// Directory for exported and saved files: `SAFETECH_EXPORT_DIR`, else the current directory.
@@ -17,16 +19,16 @@ pub fn output_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Write the view as PNG, SVG and PDF beside each other; returns the paths written. Existing files
-/// are never overwritten: a numbered name is chosen instead.
+/// Write the view as PNG, SVG and PDF beside each other; returns the paths written. The files
+/// are created new: where a name is taken (by a file, or a link, dangling or not), a numbered
+/// one is chosen instead, and nothing is ever written over or through what is there.
 pub fn export(
     dir: &Path,
     tab: Tab,
     theme: ThemeName,
     runs: &[&Projection],
-    inputs: &Inputs,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    export_with(dir, tab, theme, runs, None, inputs)
+    export_with(dir, tab, theme, runs, None)
 }
 
 /// As [`export`], with the tornado the Drivers tab draws.
@@ -36,7 +38,6 @@ pub fn export_with(
     theme: ThemeName,
     runs: &[&Projection],
     tornado: Option<&TornadoChart>,
-    inputs: &Inputs,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let Some(&first) = runs.first() else {
         anyhow::bail!("nothing to export yet: the simulation is still running");
@@ -82,9 +83,10 @@ pub fn export_with(
     );
     let stem = free_stem(dir, &stem);
     let mut written = Vec::new();
-    for ext in EXTENSIONS {
+    for (ext, format) in EXTENSIONS.into_iter().zip(FORMATS) {
         let path = dir.join(format!("{stem}.{ext}"));
-        chart.export(&path, &options, inputs)?;
+        let bytes = chart.render(&options, format)?;
+        write_new(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     Ok(written)
@@ -107,13 +109,15 @@ pub fn describe(paths: &[PathBuf]) -> String {
 
 /// The formats written, in this order: a raster for slides, vector for print.
 const EXTENSIONS: [&str; 3] = ["png", "svg", "pdf"];
+const FORMATS: [ImageFormat; 3] = [ImageFormat::Png, ImageFormat::Svg, ImageFormat::Pdf];
 
-/// `stem`, or `stem-2`, `stem-3`… so that none of the files exists yet.
+/// `stem`, or `stem-2`, `stem-3`… so that no file of that stem is there yet: a link counts as
+/// there, dangling or not.
 fn free_stem(dir: &Path, stem: &str) -> String {
     let taken = |s: &str| {
         EXTENSIONS
             .iter()
-            .any(|e| dir.join(format!("{s}.{e}")).exists())
+            .any(|e| std::fs::symlink_metadata(dir.join(format!("{s}.{e}"))).is_ok())
     };
     if !taken(stem) {
         return stem.to_string();
@@ -146,17 +150,11 @@ mod tests {
         let run = |s| simulate(s, settings, RunControl::default()).unwrap();
         let (a, b) = (run(&stock), run(&edited));
         let names = |p: &Projection| {
-            export(
-                dir.path(),
-                Tab::Fan,
-                ThemeName::Light,
-                &[p],
-                &Inputs::none(),
-            )
-            .unwrap()
-            .iter()
-            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
+            export(dir.path(), Tab::Fan, ThemeName::Light, &[p])
+                .unwrap()
+                .iter()
+                .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
         };
         assert_eq!(
             names(&a),
@@ -171,14 +169,7 @@ mod tests {
             "safetech-baseline-edited-fan-seed20241010.png"
         );
         assert_eq!(names(&a)[0], "safetech-baseline-fan-seed20241010-2.png");
-        let written = export(
-            dir.path(),
-            Tab::Fan,
-            ThemeName::Light,
-            &[&a],
-            &Inputs::none(),
-        )
-        .unwrap();
+        let written = export(dir.path(), Tab::Fan, ThemeName::Light, &[&a]).unwrap();
         assert_eq!(
             describe(&written),
             format!(
@@ -188,5 +179,34 @@ mod tests {
                     .display()
             )
         );
+    }
+
+    /// Issue 24, point 4: dangling links planted under the export's names were written
+    /// through. Now a name with a link counts as taken and the link is left alone.
+    #[cfg(unix)]
+    #[test]
+    fn export_never_follows_a_planted_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::os::unix::fs::symlink(
+            "planted.svg",
+            d.join("safetech-baseline-fan-seed20241010.svg"),
+        )
+        .unwrap();
+        let settings = RunSettings {
+            paths: 500,
+            ..RunSettings::default()
+        };
+        let stock = crate::scenario::load("baseline").unwrap();
+        let run = simulate(&stock, settings, RunControl::default()).unwrap();
+        let written = export(d, Tab::Fan, ThemeName::Light, &[&run]).unwrap();
+        assert_eq!(
+            written[0],
+            d.join("safetech-baseline-fan-seed20241010-2.png")
+        );
+        assert!(!d.join("planted.svg").exists(), "the link was followed");
+        for path in &written {
+            assert!(std::fs::symlink_metadata(path).unwrap().is_file());
+        }
     }
 }

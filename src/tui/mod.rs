@@ -58,6 +58,18 @@ pub struct Settings {
     pub notice: Option<String>,
     /// Where `s` saves and `e` exports.
     pub output_dir: PathBuf,
+    /// The text of each scenario file, as read at start: what `s` writes the edits into.
+    pub loaded: Vec<save::Loaded>,
+    /// What `+` may not take the runs past (none: no limit).
+    pub memory: Option<MemoryBudget>,
+}
+
+/// The memory the view's runs may take, and where the figure comes from in words
+/// (`--max-memory`, or the default), for the status line's account of a refused step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemoryBudget {
+    pub bytes: u64,
+    pub source: String,
 }
 
 /// Why the view cannot run here, if it cannot: no terminal, or one (`TERM=dumb`) that has no
@@ -84,11 +96,15 @@ pub fn run(settings: Settings) -> Result<ExitCode> {
         tab,
         notice,
         output_dir,
+        loaded,
+        memory,
     } = settings;
     let selected = named.first().copied().unwrap_or(0);
     let mut app = App::new(scenarios, selected, run, theme);
     app.status = notice;
     app.output_dir = output_dir;
+    app.memory = memory;
+    app.attach_loaded(loaded);
     // `tui -s a -s b` compares a and b, with a as the base.
     if named.len() > 1 {
         app.base = selected;
@@ -188,16 +204,31 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             worker.cancel_drivers();
             None
         }
-        Effect::Save { slot, scenario } => Some(
-            match save::save(&app.output_dir, &scenario, &read_files(app)) {
+        Effect::Save {
+            slot,
+            scenario,
+            confirmed,
+        } => {
+            // The file's text as read at start; the file itself is only looked at (its
+            // metadata), never read again, so nothing put in its place can block the view.
+            let loaded = app.slots.get(slot).and_then(|s| s.loaded.clone());
+            if !confirmed && let Some(l) = loaded.as_ref().filter(|l| l.changed()) {
+                return Some(Msg::SaveChanged {
+                    slot,
+                    scenario,
+                    file: l.path.display().to_string(),
+                });
+            }
+            let text = loaded.as_ref().map(|l| l.text.as_str());
+            Some(match save::save(&app.output_dir, &scenario, text) {
                 Ok(path) => Msg::Saved {
                     slot,
                     scenario,
                     path: path.display().to_string(),
                 },
                 Err(e) => Msg::Status(format!("Could not save: {e:#}")),
-            },
-        ),
+            })
+        }
         Effect::Export(tab) => {
             let runs: Vec<&crate::sim::Projection> = match tab {
                 app::Tab::Compare => app
@@ -222,30 +253,13 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             });
             let tornado = tornado.as_ref().filter(|_| tab == app::Tab::Drivers);
             Some(Msg::Status(
-                match export::export_with(
-                    &app.output_dir,
-                    tab,
-                    app.theme.name,
-                    &runs,
-                    tornado,
-                    &read_files(app),
-                ) {
+                match export::export_with(&app.output_dir, tab, app.theme.name, &runs, tornado) {
                     Ok(paths) => export::describe(&paths),
                     Err(e) => format!("Export failed: {e:#}"),
                 },
             ))
         }
     }
-}
-
-/// The scenario files the view read, which its saves and exports must not replace.
-fn read_files(app: &App) -> crate::output::Inputs {
-    crate::output::Inputs::of(
-        app.slots
-            .iter()
-            .filter_map(|s| s.original.provenance.file.as_deref())
-            .map(std::path::Path::new),
-    )
 }
 
 fn forward_input(tx: Sender<Msg>) {

@@ -29,6 +29,13 @@ pub enum Msg {
         scenario: Box<Scenario>,
         path: String,
     },
+    /// Slot `slot`'s scenario file (`file`) changed on disk since it was loaded: its save
+    /// waits for a second `s`.
+    SaveChanged {
+        slot: usize,
+        scenario: Box<Scenario>,
+        file: String,
+    },
     /// Input ended or failed.
     Quit,
     /// A signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) asked the program to stop.
@@ -46,10 +53,12 @@ pub enum Effect {
     CancelDrivers,
     /// Compute paired differences against the base on the worker.
     Differences(Box<super::worker::DifferencesJob>),
-    /// Save this scenario as TOML in the output directory.
+    /// Save this scenario as TOML in the output directory. Unless `confirmed`, a scenario
+    /// file that changed on disk since loading is reported first ([`Msg::SaveChanged`]).
     Save {
         slot: usize,
         scenario: Box<Scenario>,
+        confirmed: bool,
     },
     /// Export the current tab's chart.
     Export(Tab),
@@ -104,6 +113,18 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.say(format!("Saved {path}"));
             Vec::new()
         }
+        Msg::SaveChanged {
+            slot,
+            scenario,
+            file,
+        } => {
+            app.confirm_save.push((slot, scenario));
+            app.say(format!(
+                "{file} changed on disk since loading: s saves into the text as loaded, any \
+                 other key cancels"
+            ));
+            Vec::new()
+        }
         Msg::Quit => {
             app.quit = true;
             Vec::new()
@@ -115,7 +136,8 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             teach::tick(app);
-            if app.status.is_some() {
+            // A question stays until it is answered.
+            if app.status.is_some() && app.confirm_save.is_empty() {
                 app.status_age += 1;
                 if app.status_age >= STATUS_TICKS {
                     app.status = None;
@@ -176,7 +198,14 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
             }
             if let Some(s) = awaiting(app, slot, generation) {
                 s.pending = false;
-                s.error = Some(error);
+                // The refusal stands where the result would be: a preview of the refused run
+                // (or the run before an edit) is no answer to what was asked.
+                s.run = None;
+                let paths = s.requested.as_ref().map_or(String::new(), |(_, r)| {
+                    format!(" of {} paths", crate::format::thousands(r.paths as f64, 0))
+                });
+                s.error = Some(format!("The run{paths} stopped: {error}"));
+                return differences(app);
             }
         }
     }
@@ -242,6 +271,23 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.entry.is_some() {
         return on_entry_key(app, key);
     }
+    // A save waiting on a changed file: `s` goes ahead, any other key cancels it.
+    let waiting = std::mem::take(&mut app.confirm_save);
+    if !waiting.is_empty() {
+        if key.code == KeyCode::Char('s') {
+            app.status = None;
+            return waiting
+                .into_iter()
+                .map(|(slot, scenario)| Effect::Save {
+                    slot,
+                    scenario,
+                    confirmed: true,
+                })
+                .collect();
+        }
+        app.say("Not saved");
+        return Vec::new();
+    }
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
     // Quitting is `q`; Esc closes or goes back, and at the quit question it means "stay".
     let quit_key = key.code == KeyCode::Char('q');
@@ -262,6 +308,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 .map(|(slot, s)| Effect::Save {
                     slot,
                     scenario: Box::new(s.scenario.clone()),
+                    confirmed: false,
                 })
                 .collect();
         }
@@ -320,10 +367,11 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 return vec![Effect::Save {
                     slot: app.selected,
                     scenario: Box::new(s.scenario.clone()),
+                    confirmed: false,
                 }];
             }
         }
-        KeyCode::Char('e') => return vec![Effect::Export(app.tab)],
+        KeyCode::Char('e') => return export(app),
         KeyCode::Char('u') => return toggle_uncertainty(app),
         KeyCode::Char('{') => return stretch(app, 0.8),
         KeyCode::Char('}') => return stretch(app, 1.25),
@@ -417,6 +465,34 @@ fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
         }
         _ => {}
+    }
+    Vec::new()
+}
+
+/// `e`: the export of the tab, unless what it would draw is not a final result: a refused run
+/// (its preview is no answer), or a preview while the full run goes on.
+fn export(app: &mut App) -> Vec<Effect> {
+    let slots: Vec<&Slot> = match app.tab {
+        Tab::Compare => app.slots.iter().collect(),
+        _ => app.slot().into_iter().collect(),
+    };
+    let refused = app
+        .slot()
+        .filter(|s| s.error.is_some())
+        .map(|s| s.scenario.scenario.id.clone());
+    // The Drivers tab exports its tornado, which has its own runs; the others draw these.
+    let previewing = app.tab != Tab::Drivers
+        && slots
+            .iter()
+            .any(|s| s.run.as_ref().is_some_and(|r| r.preview));
+    if let Some(id) = refused {
+        app.say(format!(
+            "Nothing exported: the run of {id} was refused (the Stats panel says why)"
+        ));
+    } else if previewing {
+        app.say("Nothing exported yet: e exports the full run, not its preview");
+    } else {
+        return vec![Effect::Export(app.tab)];
     }
     Vec::new()
 }
@@ -541,6 +617,13 @@ fn change_paths(app: &mut App, direction: i32) -> Vec<Effect> {
         PATH_STEPS.iter().rev().copied().find(|&p| p < now)
     };
     let Some(paths) = next else { return Vec::new() };
+    // Fewer paths need less memory; more must fit the budget the view started within.
+    if paths > now
+        && let Some(why) = over_budget(app, paths)
+    {
+        app.say(why);
+        return Vec::new();
+    }
     app.settings.paths = paths;
     app.say(format!(
         "{} paths",
@@ -550,6 +633,28 @@ fn change_paths(app: &mut App, direction: i32) -> Vec<Effect> {
         .into_iter()
         .map(|j| Effect::Simulate(Box::new(j)))
         .collect()
+}
+
+/// Why runs of `paths` paths for every scenario would not fit the memory budget, if they
+/// would not (the estimate the command line checks at start).
+fn over_budget(app: &App, paths: usize) -> Option<String> {
+    use crate::numbers::format_bytes;
+    let budget = app.memory.as_ref()?;
+    let need = app
+        .slots
+        .iter()
+        .map(|s| crate::sim::memory_estimate(&s.scenario, paths))
+        .sum::<u64>()
+        + crate::sim::MEMORY_OVERHEAD;
+    (need > budget.bytes).then(|| {
+        format!(
+            "Not {} paths: they need about {}, over the memory budget of {} ({})",
+            crate::format::thousands(paths as f64, 0),
+            format_bytes(need),
+            format_bytes(budget.bytes),
+            budget.source
+        )
+    })
 }
 
 /// A new seed, reproducible from the old one (SplitMix64 step), kept to eight digits to be

@@ -191,7 +191,13 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
                 }
                 None => Row {
                     name,
-                    p: "…".into(),
+                    // A refused run has no figure; one still running has one to come.
+                    p: if slot.error.is_some() {
+                        "stopped"
+                    } else {
+                        "…"
+                    }
+                    .into(),
                     dp: String::new(),
                     diff: String::new(),
                     fp: Vec::new(),

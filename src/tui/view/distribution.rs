@@ -7,7 +7,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{panel, placeholder};
+use super::{no_result, panel};
 use crate::format::{money_short, percent};
 use crate::tui::app::App;
 use crate::tui::worker::Run;
@@ -26,12 +26,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let block = panel(" Distribution ", t);
         let inner = block.inner(area);
         block.render(area, buf);
-        placeholder(
-            inner,
-            buf,
-            slot.error.as_deref().unwrap_or("simulating…"),
-            t,
-        );
+        no_result(inner, buf, slot.error.as_deref(), t);
         return;
     };
     let years = run.first_passage.len() as u16;

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-use super::{panel, placeholder, swatch};
+use super::{no_result, panel, swatch};
 use crate::format::money_short;
 use crate::tui::app::App;
 use crate::tui::fan::FanChart;
@@ -27,12 +27,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(run) = &slot.run else {
-        placeholder(
-            inner,
-            buf,
-            slot.error.as_deref().unwrap_or("simulating…"),
-            t,
-        );
+        no_result(inner, buf, slot.error.as_deref(), t);
         return;
     };
     if inner.height < 3 {

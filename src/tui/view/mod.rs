@@ -168,6 +168,22 @@ pub fn placeholder(area: Rect, buf: &mut Buffer, text: &str, t: &Theme) {
     line.render(Rect::new(area.x, y, area.width, 1), buf);
 }
 
+/// What stands where a scenario's result would be while it has none: why its run stopped
+/// (`error`, wrapped to the area, from a third of the way down), else that it is simulating.
+pub fn no_result(area: Rect, buf: &mut Buffer, error: Option<&str>, t: &Theme) {
+    let Some(error) = error else {
+        placeholder(area, buf, "simulating…", t);
+        return;
+    };
+    let top = area.height / 3;
+    let rest = Rect::new(area.x, area.y + top, area.width, area.height - top);
+    Paragraph::new(error.to_string())
+        .style(t.base().fg(t.miss))
+        .alignment(ratatui::layout::Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(rest, buf);
+}
+
 /// `text` cut to `width` characters, with an ellipsis when cut.
 pub fn ellipsis(text: &str, width: usize) -> String {
     if text.chars().count() <= width {

@@ -16,7 +16,11 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
         };
         let marker = if slot.edited() { "*" } else { " " };
         let cursor = if *i == app.selected { "▸" } else { " " };
-        let running = if slot.pending { " …" } else { "" };
+        let running = match (slot.pending, &slot.error) {
+            (true, _) => " …",
+            (false, Some(_)) => " !",
+            (false, None) => "",
+        };
         let text = format!("{cursor}{marker}{}{running}", slot.scenario.scenario.id);
         let style = if *i == app.selected {
             t.selection

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::panel;
 use crate::format::{money, money_short, percent, probability_decimals, thousands};
@@ -33,8 +33,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     block.render(area, buf);
     let s = &slot.scenario;
     let Some(run) = &slot.run else {
-        let msg = slot.error.as_deref().unwrap_or("simulating…");
-        Paragraph::new(msg).style(t.dim()).render(inner, buf);
+        match &slot.error {
+            Some(e) => Paragraph::new(e.as_str())
+                .style(t.base().fg(t.miss))
+                .wrap(Wrap { trim: true })
+                .render(inner, buf),
+            None => Paragraph::new("simulating…")
+                .style(t.dim())
+                .render(inner, buf),
+        }
         return;
     };
     let tp = &run.target;

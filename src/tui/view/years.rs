@@ -19,7 +19,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(run) = &slot.run else {
-        placeholder(inner, buf, "simulating…", t);
+        // The reason a run stopped is given in full beside, on the Stats panel and the chart.
+        let text = if slot.error.is_some() {
+            "no result"
+        } else {
+            "simulating…"
+        };
+        placeholder(inner, buf, text, t);
         return;
     };
     if inner.height < 2 {
