@@ -193,24 +193,7 @@ impl Presented for Param {
             return self.set_typed_range(s, low, high);
         }
         let (scale, unit) = self.typed_units();
-        let cleaned = text
-            .trim()
-            .trim_end_matches(['%', ' '])
-            .trim_end_matches("pt")
-            .trim();
-        if cleaned.contains(',') {
-            return Err(format!(
-                "“{}”: write decimals with a point, e.g. {}",
-                text.trim(),
-                cleaned.replace(',', ".")
-            ));
-        }
-        let typed: f64 = cleaned
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite())
-            .ok_or_else(|| format!("“{}” is not a number", text.trim()))?;
-        let v = typed / scale;
+        let v = typed_number(text)? / scale;
         let (lo, hi) = self.allowed(s);
         if !(lo - 1e-12..=hi + 1e-12).contains(&v) {
             return Err(format!(
@@ -243,17 +226,7 @@ impl Presented for Param {
             ));
         }
         let (scale, _) = self.typed_units();
-        let number = |t: &str| -> Result<f64, String> {
-            let cleaned = t.trim().trim_end_matches(['%', ' ']).trim_end_matches("pt");
-            cleaned
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .map(|v| v / scale)
-                .ok_or_else(|| format!("“{}” is not a number", t.trim()))
-        };
-        let (low, high) = (number(low)?, number(high)?);
+        let (low, high) = (typed_number(low)? / scale, typed_number(high)? / scale);
         let (lo, hi) = self.allowed(s);
         let unit = self.typed_units().1;
         if !(lo - 1e-12 <= low && high <= hi + 1e-12) {
@@ -309,6 +282,28 @@ impl Presented for Param {
 
 /// A typed 90 % range, "8–18", "8..18", "8 to 18" or "8-18" (a minus sign that starts a
 /// number is not a separator: "-5--2"), as its two ends; None for a single value.
+/// A typed number without its unit ("12%", "3pt"). A decimal comma is refused with the point
+/// spelling, never read as a thousands separator ("1,5" is not 15).
+fn typed_number(text: &str) -> Result<f64, String> {
+    let cleaned = text
+        .trim()
+        .trim_end_matches(['%', ' '])
+        .trim_end_matches("pt")
+        .trim();
+    if cleaned.contains(',') {
+        return Err(format!(
+            "“{}”: write decimals with a point, e.g. {}",
+            text.trim(),
+            cleaned.replace(',', ".")
+        ));
+    }
+    cleaned
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| format!("“{}” is not a number", text.trim()))
+}
+
 pub fn split_range(text: &str) -> Option<(&str, &str)> {
     let t = text.trim();
     for sep in ["..", "–", " to "] {
@@ -516,6 +511,13 @@ mod tests {
         assert_eq!(p.get(&s), before);
         assert!(p.set_typed(&mut s, "1.5").unwrap());
         assert!((p.get(&s) - 0.015).abs() < 1e-12);
+        // Either end of a 90 % range likewise.
+        let before = s.clone();
+        let e = p.set_typed(&mut s, "1,5–30").unwrap_err();
+        assert!(e.contains("write decimals with a point, e.g. 1.5"), "{e}");
+        let e = p.set_typed(&mut s, "10 - 30,5").unwrap_err();
+        assert!(e.contains("e.g. 30.5"), "{e}");
+        assert_eq!(s, before);
     }
 
     #[test]
