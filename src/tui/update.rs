@@ -149,9 +149,9 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 /// Whether the runtime should send ticks: an animation is playing or a status message has yet
-/// to expire.
+/// to expire (a question waiting for its answer does not).
 pub fn wants_tick(app: &App) -> bool {
-    teach::wants_tick(app) || app.status.is_some()
+    teach::wants_tick(app) || (app.status.is_some() && app.confirm_save.is_empty())
 }
 
 fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
