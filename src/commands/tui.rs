@@ -63,16 +63,23 @@ fn open(
 /// The view's settings from the shared options: scenarios loaded, paths fitted to the memory
 /// budget, the theme as `NO_COLOR` leaves it.
 pub fn settings(common: &Common, theme: ThemeName, tab: Tab) -> Result<Settings> {
-    let (scenarios, named, loaded) = load_scenarios(common)?;
+    let (mut scenarios, named, loaded) = load_scenarios(common)?;
+    // A file that keeps a built-in's id is labelled with its own name, so the list and the
+    // Compare tab never show two of one name.
+    let renamed = crate::scenario::distinct_ids(&mut scenarios);
     let (common, fell_back) = fit_default_paths(common, &scenarios);
     common.check_memory(&scenarios)?;
     let (bytes, source) = common.memory_budget();
-    let notice = fell_back.then(|| {
-        format!(
-            "{} paths: the most that fit the memory budget (+ for more needs --max-memory)",
-            crate::format::thousands(common.paths as f64, 0)
-        )
-    });
+    let notice = fell_back
+        .then(|| {
+            format!(
+                "{} paths: the most that fit the memory budget (+ for more needs --max-memory)",
+                crate::format::thousands(common.paths as f64, 0)
+            )
+        })
+        .into_iter()
+        .chain(renamed.iter().map(|n| n.trim_start_matches("note: ").to_string()))
+        .reduce(|a, b| format!("{a}; {b}"));
     Ok(Settings {
         scenarios,
         named,
