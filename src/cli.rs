@@ -69,8 +69,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "safetech run",
             "safetech run -s maturing -s osa-enforced     # paired difference against the first",
-            "safetech run --set events.osa.firm.probability=0.6 -n 1e6   # firmer odds of enforcement",
-            "safetech run --precision 0.1 --out odds.json   # the format follows the extension",
+            "safetech run --set growth.capacity=8800   # the market's capacity at its 95th percentile",
+            "safetech run --precision 0.2 --out odds.json   # the format follows the extension",
         ],
     ),
     (
@@ -142,6 +142,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "safetech calibrate",
             "safetech calibrate -f json",
+            "safetech calibrate -o calibration.json",
             "safetech calibrate --history history.csv --write-scenario updated.toml",
         ],
     ),
@@ -181,6 +182,14 @@ pub fn command() -> clap::Command {
             [] => c.after_help(text),
             [second] => c.mut_subcommand(*second, |c| c.after_help(text)),
             _ => unreachable!("subcommands nest two deep"),
+        });
+    }
+    // The shared -s says "repeat to compare"; these look at one scenario and refuse a second.
+    for one in ["sensitivity", "solve", "teach"] {
+        cli = cli.mut_subcommand(one, |c| {
+            c.mut_arg("scenarios", |a| {
+                a.help("Built-in scenario id or path to a TOML file (one scenario)")
+            })
         });
     }
     cli
@@ -349,8 +358,12 @@ pub struct CalibrateArgs {
     #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub until: Option<i32>,
     /// Output format: explained text, or JSON (mean_log, sd_log, se_mean, df, growth_95, …)
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: CalibrateFormat,
+    /// [default: from --out's extension (.json), else table]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<CalibrateFormat>,
+    /// Write to this file (atomically) instead of standard output; `-` is standard output
+    #[arg(allow_negative_numbers = true, long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Also write a complete, runnable scenario that starts at the history's last year
     #[arg(allow_negative_numbers = true, long, value_name = "FILE.toml")]
     pub write_scenario: Option<PathBuf>,
@@ -361,6 +374,18 @@ pub struct CalibrateArgs {
 pub enum CalibrateFormat {
     Table,
     Json,
+}
+
+impl CalibrateFormat {
+    /// JSON when asked for, else when `out` ends in `.json` (as `run` picks its format).
+    pub fn is_json(asked: Option<CalibrateFormat>, out: Option<&std::path::Path>) -> bool {
+        match asked {
+            Some(f) => f == CalibrateFormat::Json,
+            None => out
+                .and_then(|p| p.extension())
+                .is_some_and(|e| e.eq_ignore_ascii_case("json")),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -909,3 +909,65 @@ fn an_edited_run_is_marked_in_markdown_and_csv() {
     let stock_csv = String::from_utf8(stdout_of(&[&edited[..], &["-f", "csv"]].concat())).unwrap();
     assert!(stock_csv.lines().skip(1).all(|row| row.ends_with(',')));
 }
+
+/// Issue 25, point 5: commands that look at one scenario refuse a second `-s` (they used the
+/// first with a note), and their help says one.
+#[test]
+fn one_scenario_commands_refuse_a_second() {
+    for command in [
+        &["sensitivity", "-n", "1000"][..],
+        &[
+            "solve",
+            "-n",
+            "1000",
+            "--param",
+            "growth.initial",
+            "--probability",
+            "0.5",
+        ],
+        &["teach", "--export-slides", "never-made"],
+    ] {
+        let out = safetech()
+            .args(command)
+            .args(["-s", "maturing", "-s", "kosa"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("looks at one scenario, and 2 were given (maturing, kosa)"),
+            "{stderr}"
+        );
+        let help = stdout_of(&[command[0], "--help"]);
+        let help = String::from_utf8_lossy(&help);
+        assert!(help.contains("(one scenario)"), "{help}");
+        assert!(!help.contains("repeat to compare"), "{help}");
+    }
+    assert!(!Path::new("never-made").exists());
+}
+
+/// Issue 25, point 5: calibrate writes to --out as backtest does, its format from the extension.
+#[test]
+fn calibrate_writes_to_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("calibration.json");
+    let out = safetech()
+        .args(["calibrate", "-o"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["schema"], "safetech.calibrate/v1");
+    assert_eq!(
+        written,
+        serde_json::from_slice::<serde_json::Value>(&stdout_of(&["calibrate", "-f", "json"]))
+            .unwrap()
+    );
+}

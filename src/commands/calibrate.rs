@@ -2,7 +2,6 @@
 
 use anyhow::Result;
 
-use super::print_quietly;
 use crate::backtest::{OFFICIAL_FORECASTS, backtest_results};
 use crate::cli::{BacktestArgs, CalibrateArgs, CalibrateFormat};
 use crate::error::InputError;
@@ -54,11 +53,16 @@ pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
             path.display()
         );
     }
-    let text = match args.format {
-        CalibrateFormat::Json => report::calibrate::json(&c, &origin),
-        CalibrateFormat::Table => report::calibrate::table(&c, &origin),
+    let text = if CalibrateFormat::is_json(args.format, args.out.as_deref()) {
+        report::calibrate::json(&c, &origin)
+    } else {
+        report::calibrate::table(&c, &origin)
     };
-    print_quietly(&text)
+    super::emit(
+        &text,
+        args.out.as_deref(),
+        &Inputs::of(args.history.as_deref()),
+    )
 }
 
 pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
@@ -84,14 +88,7 @@ pub fn run_backtest(args: &BacktestArgs) -> Result<()> {
         settings,
     };
     // As for `run`: -f wins, else --out's extension, else the table.
-    let json = match args.format {
-        Some(f) => f == CalibrateFormat::Json,
-        None => args
-            .out
-            .as_deref()
-            .and_then(|p| p.extension())
-            .is_some_and(|e| e.eq_ignore_ascii_case("json")),
-    };
+    let json = CalibrateFormat::is_json(args.format, args.out.as_deref());
     let text = if json {
         report::backtest::json(&results, &context)
     } else {

@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub use options::Options;
 
 use crate::cli::Common;
+use crate::error::InputError;
 use crate::output::Inputs;
 use crate::scenario::Scenario;
 use crate::sim::{Projection, RunControl, simulate};
@@ -77,13 +78,31 @@ pub fn pool(common: &Common) -> Result<rayon::ThreadPool> {
     builder.build().context("cannot start worker threads")
 }
 
-/// What `sensitivity` and `solve` start from: the first scenario named (a note says so when
-/// more were given), the edits as typed, the run settings and a worker pool.
+/// What `sensitivity` and `solve` start from: the one scenario named, the edits as typed, the
+/// run settings and a worker pool.
 pub struct SingleScenario {
     pub scenario: Scenario,
     pub overrides: Vec<String>,
     pub settings: crate::sim::RunSettings,
     pub pool: rayon::ThreadPool,
+}
+
+/// A command that looks at one scenario refuses a second `-s` (exit 2) rather than
+/// quietly using the first.
+pub fn refuse_a_second_scenario(command: &str, common: &Common) -> Result<(), InputError> {
+    match common.scenarios.as_slice() {
+        [_, _, ..] => Err(InputError::new(
+            "-s/--scenario",
+            "",
+            format!(
+                "{command} looks at one scenario, and {} were given ({}); run it once per \
+                 scenario",
+                common.scenarios.len(),
+                common.scenarios.join(", ")
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Checks `--precision` and the path count before loading anything, then loads.
@@ -96,14 +115,9 @@ pub fn single_scenario(
         crate::analysis::precision::check(pts)?;
     }
     crate::analysis::check_paths(common.paths)?;
+    refuse_a_second_scenario(command, common)?;
     let mut scenarios = common.load_scenarios()?;
     let scenario = scenarios.swap_remove(0);
-    if !scenarios.is_empty() {
-        eprintln!(
-            "note: {command} looks at one scenario; using {}",
-            scenario.scenario.id
-        );
-    }
     let overrides = common.overrides()?.into_iter().map(|o| o.raw).collect();
     Ok(SingleScenario {
         scenario,

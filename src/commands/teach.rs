@@ -14,6 +14,8 @@ use crate::sim::{Projection, RunControl, simulate};
 use crate::tui::theme::ThemeName;
 
 pub fn run(args: &TeachArgs) -> Result<ExitCode> {
+    // The walkthrough teaches on one scenario.
+    super::refuse_a_second_scenario("teach", &args.common)?;
     match &args.export_slides {
         Some(dir) => export_slides(args, dir).map(|_| ExitCode::SUCCESS),
         None => super::tui::teach(args),

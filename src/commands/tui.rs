@@ -78,7 +78,11 @@ pub fn settings(common: &Common, theme: ThemeName, tab: Tab) -> Result<Settings>
             )
         })
         .into_iter()
-        .chain(renamed.iter().map(|n| n.trim_start_matches("note: ").to_string()))
+        .chain(
+            renamed
+                .iter()
+                .map(|n| n.trim_start_matches("note: ").to_string()),
+        )
         .reduce(|a, b| format!("{a}; {b}"));
     Ok(Settings {
         scenarios,
