@@ -971,3 +971,62 @@ fn calibrate_writes_to_out() {
             .unwrap()
     );
 }
+
+/// Issue 25, point 6: `-` reads standard input for -s, --history and validate, as `--out -`
+/// writes standard output.
+#[test]
+fn a_dash_reads_standard_input() {
+    let maturing = stdout_of(&["scenarios", "show", "maturing"]);
+    let from_stdin = safetech()
+        .args(["run", "-n", "2000", "-s", "-", "-f", "json"])
+        .write_stdin(maturing.clone())
+        .output()
+        .unwrap();
+    assert!(
+        from_stdin.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_stdin.stderr)
+    );
+    let stock: serde_json::Value = serde_json::from_slice(&stdout_of(&[
+        "run", "-n", "2000", "-s", "maturing", "-f", "json",
+    ]))
+    .unwrap();
+    let piped: serde_json::Value = serde_json::from_slice(&from_stdin.stdout).unwrap();
+    assert_eq!(
+        piped["scenarios"][0]["years"],
+        stock["scenarios"][0]["years"]
+    );
+    let validated = safetech()
+        .args(["scenarios", "validate", "-"])
+        .write_stdin(maturing)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&validated.stdout).contains("ok: - (maturing)"));
+    let bad = safetech()
+        .args(["scenarios", "validate", "-"])
+        .write_stdin("junk")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("standard input:1:"));
+    let history = stdout_of(&["history"]);
+    let calibrated = safetech()
+        .args(["calibrate", "--history", "-", "-f", "json"])
+        .write_stdin(history)
+        .output()
+        .unwrap();
+    let calibrated: serde_json::Value = serde_json::from_slice(&calibrated.stdout).unwrap();
+    let shipped: serde_json::Value =
+        serde_json::from_slice(&stdout_of(&["calibrate", "-f", "json"])).unwrap();
+    assert_eq!(calibrated["mean_log"], shipped["mean_log"]);
+}
+
+/// Issue 25, point 12: the comparison table's median names its year.
+#[test]
+fn the_compare_tables_median_names_its_year() {
+    let text = String::from_utf8(stdout_of(&[
+        "run", "-n", "1000", "-s", "maturing", "-s", "kosa",
+    ]))
+    .unwrap();
+    assert!(text.contains("Median 2026  Name"), "{text}");
+}

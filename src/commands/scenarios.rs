@@ -68,7 +68,7 @@ fn validate_file(path: &Path) -> Result<String, InputError> {
         let origin = ScenarioSource::Builtin(id).origin();
         return parse_str(text, &origin).map(|s| s.scenario.id);
     }
-    let origin = path.display().to_string();
+    let origin = ScenarioSource::File(path.to_path_buf()).origin();
     let text = read_scenario_file(path)?;
     parse_str(&text, &origin).map(|s| s.scenario.id)
 }

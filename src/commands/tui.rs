@@ -63,6 +63,15 @@ fn open(
 /// The view's settings from the shared options: scenarios loaded, paths fitted to the memory
 /// budget, the theme as `NO_COLOR` leaves it.
 pub fn settings(common: &Common, theme: ThemeName, tab: Tab) -> Result<Settings> {
+    if common.scenarios.iter().any(|s| s == crate::scenario::STDIN) {
+        return Err(crate::error::InputError::new(
+            "-s -",
+            "",
+            "the view reads its keys from the terminal, not a scenario from standard input; \
+             save the scenario to a file and give its path",
+        )
+        .into());
+    }
     let (mut scenarios, named, loaded) = load_scenarios(common)?;
     // A file that keeps a built-in's id is labelled with its own name, so the list and the
     // Compare tab never show two of one name.

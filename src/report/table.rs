@@ -200,9 +200,16 @@ fn side_by_side(runs: &[RunSummary]) -> String {
         .max()
         .unwrap_or(8)
         .max(8);
+    // Each median is of its run's target year.
+    let median_title = if runs.iter().all(|r| r.target.year == first.target.year) {
+        format!("Median {}", first.target.year)
+    } else {
+        "Median, target year".to_string()
+    };
+    let median_w = median_title.chars().count().max(9);
     let _ = writeln!(
         out,
-        "{:<id_w$}  {:>24}  {:>20}  {:>9}  Name",
+        "{:<id_w$}  {:>24}  {:>20}  {:>median_w$}  Name",
         "Scenario",
         format!(
             "P(≥ {} in {})",
@@ -210,7 +217,7 @@ fn side_by_side(runs: &[RunSummary]) -> String {
             first.target.year
         ),
         "Monte Carlo ±",
-        "Median",
+        median_title,
     );
     for r in runs {
         let d = probability_decimals(r.target.std_error);
@@ -220,7 +227,7 @@ fn side_by_side(runs: &[RunSummary]) -> String {
             .map_or(f64::NAN, |y| y.median());
         let _ = writeln!(
             out,
-            "{:<id_w$}  {:>24}  {:>20}  {:>9}  {}",
+            "{:<id_w$}  {:>24}  {:>20}  {:>median_w$}  {}",
             r.stamp.scenario,
             percent(r.target.probability, d),
             format!("±{} pts", r.target.margin_points()),

@@ -106,7 +106,10 @@ pub fn read_history(
             SHIPPED_HISTORY_NAME.to_string(),
         )),
         Some(p) => {
-            let origin = p.display().to_string();
+            let origin = match p.as_os_str() == super::load::STDIN {
+                true => "standard input".to_string(),
+                false => p.display().to_string(),
+            };
             let text = super::read_text_file(p, "history file")?;
             Ok((parse_history(&text, &origin)?, origin))
         }

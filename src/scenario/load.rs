@@ -16,14 +16,14 @@ pub enum ScenarioSource {
 }
 
 impl ScenarioSource {
-    /// A built-in id, or a path (anything with a path separator or a `.toml` ending, or an
-    /// existing file).
+    /// A built-in id, or a path (anything with a path separator or a `.toml` ending, `-` for
+    /// standard input, or an existing file).
     pub fn resolve(spec: &str) -> Result<Self, InputError> {
         let looks_like_path = spec.contains(['/', '\\']) || spec.ends_with(".toml");
         if !looks_like_path && let Some((id, _)) = BUILTIN.iter().find(|(id, _)| *id == spec) {
             return Ok(ScenarioSource::Builtin(id));
         }
-        if looks_like_path || Path::new(spec).is_file() {
+        if looks_like_path || spec == STDIN || Path::new(spec).is_file() {
             return Ok(ScenarioSource::File(PathBuf::from(spec)));
         }
         let names: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
@@ -42,6 +42,7 @@ impl ScenarioSource {
     pub fn origin(&self) -> String {
         match self {
             ScenarioSource::Builtin(id) => format!("scenarios/{id}.toml (built-in)"),
+            ScenarioSource::File(p) if p.as_os_str() == STDIN => "standard input".to_string(),
             ScenarioSource::File(p) => p.display().to_string(),
         }
     }
@@ -65,14 +66,28 @@ pub fn read_scenario_file(path: &Path) -> Result<String, InputError> {
     read_text_file(path, "scenario file")
 }
 
+/// The path that names standard input, as `-` names standard output for `--out`.
+pub const STDIN: &str = "-";
+
 /// Reads a text input file with the checks of [`read_scenario_file`]; `what` names it in errors.
+/// The path `-` reads standard input, with the same limit.
 pub fn read_text_file(path: &Path, what: &str) -> Result<String, InputError> {
     use std::io::Read;
-    let origin = path.display().to_string();
+    let stdin = path.as_os_str() == STDIN;
+    let origin = if stdin {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
     let fail = |msg: String| InputError::new(&origin, "", msg);
-    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read {what}: {e}")))?;
+    let source: Box<dyn Read> = if stdin {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| fail(format!("cannot read {what}: {e}")))?)
+    };
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
+    source
+        .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| fail(format!("cannot read {what}: {e}")))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {

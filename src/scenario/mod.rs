@@ -17,7 +17,7 @@ mod validate;
 pub use builtin::{BUILTIN, builtin_source};
 pub use edit::edit_source;
 pub use load::{
-    MAX_FILE_BYTES, ScenarioSource, distinct_ids, id_of_file, load, load_text_and_scenario,
+    MAX_FILE_BYTES, STDIN, ScenarioSource, distinct_ids, id_of_file, load, load_text_and_scenario,
     load_with_overrides, parse_str, read_scenario_file, read_text_file,
 };
 pub use overrides::Override;
