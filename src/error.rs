@@ -45,7 +45,17 @@ impl InputError {
 }
 
 impl fmt::Display for InputError {
+    /// Every part is written with its control characters escaped: a value or a name echoed
+    /// from a file cannot drive the terminal the message reaches.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut plain = String::new();
+        self.write_parts(&mut plain)?;
+        f.write_str(&crate::text::escape_controls(&plain))
+    }
+}
+
+impl InputError {
+    fn write_parts(&self, f: &mut impl fmt::Write) -> fmt::Result {
         write!(f, "{}", self.origin)?;
         if let Some((line, col)) = self.position {
             write!(f, ":{line}:{col}")?;

@@ -21,6 +21,7 @@ pub mod scenario;
 pub mod series_style;
 pub mod sim;
 pub mod stats;
+pub mod text;
 pub mod tui;
 
 /// Program version, stamped on every output.

@@ -20,7 +20,11 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors may echo a path or a value as given: escape what could drive the terminal.
+            eprintln!(
+                "error: {}",
+                safetech::text::escape_controls(&format!("{err:#}"))
+            );
             ExitCode::from(exit_code(&err) as u8)
         }
     }

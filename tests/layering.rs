@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 /// Modules any layer may use, and what each of them may use in turn.
 const LEAVES: &[(&str, &[&str])] = &[
-    ("error", &[]),
+    ("error", &["text"]),
+    ("text", &[]),
     ("format", &[]),
     ("quantile", &[]),
     ("numbers", &[]),

@@ -17,6 +17,7 @@ mod engine_percentiles;
 mod engine_range;
 mod extreme_scenarios;
 mod help_examples;
+mod input_safety;
 mod json_schema;
 mod layering;
 mod memory_estimate;

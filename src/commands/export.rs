@@ -11,12 +11,32 @@ use crate::cli::ExportArgs;
 use crate::error::InputError;
 use crate::sim::RunControl;
 
+/// `--title`, `--subtitle`, `--caption` and `--source` go into the chart's SVG and PDF and may
+/// be echoed on a terminal: one line each, no control characters.
+fn check_texts(args: &ExportArgs) -> Result<(), InputError> {
+    for (flag, text) in [
+        ("--title", &args.title),
+        ("--subtitle", &args.subtitle),
+        ("--caption", &args.caption),
+        ("--source", &args.source),
+    ] {
+        let Some(text) = text else { continue };
+        if let Some(why) = crate::text::refusal(text, crate::text::Allow::Line) {
+            return Err(
+                InputError::new(flag, "", why).with_value(crate::text::quoted_excerpt(text))
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A `--x`/`--no-x` pair: on, off, or the chart's own default when neither is given.
 fn on_off(on: bool, off: bool) -> Option<bool> {
     (on || off).then_some(on)
 }
 
 pub fn run(args: &ExportArgs) -> Result<()> {
+    check_texts(args)?;
     let options = ChartOptions {
         width: args.width,
         height: args.height,

@@ -80,6 +80,11 @@ pub fn resolve(
                     .into(),
             ));
         };
+        // A path is echoed in errors and in what `scenarios show` writes: no control
+        // characters, as in any other text of a scenario.
+        if let Some(why) = crate::text::refusal(&spec, crate::text::Allow::Line) {
+            return Err(fail("extends", why).with_value(crate::text::quoted_excerpt(&spec)));
+        }
         let (source, parent_place) = locate(&spec, place).map_err(|m| fail("extends", m))?;
         let name = source_name(&source);
         if chain.contains(&name) {

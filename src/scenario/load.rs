@@ -274,12 +274,82 @@ fn parse_with_overrides(
                 let sets: Vec<&str> = applied.iter().map(|(_, o)| o.origin.as_str()).collect();
                 message.push_str(&format!(" (after {})", sets.join(", ")));
             }
+            // A control character is pointed at where it is written, in a long text too.
+            let position = map
+                .span_of(&issue.field)
+                .filter(|_| message.contains("control character"))
+                .and_then(|span| {
+                    let paragraphs = message.contains(crate::text::Allow::Paragraphs.describe());
+                    first_control_escape(text, span, paragraphs)
+                })
+                .map(|offset| map.line_col(offset))
+                .or_else(|| map.position_of(&issue.field));
             InputError::new(origin, &issue.field, message)
                 .with_value(issue.value)
-                .at(map.position_of(&issue.field))
+                .at(position)
         }
     })?;
     Ok(scenario)
+}
+
+/// The byte offset in `text` of the first control character written within `span` (a TOML
+/// string): an escape that stands for one (`\u001b`, `\e`, `\b`, `\f`, `\r`), or a newline or
+/// tab, escaped or not, unless `paragraphs` allows them. The message names which; this only
+/// finds the line and column.
+fn first_control_escape(
+    text: &str,
+    span: std::ops::Range<usize>,
+    paragraphs: bool,
+) -> Option<usize> {
+    let value = text.get(span.clone())?;
+    // The opening quotes, and a newline right after `"""`, are not part of the string.
+    let body_start = value.find(['"', '\'']).map_or(0, |q| {
+        let quotes = value[q..]
+            .chars()
+            .take_while(|&c| c == '"' || c == '\'')
+            .count();
+        q + quotes.min(3)
+    });
+    let body = &value[body_start..];
+    let multi = value[..body_start].ends_with("\"\"\"") || value[..body_start].ends_with("\'\'\'");
+    let mut chars = body.char_indices().peekable();
+    // A newline just after the opening `"""` is trimmed by TOML.
+    if multi && chars.peek().is_some_and(|&(_, c)| c == '\n' || c == '\r') {
+        chars.next();
+    }
+    while let Some((i, c)) = chars.next() {
+        let at = span.start + body_start + i;
+        match c {
+            '\\' => {
+                let Some((_, e)) = chars.next() else { break };
+                let code = match e {
+                    'u' | 'U' => {
+                        let n = if e == 'u' { 4 } else { 8 };
+                        let hex: String = (0..n)
+                            .filter_map(|_| chars.next().map(|(_, h)| h))
+                            .collect();
+                        u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                    }
+                    'b' => Some('\u{8}'),
+                    'f' => Some('\u{c}'),
+                    'e' => Some('\u{1b}'),
+                    'r' => Some('\r'),
+                    'n' => Some('\n'),
+                    't' => Some('\t'),
+                    _ => None,
+                };
+                if code.is_some_and(|c| {
+                    crate::text::is_control(c) && !(paragraphs && (c == '\n' || c == '\t'))
+                }) {
+                    return Some(at);
+                }
+            }
+            '\n' | '\t' if !paragraphs => return Some(at),
+            c if crate::text::is_control(c) && !matches!(c, '\n' | '\t' | '\r') => return Some(at),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn syntax_error(err: &toml::de::Error, text: &str, origin: &str, map: &SourceMap) -> InputError {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use super::bounds::{REVENUE_CEILING, REVENUE_FLOOR, SIGMAS, reach};
 use super::parameters::{Field, Limit, Valid, describe, num};
 use super::{Scenario, Shocks};
+use crate::text::Allow;
 
 /// One invalid value: its field path, the value, and what is allowed.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +75,14 @@ impl Checker {
         }
     }
 
+    /// Text that is echoed (names, descriptions, sources): no control characters but those
+    /// `allow` lets through.
+    fn text(&mut self, field: &str, text: &str, allow: Allow) {
+        if let Some(why) = crate::text::refusal(text, allow) {
+            self.fail(field, crate::text::quoted_excerpt(text), why);
+        }
+    }
+
     fn id(&mut self, field: &str, id: &str) {
         let ok = !id.is_empty()
             && id.len() <= 64
@@ -126,6 +135,15 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
     c.id("scenario.id", &s.scenario.id);
     if s.scenario.name.trim().is_empty() {
         c.fail("scenario.name", "\"\"", "must not be empty");
+    }
+    c.text("scenario.name", &s.scenario.name, Allow::Line);
+    c.text(
+        "scenario.description",
+        &s.scenario.description,
+        Allow::Paragraphs,
+    );
+    for (i, source) in s.scenario.sources.iter().enumerate() {
+        c.text(&format!("scenario.sources[{i}]"), source, Allow::Line);
     }
 
     let m = &s.market;
@@ -261,6 +279,12 @@ pub fn validate(s: &Scenario) -> Result<(), Issue> {
     for (e, ev) in s.events.iter().enumerate() {
         let base = format!("events[{e}]");
         c.unique_id(&base, &ev.id, &mut event_ids, "event ids must be unique");
+        c.text(&format!("{base}.name"), &ev.name, Allow::Line);
+        c.text(
+            &format!("{base}.description"),
+            &ev.description,
+            Allow::Paragraphs,
+        );
         c.start(&base, ev.year, ev.window);
         if ev.outcomes.is_empty() {
             c.fail(
