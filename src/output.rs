@@ -75,9 +75,9 @@ fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 }
 
 /// Checks a run's output files before any work: none may be one of `inputs`, and no two may
-/// be the same file. Each is given with the flag that names it (`--out`, `--data`), which the
-/// refusal names.
-pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &Inputs) -> Result<(), InputError> {
+/// be the same file, and each must be writable by the user we run as (see [`cannot_write`]).
+/// Each is given with the flag that names it (`--out`, `--data`), which the refusal names.
+pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &Inputs) -> Result<()> {
     let mut seen: Vec<(&str, PathBuf, FileId)> = Vec::new();
     for &(flag, path) in outputs {
         #[cfg(unix)]
@@ -94,6 +94,11 @@ pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &Inputs) -> Result<(), I
             }
         };
         refuse_inputs_as(flag, path, &target, inputs)?;
+        // A path that cannot be written is an I/O failure (exit 1), as it was when found at
+        // the write, but found before any work and named by its option.
+        if let Some(problem) = cannot_write(&target) {
+            anyhow::bail!("{flag}: {}: {problem}", path.display());
+        }
         let id = std::fs::metadata(&target).ok().and_then(|m| file_id(&m));
         if let Some((other, _, _)) = seen
             .iter()
@@ -104,19 +109,16 @@ pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &Inputs) -> Result<(), I
                 "",
                 format!("names the same file as {other}; give each output its own file"),
             )
-            .with_value(path.display().to_string()));
+            .with_value(path.display().to_string())
+            .into());
         }
         seen.push((flag, target, id));
     }
     Ok(())
 }
 
-/// Refuses `target` (a resolved path) when it is one of `inputs`.
-fn refuse_inputs(asked: &Path, target: &Path, inputs: &Inputs) -> Result<(), InputError> {
-    refuse_inputs_as("--out", asked, target, inputs)
-}
-
-/// [`refuse_inputs`], naming the flag the path was given with.
+/// Refuses `target` (a resolved path) when it is one of `inputs`, naming the flag the path was
+/// given with.
 fn refuse_inputs_as(
     flag: &str,
     asked: &Path,
@@ -134,6 +136,82 @@ fn refuse_inputs_as(
         .with_value(asked.display().to_string()));
     }
     Ok(())
+}
+
+/// Why the user we run as cannot write `target` (a path with its links followed), if it is
+/// plain: a directory, a missing directory, or an existing file or a directory the shell's `>`
+/// would be refused, as access(2) judges it with our effective ids. Root may write any file,
+/// as the shell's `>` may. Devices and pipes are left to the write itself.
+fn cannot_write(target: &Path) -> Option<String> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(target) {
+        Ok(meta) if meta.is_dir() => return Some("it is a directory".into()),
+        Ok(meta) if meta.is_file() => {
+            if let Err(e) = may_write(target) {
+                return Some(format!(
+                    "the file exists and cannot be written by this user (mode {}; {e}); the \
+                     shell's `>` would refuse it too: make it writable (chmod u+w) or choose \
+                     another name",
+                    mode_of(&meta)
+                ));
+            }
+        }
+        Ok(_) => return None,
+        Err(_) => {}
+    }
+    if !dir.is_dir() {
+        return Some(format!("directory {} does not exist", dir.display()));
+    }
+    if let Err(e) = may_write(dir) {
+        return Some(format!(
+            "cannot create a file in directory {} ({e})",
+            dir.display()
+        ));
+    }
+    None
+}
+
+/// access(`path`, W_OK) with the effective user and groups (`AT_EACCESS`).
+#[cfg(unix)]
+fn may_write(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        // A path with a NUL byte cannot be opened at all; the write says so.
+        return Ok(());
+    };
+    // SAFETY: `name` is a valid NUL-terminated string that faccessat only reads.
+    let r = unsafe { libc::faccessat(libc::AT_FDCWD, name.as_ptr(), libc::W_OK, libc::AT_EACCESS) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(unix))]
+fn may_write(path: &Path) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.permissions().readonly() => Err(std::io::ErrorKind::PermissionDenied.into()),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    format!("{:04o}", meta.permissions().mode() & 0o7777)
+}
+
+#[cfg(not(unix))]
+fn mode_of(meta: &std::fs::Metadata) -> String {
+    if meta.permissions().readonly() {
+        "read-only".into()
+    } else {
+        "writable".into()
+    }
 }
 
 /// Follows a chain of symlinks to the path that will really be written (which may not exist
@@ -207,8 +285,15 @@ fn write_to_descriptor(path: &Path, fd: i32, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes `bytes` to `path` as the module says, refusing any of `inputs`.
+/// Writes `bytes` to `path` as the module says, refusing any of `inputs`; a refusal names
+/// the path as given with `--out`.
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
+    write_atomic_as("--out", path, bytes, inputs)
+}
+
+/// [`write_atomic`] for a path given with `flag` (`--data`, `--write-scenario`), which its
+/// refusals name.
+pub fn write_atomic_as(flag: &str, path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
     #[cfg(unix)]
     if let Some(fd) = open_descriptor(path) {
         return write_to_descriptor(path, fd, bytes);
@@ -240,27 +325,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => resolve_links(path)?,
     };
-    refuse_inputs(path, &target, inputs)?;
+    refuse_inputs_as(flag, path, &target, inputs)?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "cannot write {}: directory {} does not exist",
-            path.display(),
-            dir.display()
-        );
+    // A file the shell's `>` could not write is not replaced behind its owner's back.
+    if let Some(problem) = cannot_write(&target) {
+        anyhow::bail!("cannot write {}: {problem}", path.display());
     }
     // A short random name whatever the target's length, so a 250-byte name still fits.
     let mut builder = tempfile::Builder::new();
     builder.prefix(".safetech-").suffix(".tmp");
     // A new file gets the usual mode (0666 less the umask, as any program's would), not the
-    // 0600 of a temporary file; a replaced file keeps its own below.
+    // 0600 of a temporary file. A replaced file's mode is given at creation, before a byte is
+    // written (so a 0600 file's new contents are never readable by others, even for a
+    // moment), and set exactly below (the umask may have narrowed it).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        let mode = existing
+            .as_ref()
+            .map_or(0o666, |m| m.permissions().mode() & 0o777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
     // The list is held while the file is made, so a signal between the two cannot miss it:
     // the handler waits for the lock, then finds the file listed.
@@ -273,12 +360,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<()> {
     drop(pending);
     let result = (|| -> std::io::Result<()> {
         let mut tmp = tmp;
-        tmp.write_all(bytes)?;
         if let Some(meta) = &existing {
             tmp.as_file().set_permissions(meta.permissions())?;
         }
-        tmp.as_file().sync_all()?;
+        tmp.write_all(bytes)?;
         test_pause();
+        tmp.as_file().sync_all()?;
         // On error the temporary file is dropped, which removes it.
         tmp.persist(&target).map_err(|e| e.error)?;
         Ok(())
@@ -325,8 +412,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Debug builds only: hold a finished temporary file for a while before the rename, so tests
-/// can signal the program mid-write.
+/// Debug builds only: hold a written temporary file for a while before the rename, so tests
+/// can signal the program mid-write and read the file's mode while it holds the new contents.
 fn test_pause() {
     #[cfg(debug_assertions)]
     if let Some(ms) = std::env::var("SAFETECH_TEST_WRITE_PAUSE_MS")

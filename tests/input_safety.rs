@@ -1,7 +1,7 @@
 //! Input that attacks: text that would drive a terminal or break an SVG, output files the shell
 //! would refuse, and the smaller refusals of issue 24. Each test is named after its point.
 
-use crate::common::{safetech, succeed};
+use crate::common::{json_of, safetech, succeed};
 
 /// The built-in `central`, with `from` (which must occur) replaced by `to` once.
 fn central_with(from: &str, to: &str) -> String {
@@ -239,4 +239,247 @@ fn control_characters_in_chart_text_options_are_refused() {
     );
     let svg = std::fs::read_to_string(&out_path).unwrap();
     assert!(svg.contains("£1bn – by 2026?"));
+}
+
+/// Runs `args` of the program, then the shell's `>` on the same file, as the user with ids
+/// `as_user` (or as we are): whether each wrote.
+#[cfg(unix)]
+fn program_and_shell(
+    as_user: Option<u32>,
+    dir: &std::path::Path,
+    args: &[&str],
+    file: &std::path::Path,
+) -> (bool, bool, String) {
+    use std::os::unix::process::CommandExt;
+    let mut program = std::process::Command::new(crate::common::BIN);
+    program.current_dir(dir).args(args).arg(file);
+    let mut shell = std::process::Command::new("sh");
+    shell
+        .current_dir(dir)
+        .arg("-c")
+        .arg("printf x 2>/dev/null > \"$1\"")
+        .arg("sh")
+        .arg(file);
+    if let Some(id) = as_user {
+        program.uid(id).gid(id);
+        shell.uid(id).gid(id);
+    }
+    let before = std::fs::read(file).unwrap();
+    let out = program.output().unwrap();
+    let wrote = std::fs::read(file).unwrap() != before;
+    assert_eq!(
+        out.status.success(),
+        wrote,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shell_wrote = shell.status().unwrap().success();
+    (
+        wrote,
+        shell_wrote,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// As a user other than root, a 0444 output file was silently replaced where the shell's `>`
+/// refuses. The program now does as the shell does, for whoever runs it: root may write it
+/// (as `>` may), anyone else is refused, the file untouched, the option named. Run as root,
+/// the test also runs both as `nobody` (uid 65534).
+#[cfg(unix)]
+#[test]
+fn read_only_output_files_are_refused_as_the_shell_would() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // SAFETY: geteuid only reads the process's effective user id.
+    let root = unsafe { libc::geteuid() } == 0;
+    let users: Vec<Option<u32>> = if root {
+        vec![None, Some(65534)]
+    } else {
+        vec![None]
+    };
+    for (args, name) in [
+        (&["history", "--out"][..], "history.csv"),
+        (&["run", "-n", "1000", "--out"][..], "run.json"),
+        (
+            &["export", "--chart", "fan", "-n", "1000", "--out"][..],
+            "fan.svg",
+        ),
+    ] {
+        for &user in &users {
+            let file = dir.path().join(name);
+            let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644));
+            std::fs::write(&file, "old").unwrap();
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+            let (wrote, shell_wrote, err) = program_and_shell(user, dir.path(), args, &file);
+            assert_eq!(wrote, shell_wrote, "{args:?} as {user:?}: {err}");
+            let as_root = root && user.is_none();
+            assert_eq!(wrote, as_root, "{args:?} as {user:?}: {err}");
+            if !wrote {
+                assert!(
+                    err.contains("cannot be written by this user (mode 0444"),
+                    "{err}"
+                );
+                if args[0] != "history" {
+                    assert!(err.contains("--out"), "{err}");
+                }
+                // Refused before any work: no temporary file left beside it.
+                let left: Vec<_> = std::fs::read_dir(dir.path())
+                    .unwrap()
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(".safetech-"))
+                    .collect();
+                assert!(left.is_empty(), "{left:?}");
+            }
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o444, "{args:?}: the file keeps its mode");
+        }
+    }
+}
+
+/// The temporary file of an atomic replace was created 0644 and written before it got the
+/// replaced file's mode, so a 0600 file's new contents were readable by others for a moment.
+/// It now has the file's mode before a byte is written. The program is held with the new
+/// contents written (a debug-build hook) while the test reads the temporary file's mode.
+#[cfg(unix)]
+#[test]
+fn a_private_file_is_never_readable_while_it_is_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("private.csv");
+    std::fs::write(&file, "old").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut child = std::process::Command::new(crate::common::BIN)
+        .args(["history", "--out"])
+        .arg(&file)
+        .env("SAFETECH_TEST_WRITE_PAUSE_MS", "1500")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut seen = None;
+    while seen.is_none() && start.elapsed() < std::time::Duration::from_secs(20) {
+        for entry in std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".safetech-")
+                && let Ok(meta) = entry.metadata()
+                && meta.len() > 0
+            {
+                seen = Some(meta.permissions().mode() & 0o777);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(child.wait().unwrap().success());
+    let mode = seen.expect("the temporary file was never seen with its contents");
+    assert_eq!(
+        mode, 0o600,
+        "the new contents were readable with mode {mode:o}"
+    );
+    let after = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(after, 0o600);
+    assert_ne!(std::fs::read_to_string(&file).unwrap(), "old");
+}
+
+/// Refusals of `--data` and `--write-scenario` named `--out`, or no option at all, and a
+/// `--data` in a missing folder failed only after the chart was written. Each names its own
+/// option, before any work.
+#[test]
+fn refusals_name_the_data_and_write_scenario_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(&history, safetech::scenario::history::SHIPPED_HISTORY).unwrap();
+    let missing = dir.path().join("no-such-folder").join("x.toml");
+    // An input is refused as invalid (exit 2); a missing folder is an I/O failure (exit 1).
+    for (write_to, says, code) in [
+        (&history, "input of this run", 2),
+        (&missing, "does not exist", 1),
+    ] {
+        let out = safetech()
+            .args(["calibrate", "--history"])
+            .arg(&history)
+            .arg("--write-scenario")
+            .arg(write_to)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{err}");
+        assert!(
+            err.contains("--write-scenario") && err.contains(says),
+            "{err}"
+        );
+        assert!(!err.contains("--out"), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+    let chart = dir.path().join("fan.png");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        safetech::scenario::builtin_source("baseline").unwrap(),
+    )
+    .unwrap();
+    let missing = dir.path().join("no-such-folder").join("x.csv");
+    // An input is refused as invalid (exit 2); a missing folder is an I/O failure (exit 1).
+    for (data, says, code) in [
+        (&scenario, "input of this run", 2),
+        (&missing, "does not exist", 1),
+    ] {
+        let out = safetech()
+            .args(["export", "--chart", "fan", "-n", "1000", "-s"])
+            .arg(&scenario)
+            .arg("--out")
+            .arg(&chart)
+            .arg("--data")
+            .arg(data)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{err}");
+        assert!(err.contains("--data") && err.contains(says), "{err}");
+        assert!(!err.contains("--out"), "{err}");
+        assert!(
+            !chart.exists(),
+            "the chart was written before --data was refused"
+        );
+    }
+}
+
+/// Spreadsheets save "CSV UTF-8" with a byte-order mark, which made the header unreadable.
+#[test]
+fn a_utf8_bom_in_a_history_csv_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.csv");
+    let bom = dir.path().join("bom.csv");
+    let text = safetech::scenario::history::SHIPPED_HISTORY;
+    std::fs::write(&plain, text).unwrap();
+    std::fs::write(&bom, format!("\u{feff}{text}")).unwrap();
+    let calibrated = |path: &std::path::Path| {
+        json_of(
+            safetech()
+                .args(["calibrate", "-f", "json", "--history"])
+                .arg(path),
+        )
+    };
+    let (a, b) = (calibrated(&plain), calibrated(&bom));
+    for key in [
+        "first_year",
+        "last_year",
+        "mean_log",
+        "initial",
+        "volatility",
+    ] {
+        assert!(a[key].is_number(), "{key}: {a}");
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    // A BOM anywhere else is still not a header.
+    std::fs::write(&bom, format!("# note\n\u{feff}{text}")).unwrap();
+    let out = safetech()
+        .args(["calibrate", "--history"])
+        .arg(&bom)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

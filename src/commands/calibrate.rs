@@ -5,7 +5,7 @@ use anyhow::Result;
 use crate::backtest::{OFFICIAL_FORECASTS, backtest_results};
 use crate::cli::{BacktestArgs, CalibrateArgs, CalibrateFormat};
 use crate::error::InputError;
-use crate::output::{Inputs, write_atomic};
+use crate::output::{Inputs, check_outputs, write_atomic_as};
 use crate::report;
 use crate::scenario::history::read_history;
 use crate::scenario::parse_str;
@@ -13,6 +13,10 @@ use crate::sim::RunSettings;
 use crate::stats::calibration::calibrate;
 
 pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
+    if let Some(path) = &args.write_scenario {
+        let inputs = Inputs::of(args.history.as_deref());
+        check_outputs(&[("--write-scenario", path.as_path())], &inputs)?;
+    }
     let (history, origin) = read_history(args.history.as_deref())?;
     let used: Vec<(i32, f64)> = history
         .iter()
@@ -46,7 +50,7 @@ pub fn run_calibrate(args: &CalibrateArgs) -> Result<()> {
     })?;
     if let Some(path) = &args.write_scenario {
         let inputs = Inputs::of(args.history.as_deref());
-        write_atomic(path, text.as_bytes(), &inputs)?;
+        write_atomic_as("--write-scenario", path, text.as_bytes(), &inputs)?;
         eprintln!(
             "wrote {} (run it with: safetech run -s {})",
             path.display(),

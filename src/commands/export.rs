@@ -129,7 +129,12 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             Chart::of_runs(args.chart, &projections)?.export(&args.out, &options, &inputs)?;
             if let Some(path) = &args.data {
                 let csv = chart::data::csv(args.chart, &projections, &options)?;
-                super::emit(&csv, Some(path), &inputs)?;
+                if path.as_os_str() == "-" {
+                    super::emit(&csv, None, &inputs)?;
+                } else {
+                    crate::output::write_atomic_as("--data", path, csv.as_bytes(), &inputs)?;
+                    eprintln!("wrote {}", path.display());
+                }
             }
         }
     }

@@ -137,6 +137,15 @@ pub fn inputs_of(scenarios: &[&Scenario]) -> Inputs {
     )
 }
 
+/// Checks `--out` before any work, as [`crate::output::check_outputs`] does; `-` (standard
+/// output) needs no check.
+pub fn check_out(out: Option<&std::path::Path>, inputs: &Inputs) -> Result<()> {
+    match out.filter(|o| o.as_os_str() != "-") {
+        Some(o) => crate::output::check_outputs(&[("--out", o)], inputs),
+        None => Ok(()),
+    }
+}
+
 /// Writes a report to `out` (atomically, never over one of `inputs`) or standard output; a
 /// closed pipe is not an error.
 pub fn emit(text: &str, out: Option<&std::path::Path>, inputs: &Inputs) -> Result<()> {

@@ -19,20 +19,21 @@ pub fn run(args: &RunArgs) -> Result<()> {
     }
     let scenarios = args.report.common.load_scenarios()?;
     let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
+    let mut outputs = Vec::new();
+    if let Some(out) = args
+        .report
+        .output
+        .out
+        .as_deref()
+        .filter(|o| o.as_os_str() != "-")
+    {
+        outputs.push(("--out", out));
+    }
     if let Some(path) = &args.samples {
         check_samples(path, scenarios.len(), args.report.common.paths)?;
-        let mut outputs = vec![("--samples", path.as_path())];
-        if let Some(out) = args
-            .report
-            .output
-            .out
-            .as_deref()
-            .filter(|o| o.as_os_str() != "-")
-        {
-            outputs.insert(0, ("--out", out));
-        }
-        crate::output::check_outputs(&outputs, &inputs)?;
+        outputs.push(("--samples", path.as_path()));
     }
+    crate::output::check_outputs(&outputs, &inputs)?;
     let projections = match args.report.precision {
         None => super::simulate_all(&args.report.common, &scenarios)?,
         Some(pts) => {
@@ -55,7 +56,12 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if let (Some(path), [run]) = (&args.samples, projections.as_slice()) {
         // --precision may have grown the run past the limit checked before it.
         check_samples(path, 1, run.paths())?;
-        crate::output::write_atomic(path, samples::render(run).as_bytes(), &inputs)?;
+        crate::output::write_atomic_as(
+            "--samples",
+            path,
+            samples::render(run).as_bytes(),
+            &inputs,
+        )?;
     }
     super::emit(&text, args.report.output.out.as_deref(), &inputs)
 }

@@ -21,6 +21,7 @@ pub fn analysis_error(e: AnalysisError) -> anyhow::Error {
 pub fn run(args: &ReportArgs) -> Result<()> {
     let single = super::single_scenario("sensitivity", &args.common, args.precision)?;
     let (scenario, settings, pool) = (&single.scenario, single.settings, &single.pool);
+    super::check_out(args.output.out.as_deref(), &super::inputs_of(&[scenario]))?;
     let analyse = |paths: usize| -> Result<(SensitivityReport, f64)> {
         let settings = RunSettings { paths, ..settings };
         let (base, rows) = pool

@@ -34,6 +34,10 @@ pub fn run(args: &SolveArgs) -> Result<()> {
     }
     let single = super::single_scenario("solve", &args.report.common, args.report.precision)?;
     let (scenario, settings, pool) = (&single.scenario, single.settings, &single.pool);
+    super::check_out(
+        args.report.output.out.as_deref(),
+        &super::inputs_of(&[scenario]),
+    )?;
     if let Some(key) = &args.param {
         // Check the key before any run.
         crate::scenario::parameters::resolve(scenario, key)?;

@@ -12,6 +12,8 @@ pub const SHIPPED_HISTORY_NAME: &str = "assets/data/uk_safety_tech_revenue.csv (
 pub fn parse_history(text: &str, origin: &str) -> Result<Vec<(i32, f64)>, InputError> {
     let mut rows = Vec::new();
     let mut columns: Option<(usize, usize)> = None;
+    // Spreadsheets save "CSV UTF-8" with a byte-order mark: it is not part of the header.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
         let line = line.trim();
