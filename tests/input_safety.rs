@@ -483,3 +483,44 @@ fn a_utf8_bom_in_a_history_csv_is_accepted() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// An `[ranges]` entry beyond what its input may take passed `validate` and was refused only
+/// by `sensitivity`, blamed on a `--set` nobody typed. `validate` now refuses it, naming the
+/// file, line and entry.
+#[test]
+fn an_out_of_bounds_range_is_refused_by_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = safetech::scenario::builtin_source("baseline").unwrap();
+    for (entry, says) in [
+        ("\"growth.volatility\" = [0.1, 5]", "high end, 5"),
+        ("\"growth.initial\" = [-3, 0.4]", "low end, -3"),
+        ("\"target.revenue\" = [0, 2000]", "low end, 0"),
+    ] {
+        let text = format!("{base}\n[ranges]\n{entry}\n");
+        let line = line_of(&text, entry);
+        let path = dir.path().join("ranges.toml");
+        std::fs::write(&path, &text).unwrap();
+        for args in [
+            &["scenarios", "validate"][..],
+            &["sensitivity", "-n", "2000", "-s"][..],
+        ] {
+            let out = safetech().args(args).arg(&path).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{entry}: {err}");
+            assert!(
+                err.contains(&format!("ranges.toml:{line}:")),
+                "{entry}: {err}"
+            );
+            assert!(
+                err.contains("ranges.\"") && err.contains(says),
+                "{entry}: {err}"
+            );
+            assert!(!err.contains("--set"), "{entry}: {err}");
+        }
+    }
+    // Wide ranges inside the limits are the scenario's to choose.
+    let text = format!("{base}\n[ranges]\n\"growth.volatility\" = [0.01, 1.5]\n");
+    let path = dir.path().join("wide.toml");
+    std::fs::write(&path, text).unwrap();
+    succeed(safetech().args(["scenarios", "validate"]).arg(&path));
+}

@@ -990,6 +990,29 @@ pub fn check_ranges(s: &Scenario) -> Result<(), super::validate::Issue> {
                 message: "must be [low, high] with finite low < high".into(),
             });
         }
+        // Each end is a value `sensitivity` will set: it must be one `--set` accepts, or the
+        // refusal would come later, blamed on a `--set` nobody typed.
+        let bare = Scenario {
+            ranges: Default::default(),
+            ..s.clone()
+        };
+        for (end, v) in [("low", lo), ("high", hi)] {
+            if let Err(e) = with_value(&bare, key, v) {
+                let what = if e.field.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} = {}: ", e.field, e.value.as_deref().unwrap_or(""))
+                };
+                return Err(super::validate::Issue {
+                    field,
+                    value: format!("[{lo}, {hi}]"),
+                    message: format!(
+                        "its {end} end, {v}, is not a value {key} may take: {what}{}",
+                        e.message
+                    ),
+                });
+            }
+        }
     }
     Ok(())
 }

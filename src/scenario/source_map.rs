@@ -118,7 +118,26 @@ enum Segment<'p> {
 
 fn split_path(path: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
-    for part in path.split('.') {
+    // A quoted key (`ranges."growth.volatility"`) is one segment, dots and all.
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(quoted) = rest.strip_prefix('"')
+            && let Some(end) = quoted.find('"')
+        {
+            parts.push((&quoted[..end], true));
+            rest = quoted[end + 1..].trim_start_matches('.');
+            continue;
+        }
+        let (part, next) = rest.split_once('.').unwrap_or((rest, ""));
+        parts.push((part, false));
+        rest = next;
+    }
+    for (part, quoted) in parts {
+        if quoted {
+            out.push(Segment::Key(part));
+            continue;
+        }
         let (name, rest) = match part.find('[') {
             Some(i) => (&part[..i], &part[i..]),
             None => (part, ""),
@@ -140,6 +159,15 @@ mod tests {
     use super::*;
 
     const DOC: &str = "[scenario]\nid = \"x\"\n\n[[events]]\nid = \"a\"\noutcomes = [\n  { id = \"o\", probability = 0.5 },\n  { id = \"p\", probability = 1.5 },\n]\n";
+
+    #[test]
+    fn a_quoted_key_is_one_segment() {
+        let map = SourceMap::new("[ranges]\n\"growth.volatility\" = [0.1, 5]\n");
+        assert_eq!(
+            map.position_of("ranges.\"growth.volatility\""),
+            Some((2, 23))
+        );
+    }
 
     #[test]
     fn finds_nested_value_position() {
