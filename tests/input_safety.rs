@@ -524,3 +524,79 @@ fn an_out_of_bounds_range_is_refused_by_validate() {
     std::fs::write(&path, text).unwrap();
     succeed(safetech().args(["scenarios", "validate"]).arg(&path));
 }
+
+/// With no volatility and no uncertain input every path is the same, so P(target) is a step in
+/// the parameter: the table said "50.0 %" while the JSON said achieved 1.0, and the interval
+/// excluded the value. Now both say P jumps from 0 to 1 at the value, the interval holds it, and
+/// `--set` at the value gives the P reported.
+#[test]
+fn solve_on_deterministic_paths_reports_the_step() {
+    let solve = |format: &str| {
+        let mut cmd = safetech();
+        cmd.args(["solve", "-s", "baseline", "-n", "2000", "-f", format])
+            .args([
+                "--set",
+                "growth.volatility=0",
+                "--set",
+                "growth.initial_uncertainty=0",
+            ])
+            .args(["--param", "growth.initial", "--probability", "0.5"]);
+        cmd
+    };
+    let json = json_of(&mut solve("json"));
+    crate::json_schema::assert_conforms("solve", &json);
+    let s = &json["parameter"];
+    let value = s["value"].as_f64().unwrap();
+    let [lo, hi] = [0, 1].map(|i| s["interval"][i].as_f64().unwrap());
+    assert!(lo <= value && value <= hi, "{value} outside [{lo}, {hi}]");
+    let step = &s["step"];
+    let (from, to) = (step["from"].as_f64().unwrap(), step["to"].as_f64().unwrap());
+    assert!(from < 0.5 && to >= 0.5, "{step}");
+    assert_eq!(s["achieved"].as_f64().unwrap(), to);
+    let [b0, b1] = [0, 1].map(|i| step["between"][i].as_f64().unwrap());
+    assert!(b0 < b1 && b1 == value && lo <= b0, "{step}");
+    // The value reported gives the P reported, and the value just before it the P before.
+    for (x, p) in [(value, to), (b0, from)] {
+        let run = json_of(
+            safetech()
+                .args(["run", "-s", "baseline", "-n", "2000", "-f", "json"])
+                .args([
+                    "--set",
+                    "growth.volatility=0",
+                    "--set",
+                    "growth.initial_uncertainty=0",
+                ])
+                .arg("--set")
+                .arg(format!("growth.initial={x:?}")),
+        );
+        assert_eq!(
+            run["scenarios"][0]["target"]["probability"]
+                .as_f64()
+                .unwrap(),
+            p
+        );
+    }
+    // The table says the same as the JSON.
+    let table = String::from_utf8(succeed(&mut solve("table")).stdout).unwrap();
+    let pct = |p: f64| safetech::format::percent(p, 1);
+    assert!(
+        table.contains(&format!(
+            "jumps from {} to {} at growth.initial",
+            pct(from),
+            pct(to)
+        )),
+        "{table}"
+    );
+    assert!(!table.contains(&format!("= {} when", pct(0.5))), "{table}");
+    assert!(
+        table.contains(&format!("--set growth.initial={value:?}")),
+        "{table}"
+    );
+    // With spread between paths there is no step.
+    let json = json_of(
+        safetech()
+            .args(["solve", "-s", "baseline", "-n", "2000", "-f", "json"])
+            .args(["--param", "growth.initial", "--probability", "0.5"]),
+    );
+    assert!(json["parameter"].get("step").is_none(), "{json}");
+}

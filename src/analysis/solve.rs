@@ -45,6 +45,22 @@ pub struct Solution {
     pub note: Option<String>,
     pub paths: usize,
     pub seed: u64,
+    /// Set when P(target) jumps across `probability` at `value` with no path in between (all
+    /// paths cross the target together, as with no volatility and no uncertain input): no value
+    /// gives `probability` itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<Step>,
+}
+
+/// A jump of P(target) at one value of the parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// P(target) just before the jump (at `between[0]`).
+    pub from: f64,
+    /// P(target) from the jump on (at `between[1]`, the value reported).
+    pub to: f64,
+    /// Adjacent values tried, one each side of the jump, as close as the search goes.
+    pub between: [f64; 2],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -239,10 +255,26 @@ pub fn solve_parameter(
     };
     let (a, b) = (grid[cell], grid[cell + 1]);
     let increasing = ps[cell + 1] >= ps[cell];
-    let value = r.root(p, a, b, increasing)?;
+    let mut value = r.root(p, a, b, increasing)?;
     let n = settings.paths as f64;
-    let achieved = r.at(value)?;
     let half_width = Z95 * (p * (1.0 - p) / n).sqrt();
+    // A step: the closest values tried either side of the answer differ in P by more than the
+    // Monte Carlo half-width, so many paths cross the target at one value and none between.
+    // The answer is then the value where P reaches the far side; P = p itself is never taken.
+    r.at(value)?;
+    let (below, above) = r.bracket(p, a, b, increasing);
+    let (p_below, p_above) = (r.at(below)?, r.at(above)?);
+    let step = ((above - below).abs() <= (b - a).abs() * 1e-6
+        && (p_above - p_below).abs() > half_width)
+        .then_some(Step {
+            from: p_below,
+            to: p_above,
+            between: [below, above],
+        });
+    if step.is_some() {
+        value = above;
+    }
+    let achieved = r.at(value)?;
     // The interval: where P is within the half-width of p, searched over the monotone stretch
     // of the grid around the cell (a value may lie outside the cell itself).
     let rising = |k: usize| {
@@ -272,11 +304,21 @@ pub fn solve_parameter(
     };
     let x1 = edge(&mut r, p - half_width)?;
     let x2 = edge(&mut r, p + half_width)?;
+    // The interval holds the answer, and at a step both values tried around the jump (the two
+    // searches stop on either side of it within their tolerance).
+    let mut ends = vec![x1, x2, value];
+    if let Some(s) = &step {
+        ends.extend(s.between);
+    }
+    let interval = [
+        ends.iter().copied().fold(f64::INFINITY, f64::min),
+        ends.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    ];
     Ok(Solution {
         key: input.key.clone(),
         probability: p,
         value,
-        interval: [x1.min(x2), x1.max(x2)],
+        interval,
         achieved,
         half_width,
         range: [lo, hi],
@@ -290,6 +332,7 @@ pub fn solve_parameter(
         }),
         paths: settings.paths,
         seed: settings.seed,
+        step,
     })
 }
 

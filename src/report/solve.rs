@@ -104,22 +104,45 @@ impl SolveReport<'_> {
                     "target.year" => (scenario.target.revenue, s.value.round() as i32),
                     _ => (scenario.target.revenue, scenario.target.year),
                 };
-                let _ = writeln!(
-                    out,
-                    "P(revenue ≥ {} in {}) = {} when {} = {}",
-                    money(revenue),
-                    year,
-                    percent(p, 1),
-                    s.key,
-                    short(s.value)
-                );
-                let _ = writeln!(
-                    out,
-                    "  Monte Carlo interval {} to {}: the values where the simulated P is within its 95% Monte Carlo half-width (±{:.2} pts)",
-                    short(s.interval[0]),
-                    short(s.interval[1]),
-                    s.half_width * 100.0
-                );
+                if let Some(step) = &s.step {
+                    // Every path crosses at once: say so, rather than claim P = p is reached.
+                    let _ = writeln!(
+                        out,
+                        "P(revenue ≥ {} in {}) jumps from {} to {} at {} = {}: no value gives {}",
+                        money(revenue),
+                        year,
+                        percent(step.from, 1),
+                        percent(step.to, 1),
+                        s.key,
+                        short(s.value),
+                        percent(p, 1),
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  the paths cross the target together (no spread between them here): P = {} at {} and {} at {}",
+                        percent(step.from, 1),
+                        literal(step.between[0]),
+                        percent(step.to, 1),
+                        literal(step.between[1]),
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "P(revenue ≥ {} in {}) = {} when {} = {}",
+                        money(revenue),
+                        year,
+                        percent(p, 1),
+                        s.key,
+                        short(s.value)
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  Monte Carlo interval {} to {}: the values where the simulated P is within its 95% Monte Carlo half-width (±{:.2} pts)",
+                        short(s.interval[0]),
+                        short(s.interval[1]),
+                        s.half_width * 100.0
+                    );
+                }
                 let _ = writeln!(
                     out,
                     "  now {} = {}; searched {} to {}; {} runs on common random numbers",
@@ -129,7 +152,13 @@ impl SolveReport<'_> {
                     literal(s.range[1]),
                     s.runs
                 );
-                let _ = writeln!(out, "  try: --set {}={}", s.key, short(s.value));
+                // At a step, six figures could land on the wrong side of it.
+                let tried = if s.step.is_some() {
+                    literal(s.value)
+                } else {
+                    short(s.value)
+                };
+                let _ = writeln!(out, "  try: --set {}={tried}", s.key);
                 if let Some(note) = &s.note {
                     let _ = writeln!(out, "  note: {note}");
                 }
