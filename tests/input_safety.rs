@@ -293,6 +293,14 @@ fn read_only_output_files_are_refused_as_the_shell_would() {
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     // SAFETY: geteuid only reads the process's effective user id.
     let root = unsafe { libc::geteuid() } == 0;
+    // As root, the folder and files belong to `nobody`, as a user's own files do: the folder
+    // is theirs to write, only the file's mode says no.
+    let owner = |path: &std::path::Path| {
+        if root {
+            std::os::unix::fs::chown(path, Some(65534), Some(65534)).unwrap();
+        }
+    };
+    owner(dir.path());
     let users: Vec<Option<u32>> = if root {
         vec![None, Some(65534)]
     } else {
@@ -310,6 +318,7 @@ fn read_only_output_files_are_refused_as_the_shell_would() {
             let file = dir.path().join(name);
             let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644));
             std::fs::write(&file, "old").unwrap();
+            owner(&file);
             std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
             let (wrote, shell_wrote, err) = program_and_shell(user, dir.path(), args, &file);
             assert_eq!(wrote, shell_wrote, "{args:?} as {user:?}: {err}");
