@@ -609,3 +609,107 @@ fn solve_on_deterministic_paths_reports_the_step() {
     );
     assert!(json["parameter"].get("step").is_none(), "{json}");
 }
+
+/// `baseline` with 32 events of 16 outcomes each, the most a scenario may hold.
+fn thirty_two_events() -> String {
+    let mut text = safetech::scenario::builtin_source("baseline")
+        .unwrap()
+        .to_string();
+    for e in 0..32 {
+        let outcomes: Vec<String> = (0..16)
+            .map(|o| {
+                format!(
+                    "  {{ id = \"o{o}\", probability = 0.03, growth_uplift = 0.01, duration = 2 }}"
+                )
+            })
+            .collect();
+        text += &format!(
+            "\n[[events]]\nid = \"e{e}\"\nname = \"Event {e}\"\nyear = 2026\noutcomes = [\n{}\n]\n",
+            outcomes.join(",\n")
+        );
+    }
+    text
+}
+
+/// Waits for `child` at most `limit`; kills it and fails if it is still running.
+fn wait_at_most(child: &mut std::process::Child, limit: std::time::Duration, what: &str) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("{what}: still running after {limit:?}");
+}
+
+/// `sensitivity` on 32 events × 16 outcomes ran some 2,000 simulations (300 s at 200,000
+/// paths) with no word, and no memory budget. It now checks the budget first (the base, the
+/// second-seed run and the run in flight, and the variance outputs of every source), and prints
+/// how many runs it will make and about how long they take before the bulk of the work, with a
+/// progress bar on a terminal.
+#[test]
+fn sensitivity_on_32_events_of_16_outcomes_estimates_its_time_and_is_bounded() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.toml");
+    std::fs::write(&path, thirty_two_events()).unwrap();
+    // Over the budget: refused before any run, with the most paths that fit.
+    let mut child = std::process::Command::new(crate::common::BIN)
+        .args(["sensitivity", "-n", "200000", "--max-memory", "150M", "-s"])
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_at_most(
+        &mut child,
+        std::time::Duration::from_secs(30),
+        "over budget",
+    );
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("sensitivity runs of baseline") && err.contains("--max-memory"),
+        "{err}"
+    );
+    let fit: usize = err
+        .split("at most ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .map(|n| n.replace(',', "").parse().unwrap())
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!((1..200_000).contains(&fit), "{err}");
+    // Within the budget: the estimate comes first, on standard error, before any result.
+    let mut child = std::process::Command::new(crate::common::BIN)
+        .args(["sensitivity", "-n", "20000", "-s"])
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let line = std::io::BufReader::new(stderr).lines().next();
+        let _ = tx.send(line);
+    });
+    let first = rx.recv_timeout(std::time::Duration::from_secs(120));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let first = first.expect("no estimate within 120 s").unwrap().unwrap();
+    // 1 base run, 2 per swing (4 growth inputs, 2 per outcome), 1 second-seed run and one per
+    // source of variance (the starting pace, 32 events, the shocks).
+    let runs = 1 + 2 * (4 + 32 * 16 * 2) + 1 + 34;
+    assert!(
+        first.starts_with(&format!(
+            "sensitivity: {} runs of 20,000 paths; about ",
+            safetech::format::thousands(runs as f64, 0)
+        )),
+        "{first}"
+    );
+    assert!(out.stdout.is_empty(), "a result came before the estimate");
+}

@@ -16,6 +16,9 @@ pub trait Options {
     fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError>;
     /// The memory budget in bytes, and where it comes from, in words.
     fn memory_budget(&self) -> (u64, String);
+    /// Refuses an analysis that holds `per_path` bytes per path (`what` says what it holds)
+    /// when that passes the budget, naming the most paths that fit.
+    fn check_memory_per_path(&self, per_path: u64, what: &str) -> Result<(), InputError>;
     /// Load, override and validate every scenario named.
     fn load_scenarios(&self) -> Result<Vec<Scenario>, InputError>;
 }
@@ -55,14 +58,23 @@ impl Options for Common {
     /// Refuses a run whose estimated memory passes the budget (`--max-memory`, default half
     /// the memory available now), before anything is allocated, naming the most paths that fit.
     fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError> {
-        use crate::numbers::format_bytes;
-        use crate::sim::MEMORY_OVERHEAD as OVERHEAD;
-        let (budget, source) = self.memory_budget();
         // Every scenario's projection is kept until all are summarised.
         let per_path: u64 = scenarios
             .iter()
             .map(|s| crate::sim::memory_estimate(s, 1))
             .sum();
+        let what = format!(
+            "{} scenario(s) with {} events in all",
+            scenarios.len(),
+            scenarios.iter().map(|s| s.events.len()).sum::<usize>()
+        );
+        self.check_memory_per_path(per_path, &what)
+    }
+
+    fn check_memory_per_path(&self, per_path: u64, what: &str) -> Result<(), InputError> {
+        use crate::numbers::format_bytes;
+        use crate::sim::MEMORY_OVERHEAD as OVERHEAD;
+        let (budget, source) = self.memory_budget();
         let need = per_path * self.paths as u64 + OVERHEAD;
         if need <= budget {
             return Ok(());
@@ -81,10 +93,8 @@ impl Options for Common {
             "--paths",
             "",
             format!(
-                "{} scenario(s) with {} events in all need about {} at {} paths, more than the \
-                 memory budget of {} ({source}); {advice}",
-                scenarios.len(),
-                scenarios.iter().map(|s| s.events.len()).sum::<usize>(),
+                "{what} need about {} at {} paths, more than the memory budget of {} \
+                 ({source}); {advice}",
                 format_bytes(need),
                 crate::format::thousands(self.paths as f64, 0),
                 format_bytes(budget)

@@ -4,9 +4,19 @@ use anyhow::Result;
 
 use crate::analysis::precision::{self, until_precise};
 use crate::analysis::sensitivity::{AnalysisError, base_of, tornado};
-use crate::analysis::variance::variance_shares;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use super::Options;
+use crate::analysis::for_target;
+use crate::analysis::variance::{components, variance_shares};
 use crate::cli::ReportArgs;
+use crate::format::thousands;
 use crate::report::sensitivity::SensitivityReport;
+use crate::scenario::Scenario;
+use crate::scenario::parameters::swings;
 use crate::sim::{RunControl, RunSettings};
 use crate::stats::Z95;
 
@@ -18,17 +28,139 @@ pub fn analysis_error(e: AnalysisError) -> anyhow::Error {
     }
 }
 
+/// Every run of the analysis: the base, both ends of each swing, and the pick-freeze runs of
+/// the variance shares (one from a second seed, one per source).
+fn runs_of(scenario: &Scenario) -> (usize, usize, usize) {
+    let swings = swings(scenario).len();
+    let sources = components(&for_target(scenario)).len();
+    (1 + 2 * swings + 1 + sources, swings, sources)
+}
+
+/// Bytes held per path: the base run, the second-seed run and the run in flight, and two
+/// outputs (ln revenue and the hit) per source of variance.
+fn bytes_per_path(scenario: &Scenario, sources: usize) -> u64 {
+    3 * crate::sim::memory_estimate(scenario, 1) + 16 * sources as u64
+}
+
+/// An estimate once the first run is timed, then a bar on a terminal, for analyses that take
+/// a while (`sensitivity` on 32 events of 16 outcomes runs some 2,000 simulations).
+struct Progress {
+    runs: usize,
+    paths: usize,
+    start: std::time::Instant,
+    done: AtomicUsize,
+    bar: Mutex<Option<indicatif::ProgressBar>>,
+}
+
+/// Runs timed for the estimate.
+const TIMED: usize = 3;
+/// Estimates and bars only for analyses longer than this.
+const SHOW_AFTER: Duration = Duration::from_secs(5);
+
+impl Progress {
+    fn new(runs: usize, paths: usize) -> Progress {
+        Progress {
+            runs,
+            paths,
+            start: std::time::Instant::now(),
+            done: AtomicUsize::new(0),
+            bar: Mutex::new(None),
+        }
+    }
+
+    /// Called by the engine after each simulated year of each run.
+    fn year(&self, year: usize, years: usize) {
+        if year < years {
+            return;
+        }
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut bar = self.bar.lock().unwrap_or_else(|e| e.into_inner());
+        // Timed over the base run and both ends of the first swing, which also pay for
+        // setting a value.
+        if done == TIMED.min(self.runs) {
+            let per_run = self.start.elapsed() / done as u32;
+            let estimate = per_run * self.runs as u32;
+            if estimate >= SHOW_AFTER {
+                eprintln!(
+                    "sensitivity: {} runs of {} paths; about {} at the speed of the first {done} \
+                     ({:.2} s a run)",
+                    thousands(self.runs as f64, 0),
+                    thousands(self.paths as f64, 0),
+                    duration(estimate),
+                    per_run.as_secs_f64()
+                );
+                if std::io::stderr().is_terminal() {
+                    let b = indicatif::ProgressBar::new(self.runs as u64);
+                    b.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{msg:>14} [{bar:30}] {pos}/{len} runs  {elapsed} (about {eta} left)",
+                        )
+                        .expect("valid template")
+                        .progress_chars("=> "),
+                    );
+                    b.set_message("sensitivity");
+                    b.set_position(done as u64);
+                    *bar = Some(b);
+                }
+            }
+        } else if let Some(b) = bar.as_ref() {
+            b.set_position(done as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// "40 s", "6 min", "1.5 h".
+fn duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 90.0 {
+        format!("{s:.0} s")
+    } else if s < 5400.0 {
+        format!("{:.0} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
+
 pub fn run(args: &ReportArgs) -> Result<()> {
     let single = super::single_scenario("sensitivity", &args.common, args.precision)?;
     let (scenario, settings, pool) = (&single.scenario, single.settings, &single.pool);
     super::check_out(args.output.out.as_deref(), &super::inputs_of(&[scenario]))?;
+    let (runs, swings, sources) = runs_of(scenario);
+    args.common.check_memory_per_path(
+        bytes_per_path(scenario, sources),
+        &format!(
+            "sensitivity runs of {} ({} inputs swung, {} sources of variance)",
+            scenario.scenario.id,
+            thousands(swings as f64, 0),
+            sources
+        ),
+    )?;
     let analyse = |paths: usize| -> Result<(SensitivityReport, f64)> {
         let settings = RunSettings { paths, ..settings };
-        let (base, rows) = pool
-            .install(|| tornado(scenario, settings, RunControl::default()))
-            .map_err(analysis_error)?;
-        let shares =
-            pool.install(|| variance_shares(scenario, settings, RunControl::default(), &base))?;
+        let progress = Progress::new(runs, paths);
+        let tick = |year: usize, years: usize| progress.year(year, years);
+        let control = RunControl {
+            cancel: None,
+            progress: Some(&tick),
+        };
+        let tornado = pool
+            .install(|| tornado(scenario, settings, control))
+            .map_err(analysis_error);
+        let shares = tornado
+            .map(|(base, rows)| {
+                pool.install(|| variance_shares(scenario, settings, control, &base))
+                    .map(|shares| (base, rows, shares))
+                    .map_err(anyhow::Error::from)
+            })
+            .and_then(|r| r);
+        progress.finish();
+        let (base, rows, shares) = shares?;
         let b = base_of(&base);
         // Half-width that --precision watches: every ΔP of the tornado (the base P when there
         // are no rows).
