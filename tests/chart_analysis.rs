@@ -103,11 +103,21 @@ fn tornado_draws_both_ends_of_each_row_and_names_the_keys() {
         "{shown} rows"
     );
     for row in moving.into_iter().take(shown) {
-        assert!(has(&row.key), "no label for {}", row.key);
-        // Each end's value in its units (was the bare number, "6000.0" for £6,000m).
+        // Named in words, with the `--set` key in small type under the name.
+        assert!(
+            texts.iter().any(|t| t == &row.key),
+            "no key for {}",
+            row.key
+        );
+        let name = chart::tornado::row_name(&row.key, Some(&base.scenario));
+        assert!(name != row.key && !name.contains('.'), "{name}");
+        assert!(texts.iter().any(|t| t == &name), "no name for {}", row.key);
+        // Each end's value in one format with its units (was the bare number, "6000.0" for
+        // £6,000m, then "+2.949 pts" beside "5%"), a true minus and no "±".
         for v in [row.low.value, row.high.value] {
-            let shown = safetech::scenario::parameters::show_value(row.kind, v);
+            let shown = chart::tornado::end_value(row.kind, v);
             assert!(texts.iter().any(|t| t == &shown), "{}: no {shown}", row.key);
+            assert!(!shown.contains(['-', '±']), "{shown}");
         }
     }
     assert!(

@@ -5,7 +5,10 @@
 //! Charts are laid out on a recording backend (plotters' own text measurement, no pixels), and
 //! runs are small (400 paths): the grid of 264 layouts takes a few seconds in debug.
 //!
-//! Checked: no text box overlaps another or leaves the canvas; the target marker is present;
+//! Checked: no text box overlaps another or leaves the canvas; no legend covers a bar, a data
+//! line or a label, and no text sits on a bar (every theme); direct labels at line ends (compare,
+//! reach, at 1, 3 and 12 series) run in the order of their ends, close to them, their leaders
+//! never crossing; the target marker is present;
 //! no text has an em below 9 px, at 800×450 or any other allowed size (plotters' font size is
 //! DejaVu's ascent + descent, 1.164 em: size 10 was an em of 8.59 px). Canvases below
 //! the smallest allowed size are refused, so 320×320 is checked to be an error.
@@ -154,6 +157,178 @@ fn problems(layout: &Layout, min_font: f64) -> Vec<String> {
     out
 }
 
+type Rgb = (u8, u8, u8);
+
+fn rgb(c: plotters::style::RGBColor) -> Rgb {
+    (c.0, c.1, c.2)
+}
+
+fn inside(min: (i32, i32), max: (i32, i32), p: (i32, i32)) -> bool {
+    (min.0..=max.0).contains(&p.0) && (min.1..=max.1).contains(&p.1)
+}
+
+fn boxes_meet(a: ((i32, i32), (i32, i32)), b: ((i32, i32), (i32, i32)), slack: i32) -> bool {
+    let x = a.1.0.min(b.1.0) - a.0.0.max(b.0.0);
+    let y = a.1.1.min(b.1.1) - a.0.1.max(b.0.1);
+    x > slack && y > slack
+}
+
+/// Whether the segment passes through the box shrunk by `slack` (checked pixel by pixel).
+fn segment_meets(
+    a: (i32, i32),
+    b: (i32, i32),
+    min: (i32, i32),
+    max: (i32, i32),
+    slack: i32,
+) -> bool {
+    let n = (b.0 - a.0).abs().max((b.1 - a.1).abs()).max(1);
+    (0..=n).any(|k| {
+        let p = (a.0 + (b.0 - a.0) * k / n, a.1 + (b.1 - a.1) * k / n);
+        inside(
+            (min.0 + slack, min.1 + slack),
+            (max.0 - slack, max.1 - slack),
+            p,
+        )
+    })
+}
+
+/// Legends never cover data: a legend box (a box in the background colour with a border)
+/// meets no bar, no data line and no text outside it; and no text anywhere sits on a bar.
+fn covers_data(layout: &Layout, theme: Theme) -> Vec<String> {
+    let p = theme.palette();
+    let bg = rgb(p.background);
+    let mut lines: Vec<Rgb> = p.series.iter().map(|c| rgb(*c)).collect();
+    lines.extend([p.median, p.history, p.target, p.reference].map(rgb));
+    let bars: Vec<Rgb> = p.series.iter().chain([&p.below]).map(|c| rgb(*c)).collect();
+    let canvas = i64::from(layout.size.0) * i64::from(layout.size.1);
+    let legends: Vec<_> = layout
+        .rects
+        .iter()
+        .filter(|r| {
+            r.filled
+                && r.rgb == bg
+                && i64::from(r.max.0 - r.min.0) * i64::from(r.max.1 - r.min.1) < canvas / 4
+                && layout
+                    .rects
+                    .iter()
+                    .any(|b| !b.filled && b.min == r.min && b.max == r.max)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for l in &legends {
+        for r in layout
+            .rects
+            .iter()
+            .filter(|r| r.filled && bars.contains(&r.rgb))
+        {
+            if boxes_meet((l.min, l.max), (r.min, r.max), 1)
+                && !(inside(l.min, l.max, r.min) && inside(l.min, l.max, r.max))
+            {
+                out.push(format!("legend {:?}–{:?} covers a bar {r:?}", l.min, l.max));
+            }
+        }
+        for s in layout.segments.iter().filter(|s| lines.contains(&s.rgb)) {
+            if segment_meets(s.from, s.to, l.min, l.max, 1)
+                && !(inside(l.min, l.max, s.from) && inside(l.min, l.max, s.to))
+            {
+                out.push(format!(
+                    "legend {:?}–{:?} covers a line {s:?}",
+                    l.min, l.max
+                ));
+                break;
+            }
+        }
+        for t in &layout.texts {
+            if boxes_meet((l.min, l.max), (t.min, t.max), 1)
+                && !(inside(l.min, l.max, t.min) && inside(l.min, l.max, t.max))
+            {
+                out.push(format!(
+                    "legend {:?}–{:?} covers {:?}",
+                    l.min, l.max, t.text
+                ));
+            }
+        }
+    }
+    for t in &layout.texts {
+        for r in layout
+            .rects
+            .iter()
+            .filter(|r| r.filled && bars.contains(&r.rgb))
+        {
+            if boxes_meet((t.min, t.max), (r.min, r.max), 1) {
+                out.push(format!("{:?} on a bar {r:?}", t.text));
+            }
+        }
+    }
+    out
+}
+
+/// Direct labels at the line ends (compare, reach): found by their leader, a hairline in the
+/// axis colour from the line's end to the left of the label's swatch. Checked: each label is
+/// there; in a column of labels they run in the order of their lines' ends; no two leaders
+/// cross; and a label sits no further from its end than its column's stacking needs (a line
+/// height per label in the column, and a line and a half more to clear other lines).
+fn end_label_problems(layout: &Layout, theme: Theme, runs: &[Projection]) -> Vec<String> {
+    let axis = rgb(theme.palette().axis);
+    let mut out = Vec::new();
+    let mut found = Vec::new();
+    for run in runs {
+        let id = format!("{} ", run.scenario.scenario.id);
+        let Some(t) = layout.texts.iter().find(|t| t.text.starts_with(&id)) else {
+            out.push(format!("no end label for {id}"));
+            continue;
+        };
+        let cy = (t.min.1 + t.max.1) / 2;
+        // The closest hairline running rightwards to the label's left (the forecast divider's
+        // dashes, in the same colour, run straight down).
+        let leader = layout
+            .segments
+            .iter()
+            .filter(|s| {
+                s.rgb == axis
+                    && s.to.0 > s.from.0
+                    && (s.to.1 - cy).abs() <= 1
+                    && s.to.0 < t.min.0
+                    && t.min.0 - s.to.0 < 200
+            })
+            .max_by_key(|s| s.to.0);
+        match leader {
+            Some(s) => found.push((t, *s)),
+            None => out.push(format!("no leader for {:?}", t.text)),
+        }
+    }
+    for (i, (ta, a)) in found.iter().enumerate() {
+        let column = found
+            .iter()
+            .filter(|(_, b)| (b.to.0 - a.to.0).abs() <= 2)
+            .count() as i32;
+        let line_h = ta.max.1 - ta.min.1 + 3;
+        let dy = (a.to.1 - a.from.1).abs();
+        if f64::from(dy) > (f64::from(column) + 1.5) * f64::from(line_h) + 2.0 {
+            out.push(format!(
+                "{:?} {dy} px from its line's end ({column} labels in its column)",
+                ta.text
+            ));
+        }
+        for (tb, b) in &found[i + 1..] {
+            if safetech::chart::compare::segments_cross((a.from, a.to), (b.from, b.to)) {
+                out.push(format!("leaders of {:?} and {:?} cross", ta.text, tb.text));
+            }
+            let same_column = (a.to.0 - b.to.0).abs() <= 2;
+            if same_column
+                && (a.from.1 - b.from.1).abs() > 1
+                && (a.from.1 < b.from.1) != (a.to.1 < b.to.1)
+            {
+                out.push(format!(
+                    "{:?} and {:?} out of the order of their ends",
+                    ta.text, tb.text
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn has_marker(layout: &Layout, kind: ChartKind, theme: Theme) -> bool {
     let p = theme.palette();
     let rgb = |c: plotters::style::RGBColor| (c.0, c.1, c.2);
@@ -219,6 +394,10 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
                         let min_font = 9.0 * chart::SIZE_PER_EM;
                         assert!(chart::MIN_TEXT_PX >= min_font);
                         let mut found = problems(&layout, min_font);
+                        found.extend(covers_data(&layout, theme));
+                        if matches!(kind, ChartKind::Compare | ChartKind::Reach) {
+                            found.extend(end_label_problems(&layout, theme, &runs));
+                        }
                         let marker_expected = matches!(
                             kind,
                             ChartKind::Fan | ChartKind::Spaghetti | ChartKind::Compare
@@ -302,4 +481,64 @@ fn compare_svg_groups_twelve_distinct_styles() {
         !svg.contains('\u{E000}'),
         "a group marker was left in the SVG"
     );
+}
+
+/// Issue 24, point 14: axis labels at extreme ranges. A scenario falling toward £1e-60m had
+/// every fan tick read "£0"; compared with one rising toward £1e60m, the tick labels ran off
+/// the canvas. Both are within the documented bounds: the revenue ticks must be distinct, at
+/// least three, and laid out cleanly (on the canvas, no overlaps).
+#[test]
+fn axis_labels_at_extreme_ranges_are_distinct_and_on_the_canvas() {
+    let extreme = |id: &str, growth: f64, years: i32| {
+        let mut s = load("baseline").unwrap();
+        s.scenario.id = id.to_string();
+        s.scenario.name = id.to_string();
+        s.growth.initial = growth;
+        s.growth.initial_uncertainty = 0.0;
+        s.growth.volatility = 0.0;
+        s.growth.long_run = None;
+        s.growth.capacity = None;
+        s.events.clear();
+        s.market.horizon = s.market.start_year + years;
+        let settings = RunSettings {
+            paths: 200,
+            seed: 3,
+            sample_paths: 0,
+        };
+        simulate(&s, settings, RunControl::default()).unwrap()
+    };
+    let falling = extreme("falling", -0.98, 37);
+    let rising = extreme("rising", 10.0, 55);
+    let last = |p: &Projection| p.years.last().unwrap().percentiles[3];
+    assert!(last(&falling) < 1e-59, "{}", last(&falling));
+    assert!(last(&rising) > 1e59, "{}", last(&rising));
+    let both = [falling.clone(), rising];
+    let mut failures = Vec::new();
+    for (what, chart) in [
+        ("fan", Chart::Fan(&falling)),
+        ("compare", Chart::Compare(&both)),
+    ] {
+        for (width, height) in [(MIN_WIDTH, MIN_HEIGHT), (1600, 900)] {
+            let options = ChartOptions {
+                width,
+                height,
+                ..ChartOptions::default()
+            };
+            let layout = chart.layout(&options).unwrap();
+            let ticks: Vec<&str> = layout
+                .texts
+                .iter()
+                .map(|t| t.text.as_str())
+                .filter(|t| t.starts_with('£') && !t.contains(' '))
+                .collect();
+            let distinct: std::collections::HashSet<&&str> = ticks.iter().collect();
+            if ticks.len() < 3 || distinct.len() != ticks.len() {
+                failures.push(format!("{what} {width}×{height}: ticks {ticks:?}"));
+            }
+            for p in problems(&layout, 9.0 * chart::SIZE_PER_EM) {
+                failures.push(format!("{what} {width}×{height}: {p}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

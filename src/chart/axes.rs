@@ -46,14 +46,95 @@ where
     Ok(())
 }
 
-/// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. To £10m, so that neighbouring ticks
-/// 250m apart never read the same (as `format::money_short`'s would); a linear axis's origin
-/// is a bare `£0`.
+/// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. To £10m from £100m, so that
+/// neighbouring ticks 250m apart never read the same (as `format::money_short`'s would); a
+/// linear axis's origin is a bare `£0`. Over the whole range a scenario may reach, ticks stay
+/// distinct and short: below £1m in pounds (`£2,500`), below £1 and above £1,000,000bn as a
+/// power of ten of pounds (`£10⁻⁵⁴`, `£2×10⁶⁶`); every tick from a scenario falling toward
+/// £1e-60m read "£0", and one rising toward £1e60m ran off the canvas.
 pub fn money_axis_tick(v: &f64) -> String {
-    if v.abs() < 0.5 {
+    let v = *v;
+    if v == 0.0 || !v.is_finite() {
         return "£0".to_string();
     }
-    crate::format::money_tick(*v, 10.0)
+    let a = v.abs();
+    let sign = if v < 0.0 { "−" } else { "" };
+    // Up to £1,000,000bn, the largest target a scenario may set.
+    if (100.0..=1e9).contains(&a) {
+        return format!("{sign}{}", crate::format::money_tick(a, 10.0));
+    }
+    if (1.0..100.0).contains(&a) {
+        return format!("{sign}{}", crate::format::money_tick(a, 0.01));
+    }
+    // In pounds from here.
+    let pounds = a * 1e6;
+    if (1.0..1e6).contains(&pounds) {
+        let d = if pounds >= 100.0 { 0 } else { 2 };
+        let text = crate::format::thousands(significant(pounds, 3), d);
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &text
+        };
+        return format!("{sign}£{text}");
+    }
+    format!("{sign}{}", money_power_tick(a))
+}
+
+/// A revenue in £m as a power of ten of pounds: `£10⁶` for £1m, `£2×10⁻⁵⁴`; `£0` for zero.
+pub fn money_power_tick(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return "£0".to_string();
+    }
+    let sign = if v < 0.0 { "−" } else { "" };
+    let pounds = v.abs() * 1e6;
+    let mut exp = pounds.log10().floor() as i32;
+    let mut mantissa = significant(pounds / 10f64.powi(exp), 3);
+    if mantissa >= 10.0 {
+        mantissa /= 10.0;
+        exp += 1;
+    }
+    let power = format!("10{}", superscript(exp));
+    if (mantissa - 1.0).abs() < 1e-9 {
+        format!("{sign}£{power}")
+    } else {
+        let m = format!("{mantissa:.2}");
+        let m = m.trim_end_matches('0').trim_end_matches('.');
+        format!("{sign}£{m}×{power}")
+    }
+}
+
+/// `x` rounded to `digits` significant digits.
+fn significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
+/// An integer in superscript digits, with a superscript minus: `⁻⁵⁴`.
+fn superscript(n: i32) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let mut out = String::new();
+    if n < 0 {
+        out.push('⁻');
+    }
+    for c in n.unsigned_abs().to_string().chars() {
+        out.push(DIGITS[c.to_digit(10).unwrap_or(0) as usize]);
+    }
+    out
+}
+
+/// How many year labels fit along a plot `plot_w` pixels wide: one per year where they fit,
+/// else as many as leave a gap of at least a digit's width between four-digit years (at
+/// 640×360 in the classroom theme the years ran together, 0.4 px apart).
+pub fn year_labels(st: &Style, plot_w: f64, x0: i32, x1: i32) -> usize {
+    // DejaVu's digits advance 0.636 em; plotters' size is 1.164 em.
+    let digit = st.text_size(size::TICK) * 0.636 / super::SIZE_PER_EM;
+    let per_label = 4.0 * digit + 2.0 * digit;
+    let fit = (plot_w / per_label).floor().max(2.0) as usize;
+    ((x1 - x0 + 1).max(2) as usize).min(fit)
 }
 
 pub fn year_tick(y: &i32) -> String {
@@ -253,6 +334,21 @@ mod tests {
         assert_eq!(money_axis_tick(&1250.0), "£1.25bn");
         assert_eq!(money_axis_tick(&12_500.0), "£12.5bn");
         assert_eq!(money_axis_tick(&2_000_000.0), "£2,000bn");
+        assert_eq!(money_axis_tick(&2.5), "£2.5m");
+        assert_eq!(money_axis_tick(&0.0025), "£2,500");
+        assert_eq!(money_axis_tick(&0.5), "£500,000");
+        assert_eq!(money_axis_tick(&1e-60), "£10⁻⁵⁴");
+        assert_eq!(money_axis_tick(&2e-60), "£2×10⁻⁵⁴");
+        assert_eq!(money_axis_tick(&1e60), "£10⁶⁶");
+        assert_eq!(money_power_tick(1.0), "£10⁶");
+        assert_eq!(money_power_tick(5000.0), "£5×10⁹");
+        // Every power of ten a scenario can reach reads differently.
+        let ticks: Vec<String> = (-70..=70)
+            .map(|e| money_axis_tick(&10f64.powi(e)))
+            .collect();
+        let distinct: std::collections::HashSet<&String> = ticks.iter().collect();
+        assert_eq!(distinct.len(), ticks.len(), "{ticks:?}");
+        assert!(ticks.iter().all(|t| t.chars().count() <= 13), "{ticks:?}");
         let ticks: Vec<String> = (0..12)
             .map(|i| money_axis_tick(&(f64::from(i) * 250.0)))
             .collect();

@@ -237,12 +237,32 @@ pub struct CircleMark {
     pub rgb: (u8, u8, u8),
 }
 
+/// A rectangle: corners, colour, and whether filled (bars, swatches, legend boxes and their
+/// borders).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RectMark {
+    pub min: (i32, i32),
+    pub max: (i32, i32),
+    pub rgb: (u8, u8, u8),
+    pub filled: bool,
+}
+
+/// A stroked straight segment and its colour (lines are recorded segment by segment).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SegmentMark {
+    pub from: (i32, i32),
+    pub to: (i32, i32),
+    pub rgb: (u8, u8, u8),
+}
+
 /// What a chart drew, without the pixels.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub size: (u32, u32),
     pub texts: Vec<TextBox>,
     pub circles: Vec<CircleMark>,
+    pub rects: Vec<RectMark>,
+    pub segments: Vec<SegmentMark>,
 }
 
 /// A backend that records text and circles and draws nothing.
@@ -271,26 +291,61 @@ impl DrawingBackend for Recorder {
     }
     fn draw_line<S: BackendStyle>(
         &mut self,
-        _: BackendCoord,
-        _: BackendCoord,
-        _: &S,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        let c = style.color();
+        if c.alpha > 0.0 {
+            self.layout.borrow_mut().segments.push(SegmentMark {
+                from,
+                to,
+                rgb: c.rgb,
+            });
+        }
         Ok(())
     }
     fn draw_rect<S: BackendStyle>(
         &mut self,
-        _: BackendCoord,
-        _: BackendCoord,
-        _: &S,
-        _: bool,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        let c = style.color();
+        if c.alpha > 0.0 {
+            self.layout.borrow_mut().rects.push(RectMark {
+                min: (
+                    upper_left.0.min(bottom_right.0),
+                    upper_left.1.min(bottom_right.1),
+                ),
+                max: (
+                    upper_left.0.max(bottom_right.0),
+                    upper_left.1.max(bottom_right.1),
+                ),
+                rgb: c.rgb,
+                filled: fill,
+            });
+        }
         Ok(())
     }
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
         &mut self,
-        _: I,
-        _: &S,
+        path: I,
+        style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        let c = style.color();
+        if c.alpha > 0.0 {
+            let points: Vec<BackendCoord> = path.into_iter().collect();
+            let mut layout = self.layout.borrow_mut();
+            for w in points.windows(2) {
+                layout.segments.push(SegmentMark {
+                    from: w[0],
+                    to: w[1],
+                    rgb: c.rgb,
+                });
+            }
+        }
         Ok(())
     }
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(

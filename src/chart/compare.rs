@@ -146,18 +146,15 @@ pub fn draw<DB: Canvas>(
         ]);
     }
     let places = place_end_labels(root, plot, st, &ends, &labels, &lines, &refs)?;
-    // One SVG group per scenario: its median, leader, swatch and label.
+    // One SVG group per scenario for its median, then one for its leader, swatch and label:
+    // every label drawn after every line, so a label's halo hides the lines under it.
     for (i, (fan, &(color, dash))) in fans.iter().zip(&styles).enumerate() {
-        ctx.begin_group(
-            root,
-            &runs[i].scenario.scenario.id,
-            dash_px(dash, width),
-            width,
-        )?;
+        let id = &runs[i].scenario.scenario.id;
+        ctx.begin_group(root, id, dash_px(dash, width), width)?;
         draw_line(&mut chart, fan.line(3), color, dash, width, ctx.vector)?;
-        draw_end_label(root, ctx, ends[i], places[i], (color, dash), &labels[i])?;
         ctx.end_group(root)?;
     }
+    draw_end_labels(root, ctx, runs, &ends, &places, &labels)?;
     draw_history(&mut chart, st, first)?;
     draw_targets(&mut chart, st, runs)?;
     Ok(())
@@ -207,13 +204,19 @@ pub fn place_end_labels<DB: Canvas>(
     labels: &[String],
     lines: &[Vec<(i32, i32)>],
     refs: &[Vec<(i32, i32)>],
-) -> Result<Vec<(i32, i32)>> {
+) -> Result<Vec<Place>> {
     let gap = st.px(8.0);
     let style = st.font(size::LEGEND, st.palette.text);
     let line_h = root.estimate_text_size("Ag", &style)?.1 as i32 + st.px(3.0);
     let (top, bottom) = (plot.1.start + line_h / 2, plot.1.end - line_h / 2);
     let x_end = plot.0.end;
-    let mut at = vec![(0, 0); ends.len()];
+    let mut at = vec![
+        Place {
+            at: (0, 0),
+            halo: false
+        };
+        ends.len()
+    ];
     let in_margin: Vec<usize> = (0..ends.len())
         .filter(|&i| ends[i].0 >= x_end - 1)
         .collect();
@@ -226,81 +229,86 @@ pub fn place_end_labels<DB: Canvas>(
         line_h,
     );
     for (k, &i) in order.iter().enumerate() {
-        at[i] = (x_end + gap, ys[k]);
+        at[i].at = (x_end + gap, ys[k]);
     }
-    // Inside the plot: boxes already taken, and the lines' segments, to keep clear of.
+    // Inside the plot: scenarios with an earlier horizon, labelled just after their ends.
+    // Lines ending at the same x make one column, in the order of their ends (so leaders never
+    // cross) and as close to them as the text allows; the column moves up or down as a block,
+    // by the least that clears the other lines, and no further than three lines.
     let mut taken: Vec<Rect> = Vec::new();
     let clearance = st.line(3.0) as i32 / 2 + st.px(2.0);
     let mut inside: Vec<usize> = (0..ends.len()).filter(|i| !in_margin.contains(i)).collect();
-    inside.sort_by_key(|&i| (ends[i].1, i));
+    inside.sort_by_key(|&i| (ends[i].0, ends[i].1, i));
+    let mut columns: Vec<Vec<usize>> = Vec::new();
     for i in inside {
-        let width =
-            st.px(30.0) + st.px(6.0) + root.estimate_text_size(&labels[i], &style)?.0 as i32;
-        let x = ends[i].0 + gap;
-        let rect_at = |y: i32| Rect {
+        match columns.last_mut() {
+            Some(c) if (ends[c[0]].0 - ends[i].0).abs() <= st.px(2.0) => c.push(i),
+            _ => columns.push(vec![i]),
+        }
+    }
+    for column in columns {
+        let x = ends[column[0]].0 + gap;
+        let mut widths = Vec::new();
+        for &i in &column {
+            widths.push(
+                st.px(30.0) + st.px(6.0) + root.estimate_text_size(&labels[i], &style)?.0 as i32,
+            );
+        }
+        let rect_at = |k: usize, y: i32, pad: i32| Rect {
             x0: x - clearance,
-            x1: x + width + clearance,
-            y0: y - line_h / 2,
-            y1: y + line_h / 2,
+            x1: x + widths[k] + clearance,
+            y0: y - line_h / 2 - pad,
+            y1: y + line_h / 2 + pad,
         };
-        let free =
-            |y: i32| (top..=bottom).contains(&y) && !taken.iter().any(|t| t.overlaps(&rect_at(y)));
-        let obstacles = || lines.iter().chain(refs);
-        let others = || {
-            lines
-                .iter()
-                .enumerate()
-                .filter(move |&(j, _)| j != i)
-                .map(|(_, l)| l)
-                .chain(refs)
+        let wanted: Vec<i32> = column.iter().map(|&i| ends[i].1).collect();
+        let base = spread(&wanted, top, bottom, line_h);
+        let fits = |d: i32| base.iter().all(|y| (top..=bottom).contains(&(y + d)));
+        let free = |d: i32| {
+            fits(d)
+                && base.iter().enumerate().all(|(k, y)| {
+                    let r = rect_at(k, y + d, 0);
+                    !taken.iter().any(|t| t.overlaps(&r))
+                })
         };
-        // Against lines the box keeps a line's half-width clear above and below too.
-        let padded = |y: i32| {
-            let r = rect_at(y);
-            Rect {
-                y0: r.y0 - clearance,
-                y1: r.y1 + clearance,
-                ..r
-            }
+        let clear = |d: i32| {
+            base.iter().enumerate().all(|(k, y)| {
+                let r = rect_at(k, y + d, clearance);
+                !lines
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != column[k])
+                    .map(|(_, l)| l)
+                    .chain(refs)
+                    .any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
+            })
         };
-        let clear_of_lines = |y: i32| {
-            let r = padded(y);
-            let leader = (ends[i], (x, y));
-            !obstacles().any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
-                && !others().any(|l| l.windows(2).any(|w| segments_cross(leader, (w[0], w[1]))))
-        };
-        // Level with the end, else the nearest height clear of lines and labels, half a line
-        // at a time over the plot's height (the leader reaches it); where nothing is clear, the
-        // nearest whose text at least is clear (its thin leader crossing a line reads as a
-        // leader; a line through text hides it), else the nearest clear of other labels.
-        let heights: Vec<i32> = (0..=2 * (bottom - top) / line_h.max(1) * 2 + 2)
+        let offsets: Vec<i32> = (0..=12)
             .map(|k| {
-                let step = (k + 1) / 2 * line_h / 2;
-                ends[i].1 + if k % 2 == 1 { -step } else { step }
+                let step = (k + 1) / 2 * line_h / 4;
+                if k % 2 == 1 { -step } else { step }
             })
             .collect();
-        let y = heights
-            .iter()
-            .copied()
-            .find(|&y| free(y) && clear_of_lines(y))
-            .or_else(|| {
-                heights.iter().copied().find(|&y| {
-                    let r = padded(y);
-                    free(y)
-                        && !obstacles().any(|l| l.windows(2).any(|w| r.meets_segment(w[0], w[1])))
-                })
-            })
-            .or_else(|| heights.iter().copied().find(|&y| free(y)))
-            .unwrap_or(ends[i].1.clamp(top, bottom));
-        taken.push(rect_at(y));
-        at[i] = (x, y);
+        // Where no offset is clear, the nearest free one, its text on a halo of the background
+        // so the lines passing under it do not strike it through.
+        let (d, halo) = match offsets.iter().copied().find(|&d| free(d) && clear(d)) {
+            Some(d) => (d, false),
+            None => (
+                offsets.iter().copied().find(|&d| free(d)).unwrap_or(0),
+                true,
+            ),
+        };
+        for (k, &i) in column.iter().enumerate() {
+            let y = base[k] + d;
+            taken.push(rect_at(k, y, 0));
+            at[i] = Place { at: (x, y), halo };
+        }
     }
     Ok(at)
 }
 
 /// Whether two segments cross at a point inside both (touching at an end does not count: a
 /// leader starts on its own line's end, where others may meet it).
-fn segments_cross((a, b): ((i32, i32), (i32, i32)), (c, d): ((i32, i32), (i32, i32))) -> bool {
+pub fn segments_cross((a, b): ((i32, i32), (i32, i32)), (c, d): ((i32, i32), (i32, i32))) -> bool {
     let side = |p: (i32, i32), q: (i32, i32), r: (i32, i32)| {
         let v = i64::from(q.0 - p.0) * i64::from(r.1 - p.1)
             - i64::from(q.1 - p.1) * i64::from(r.0 - p.0);
@@ -309,6 +317,14 @@ fn segments_cross((a, b): ((i32, i32), (i32, i32)), (c, d): ((i32, i32), (i32, i
     let (d1, d2) = (side(c, d, a), side(c, d, b));
     let (d3, d4) = (side(a, b, c), side(a, b, d));
     d1 * d2 < 0 && d3 * d4 < 0
+}
+
+/// Where a line's label goes (the left end of its swatch), and whether its text needs a halo
+/// of the background because lines pass under it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    pub at: (i32, i32),
+    pub halo: bool,
 }
 
 /// A label's box in pixels.
@@ -343,10 +359,11 @@ pub fn draw_end_label<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     ctx: &Ctx,
     end: (i32, i32),
-    (x, y): (i32, i32),
+    place: Place,
     (color, dash): (RGBColor, Dash),
     label: &str,
 ) -> Result<()> {
+    let (x, y) = place.at;
     let st = ctx.st;
     let swatch_w = st.px(30.0);
     let style = st.font(size::LEGEND, st.palette.text);
@@ -365,11 +382,51 @@ pub fn draw_end_label<DB: Canvas>(
             color.stroke_width(width),
         ))?,
     }
+    let text_x = x + swatch_w + st.px(6.0);
     root.draw_text(
         label,
         &style.pos(Pos::new(HPos::Left, VPos::Center)),
-        (x + swatch_w + st.px(6.0), y),
+        (text_x, y),
     )?;
+    Ok(())
+}
+
+/// Every line's label, each in an SVG group `<id>-label` with its series' dash.
+pub fn draw_end_labels<DB: Canvas>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    runs: &[Projection],
+    ends: &[(i32, i32)],
+    places: &[Place],
+    labels: &[String],
+) -> Result<()> {
+    let st = ctx.st;
+    // Halos first, every one under every label's text: a halo reaches a little past its
+    // text's box, and must not clip a neighbour's descenders.
+    let style = st.font(size::LEGEND, st.palette.text);
+    for (i, run) in runs.iter().enumerate().filter(|&(i, _)| places[i].halo) {
+        let (x, y) = places[i].at;
+        let text_x = x + st.px(30.0) + st.px(6.0);
+        let (w, h) = root.estimate_text_size(&labels[i], &style)?;
+        let pad = st.px(2.0).max(2);
+        ctx.begin_group(root, &format!("{}-halo", run.scenario.scenario.id), None, 0)?;
+        root.draw(&Rectangle::new(
+            [
+                (text_x - pad, y - h as i32 / 2 - pad),
+                (text_x + w as i32 + pad, y + h as i32 / 2 + pad),
+            ],
+            st.palette.background.filled(),
+        ))?;
+        ctx.end_group(root)?;
+    }
+    let width = st.line(3.0);
+    for (i, run) in runs.iter().enumerate() {
+        let (color, dash) = series_style(st, i);
+        let id = format!("{}-label", run.scenario.scenario.id);
+        ctx.begin_group(root, &id, dash_px(dash, width), width)?;
+        draw_end_label(root, ctx, ends[i], places[i], (color, dash), &labels[i])?;
+        ctx.end_group(root)?;
+    }
     Ok(())
 }
 
@@ -394,10 +451,41 @@ pub fn end_label_room<DB: Canvas>(
     Ok(2 * st.px(8.0) + st.px(30.0) + widest + st.px(6.0))
 }
 
-/// Label centres for lines ending at `wanted` (sorted top to bottom): as close to them as
-/// possible, at least `step` apart, within `top..=bottom` while they fit.
+/// Label centres for lines ending at `wanted` (sorted top to bottom): in the same order, at
+/// least `step` apart, each run of labels that must stack centred on its lines' ends (it was
+/// only pushed down, so a bunch of twelve hung below its lines), within `top..=bottom` while
+/// they fit.
 fn spread(wanted: &[i32], top: i32, bottom: i32, step: i32) -> Vec<i32> {
-    let mut ys: Vec<i32> = wanted.iter().map(|y| (*y).clamp(top, bottom)).collect();
+    // Clusters of labels stacked `step` apart: (first index, count, first label's centre).
+    let mut clusters: Vec<(usize, usize, f64)> = Vec::new();
+    for (k, &w) in wanted.iter().enumerate() {
+        clusters.push((k, 1, f64::from(w)));
+        while clusters.len() >= 2 {
+            let (b0, bn, by) = clusters[clusters.len() - 1];
+            let (a0, an, ay) = clusters[clusters.len() - 2];
+            if by >= ay + (an as f64) * f64::from(step) {
+                break;
+            }
+            clusters.truncate(clusters.len() - 2);
+            let n = an + bn;
+            let first = (a0..a0 + n)
+                .map(|i| f64::from(wanted[i]) - ((i - a0) as f64) * f64::from(step))
+                .sum::<f64>()
+                / n as f64;
+            let _ = (b0, by);
+            clusters.push((a0, n, first));
+        }
+    }
+    let mut ys: Vec<i32> = Vec::with_capacity(wanted.len());
+    for (start, n, first) in clusters {
+        for i in 0..n {
+            ys.push((first + (i as f64) * f64::from(step)).round() as i32);
+        }
+        let _ = start;
+    }
+    if let Some(y) = ys.first_mut() {
+        *y = (*y).max(top);
+    }
     for k in 1..ys.len() {
         ys[k] = ys[k].max(ys[k - 1] + step);
     }
@@ -472,7 +560,9 @@ mod tests {
     #[test]
     fn labels_are_spread_apart_inside_the_plot() {
         assert_eq!(spread(&[10, 50], 0, 100, 12), vec![10, 50]);
-        assert_eq!(spread(&[10, 12, 14], 0, 100, 12), vec![10, 22, 34]);
+        // A bunch is centred on its ends, not hung below them.
+        assert_eq!(spread(&[10, 12, 14], 0, 100, 12), vec![0, 12, 24]);
+        assert_eq!(spread(&[40, 41, 42], 0, 100, 12), vec![29, 41, 53]);
         assert_eq!(spread(&[95, 96, 97], 0, 100, 12), vec![76, 88, 100]);
         assert_eq!(spread(&[-5], 0, 100, 12), vec![0]);
     }

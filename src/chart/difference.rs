@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{draw_mesh, year_tick};
 use super::frame::{Frame, draw_frame};
-use super::legend::{draw_legend, line_swatch, swatch};
+use super::legend::{LegendEntry, legend_above};
 use super::stamp::stamp;
 use super::style::size;
 use super::{Canvas, Ctx};
@@ -50,6 +50,19 @@ pub fn draw<DB: Canvas>(
         footer: stamp(runs, ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
+    let y_area = st.text_px(110.0);
+    let width = st.line(3.0);
+    // The legend in a row above the plot: in a box on the plot it crossed the target year.
+    let area = legend_above(
+        &area,
+        st,
+        &[
+            LegendEntry::Fill(pal.bands[0], "5–95% of paired differences".to_string()),
+            LegendEntry::Fill(pal.bands[2], "25–75%".to_string()),
+            LegendEntry::Line(pal.median, "median difference".to_string()),
+        ],
+        y_area,
+    )?;
     let (lo, hi) = fan
         .percentiles
         .iter()
@@ -63,12 +76,16 @@ pub fn draw<DB: Canvas>(
     );
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(st.text_px(64.0))
-        .y_label_area_size(st.text_px(110.0))
+        .y_label_area_size(y_area)
         .margin_top(st.px(8.0))
         .margin_right(st.px(16.0))
         .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
-    let (w, _) = area.dim_in_pixel();
-    let x_labels = ((x1 - x0 + 1) as usize).min((((w as f64 / st.unit) / 80.0) as usize).max(4));
+    let x_labels = super::axes::year_labels(
+        st,
+        f64::from(chart.plotting_area().dim_in_pixel().0),
+        x0,
+        x1,
+    );
     draw_mesh(
         &mut chart,
         st,
@@ -93,12 +110,9 @@ pub fn draw<DB: Canvas>(
             .map(|(&y, p)| (y, p[a]));
         up.chain(down).collect()
     };
-    for (lo, hi, label) in [(0, 6, "5–95% of paired differences"), (2, 4, "25–75%")] {
+    for (lo, hi) in [(0, 6), (2, 4)] {
         let color = pal.bands[lo];
-        chart
-            .draw_series(std::iter::once(Polygon::new(band(lo, hi), color.filled())))?
-            .label(label)
-            .legend(swatch(st, color));
+        chart.draw_series(std::iter::once(Polygon::new(band(lo, hi), color.filled())))?;
     }
     // Zero: no difference.
     let zero = pal.reference.stroke_width(st.line(2.0));
@@ -126,17 +140,13 @@ pub fn draw<DB: Canvas>(
             ),
         )?;
     }
-    let width = st.line(3.0);
-    chart
-        .draw_series(LineSeries::new(
-            fan.years
-                .iter()
-                .zip(&fan.percentiles)
-                .map(|(&y, p)| (y, p[3])),
-            pal.median.stroke_width(width),
-        ))?
-        .label("median difference")
-        .legend(line_swatch(st, pal.median.to_rgba(), width));
+    chart.draw_series(LineSeries::new(
+        fan.years
+            .iter()
+            .zip(&fan.percentiles)
+            .map(|(&y, p)| (y, p[3])),
+        pal.median.stroke_width(width),
+    ))?;
     // The target year.
     let ty = d.target_year;
     if (x0..=x1).contains(&ty) {
@@ -144,15 +154,16 @@ pub fn draw<DB: Canvas>(
             vec![(ty, lo - pad), (ty, hi + pad)],
             st.px(12.0),
             st.px(8.0),
-            pal.target.stroke_width(st.line(1.5)),
+            pal.reference.stroke_width(st.line(1.5)),
         ))?;
-        // Labelled at the far end from the fan (the legend sits at the top left).
-        let at_foot = hi + lo >= 0.0;
+        // Labelled at the end away from zero on the side the fan takes: in the target year
+        // the fan is still narrow there (at the other end the label sat on the zero line).
+        let at_foot = hi + lo < 0.0;
         let (px, py) = chart.backend_coord(&(ty, if at_foot { lo - pad } else { hi + pad }));
         let plot = chart.plotting_area().strip_coord_spec();
         let (ax, ay) = plot.get_base_pixel();
         let text = format!("target year {ty}");
-        let font = st.font(size::LEGEND * 0.9, pal.target);
+        let font = st.font(size::LEGEND * 0.9, pal.muted);
         let (h, x) = super::legend::beside_line(&plot, &text, &font, px - ax, st.px(8.0))?;
         plot.draw_text(
             &text,
@@ -160,13 +171,5 @@ pub fn draw<DB: Canvas>(
             (x, py - ay + if at_foot { -st.px(8.0) } else { st.px(8.0) }),
         )?;
     }
-    // The legend where the fan is not: it starts at zero and spreads over the years, so the
-    // early years' far side is empty.
-    let position = if hi + lo >= 0.0 {
-        SeriesLabelPosition::UpperLeft
-    } else {
-        SeriesLabelPosition::LowerLeft
-    };
-    draw_legend(&mut chart, st, position)?;
     Ok(())
 }

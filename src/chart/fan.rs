@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::axes::{RevenueAxis, draw_mesh, money_axis_tick, year_tick};
 use super::fan_series::FanSeries;
 use super::frame::{Frame, draw_frame, futures, note_of};
-use super::legend::{dashed_swatch, draw_legend, line_swatch, swatch};
+use super::legend::{LegendEntry, dashed_swatch, draw_legend, legend_above, line_swatch, swatch};
 use super::style::{Style, size};
 use super::{Canvas, Ctx};
 use crate::format::money_short;
@@ -26,6 +26,30 @@ pub const BANDS: [(usize, usize, &str); 3] =
     [(0, 6, "5–95% of paths"), (1, 5, "10–90%"), (2, 4, "25–75%")];
 
 pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection) -> Result<()> {
+    // Laid out once without pixels: where no spot in the plot is clear for the legend box (at
+    // 640×360 in the classroom theme every one covered the target or the fan), the legend
+    // goes in a row above the plot instead.
+    let (w, h) = root.dim_in_pixel();
+    let probe = super::backend::Recorder {
+        layout: std::rc::Rc::new(std::cell::RefCell::new(super::backend::Layout {
+            size: (w, h),
+            ..Default::default()
+        })),
+    }
+    .into_drawing_area();
+    let clear = draw_with(&probe, ctx, p, false)?;
+    draw_with(root, ctx, p, !clear)?;
+    Ok(())
+}
+
+/// The fan with its legend in the plot, or in a row above it when `row`; returns whether the
+/// legend box in the plot covered nothing.
+fn draw_with<DB: Canvas>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    p: &Projection,
+    row: bool,
+) -> Result<bool> {
     let st = ctx.st;
     let fan = FanSeries::of(p).clipped(ctx.st.years);
     let frame = Frame {
@@ -42,6 +66,26 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
         footer: super::stamp::stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
+    let area = if row {
+        let t = &p.scenario.target;
+        let mut entries: Vec<LegendEntry> = BANDS
+            .iter()
+            .enumerate()
+            .map(|(k, b)| LegendEntry::Fill(st.palette.bands[k], b.2.to_string()))
+            .collect();
+        entries.push(LegendEntry::Line(st.palette.median, "Median".to_string()));
+        entries.push(LegendEntry::Line(
+            st.palette.history,
+            "Published revenue".to_string(),
+        ));
+        entries.push(LegendEntry::Dashed(
+            st.palette.target,
+            format!("Target: {} in {}", money_short(t.revenue), t.year),
+        ));
+        legend_above(&area, st, &entries, st.text_px(118.0))?
+    } else {
+        area
+    };
     let mut chart = year_chart(&area, st, p, fan.extent())?;
 
     // In SVG, the scenario's bands and median are one group.
@@ -68,9 +112,12 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
     draw_forecast_start(&mut chart, st, p)?;
     draw_history(&mut chart, st, p)?;
     draw_target(&mut chart, st, p, st.palette.target)?;
-    let spot = legend_spot(&chart, st, p, &fan)?;
+    if row {
+        return Ok(false);
+    }
+    let (spot, clear) = legend_spot(&chart, st, p, &fan)?;
     draw_legend(&mut chart, st, spot)?;
-    Ok(())
+    Ok(clear)
 }
 
 /// Where the legend goes: the first spot of the plot (the corners, then the lower corners
@@ -84,7 +131,7 @@ fn legend_spot<DB: Canvas>(
     st: &Style,
     p: &Projection,
     fan: &FanSeries,
-) -> Result<SeriesLabelPosition> {
+) -> Result<(SeriesLabelPosition, bool)> {
     let t = &p.scenario.target;
     let m = &p.scenario.market;
     let mut labels: Vec<String> = BANDS.iter().map(|b| b.2.to_string()).collect();
@@ -181,7 +228,10 @@ fn legend_spot<DB: Canvas>(
     // The first clear spot; where none is, the first that covers no label and the fewest
     // lines (a legend outside the plot would need room taken from it).
     let (x, y) = spots.into_iter().min_by_key(cover).unwrap_or((left, top));
-    Ok(SeriesLabelPosition::Coordinate(x, y))
+    Ok((
+        SeriesLabelPosition::Coordinate(x, y),
+        cover(&(x, y)) == (false, 0),
+    ))
 }
 
 /// Axes from the first published year to the horizon; revenue spanning `lo..hi` (widened to
@@ -215,16 +265,31 @@ pub fn year_chart_with<'a, DB: Canvas>(
         .chain([p.scenario.target.revenue]);
     let (lo, hi) = known.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
     let axis = RevenueAxis::new(st.log, lo, hi);
+    // Ticks beyond pounds and millions are all written as powers of ten of pounds, so one axis
+    // never mixes "£1m" with "£10⁻¹".
+    let powers = axis
+        .ticks
+        .iter()
+        .any(|&v| v > 0.0 && !(1.0..=1e9).contains(&v));
+    let tick = move |v: &f64| {
+        if powers {
+            super::axes::money_power_tick(*v)
+        } else {
+            money_axis_tick(v)
+        }
+    };
     let mut chart = ChartBuilder::on(area)
         .x_label_area_size(st.text_px(64.0))
         .y_label_area_size(st.text_px(118.0))
         .margin_top(st.px(8.0))
         .margin_right(right)
         .build_cartesian_2d(x0..x1, axis)?;
-    let (w, _) = area.dim_in_pixel();
-    // One label per year when they fit (about 80 px each), else every few years.
-    let max_labels = ((w as f64 / st.unit) / 80.0) as usize;
-    let x_labels = ((x1 - x0 + 1) as usize).min(max_labels.max(4));
+    let x_labels = super::axes::year_labels(
+        st,
+        f64::from(chart.plotting_area().dim_in_pixel().0),
+        x0,
+        x1,
+    );
     draw_mesh(
         &mut chart,
         st,
@@ -235,7 +300,7 @@ pub fn year_chart_with<'a, DB: Canvas>(
             "Annual revenue (£, nominal)"
         },
         &year_tick,
-        &money_axis_tick,
+        &tick,
         x_labels,
         8,
     )?;

@@ -34,8 +34,26 @@ pub fn draw_frame<DB: Canvas>(
     st: &Style,
     frame: &Frame,
 ) -> Result<DrawingArea<DB, Shift>> {
+    root.fill(&st.palette.background)?;
+    frame_area(root, st, frame, true)
+}
+
+/// The area [`draw_frame`] would leave for the plot, drawing nothing.
+pub fn layout_frame<DB: Canvas>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    frame: &Frame,
+) -> Result<DrawingArea<DB, Shift>> {
+    frame_area(root, st, frame, false)
+}
+
+fn frame_area<DB: Canvas>(
+    root: &DrawingArea<DB, Shift>,
+    st: &Style,
+    frame: &Frame,
+    draw: bool,
+) -> Result<DrawingArea<DB, Shift>> {
     let p = &st.palette;
-    root.fill(&p.background)?;
     let (width, height) = root.dim_in_pixel();
     let side = st.px(40.0);
     let avail = (width as i32 - 2 * side).max(1) as u32;
@@ -49,7 +67,7 @@ pub fn draw_frame<DB: Canvas>(
         .filter(|h| !h.trim().is_empty());
     if let Some(h) = headline {
         let style = fit_text(root, h, avail, |s| st.bold(size::TITLE * s, p.text))?;
-        y = draw_lines(root, h, &style, avail, side, y)? + st.px(10.0);
+        y = draw_lines(root, h, &style, avail, side, y, draw)? + st.px(10.0);
     }
     if !frame.title.trim().is_empty() {
         // Under a headline the title names the chart, a step smaller.
@@ -61,7 +79,7 @@ pub fn draw_frame<DB: Canvas>(
         let title = fit_text(root, &frame.title, avail, |s| {
             st.bold(title_size * s, p.text)
         })?;
-        y = draw_lines(root, &frame.title, &title, avail, side, y)? + st.px(12.0);
+        y = draw_lines(root, &frame.title, &title, avail, side, y, draw)? + st.px(12.0);
     }
     let subtitle = st.brief.subtitle.as_deref().unwrap_or(&frame.subtitle);
     if !subtitle.trim().is_empty() {
@@ -69,12 +87,12 @@ pub fn draw_frame<DB: Canvas>(
         let sub = fit_text_down_to(root, subtitle, avail, 0.85, |s| {
             st.font(size::SUBTITLE * s, p.muted)
         })?;
-        y = draw_lines(root, subtitle, &sub, avail, side, y)?;
+        y = draw_lines(root, subtitle, &sub, avail, side, y, draw)?;
     }
     if let Some(note) = frame.note.as_deref().filter(|n| !n.is_empty()) {
         y += st.px(10.0);
         let style = fit_text(root, note, avail, |s| st.bold(size::NOTE * s, p.text))?;
-        y = draw_lines(root, note, &style, avail, side, y)?;
+        y = draw_lines(root, note, &style, avail, side, y, draw)?;
     }
     // The footer's lines are drawn from the bottom up, each shrunk to fit on its own and, if
     // even the smallest text does not fit, wrapped.
@@ -88,11 +106,13 @@ pub fn draw_frame<DB: Canvas>(
         let foot = fit_text(root, line, avail, |s| st.font(size::FOOTER * s, p.muted))?;
         for part in wrap(root, line, &foot, avail)?.iter().rev() {
             let (_, h) = root.estimate_text_size(part, &foot)?;
-            root.draw_text(
-                part,
-                &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
-                (side, height as i32 - bottom - foot_h),
-            )?;
+            if draw {
+                root.draw_text(
+                    part,
+                    &foot.pos(Pos::new(HPos::Left, VPos::Bottom)),
+                    (side, height as i32 - bottom - foot_h),
+                )?;
+            }
             foot_h += h as i32 + st.px(4.0);
         }
     }
@@ -130,7 +150,8 @@ fn wrap<DB: Canvas>(
     Ok(lines)
 }
 
-/// Draws `text` from (x, y) down, wrapped to `avail`; returns the y below the last line.
+/// Draws `text` (if `draw`) from (x, y) down, wrapped to `avail`; returns the y below the last
+/// line.
 fn draw_lines<DB: Canvas>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
@@ -138,11 +159,14 @@ fn draw_lines<DB: Canvas>(
     avail: u32,
     x: i32,
     mut y: i32,
+    draw: bool,
 ) -> Result<i32> {
     let lines = wrap(area, text, style, avail)?;
     for (i, line) in lines.iter().enumerate() {
         let (_, h) = area.estimate_text_size(line, style)?;
-        area.draw_text(line, &style.pos(Pos::new(HPos::Left, VPos::Top)), (x, y))?;
+        if draw {
+            area.draw_text(line, &style.pos(Pos::new(HPos::Left, VPos::Top)), (x, y))?;
+        }
         y += h as i32;
         if i + 1 < lines.len() {
             y += (f64::from(h) * 0.25) as i32;

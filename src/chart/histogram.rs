@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::axes::{draw_mesh, linear_range, money_axis_tick};
 use super::frame::{Frame, draw_frame, futures};
-use super::legend::{dashed_swatch, draw_legend, swatch};
+use super::legend::{LegendEntry, legend_above};
 use super::stamp::stamp;
 use super::{Canvas, Ctx};
 use crate::format::{money_short, percent, probability_decimals};
@@ -121,6 +121,27 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
         footer: stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
+    let above = pal.series[0];
+    let decimals = probability_decimals(t.std_error);
+    // The legend in a row above the plot: in a box on the plot it covered the peak bars.
+    let y_area = st.text_px(100.0);
+    let area = legend_above(
+        &area,
+        st,
+        &[
+            LegendEntry::Fill(
+                pal.below,
+                format!(
+                    "Below {}: {}",
+                    money_short(t.revenue),
+                    percent(1.0 - t.probability, decimals)
+                ),
+            ),
+            LegendEntry::Fill(above, format!("At or above: {}", t.with_margin())),
+            LegendEntry::Dashed(pal.reference, format!("Target: {}", money_short(t.revenue))),
+        ],
+        y_area,
+    )?;
     let (x0, x1) = linear_range(
         b.bars.first().map_or(0.0, |b| b.0),
         b.bars.last().map_or(1.0, |b| b.1),
@@ -129,7 +150,7 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
     let top = (peak * 100.0 * 1.25).max(0.1);
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(st.text_px(64.0))
-        .y_label_area_size(st.text_px(100.0))
+        .y_label_area_size(y_area)
         .margin_top(st.px(8.0))
         .margin_right(st.px(8.0))
         .build_cartesian_2d(x0..x1, 0.0..top)?;
@@ -145,44 +166,28 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
         6,
     )?;
 
-    let above = pal.series[0];
-    let decimals = probability_decimals(t.std_error);
     let bar = |&(l, r, s): &(f64, f64, f64), color: RGBColor| {
         Rectangle::new([(l, 0.0), (r, s * 100.0)], color.filled())
     };
-    chart
-        .draw_series(
-            b.bars
-                .iter()
-                .filter(|x| x.0 < t.revenue)
-                .map(|x| bar(x, pal.below)),
-        )?
-        .label(format!(
-            "Below {}: {}",
-            money_short(t.revenue),
-            percent(1.0 - t.probability, decimals)
-        ))
-        .legend(swatch(st, pal.below));
-    chart
-        .draw_series(
-            b.bars
-                .iter()
-                .filter(|x| x.0 >= t.revenue)
-                .map(|x| bar(x, above)),
-        )?
-        .label(format!("At or above: {}", t.with_margin()))
-        .legend(swatch(st, above));
-    let width = st.line(2.5);
-    chart
-        .draw_series(DashedLineSeries::new(
-            vec![(t.revenue, 0.0), (t.revenue, top)],
-            st.px(12.0),
-            st.px(8.0),
-            pal.target.stroke_width(width),
-        ))?
-        .label(format!("Target: {}", money_short(t.revenue)))
-        .legend(dashed_swatch(st, pal.target, width));
-    draw_legend(&mut chart, st, SeriesLabelPosition::UpperRight)?;
+    chart.draw_series(
+        b.bars
+            .iter()
+            .filter(|x| x.0 < t.revenue)
+            .map(|x| bar(x, pal.below)),
+    )?;
+    chart.draw_series(
+        b.bars
+            .iter()
+            .filter(|x| x.0 >= t.revenue)
+            .map(|x| bar(x, above)),
+    )?;
+    // The target: a neutral reference line, dashed.
+    chart.draw_series(DashedLineSeries::new(
+        vec![(t.revenue, 0.0), (t.revenue, top)],
+        st.px(12.0),
+        st.px(8.0),
+        pal.reference.stroke_width(st.line(2.5)),
+    ))?;
     Ok(())
 }
 

@@ -86,3 +86,101 @@ pub fn beside_line<DB: Canvas>(
         Ok((HPos::Right, px - gap))
     }
 }
+
+/// One entry of a legend row: a filled swatch, a solid line or a dashed line, and its words.
+pub enum LegendEntry {
+    Fill(RGBColor, String),
+    Line(RGBColor, String),
+    Dashed(RGBColor, String),
+}
+
+impl LegendEntry {
+    fn text(&self) -> &str {
+        match self {
+            LegendEntry::Fill(_, t) | LegendEntry::Line(_, t) | LegendEntry::Dashed(_, t) => t,
+        }
+    }
+}
+
+/// Where each entry of a legend row goes (x of its swatch, line index), and the line height.
+fn legend_row_layout<DB: Canvas>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[LegendEntry],
+) -> Result<(Vec<(i32, i32)>, i32)> {
+    let font = st.font(size::LEGEND, st.palette.text);
+    let line_h = area.estimate_text_size("Ag", &font)?.1 as i32 + st.px(6.0);
+    let avail = area.dim_in_pixel().0 as i32;
+    let (swatch, gap, sep) = (st.px(26.0), st.px(6.0), st.px(24.0));
+    let (mut x, mut row) = (0, 0);
+    let mut at = Vec::new();
+    for e in entries {
+        let w = swatch + gap + area.estimate_text_size(e.text(), &font)?.0 as i32;
+        if x > 0 && x + w > avail {
+            x = 0;
+            row += 1;
+        }
+        at.push((x, row));
+        x += w + sep;
+    }
+    Ok((at, line_h))
+}
+
+/// Height a legend row (wrapped to the area's width) takes.
+pub fn legend_row_height<DB: Canvas>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[LegendEntry],
+) -> Result<i32> {
+    let (at, line_h) = legend_row_layout(area, st, entries)?;
+    Ok(at.last().map_or(0, |&(_, row)| (row + 1) * line_h))
+}
+
+/// A legend as a row of entries along the top of `area`, outside the plot so it never covers
+/// data; wraps to further lines where the width runs out. Returns the height used.
+pub fn draw_legend_row<DB: Canvas>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[LegendEntry],
+) -> Result<i32> {
+    let (at, line_h) = legend_row_layout(area, st, entries)?;
+    let font = st.font(size::LEGEND, st.palette.text);
+    let (swatch_w, gap) = (st.px(26.0), st.px(6.0));
+    for (e, &(x, row)) in entries.iter().zip(&at) {
+        let y = row * line_h + line_h / 2;
+        match e {
+            LegendEntry::Fill(c, _) => area.draw(&swatch(st, *c)((x, y)))?,
+            LegendEntry::Line(c, _) => {
+                area.draw(&line_swatch(st, c.to_rgba(), st.line(2.0))((x, y)))?
+            }
+            LegendEntry::Dashed(c, _) => area.draw(&dashed_swatch(st, *c, st.line(2.0))((x, y)))?,
+        }
+        area.draw_text(
+            e.text(),
+            &font.pos(plotters::style::text_anchor::Pos::new(
+                HPos::Left,
+                plotters::style::text_anchor::VPos::Center,
+            )),
+            (x + swatch_w + gap, y),
+        )?;
+    }
+    Ok(at.last().map_or(0, |&(_, row)| (row + 1) * line_h))
+}
+
+/// Draws a legend row along the top of `area`, from `indent` (the plot's left edge) where it
+/// fits in as few lines as from the area's edge, and returns the area below it for the plot.
+pub fn legend_above<DB: Canvas>(
+    area: &DrawingArea<DB, Shift>,
+    st: &Style,
+    entries: &[LegendEntry],
+    indent: i32,
+) -> Result<DrawingArea<DB, Shift>> {
+    let over_plot = area.margin(0, 0, indent, 0);
+    let h = if legend_row_height(&over_plot, st, entries)? <= legend_row_height(area, st, entries)?
+    {
+        draw_legend_row(&over_plot, st, entries)?
+    } else {
+        draw_legend_row(area, st, entries)?
+    };
+    Ok(area.margin(h + st.px(4.0), 0, 0, 0))
+}

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{draw_mesh, year_tick};
-use super::compare::{dash_px, draw_end_label, draw_line, place_end_labels, series_style};
+use super::compare::{dash_px, draw_end_labels, draw_line, place_end_labels, series_style};
 use super::frame::{Frame, draw_frame};
 use super::stamp::stamp;
 use super::style::size;
@@ -81,8 +81,12 @@ pub fn draw<DB: Canvas>(
         .margin_top(st.px(8.0))
         .margin_right(right)
         .build_cartesian_2d(x0..x1, 0.0..104.0)?;
-    let (w, _) = area.dim_in_pixel();
-    let x_labels = ((x1 - x0 + 1) as usize).min((((w as f64 / st.unit) / 80.0) as usize).max(4));
+    let x_labels = super::axes::year_labels(
+        st,
+        f64::from(chart.plotting_area().dim_in_pixel().0),
+        x0,
+        x1,
+    );
     let y_fmt = |v: &f64| format!("{v:.0}%");
     draw_mesh(
         &mut chart,
@@ -174,14 +178,14 @@ pub fn draw<DB: Canvas>(
             vec![(t.year, 0.0), (t.year, 104.0)],
             st.px(12.0),
             st.px(8.0),
-            pal.target.stroke_width(st.line(2.0)),
+            pal.reference.stroke_width(st.line(2.0)),
         ))?;
         // Labelled at the foot: the lines have climbed away from it there by the target year.
         let (px, py) = chart.backend_coord(&(t.year, 0.0));
         let area = chart.plotting_area().strip_coord_spec();
         let (ax, ay) = area.get_base_pixel();
         let text = format!("target year {}", t.year);
-        let font = st.font(size::LEGEND * 0.9, pal.target);
+        let font = st.font(size::LEGEND * 0.9, pal.muted);
         let (h, x) = super::legend::beside_line(&area, &text, &font, px - ax, st.px(8.0))?;
         area.draw_text(
             &text,
@@ -214,8 +218,8 @@ pub fn draw<DB: Canvas>(
         draw_line(&mut chart, points.clone(), color, dash, width, ctx.vector)?;
         let r = st.px(4.5);
         chart.draw_series(points.iter().map(|&p| Circle::new(p, r, color.filled())))?;
-        draw_end_label(root, ctx, ends[i], places[i], (color, dash), &labels[i])?;
         ctx.end_group(root)?;
     }
+    draw_end_labels(root, ctx, runs, &ends, &places, &labels)?;
     Ok(())
 }

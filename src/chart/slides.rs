@@ -125,8 +125,12 @@ fn draw_plot<DB: Canvas>(
             let (lo, hi) = super::axes::linear_range(0.0, l.value_top(step) * 1.08);
             lo..hi
         })?;
-    let (w, _) = area.dim_in_pixel();
-    let max_labels = ((f64::from(w) / st.unit) / 80.0) as usize;
+    let x_labels = super::axes::year_labels(
+        st,
+        f64::from(chart.plotting_area().dim_in_pixel().0),
+        x0,
+        x1,
+    );
     draw_mesh(
         &mut chart,
         st,
@@ -134,7 +138,7 @@ fn draw_plot<DB: Canvas>(
         "Revenue (£)",
         &year_tick,
         &money_axis_tick,
-        ((x1 - x0 + 1) as usize).min(max_labels.max(4)),
+        x_labels,
         6,
     )?;
     let thin = st.line(1.0);

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::fan::{draw_forecast_start, draw_history, draw_median, draw_target, year_chart};
 use super::fan_series::FanSeries;
 use super::frame::{Frame, draw_frame};
-use super::legend::{draw_legend, line_swatch, swatch};
+use super::legend::{LegendEntry, legend_above};
 use super::stamp::stamp;
 use super::{Canvas, Ctx};
 use crate::sim::Projection;
@@ -35,6 +35,31 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
         footer: stamp(std::slice::from_ref(p), ctx.date),
     };
     let area = draw_frame(root, st, &frame)?;
+    // The legend in a row above the plot: in a box at the upper left it covered the target.
+    let t = &p.scenario.target;
+    let path_color = pal.series[0].mix(0.45);
+    let area = legend_above(
+        &area,
+        st,
+        &[
+            LegendEntry::Fill(pal.bands[0], "5–95% of all paths".to_string()),
+            LegendEntry::Line(
+                super::theme::blend(pal.series[0], pal.background, 0.45),
+                format!("{} simulated paths", shown.len()),
+            ),
+            LegendEntry::Line(pal.median, "Median".to_string()),
+            LegendEntry::Line(pal.history, "Published revenue".to_string()),
+            LegendEntry::Dashed(
+                pal.target,
+                format!(
+                    "Target: {} in {}",
+                    crate::format::money_short(t.revenue),
+                    t.year
+                ),
+            ),
+        ],
+        st.text_px(118.0),
+    )?;
     let (lo, hi) = fan.extent();
     let start = p.scenario.market.start_year;
     let (from, to) = st.years;
@@ -48,15 +73,11 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
     let extent = drawn.fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)));
     let mut chart = year_chart(&area, st, p, extent)?;
     let band = pal.bands[0];
-    chart
-        .draw_series(std::iter::once(Polygon::new(fan.band(0, 6), band.filled())))?
-        .label("5–95% of all paths")
-        .legend(swatch(st, band));
+    chart.draw_series(std::iter::once(Polygon::new(fan.band(0, 6), band.filled())))?;
     draw_forecast_start(&mut chart, st, p)?;
-    let path_color = pal.series[0].mix(0.45);
     let thin = st.line(1.2);
     let xr = chart.x_range();
-    for (i, path) in shown.iter().enumerate() {
+    for path in shown {
         let points: Vec<(i32, f64)> = path
             .iter()
             .enumerate()
@@ -64,16 +85,10 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
             .map(|(k, &v)| (start + k as i32, v))
             .filter(|(y, _)| (xr.start..=xr.end).contains(y))
             .collect();
-        let series = chart.draw_series(LineSeries::new(points, path_color.stroke_width(thin)))?;
-        if i == 0 {
-            series
-                .label(format!("{} simulated paths", shown.len()))
-                .legend(line_swatch(st, path_color, st.line(2.0)));
-        }
+        chart.draw_series(LineSeries::new(points, path_color.stroke_width(thin)))?;
     }
     draw_median(&mut chart, st, &fan)?;
     draw_history(&mut chart, st, p)?;
     draw_target(&mut chart, st, p, pal.target)?;
-    draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }

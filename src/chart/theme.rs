@@ -142,7 +142,8 @@ impl Theme {
                         blend(BLUE, bg, 0.72),
                     ],
                     target: VERMILLION,
-                    reference: RGBColor(0, 0, 0),
+                    // Dark grey, not black: a reference, never read as a series.
+                    reference: RGBColor(0x33, 0x33, 0x33),
                     series: series_colors(false),
                     below: RGBColor(0x99, 0x99, 0x99),
                     text_scale: 1.3,

@@ -34,15 +34,18 @@ pub fn group<'a>(svg: &'a str, id: &str) -> Option<&'a str> {
     Some(&svg[start..start + svg[start..].find("</g>")?])
 }
 
-/// A series group of an SVG: its id, its polylines (stroke width, points) and its texts
-/// (x, baseline y, font size, text).
+/// A series group of an SVG: its id, its polylines (stroke width, points), its texts
+/// (x, baseline y, font size, text) and the boxes of its labels' halos (x0, y0, x1, y1).
 pub struct Series {
     pub id: String,
     pub lines: Vec<(f64, Vec<(f64, f64)>)>,
     pub texts: Vec<(f64, f64, f64, String)>,
+    pub halos: Vec<(f64, f64, f64, f64)>,
 }
 
-/// Every `<g id="…">` group with its polylines and texts.
+/// Every `<g id="…">` group with its polylines and texts; a line's label group
+/// (`<g id="ID-label">`: leader, swatch, text) and its halo's (`ID-halo`) join its line's
+/// series `ID`.
 pub fn series(svg: &str) -> Vec<Series> {
     let mut out: Vec<Series> = Vec::new();
     let lines: Vec<&str> = svg.lines().collect();
@@ -50,12 +53,32 @@ pub fn series(svg: &str) -> Vec<Series> {
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim_start();
         if let Some(id) = t.strip_prefix("<g id=\"") {
-            out.push(Series {
-                id: id.split('"').next().unwrap().to_string(),
-                lines: Vec::new(),
-                texts: Vec::new(),
-            });
+            let id = id.split('"').next().unwrap().to_string();
+            let base = id
+                .strip_suffix("-label")
+                .or_else(|| id.strip_suffix("-halo"))
+                .map(str::to_string);
+            match base.and_then(|b| out.iter().position(|s| s.id == b)) {
+                // Its series moves last, where the label's marks are added.
+                Some(k) => {
+                    let s = out.remove(k);
+                    out.push(s);
+                }
+                None => out.push(Series {
+                    id,
+                    lines: Vec::new(),
+                    texts: Vec::new(),
+                    halos: Vec::new(),
+                }),
+            }
             open = true;
+        } else if open && t.starts_with("<rect") {
+            let num = |n: &str| -> f64 { attr(t, n).map_or(0.0, |v| v.parse().unwrap_or(0.0)) };
+            let (x, y) = (num("x"), num("y"));
+            out.last_mut()
+                .unwrap()
+                .halos
+                .push((x, y, x + num("width"), y + num("height")));
         } else if t.starts_with("</g>") {
             open = false;
         } else if open && t.starts_with("<polyline") {
@@ -108,5 +131,6 @@ pub fn reference_lines(svg: &str) -> Series {
         id: "reference".to_string(),
         lines,
         texts: Vec::new(),
+        halos: Vec::new(),
     }
 }
