@@ -1,9 +1,12 @@
 //! One table of series styles, a colour and a dash for each scenario in the order they are
 //! given, read by the charts and by the TUI so the two never drift apart.
 //!
-//! Six Okabe–Ito colours (distinguishable under the common colour-vision deficiencies), solid
-//! for the first six series and dashed for the next six: no (colour, dash) pair repeats up to
-//! [`SERIES.len()`](SERIES) = 12 series. Beyond that the table starts again.
+//! Six Okabe–Ito colours (distinguishable under the common colour-vision deficiencies), in an
+//! order where neighbours differ in lightness (L* 46, 58, 70, 54, 71, 61: at least 9.6 apart on
+//! white) and under a deuteranopia simulation; the TUI draws the first six solid and the next
+//! six dashed. Charts draw the first series solid and every other with a dash pattern of its
+//! own ([`SeriesStyle::pattern`]), so lines stay apart in greyscale print: no (colour, pattern)
+//! pair repeats up to [`SERIES.len()`](SERIES) = 12 series. Beyond that the table starts again.
 
 /// How a series' line is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,11 +26,37 @@ impl Dash {
     }
 }
 
-/// A colour (sRGB) and a dash.
+/// A colour (sRGB), the TUI's dash, and the index of the charts' dash pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SeriesStyle {
     pub rgb: (u8, u8, u8),
     pub dash: Dash,
+    /// Into [`PATTERNS`].
+    pub pattern: u8,
+}
+
+/// The charts' dash patterns, dash and gap in units of the line width: none for the first
+/// series, a distinct one for each other, long dashes, dots and their mixes.
+pub const PATTERNS: [Option<(f64, f64)>; 12] = [
+    None,
+    Some((4.0, 2.5)),
+    Some((1.0, 1.5)),
+    Some((8.0, 2.5)),
+    Some((2.0, 2.0)),
+    Some((6.0, 1.5)),
+    Some((1.0, 3.0)),
+    Some((3.0, 3.0)),
+    Some((10.0, 4.0)),
+    Some((1.5, 1.0)),
+    Some((5.0, 4.0)),
+    Some((2.5, 5.0)),
+];
+
+impl SeriesStyle {
+    /// The charts' dash and gap in units of the line width (none: solid).
+    pub fn pattern(self) -> Option<(f64, f64)> {
+        PATTERNS[usize::from(self.pattern) % PATTERNS.len()]
+    }
 }
 
 const BLUE: (u8, u8, u8) = (0x00, 0x72, 0xB2);
@@ -39,11 +68,11 @@ const SKY_BLUE: (u8, u8, u8) = (0x56, 0xB4, 0xE9);
 
 const COLOURS: [(u8, u8, u8); 6] = [
     BLUE,
-    VERMILLION,
     BLUISH_GREEN,
-    REDDISH_PURPLE,
-    ORANGE,
     SKY_BLUE,
+    VERMILLION,
+    ORANGE,
+    REDDISH_PURPLE,
 ];
 
 /// The table, on a light background: every colour solid, then every colour dashed.
@@ -51,6 +80,7 @@ pub const SERIES: [SeriesStyle; 12] = {
     let mut table = [SeriesStyle {
         rgb: BLUE,
         dash: Dash::Solid,
+        pattern: 0,
     }; 12];
     let mut i = 0;
     while i < table.len() {
@@ -61,6 +91,7 @@ pub const SERIES: [SeriesStyle; 12] = {
             } else {
                 Dash::Dashed
             },
+            pattern: i as u8,
         };
         i += 1;
     }
@@ -111,6 +142,13 @@ mod tests {
             assert_eq!(pairs.len(), 12);
         }
         assert_eq!(series(12, false), series(0, false));
+        let patterns: Vec<String> = (0..12)
+            .map(|i| format!("{:?}", series(i, false).pattern()))
+            .collect();
+        let distinct: HashSet<&String> = patterns.iter().collect();
+        assert_eq!(distinct.len(), 12);
+        assert_eq!(series(0, false).pattern(), None);
+        assert!((1..12).all(|i| series(i, false).pattern().is_some()));
     }
 
     #[test]

@@ -542,3 +542,127 @@ fn axis_labels_at_extreme_ranges_are_distinct_and_on_the_canvas() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// CIE L*a*b* (D65) of a `#RRGGBB` colour, after `m` (a matrix on linear RGB: the identity,
+/// or a colour-vision simulation).
+fn lab(hex: &str, m: &[[f64; 3]; 3]) -> [f64; 3] {
+    let h = hex.trim_start_matches('#');
+    let ch = |k: usize| {
+        let v = f64::from(u8::from_str_radix(&h[2 * k..2 * k + 2], 16).unwrap()) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let rgb = [ch(0), ch(1), ch(2)];
+    let lin: Vec<f64> = (0..3)
+        .map(|i| {
+            (0..3)
+                .map(|j| m[i][j] * rgb[j])
+                .sum::<f64>()
+                .clamp(0.0, 1.0)
+        })
+        .collect();
+    let (r, g, b) = (lin[0], lin[1], lin[2]);
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    let f = |t: f64| {
+        if t > 0.008856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    [
+        116.0 * f(y) - 16.0,
+        500.0 * (f(x) - f(y)),
+        200.0 * (f(y) - f(z)),
+    ]
+}
+
+/// Issue 26, point 4: twelve series in greyscale and under deuteranopia. Read from the SVG of
+/// the compare and reach charts in every theme, each series' stroke and dash: from the second
+/// series on every line is dashed, each differently; neighbours differ in lightness (L*, what
+/// greyscale print keeps: at least 9 on white, 6 on the dark background, where the colours are
+/// lifted towards white; series 1–3 had L* 46, 54, 58); and under the Machado et al. (2009)
+/// deuteranopia simulation neighbours stay at least ΔE 15 apart (green and purple merged).
+#[test]
+fn twelve_series_stay_apart_in_greyscale_and_under_deuteranopia() {
+    const IDENTITY: [[f64; 3]; 3] = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+    const DEUTERANOPIA: [[f64; 3]; 3] = [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ];
+    let runs = &runs(false)[..12];
+    let mut failures = Vec::new();
+    for kind in [ChartKind::Compare, ChartKind::Reach] {
+        for theme in THEMES {
+            let options = ChartOptions {
+                width: 800,
+                height: 450,
+                theme,
+                ..ChartOptions::default()
+            };
+            let svg = String::from_utf8(
+                Chart::of_runs(kind, runs)
+                    .unwrap()
+                    .render(&options, ImageFormat::Svg)
+                    .unwrap(),
+            )
+            .unwrap();
+            let styles: Vec<(String, Option<String>)> = runs
+                .iter()
+                .map(|run| {
+                    let id = &run.scenario.scenario.id;
+                    let at = svg.find(&format!("<g id=\"{id}\"")).unwrap();
+                    let open = &svg[at..at + svg[at..].find('>').unwrap()];
+                    let body = svg::group(&svg, id).unwrap_or(open);
+                    let line = body
+                        .lines()
+                        .find(|l| l.trim_start().starts_with("<polyline"))
+                        .unwrap();
+                    (
+                        svg::attr(line, "stroke").unwrap(),
+                        svg::attr(open, "stroke-dasharray")
+                            .or_else(|| svg::attr(line, "stroke-dasharray")),
+                    )
+                })
+                .collect();
+            let at = format!("{kind:?} {theme:?}");
+            if styles[0].1.is_some() {
+                failures.push(format!("{at}: the first series is dashed"));
+            }
+            let dashes: std::collections::HashSet<&Option<String>> =
+                styles[1..].iter().map(|s| &s.1).collect();
+            if dashes.len() != 11 || dashes.contains(&None) {
+                failures.push(format!("{at}: dashes {:?}", styles));
+            }
+            let min_dl = if theme == Theme::Dark { 6.0 } else { 9.0 };
+            for (i, w) in styles.windows(2).enumerate() {
+                let (a, b) = (lab(&w[0].0, &IDENTITY), lab(&w[1].0, &IDENTITY));
+                let dl = (a[0] - b[0]).abs();
+                if dl < min_dl {
+                    failures.push(format!(
+                        "{at}: series {} and {} differ by L* {dl:.1} in greyscale",
+                        i + 1,
+                        i + 2
+                    ));
+                }
+                let (a, b) = (lab(&w[0].0, &DEUTERANOPIA), lab(&w[1].0, &DEUTERANOPIA));
+                let de =
+                    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt();
+                if de < 15.0 {
+                    failures.push(format!(
+                        "{at}: series {} and {} are ΔE {de:.1} apart under deuteranopia",
+                        i + 1,
+                        i + 2
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -14,7 +14,10 @@ use super::stamp::stamp;
 use super::style::{Style, size};
 use super::{Canvas, Ctx};
 use crate::format::{money_short, percent, percent_points};
-use crate::series_style::{Dash, SeriesStyle};
+use crate::series_style::SeriesStyle;
+
+/// A line's dash and gap in units of its width; none for a solid line.
+pub type Pattern = Option<(f64, f64)>;
 use crate::sim::Projection;
 use crate::stats::target_probability;
 
@@ -83,7 +86,7 @@ pub fn draw<DB: Canvas>(
         .fold((f64::INFINITY, 0.0_f64), |(a, b), (lo, hi)| {
             (a.min(lo), b.max(hi))
         });
-    let styles: Vec<(RGBColor, Dash)> = (0..runs.len()).map(|i| series_style(st, i)).collect();
+    let styles: Vec<(RGBColor, Pattern)> = (0..runs.len()).map(|i| series_style(st, i)).collect();
     let labels: Vec<String> = runs
         .iter()
         .zip(&probs)
@@ -165,7 +168,7 @@ pub fn draw_line<DB, X, Y>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
     points: Vec<(X::ValueType, Y::ValueType)>,
     color: RGBColor,
-    dash: Dash,
+    dash: Pattern,
     width: u32,
     native_dash: bool,
 ) -> Result<()>
@@ -360,7 +363,7 @@ pub fn draw_end_label<DB: Canvas>(
     ctx: &Ctx,
     end: (i32, i32),
     place: Place,
-    (color, dash): (RGBColor, Dash),
+    (color, dash): (RGBColor, Pattern),
     label: &str,
 ) -> Result<()> {
     let (x, y) = place.at;
@@ -431,10 +434,14 @@ pub fn draw_end_labels<DB: Canvas>(
 }
 
 /// Dash and gap in pixels for a line `width` pixels wide.
-pub fn dash_px(dash: Dash, width: u32) -> Option<(u32, u32)> {
+pub fn dash_px(dash: Pattern, width: u32) -> Option<(u32, u32)> {
     let w = f64::from(width);
-    dash.pattern()
-        .map(|(on, off)| ((on * w).round() as u32, (off * w).round() as u32))
+    dash.map(|(on, off)| {
+        (
+            ((on * w).round() as u32).max(1),
+            ((off * w).round() as u32).max(1),
+        )
+    })
 }
 
 /// Room to keep right of the plot for [`draw_end_label`].
@@ -512,10 +519,13 @@ fn widest_run(runs: &[Projection]) -> &Projection {
         .unwrap_or(&runs[0])
 }
 
-/// Colour and dash of the i-th scenario, from the table shared with the TUI.
-pub fn series_style(st: &Style, i: usize) -> (RGBColor, Dash) {
-    let SeriesStyle { dash, .. } = crate::series_style::series(i, false);
-    (st.palette.series[i % st.palette.series.len()], dash)
+/// Colour and dash pattern of the i-th scenario, from the table shared with the TUI.
+pub fn series_style(st: &Style, i: usize) -> (RGBColor, Pattern) {
+    let style: SeriesStyle = crate::series_style::series(i, false);
+    (
+        st.palette.series[i % st.palette.series.len()],
+        style.pattern(),
+    )
 }
 
 /// Each distinct target as a neutral dashed line, labelled above its left end.

@@ -177,7 +177,7 @@ fn draw_plot<DB: Canvas>(
                         .map(|&p| Circle::new(p, st.px(6.0), c.filled())),
                 )?;
                 // Each year's growth above its point.
-                let font = st.bold(size::LEGEND, c);
+                let font = st.bold(size::LEGEND, super::theme::text_tone(c, pal.background));
                 chart.draw_series(growth.iter().map(|(y, v, g)| {
                     Text::new(
                         format!("{:+.0}%", g * 100.0),
@@ -395,7 +395,7 @@ fn draw_figures<DB: Canvas>(
     let mut y = st.px(16.0);
     for (i, (label, value)) in figures.iter().enumerate() {
         let value_font = if i == 0 {
-            st.bold(64.0, pal.series[0])
+            st.bold(64.0, super::theme::text_tone(pal.series[0], pal.background))
         } else {
             st.bold(size::TITLE * 0.8, pal.text)
         };

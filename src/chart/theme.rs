@@ -68,6 +68,30 @@ pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// WCAG contrast ratio between two colours, 1 to 21.
+pub fn contrast(a: RGBColor, b: RGBColor) -> f64 {
+    let l = |c: RGBColor| crate::series_style::relative_luminance((c.0, c.1, c.2));
+    let (x, y) = (l(a), l(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// `c` as a text colour on `background`: darkened (on a light background) or lightened (on a
+/// dark one) by the least that reads at 4.5:1 (WCAG AA), so orange or green words stay
+/// legible; unchanged where it already does.
+pub fn text_tone(c: RGBColor, background: RGBColor) -> RGBColor {
+    let light =
+        crate::series_style::relative_luminance((background.0, background.1, background.2)) > 0.18;
+    let end = if light {
+        RGBColor(0, 0, 0)
+    } else {
+        RGBColor(0xFF, 0xFF, 0xFF)
+    };
+    (0..=40)
+        .map(|k| blend(end, c, f64::from(k) / 40.0))
+        .find(|&x| contrast(x, background) >= 4.5)
+        .unwrap_or(end)
+}
+
 /// The shared series table's colours, for a dark or a light background.
 fn series_colors(dark_background: bool) -> [RGBColor; 12] {
     std::array::from_fn(|i| {
@@ -169,6 +193,33 @@ mod tests {
             let p = theme.palette();
             let ratio = (luminance(p.background) + 0.05) / (luminance(p.bands[0]) + 0.05);
             assert!(ratio >= 1.45, "{theme:?}: {ratio:.2}");
+        }
+    }
+
+    #[test]
+    fn coloured_text_reads_at_four_and_a_half_to_one() {
+        for theme in [Theme::Light, Theme::Dark, Theme::Classroom] {
+            let p = theme.palette();
+            for c in p.series.iter().chain([&p.target, &okabe_ito::ORANGE]) {
+                let t = text_tone(*c, p.background);
+                assert!(contrast(t, p.background) >= 4.5, "{theme:?} {c:?}");
+            }
+        }
+        // Orange on white was 2.2:1.
+        assert!(contrast(okabe_ito::ORANGE, RGBColor(255, 255, 255)) < 2.5);
+        // Already legible: unchanged.
+        let blue = okabe_ito::BLUE;
+        assert_eq!(text_tone(blue, RGBColor(255, 255, 255)), blue);
+    }
+
+    #[test]
+    fn reference_lines_are_neutral_and_no_series_colour() {
+        for theme in [Theme::Light, Theme::Dark, Theme::Classroom] {
+            let p = theme.palette();
+            let r = p.reference;
+            let spread = r.0.max(r.1).max(r.2) - r.0.min(r.1).min(r.2);
+            assert!(spread <= 8, "{theme:?}: {r:?} is not grey");
+            assert!(!p.series.contains(&r));
         }
     }
 
