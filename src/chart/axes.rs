@@ -46,6 +46,30 @@ where
     Ok(())
 }
 
+/// Axis, grid and tick labels of a chart with years across: as many year labels as fit.
+pub fn draw_year_mesh<DB, Y, YT>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordi32, Y>>,
+    st: &Style,
+    y_desc: &str,
+    y_fmt: &dyn Fn(&YT) -> String,
+    y_labels: usize,
+) -> Result<()>
+where
+    DB: Canvas,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let xr = chart.x_range();
+    let x_labels = year_labels(
+        st,
+        f64::from(chart.plotting_area().dim_in_pixel().0),
+        xr.start,
+        xr.end,
+    );
+    draw_mesh(
+        chart, st, "Year", y_desc, &year_tick, y_fmt, x_labels, y_labels,
+    )
+}
+
 /// Money tick labels: `£0`, `£750m`, `£1bn`, `£1.25bn`. To £10m from £100m, so that
 /// neighbouring ticks 250m apart never read the same (as `format::money_short`'s would); a
 /// linear axis's origin is a bare `£0`. Over the whole range a scenario may reach, ticks stay

@@ -6,7 +6,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{draw_mesh, year_tick};
 use super::frame::{Frame, draw_frame};
 use super::legend::{LegendEntry, legend_above};
 use super::stamp::stamp;
@@ -80,20 +79,11 @@ pub fn draw<DB: Canvas>(
         .margin_top(st.px(8.0))
         .margin_right(st.px(16.0))
         .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
-    let x_labels = super::axes::year_labels(
-        st,
-        f64::from(chart.plotting_area().dim_in_pixel().0),
-        x0,
-        x1,
-    );
-    draw_mesh(
+    super::axes::draw_year_mesh(
         &mut chart,
         st,
-        "Year",
         &format!("Revenue difference, {} − {}", fan.scenario, fan.base),
-        &year_tick,
         &signed_money_tick,
-        x_labels,
         8,
     )?;
     let band = |a: usize, b: usize| -> Vec<(i32, f64)> {

@@ -7,7 +7,7 @@ use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{RevenueAxis, draw_mesh, money_axis_tick, year_tick};
+use super::axes::{RevenueAxis, money_axis_tick};
 use super::fan_series::FanSeries;
 use super::frame::{Frame, draw_frame, futures, note_of};
 use super::legend::{LegendEntry, dashed_swatch, draw_legend, legend_above, line_swatch, swatch};
@@ -284,24 +284,15 @@ pub fn year_chart_with<'a, DB: Canvas>(
         .margin_top(st.px(8.0))
         .margin_right(right)
         .build_cartesian_2d(x0..x1, axis)?;
-    let x_labels = super::axes::year_labels(
-        st,
-        f64::from(chart.plotting_area().dim_in_pixel().0),
-        x0,
-        x1,
-    );
-    draw_mesh(
+    super::axes::draw_year_mesh(
         &mut chart,
         st,
-        "Year",
         if st.log {
             "Annual revenue (£, nominal, log scale)"
         } else {
             "Annual revenue (£, nominal)"
         },
-        &year_tick,
         &tick,
-        x_labels,
         8,
     )?;
     Ok(chart)

@@ -5,7 +5,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{draw_mesh, year_tick};
 use super::compare::{dash_px, draw_end_labels, draw_line, place_end_labels, series_style};
 use super::frame::{Frame, draw_frame};
 use super::stamp::stamp;
@@ -81,21 +80,12 @@ pub fn draw<DB: Canvas>(
         .margin_top(st.px(8.0))
         .margin_right(right)
         .build_cartesian_2d(x0..x1, 0.0..104.0)?;
-    let x_labels = super::axes::year_labels(
-        st,
-        f64::from(chart.plotting_area().dim_in_pixel().0),
-        x0,
-        x1,
-    );
     let y_fmt = |v: &f64| format!("{v:.0}%");
-    draw_mesh(
+    super::axes::draw_year_mesh(
         &mut chart,
         st,
-        "Year",
         "Paths that have reached the target (%)",
-        &year_tick,
         &y_fmt,
-        x_labels,
         6,
     )?;
 

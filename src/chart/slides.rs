@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Canvas;
-use super::axes::{draw_mesh, money_axis_tick, year_tick};
+use super::axes::money_axis_tick;
 use super::frame::{Frame, draw_frame};
 use super::legend::{dashed_swatch, draw_legend, line_swatch, swatch};
 use super::stamp::stamp;
@@ -125,22 +125,7 @@ fn draw_plot<DB: Canvas>(
             let (lo, hi) = super::axes::linear_range(0.0, l.value_top(step) * 1.08);
             lo..hi
         })?;
-    let x_labels = super::axes::year_labels(
-        st,
-        f64::from(chart.plotting_area().dim_in_pixel().0),
-        x0,
-        x1,
-    );
-    draw_mesh(
-        &mut chart,
-        st,
-        "Year",
-        "Revenue (£)",
-        &year_tick,
-        &money_axis_tick,
-        x_labels,
-        6,
-    )?;
+    super::axes::draw_year_mesh(&mut chart, st, "Revenue (£)", &money_axis_tick, 6)?;
     let thin = st.line(1.0);
     let bold = st.line(3.0);
     let claim_style = |c: RGBColor| {
