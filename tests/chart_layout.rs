@@ -666,3 +666,44 @@ fn twelve_series_stay_apart_in_greyscale_and_under_deuteranopia() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Issue 26, point 8: options are never ignored in silence. `--to` past the horizon is clamped
+/// (no year tick past the horizon, where half the plot was empty) and noted;
+/// `--y-scale` on the tornado and `--bands` on the fan are noted.
+#[test]
+fn options_a_chart_does_not_use_are_noted_and_to_is_clamped() {
+    let runs = runs(false);
+    let horizon = runs[1].scenario.market.horizon;
+    let options = ChartOptions {
+        to: Some(horizon + 5),
+        ..ChartOptions::default()
+    };
+    let layout = Chart::Fan(&runs[1]).layout(&options).unwrap();
+    let last_tick = layout
+        .texts
+        .iter()
+        .filter_map(|t| t.text.parse::<i32>().ok())
+        .filter(|y| (1990..2200).contains(y))
+        .max()
+        .unwrap();
+    assert!(last_tick <= horizon, "{last_tick} > {horizon}");
+    let notes = chart::option_notes(ChartKind::Fan, &options, horizon);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("past the last projected year")),
+        "{notes:?}"
+    );
+    let tornado = ChartOptions {
+        y_scale: chart::YScale::Linear,
+        ..ChartOptions::default()
+    };
+    assert!(!chart::option_notes(ChartKind::Tornado, &tornado, horizon).is_empty());
+    assert!(chart::option_notes(ChartKind::Compare, &tornado, horizon).is_empty());
+    let fan = ChartOptions {
+        bands: Some(false),
+        ..ChartOptions::default()
+    };
+    assert!(!chart::option_notes(ChartKind::Fan, &fan, horizon).is_empty());
+    assert!(chart::option_notes(ChartKind::Fan, &ChartOptions::default(), horizon).is_empty());
+}

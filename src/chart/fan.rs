@@ -299,9 +299,12 @@ pub fn year_chart_with<'a, DB: Canvas>(
 }
 
 /// The year axis: `--from`/`--to` where given, else `first..=last`; at least two years wide.
+///
+/// `--to` past the data's last year is clamped to it (half the plot was empty at `--to 2040`
+/// with a 2035 horizon); `export` says so ([`super::option_notes`]).
 pub fn year_span(st: &Style, first: i32, last: i32) -> (i32, i32) {
     let x0 = st.years.0.unwrap_or(first);
-    let x1 = st.years.1.unwrap_or(last);
+    let x1 = st.years.1.map_or(last, |t| t.min(last));
     (x0, x1.max(x0 + 1))
 }
 

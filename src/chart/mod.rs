@@ -114,6 +114,41 @@ pub enum YScale {
     Linear,
 }
 
+/// Notes for options the chart kind does not use or changes, so none is ignored in silence:
+/// `--y-scale` beyond the fan, compare and spaghetti charts, `--bands` beyond compare,
+/// `--from`/`--to` on charts without a year axis they apply to, and `--to` past the last year
+/// of the data (`horizon`), which is clamped to it.
+pub fn option_notes(kind: ChartKind, options: &ChartOptions, horizon: i32) -> Vec<String> {
+    let name = format!("{kind:?}").to_lowercase();
+    let mut notes = Vec::new();
+    let revenue_axis = matches!(
+        kind,
+        ChartKind::Fan | ChartKind::Compare | ChartKind::Spaghetti
+    );
+    if options.y_scale != YScale::default() && !revenue_axis {
+        notes.push(format!(
+            "--y-scale applies to the fan, compare and spaghetti charts; the {name} chart has no revenue axis to scale"
+        ));
+    }
+    if options.bands.is_some() && kind != ChartKind::Compare {
+        notes.push(format!(
+            "--bands/--no-bands apply to the compare chart; the {name} chart ignores them"
+        ));
+    }
+    let year_axis = revenue_axis || kind == ChartKind::Reach;
+    if (options.from.is_some() || options.to.is_some()) && !year_axis {
+        notes.push(format!(
+            "--from/--to apply to the fan, compare, spaghetti and reach charts; the {name} chart ignores them"
+        ));
+    }
+    if let Some(to) = options.to.filter(|&t| year_axis && t > horizon) {
+        notes.push(format!(
+            "--to {to} is past the last projected year; the chart ends at {horizon}"
+        ));
+    }
+    notes
+}
+
 impl ChartOptions {
     /// Whether the headline is drawn: as asked, else in the light theme.
     pub fn shows_headline(&self) -> bool {

@@ -84,6 +84,14 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             scenarios[1].scenario.id, scenarios[0].scenario.id
         );
     }
+    let horizon = scenarios
+        .iter()
+        .map(|s| s.market.horizon)
+        .max()
+        .unwrap_or_default();
+    for note in chart::option_notes(args.chart, &options, horizon) {
+        eprintln!("note: {note}");
+    }
     let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
     let mut outputs = vec![("--out", args.out.as_path())];
     // `--data -` is standard output, as `--out -` is for the reports.
