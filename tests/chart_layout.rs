@@ -707,3 +707,23 @@ fn options_a_chart_does_not_use_are_noted_and_to_is_clamped() {
     assert!(!chart::option_notes(ChartKind::Fan, &fan, horizon).is_empty());
     assert!(chart::option_notes(ChartKind::Fan, &ChartOptions::default(), horizon).is_empty());
 }
+
+/// Issue 26, point 7: the footer names a scenario's file by its name only, never its local
+/// path ("osa-enforced (from /home/…/tests/fixtures/osa-fixed.toml)").
+#[test]
+fn the_footer_names_a_file_without_its_path() {
+    let mut run = runs(false)[0].clone();
+    run.scenario.provenance.file = Some("/home/analyst/private/mine.toml".to_string());
+    let layout = Chart::Fan(&run).layout(&ChartOptions::default()).unwrap();
+    let footer: Vec<&str> = layout
+        .texts
+        .iter()
+        .map(|t| t.text.as_str())
+        .filter(|t| t.contains("from "))
+        .collect();
+    assert!(
+        footer.iter().any(|t| t.contains("(from mine.toml)")),
+        "{footer:?}"
+    );
+    assert!(!footer.iter().any(|t| t.contains("/home")), "{footer:?}");
+}

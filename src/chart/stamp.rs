@@ -3,14 +3,21 @@
 
 use crate::sim::Projection;
 
-/// Footer: program, version, scenarios, seed, paths and, when known, the date.
+/// Footer: program, version, scenarios (a file by its name, not its path), seed, paths and,
+/// when known, the date.
 pub fn stamp(runs: &[Projection], date: Option<&str>) -> String {
     let first = &runs[0];
     let ids: Vec<String> = runs
         .iter()
         .map(|r| {
             let p = &r.scenario.provenance;
-            crate::stats::scenario_label(&r.scenario.scenario.id, p.file.as_deref(), &p.edits)
+            // The file's name only: a chart travels, and its footer printed local paths.
+            let name = p.file.as_deref().map(|f| {
+                std::path::Path::new(f)
+                    .file_name()
+                    .map_or(f.to_string(), |n| n.to_string_lossy().into_owned())
+            });
+            crate::stats::scenario_label(&r.scenario.scenario.id, name.as_deref(), &p.edits)
         })
         .collect();
     let label = if ids.len() == 1 {
