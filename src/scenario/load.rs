@@ -240,55 +240,60 @@ fn parse_with_overrides(
     for ov in overrides {
         scenario.provenance.record(&ov.key, &ov.value);
     }
-    validate(&scenario).map_err(|issue| {
-        // An override of `growth.shocks` owns `growth.shocks.student_t` too; the last one wins.
-        let owns = |path: &str| {
-            issue.field == path
-                || issue
-                    .field
-                    .strip_prefix(path)
-                    .is_some_and(|rest| rest.starts_with(['.', '[']))
-        };
-        // An event's odds summing past 1 are reported on its last outcome; when an override
-        // set one of that event's probabilities, the override is what to blame.
-        let event_of = |field: &str| {
-            field
-                .strip_suffix(".probability")
-                .and_then(|f| f.split_once(".outcomes["))
-                .map(|(event, _)| event.to_string())
-        };
-        let summed = issue
-            .message
-            .contains("must sum to at most 1")
-            .then(|| event_of(&issue.field))
-            .flatten();
-        let odds_set_by = |path: &str| summed.is_some() && event_of(path) == summed;
-        if let Some(ov) = applied.iter().rev().find(|(path, _)| owns(path)) {
-            InputError::new(&ov.1.origin, issue.field, issue.message).with_value(issue.value)
-        } else if let Some((path, ov)) = applied.iter().rev().find(|(path, _)| odds_set_by(path)) {
-            InputError::new(&ov.origin, path, issue.message).with_value(ov.value.clone())
-        } else {
-            let mut message = issue.message;
-            if !applied.is_empty() {
-                // As typed: `--set KEY=VALUE` or the flag (`--horizon 2124`).
-                let sets: Vec<&str> = applied.iter().map(|(_, o)| o.origin.as_str()).collect();
-                message.push_str(&format!(" (after {})", sets.join(", ")));
+    validate(&scenario)
+        .and_then(|()| super::parameters::check_range_ends(&scenario))
+        .map_err(|issue| {
+            // An override of `growth.shocks` owns `growth.shocks.student_t` too; the last one wins.
+            let owns = |path: &str| {
+                issue.field == path
+                    || issue
+                        .field
+                        .strip_prefix(path)
+                        .is_some_and(|rest| rest.starts_with(['.', '[']))
+            };
+            // An event's odds summing past 1 are reported on its last outcome; when an override
+            // set one of that event's probabilities, the override is what to blame.
+            let event_of = |field: &str| {
+                field
+                    .strip_suffix(".probability")
+                    .and_then(|f| f.split_once(".outcomes["))
+                    .map(|(event, _)| event.to_string())
+            };
+            let summed = issue
+                .message
+                .contains("must sum to at most 1")
+                .then(|| event_of(&issue.field))
+                .flatten();
+            let odds_set_by = |path: &str| summed.is_some() && event_of(path) == summed;
+            if let Some(ov) = applied.iter().rev().find(|(path, _)| owns(path)) {
+                InputError::new(&ov.1.origin, issue.field, issue.message).with_value(issue.value)
+            } else if let Some((path, ov)) =
+                applied.iter().rev().find(|(path, _)| odds_set_by(path))
+            {
+                InputError::new(&ov.origin, path, issue.message).with_value(ov.value.clone())
+            } else {
+                let mut message = issue.message;
+                if !applied.is_empty() {
+                    // As typed: `--set KEY=VALUE` or the flag (`--horizon 2124`).
+                    let sets: Vec<&str> = applied.iter().map(|(_, o)| o.origin.as_str()).collect();
+                    message.push_str(&format!(" (after {})", sets.join(", ")));
+                }
+                // A control character is pointed at where it is written, in a long text too.
+                let position = map
+                    .span_of(&issue.field)
+                    .filter(|_| message.contains("control character"))
+                    .and_then(|span| {
+                        let paragraphs =
+                            message.contains(crate::text::Allow::Paragraphs.describe());
+                        first_control_escape(text, span, paragraphs)
+                    })
+                    .map(|offset| map.line_col(offset))
+                    .or_else(|| map.position_of(&issue.field));
+                InputError::new(origin, &issue.field, message)
+                    .with_value(issue.value)
+                    .at(position)
             }
-            // A control character is pointed at where it is written, in a long text too.
-            let position = map
-                .span_of(&issue.field)
-                .filter(|_| message.contains("control character"))
-                .and_then(|span| {
-                    let paragraphs = message.contains(crate::text::Allow::Paragraphs.describe());
-                    first_control_escape(text, span, paragraphs)
-                })
-                .map(|offset| map.line_col(offset))
-                .or_else(|| map.position_of(&issue.field));
-            InputError::new(origin, &issue.field, message)
-                .with_value(issue.value)
-                .at(position)
-        }
-    })?;
+        })?;
     Ok(scenario)
 }
 

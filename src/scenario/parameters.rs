@@ -972,7 +972,8 @@ pub fn swings(s: &Scenario) -> Vec<Swing> {
 }
 
 /// Checks the `ranges` table: each key a numeric parameter of the scenario, each range a
-/// finite [low, high] with low < high. Values themselves are checked when they are set.
+/// finite [low, high] with low < high. The ends are checked where a scenario is read
+/// ([`check_range_ends`]).
 pub fn check_ranges(s: &Scenario) -> Result<(), super::validate::Issue> {
     for (key, &[lo, hi]) in &s.ranges {
         let field = format!("ranges.\"{key}\"");
@@ -990,8 +991,17 @@ pub fn check_ranges(s: &Scenario) -> Result<(), super::validate::Issue> {
                 message: "must be [low, high] with finite low < high".into(),
             });
         }
-        // Each end is a value `sensitivity` will set: it must be one `--set` accepts, or the
-        // refusal would come later, blamed on a `--set` nobody typed.
+    }
+    Ok(())
+}
+
+/// Checks each end of each `ranges` entry is a value `sensitivity` may set: one `--set`
+/// accepts, or the refusal would come later, blamed on a `--set` nobody typed. It sets each
+/// end on a copy and validates it, so it runs where a scenario is read, not in every
+/// [`super::validate`] (the view validates on every key press).
+pub fn check_range_ends(s: &Scenario) -> Result<(), super::validate::Issue> {
+    for (key, &[lo, hi]) in &s.ranges {
+        let field = format!("ranges.\"{key}\"");
         let bare = Scenario {
             ranges: Default::default(),
             ..s.clone()
