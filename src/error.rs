@@ -125,13 +125,29 @@ pub fn suggest_unknown_field(message: String) -> String {
     with_suggestion(message, &word, candidates.iter().map(String::as_str))
 }
 
-/// Exit status for errors: 2 for usage or invalid input, 1 for anything that failed at run time.
+/// A run that stopped short of the precision asked for (`--precision`): its results were
+/// written, and the command ends with this and exit 3.
+#[derive(Debug)]
+pub struct ShortOfPrecision(pub String);
+
+impl fmt::Display for ShortOfPrecision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ShortOfPrecision {}
+
+/// Exit status for errors: 2 for usage or invalid input, 3 for results short of the precision
+/// asked for, 1 for anything else that failed at run time.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     if err
         .chain()
         .any(|e| e.downcast_ref::<InputError>().is_some())
     {
         2
+    } else if err.downcast_ref::<ShortOfPrecision>().is_some() {
+        3
     } else {
         1
     }

@@ -115,3 +115,47 @@ fn whole_blocks_of_paths_are_prefixes_of_larger_runs() {
     assert_eq!(whole_blocks(1), CHUNK);
     assert_eq!(whole_blocks(CHUNK + 1), 2 * CHUNK);
 }
+
+/// Issues 24 and 25: `--precision` grows a run only as far as the memory budget allows, and a
+/// run that stops short of the precision asked for writes its results, says why, and exits 3.
+#[test]
+fn precision_short_of_the_goal_exits_3_within_the_memory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.json");
+    let budget: u64 = 150 << 20;
+    let result = safetech()
+        .args([
+            "run",
+            "-s",
+            "maturing",
+            "--precision",
+            "0.1",
+            "--max-memory",
+            "150M",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("above the 0.1 pts asked for")
+            && stderr.contains("the most that fit the memory budget"),
+        "{stderr}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let paths = json["scenarios"][0]["paths"].as_u64().unwrap();
+    let scenario = safetech::scenario::load("maturing").unwrap();
+    let per_path = safetech::sim::memory_estimate(&scenario, 1);
+    // The largest whole number of blocks that fits the budget.
+    let fit = (budget - safetech::sim::MEMORY_OVERHEAD) / per_path;
+    let block = safetech::sim::CHUNK as u64;
+    assert!(
+        paths <= fit && paths + block > fit,
+        "{paths} paths, {fit} fit"
+    );
+    let margin = json["scenarios"][0]["target"]["margin95"].as_f64().unwrap();
+    assert!(margin * 100.0 > 0.1, "margin {margin}");
+}

@@ -87,6 +87,36 @@ pub struct SingleScenario {
     pub pool: rayon::ThreadPool,
 }
 
+/// The most paths `--precision` may grow a run to: its own limit, or fewer where an analysis
+/// holding `per_path` bytes a path would pass the memory budget; and why that is the limit.
+pub fn precision_limit(common: &Common, per_path: u64) -> (usize, &'static str) {
+    use crate::analysis::precision::MAX_PATHS;
+    // At least one block: where not even that fits, the run's own memory check says so.
+    let fit = common.paths_that_fit(per_path).max(crate::sim::CHUNK);
+    if fit < MAX_PATHS {
+        (
+            fit,
+            "the most that fit the memory budget; raise --max-memory for more",
+        )
+    } else {
+        (MAX_PATHS, "the most --precision uses")
+    }
+}
+
+/// After the results are written: a run short of the precision asked for ends with exit 3,
+/// saying so and why it stopped.
+pub fn precision_met(
+    precision: Option<&crate::analysis::precision::Precision>,
+    why_limit: &str,
+) -> Result<()> {
+    match precision {
+        Some(p) if !p.reached => {
+            Err(crate::error::ShortOfPrecision(format!("{} ({why_limit})", p.describe())).into())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A command that looks at one scenario refuses a second `-s` (exit 2) rather than
 /// quietly using the first.
 pub fn refuse_a_second_scenario(command: &str, common: &Common) -> Result<(), InputError> {

@@ -16,6 +16,12 @@ pub trait Options {
     fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError>;
     /// The memory budget in bytes, and where it comes from, in words.
     fn memory_budget(&self) -> (u64, String);
+    /// The most paths an analysis holding `per_path` bytes a path may run within the budget.
+    fn paths_that_fit(&self, per_path: u64) -> usize {
+        let budget = self.memory_budget().0;
+        let fit = budget.saturating_sub(crate::sim::MEMORY_OVERHEAD) / per_path.max(1);
+        usize::try_from(fit).unwrap_or(usize::MAX)
+    }
     /// Refuses an analysis that holds `per_path` bytes per path (`what` says what it holds)
     /// when that passes the budget, naming the most paths that fit.
     fn check_memory_per_path(&self, per_path: u64, what: &str) -> Result<(), InputError>;

@@ -34,6 +34,13 @@ pub fn run(args: &RunArgs) -> Result<()> {
         outputs.push(("--samples", path.as_path()));
     }
     crate::output::check_outputs(&outputs, &inputs)?;
+    // Every scenario's projection is held until all are summarised.
+    let per_path = scenarios
+        .iter()
+        .map(|s| crate::sim::memory_estimate(s, 1))
+        .sum();
+    let (limit, why_limit) = super::precision_limit(&args.report.common, per_path);
+    let mut met = None;
     let projections = match args.report.precision {
         None => super::simulate_all(&args.report.common, &scenarios)?,
         Some(pts) => {
@@ -44,9 +51,11 @@ pub fn run(args: &RunArgs) -> Result<()> {
                 let hw = worst_half_width(&runs);
                 Ok((runs, hw))
             };
-            let (runs, p) =
-                until_precise(args.report.common.paths, pts, precision::MAX_PATHS, attempt)?;
-            eprintln!("{}", p.describe());
+            let (runs, p) = until_precise(args.report.common.paths, pts, limit, attempt)?;
+            if p.reached {
+                eprintln!("{}", p.describe());
+            }
+            met = Some(p);
             runs
         }
     };
@@ -63,7 +72,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
             &inputs,
         )?;
     }
-    super::emit(&text, args.report.output.out.as_deref(), &inputs)
+    super::emit(&text, args.report.output.out.as_deref(), &inputs)?;
+    super::precision_met(met.as_ref(), why_limit)
 }
 
 /// `--samples` before any run: one scenario, at most [`samples::MAX_ROWS`] paths.

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::analysis::precision::{self, until_precise};
+use crate::analysis::precision::until_precise;
 use crate::analysis::sensitivity::{AnalysisError, base_of, tornado};
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -183,11 +183,12 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         };
         Ok((report, worst))
     };
+    let (limit, why_limit) =
+        super::precision_limit(&args.common, bytes_per_path(scenario, sources));
     let mut report = match args.precision {
         None => analyse(settings.paths)?.0,
         Some(pts) => {
-            let (mut report, p) =
-                until_precise(settings.paths, pts, precision::MAX_PATHS, analyse)?;
+            let (mut report, p) = until_precise(settings.paths, pts, limit, analyse)?;
             report.precision = Some(p);
             report
         }
@@ -198,5 +199,6 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         &report.render(format),
         args.output.out.as_deref(),
         &super::inputs_of(&[scenario]),
-    )
+    )?;
+    super::precision_met(report.precision.as_ref(), why_limit)
 }

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::analysis::precision::{self, until_precise};
+use crate::analysis::precision::until_precise;
 use crate::analysis::solve::{SolveError, solve_parameter, solve_target};
 use crate::cli::SolveArgs;
 use crate::error::InputError;
@@ -58,10 +58,12 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         };
         Ok((answer, hw))
     };
+    let per_path = crate::sim::memory_estimate(scenario, 1);
+    let (limit, why_limit) = super::precision_limit(&args.report.common, per_path);
     let (answer, precision) = match args.report.precision {
         None => (attempt(settings.paths)?.0, None),
         Some(pts) => {
-            let (a, pr) = until_precise(settings.paths, pts, precision::MAX_PATHS, attempt)?;
+            let (a, pr) = until_precise(settings.paths, pts, limit, attempt)?;
             (a, Some(pr))
         }
     };
@@ -77,5 +79,6 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         &report.render(format),
         args.report.output.out.as_deref(),
         &super::inputs_of(&[scenario]),
-    )
+    )?;
+    super::precision_met(precision.as_ref(), why_limit)
 }
