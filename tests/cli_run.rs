@@ -740,8 +740,17 @@ fn plus_minus_is_the_monte_carlo_margin_alone() {
     }
     let md = String::from_utf8(stdout_of(&args)).unwrap();
     for line in md.lines().filter(|l| l.contains('±')) {
-        if line.starts_with("_Seed") {
+        if line.starts_with("_Seed") || line.starts_with("**Paired differences") {
             assert!(line.contains("± is the 95% Monte Carlo margin"), "{line}");
+            continue;
+        }
+        // A paired difference's row: each ± is a Monte Carlo margin, and says so.
+        if line.contains("` − `") {
+            assert_eq!(
+                line.matches('±').count(),
+                line.matches("Monte Carlo ±").count(),
+                "{line}"
+            );
             continue;
         }
         // In a table row, the only ± is the P column's margin: "33.6% ± 0.29 |".

@@ -200,3 +200,53 @@ fn paired_intervals_cover_the_true_difference() {
     // And the estimate is unbiased: the mean over seeds is within 4 standard errors.
     assert!((sum / n - true_dp).abs() < 4.0 * (mean_var / n).sqrt());
 }
+
+/// Issue 25, point 8: paired differences have a Markdown and a CSV form, equal to the JSON's
+/// `differences[]`.
+#[test]
+fn paired_differences_reach_markdown_and_csv() {
+    let args = [
+        "run", "-n", "4000", "-s", "maturing", "-s", "kosa", "-s", "downturn",
+    ];
+    let text = |format: &str| {
+        let out = common::succeed(common::safetech().args(args).args(["-f", format]));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&text("json")).unwrap();
+    let differences = json["differences"].as_array().unwrap();
+    assert_eq!(differences.len(), 2);
+    let csv = text("csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| !r[column("base")].is_empty())
+        .collect();
+    assert_eq!(rows.len(), 2, "one paired row per scenario after the first");
+    let markdown = text("markdown");
+    assert!(
+        markdown.contains("**Paired differences against `maturing`**"),
+        "{markdown}"
+    );
+    for (row, d) in rows.iter().zip(differences) {
+        assert_eq!(row[column("scenario")], d["scenario"].as_str().unwrap());
+        assert_eq!(row[column("base")], "maturing");
+        assert_eq!(row[column("year")], d["target_year"].to_string());
+        let number = |name: &str| row[column(name)].parse::<f64>().unwrap();
+        assert_eq!(
+            number("dp_target_vs_base"),
+            d["probability"]["difference"].as_f64().unwrap()
+        );
+        assert_eq!(
+            number("dp_target_vs_base_se"),
+            d["probability"]["std_error"].as_f64().unwrap()
+        );
+        assert_eq!(
+            number("dmedian_vs_base_gbp_m"),
+            d["median"]["difference"].as_f64().unwrap()
+        );
+        let pair = format!("| `{}` − `maturing` |", d["scenario"].as_str().unwrap());
+        assert!(markdown.contains(&pair), "{markdown}");
+    }
+}

@@ -1,4 +1,4 @@
-//! CSV: one row per scenario-year.
+//! CSV: one row per scenario-year, with paired differences on the target year's rows.
 
 use std::fmt::Write;
 
@@ -8,9 +8,11 @@ use crate::stats::RunSummary;
 pub struct Csv;
 
 /// Revenue columns are in nominal £ million (`_gbp_m`); probabilities are shares of paths
-/// (0–1) with their Monte Carlo standard errors (`_se`). `overrides` lists the changes made to
+/// (0–1) with their Monte Carlo standard errors (`_se`). With several scenarios, the target
+/// year's row of each after the first holds its paired difference against the first (`base`):
+/// ΔP(target) and Δ median with their paired standard errors; other rows leave them empty. `overrides` lists the changes made to
 /// the scenario as loaded (`--set` and the like), `key = value` joined by "; ", empty for none.
-pub const HEADER: &str = "scenario,name,seed,paths,year,mean_gbp_m,sd_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,p90_gbp_m,p95_gbp_m,p_target,p_target_se,p_reached_by,p_reached_by_se,target_revenue_gbp_m,target_year,overrides";
+pub const HEADER: &str = "scenario,name,seed,paths,year,mean_gbp_m,sd_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,p90_gbp_m,p95_gbp_m,p_target,p_target_se,p_reached_by,p_reached_by_se,target_revenue_gbp_m,target_year,base,dp_target_vs_base,dp_target_vs_base_se,dmedian_vs_base_gbp_m,dmedian_vs_base_se_gbp_m,overrides";
 
 /// A text cell, quoted and neutralised ([`crate::format::csv_cell`]).
 pub use crate::format::csv_cell as field;
@@ -24,12 +26,25 @@ impl Report for Csv {
     fn render(&self, runs: &[RunSummary]) -> String {
         let mut out = String::from(HEADER);
         out.push('\n');
+        let differences = super::table::differences_of(runs);
         for r in runs {
             let s = &r.projection.scenario;
+            let difference = differences.iter().find(|d| d.scenario == s.scenario.id);
             for (y, fp) in r.years().iter().zip(&r.first_passage) {
+                let paired = match difference {
+                    Some(d) if d.target_year == y.year => format!(
+                        "{},{},{},{},{}",
+                        field(&d.base),
+                        d.probability.difference,
+                        d.probability.std_error,
+                        d.median.difference,
+                        d.median.std_error
+                    ),
+                    _ => ",,,,".to_string(),
+                };
                 let _ = writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     field(&s.scenario.id),
                     field(&s.scenario.name),
                     r.stamp.seed,
@@ -50,6 +65,7 @@ impl Report for Csv {
                     share_se(fp.probability, r.stamp.paths),
                     s.target.revenue,
                     s.target.year,
+                    paired,
                     field(&r.stamp.overrides.join("; "))
                 );
             }

@@ -94,6 +94,38 @@ pub fn table_block(differences: &[ScenarioDifference], target: f64) -> String {
     out
 }
 
+/// The paired differences as a Markdown table, for documents (empty for one scenario).
+pub fn markdown_block(differences: &[ScenarioDifference], target: f64) -> String {
+    let mut out = String::new();
+    let Some(first) = differences.first() else {
+        return out;
+    };
+    let year = first.target_year;
+    let _ = write!(
+        out,
+        "\n**Paired differences against `{}`** (same seed, same paths; ± is the 95% Monte Carlo \
+         margin)\n\n| Scenario − base | ΔP(≥ {} in {year}) | 95% interval | Δ median {year} | \
+         R_B − R_A across futures (p5 to p95) |\n|---|--:|--:|--:|--:|\n",
+        first.base,
+        money(target),
+    );
+    for d in differences {
+        let r = &d.revenue_difference;
+        let _ = writeln!(
+            out,
+            "| `{}` − `{}` | {} | {} | {} | {} to {} |",
+            d.scenario,
+            d.base,
+            points_with_error(&d.probability),
+            interval_points(&d.probability),
+            money_with_error(&d.median),
+            signed_money(r.p5),
+            signed_money(r.p95),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

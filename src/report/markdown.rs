@@ -178,6 +178,10 @@ impl Report for Markdown {
                     .map_or(format!("not by {horizon}"), |y| y.to_string())
             );
         }
+        out.push_str(&super::difference::markdown_block(
+            &super::table::differences_of(runs),
+            t.revenue,
+        ));
         for r in runs.iter().filter(|r| !r.stamp.overrides.is_empty()) {
             let _ = write!(
                 out,

@@ -170,7 +170,7 @@ impl SensitivityReport {
 
     fn csv(&self) -> String {
         let mut out = String::from(
-            "kind,scenario,seed,paths,key,detail,base,low,high,p_low,dp_low,dp_low_se,p_high,dp_high,dp_high_se,median_low,dmedian_low,dmedian_low_se,median_high,dmedian_high,dmedian_high_se,share_log_revenue,share_log_revenue_se,share_hit,share_hit_se,total_log_revenue,total_log_revenue_se,total_hit,total_hit_se\n",
+            "kind,scenario,seed,paths,key,detail,base,low,high,p_low,dp_low,dp_low_se,p_high,dp_high,dp_high_se,median_low_gbp_m,dmedian_low_gbp_m,dmedian_low_se_gbp_m,median_high_gbp_m,dmedian_high_gbp_m,dmedian_high_se_gbp_m,share_log_revenue,share_log_revenue_se,share_hit,share_hit_se,total_log_revenue,total_log_revenue_se,total_hit,total_hit_se\n",
         );
         let head = format!("{},{},{}", field(&self.scenario), self.seed, self.paths);
         for r in &self.tornado {
