@@ -244,7 +244,7 @@ pub struct SolveArgs {
     #[command(flatten)]
     pub report: ReportArgs,
     /// The --set key to solve for, e.g. growth.initial or events.osa.firm.probability
-    #[arg(allow_negative_numbers = true, long, value_name = "KEY")]
+    #[arg(allow_negative_numbers = true, long, value_name = "KEY", add = ArgValueCompleter::new(crate::completion::param))]
     pub param: Option<String>,
     /// The probability of reaching the target to solve for, between 0 and 1 (e.g. 0.5)
     #[arg(allow_negative_numbers = true, long, value_name = "P")]

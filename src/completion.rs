@@ -69,23 +69,46 @@ pub fn scenario_file(current: &OsStr) -> Vec<CompletionCandidate> {
     scenario(current)
 }
 
-/// `--set KEY=VALUE`: the keys of the built-in scenarios, ending in `=`. The numeric
-/// parameters come from the scenario's table of parameters, with their name and what they may
-/// be as help; the other numbers (years, delays) from the files themselves.
-pub fn set_key(current: &OsStr) -> Vec<CompletionCandidate> {
-    let current = current.to_string_lossy();
-    if current.contains('=') {
-        return Vec::new();
-    }
-    let mut keys: Vec<(String, Option<String>)> = Vec::new();
-    for (id, text) in BUILTIN {
-        if let Ok(s) = parse_str(text, id) {
-            for p in all_params(&s) {
-                let help = format!("{} ({})", p.label(&s), p.descriptor().describe_valid());
-                keys.push((p.key(&s), Some(help)));
-            }
+/// The scenarios the command line being completed names with `-s`/`--scenario` (those that
+/// load), else what the command uses without one: every built-in for the view, else `central`.
+fn named_scenarios() -> Vec<crate::scenario::Scenario> {
+    let words: Vec<String> = std::env::args().collect();
+    let mut specs = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if let Some(v) = w.strip_prefix("--scenario=") {
+            specs.push(v.to_string());
+        } else if (w == "-s" || w == "--scenario")
+            && let Some(v) = words.get(i + 1)
+        {
+            specs.push(v.clone());
         }
-        if let Ok(table) = toml::from_str::<toml::Table>(text) {
+    }
+    if specs.is_empty() {
+        let view = words.iter().any(|w| w == "tui" || w == "teach")
+            || !words
+                .iter()
+                .any(|w| w == "run" || w == "sensitivity" || w == "solve" || w == "export");
+        specs = if view {
+            BUILTIN.iter().map(|(id, _)| id.to_string()).collect()
+        } else {
+            vec!["central".to_string()]
+        };
+    }
+    specs
+        .iter()
+        .filter_map(|spec| crate::scenario::load(spec).ok())
+        .collect()
+}
+
+/// Every key `--set` takes in the named scenarios, with help where the parameter table has it.
+fn keys_of_named(numeric_only: bool) -> Vec<(String, Option<String>)> {
+    let mut keys: Vec<(String, Option<String>)> = Vec::new();
+    for s in named_scenarios() {
+        for p in all_params(&s) {
+            let help = format!("{} ({})", p.label(&s), p.descriptor().describe_valid());
+            keys.push((p.key(&s), Some(help)));
+        }
+        if !numeric_only && let Ok(table) = toml::from_str::<toml::Table>(&s.to_toml()) {
             let mut other = Vec::new();
             number_keys("", &table, &mut other);
             keys.extend(other.into_iter().map(|k| (k, None)));
@@ -94,9 +117,32 @@ pub fn set_key(current: &OsStr) -> Vec<CompletionCandidate> {
     // Described keys first, so the dedup keeps their help.
     keys.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.is_some().cmp(&a.1.is_some())));
     keys.dedup_by(|a, b| a.0 == b.0);
-    keys.into_iter()
+    keys
+}
+
+/// `--set KEY=VALUE`: the keys of the scenarios named on the command line (see
+/// [`named_scenarios`]), ending in `=`. The numeric parameters come from the scenario's table
+/// of parameters, with their name and what they may be as help; the other numbers (years,
+/// delays) from the scenario itself.
+pub fn set_key(current: &OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    if current.contains('=') {
+        return Vec::new();
+    }
+    keys_of_named(false)
+        .into_iter()
         .filter(|(k, _)| k.starts_with(current.as_ref()))
         .map(|(k, help)| CompletionCandidate::new(format!("{k}=")).help(help.map(Into::into)))
+        .collect()
+}
+
+/// `solve --param KEY`: the numeric parameters of the scenario named.
+pub fn param(current: &OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    keys_of_named(true)
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(current.as_ref()))
+        .map(|(k, help)| CompletionCandidate::new(k).help(help.map(Into::into)))
         .collect()
 }
 

@@ -96,3 +96,34 @@ fn every_shell_gets_a_registration_that_calls_the_program() {
         assert!(script.contains("SAFETECH_COMPLETE"), "{shell}: {script}");
     }
 }
+
+/// Issue 25, point 12: `--set` offers the keys of the scenario named, not of every built-in,
+/// and `solve --param` offers the numeric keys.
+#[test]
+fn set_and_param_offer_the_named_scenarios_keys() {
+    common::require_program("bash");
+    let dir = tempfile::tempdir().unwrap();
+    let classroom = bash_offers(
+        &["safetech", "run", "-s", "classroom", "--set", "ev"],
+        dir.path(),
+    );
+    assert!(
+        classroom.is_empty(),
+        "classroom has no events: {classroom:?}"
+    );
+    let central = bash_offers(&["safetech", "run", "--set", "events.osa.fi"], dir.path());
+    assert!(
+        central.contains(&"events.osa.firm.probability=".to_string()),
+        "{central:?}"
+    );
+    let params = bash_offers(
+        &["safetech", "solve", "-s", "maturing", "--param", "growth.i"],
+        dir.path(),
+    );
+    assert!(params.contains(&"growth.initial".to_string()), "{params:?}");
+    let events = bash_offers(
+        &["safetech", "solve", "--param", "events.osa.firm.p"],
+        dir.path(),
+    );
+    assert_eq!(events, ["events.osa.firm.probability"]);
+}
