@@ -489,6 +489,10 @@ pub struct Common {
     /// Year in which the target is judged (sets target.year)
     #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub target_year: Option<i32>,
+    /// A newly published figure, YEAR=REVENUE (£m): it joins the history and the paths start
+    /// from it (sets market.start_year and market.start_revenue), e.g. 2025=780
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR=GBP_M", value_parser = parse_latest)]
+    pub latest: Option<(i32, f64)>,
     /// Override a scenario value by dotted path, e.g. growth.volatility=0.12 or
     /// events.osa.firm.probability=0.6 (repeatable)
     #[arg(allow_negative_numbers = true, long = "set", value_name = "KEY=VALUE", add = ArgValueCompleter::new(crate::completion::set_key))]
@@ -523,6 +527,20 @@ pub fn parse_count(s: &str) -> Result<usize, String> {
         ));
     }
     Ok(x as usize)
+}
+
+/// `--latest YEAR=REVENUE`: a year and a positive revenue in £m.
+fn parse_latest(s: &str) -> Result<(i32, f64), String> {
+    let wrong = || format!("--latest takes YEAR=REVENUE in £m, e.g. 2025=780, not {s:?}");
+    let (year, revenue) = s.split_once('=').ok_or_else(wrong)?;
+    let year = parse_year(year.trim())?;
+    let revenue: f64 = revenue.trim().parse().map_err(|_| wrong())?;
+    if !(revenue.is_finite() && revenue > 0.0) {
+        return Err(format!(
+            "--latest: revenue must be a positive number of £m, not {revenue}"
+        ));
+    }
+    Ok((year, revenue))
 }
 
 /// A year: a whole number such as 2030.

@@ -1039,3 +1039,56 @@ fn the_compare_tables_median_names_its_year() {
     .unwrap();
     assert!(text.contains("Median 2026  Name"), "{text}");
 }
+
+/// Issue 25, point 9: `--latest YEAR=REVENUE` moves the start to a new published figure (the
+/// same run as setting both market keys) and adds it to the history the charts draw.
+#[test]
+fn latest_moves_the_start_to_a_new_figure() {
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let args = [&["run", "-n", "3000", "-f", "json"][..], extra].concat();
+        serde_json::from_slice(&stdout_of(&args)).unwrap()
+    };
+    let latest = json(&["--latest", "2025=780"]);
+    let by_keys = json(&[
+        "--set",
+        "market.start_year=2025",
+        "--set",
+        "market.start_revenue=780",
+    ]);
+    let s = &latest["scenarios"][0];
+    assert_eq!(s["start_year"], 2025);
+    assert_eq!(s["start_revenue"], 780.0);
+    assert_eq!(s["years"], by_keys["scenarios"][0]["years"]);
+    assert_eq!(s["years"][0]["year"], 2026);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("fan.csv");
+    let chart = dir.path().join("fan.svg");
+    let out = safetech()
+        .args([
+            "export", "-n", "2000", "--chart", "fan", "--latest", "2025=780", "--data",
+        ])
+        .arg(&data)
+        .arg("-o")
+        .arg(&chart)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(&data).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",2025,") && l.contains("780")),
+        "{csv}"
+    );
+    let before = safetech()
+        .args(["run", "-n", "1000", "--latest", "2023=500"])
+        .output()
+        .unwrap();
+    assert_eq!(before.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&before.stderr).contains("before the scenario's start year 2024")
+    );
+}

@@ -52,6 +52,13 @@ impl Options for Common {
                 format!("{t:?}"),
             ));
         }
+        if let Some((year, revenue)) = self.latest {
+            out.push(Override::from_flag(
+                "--latest",
+                crate::scenario::LATEST,
+                format!("[{year}, {revenue:?}]"),
+            ));
+        }
         if let Some(y) = self.target_year {
             out.push(Override::from_flag("--target-year", "target.year", y));
         }

@@ -20,7 +20,7 @@ pub use load::{
     MAX_FILE_BYTES, STDIN, ScenarioSource, distinct_ids, id_of_file, load, load_text_and_scenario,
     load_with_overrides, parse_str, read_scenario_file, read_text_file,
 };
-pub use overrides::Override;
+pub use overrides::{LATEST, Override};
 pub use validate::{MAX_OUTCOMES, validate};
 
 use serde::{Deserialize, Serialize};

@@ -193,7 +193,64 @@ fn give_way_to_set_probabilities(
     }
 }
 
+/// `--latest YEAR=REVENUE` as an override: a newly published figure.
+pub const LATEST: &str = "market.latest";
+
+/// A new published figure `[year, revenue]`: it joins the history (replacing any figure for
+/// that year or later) and becomes the start, so the paths grow from it. The start revenue's
+/// path is returned, so an uncertain start revenue is replaced as a `--set` of it would be.
+fn set_latest(table: &mut toml::Table, ov: &Override) -> Result<String, InputError> {
+    let fail = |msg: &str| ov.error(LATEST, msg.to_string());
+    let (year, revenue) = match ov.toml_value() {
+        toml::Value::Array(a) if a.len() == 2 => match (a[0].as_integer(), a[1].as_float()) {
+            (Some(y), Some(r)) => (y, r),
+            (Some(y), None) => match a[1].as_integer() {
+                Some(r) => (y, r as f64),
+                None => return Err(fail("expected YEAR=REVENUE, e.g. 2025=780")),
+            },
+            _ => return Err(fail("expected YEAR=REVENUE, e.g. 2025=780")),
+        },
+        _ => return Err(fail("expected YEAR=REVENUE, e.g. 2025=780")),
+    };
+    let market = table
+        .get_mut("market")
+        .and_then(toml::Value::as_table_mut)
+        .ok_or_else(|| fail("the scenario has no [market] table"))?;
+    let start = market
+        .get("start_year")
+        .and_then(toml::Value::as_integer)
+        .unwrap_or(i64::MIN);
+    if year < start {
+        return Err(fail(&format!(
+            "{year} is before the scenario's start year {start}: --latest moves the start to a \
+             newer published figure"
+        )));
+    }
+    let mut history: Vec<toml::Value> = market
+        .get("history")
+        .and_then(toml::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    history.retain(|h| {
+        h.as_array()
+            .and_then(|p| p.first())
+            .and_then(toml::Value::as_integer)
+            .is_some_and(|y| y < year)
+    });
+    history.push(toml::Value::Array(vec![
+        toml::Value::Integer(year),
+        toml::Value::Float(revenue),
+    ]));
+    market.insert("history".into(), toml::Value::Array(history));
+    market.insert("start_year".into(), toml::Value::Integer(year));
+    market.insert("start_revenue".into(), toml::Value::Float(revenue));
+    Ok("market.start_revenue".to_string())
+}
+
 fn set_path(table: &mut toml::Table, ov: &Override) -> Result<String, InputError> {
+    if ov.key == LATEST {
+        return set_latest(table, ov);
+    }
     let parts: Vec<&str> = ov.key.split('.').collect();
     let mut canonical = String::new();
     let mut node: &mut toml::Table = table;
