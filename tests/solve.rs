@@ -291,3 +291,66 @@ fn solving_for_the_target_names_the_target_found() {
     assert!(line.starts_with(&said), "{line}: should start {said}");
     assert!(!line.contains("£1,000m"), "{line}");
 }
+
+/// Issue 25, point 11: on a terminal, a search that takes a while counts its runs on standard
+/// error, and clears the line before the answer.
+#[cfg(unix)]
+#[test]
+fn solve_shows_its_runs_on_a_terminal() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(common::BIN);
+    cmd.args([
+        "solve",
+        "-s",
+        "maturing",
+        "--param",
+        "growth.initial",
+        "--probability",
+        "0.5",
+        "-n",
+        "100000",
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut bytes = Vec::new();
+    // Reads until the program ends and the terminal closes (bounded by the run itself).
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = reader.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buf[..n]);
+        if bytes.len() > 1 << 20 {
+            break;
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("solve: ") && text.contains("runs so far"),
+        "{text}"
+    );
+    let size = |n: u16| std::num::NonZeroU16::new(n).unwrap();
+    let mut screen = vt100::Parser::new(size(40), size(120), 0);
+    screen.process(&bytes);
+    let shown = screen.screen().contents();
+    assert!(
+        !shown.contains("runs so far"),
+        "the line is cleared: {shown}"
+    );
+    assert!(
+        shown.contains("P(revenue ≥ £1,000m in 2026) = 50.0%"),
+        "{shown}"
+    );
+}

@@ -42,7 +42,12 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         // Check the key before any run.
         crate::scenario::parameters::resolve(scenario, key)?;
     }
-    let control = RunControl::default();
+    let spinner = RunsSpinner::new();
+    let tick = |year: usize, years: usize| spinner.year(year, years);
+    let control = RunControl {
+        cancel: None,
+        progress: Some(&tick),
+    };
     let attempt = |paths: usize| -> Result<(Answer, f64)> {
         let settings = RunSettings { paths, ..settings };
         let hw = crate::stats::Z95 * (p * (1.0 - p) / paths as f64).sqrt();
@@ -67,6 +72,7 @@ pub fn run(args: &SolveArgs) -> Result<()> {
             (a, Some(pr))
         }
     };
+    spinner.finish();
     let report = SolveReport {
         scenario,
         overrides: &single.overrides,
@@ -81,4 +87,55 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         &super::inputs_of(&[scenario]),
     )?;
     super::precision_met(precision.as_ref(), why_limit)
+}
+
+/// On a terminal, a line that counts `solve`'s runs as its search makes them (their number is
+/// not known beforehand), shown once the search has taken a second.
+struct RunsSpinner {
+    bar: Option<indicatif::ProgressBar>,
+    runs: std::sync::atomic::AtomicUsize,
+}
+
+impl RunsSpinner {
+    fn new() -> RunsSpinner {
+        let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+            let b = indicatif::ProgressBar::hidden();
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} solve: {msg}  {elapsed}")
+                    .expect("valid template"),
+            );
+            b
+        });
+        RunsSpinner {
+            bar,
+            runs: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Called by the engine after each simulated year of each run.
+    fn year(&self, year: usize, years: usize) {
+        let Some(bar) = &self.bar else { return };
+        if year < years {
+            return;
+        }
+        let runs = self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if bar.is_hidden() && bar.elapsed() >= std::time::Duration::from_secs(1) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.set_message(format!("{runs} runs so far"));
+        bar.tick();
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// A search that stops with an error clears its line too.
+impl Drop for RunsSpinner {
+    fn drop(&mut self) {
+        self.finish();
+    }
 }
