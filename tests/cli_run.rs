@@ -780,6 +780,29 @@ fn plus_minus_is_the_monte_carlo_margin_alone() {
         assert!(!shown.contains('±') && shown.starts_with("sd "), "{shown}");
     }
     assert!(!sens.contains("±2.5") && !sens.contains("±7.5"), "{sens}");
+    // A default swing is said in words ("5 pts either way"), in every format.
+    for format in ["table", "markdown", "csv", "json"] {
+        let text = String::from_utf8(stdout_of(&[
+            "sensitivity",
+            "-s",
+            "baseline",
+            "-n",
+            "2000",
+            "-f",
+            format,
+        ]))
+        .unwrap();
+        assert!(text.contains("5 pts either way"), "{format}: {text}");
+        // Every ± is a margin: "Monte Carlo ±1.8", "± is the 95%…", or a share's "34.2% ± 4.4".
+        for (i, _) in text.match_indices('±') {
+            let (before, after) = (&text[..i], &text[i + '±'.len_utf8()..]);
+            let margin = before.ends_with("Monte Carlo ")
+                || after.starts_with(" is the 95%")
+                || (before.ends_with("% ") && after.starts_with(' '));
+            let line = before.rsplit('\n').next().unwrap_or_default();
+            assert!(margin, "{format}: a ± that is no margin: {line}±");
+        }
+    }
 }
 
 /// A negative number is a value, refused by its range, never "unexpected argument '-1'".

@@ -782,7 +782,7 @@ fn uncertain_inputs_are_moved_stretched_fixed_and_freed_from_the_keyboard() {
     };
     let close = |x: f64, y: f64| (x - y).abs() < 1e-9;
     assert!(dist(&app).is_none());
-    // u: uncertain, with its default swing (±5 pts) as the central 90 %.
+    // u: uncertain, with its default swing (5 pts either way) as the central 90 %.
     key(&mut app, KeyCode::Char('u'));
     let (lo, mid, hi) = ends(&app);
     assert!(

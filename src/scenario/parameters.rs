@@ -288,13 +288,13 @@ pub fn docs_table() -> String {
 /// How [`default_swing`] moves an input of this kind, in words.
 pub fn swing_rule(kind: Kind) -> &'static str {
     match kind {
-        Kind::Rate => "±5 pts",
+        Kind::Rate => "5 pts either way",
         Kind::Uncertainty | Kind::Volatility => "×0.5 to ×1.5 (0 to 0.05 from 0)",
         Kind::Reversion => "×0.5 to ×1.5 (0 to 0.2 from 0)",
-        Kind::Persistence => "±0.2",
+        Kind::Persistence => "0.2 either way",
         Kind::Capacity => "×0.75 to ×1.25",
-        Kind::Probability => "±0.1",
-        Kind::Uplift | Kind::LevelShock => "×0.5 to ×1.5 (±2 pts from 0)",
+        Kind::Probability => "0.1 either way",
+        Kind::Uplift | Kind::LevelShock => "×0.5 to ×1.5 (2 pts either way from 0)",
         Kind::Other => "×0.9 to ×1.1",
     }
 }
@@ -700,7 +700,8 @@ impl Param {
 pub enum SwingSource {
     /// The scenario's `[ranges]` table.
     Scenario,
-    /// The documented default, described (e.g. "±5 pts", "×0.5 to ×1.5").
+    /// The documented default, described (e.g. "5 pts either way", "×0.5 to ×1.5"): in words,
+    /// never "±", which is the Monte Carlo margin.
     Default(String),
 }
 
@@ -897,28 +898,29 @@ fn tidy(x: f64) -> f64 {
 
 /// The documented default swing of an input: (low, high, description).
 ///
-/// - growth rates (`initial`, `long_run`): ± 5 pts;
+/// - growth rates (`initial`, `long_run`): 5 pts either way;
 /// - scale parameters (`initial_uncertainty`, `volatility`, `reversion`): ×0.5 to ×1.5, or
 ///   0 to 0.05 (reversion: 0 to 0.2) when the value is 0;
-/// - `persistence`: ± 0.2;
+/// - `persistence`: 0.2 either way;
 /// - `capacity`: ×0.75 to ×1.25;
-/// - an outcome's probability: ± 0.1, an uplift or level shock ×0.5 to ×1.5 (± 2 pts when 0);
+/// - an outcome's probability: 0.1 either way, an uplift or level shock ×0.5 to ×1.5 (2 pts
+///   either way when 0);
 /// - anything else: ×0.9 to ×1.1;
 ///
 /// each kept inside the input's allowed range.
 pub fn default_swing(input: &Input) -> (f64, f64, String) {
     let v = input.value;
     let (lo, hi, what) = match input.kind {
-        Kind::Rate => (v - 0.05, v + 0.05, "±5 pts".to_string()),
+        Kind::Rate => (v - 0.05, v + 0.05, "5 pts either way".to_string()),
         Kind::Uncertainty | Kind::Volatility if v == 0.0 => (0.0, 0.05, "0 to 0.05".into()),
         Kind::Reversion if v == 0.0 => (0.0, 0.2, "0 to 0.2".into()),
         Kind::Uncertainty | Kind::Volatility | Kind::Reversion => {
             (0.5 * v, 1.5 * v, "×0.5 to ×1.5".into())
         }
-        Kind::Persistence => (v - 0.2, v + 0.2, "±0.2".into()),
+        Kind::Persistence => (v - 0.2, v + 0.2, "0.2 either way".into()),
         Kind::Capacity => (0.75 * v, 1.25 * v, "×0.75 to ×1.25".into()),
-        Kind::Probability => (v - 0.1, v + 0.1, "±0.1".into()),
-        Kind::Uplift | Kind::LevelShock if v == 0.0 => (-0.02, 0.02, "±2 pts".into()),
+        Kind::Probability => (v - 0.1, v + 0.1, "0.1 either way".into()),
+        Kind::Uplift | Kind::LevelShock if v == 0.0 => (-0.02, 0.02, "2 pts either way".into()),
         Kind::Uplift | Kind::LevelShock => {
             let (a, b) = (0.5 * v, 1.5 * v);
             (a.min(b), a.max(b), "×0.5 to ×1.5".into())
