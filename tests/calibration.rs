@@ -227,16 +227,7 @@ fn a_written_scenario_runs_from_the_historys_last_year() {
 /// historical.toml` writes.
 #[test]
 fn historical_is_the_written_scenario() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("historical.toml");
-    let out = safetech()
-        .arg("calibrate")
-        .arg("--write-scenario")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let written = std::fs::read_to_string(&path).unwrap();
+    let written = written_scenario("historical.toml");
     let shipped = safetech::scenario::builtin_source("historical").unwrap();
     assert_eq!(written, shipped, "regenerate scenarios/historical.toml");
 }
@@ -310,15 +301,19 @@ fn the_update_walkthrough_runs_from_the_binary_alone() {
 /// `historical`, so running the two together shows two names.
 #[test]
 fn a_written_scenario_takes_its_files_id() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("Updated 2025.toml");
-    let out = safetech()
-        .arg("calibrate")
-        .arg("--write-scenario")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let written = std::fs::read_to_string(&path).unwrap();
+    let written = written_scenario("Updated 2025.toml");
     assert!(written.contains("\nid = \"updated-2025\"\n"), "{written}");
+}
+
+/// What `calibrate --write-scenario NAME` writes, in a fresh directory.
+fn written_scenario(name: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    common::succeed(
+        safetech()
+            .arg("calibrate")
+            .arg("--write-scenario")
+            .arg(&path),
+    );
+    std::fs::read_to_string(&path).unwrap()
 }

@@ -983,16 +983,7 @@ fn one_scenario_commands_refuse_a_second() {
 fn calibrate_writes_to_out() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("calibration.json");
-    let out = safetech()
-        .args(["calibrate", "-o"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::succeed(safetech().args(["calibrate", "-o"]).arg(&path));
     assert!(out.stdout.is_empty());
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -1086,19 +1077,14 @@ fn latest_moves_the_start_to_a_new_figure() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("fan.csv");
     let chart = dir.path().join("fan.svg");
-    let out = safetech()
-        .args([
-            "export", "-n", "2000", "--chart", "fan", "--latest", "2025=780", "--data",
-        ])
-        .arg(&data)
-        .arg("-o")
-        .arg(&chart)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::succeed(
+        safetech()
+            .args([
+                "export", "-n", "2000", "--chart", "fan", "--latest", "2025=780", "--data",
+            ])
+            .arg(&data)
+            .arg("-o")
+            .arg(&chart),
     );
     let csv = std::fs::read_to_string(&data).unwrap();
     assert!(
