@@ -195,6 +195,29 @@ pub fn command() -> clap::Command {
     cli
 }
 
+/// The command line `args` (the program's name first), parsed with [`command`]. `teach -n`
+/// is refused: the walkthrough's run sizes are the lesson's own, so a count would be ignored.
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::FromArgMatches;
+    use clap::parser::ValueSource;
+    let mut cli = command();
+    let matches = cli.try_get_matches_from_mut(args)?;
+    if let Some(("teach", teach)) = matches.subcommand()
+        && teach.value_source("paths") == Some(ValueSource::CommandLine)
+    {
+        return Err(cli.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "teach runs 100, 1,000 and 10,000 paths as part of the lesson; --paths does not \
+             apply to it",
+        ));
+    }
+    Cli::from_arg_matches(&matches)
+}
+
 /// Where a text report goes and in which format (run, sensitivity, solve).
 #[derive(Debug, Args)]
 pub struct OutputArgs {

@@ -1,6 +1,5 @@
 use std::process::ExitCode;
 
-use clap::FromArgMatches;
 use safetech::cli::{self, Cli, Command};
 use safetech::commands;
 use safetech::commands::print_quietly;
@@ -10,10 +9,7 @@ use safetech::output::clean_up_on_signals;
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     safetech::completion::answer_if_asked(cli::command);
-    let parsed = cli::command()
-        .try_get_matches()
-        .and_then(|matches| Cli::from_arg_matches(&matches));
-    let cli = match parsed {
+    let cli = match cli::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => return parse_error(e),
     };

@@ -427,3 +427,20 @@ fn band_labels_and_keys_are_legible() {
     let chart: String = text.lines().take(12).collect();
     assert!(chart.contains('x') && chart.contains('+'), "{text}");
 }
+
+/// Issue 25, point 5: the walkthrough's run sizes are the lesson's own, so `teach -n` is
+/// refused (exit 2) rather than silently ignored, before any slide is made.
+#[test]
+fn teach_refuses_a_path_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let slides = dir.path().join("slides");
+    let out = common::safetech()
+        .args(["teach", "-n", "5000", "--export-slides"])
+        .arg(&slides)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--paths does not apply"), "{stderr}");
+    assert!(!slides.exists());
+}
