@@ -338,9 +338,14 @@ pub struct ExportArgs {
     /// A note printed above the footer
     #[arg(allow_negative_numbers = true, long, value_name = "TEXT")]
     pub caption: Option<String>,
-    /// "Source: TEXT" above the footer; default the first scenario's first source, empty for none
+    /// "Source: TEXT" above the footer; default the published figures (DSIT analyses 2020–23,
+    /// UK government Oct 2024) and "projections: safetech"; empty for none
     #[arg(allow_negative_numbers = true, long, value_name = "TEXT")]
     pub source: Option<String>,
+    /// Leave the footer's stamp line (program, version, scenarios, seed, paths) out; the run
+    /// stays named in the file's metadata (PNG text chunks, PDF keywords, SVG description)
+    #[arg(long)]
+    pub no_stamp: bool,
     /// First year on the year axis, e.g. 2023 to give the decision window the width
     #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub from: Option<i32>,

@@ -584,14 +584,15 @@ fn a_repeated_scenario_is_used_once_with_a_note() {
 fn brief_texts_headline_subtitle_caption_and_source() {
     let light =
         svg::texts(&render_svg_string(ChartKind::Fan, runs(), &ChartOptions::default()).unwrap());
-    // The headline comes first, from the numbers; the source defaults to the scenario's first.
+    // The headline comes first, from the numbers, with baseline's condition; the source
+    // defaults to the published figures and names the projections' maker.
     assert!(
-        light[0].ends_with("% chance of £1bn by 2026"),
+        light[0].ends_with("% chance of £1bn by 2026 if 37% growth continues"),
         "{:?}",
         &light[..3]
     );
     assert!(
-        light.iter().any(|t| t.starts_with("Source: DSIT")),
+        light.iter().any(|t| t.starts_with("Sources: DSIT")),
         "{light:?}"
     );
     let dark = svg::texts(

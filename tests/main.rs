@@ -9,6 +9,7 @@ mod calibration;
 mod chart_analysis;
 mod chart_export;
 mod chart_layout;
+mod chart_meta;
 mod cli_run;
 mod closed_forms;
 mod common_random_numbers;

@@ -10,7 +10,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::fan::{YearChart, draw_forecast_start, draw_history, year_chart_with};
 use super::fan_series::FanSeries;
 use super::frame::{Frame, draw_frame, futures};
-use super::stamp::stamp;
 use super::style::{Style, size};
 use super::{Canvas, Ctx};
 use crate::format::{money_short, percent, percent_points};
@@ -64,7 +63,7 @@ pub fn draw<DB: Canvas>(
             percent_points(margin)
         ),
         note: None,
-        footer: stamp(runs, ctx.date),
+        footer: ctx.footer(runs, true),
     };
     let area = draw_frame(root, st, &frame)?;
     let extent_of = |f: &FanSeries| {

@@ -8,7 +8,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{Frame, draw_frame};
 use super::legend::{LegendEntry, legend_above};
-use super::stamp::stamp;
 use super::style::size;
 use super::{Canvas, Ctx};
 use crate::format::{money_short, points_with_error, thousands};
@@ -46,7 +45,7 @@ pub fn draw<DB: Canvas>(
         ),
         // Both runs' stamps: scenarios (with files and edits), seed, paths.
         note: None,
-        footer: stamp(runs, ctx.date),
+        footer: ctx.footer(runs, true),
     };
     let area = draw_frame(root, st, &frame)?;
     let y_area = st.text_px(110.0);

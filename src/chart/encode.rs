@@ -5,11 +5,16 @@ use anyhow::{Context, Result};
 /// Compressed hard: an 8-bit palette when the chart has at most 256 colours (the usual case:
 /// text coverage comes in eight levels), else RGB with adaptive filtering, both at the best
 /// deflate level; with the resolution in a pHYs chunk so word processors place the image at its
-/// intended size.
-pub(super) fn png(rgb: &[u8], w: u32, h: u32, dpi: u32) -> Result<Vec<u8>> {
+/// intended size, and `text` (keyword, text) as international text (iTXt) chunks: UTF-8, since
+/// "±", "≥" and "–" are not Latin-1.
+pub(super) fn png(rgb: &[u8], w: u32, h: u32, dpi: u32, text: &[(&str, &str)]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
+        for (keyword, t) in text {
+            enc.add_itxt_chunk((*keyword).to_string(), (*t).to_string())
+                .context("encoding PNG")?;
+        }
         enc.set_depth(png::BitDepth::Eight);
         enc.set_compression(png::Compression::Best);
         let per_metre = (f64::from(dpi) / 0.0254).round() as u32;

@@ -63,7 +63,7 @@ fn draw_with<DB: Canvas>(
             futures(p.paths())
         ),
         note: Some(note_of(p)),
-        footer: super::stamp::stamp(std::slice::from_ref(p), ctx.date),
+        footer: ctx.footer(std::slice::from_ref(p), true),
     };
     let area = draw_frame(root, st, &frame)?;
     let area = if row {

@@ -8,7 +8,6 @@ use plotters::prelude::*;
 use super::axes::{draw_mesh, linear_range, money_axis_tick};
 use super::frame::{Frame, draw_frame, futures};
 use super::legend::{LegendEntry, legend_above};
-use super::stamp::stamp;
 use super::{Canvas, Ctx};
 use crate::format::{money_short, percent, probability_decimals};
 use crate::quantile::exact_quantiles;
@@ -118,7 +117,7 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
         )),
         subtitle,
         note: None,
-        footer: stamp(std::slice::from_ref(p), ctx.date),
+        footer: ctx.footer(std::slice::from_ref(p), true),
     };
     let area = draw_frame(root, st, &frame)?;
     let above = pal.series[0];

@@ -43,6 +43,11 @@ use style::Style;
 pub use theme::Theme;
 use tornado::TornadoChart;
 
+/// The footer's source line unless `--source` is given: both published sources the charted
+/// history and the £1bn claim come from, and whose the projections are.
+pub const DEFAULT_SOURCE: &str = "Sources: DSIT / Perspective Economics analyses 2020–23; \
+     UK government, Oct 2024 (£623m, '£1bn by 2026'). Projections: safetech.";
+
 /// What to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ChartKind {
@@ -88,9 +93,10 @@ pub struct ChartOptions {
     pub subtitle: Option<String>,
     /// A note printed above the footer stamp.
     pub caption: Option<String>,
-    /// "Source: …" above the stamp; default the first scenario's first source, empty for none.
+    /// "Source: …" above the stamp; default [`DEFAULT_SOURCE`], empty for none.
     pub source: Option<String>,
-    /// A one-line statement of the message above the title ("78% chance of £1bn by 2026");
+    /// A one-line statement of the message above the title ("78% chance of £1bn by 2026 if 37%
+    /// growth continues");
     /// by default shown in the light theme only.
     pub headline: Option<bool>,
     /// First and last year on year axes (`--from`, `--to`), to give the decision window the
@@ -102,6 +108,9 @@ pub struct ChartOptions {
     /// 5–95% bands on the compare chart: forced on or off; by default drawn for up to two
     /// scenarios only.
     pub bands: Option<bool>,
+    /// The footer's stamp line (program, version, scenarios, seed, paths); `--no-stamp` leaves
+    /// it out, and the file's metadata still names the run.
+    pub stamp: bool,
 }
 
 /// How revenue is laid out up the axis.
@@ -173,6 +182,7 @@ impl Default for ChartOptions {
             to: None,
             y_scale: YScale::Log,
             bands: None,
+            stamp: true,
         }
     }
 }
@@ -367,13 +377,22 @@ impl<'a> Chart<'a> {
     /// The encoded image, as PNG, SVG or PDF.
     pub fn render(&self, options: &ChartOptions, format: ImageFormat) -> Result<Vec<u8>> {
         let size = prepare(self.runs(), options)?;
+        let meta = Metadata {
+            title: self.meta_title(options),
+            description: self.description(),
+            stamp: stamp::stamp_line(self.runs(), stamp::stamp_date().as_deref()),
+        };
         match format {
-            ImageFormat::Png => self.png(options, size),
+            ImageFormat::Png => self.png(options, size, &meta),
             ImageFormat::Svg => {
-                svg_text::embed_fonts(&self.svg_unembedded(options, size)?).map(String::into_bytes)
+                let svg = svg_text::embed_fonts(&self.svg_unembedded(options, size)?)?;
+                Ok(svg_meta(&svg, &meta).into_bytes())
             }
             // From the SVG before its fonts are embedded: svg2pdf embeds its own subsets.
-            ImageFormat::Pdf => pdf::from_svg(&self.svg_unembedded(options, size)?, options.dpi),
+            ImageFormat::Pdf => {
+                let bytes = pdf::from_svg(&self.svg_unembedded(options, size)?, options.dpi)?;
+                pdf::with_metadata(&bytes, &meta)
+            }
         }
     }
 
@@ -404,7 +423,7 @@ impl<'a> Chart<'a> {
     }
 
     /// The chart as PNG bytes (8-bit RGB, or a palette when it has few colours).
-    fn png(&self, options: &ChartOptions, (w, h): (u32, u32)) -> Result<Vec<u8>> {
+    fn png(&self, options: &ChartOptions, (w, h): (u32, u32), meta: &Metadata) -> Result<Vec<u8>> {
         let mut rgb = vec![0u8; w as usize * h as usize * 3];
         {
             let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
@@ -412,7 +431,12 @@ impl<'a> Chart<'a> {
             self.draw(&root, options, false)?;
             root.present().context("drawing the chart")?;
         }
-        encode::png(&rgb, w, h, options.dpi)
+        let text = [
+            ("Title", meta.title.as_str()),
+            ("Description", meta.description.as_str()),
+            ("Software", meta.stamp.as_str()),
+        ];
+        encode::png(&rgb, w, h, options.dpi, &text)
     }
 
     /// The SVG with series groups and text sized as in the PNG, asking for DejaVu Sans by name.
@@ -447,6 +471,7 @@ impl<'a> Chart<'a> {
                 .iter()
                 .any(|r| r.scenario.provenance.is_edited()),
             vector,
+            stamp: options.stamp,
         };
         match *self {
             Chart::Fan(p) => fan::draw(root, &ctx, p),
@@ -465,24 +490,22 @@ impl<'a> Chart<'a> {
     /// The texts a brief adds around any chart, from the options and the numbers.
     fn brief(&self, options: &ChartOptions) -> style::Brief {
         let source = match &options.source {
-            Some(s) => s.trim().to_string(),
-            None => self
-                .runs()
-                .first()
-                .and_then(|r| r.scenario.scenario.sources.first())
-                .cloned()
-                .unwrap_or_default(),
+            Some(s) => (!s.trim().is_empty()).then(|| format!("Source: {}", s.trim())),
+            None => Some(DEFAULT_SOURCE.to_string()),
         };
         style::Brief {
             headline: options.shows_headline().then(|| self.headline()).flatten(),
             subtitle: options.subtitle.clone(),
             caption: options.caption.clone().filter(|c| !c.trim().is_empty()),
-            source: (!source.is_empty()).then(|| format!("Source: {source}")),
+            source,
         }
     }
 
-    /// One line that states the message, from the numbers: "78% chance of £1bn by 2026", or for
-    /// several scenarios "Chance of £1bn by 2026: 78% (baseline) to 42% (genai)".
+    /// One line that states the message, from the numbers: "78% chance of £1bn by 2026 if 37%
+    /// growth continues", or for several scenarios "Chance of £1bn by 2026: 78% (if 37% growth
+    /// continues) to 42% (Funding squeeze and downturn)". A scenario is named by its name when
+    /// that is short enough to read in a line, else by its id; one whose growth is an
+    /// assumption carries the condition ([`condition`]).
     pub fn headline(&self) -> Option<String> {
         use crate::format::money_short;
         let runs = self.runs();
@@ -493,15 +516,20 @@ impl<'a> Chart<'a> {
         if let Chart::Difference { runs, .. } = self {
             return Some(format!(
                 "Chance of {goal}: {} {} against {} {}",
-                runs[1].scenario.scenario.id,
+                headline_label(&runs[1]),
                 pct(probs[1].probability),
-                runs[0].scenario.scenario.id,
+                headline_label(&runs[0]),
                 pct(probs[0].probability)
             ));
         }
         let several = matches!(self, Chart::Compare(_) | Chart::Reach(_)) && runs.len() > 1;
         if !several {
-            return Some(format!("{} chance of {goal}", pct(first.probability)));
+            let mut line = format!("{} chance of {goal}", pct(first.probability));
+            if let Some(c) = condition(&runs[0]) {
+                line.push(' ');
+                line.push_str(&c);
+            }
+            return Some(line);
         }
         let same = probs
             .iter()
@@ -525,15 +553,102 @@ impl<'a> Chart<'a> {
                 },
             )
         });
-        let id = |i: usize| &runs[i].scenario.scenario.id;
+        let label = |i: usize| condition(&runs[i]).unwrap_or_else(|| headline_label(&runs[i]));
         Some(format!(
             "Chance of {goal}: {} ({}) to {} ({})",
             pct(probs[hi].probability),
-            id(hi),
+            label(hi),
             pct(probs[lo].probability),
-            id(lo)
+            label(lo)
         ))
     }
+
+    /// The chart's title for metadata: `--title` when given, else the headline.
+    fn meta_title(&self, options: &ChartOptions) -> String {
+        options
+            .title
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .or_else(|| self.headline())
+            .unwrap_or_else(|| "UK safety tech revenue".to_string())
+    }
+
+    /// A text alternative for the chart (SVG `<desc>`, PDF `/Subject`, PNG `Description`): its
+    /// kind, the headline and each scenario's chance of its target with the Monte Carlo margin,
+    /// as the program's JSON states them.
+    pub fn description(&self) -> String {
+        let kind = format!("{:?}", self.kind()).to_lowercase();
+        let mut s = format!("A {kind} chart of projected UK safety tech revenue.");
+        if let Some(h) = self.headline() {
+            s.push(' ');
+            s.push_str(&h);
+            s.push('.');
+        }
+        for run in self.runs() {
+            s.push_str(&format!(
+                " {}: {}.",
+                headline_label(run),
+                frame::note_of(run)
+            ));
+        }
+        s
+    }
+}
+
+/// A scenario as a headline names it: its name when at most [`HEADLINE_NAME_CHARS`]
+/// characters, else its id.
+fn headline_label(run: &Projection) -> String {
+    let meta = &run.scenario.scenario;
+    if meta.name.chars().count() <= HEADLINE_NAME_CHARS && !meta.name.contains(':') {
+        meta.name.clone()
+    } else {
+        meta.id.clone()
+    }
+}
+
+/// Names longer than this read as a sentence, not a label, inside a headline.
+const HEADLINE_NAME_CHARS: usize = 34;
+
+/// The condition a headline about `run` must carry when its growth is an assumption rather
+/// than a forecast: a constant pace (no reversion, no capacity) and no events, as the
+/// officials' "37% a year" is: "if 37% growth continues".
+pub fn condition(run: &Projection) -> Option<String> {
+    let s = &run.scenario;
+    let g = &s.growth;
+    let assumed = g.reversion == 0.0 && g.capacity.is_none() && s.events.is_empty();
+    assumed.then(|| format!("if {:.0}% growth continues", g.initial * 100.0))
+}
+
+/// What a chart file says about itself besides its pixels: a title, a text alternative, and
+/// the stamp line naming the run (kept here when `--no-stamp` drops it from the footer).
+pub(crate) struct Metadata {
+    pub title: String,
+    pub description: String,
+    pub stamp: String,
+}
+
+/// The SVG with `<title>` and `<desc>` (title, description and the run's stamp) as the first
+/// children of its root, for screen readers and file browsers.
+fn svg_meta(svg: &str, meta: &Metadata) -> String {
+    let Some(open) = svg.find("<svg") else {
+        return svg.to_string();
+    };
+    let Some(end) = svg[open..].find('>').map(|e| open + e + 1) else {
+        return svg.to_string();
+    };
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    format!(
+        "{}\n<title>{}</title>\n<desc>{} {}</desc>{}",
+        &svg[..end],
+        esc(&meta.title),
+        esc(&meta.description),
+        esc(&meta.stamp),
+        &svg[end..]
+    )
 }
 
 /// Checks inputs and registers the font; returns the pixel size.
@@ -569,6 +684,8 @@ pub struct Ctx<'a> {
     edited: bool,
     /// Drawing SVG: series are grouped and dashes are native `stroke-dasharray`.
     pub(crate) vector: bool,
+    /// The footer's stamp line is drawn (not `--no-stamp`).
+    stamp: bool,
 }
 
 impl Ctx<'_> {
@@ -607,6 +724,12 @@ impl Ctx<'_> {
             )?;
         }
         Ok(())
+    }
+
+    /// The footer: the stamp line unless `--no-stamp`, and the note on "±" when the chart
+    /// shows a Monte Carlo margin (`margin`).
+    fn footer(&self, runs: &[Projection], margin: bool) -> String {
+        stamp::footer(runs, self.date, self.stamp, margin)
     }
 
     fn title_or(&self, default: String) -> String {

@@ -39,3 +39,71 @@ pub fn from_svg(svg: &str, dpi: u32) -> Result<Vec<u8>> {
     )
     .map_err(|e| anyhow!("converting the chart to PDF: {e}"))
 }
+
+/// The PDF with its document information (`/Title`, `/Subject` the chart's text alternative,
+/// `/Keywords` the run's stamp, `/Creator`) and the catalog's `/Lang`, added as an incremental
+/// update: new versions of the catalog and the information dictionary, an xref section for
+/// them and a trailer pointing back at the original's.
+pub(super) fn with_metadata(pdf: &[u8], meta: &super::Metadata) -> Result<Vec<u8>> {
+    let text = String::from_utf8_lossy(pdf);
+    let bad = || anyhow!("adding metadata to the PDF: unexpected structure");
+    let trailer = &text[text.rfind("trailer").ok_or_else(bad)?..];
+    let number_after = |hay: &str, key: &str| -> Option<u32> {
+        let at = hay.find(key)? + key.len();
+        hay[at..].split_whitespace().next()?.parse().ok()
+    };
+    let size = number_after(trailer, "/Size").ok_or_else(bad)?;
+    let root = number_after(trailer, "/Root").ok_or_else(bad)?;
+    let prev = number_after(trailer, "startxref").ok_or_else(bad)?;
+    let info = number_after(trailer, "/Info");
+    // The catalog's dictionary, to write again with /Lang.
+    let head = format!("\n{root} 0 obj");
+    let start = text.find(&head).ok_or_else(bad)? + head.len();
+    let open = start + text[start..].find("<<").ok_or_else(bad)? + 2;
+    let close = open + text[open..].find(">>").ok_or_else(bad)?;
+    let catalog = text[open..close].trim();
+    let info_num = info.unwrap_or(size);
+    let new_size = size.max(info_num + 1);
+
+    let mut out = pdf.to_vec();
+    if !out.ends_with(b"\n") {
+        out.push(b'\n');
+    }
+    let cat_at = out.len();
+    out.extend_from_slice(
+        format!("{root} 0 obj\n<<\n  {catalog}\n  /Lang (en-GB)\n>>\nendobj\n").as_bytes(),
+    );
+    let info_at = out.len();
+    out.extend_from_slice(
+        format!(
+            "{info_num} 0 obj\n<<\n  /Title {}\n  /Subject {}\n  /Keywords {}\n  /Creator {}\n  /Producer (svg2pdf)\n>>\nendobj\n",
+            pdf_text(&meta.title),
+            pdf_text(&meta.description),
+            pdf_text(&meta.stamp),
+            pdf_text(&format!("safetech {}", crate::VERSION)),
+        )
+        .as_bytes(),
+    );
+    let xref_at = out.len();
+    let mut xref = String::from("xref\n");
+    let mut entries = [(root, cat_at), (info_num, info_at)];
+    entries.sort();
+    for (num, at) in entries {
+        xref.push_str(&format!("{num} 1\n{at:010} 00000 n\r\n"));
+    }
+    xref.push_str(&format!(
+        "trailer\n<<\n  /Size {new_size}\n  /Root {root} 0 R\n  /Info {info_num} 0 R\n  /Prev {prev}\n>>\nstartxref\n{xref_at}\n%%EOF"
+    ));
+    out.extend_from_slice(xref.as_bytes());
+    Ok(out)
+}
+
+/// A PDF text string: UTF-16BE with its byte-order mark, in hex (any character, no escaping).
+fn pdf_text(s: &str) -> String {
+    let mut hex = String::from("<FEFF");
+    for unit in s.encode_utf16() {
+        hex.push_str(&format!("{unit:04X}"));
+    }
+    hex.push('>');
+    hex
+}

@@ -7,7 +7,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::compare::{dash_px, draw_end_labels, draw_line, place_end_labels, series_style};
 use super::frame::{Frame, draw_frame};
-use super::stamp::stamp;
 use super::style::size;
 use super::{Canvas, Ctx};
 use crate::format::money_short;
@@ -36,7 +35,7 @@ pub fn draw<DB: Canvas>(
             super::frame::futures(first.paths())
         ),
         note: None,
-        footer: stamp(runs, ctx.date),
+        footer: ctx.footer(runs, false),
     };
     let area = draw_frame(root, st, &frame)?;
     // Each line is labelled at its end (no legend to cover the lines or the references).

@@ -74,7 +74,7 @@ pub fn render_png(lesson: &Lesson, step: Step, options: &ChartOptions) -> Result
             .with_context(|| format!("drawing slide {}", step.number()))?;
         root.present().context("drawing the slide")?;
     }
-    super::encode::png(&rgb, w, h, options.dpi)
+    super::encode::png(&rgb, w, h, options.dpi, &[])
 }
 
 fn draw<DB: Canvas>(

@@ -9,7 +9,6 @@ use super::fan::{draw_forecast_start, draw_history, draw_median, draw_target, ye
 use super::fan_series::FanSeries;
 use super::frame::{Frame, draw_frame};
 use super::legend::{LegendEntry, legend_above};
-use super::stamp::stamp;
 use super::{Canvas, Ctx};
 use crate::sim::Projection;
 
@@ -32,7 +31,7 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
             crate::format::count(p.paths(), "path")
         ),
         note: Some(super::frame::note_of(p)),
-        footer: stamp(std::slice::from_ref(p), ctx.date),
+        footer: ctx.footer(std::slice::from_ref(p), true),
     };
     let area = draw_frame(root, st, &frame)?;
     // The legend in a row above the plot: in a box at the upper left it covered the target.

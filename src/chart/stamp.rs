@@ -3,9 +3,27 @@
 
 use crate::sim::Projection;
 
-/// Footer: program, version, scenarios (a file by its name, not its path), seed, paths and,
-/// when known, the date.
+/// Footer: the stamp line ([`stamp_line`]) and the note on what "±" means.
 pub fn stamp(runs: &[Projection], date: Option<&str>) -> String {
+    footer(runs, date, true, true)
+}
+
+/// The footer's lines: the stamp line when `stamp` (`--no-stamp` leaves it out; the run stays
+/// named in the file's metadata), and the note on what "±" means when the chart shows a margin.
+pub fn footer(runs: &[Projection], date: Option<&str>, stamp: bool, margin: bool) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    if stamp {
+        lines.push(stamp_line(runs, date));
+    }
+    if margin {
+        lines.push(crate::format::INPUTS_DOMINATE.to_string());
+    }
+    lines.join("\n")
+}
+
+/// Program, version, scenarios (a file by its name, not its path), seed, paths and, when
+/// known, the date: what identifies the run a chart was drawn from.
+pub fn stamp_line(runs: &[Projection], date: Option<&str>) -> String {
     let first = &runs[0];
     let ids: Vec<String> = runs
         .iter()
@@ -36,8 +54,6 @@ pub fn stamp(runs: &[Projection], date: Option<&str>) -> String {
         s.push_str(" · ");
         s.push_str(d);
     }
-    s.push('\n');
-    s.push_str(crate::format::INPUTS_DOMINATE);
     s
 }
 

@@ -13,7 +13,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::axes::draw_mesh;
 use super::frame::{Frame, draw_frame};
 use super::legend::{LegendEntry, legend_above};
-use super::stamp::stamp;
 use super::style::size;
 use super::{Canvas, Ctx};
 use crate::analysis::sensitivity::{Base, TornadoRow};
@@ -154,7 +153,7 @@ pub fn draw<DB: Canvas>(
         )),
         subtitle: subtitle_for(shown),
         note: None,
-        footer: stamp(runs, ctx.date),
+        footer: ctx.footer(runs, true),
     };
     // Rows: as many as the height holds with the name and key stacked, and both end labels
     // clear of each other where they share a side (they sit a bar's width apart).

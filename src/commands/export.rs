@@ -52,6 +52,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         caption: args.caption.clone(),
         source: args.source.clone(),
         headline: on_off(args.headline, args.no_headline),
+        stamp: !args.no_stamp,
     };
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
