@@ -374,3 +374,94 @@ fn pdf_carries_title_language_and_description() {
     }
     assert!(i > 1, "{section}");
 }
+
+/// A two-point `<polyline>`: its attributes but the points, and its ends.
+type Segment = (String, (f64, f64), (f64, f64));
+
+/// The longest run of consecutive two-point `<polyline>`s with the same attributes that lie on
+/// one straight line: the dashes of a line drawn as segments.
+fn longest_segmented_line(svg: &str) -> usize {
+    let segment = |t: &str| -> Option<Segment> {
+        let t = t.trim();
+        if !t.starts_with("<polyline") {
+            return None;
+        }
+        let (_, points) = svg::polyline(t);
+        let attrs = t.replace(&svg::attr(t, "points")?, "");
+        (points.len() == 2).then(|| (attrs, points[0], points[1]))
+    };
+    let (mut best, mut run) = (0, 0);
+    let mut prev: Option<Segment> = None;
+    for line in svg.lines() {
+        let seg = segment(line);
+        run = match (&prev, &seg) {
+            (Some((pa, a, b)), Some((na, c, d))) => {
+                let cross = |p: (f64, f64)| (p.0 - a.0) * (b.1 - a.1) - (p.1 - a.1) * (b.0 - a.0);
+                if pa == na && cross(*c).abs() < 1e-6 && cross(*d).abs() < 1e-6 {
+                    run + 1
+                } else {
+                    1
+                }
+            }
+            (_, Some(_)) => 1,
+            _ => 0,
+        };
+        best = best.max(run);
+        prev = seg;
+    }
+    best
+}
+
+#[test]
+fn svg_dashed_lines_are_one_element_with_a_dash_array() {
+    let mut svgs: Vec<(String, String)> = [
+        ChartKind::Fan,
+        ChartKind::Compare,
+        ChartKind::Reach,
+        ChartKind::Histogram,
+        ChartKind::Spaghetti,
+    ]
+    .iter()
+    .map(|&kind| {
+        let chart = Chart::of_runs(kind, runs()).unwrap();
+        (format!("{kind:?}"), svg_of(chart, &small()))
+    })
+    .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("difference.svg");
+    succeed(safetech().args([
+        "export",
+        "--chart",
+        "difference",
+        "-s",
+        "maturing",
+        "-s",
+        "osa-enforced",
+        "--paths",
+        "2000",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    svgs.push(("Difference".into(), std::fs::read_to_string(out).unwrap()));
+    for (kind, svg) in &svgs {
+        // Before, the forecast divider alone was 30-70 segments.
+        let run = longest_segmented_line(svg);
+        assert!(run < 3, "{kind}: a line drawn as {run} segments");
+        // The references outside the series' groups are dashed natively.
+        let mut depth = 0;
+        let mut native = 0;
+        for t in svg.lines().map(str::trim_start) {
+            if t.starts_with("<g") {
+                depth += 1;
+            } else if t.starts_with("</g>") {
+                depth -= 1;
+            } else if depth == 0 && t.starts_with("<polyline") && t.contains("stroke-dasharray=") {
+                native += 1;
+            }
+        }
+        assert!(
+            native >= 1,
+            "{kind}: no reference line with a stroke-dasharray"
+        );
+    }
+}

@@ -447,7 +447,9 @@ impl<'a> Chart<'a> {
             self.draw(&root, options, true)?;
             root.present().context("drawing the chart")?;
         }
-        Ok(svg_text::fit_to_layout(&svg_groups::resolve(&svg)))
+        Ok(svg_text::fit_to_layout(&svg_groups::merge_dashes(
+            &svg_groups::resolve(&svg),
+        )))
     }
 
     fn draw<DB>(
