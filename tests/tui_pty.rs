@@ -718,3 +718,57 @@ fn plus_respects_the_memory_budget() {
     assert!(s.wait_exit(SHORT).success());
     s.assert_terminal_restored();
 }
+
+/// Issue 25, point 15: on central, → then ← went 28.85 % → 30.0 % → 29.0 % (P(target) 55.43 %
+/// → 58.99 % → 55.89 %), still marked edited, and the stock value read "28.8%". Now the step
+/// back gives the stock value and its P(target) exactly, unmarked; `x` resets a parameter; `s`
+/// on the unedited scenario writes no `-edited.toml`; `q` then quits without asking.
+#[test]
+fn a_step_and_its_opposite_give_back_the_stock_value() {
+    let mut s = Session::start(&["tui", "-s", "central", "-n", "20000"], 120, 40);
+    s.wait_for("the first result", LONG, |sc| {
+        settled(sc) && !sc.contains("preview") && sc.contains("◂28.85% ▸")
+    });
+    let before = p_target(&s.screen()).unwrap();
+    s.send("\x1b[C");
+    s.wait_for("the step up", LONG, |sc| {
+        settled(sc) && !sc.contains("preview") && sc.contains("◂29.85%*▸")
+    });
+    let up = p_target(&s.screen()).unwrap();
+    assert_ne!(up, before);
+    s.send("\x1b[D");
+    s.wait_for("the step back", LONG, |sc| {
+        settled(sc)
+            && !sc.contains("preview")
+            && sc.contains("◂28.85% ▸")
+            && p_target(sc).as_deref() == Some(before.as_str())
+    });
+    let screen = s.screen();
+    assert!(
+        !screen.contains("*central") && !screen.contains("Parameters (edited)"),
+        "still marked edited:\n{screen}"
+    );
+    // Nothing to save: no file, and the status line says why.
+    s.send("s");
+    s.wait_for("the refusal to save", SHORT, |sc| {
+        sc.contains("Nothing to save")
+    });
+    let written: Vec<_> = std::fs::read_dir(s._dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".toml"))
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
+    // A large step, then `x`: back to the stock value.
+    s.send(">");
+    s.wait_for("the large step", LONG, |sc| sc.contains("◂33.85%*▸"));
+    s.send("x");
+    s.wait_for("the reset", LONG, |sc| {
+        settled(sc) && sc.contains("◂28.85% ▸") && p_target(sc).as_deref() == Some(before.as_str())
+    });
+    s.send("q");
+    let status = s.wait_exit(SHORT);
+    assert!(status.success(), "{status:?}");
+    s.assert_terminal_restored();
+}

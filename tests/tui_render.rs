@@ -956,6 +956,8 @@ fn a_save_over_a_changed_file_asks_first() {
     use safetech::tui::update::{Effect, Msg, update};
     let mut a = app(ThemeName::Dark, false, Tab::Fan);
     let press = |a: &mut App, c: char| update(a, Msg::Key(KeyEvent::from(KeyCode::Char(c))));
+    // An edit to save (an unedited scenario has nothing to save).
+    update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Right)));
     for answer in ['x', 's'] {
         let effects = press(&mut a, 's');
         let Some(Effect::Save {
@@ -987,4 +989,126 @@ fn a_save_over_a_changed_file_asks_first() {
             assert_eq!(a.status.as_deref(), Some("Not saved"));
         }
     }
+}
+
+/// Issue 25, point 15: → then ← went 28.85 % → 30.0 % → 29.0 % and stayed marked edited, and
+/// the stock 28.85 % read "28.8%". Steps now move on a grid through the stock value, a value
+/// back at its stock value is no longer edited, `x` resets one parameter, `r` the scenario and
+/// `R` every scenario, and `s` on an unedited scenario writes nothing.
+#[test]
+fn steps_return_exactly_and_x_resets_a_parameter() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::scenario::parameters::Field;
+    use safetech::tui::params::{Param, Presented};
+    use safetech::tui::update::{Effect, Msg, update};
+    let key = |a: &mut App, c: KeyCode| update(a, Msg::Key(KeyEvent::from(c)));
+    let scenarios: Vec<_> = ["central", "osa-enforced"]
+        .iter()
+        .map(|id| load(id).unwrap())
+        .collect();
+    let mut a = App::new(
+        scenarios,
+        0,
+        RunSettings::default(),
+        Theme::new(ThemeName::Dark, false),
+    );
+    let initial = Param::of(Field::Initial);
+    let stock = a.slots[0].original.clone();
+    assert_eq!(initial.get(&stock), 0.2885);
+    assert_eq!(
+        initial.display(&stock),
+        "28.85%",
+        "the stock value as written"
+    );
+    assert_eq!(a.param, 0);
+
+    key(&mut a, KeyCode::Right);
+    assert_eq!(initial.get(&a.slots[0].scenario), 0.2985);
+    assert_eq!(initial.display(&a.slots[0].scenario), "29.85%");
+    key(&mut a, KeyCode::Left);
+    assert_eq!(initial.get(&a.slots[0].scenario), 0.2885, "back exactly");
+    assert!(!a.slots[0].edited(), "back at stock is not an edit");
+    // Large steps and several of them, then as many back.
+    for c in [KeyCode::Char('>'), KeyCode::Right, KeyCode::Right] {
+        key(&mut a, c);
+    }
+    for c in [KeyCode::Left, KeyCode::Left, KeyCode::Char('<')] {
+        key(&mut a, c);
+    }
+    assert!(!a.slots[0].edited());
+    // Down steps and back: stock stays on the grid.
+    key(&mut a, KeyCode::Left);
+    assert_eq!(initial.get(&a.slots[0].scenario), 0.2785);
+    key(&mut a, KeyCode::Right);
+    assert!(!a.slots[0].edited());
+
+    // An outcome's probability moves the event's others; back again, none is edited.
+    let params = a.params();
+    let p = params
+        .iter()
+        .position(|p| p.field == Field::Probability)
+        .expect("an outcome probability");
+    a.param = p;
+    key(&mut a, KeyCode::Right);
+    assert!(a.slots[0].edited());
+    key(&mut a, KeyCode::Left);
+    assert!(!a.slots[0].edited(), "{:?}", a.slots[0].scenario.events);
+    assert_eq!(a.slots[0].scenario, a.slots[0].original);
+
+    // `s` on an unedited scenario writes nothing, and says so.
+    let effects = key(&mut a, KeyCode::Char('s'));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Save { .. })),
+        "{effects:?}"
+    );
+    assert!(a.status.as_deref().unwrap().contains("no edits"));
+
+    // `x` resets the selected parameter alone; the other edit stays.
+    key(&mut a, KeyCode::Right);
+    a.param = 0;
+    key(&mut a, KeyCode::Char('>'));
+    key(&mut a, KeyCode::Char('x'));
+    assert_eq!(initial.get(&a.slots[0].scenario), 0.2885);
+    assert!(a.slots[0].edited(), "the probability is still edited");
+    a.param = p;
+    key(&mut a, KeyCode::Char('x'));
+    assert!(!a.slots[0].edited());
+    assert_eq!(a.slots[0].scenario, a.slots[0].original);
+    key(&mut a, KeyCode::Char('x'));
+    assert!(a.status.as_deref().unwrap().contains("stock value"));
+
+    // An uncertain input: moved and reset with its distribution.
+    let sel = a
+        .params()
+        .iter()
+        .position(|p| p.distribution(&a.slots[0].scenario).is_some());
+    a.param = sel.expect("central has an uncertain input");
+    key(&mut a, KeyCode::Right);
+    assert!(a.slots[0].edited());
+    key(&mut a, KeyCode::Left);
+    assert!(
+        !a.slots[0].edited(),
+        "an uncertain input steps back exactly"
+    );
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Char('}'));
+    assert!(a.slots[0].edited());
+    key(&mut a, KeyCode::Char('x'));
+    assert!(!a.slots[0].edited());
+
+    // `R` resets every scenario.
+    a.param = 0;
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Char(']'));
+    key(&mut a, KeyCode::Char('<'));
+    assert!(a.slots[0].edited() && a.slots[1].edited());
+    let effects = key(&mut a, KeyCode::Char('R'));
+    assert!(!a.slots[0].edited() && !a.slots[1].edited());
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Simulate(_)))
+            .count(),
+        2
+    );
 }

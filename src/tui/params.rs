@@ -84,14 +84,19 @@ pub fn list(s: &Scenario) -> Vec<Param> {
 }
 
 /// The view's side of a parameter.
-pub trait Presented {
+pub trait Presented: Sized {
     /// Its name in the panel, indented under the parameter it qualifies.
     fn panel_label(self, s: &Scenario) -> String;
     /// (small step, large step with shift).
     fn steps(self) -> (f64, f64);
-    /// Move by one small (or large) step within the allowed range. Returns whether the value
-    /// changed.
-    fn nudge(self, s: &mut Scenario, direction: i32, large: bool) -> bool;
+    /// Move by one small (or large) step within the allowed range, on the grid of small steps
+    /// through 0. Returns whether the value changed.
+    fn nudge(self, s: &mut Scenario, direction: i32, large: bool) -> bool {
+        self.nudge_about(s, 0.0, direction, large)
+    }
+    /// Move by one small (or large) step on the grid of small steps through `stock` (the
+    /// value as loaded), so that a step and its opposite give back the stock value exactly.
+    fn nudge_about(self, s: &mut Scenario, stock: f64, direction: i32, large: bool) -> bool;
     /// The value as shown in the panel.
     fn display(self, s: &Scenario) -> String;
     /// How a typed value reads: in the units the panel shows. Returns (scale, unit).
@@ -118,15 +123,22 @@ impl Presented for Param {
         self.descriptor().steps.unwrap_or((0.01, 0.05))
     }
 
-    fn nudge(self, s: &mut Scenario, direction: i32, large: bool) -> bool {
+    fn nudge_about(self, s: &mut Scenario, stock: f64, direction: i32, large: bool) -> bool {
         let (small, big) = self.steps();
         let step = if large { big } else { small };
         let (lo, hi) = self.allowed(s);
         let old = self.get(s);
-        // Snap to the step grid so repeated steps do not accumulate float noise (0.30000000004).
+        // Snap to the grid of small steps through the stock value, so that repeated steps do
+        // not accumulate float noise (0.30000000004) and a step back lands on the stock value
+        // itself (28.85 % → 29.85 % → 28.85 %, not 30 % → 29 %).
+        let stock = if stock.is_finite() { stock } else { 0.0 };
         let raw = old + f64::from(direction) * step;
-        let snapped = (raw / small).round() * small;
-        let new = (snapped * 1e9).round() / 1e9;
+        let k = ((raw - stock) / small).round();
+        let new = if k == 0.0 {
+            stock
+        } else {
+            ((stock + k * small) * 1e9).round() / 1e9
+        };
         let new = new.clamp(lo, hi.max(lo));
         // A value outside the keys' range (a 500 % pace from a file, where they stop at 200 %)
         // never moves against the key pressed; typing still sets any allowed value.
@@ -157,6 +169,19 @@ impl Presented for Param {
                 u.quantile(0.95) * 100.0
             );
         }
+        // A value set (as written in the file, or stepped to) is shown with the decimals it
+        // has, up to three more than the usual: 28.85 % is not "28.8 %".
+        let exact = |v: f64| match self.field {
+            Field::InitialUncertainty => format!("sd {}pt", written(v * 100.0, 1)),
+            Field::Reversion | Field::Persistence => written(v, 2),
+            Field::Probability => format!("{}%", written(v * 100.0, 0)),
+            Field::GrowthUplift => {
+                let sign = if v < 0.0 { "-" } else { "+" };
+                format!("{sign}{}pt", written(v.abs() * 100.0, 1))
+            }
+            _ => format!("{}%", written(v * 100.0, 1)),
+        };
+        // Quantiles of a distribution are computed, not written: the usual decimals.
         let shown = |v: f64| match self.field {
             Field::InitialUncertainty => format!("sd {:.1}pt", v * 100.0),
             Field::Reversion | Field::Persistence => format!("{v:.2}"),
@@ -177,7 +202,7 @@ impl Presented for Param {
             let low = low.strip_suffix(unit.as_str()).unwrap_or(&low);
             return format!("{} ({low}–{high})", shown(v));
         }
-        shown(v)
+        exact(v)
     }
 
     fn typed_units(self) -> (f64, &'static str) {
@@ -277,6 +302,77 @@ impl Presented for Param {
             odds.join(", "),
             rest * 100.0
         ))
+    }
+}
+
+/// `v` with at least `min` decimals and as many more (up to three) as it needs to be shown as
+/// it is: `written(28.85, 1)` is "28.85", `written(30.0, 1)` "30.0", `written(33.3333, 0)`
+/// "33.333". Float noise (34.9999999) reads as the number meant ("35").
+pub fn written(v: f64, min: usize) -> String {
+    let max = min + 3;
+    let decimals = (min..max)
+        .find(|&d| {
+            let scale = 10f64.powi(d as i32);
+            ((v * scale).round() / scale - v).abs() < 1e-6 * v.abs().max(1.0)
+        })
+        .unwrap_or(max);
+    format!("{v:.decimals$}")
+}
+
+/// `edited` with every value that is back at its stock value (within float noise: a
+/// probability given back by the other outcomes' rule, 1e-9 from where it was) set to the
+/// stock value exactly, so that an input returned to where it was loaded is no longer edited.
+pub fn snap_to_stock(original: &Scenario, edited: &mut Scenario) {
+    const NOISE: f64 = 1e-8;
+    let near = |a: f64, b: f64| (a - b).abs() <= NOISE;
+    let snap = |v: &mut f64, stock: f64| {
+        if near(*v, stock) {
+            *v = stock;
+        }
+    };
+    let (o, g) = (&original.growth, &mut edited.growth);
+    snap(&mut g.initial, o.initial);
+    snap(&mut g.initial_uncertainty, o.initial_uncertainty);
+    snap(&mut g.reversion, o.reversion);
+    snap(&mut g.volatility, o.volatility);
+    snap(&mut g.persistence, o.persistence);
+    match (o.long_run, g.long_run) {
+        (Some(stock), Some(ref mut v)) => snap(v, stock),
+        // An unset long-run rate follows `initial`: set back to it, it follows again.
+        (None, Some(v)) if g.initial == o.initial && near(v, o.initial) => g.long_run = None,
+        _ => {}
+    }
+    if let (Some(stock), Some(v)) = (o.capacity, g.capacity.as_mut()) {
+        snap(v, stock);
+    }
+    snap(
+        &mut edited.market.start_revenue,
+        original.market.start_revenue,
+    );
+    snap(&mut edited.target.revenue, original.target.revenue);
+    for (before, after) in original.events.iter().zip(edited.events.iter_mut()) {
+        for (b, a) in before.outcomes.iter().zip(after.outcomes.iter_mut()) {
+            if a.id != b.id {
+                continue;
+            }
+            snap(&mut a.probability, b.probability);
+            snap(&mut a.growth_uplift, b.growth_uplift);
+            snap(&mut a.level_shock, b.level_shock);
+            snap(&mut a.volatility_multiplier, b.volatility_multiplier);
+        }
+    }
+    // A distribution moved back to its stock centre with its spread kept: the stock one.
+    for (key, stock) in &original.uncertain {
+        if let Some(u) = edited.uncertain.get_mut(key)
+            && u != stock
+            && u.family() == stock.family()
+            && u.range == stock.range
+            && [0.05, 0.5, 0.95]
+                .iter()
+                .all(|&q| near(u.quantile(q), stock.quantile(q)))
+        {
+            *u = stock.clone();
+        }
     }
 }
 
@@ -518,6 +614,32 @@ mod tests {
         let e = p.set_typed(&mut s, "10 - 30,5").unwrap_err();
         assert!(e.contains("e.g. 30.5"), "{e}");
         assert_eq!(s, before);
+    }
+
+    #[test]
+    fn values_are_shown_as_written_and_steps_come_back_to_stock() {
+        assert_eq!(written(28.85, 1), "28.85");
+        assert_eq!(written(30.0, 1), "30.0");
+        assert_eq!(written(34.999_999_9, 0), "35");
+        assert_eq!(written(100.0 / 3.0, 0), "33.333");
+        let mut s = load("central").unwrap();
+        let stock = s.clone();
+        let p = Param::of(Field::Initial);
+        assert_eq!(p.display(&s), "28.85%");
+        for large in [false, true] {
+            for direction in [1, -1] {
+                assert!(p.nudge_about(&mut s, 0.2885, direction, large));
+                assert!(p.nudge_about(&mut s, 0.2885, -direction, large));
+                assert_eq!(s, stock, "{direction} {large}");
+            }
+        }
+        // A probability moved and back: the others given back by the rule, snapped to stock.
+        let firm = Param::outcome(Field::Probability, 0, 0);
+        let at = firm.get(&stock);
+        assert!(firm.nudge_about(&mut s, at, 1, true));
+        assert!(firm.nudge_about(&mut s, at, -1, true));
+        snap_to_stock(&stock, &mut s);
+        assert_eq!(s.events, stock.events);
     }
 
     #[test]

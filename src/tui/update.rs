@@ -14,6 +14,7 @@ use super::theme::Theme;
 use super::view::layout;
 use super::worker::{Job, Reply};
 use crate::scenario::Scenario;
+use crate::scenario::parameters::Field;
 
 #[derive(Debug)]
 pub enum Msg {
@@ -346,10 +347,36 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 && s.edited()
             {
                 s.scenario = s.original.clone();
+                s.set_aside.clear();
                 let id = s.scenario.scenario.id.clone();
                 app.say(format!("Reset {id}"));
                 return simulate(app.request(app.selected));
             }
+        }
+        KeyCode::Char('x') => return reset_param(app),
+        KeyCode::Char('R') => {
+            let edited: Vec<usize> = (0..app.slots.len())
+                .filter(|&i| app.slots[i].edited())
+                .collect();
+            if edited.is_empty() {
+                app.say("Nothing to reset: no scenario is edited");
+                return Vec::new();
+            }
+            let ids: Vec<String> = edited
+                .iter()
+                .map(|&i| {
+                    let s = &mut app.slots[i];
+                    s.scenario = s.original.clone();
+                    s.set_aside.clear();
+                    s.scenario.scenario.id.clone()
+                })
+                .collect();
+            app.say(format!("Reset {}", ids.join(", ")));
+            return edited
+                .into_iter()
+                .filter_map(|i| app.request(i))
+                .map(|j| Effect::Simulate(Box::new(j)))
+                .collect();
         }
         KeyCode::Char('n') => {
             app.settings.seed = next_seed(app.settings.seed);
@@ -364,6 +391,12 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('-') | KeyCode::Char('_') => return change_paths(app, -1),
         KeyCode::Char('s') => {
             if let Some(s) = app.slot() {
+                // A stock scenario is already saved, as itself: no `-edited` copy of it.
+                if !s.edited() {
+                    let id = s.scenario.scenario.id.clone();
+                    app.say(format!("Nothing to save: {id} has no edits"));
+                    return Vec::new();
+                }
                 return vec![Effect::Save {
                     slot: app.selected,
                     scenario: Box::new(s.scenario.clone()),
@@ -448,6 +481,7 @@ fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
             match param.set_typed(&mut slot.scenario, &text) {
                 Ok(true) => {
+                    super::params::snap_to_stock(&slot.original, &mut slot.scenario);
                     slot.scenario.provenance.edits =
                         super::params::edits(&slot.original, &slot.scenario);
                     let message = param.odds_note(&slot.scenario).unwrap_or_else(|| {
@@ -510,7 +544,8 @@ fn nudge(app: &mut App, direction: i32, large: bool) -> Vec<Effect> {
     let Some(slot) = app.slots.get_mut(app.selected) else {
         return Vec::new();
     };
-    if !param.nudge(&mut slot.scenario, direction, large) {
+    let stock = param.get(&slot.original);
+    if !param.nudge_about(&mut slot.scenario, stock, direction, large) {
         let (lo, hi) = param.allowed(&slot.scenario);
         let v = param.get(&slot.scenario);
         if (direction > 0 && v > hi) || (direction < 0 && v < lo) {
@@ -521,11 +556,83 @@ fn nudge(app: &mut App, direction: i32, large: bool) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    super::params::snap_to_stock(&slot.original, &mut slot.scenario);
     slot.scenario.provenance.edits = super::params::edits(&slot.original, &slot.scenario);
     // A probability edit may move the event's other outcomes: say where they are now.
     if let Some(note) = param.odds_note(&slot.scenario) {
         app.say(note);
     }
+    simulate(app.request(app.selected))
+}
+
+/// `x`: puts the selected parameter back at its stock value (with its stock distribution, if
+/// it had one); an outcome's probability takes the event's other outcomes back with it.
+fn reset_param(app: &mut App) -> Vec<Effect> {
+    let Some(param) = app.selected_param() else {
+        return Vec::new();
+    };
+    let Some(slot) = app.slots.get_mut(app.selected) else {
+        return Vec::new();
+    };
+    let key = param.key(&slot.scenario);
+    let label = param.panel_label(&slot.scenario).trim().to_string();
+    let before = slot.scenario.clone();
+    let s = &mut slot.scenario;
+    let o = &slot.original;
+    match param.field {
+        Field::Probability => {
+            // The probability rule moved the others: the event's odds go back together.
+            if let Some(e) = param.event()
+                && let (Some(stock), Some(ev)) = (o.events.get(e), s.events.get_mut(e))
+                && stock.outcomes.len() == ev.outcomes.len()
+            {
+                for (a, b) in ev.outcomes.iter_mut().zip(&stock.outcomes) {
+                    a.probability = b.probability;
+                }
+            }
+        }
+        Field::LongRun => s.growth.long_run = o.growth.long_run,
+        _ => {
+            let stock = param.get(o);
+            if param.get(s) != stock {
+                param.set(s, stock);
+            }
+        }
+    }
+    let owner = param.uncertainty_owner();
+    let owner_key = owner.key(o);
+    match o.uncertain.get(&owner_key) {
+        Some(u) => {
+            s.uncertain.insert(owner_key.clone(), u.clone());
+        }
+        None => {
+            s.uncertain.remove(&owner_key);
+        }
+    }
+    if owner.field == Field::InitialUncertainty || param.field == Field::Initial {
+        s.growth.initial_uncertainty = o.growth.initial_uncertainty;
+        s.growth.initial_distribution = o.growth.initial_distribution;
+    }
+    // Correlations `u` set aside with the distribution come back with it, where every input
+    // they name is uncertain again.
+    for c in &o.correlations {
+        if c.between.contains(&owner_key)
+            && c.between.iter().all(|k| s.uncertain.contains_key(k))
+            && !s.correlations.contains(c)
+        {
+            s.correlations.push(c.clone());
+        }
+    }
+    slot.set_aside.remove(&key);
+    slot.set_aside.remove(&owner_key);
+    super::params::snap_to_stock(&slot.original, &mut slot.scenario);
+    slot.scenario.provenance.edits = super::params::edits(&slot.original, &slot.scenario);
+    if slot.scenario == before {
+        app.say(format!("{label} is at its stock value"));
+        return Vec::new();
+    }
+    let shown = param.display(&slot.scenario);
+    app.say(format!("{label} reset to {shown}"));
     simulate(app.request(app.selected))
 }
 

@@ -204,7 +204,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         // Parameter editing happens on the other tabs; here these keys would change things unseen.
         KeyCode::Up
         | KeyCode::Down
-        | KeyCode::Char('j' | 'k' | '<' | '>' | 'H' | 'L' | 'r' | 's') => {}
+        | KeyCode::Char('j' | 'k' | '<' | '>' | 'H' | 'L' | 'r' | 'R' | 'x' | 's') => {}
         _ => return false,
     }
     true

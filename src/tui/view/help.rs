@@ -24,7 +24,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "make it uncertain or fix it; narrow, widen its range",
     ),
     ("[ ]  PgUp PgDn", "select a scenario (or click it)"),
-    ("r", "reset the scenario's edits"),
+    (
+        "x  r  R",
+        "reset: the parameter to stock; the scenario; all",
+    ),
     ("s", "save the scenario as TOML"),
     ("n", "new random seed"),
     ("+ -", "more or fewer paths"),

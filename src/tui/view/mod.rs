@@ -112,7 +112,7 @@ fn tab_bar(app: &App, r: &Regions, buf: &mut Buffer) {
 
 fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let long = "←/→ change  Enter type  ↑/↓ select  [/] scenario  s save  r reset  n seed  +/- paths  e export  ? help  q quit";
+    let long = "←/→ change  Enter type  ↑/↓ select  [/] scenario  s save  x/r/R reset  n seed  +/- paths  e export  ? help  q quit";
     let short = "←→ change  ↑↓ select  [ ] scenario  s save  +- paths  e export  ? help  q quit";
     let (long, short) = if app.tab == Tab::Teach {
         (
