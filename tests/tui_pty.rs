@@ -772,3 +772,33 @@ fn a_step_and_its_opposite_give_back_the_stock_value() {
     assert!(status.success(), "{status:?}");
     s.assert_terminal_restored();
 }
+
+/// Issue 25, point 16: `d` sets an edited copy beside its stock self, and the Compare tab
+/// shows the two, told apart.
+#[test]
+fn d_compares_an_edit_with_its_stock_self() {
+    let mut s = Session::start(&["tui", "-s", "osa-enforced", "-n", "20000"], 120, 40);
+    s.wait_for("the first result", LONG, |sc| {
+        settled(sc) && !sc.contains("preview")
+    });
+    s.send("\x1b[C");
+    s.wait_for("the edit", LONG, |sc| sc.contains("*osa-enforced"));
+    s.send("d");
+    s.wait_for("the copy", LONG, |sc| {
+        sc.contains("*osa-enforced-edited") && sc.contains(" osa-enforced ")
+    });
+    s.send("2");
+    s.wait_for("the pair on the Compare tab", LONG, |sc| {
+        sc.contains("Compare · medians")
+            && settled(sc)
+            && sc.matches("osa-enforced-edited").count() >= 2
+    });
+    s.send("q");
+    s.wait_for("the question naming the copy", SHORT, |sc| {
+        sc.contains("Edits to osa-enforced-edited not saved")
+    });
+    s.send("q");
+    let status = s.wait_exit(SHORT);
+    assert!(status.success(), "{status:?}");
+    s.assert_terminal_restored();
+}

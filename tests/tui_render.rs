@@ -1112,3 +1112,45 @@ fn steps_return_exactly_and_x_resets_a_parameter() {
         2
     );
 }
+
+/// Issue 25, point 16: an edit could not be compared with its stock self. `d` copies the
+/// selected scenario with its edits, labelled apart, puts the scenario back to stock as the
+/// Compare base, and selects the copy: the Compare tab shows the two.
+#[test]
+fn d_sets_an_edited_copy_beside_its_stock_self() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Effect, Msg, update};
+    let key = |a: &mut App, c: KeyCode| update(a, Msg::Key(KeyEvent::from(c)));
+    let mut a = app(ThemeName::Dark, false, Tab::Compare);
+    assert_eq!(a.selected, 1);
+    key(&mut a, KeyCode::Right);
+    let edited = a.slots[1].scenario.clone();
+    let effects = key(&mut a, KeyCode::Char('d'));
+    assert_eq!(a.slots.len(), 3);
+    let copy = &a.slots[2];
+    assert_eq!(copy.scenario.scenario.id, "osa-enforced-edited");
+    assert!(copy.scenario.scenario.name.ends_with("(edited)"));
+    assert_eq!(copy.scenario.growth, edited.growth);
+    assert!(copy.edited(), "the copy carries the edit");
+    assert!(!a.slots[1].edited(), "the scenario is back to stock");
+    assert_eq!((a.base, a.selected), (1, 2));
+    assert_eq!(a.compared_slots(), [1, 2]);
+    let run: Vec<usize> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Simulate(j) => Some(j.slot),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(run, [1, 2]);
+    // Both on screen, told apart; a second copy takes another id.
+    let text = screen_text(&a);
+    assert!(text.contains("osa-enforced-edited"), "{text}");
+    a.selected = 1;
+    key(&mut a, KeyCode::Char('d'));
+    assert_eq!(a.slots[3].scenario.scenario.id, "osa-enforced-edited-2");
+    assert!(
+        !a.slots[3].edited(),
+        "a copy of the stock scenario has no edits yet"
+    );
+}

@@ -354,6 +354,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
         }
         KeyCode::Char('x') => return reset_param(app),
+        KeyCode::Char('d') => return duplicate(app),
         KeyCode::Char('R') => {
             let edited: Vec<usize> = (0..app.slots.len())
                 .filter(|&i| app.slots[i].edited())
@@ -634,6 +635,69 @@ fn reset_param(app: &mut App) -> Vec<Effect> {
     let shown = param.display(&slot.scenario);
     app.say(format!("{label} reset to {shown}"));
     simulate(app.request(app.selected))
+}
+
+/// `d`: a copy of the selected scenario that takes its edits, labelled apart (`ID-edited`,
+/// "… (edited)"), while the scenario goes back to its stock version and becomes the Compare
+/// base: the Compare tab then sets the edit beside its stock self, on the same random numbers.
+/// The copy goes at the end of the list, so no other scenario's index (or run) moves.
+fn duplicate(app: &mut App) -> Vec<Effect> {
+    let Some(source) = app.slot() else {
+        return Vec::new();
+    };
+    let stock = app.selected;
+    let base_id = source.original.scenario.id.clone();
+    let taken = |id: &str| app.slots.iter().any(|s| s.scenario.scenario.id == id);
+    let id = (1..)
+        .map(|n| match n {
+            1 => format!("{base_id}-edited"),
+            n => format!("{base_id}-edited-{n}"),
+        })
+        .find(|id| !taken(id))
+        .unwrap_or_default();
+    let name = format!("{} (edited)", source.original.scenario.name);
+    let mut copy = Slot::new(source.original.clone());
+    copy.scenario = source.scenario.clone();
+    for s in [&mut copy.original, &mut copy.scenario] {
+        s.scenario.id = id.clone();
+        s.scenario.name = name.clone();
+    }
+    copy.loaded = source.loaded.clone();
+    copy.set_aside = source.set_aside.clone();
+    copy.run = source.run.clone();
+    // Above every generation in flight, the walkthrough's included: its runs are numbered
+    // after the scenarios, so a late reply for the index the copy now takes is dropped.
+    copy.generation = app
+        .slots
+        .iter()
+        .map(|s| s.generation)
+        .chain([app.teach.generation])
+        .max()
+        .unwrap_or(0)
+        + 1;
+    app.slots.push(copy);
+    app.differences.push(None);
+    app.probability_differences.push(None);
+    // The walkthrough asks again for its runs, under their new numbers.
+    app.teach.source = None;
+    let source = &mut app.slots[stock];
+    source.scenario = source.original.clone();
+    source.set_aside.clear();
+    let copy = app.slots.len() - 1;
+    app.base = stock;
+    app.compared = Vec::new();
+    app.selected = copy;
+    app.say(format!(
+        "{id} is a copy of {base_id} with its edits; {base_id} is back to stock and the \
+         Compare base"
+    ));
+    let mut effects: Vec<Effect> = [app.request(stock), app.request(copy)]
+        .into_iter()
+        .flatten()
+        .map(|j| Effect::Simulate(Box::new(j)))
+        .collect();
+    effects.extend(differences(app));
+    effects
 }
 
 /// `u`: fixes an uncertain input at its centre, setting its spread aside, or frees a fixed one

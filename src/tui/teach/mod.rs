@@ -80,7 +80,8 @@ impl Teach {
     }
 }
 
-/// Worker slots for the walkthrough: after the scenario slots, which never change in number.
+/// Worker slots for the walkthrough: after the scenario slots (`d` adds one at the end, and
+/// the walkthrough then asks again under the new numbers).
 fn slot(app: &App, run: usize) -> usize {
     app.slots.len() + run
 }
@@ -204,7 +205,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> bool {
         // Parameter editing happens on the other tabs; here these keys would change things unseen.
         KeyCode::Up
         | KeyCode::Down
-        | KeyCode::Char('j' | 'k' | '<' | '>' | 'H' | 'L' | 'r' | 'R' | 'x' | 's') => {}
+        | KeyCode::Char('j' | 'k' | '<' | '>' | 'H' | 'L' | 'r' | 'R' | 'x' | 'd' | 's') => {}
         _ => return false,
     }
     true

@@ -33,7 +33,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("+ -", "more or fewer paths"),
     ("e", "export the view as PNG, SVG and PDF"),
     ("g", "log / linear revenue scale"),
-    ("b", "compare against this scenario"),
+    ("b  d", "compare against it; d: copy it, edits to the copy"),
     ("c", "add or remove it on the Compare chart"),
     ("t", "next theme"),
     ("?", "this help"),
