@@ -729,7 +729,16 @@ fn a_step_and_its_opposite_give_back_the_stock_value() {
     s.wait_for("the first result", LONG, |sc| {
         settled(sc) && !sc.contains("preview") && sc.contains("◂28.85% ▸")
     });
-    let before = p_target(&s.screen()).unwrap();
+    // The figure once the screen has stopped changing (a frame read half drawn is no figure).
+    let mut before = p_target(&s.screen()).unwrap();
+    loop {
+        s.pump(Duration::from_millis(300));
+        let again = p_target(&s.screen()).unwrap_or_default();
+        if again == before && settled(&s.screen()) {
+            break;
+        }
+        before = again;
+    }
     s.send("\x1b[C");
     s.wait_for("the step up", LONG, |sc| {
         settled(sc) && !sc.contains("preview") && sc.contains("◂29.85%*▸")
