@@ -206,21 +206,7 @@ fn no_stamp_drops_the_stamp_line_and_the_files_still_name_the_run() {
 
 #[test]
 fn headlines_name_scenarios_and_state_the_condition_of_an_assumed_pace() {
-    let json = json_of(safetech().args([
-        "run",
-        "-s",
-        "baseline",
-        "-s",
-        "osa-enforced",
-        "-s",
-        "downturn",
-        "--paths",
-        "2000",
-        "--seed",
-        "11",
-        "--format",
-        "json",
-    ]));
+    let json = three_scenarios();
     let pct = |i: usize| {
         format!(
             "{:.0}%",
@@ -277,21 +263,7 @@ fn reach_shows_no_margin_so_it_carries_no_margin_footnote() {
 
 #[test]
 fn svg_carries_a_title_and_a_description_with_the_numbers() {
-    let json = json_of(safetech().args([
-        "run",
-        "-s",
-        "baseline",
-        "-s",
-        "osa-enforced",
-        "-s",
-        "downturn",
-        "--paths",
-        "2000",
-        "--seed",
-        "11",
-        "--format",
-        "json",
-    ]));
+    let json = three_scenarios();
     for kind in [ChartKind::Fan, ChartKind::Compare, ChartKind::Reach] {
         let chart = Chart::of_runs(kind, runs()).unwrap();
         let svg = svg_of(chart, &ChartOptions::default());
@@ -464,4 +436,24 @@ fn svg_dashed_lines_are_one_element_with_a_dash_array() {
             "{kind}: no reference line with a stroke-dasharray"
         );
     }
+}
+
+/// `run`'s JSON for the three scenarios the headline and description tests draw, on the
+/// paths and seed their charts use.
+fn three_scenarios() -> serde_json::Value {
+    json_of(safetech().args([
+        "run",
+        "-s",
+        "baseline",
+        "-s",
+        "osa-enforced",
+        "-s",
+        "downturn",
+        "--paths",
+        "2000",
+        "--seed",
+        "11",
+        "--format",
+        "json",
+    ]))
 }
