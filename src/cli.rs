@@ -405,14 +405,13 @@ pub enum CalibrateFormat {
 }
 
 impl CalibrateFormat {
-    /// JSON when asked for, else when `out` ends in `.json` (as `run` picks its format).
+    /// JSON when asked for, else when `out` ends in `.json`: `run`'s rule ([`Format::resolve`]).
     pub fn is_json(asked: Option<CalibrateFormat>, out: Option<&std::path::Path>) -> bool {
-        match asked {
-            Some(f) => f == CalibrateFormat::Json,
-            None => out
-                .and_then(|p| p.extension())
-                .is_some_and(|e| e.eq_ignore_ascii_case("json")),
-        }
+        let asked = asked.map(|f| match f {
+            CalibrateFormat::Json => Format::Json,
+            CalibrateFormat::Table => Format::Table,
+        });
+        Format::resolve(asked, out) == Format::Json
     }
 }
 

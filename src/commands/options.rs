@@ -18,8 +18,7 @@ pub trait Options {
     fn memory_budget(&self) -> (u64, String);
     /// The most paths an analysis holding `per_path` bytes a path may run within the budget.
     fn paths_that_fit(&self, per_path: u64) -> usize {
-        let budget = self.memory_budget().0;
-        let fit = budget.saturating_sub(crate::sim::MEMORY_OVERHEAD) / per_path.max(1);
+        let fit = paths_within(self.memory_budget().0, per_path);
         usize::try_from(fit).unwrap_or(usize::MAX)
     }
     /// Refuses an analysis that holds `per_path` bytes per path (`what` says what it holds)
@@ -27,6 +26,20 @@ pub trait Options {
     fn check_memory_per_path(&self, per_path: u64, what: &str) -> Result<(), InputError>;
     /// Load, override and validate every scenario named.
     fn load_scenarios(&self) -> Result<Vec<Scenario>, InputError>;
+}
+
+/// Bytes a path of a run of `scenarios` holds: every scenario's projection is kept until all
+/// are summarised.
+pub fn held_per_path(scenarios: &[Scenario]) -> u64 {
+    scenarios
+        .iter()
+        .map(|s| crate::sim::memory_estimate(s, 1))
+        .sum()
+}
+
+/// The most paths of `per_path` bytes that fit `budget` beside the fixed overhead.
+fn paths_within(budget: u64, per_path: u64) -> u64 {
+    budget.saturating_sub(crate::sim::MEMORY_OVERHEAD) / per_path.max(1)
 }
 
 impl Options for Common {
@@ -71,11 +84,7 @@ impl Options for Common {
     /// Refuses a run whose estimated memory passes the budget (`--max-memory`, default half
     /// the memory available now), before anything is allocated, naming the most paths that fit.
     fn check_memory(&self, scenarios: &[Scenario]) -> Result<(), InputError> {
-        // Every scenario's projection is kept until all are summarised.
-        let per_path: u64 = scenarios
-            .iter()
-            .map(|s| crate::sim::memory_estimate(s, 1))
-            .sum();
+        let per_path = held_per_path(scenarios);
         let what = format!(
             "{} scenario(s) with {} events in all",
             scenarios.len(),
@@ -92,7 +101,7 @@ impl Options for Common {
         if need <= budget {
             return Ok(());
         }
-        let fit = budget.saturating_sub(OVERHEAD) / per_path.max(1);
+        let fit = paths_within(budget, per_path);
         let advice = if fit >= 1 {
             format!(
                 "at most {} paths fit; use -n {} or less, or raise --max-memory",

@@ -34,11 +34,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         outputs.push(("--samples", path.as_path()));
     }
     crate::output::check_outputs(&outputs, &inputs)?;
-    // Every scenario's projection is held until all are summarised.
-    let per_path = scenarios
-        .iter()
-        .map(|s| crate::sim::memory_estimate(s, 1))
-        .sum();
+    let per_path = super::options::held_per_path(&scenarios);
     let (limit, why_limit) = super::precision_limit(&args.report.common, per_path);
     let mut met = None;
     let projections = match args.report.precision {

@@ -108,10 +108,7 @@ pub fn read_history(
             SHIPPED_HISTORY_NAME.to_string(),
         )),
         Some(p) => {
-            let origin = match p.as_os_str() == super::load::STDIN {
-                true => "standard input".to_string(),
-                false => p.display().to_string(),
-            };
+            let origin = super::load::origin_of(p);
             let text = super::read_text_file(p, "history file")?;
             Ok((parse_history(&text, &origin)?, origin))
         }

@@ -42,8 +42,7 @@ impl ScenarioSource {
     pub fn origin(&self) -> String {
         match self {
             ScenarioSource::Builtin(id) => format!("scenarios/{id}.toml (built-in)"),
-            ScenarioSource::File(p) if p.as_os_str() == STDIN => "standard input".to_string(),
-            ScenarioSource::File(p) => p.display().to_string(),
+            ScenarioSource::File(p) => origin_of(p),
         }
     }
 
@@ -69,16 +68,21 @@ pub fn read_scenario_file(path: &Path) -> Result<String, InputError> {
 /// The path that names standard input, as `-` names standard output for `--out`.
 pub const STDIN: &str = "-";
 
+/// How errors name an input path: "standard input" for `-`, else the path.
+pub fn origin_of(path: &Path) -> String {
+    if path.as_os_str() == STDIN {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
 /// Reads a text input file with the checks of [`read_scenario_file`]; `what` names it in errors.
 /// The path `-` reads standard input, with the same limit.
 pub fn read_text_file(path: &Path, what: &str) -> Result<String, InputError> {
     use std::io::Read;
     let stdin = path.as_os_str() == STDIN;
-    let origin = if stdin {
-        "standard input".to_string()
-    } else {
-        path.display().to_string()
-    };
+    let origin = origin_of(path);
     let fail = |msg: String| InputError::new(&origin, "", msg);
     let source: Box<dyn Read> = if stdin {
         Box::new(std::io::stdin().lock())
