@@ -219,9 +219,13 @@ fn drivers_follow_edits_and_stop_when_their_tab_is_left() {
 fn stats_panel_margin_is_the_json_margin() {
     let mut app = app(ThemeName::Dark, false, Tab::Fan);
     let run = app.slots[1].run.clone().unwrap();
+    // The JSON `safetech run` gives for the same scenario, seed and paths.
+    let p = &run.projection;
+    let direct = safetech::sim::simulate(&p.scenario, p.settings, Default::default()).unwrap();
+    assert_eq!(direct.target_values, p.target_values);
     let json = safetech::report::Format::Json
         .reporter()
-        .render(&[safetech::stats::RunSummary::of(&run.projection)]);
+        .render(&[safetech::stats::RunSummary::of(&direct)]);
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     let t = &doc["scenarios"][0]["target"];
     let half = (t["ci95"][1].as_f64().unwrap() - t["ci95"][0].as_f64().unwrap()) / 2.0 * 100.0;
@@ -920,13 +924,16 @@ fn plus_stops_at_the_memory_budget() {
     use safetech::tui::update::{Msg, update};
     let mut a = app(ThemeName::Dark, false, Tab::Fan);
     a.settings.paths = 5_000;
-    let need = |paths: usize| -> u64 {
-        a.slots
+    // What the view keeps of every scenario's run, plus room to make the largest run and
+    // the Drivers tab's analysis of it.
+    let per_path = a.slots.len() as u64 * safetech::tui::worker::Run::BYTES_PER_PATH
+        + 4 * a
+            .slots
             .iter()
-            .map(|s| safetech::sim::memory_estimate(&s.scenario, paths))
-            .sum::<u64>()
-            + safetech::sim::MEMORY_OVERHEAD
-    };
+            .map(|s| safetech::sim::memory_estimate(&s.scenario, 1))
+            .max()
+            .unwrap();
+    let need = |paths: usize| per_path * paths as u64 + safetech::sim::MEMORY_OVERHEAD;
     // 10,000 paths fit; 20,000 do not.
     a.memory = Some(MemoryBudget {
         bytes: (need(10_000) + need(20_000)) / 2,
@@ -1153,4 +1160,50 @@ fn d_sets_an_edited_copy_beside_its_stock_self() {
         !a.slots[3].edited(),
         "a copy of the stock scenario has no edits yet"
     );
+}
+
+/// Issue 27, acceptance 2: the Compare tab's ΔP (with its error and interval) and its
+/// R_B − R_A p5, median and p95, computed from what the view keeps of each run, equal
+/// `safetech run -s A -s B … -f json`'s `differences[]` field by field.
+#[test]
+fn compare_differences_from_kept_runs_equal_the_json_differences() {
+    use safetech::tui::worker::{DifferencesCache, DifferencesJob};
+    let ids = ["osa-enforced", "central", "kosa"];
+    let paths = 20_000;
+    let mut args = vec!["run", "-n", "20000", "-f", "json"];
+    for id in ids {
+        args.extend(["-s", id]);
+    }
+    let json = crate::common::json_of(crate::common::safetech().args(&args));
+    let runs: Vec<Arc<Run>> = ids
+        .iter()
+        .map(|id| {
+            let settings = RunSettings {
+                paths,
+                ..RunSettings::default()
+            };
+            let p = simulate(&load(id).unwrap(), settings, RunControl::default()).unwrap();
+            Arc::new(Run::of(p, paths, Duration::ZERO))
+        })
+        .collect();
+    let view = DifferencesCache::default().compute(DifferencesJob {
+        generation: 1,
+        base: Some(runs[0].clone()),
+        runs: runs.iter().cloned().map(Some).collect(),
+    });
+    let number = |v: &serde_json::Value| v.as_f64().unwrap();
+    for (i, d) in json["differences"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(d["scenario"], ids[i + 1]);
+        let p = view.probability[i + 1].as_ref().unwrap();
+        assert_eq!(p.difference, number(&d["probability"]["difference"]));
+        assert_eq!(p.std_error, number(&d["probability"]["std_error"]));
+        assert_eq!(p.ci95[0], number(&d["probability"]["ci95"][0]));
+        assert_eq!(p.ci95[1], number(&d["probability"]["ci95"][1]));
+        let [p5, median, p95] = view.revenue[i + 1].unwrap();
+        let r = &d["revenue_difference"];
+        assert_eq!(
+            [p5, median, p95],
+            [number(&r["p5"]), number(&r["p50"]), number(&r["p95"])]
+        );
+    }
 }

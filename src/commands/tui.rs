@@ -77,7 +77,7 @@ pub fn settings(common: &Common, theme: ThemeName, tab: Tab) -> Result<Settings>
     // Compare tab never show two of one name.
     let renamed = crate::scenario::distinct_ids(&mut scenarios);
     let (common, fell_back) = fit_default_paths(common, &scenarios);
-    common.check_memory(&scenarios)?;
+    check_view_memory(&common, &scenarios)?;
     let (bytes, source) = common.memory_budget();
     let notice = fell_back
         .then(|| {
@@ -146,17 +146,26 @@ pub fn load_scenarios(common: &Common) -> Result<(Vec<Scenario>, Vec<usize>, Vec
     Ok((out, named, loaded))
 }
 
-/// The view keeps every scenario's latest run; at the default of a million paths that is some
-/// 35 MB a scenario. Where that does not fit the memory budget, the default steps down to the
+/// Refuses a path count whose runs would not fit the memory budget in the view.
+fn check_view_memory(
+    common: &Common,
+    scenarios: &[Scenario],
+) -> Result<(), crate::error::InputError> {
+    let what = format!("the view's {} scenario(s)", scenarios.len());
+    common.check_memory_per_path(tui::bytes_per_path(scenarios.iter()), &what)
+}
+
+/// The view keeps 9 bytes a path of every scenario's latest run, and needs room to make the
+/// largest run and the Drivers tab's analysis of it (see [`tui::bytes_per_path`]). Where that does not fit the memory budget, the default steps down to the
 /// largest of `+`/`-`'s path counts that fits (an explicit other `-n` is left to the check).
 fn fit_default_paths(common: &Common, scenarios: &[Scenario]) -> (Common, bool) {
     let mut c = common.clone();
-    if c.paths != TUI_DEFAULT_PATHS || c.check_memory(scenarios).is_ok() {
+    if c.paths != TUI_DEFAULT_PATHS || check_view_memory(&c, scenarios).is_ok() {
         return (c, false);
     }
     for &paths in tui::update::PATH_STEPS.iter().rev() {
         c.paths = paths;
-        if c.check_memory(scenarios).is_ok() {
+        if check_view_memory(&c, scenarios).is_ok() {
             return (c, true);
         }
     }
@@ -180,7 +189,7 @@ mod tests {
         let (fit, fell_back) = fit_default_paths(&common, &scenarios);
         assert!(fell_back && fit.paths < 1_000_000, "{}", fit.paths);
         assert!(tui::update::PATH_STEPS.contains(&fit.paths));
-        assert!(fit.check_memory(&scenarios).is_ok());
+        assert!(check_view_memory(&fit, &scenarios).is_ok());
         // An explicit other count is left alone (and to the memory check).
         common.paths = 2_000_000;
         assert_eq!(fit_default_paths(&common, &scenarios).0.paths, 2_000_000);

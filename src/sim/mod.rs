@@ -196,6 +196,15 @@ pub struct Projection {
 }
 
 impl Projection {
+    /// Drops each path's starting pace and event draws, which only the analyses read (the
+    /// variance shares and the event attribution): a holder of many runs keeps the rest.
+    pub fn drop_path_inputs(&mut self) {
+        self.initial_growth = Vec::new();
+        for e in &mut self.events {
+            e.codes = Vec::new();
+        }
+    }
+
     pub fn paths(&self) -> usize {
         self.settings.paths
     }

@@ -86,6 +86,33 @@ pub fn unusable_terminal() -> Option<&'static str> {
 
 /// Open the view and run it until the user quits or a signal ends it; the exit code is
 /// 128 + the signal's number after a signal.
+/// Bytes per path the view needs with `scenarios` in its list: what it keeps of each
+/// scenario's run ([`worker::Run::BYTES_PER_PATH`]), the largest run while it is made, and the
+/// Drivers tab's analysis of the largest (its base run, a second-seed run and the run in
+/// flight, as `sensitivity` counts them).
+pub fn bytes_per_path<'a>(scenarios: impl Iterator<Item = &'a crate::scenario::Scenario>) -> u64 {
+    let (mut kept, mut largest) = (0, 0);
+    for s in scenarios {
+        kept += worker::Run::BYTES_PER_PATH;
+        largest = largest.max(crate::sim::memory_estimate(s, 1));
+    }
+    kept + 4 * largest
+}
+
+/// The view reruns a scenario at every edit, each run allocating and freeing path arrays of
+/// several megabytes. glibc raises its mmap threshold to the size of each such block freed, so
+/// later ones come from the heap and their pages stay resident after they are freed (about
+/// 100 MB with the built-ins at a million paths). A fixed threshold keeps blocks of a megabyte
+/// and more mapped on their own, returned to the system when freed. Advice only: no result
+/// changes.
+fn return_freed_path_arrays() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before the view's threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 pub fn run(settings: Settings) -> Result<ExitCode> {
     let Settings {
         scenarios,
@@ -99,6 +126,7 @@ pub fn run(settings: Settings) -> Result<ExitCode> {
         loaded,
         memory,
     } = settings;
+    return_freed_path_arrays();
     let selected = named.first().copied().unwrap_or(0);
     let mut app = App::new(scenarios, selected, run, theme);
     app.status = notice;
@@ -230,15 +258,17 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             })
         }
         Effect::Export(tab) => {
-            let runs: Vec<&crate::sim::Projection> = match tab {
+            // Whole projections, rebuilt from what the view keeps of each run.
+            let projections: Vec<crate::sim::Projection> = match tab {
                 app::Tab::Compare => app
                     .slots
                     .iter()
                     .filter_map(|s| s.run.as_ref())
-                    .map(|r| &r.projection)
+                    .map(|r| r.exportable())
                     .collect(),
-                _ => app.run().map(|r| &r.projection).into_iter().collect(),
+                _ => app.run().map(|r| r.exportable()).into_iter().collect(),
             };
+            let runs: Vec<&crate::sim::Projection> = projections.iter().collect();
             // The Drivers tab exports its tornado, at the paths its rows have reached.
             let tornado = app.drivers.result.as_ref().and_then(|r| {
                 let (s, settings) = app.drivers.requested.as_ref()?;

@@ -807,16 +807,12 @@ fn change_paths(app: &mut App, direction: i32) -> Vec<Effect> {
 }
 
 /// Why runs of `paths` paths for every scenario would not fit the memory budget, if they
-/// would not (the estimate the command line checks at start).
+/// would not (the estimate the command line checks at start: [`crate::tui::bytes_per_path`]).
 fn over_budget(app: &App, paths: usize) -> Option<String> {
     use crate::numbers::format_bytes;
     let budget = app.memory.as_ref()?;
-    let need = app
-        .slots
-        .iter()
-        .map(|s| crate::sim::memory_estimate(&s.scenario, paths))
-        .sum::<u64>()
-        + crate::sim::MEMORY_OVERHEAD;
+    let per_path = crate::tui::bytes_per_path(app.slots.iter().map(|s| &s.scenario));
+    let need = per_path * paths as u64 + crate::sim::MEMORY_OVERHEAD;
     (need > budget.bytes).then(|| {
         format!(
             "Not {} paths: they need about {}, over the memory budget of {} ({})",

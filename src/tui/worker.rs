@@ -51,13 +51,23 @@ pub struct Job {
 }
 
 /// A finished run with the summaries the views need, computed here rather than on the UI thread.
+///
+/// The view keeps every scenario's run, so it keeps only what it reads: the per-year summaries,
+/// the target-year value of each path (paired differences and the histogram need them in full
+/// precision), the sample paths, and each path's first passage in one byte. Each path's
+/// starting pace and event draws, which only the command line's analyses read, are dropped
+/// (benches/README.md: resident memory of the view).
 #[derive(Debug)]
 pub struct Run {
+    /// The run without its per-path starting paces, first passages and event draws: use
+    /// [`Run::exportable`] where a whole projection is wanted.
     pub projection: Projection,
     pub target: TargetProbability,
     pub first_passage: Vec<FirstPassage>,
-    /// Revenue in the target year, sorted, for the histogram.
-    pub sorted_target_values: Vec<f64>,
+    /// The 0.5 % and 99.5 % points of the target-year values: the histogram's range.
+    pub histogram_range: (f64, f64),
+    /// Each path's first passage as years after the start year (0: not by the horizon).
+    first_passage_years: Vec<u8>,
     /// True for the quick previews that precede a large run (its paths are a prefix of it).
     pub preview: bool,
     /// Paths of the full run this one is a preview of (equal to the run's paths when final).
@@ -68,26 +78,72 @@ pub struct Run {
 impl Run {
     /// Summarise a run (on the current rayon pool). `full_paths` is the size of the run it
     /// previews, or its own.
-    pub fn of(projection: Projection, full_paths: usize, elapsed: Duration) -> Run {
+    pub fn of(mut projection: Projection, full_paths: usize, elapsed: Duration) -> Run {
         use rayon::prelude::*;
-        let mut sorted: Vec<f64> = projection
-            .target_values
-            .par_iter()
-            .copied()
-            .filter(|x| x.is_finite())
-            .collect();
-        sorted.par_sort_unstable_by(f64::total_cmp);
         let preview = projection.paths() < full_paths;
+        let start = projection.scenario.market.start_year;
+        // Validation keeps the horizon within 100 years of the start, so an offset fits a byte.
+        let first_passage_years = projection
+            .first_passage
+            .par_iter()
+            .map(|&y| if y == 0 { 0 } else { (y - start) as u8 })
+            .collect();
         Run {
             full_paths,
             target: target_probability(&projection),
             first_passage: first_passage(&projection),
-            sorted_target_values: sorted,
-            projection,
+            histogram_range: histogram_range(&projection.target_values),
+            first_passage_years,
+            projection: {
+                projection.first_passage = Vec::new();
+                projection.drop_path_inputs();
+                projection
+            },
             preview,
             elapsed,
         }
     }
+
+    /// Bytes this run holds per path once summarised: its target-year value and its first
+    /// passage's byte.
+    pub const BYTES_PER_PATH: u64 = (size_of::<f64>() + size_of::<u8>()) as u64;
+
+    /// The bytes this run holds: its per-path values and sample paths.
+    pub fn held_bytes(&self) -> u64 {
+        let p = &self.projection;
+        let samples: usize = p.sample_paths.iter().map(|s| s.capacity()).sum();
+        (size_of_val(&p.target_values[..]) + self.first_passage_years.capacity() + samples * 8)
+            as u64
+    }
+
+    /// The whole projection, as `safetech run` gives it, for exports (the paces and event
+    /// draws, which no chart reads, stay out).
+    pub fn exportable(&self) -> Projection {
+        let start = self.projection.scenario.market.start_year;
+        Projection {
+            first_passage: self
+                .first_passage_years
+                .iter()
+                .map(|&y| if y == 0 { 0 } else { start + i32::from(y) })
+                .collect(),
+            ..self.projection.clone()
+        }
+    }
+}
+
+/// The 0.5 % and 99.5 % points (the histogram's tails clipped) of the finite `values`: the
+/// elements at those ranks, as in a sorted copy.
+fn histogram_range(values: &[f64]) -> (f64, f64) {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return (0.0, 0.0);
+    }
+    let rank = |p: f64| ((v.len() - 1) as f64 * p).round() as usize;
+    let (lo, hi) = (rank(0.005), rank(0.995));
+    let hi_value = *v.select_nth_unstable_by(hi, f64::total_cmp).1;
+    // The low rank lies in the part left of `hi` after the first selection.
+    let lo_value = *v[..=hi].select_nth_unstable_by(lo, f64::total_cmp).1;
+    (lo_value, hi_value)
 }
 
 #[derive(Debug)]
@@ -602,7 +658,29 @@ mod tests {
                 let direct = simulate(&j.scenario, j.settings, RunControl::default()).unwrap();
                 assert_eq!(b.projection.years, direct.years);
                 assert_eq!(b.projection.target_values, direct.target_values);
-                assert_eq!(b.projection.first_passage, direct.first_passage);
+                // What the view keeps rebuilds the projection exports need, and the
+                // summaries are those of the whole run.
+                let exported = b.exportable();
+                assert_eq!(exported.first_passage, direct.first_passage);
+                assert_eq!(exported.target_values, direct.target_values);
+                assert_eq!(b.first_passage, crate::stats::first_passage(&direct));
+                assert_eq!(b.target, crate::stats::target_probability(&direct));
+                // The histogram's range: the 0.5% and 99.5% points of a sorted copy.
+                let mut sorted = direct.target_values.clone();
+                sorted.sort_by(f64::total_cmp);
+                let at = |p: f64| sorted[((sorted.len() - 1) as f64 * p).round() as usize];
+                assert_eq!(b.histogram_range, (at(0.005), at(0.995)));
+                assert!(b.projection.initial_growth.is_empty());
+                assert_eq!(
+                    b.held_bytes(),
+                    3 * PREVIEW_PATHS as u64 * Run::BYTES_PER_PATH
+                        + (b.projection
+                            .sample_paths
+                            .iter()
+                            .map(Vec::len)
+                            .sum::<usize>()
+                            * 8) as u64
+                );
             }
             other => panic!("{other:?}"),
         }

@@ -54,16 +54,44 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     first_passage(app, run, inner, buf);
 }
 
+/// How many of `values` fall in each of `w` columns: column i holds edge(i) ≤ x < edge(i + 1),
+/// the last also x = hi; values outside [lo, hi] (and NaN) are left out. One pass over the
+/// paths in their own order: the arithmetic guess of a column is corrected against the edges
+/// themselves, so a value on an edge lands where a search of the sorted values would put it.
+fn column_counts(
+    values: &[f64],
+    lo: f64,
+    hi: f64,
+    w: u16,
+    edge: impl Fn(u16) -> f64,
+) -> Vec<usize> {
+    let mut counts = vec![0usize; usize::from(w)];
+    let scale = f64::from(w) / (hi - lo);
+    for &x in values {
+        if !(lo..=hi).contains(&x) {
+            continue;
+        }
+        let mut i = (((x - lo) * scale) as u16).min(w - 1);
+        while i > 0 && x < edge(i) {
+            i -= 1;
+        }
+        while i + 1 < w && x >= edge(i + 1) {
+            i += 1;
+        }
+        counts[usize::from(i)] += 1;
+    }
+    counts
+}
+
 fn histogram(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let v = &run.sorted_target_values;
+    let v = &run.projection.target_values;
     if v.is_empty() || area.width < 10 || area.height < 3 {
         return;
     }
     let target = run.projection.scenario.target.revenue;
-    // Clip the far tails (0.5% each side) so the body of the distribution fills the width.
-    let q = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
-    let (lo, hi) = (q(0.005), q(0.995));
+    // The far tails (0.5% each side) are clipped so the body of the distribution fills the width.
+    let (lo, hi) = run.histogram_range;
     let (lo, hi) = if hi > lo {
         (lo, hi)
     } else {
@@ -72,17 +100,7 @@ fn histogram(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
     let bars_h = area.height - 2;
     let w = area.width;
     let edge = |i: u16| lo + (hi - lo) * f64::from(i) / f64::from(w);
-    let counts: Vec<usize> = (0..w)
-        .map(|i| {
-            let a = v.partition_point(|x| *x < edge(i));
-            let b = if i + 1 == w {
-                v.partition_point(|x| *x <= hi)
-            } else {
-                v.partition_point(|x| *x < edge(i + 1))
-            };
-            b.saturating_sub(a)
-        })
-        .collect();
+    let counts = column_counts(v, lo, hi, w, edge);
     let max = counts.iter().copied().max().unwrap_or(1).max(1);
     let target_col = ((target - lo) / (hi - lo) * f64::from(w)).floor();
     let target_col = (target_col >= 0.0 && target_col < f64::from(w)).then_some(target_col as u16);
@@ -208,5 +226,50 @@ fn first_passage(app: &App, run: &Run, area: Rect, buf: &mut Buffer) {
             format!("{:>6}", percent(fp.probability, 1)),
             emphasis,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The counts of a binary search of the sorted values, as the histogram was drawn before
+    /// it read the paths in their own order.
+    fn by_search(values: &[f64], hi: f64, w: u16, edge: impl Fn(u16) -> f64) -> Vec<usize> {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        v.sort_by(f64::total_cmp);
+        (0..w)
+            .map(|i| {
+                let a = v.partition_point(|x| *x < edge(i));
+                let b = if i + 1 == w {
+                    v.partition_point(|x| *x <= hi)
+                } else {
+                    v.partition_point(|x| *x < edge(i + 1))
+                };
+                b.saturating_sub(a)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn column_counts_equal_a_search_of_the_sorted_values_even_on_the_edges() {
+        use rand::{RngExt, SeedableRng};
+        let mut g = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        for w in [10u16, 37, 80, 200] {
+            let (lo, hi) = (612.25, 2_931.5);
+            let edge = |i: u16| lo + (hi - lo) * f64::from(i) / f64::from(w);
+            // Values spread past both ends, every edge itself and its neighbours, and a NaN.
+            let mut values: Vec<f64> = (0..20_000)
+                .map(|_| g.random_range(400.0..3_200.0))
+                .collect();
+            for i in 0..=w {
+                let e = edge(i);
+                values.extend([e, e.next_down(), e.next_up()]);
+            }
+            values.extend([lo, hi, f64::NAN, f64::INFINITY]);
+            let counts = column_counts(&values, lo, hi, w, edge);
+            assert_eq!(counts, by_search(&values, hi, w, edge), "width {w}");
+            assert!(counts.iter().sum::<usize>() > 10_000);
+        }
     }
 }

@@ -103,9 +103,23 @@ fn tab_bar(app: &App, r: &Regions, buf: &mut Buffer) {
             if app.log_scale { "log" } else { "linear" }
         )
     };
+    // What the scenarios' runs hold, where there is room: the memory the budget counts.
+    let held: u64 = app
+        .slots
+        .iter()
+        .filter_map(|s| s.run.as_ref())
+        .map(|r| r.held_bytes())
+        .sum();
+    let with_held = format!("runs hold {} · {right}", crate::numbers::format_bytes(held));
     let after_tabs = r.tabs.last().map_or(r.tab_bar.x, |(_, rc)| rc.right() + 1);
-    let w = right.chars().count() as u16;
-    if r.tab_bar.right() >= after_tabs + w {
+    let fits = |s: &str| r.tab_bar.right() >= after_tabs + s.chars().count() as u16;
+    let right = if app.tab != Tab::Teach && fits(&with_held) {
+        with_held
+    } else {
+        right
+    };
+    if fits(&right) {
+        let w = right.chars().count() as u16;
         buf.set_string(r.tab_bar.right() - w, r.tab_bar.y, right, t.dim());
     }
 }
