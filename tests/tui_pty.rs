@@ -812,3 +812,54 @@ fn d_compares_an_edit_with_its_stock_self() {
     assert!(status.success(), "{status:?}");
     s.assert_terminal_restored();
 }
+
+/// Issue 25, point 14: `→ e` in one burst exported the run before the edit under the stock
+/// name (or, a moment later, the preview of the new one), and `e` on the Compare tab wrote
+/// every scenario under the first one's name. Now the export waits for the edit's full run,
+/// and the Compare export is the set its chart draws, named after it.
+#[test]
+fn export_is_what_is_on_screen() {
+    let mut s = Session::start(
+        &["tui", "-s", "baseline", "-s", "kosa", "-n", "100000"],
+        120,
+        40,
+    );
+    s.wait_for("the first result", LONG, |sc| {
+        settled(sc) && !sc.contains("preview")
+    });
+    let files = |s: &Session, prefix: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(s._dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(prefix))
+            .collect();
+        names.sort();
+        names
+    };
+    s.send("\x1b[Ce");
+    s.wait_for("the export", LONG, |sc| sc.contains("Exported"));
+    assert!(files(&s, "safetech-baseline-fan").is_empty(), "stock name");
+    let fan = files(&s, "safetech-baseline-edited-fan-seed20241010.");
+    assert_eq!(fan.len(), 3, "{fan:?}");
+    let svg = std::fs::read_to_string(s._dir.path().join(&fan[2])).unwrap();
+    assert!(
+        svg.contains("100,000 paths"),
+        "the full run, not its preview"
+    );
+
+    s.send("2");
+    s.wait_for("the Compare tab", LONG, |sc| {
+        sc.contains("Compare · medians") && settled(sc)
+    });
+    s.send("e");
+    s.wait_for("the Compare export", LONG, |sc| {
+        sc.contains("Exported") && sc.contains("-compare-")
+    });
+    let compare = files(&s, "safetech-baseline-edited-vs-kosa-compare-seed20241010.");
+    assert_eq!(compare.len(), 3, "{compare:?}");
+    let svg = std::fs::read_to_string(s._dir.path().join(&compare[2])).unwrap();
+    assert!(svg.contains("kosa") && !svg.contains("transatlantic"));
+    s.send("qq");
+    assert!(s.wait_exit(SHORT).success());
+    s.assert_terminal_restored();
+}

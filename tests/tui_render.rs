@@ -891,15 +891,16 @@ fn a_refused_run_drops_its_preview_and_is_not_exported() {
     }
 }
 
-/// `e` exports the final run, never a preview of it.
+/// `e` exports the final run, never a preview of it: with a preview on screen it waits.
 #[test]
 fn a_preview_is_not_exported() {
     use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::app::ExportRequest;
     use safetech::tui::update::{Effect, Msg, update};
     let mut a = app(ThemeName::Dark, false, Tab::Fan);
     let effects = update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('e'))));
     assert!(
-        matches!(effects[..], [Effect::Export(Tab::Fan)]),
+        matches!(&effects[..], [Effect::Export(ExportRequest { tab: Tab::Fan, slots })] if *slots == [1]),
         "{effects:?}"
     );
     let slot = a.selected;
@@ -911,7 +912,147 @@ fn a_preview_is_not_exported() {
         a.status
             .as_deref()
             .unwrap_or("")
-            .contains("not its preview")
+            .starts_with("Export waits for the full run of osa-enforced (4,000 paths)"),
+        "{:?}",
+        a.status
+    );
+}
+
+/// Issue 25, point 14: `e` right after an edit wrote the preview of the new run, or (keys in
+/// one burst) the run before the edit under the stock name. Now the export waits for the final
+/// run of the edit, says so, and is written when that run comes.
+#[test]
+fn an_export_after_an_edit_waits_for_its_final_run() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::app::ExportRequest;
+    use safetech::tui::update::{Effect, Msg, update};
+    use safetech::tui::worker::Reply;
+    let mut a = app(ThemeName::Dark, false, Tab::Fan);
+    a.settings.paths = 20_000;
+    let press = |a: &mut App, k: KeyCode| update(a, Msg::Key(KeyEvent::from(k)));
+    let job = match &press(&mut a, KeyCode::Right)[..] {
+        [Effect::Simulate(job)] => (**job).clone(),
+        other => panic!("{other:?}"),
+    };
+    // The run on screen is still the one before the edit: nothing is exported yet.
+    assert!(press(&mut a, KeyCode::Char('e')).is_empty());
+    let status = a.status.clone().unwrap_or_default();
+    assert_eq!(
+        status,
+        "Export waits for the full run of osa-enforced (20,000 paths); it is written when the \
+         run ends"
+    );
+    let settings = job.settings;
+    let run = |paths: usize| {
+        let s = RunSettings { paths, ..settings };
+        let p = simulate(&job.scenario, s, RunControl::default()).unwrap();
+        Arc::new(Run::of(p, settings.paths, Duration::ZERO))
+    };
+    let done = |a: &mut App, run| {
+        update(
+            a,
+            Msg::Worker(Reply::Done {
+                slot: job.slot,
+                generation: job.generation,
+                run,
+            }),
+        )
+    };
+    // The preview comes: still waiting, and the notice stays.
+    let effects = done(&mut a, run(8192));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Export(_))),
+        "{effects:?}"
+    );
+    for _ in 0..100 {
+        update(&mut a, Msg::Tick);
+    }
+    assert_eq!(a.status.as_deref(), Some(status.as_str()));
+    // The final run comes: the export goes, of that slot.
+    let effects = done(&mut a, run(20_000));
+    let exports: Vec<&ExportRequest> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Export(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        exports,
+        [&ExportRequest {
+            tab: Tab::Fan,
+            slots: vec![1]
+        }]
+    );
+    assert!(a.export_waiting.is_none());
+    // What it writes is the edited run, named so, at its full paths.
+    let dir = tempfile::tempdir().unwrap();
+    let projection = &a.slots[1].run.as_ref().unwrap().projection;
+    let written =
+        safetech::tui::export::export(dir.path(), Tab::Fan, ThemeName::Light, &[projection])
+            .unwrap();
+    let svg = std::fs::read_to_string(&written[1]).unwrap();
+    assert_eq!(
+        written[1].file_name().unwrap().to_string_lossy(),
+        "safetech-osa-enforced-edited-fan-seed20241010.svg"
+    );
+    assert!(svg.contains("20,000 paths"), "the full run's stamp");
+}
+
+/// Issue 25, point 14: on the Compare tab `e` wrote a chart of every scenario, named after the
+/// first. Now it writes the set the chart draws, in its order, named after it.
+#[test]
+fn compare_exports_the_set_it_draws() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::app::ExportRequest;
+    use safetech::tui::update::{Effect, Msg, update};
+    let scenarios: Vec<_> = ["baseline", "kosa", "tests/fixtures/osa-fixed.toml"]
+        .iter()
+        .map(|id| load(id).unwrap())
+        .collect();
+    let settings = RunSettings {
+        paths: 2000,
+        ..RunSettings::default()
+    };
+    let mut a = App::new(scenarios, 0, settings, Theme::new(ThemeName::Dark, true));
+    for slot in &mut a.slots {
+        let p = simulate(&slot.scenario, settings, RunControl::default()).unwrap();
+        slot.run = Some(Arc::new(Run::of(p, settings.paths, Duration::ZERO)));
+    }
+    a.tab = Tab::Compare;
+    a.base = 2;
+    a.compared = vec![2, 0];
+    let effects = update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('e'))));
+    let [Effect::Export(request)] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        request,
+        &ExportRequest {
+            tab: Tab::Compare,
+            slots: vec![2, 0]
+        }
+    );
+    let runs: Vec<_> = request
+        .slots
+        .iter()
+        .map(|&i| &a.slots[i].run.as_ref().unwrap().projection)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let written =
+        safetech::tui::export::export(dir.path(), Tab::Compare, ThemeName::Dark, &runs).unwrap();
+    assert_eq!(
+        written[1].file_name().unwrap().to_string_lossy(),
+        "safetech-osa-enforced-vs-baseline-compare-seed20241010.svg"
+    );
+    let svg = std::fs::read_to_string(&written[1]).unwrap();
+    assert!(
+        svg.contains("scenarios osa-enforced") && svg.contains("baseline"),
+        "the stamp names the set"
+    );
+    assert!(
+        !svg.contains("kosa"),
+        "a scenario not drawn is not exported"
     );
 }
 
@@ -1206,4 +1347,21 @@ fn compare_differences_from_kept_runs_equal_the_json_differences() {
             [number(&r["p5"]), number(&r["p50"]), number(&r["p95"])]
         );
     }
+}
+
+/// Issue 25, point 20: where `s` and `e` write (`SAFETECH_EXPORT_DIR`) was documented only in
+/// the scenario format's notes. Now the help overlay and the README's account of the view say.
+#[test]
+fn the_export_directory_is_documented_where_users_look() {
+    let mut a = app(ThemeName::Dark, true, Tab::Fan);
+    a.help = true;
+    let text = screen_text_sized(&a, 80, 24);
+    assert!(text.contains("$SAFETECH_EXPORT_DIR"), "{text}");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let view = readme
+        .split("\n\n")
+        .find(|p| p.contains("`d` copies the selected scenario"))
+        .expect("the README's account of the view's keys");
+    assert!(view.contains("`SAFETECH_EXPORT_DIR`"), "{view}");
 }

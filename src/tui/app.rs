@@ -150,6 +150,16 @@ pub struct App {
     pub memory: Option<MemoryBudget>,
     /// Saves waiting for a second `s`: their scenario files changed on disk since loading.
     pub confirm_save: Vec<(usize, Box<Scenario>)>,
+    /// An export asked for while the runs it draws were still coming: written when they end.
+    pub export_waiting: Option<ExportRequest>,
+}
+
+/// What `e` exports: a tab's chart of these slots' runs (the selected scenario, or the
+/// Compare tab's set as drawn when `e` was pressed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    pub tab: Tab,
+    pub slots: Vec<usize>,
 }
 
 /// The Drivers tab's analysis: what it was asked for and the latest snapshot.
@@ -223,6 +233,7 @@ impl App {
             differences_generation: 0,
             memory: None,
             confirm_save: Vec::new(),
+            export_waiting: None,
         }
     }
 

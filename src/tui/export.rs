@@ -69,15 +69,17 @@ pub fn export_with(
         },
         ..ChartOptions::default()
     };
-    // An edited scenario's export is named as such, beside (never over) the stock one's.
-    let edited = if first.scenario.provenance.is_edited() {
-        "-edited"
+    // Named after what it draws: the scenario, or the Compare tab's set in its order, each
+    // edited one named as such, beside (never over) the stock one's.
+    let drawn: &[&Projection] = if tab == Tab::Compare {
+        runs
     } else {
-        ""
+        &runs[..1]
     };
+    let names: Vec<String> = drawn.iter().map(|p| file_label(p)).collect();
     let stem = format!(
-        "safetech-{}{edited}-{}-seed{}",
-        first.scenario.scenario.id,
+        "safetech-{}-{}-seed{}",
+        names.join("-vs-"),
         tab.title().to_lowercase(),
         first.settings.seed
     );
@@ -90,6 +92,21 @@ pub fn export_with(
         written.push(path);
     }
     Ok(written)
+}
+
+/// A scenario as an export's name gives it: its id, with `-edited` when its run is of an edited
+/// version (a copy made with `d` is already named `ID-edited`).
+fn file_label(p: &Projection) -> String {
+    let id = &p.scenario.scenario.id;
+    let named_edited = id.ends_with("-edited")
+        || id
+            .rsplit_once("-edited-")
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if p.scenario.provenance.is_edited() && !named_edited {
+        format!("{id}-edited")
+    } else {
+        id.clone()
+    }
 }
 
 /// The status line's account of an export, short enough for it: the files share a stem, so

@@ -257,17 +257,15 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
                 Err(e) => Msg::Status(format!("Could not save: {e:#}")),
             })
         }
-        Effect::Export(tab) => {
-            // Whole projections, rebuilt from what the view keeps of each run.
-            let projections: Vec<crate::sim::Projection> = match tab {
-                app::Tab::Compare => app
-                    .slots
-                    .iter()
-                    .filter_map(|s| s.run.as_ref())
-                    .map(|r| r.exportable())
-                    .collect(),
-                _ => app.run().map(|r| r.exportable()).into_iter().collect(),
-            };
+        Effect::Export(app::ExportRequest { tab, slots }) => {
+            // The runs of the slots shown when `e` was pressed (the Compare tab's set as its
+            // chart draws it), each final, as whole projections rebuilt from what the view
+            // keeps of each run.
+            let projections: Vec<crate::sim::Projection> = slots
+                .iter()
+                .filter_map(|&i| app.slots.get(i)?.run.as_ref())
+                .map(|r| r.exportable())
+                .collect();
             let runs: Vec<&crate::sim::Projection> = projections.iter().collect();
             // The Drivers tab exports its tornado, at the paths its rows have reached.
             let tornado = app.drivers.result.as_ref().and_then(|r| {

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use super::app::{App, STATUS_TICKS, Slot, Tab};
+use super::app::{App, ExportRequest, STATUS_TICKS, Slot, Tab};
 use super::drivers::DriversReply;
 use super::params::Presented;
 use super::teach;
@@ -61,8 +61,8 @@ pub enum Effect {
         scenario: Box<Scenario>,
         confirmed: bool,
     },
-    /// Export the current tab's chart.
-    Export(Tab),
+    /// Export a tab's chart of the runs of these slots, all final.
+    Export(ExportRequest),
 }
 
 /// Series the Compare chart draws at most: one per colour of the palette.
@@ -137,8 +137,9 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             teach::tick(app);
-            // A question stays until it is answered.
-            if app.status.is_some() && app.confirm_save.is_empty() {
+            // A question stays until it is answered, and a waiting export's notice until the
+            // export is written.
+            if app.status.is_some() && app.confirm_save.is_empty() && app.export_waiting.is_none() {
                 app.status_age += 1;
                 if app.status_age >= STATUS_TICKS {
                     app.status = None;
@@ -152,7 +153,8 @@ fn update_state(app: &mut App, msg: Msg) -> Vec<Effect> {
 /// Whether the runtime should send ticks: an animation is playing or a status message has yet
 /// to expire (a question waiting for its answer does not).
 pub fn wants_tick(app: &App) -> bool {
-    teach::wants_tick(app) || (app.status.is_some() && app.confirm_save.is_empty())
+    teach::wants_tick(app)
+        || (app.status.is_some() && app.confirm_save.is_empty() && app.export_waiting.is_none())
 }
 
 fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
@@ -186,7 +188,9 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
                     s.pending = false;
                 }
                 s.run = Some(run);
-                return differences(app);
+                let mut effects = differences(app);
+                effects.extend(resume_export(app));
+                return effects;
             }
         }
         Reply::Failed {
@@ -206,7 +210,9 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
                     format!(" of {} paths", crate::format::thousands(r.paths as f64, 0))
                 });
                 s.error = Some(format!("The run{paths} stopped: {error}"));
-                return differences(app);
+                let mut effects = differences(app);
+                effects.extend(resume_export(app));
+                return effects;
             }
         }
     }
@@ -504,32 +510,91 @@ fn on_entry_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// `e`: the export of the tab, unless what it would draw is not a final result: a refused run
-/// (its preview is no answer), or a preview while the full run goes on.
+/// `e`: the export of what the tab shows: the selected scenario, or on the Compare tab the set
+/// its chart draws. Never a refused run (its preview is no answer), a preview, or the run before
+/// an edit: while the runs shown are still coming, the export waits for them and is written
+/// when they end ([`resume_export`]).
 fn export(app: &mut App) -> Vec<Effect> {
-    let slots: Vec<&Slot> = match app.tab {
-        Tab::Compare => app.slots.iter().collect(),
-        _ => app.slot().into_iter().collect(),
+    let slots = match app.tab {
+        Tab::Compare => app.compared_slots(),
+        _ => app.slot().map(|_| app.selected).into_iter().collect(),
     };
-    let refused = app
-        .slot()
-        .filter(|s| s.error.is_some())
-        .map(|s| s.scenario.scenario.id.clone());
-    // The Drivers tab exports its tornado, which has its own runs; the others draw these.
-    let previewing = app.tab != Tab::Drivers
-        && slots
-            .iter()
-            .any(|s| s.run.as_ref().is_some_and(|r| r.preview));
-    if let Some(id) = refused {
+    app.export_waiting = None;
+    let request = ExportRequest {
+        tab: app.tab,
+        slots,
+    };
+    if let Some(id) = refused(app, &request) {
         app.say(format!(
             "Nothing exported: the run of {id} was refused (the Stats panel says why)"
         ));
-    } else if previewing {
-        app.say("Nothing exported yet: e exports the full run, not its preview");
-    } else {
-        return vec![Effect::Export(app.tab)];
+        return Vec::new();
     }
+    // The Drivers tab exports its tornado, which has its own runs.
+    if app.tab == Tab::Drivers {
+        return vec![Effect::Export(request)];
+    }
+    let coming = coming(app, &request);
+    if coming.is_empty() {
+        return vec![Effect::Export(request)];
+    }
+    app.say(format!(
+        "Export waits for the full run of {}; it is written when the run ends",
+        coming.join(", ")
+    ));
+    app.export_waiting = Some(request);
     Vec::new()
+}
+
+/// The first scenario of `request` whose latest run was refused, by id.
+fn refused(app: &App, request: &ExportRequest) -> Option<String> {
+    request
+        .slots
+        .iter()
+        .filter_map(|&i| app.slots.get(i))
+        .find(|s| s.error.is_some())
+        .map(|s| s.scenario.scenario.id.clone())
+}
+
+/// The scenarios of `request` whose final run for what they now are has not come back, with
+/// its paths: "baseline (200,000 paths)".
+fn coming(app: &App, request: &ExportRequest) -> Vec<String> {
+    request
+        .slots
+        .iter()
+        .filter_map(|&i| app.slots.get(i))
+        .filter(|s| s.pending || s.run.as_ref().is_none_or(|r| r.preview))
+        .map(|s| {
+            let paths = s
+                .requested
+                .as_ref()
+                .map_or(app.settings.paths, |(_, r)| r.paths);
+            format!(
+                "{} ({} paths)",
+                s.scenario.scenario.id,
+                crate::format::thousands(paths as f64, 0)
+            )
+        })
+        .collect()
+}
+
+/// The waiting export, once every run it draws has ended: written if they all came, dropped
+/// with the reason if one was refused.
+fn resume_export(app: &mut App) -> Vec<Effect> {
+    let Some(request) = app.export_waiting.take() else {
+        return Vec::new();
+    };
+    if let Some(id) = refused(app, &request) {
+        app.say(format!(
+            "Nothing exported: the run of {id} was refused (the Stats panel says why)"
+        ));
+        return Vec::new();
+    }
+    if !coming(app, &request).is_empty() {
+        app.export_waiting = Some(request);
+        return Vec::new();
+    }
+    vec![Effect::Export(request)]
 }
 
 fn simulate(job: Option<Job>) -> Vec<Effect> {
