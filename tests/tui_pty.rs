@@ -502,7 +502,7 @@ fn help_q_keeps_the_view_and_the_status_line_clears() {
     s.wait_for("the theme message", LONG, |sc| sc.contains("Theme: light"));
     // STATUS_TICKS of 100 ms: the hints are back after about four seconds.
     let after = s.wait_for("the key hints again", LONG, |sc| {
-        !sc.contains("Theme: light") && sc.contains("? help")
+        !sc.contains("Theme: light") && sc.contains("? keys")
     });
     assert!(after >= Duration::from_secs(3), "cleared after {after:?}");
     s.send("q");

@@ -564,32 +564,51 @@ fn cut_rows_say_how_many_are_left_out() {
             "{text}"
         );
     }
-    a.selected = 0;
+    // Issue 25, point 17: the Compare table could not scroll. Now it follows the selection,
+    // counting the rows out of view above and below.
     a.tab = Tab::Compare;
-    let text = screen_text_sized(&a, 80, 24);
-    let note = text
-        .lines()
-        .find_map(|l| {
-            let at = l.find("… +")?;
-            let rest = &l[at + "… +".len()..];
-            let n: usize = rest.split(' ').next()?.parse().ok()?;
-            rest.contains("more scenarios").then_some(n)
-        })
-        .unwrap_or_else(|| panic!("no marker:\n{text}"));
-    // The table's rows are those after its header; every id is listed or counted.
-    let table: Vec<&str> = text
-        .lines()
-        .skip_while(|l| !l.contains("P(target)"))
-        .skip(1)
-        .collect();
-    let listed = ids
-        .iter()
-        .filter(|id| table.iter().any(|l| l.contains(&format!("│{id} "))))
-        .count();
-    assert!(
-        note > 0 && listed + note == ids.len(),
-        "{listed} + {note}:\n{text}"
-    );
+    for selected in 0..ids.len() {
+        a.selected = selected;
+        let text = screen_text_sized(&a, 80, 24);
+        let table: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.contains("P(target)"))
+            .skip(1)
+            .collect();
+        let count = |arrow: &str| -> usize {
+            table
+                .iter()
+                .find_map(|l| {
+                    let at = l.find(&format!("{arrow} "))?;
+                    let rest = &l[at + arrow.len() + 1..];
+                    let n: usize = rest.split(' ').next()?.parse().ok()?;
+                    rest.contains("more").then_some(n)
+                })
+                .unwrap_or(0)
+        };
+        let (above, below) = (count("▲"), count("▼"));
+        let listed: Vec<&String> = ids
+            .iter()
+            .filter(|id| table.iter().any(|l| l.contains(&format!("│{id} "))))
+            .collect();
+        assert!(
+            above + below > 0 && listed.len() + above + below == ids.len(),
+            "{} + {above} + {below}:\n{text}",
+            listed.len()
+        );
+        assert!(
+            listed.contains(&&ids[selected]),
+            "selection in view:\n{text}"
+        );
+        assert_eq!(
+            (above > 0, below > 0),
+            (
+                !listed.contains(&&ids[0]),
+                !listed.contains(&&ids[ids.len() - 1])
+            ),
+            "{text}"
+        );
+    }
 
     let a = app(ThemeName::Dark, false, Tab::Distribution);
     let run = a.slots[1].run.clone().unwrap();
@@ -939,8 +958,7 @@ fn an_export_after_an_edit_waits_for_its_final_run() {
     let status = a.status.clone().unwrap_or_default();
     assert_eq!(
         status,
-        "Export waits for the full run of osa-enforced (20,000 paths); it is written when the \
-         run ends"
+        "Export waits for the full run of osa-enforced (20,000 paths), then writes it"
     );
     let settings = job.settings;
     let run = |paths: usize| {
@@ -1364,4 +1382,109 @@ fn the_export_directory_is_documented_where_users_look() {
         .find(|p| p.contains("`d` copies the selected scenario"))
         .expect("the README's account of the view's keys");
     assert!(view.contains("`SAFETECH_EXPORT_DIR`"), "{view}");
+}
+
+/// Issue 25, point 17: at the 60×18 minimum the Teach tab vanished from the tab bar, the
+/// parameter panel hid all but one parameter with no sign, and text was cut without "…". Now
+/// every tab stays on the bar (shortened names), hidden parameters are counted, and cut text
+/// ends in "…": scenario ids in the list and the table, legends and the status line.
+#[test]
+fn hidden_content_is_marked_at_every_size() {
+    use safetech::tui::view::layout;
+    let mut long = load("baseline").unwrap();
+    long.scenario.id = "a-scenario-with-a-very-long-identifier".into();
+    let scenarios = vec![load("baseline").unwrap(), long];
+    let settings = RunSettings {
+        paths: 2000,
+        ..RunSettings::default()
+    };
+    let mut a = App::new(scenarios, 1, settings, Theme::new(ThemeName::Dark, true));
+    for slot in &mut a.slots {
+        let p = simulate(&slot.scenario, settings, RunControl::default()).unwrap();
+        slot.run = Some(Arc::new(Run::of(p, settings.paths, Duration::ZERO)));
+    }
+    a.refresh_differences();
+    for (w, h) in [(60, 18), (80, 24), (200, 50)] {
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        let regions = layout::compute(area, &a);
+        assert_eq!(regions.tabs.len(), Tab::ALL.len(), "{w}×{h}");
+        let text = screen_text_sized(&a, w, h);
+        let bar = text.lines().next().unwrap();
+        assert!(bar.contains(" 5 Teach "), "{w}×{h}: {bar}");
+        // The id is cut in the list, with a sign.
+        let id = "a-scenario-with-a-very-long-identifier";
+        // The id whole, or a prefix of it ending in "…".
+        let named = |l: &str| {
+            l.contains(id) || (8..id.len()).any(|k| l.contains(&format!("{}…", &id[..k])))
+        };
+        assert!(text.lines().any(named), "{w}×{h}:\n{text}");
+        // Parameters out of view are counted on the panel's border.
+        let shown = regions.param_rows.len();
+        let total = a.params().len();
+        if shown < total {
+            let below = text
+                .lines()
+                .find_map(|l| {
+                    let at = l.find("↓ ")?;
+                    let n: usize = l[at + "↓ ".len()..].split(' ').next()?.parse().ok()?;
+                    (l.contains("┘└") || l.ends_with('┘')).then_some(n)
+                })
+                .unwrap_or(0);
+            assert!(below > 0, "{w}×{h}: no count of hidden parameters\n{text}");
+        }
+        // A status message too long for the line ends in "…".
+        a.say("x".repeat(usize::from(w) + 10));
+        let text = screen_text_sized(&a, w, h);
+        let last = text.lines().last().unwrap();
+        assert!(last.trim_end().ends_with('…'), "{w}×{h}: {last}");
+        a.status = None;
+        // The Compare table names the long id cut with a sign, and no cell is cut.
+        a.tab = Tab::Compare;
+        let text = screen_text_sized(&a, w, h);
+        let table: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.contains("P(target)"))
+            .collect();
+        assert!(table.iter().any(|l| named(l)), "{w}×{h}:\n{text}");
+        if w == 60 {
+            // No room for the ΔP column whole: it is left out, not cut.
+            assert!(!table[0].contains("ΔP"), "{}", table[0]);
+        }
+        a.tab = Tab::Fan;
+    }
+}
+
+/// Issue 25, point 4 of the rest: the short key bar (narrow terminals) had no `x`, `R` or `d`.
+/// Now the bars that leave keys out say `? keys`, and the help lists every key they leave out.
+#[test]
+fn short_key_bars_point_to_the_help() {
+    use safetech::tui::view::{KEY_BARS, help::KEYS};
+    let mut a = app(ThemeName::Dark, true, Tab::Fan);
+    let text = screen_text_sized(&a, 80, 24);
+    let bar = text.lines().last().unwrap();
+    assert!(bar.contains("? keys"), "{bar}");
+    let text = screen_text_sized(&a, 60, 18);
+    let bar = text.lines().last().unwrap();
+    assert!(bar.contains("? keys") && !bar.contains('…'), "{bar}");
+    // The full bar names x/r/R and d; every shorter one sends to the help, which lists them.
+    for key in ["x/r/R reset", "d copy"] {
+        assert!(KEY_BARS[0].contains(key), "{key}");
+    }
+    // From 120 columns the bar has them too.
+    let text = screen_text_sized(&a, 120, 40);
+    let bar = text.lines().last().unwrap();
+    assert!(bar.contains("x/R reset") && bar.contains("d copy"), "{bar}");
+    for bar in &KEY_BARS[1..] {
+        assert!(bar.contains("? keys"), "{bar}");
+    }
+    let listed = |k: &str| {
+        KEYS.iter()
+            .any(|(keys, _)| keys.split_whitespace().any(|x| x == k))
+    };
+    for k in ["x", "r", "R", "d", "s", "e", "n", "c", "b", "u", "t", "g"] {
+        assert!(listed(k), "{k} not in the help");
+    }
+    a.help = true;
+    let text = screen_text_sized(&a, 80, 24);
+    assert!(text.contains("x  r  R") && text.contains("b  d"), "{text}");
 }

@@ -539,7 +539,7 @@ fn export(app: &mut App) -> Vec<Effect> {
         return vec![Effect::Export(request)];
     }
     app.say(format!(
-        "Export waits for the full run of {}; it is written when the run ends",
+        "Export waits for the full run of {}, then writes it",
         coming.join(", ")
     ));
     app.export_waiting = Some(request);

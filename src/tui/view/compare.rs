@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use super::{panel, placeholder};
@@ -118,7 +118,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         canvas.render(plot, buf, t);
     }
 
-    let mut spans = Vec::new();
+    let mut entries = Vec::new();
     for (i, slot) in drawn.iter().map(|&i| &app.slots[i]).enumerate() {
         let c = t.series[i % t.series.len()];
         // The shared series table: colour and dash, as on the charts.
@@ -130,16 +130,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             ['*', '+', 'x', '#', '@'][i % 5].to_string()
         };
-        spans.push(Span::styled(mark, t.base().fg(c)));
-        spans.push(Span::styled(
-            format!(" {}  ", slot.scenario.scenario.id),
-            t.dim(),
-        ));
+        entries.push(vec![
+            Span::styled(mark, t.base().fg(c)),
+            Span::styled(format!(" {}  ", slot.scenario.scenario.id), t.dim()),
+        ]);
     }
     // The band edges' key is the glyph the chart draws them with: `┄` in colour, `.` without.
     let (edge, _) = Ink::SeriesDim(0).key(t);
-    spans.push(Span::styled(format!("{edge} 5th/95th"), t.dim()));
-    Line::from(spans).render(legend, buf);
+    entries.push(vec![Span::styled(format!("{edge} 5th/95th"), t.dim())]);
+    super::legend(entries, legend.width, t).render(legend, buf);
 
     render_table(app, table, buf);
 }
@@ -150,7 +149,20 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let target_year = app.slots.first().map_or(0, |s| s.scenario.target.year);
-    let name_w = 14usize;
+    let width = usize::from(area.width);
+    // As wide as the longest id (and its edit mark), within reason; longer ones end in "…".
+    // The P(target) column always keeps its room.
+    let p_head = "P(target)";
+    let p_w = p_head.chars().count();
+    let name_w = app
+        .slots
+        .iter()
+        .map(|s| s.scenario.scenario.id.chars().count() + 2)
+        .max()
+        .unwrap_or(0)
+        .clamp(14, 24)
+        .min(width.saturating_sub(p_w + 1))
+        .max(4);
     // ΔP: paired difference of P(target) from the base, ± its 95% Monte Carlo half-width.
     // Δ£: the median of the per-path revenue differences in the target year, and the 5th–95th
     // percentiles of those differences across paths (a spread of outcomes, not an interval).
@@ -159,8 +171,8 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .enumerate()
         .map(|(i, slot)| {
-            let id: String = slot.scenario.scenario.id.chars().take(name_w - 1).collect();
             let mark = if slot.edited() { "*" } else { "" };
+            let id = super::ellipsis(&slot.scenario.scenario.id, name_w - 1 - mark.len());
             let name = format!("{id}{mark}");
             match &slot.run {
                 Some(r) => {
@@ -205,7 +217,8 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
             }
         })
         .collect();
-    // Columns as wide as their widest cell, so rows line up whatever the values.
+    // Columns as wide as their widest cell, so rows line up whatever the values; a column is
+    // shown only when it fits whole, so no cell is cut.
     let widest = |f: fn(&Row) -> &String, min: usize| {
         rows.iter()
             .map(|r| f(r).chars().count())
@@ -213,26 +226,28 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
             .unwrap_or(0)
             .max(min)
     };
-    let dp_w = widest(|r| &r.dp, "ΔP vs base ±MC".chars().count());
+    let dp_head = "ΔP vs base ±MC";
+    let dp_w = widest(|r| &r.dp, dp_head.chars().count());
+    let dp_w = if width >= name_w + 1 + p_w + 1 + dp_w {
+        dp_w
+    } else {
+        0
+    };
     let spread_head = format!("Δ£ {target_year} (p5–p95)");
     let diff_w = widest(|r| &r.diff, spread_head.chars().count());
     // The spread of revenue differences only when there is room for it whole.
-    let spread_w = if usize::from(area.width) > name_w + 9 + dp_w + 1 + diff_w {
+    let spread_w = if dp_w > 0 && width > name_w + 1 + p_w + 1 + dp_w + 1 + diff_w {
         diff_w
     } else {
         0
     };
-    let mut header = format!(
-        "{:<name_w$} {:>8} {:>dp_w$}{}",
-        "scenario",
-        "P(target)",
-        "ΔP vs base ±MC",
-        if spread_w > 0 {
-            format!(" {spread_head:>spread_w$}")
-        } else {
-            String::new()
-        },
-    );
+    let mut header = format!("{:<name_w$} {p_head:>p_w$}", "scenario");
+    if dp_w > 0 {
+        header.push_str(&format!(" {dp_head:>dp_w$}"));
+    }
+    if spread_w > 0 {
+        header.push_str(&format!(" {spread_head:>spread_w$}"));
+    }
     // P(reached by year) for as many years as fit.
     let years: Vec<i32> = app
         .slots
@@ -241,7 +256,7 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|r| r.first_passage.iter().map(|f| f.year).collect())
         .unwrap_or_default();
     let fixed = header.chars().count();
-    let room = usize::from(area.width).saturating_sub(fixed + 1) / 7;
+    let room = width.saturating_sub(fixed) / 7;
     let shown: Vec<i32> = years.iter().copied().take(room).collect();
     for y in &shown {
         header.push_str(&format!(" {:>6}", format!("≤{y}")));
@@ -249,33 +264,45 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_stringn(
         area.x,
         area.y,
-        header,
-        usize::from(area.width),
+        super::ellipsis(&header, width),
+        width,
         t.dim().add_modifier(Modifier::BOLD),
     );
-    for (
-        i,
-        Row {
+    // The rows scroll with the selection; those out of view are counted above and below.
+    let window = scroll(
+        rows.len(),
+        usize::from(area.height.saturating_sub(1)),
+        app.selected,
+    );
+    let mut y = area.y + 1;
+    let note = |buf: &mut Buffer, y: &mut u16, text: String| {
+        buf.set_stringn(area.x, *y, super::ellipsis(&text, width), width, t.dim());
+        *y += 1;
+    };
+    if window.above > 0 {
+        note(
+            buf,
+            &mut y,
+            format!("▲ {} more ([ scrolls up)", window.above),
+        );
+    }
+    for (i, row) in rows
+        .iter()
+        .enumerate()
+        .skip(window.above)
+        .take(window.shown)
+    {
+        let Row {
             name,
             p,
             dp,
             diff,
             fp,
-        },
-    ) in rows.iter().enumerate()
-    {
-        let y = area.y + 1 + i as u16;
-        if y >= area.bottom() {
-            break;
+        } = row;
+        let mut line = format!("{name:<name_w$} {p:>p_w$}");
+        if dp_w > 0 {
+            line.push_str(&format!(" {dp:>dp_w$}"));
         }
-        // Rows that do not fit are counted on the last line rather than cut without a sign.
-        let left = rows.len() - i;
-        if y + 1 == area.bottom() && left > 1 {
-            let note = format!("… +{left} more scenarios");
-            buf.set_stringn(area.x, y, note, usize::from(area.width), t.dim());
-            break;
-        }
-        let mut line = format!("{name:<name_w$} {p:>8} {dp:>dp_w$}");
         if spread_w > 0 {
             line.push_str(&format!(" {diff:>spread_w$}"));
         }
@@ -288,7 +315,71 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             t.base()
         };
-        buf.set_stringn(area.x, y, line, usize::from(area.width), style);
+        buf.set_stringn(area.x, y, super::ellipsis(&line, width), width, style);
+        y += 1;
+    }
+    if window.below > 0 {
+        note(
+            buf,
+            &mut y,
+            format!("▼ {} more (] scrolls down)", window.below),
+        );
+    }
+}
+
+/// Which of `len` rows a list of `height` lines shows with the row `selected` in view: rows
+/// out of view take a line each side to say how many they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Rows above the first shown.
+    pub above: usize,
+    /// Rows shown.
+    pub shown: usize,
+    /// Rows below the last shown.
+    pub below: usize,
+}
+
+pub fn scroll(len: usize, height: usize, selected: usize) -> Window {
+    if len <= height {
+        return Window {
+            above: 0,
+            shown: len,
+            below: 0,
+        };
+    }
+    if height < 3 {
+        // No room for a note each side: the first rows, the rest counted below.
+        let shown = height.saturating_sub(1);
+        return Window {
+            above: 0,
+            shown,
+            below: len - shown,
+        };
+    }
+    let selected = selected.min(len - 1);
+    // From the top: every row but one line's worth, which counts the rest.
+    if selected < height - 1 {
+        return Window {
+            above: 0,
+            shown: height - 1,
+            below: len - (height - 1),
+        };
+    }
+    // To the bottom: the last rows, one line counting those above.
+    if selected >= len - (height - 1) {
+        return Window {
+            above: len - (height - 1),
+            shown: height - 1,
+            below: 0,
+        };
+    }
+    // In between: a line each side, the selection last in view.
+    let shown = height - 2;
+    let above = selected + 1 - shown;
+    Window {
+        above,
+        shown,
+        below: len - above - shown,
     }
 }
 
@@ -299,4 +390,39 @@ struct Row {
     dp: String,
     diff: String,
     fp: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Window, scroll};
+
+    #[test]
+    fn the_window_keeps_the_selection_in_view_and_counts_the_rest() {
+        let w = |above, shown, below| Window {
+            above,
+            shown,
+            below,
+        };
+        assert_eq!(scroll(5, 8, 4), w(0, 5, 0));
+        assert_eq!(scroll(11, 8, 0), w(0, 7, 4));
+        assert_eq!(scroll(11, 8, 6), w(0, 7, 4));
+        assert_eq!(scroll(11, 8, 7), w(4, 7, 0));
+        assert_eq!(scroll(20, 8, 10), w(5, 6, 9));
+        assert_eq!(scroll(11, 8, 10), w(4, 7, 0));
+        for len in 0..15 {
+            for height in 3..12 {
+                for selected in 0..len {
+                    let v = scroll(len, height, selected);
+                    assert_eq!(
+                        v.above + v.shown + v.below,
+                        len,
+                        "{len} {height} {selected}"
+                    );
+                    let lines = v.shown + usize::from(v.above > 0) + usize::from(v.below > 0);
+                    assert!(lines <= height, "{len} {height} {selected}: {v:?}");
+                    assert!((v.above..v.above + v.shown).contains(&selected), "{v:?}");
+                }
+            }
+        }
+    }
 }

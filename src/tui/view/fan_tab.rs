@@ -2,10 +2,9 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-use super::{no_result, panel, swatch};
+use super::{legend, no_result, panel, swatch};
 use crate::format::money_short;
 use crate::tui::app::App;
 use crate::tui::fan::FanChart;
@@ -53,7 +52,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let pct = if wide { "%" } else { "" };
     // The key draws each entry as the chart does (colour, or without it the same glyphs).
-    let mut spans = Vec::new();
+    let mut entries = Vec::new();
     for (ink, label) in [
         (Ink::Band(2), format!("25–75{pct}")),
         (Ink::Band(1), format!("10–90{pct}")),
@@ -62,9 +61,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         (Ink::History, "history".to_string()),
     ] {
         let (symbol, style) = ink.key(t);
-        spans.extend(swatch(&symbol, style, &label, t));
+        entries.push(swatch(&symbol, style, &label, t).to_vec());
     }
     let marker = if t.color { "◆" } else { "X" };
-    spans.extend(swatch(marker, t.base().fg(t.target), &target, t));
-    Line::from(spans).render(Rect::new(inner.x, inner.bottom() - 1, inner.width, 1), buf);
+    let target_entry = swatch(marker, t.base().fg(t.target), &target, t).to_vec();
+    // The target's marker is keyed before the history where not every entry fits.
+    let at = if wide { entries.len() } else { 3 };
+    entries.insert(at, target_entry);
+    legend(entries, inner.width, t)
+        .render(Rect::new(inner.x, inner.bottom() - 1, inner.width, 1), buf);
 }

@@ -48,6 +48,27 @@ pub fn tab_label(tab: Tab) -> String {
     format!(" {} {} ", tab.index() + 1, tab.title())
 }
 
+/// The tab's label where the full ones do not all fit: "Compare" and "Distribution" shortened,
+/// so that every tab stays on the bar down to the smallest size.
+pub fn short_tab_label(tab: Tab) -> String {
+    let title = match tab {
+        Tab::Compare => "Comp.",
+        Tab::Distribution => "Dist.",
+        t => t.title(),
+    };
+    format!(" {} {title} ", tab.index() + 1)
+}
+
+/// The tab's label in a rectangle of `width` cells: the full one if it fits, else the short.
+pub fn tab_label_in(tab: Tab, width: u16) -> String {
+    let full = tab_label(tab);
+    if full.chars().count() <= usize::from(width) {
+        full
+    } else {
+        short_tab_label(tab)
+    }
+}
+
 pub const APP_TITLE: &str = " safetech ";
 
 /// Rows the stats panel needs, borders included.
@@ -66,15 +87,24 @@ pub fn compute(area: Rect, app: &App) -> Regions {
     let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
 
-    let mut tabs = Vec::new();
-    let mut x = area.x + APP_TITLE.chars().count() as u16 + 1;
-    for tab in Tab::ALL {
-        let w = tab_label(tab).chars().count() as u16;
-        if x + w > tab_bar.right() {
-            break;
+    // Every tab on the bar: with full labels where they all fit, else shortened ones.
+    let start = area.x + APP_TITLE.chars().count() as u16 + 1;
+    let place = |label: fn(Tab) -> String| {
+        let mut tabs = Vec::new();
+        let mut x = start;
+        for tab in Tab::ALL {
+            let w = label(tab).chars().count() as u16;
+            if x + w > tab_bar.right() {
+                break;
+            }
+            tabs.push((tab, Rect::new(x, tab_bar.y, w, 1)));
+            x += w + 1;
         }
-        tabs.push((tab, Rect::new(x, tab_bar.y, w, 1)));
-        x += w + 1;
+        tabs
+    };
+    let mut tabs = place(tab_label);
+    if tabs.len() < Tab::ALL.len() {
+        tabs = place(short_tab_label);
     }
 
     if app.tab == Tab::Teach {

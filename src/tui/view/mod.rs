@@ -22,7 +22,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use super::app::{App, Tab};
 use super::theme::Theme;
 use crate::format::thousands;
-use layout::{APP_TITLE, MIN_HEIGHT, MIN_WIDTH, Regions, tab_label};
+use layout::{APP_TITLE, MIN_HEIGHT, MIN_WIDTH, Regions, tab_label_in};
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -88,7 +88,7 @@ fn tab_bar(app: &App, r: &Regions, buf: &mut Buffer) {
         buf.set_stringn(
             rect.x,
             rect.y,
-            tab_label(*tab),
+            tab_label_in(*tab, rect.width),
             usize::from(rect.width),
             style,
         );
@@ -124,33 +124,47 @@ fn tab_bar(app: &App, r: &Regions, buf: &mut Buffer) {
     }
 }
 
+/// The key bars of the status line, longest first: the longest that fits is shown. The
+/// shorter ones leave keys out and say `? keys`, where the help lists every one.
+pub const KEY_BARS: [&str; 4] = [
+    "←/→ change  Enter type  ↑/↓ select  [/] scenario  s save  x/r/R reset  d copy  n seed  +/- paths  e export  ? help  q quit",
+    "←→ change  Enter type  ↑↓ select  [ ] scenario  s save  x/R reset  d copy  +- paths  e export  ? keys  q quit",
+    "←→ change  ↑↓ select  [ ] scenario  s save  +- paths  e export  ? keys  q quit",
+    "←→ change  ↑↓ select  [ ] scenario  ? keys  q quit",
+];
+/// The same for the Teach tab.
+pub const TEACH_KEY_BARS: [&str; 2] = [
+    "space/→ next  ←/backspace back  Home/End first/last  a replay  n new futures  1–5/Tab other tabs  q quit",
+    "space → next  ← back  Home/End  n new futures  q quit",
+];
+
 fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let long = "←/→ change  Enter type  ↑/↓ select  [/] scenario  s save  x/r/R reset  n seed  +/- paths  e export  ? help  q quit";
-    let short = "←→ change  ↑↓ select  [ ] scenario  s save  +- paths  e export  ? help  q quit";
-    let (long, short) = if app.tab == Tab::Teach {
-        (
-            "space/→ next  ←/backspace back  Home/End first/last  a replay  n new futures  1–5/Tab other tabs  q quit",
-            "space → next  ← back  Home/End  n new futures  q quit",
-        )
+    let width = usize::from(area.width);
+    let bars: &[&str] = if app.tab == Tab::Teach {
+        &TEACH_KEY_BARS
     } else {
-        (long, short)
+        &KEY_BARS
     };
-    let hint = if long.chars().count() < usize::from(area.width) {
-        long
-    } else {
-        short
-    };
-    let entry_hint;
+    // The leading space takes a cell.
+    let fits = |s: &str| s.chars().count() < width;
+    let hint = bars
+        .iter()
+        .copied()
+        .find(|b| fits(b))
+        .unwrap_or(bars[bars.len() - 1]);
     let hint = if app.entry.is_some() {
-        entry_hint = "type a value in the units shown, Enter to apply, Esc to cancel".to_string();
-        entry_hint.as_str()
+        "type a value in the units shown, Enter to apply, Esc to cancel"
     } else {
         hint
     };
+    // What does not fit ends in "…", never cut without a sign.
     let line = match &app.status {
-        Some(msg) => Line::from(vec![Span::styled(format!(" {msg}"), t.accent())]),
-        None => Line::from(Span::styled(format!(" {hint}"), t.dim())),
+        Some(msg) => Line::from(vec![Span::styled(
+            ellipsis(&format!(" {msg}"), width),
+            t.accent(),
+        )]),
+        None => Line::from(Span::styled(ellipsis(&format!(" {hint}"), width), t.dim())),
     };
     Paragraph::new(line).style(t.base()).render(area, buf);
 }
@@ -170,6 +184,30 @@ pub fn swatch(symbol: &str, colour: Style, label: &str, t: &Theme) -> [Span<'sta
         Span::styled(symbol.to_string(), colour),
         Span::styled(format!(" {label} "), t.dim()),
     ]
+}
+
+/// A legend of whole entries: those that fit in `width` cells, in order, and "…" in place of
+/// the rest, so that no entry is cut without a sign.
+pub fn legend(entries: Vec<Vec<Span<'static>>>, width: u16, t: &Theme) -> Line<'static> {
+    let width = usize::from(width);
+    let w = |e: &[Span]| e.iter().map(Span::width).sum::<usize>();
+    let total: usize = entries.iter().map(|e| w(e)).sum();
+    let mut spans = Vec::new();
+    if total <= width {
+        spans.extend(entries.into_iter().flatten());
+        return Line::from(spans);
+    }
+    let mut used = 0;
+    for entry in entries {
+        // Room for this entry and the "…" after it.
+        if used + w(&entry) + 1 > width {
+            break;
+        }
+        used += w(&entry);
+        spans.extend(entry);
+    }
+    spans.push(Span::styled("…", t.dim()));
+    Line::from(spans)
 }
 
 /// A centred note for a view with nothing to show yet.

@@ -17,6 +17,7 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
         " Parameters "
     };
     panel(title, t).render(r.params, buf);
+    more_marks(app, r, title, buf);
     let s = &slot.scenario;
     for (line, rect) in &r.param_lines {
         let w = usize::from(rect.width);
@@ -62,6 +63,45 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
                 buf.set_stringn(rect.x, rect.y, text, w, style);
             }
         }
+    }
+}
+
+/// Parameters scrolled out of the panel, counted on its borders (above on the top one, below
+/// on the bottom one), as the scenario list counts its own: never hidden without a sign.
+fn more_marks(app: &App, r: &Regions, title: &str, buf: &mut Buffer) {
+    let t = &app.theme;
+    let area = r.params;
+    if area.height < 3 {
+        return;
+    }
+    let total = app.params().len();
+    let shown: Vec<usize> = r.param_rows.iter().map(|(i, _)| *i).collect();
+    let (above, below) = match (shown.first(), shown.last()) {
+        (Some(&first), Some(&last)) => (first, total.saturating_sub(last + 1)),
+        _ => (0, total),
+    };
+    // Cells free on the top border after the title, the corners kept.
+    let top_free = usize::from(area.width).saturating_sub(title.chars().count() + 3);
+    for (n, arrow, y, free) in [
+        (above, "↑", area.y, top_free),
+        (
+            below,
+            "↓",
+            area.bottom() - 1,
+            usize::from(area.width).saturating_sub(2),
+        ),
+    ] {
+        if n == 0 {
+            continue;
+        }
+        let Some(note) = [format!(" {arrow} {n} more "), format!(" {arrow}{n} ")]
+            .into_iter()
+            .find(|s| s.chars().count() <= free)
+        else {
+            continue;
+        };
+        let w = note.chars().count() as u16;
+        buf.set_string(area.right().saturating_sub(w + 1), y, note, t.dim());
     }
 }
 

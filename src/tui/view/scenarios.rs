@@ -21,14 +21,18 @@ pub fn render(app: &App, r: &Regions, buf: &mut Buffer) {
             (false, Some(_)) => " !",
             (false, None) => "",
         };
-        let text = format!("{cursor}{marker}{}{running}", slot.scenario.scenario.id);
+        // A long id ends in "…", keeping the run's mark after it.
+        let room = usize::from(rect.width).saturating_sub(2 + running.chars().count());
+        let id = super::ellipsis(&slot.scenario.scenario.id, room);
+        let text = format!("{cursor}{marker}{id}{running}");
         let style = if *i == app.selected {
             t.selection
         } else {
             t.base()
         };
         buf.set_style(*rect, style);
-        buf.set_stringn(rect.x, rect.y, text, usize::from(rect.width), style);
+        let w = usize::from(rect.width);
+        buf.set_stringn(rect.x, rect.y, super::ellipsis(&text, w), w, style);
     }
     // Scenarios scrolled out of the list are counted on its border, never hidden without a sign.
     let (first, last) = (
