@@ -444,3 +444,42 @@ fn teach_refuses_a_path_count() {
     assert!(stderr.contains("--paths does not apply"), "{stderr}");
     assert!(!slides.exists());
 }
+
+/// Issue 25, point 20: the target marker (◆) had 1.01:1 to 1.29:1 contrast against the band
+/// under it. Now every ◆ drawn, at every step (the policy step, 7, included) and in every
+/// theme, stands at least 3:1 from its cell's background.
+#[test]
+fn the_target_marker_stands_out_at_every_step() {
+    use ratatui::style::Color;
+    use safetech::tui::theme::contrast_ratio;
+    let mut a = app(safetech::sim::DEFAULT_SEED);
+    for name in [ThemeName::Dark, ThemeName::Light, ThemeName::Classroom] {
+        a.theme = Theme::new(name, true);
+        let bg = a.theme.background_rgb();
+        let resolve = |c: Color| if c == Color::Reset { bg } else { c };
+        for step in Step::ALL {
+            a.teach.go(step);
+            a.teach.finish();
+            for (w, h) in [(120, 40), (80, 24)] {
+                let t = draw(&a, w, h);
+                let buf = t.backend().buffer();
+                let mut seen = 0;
+                for y in 0..h {
+                    for x in 0..w {
+                        let cell = &buf[(x, y)];
+                        if cell.symbol() != "◆" {
+                            continue;
+                        }
+                        seen += 1;
+                        let ratio = contrast_ratio(resolve(cell.fg), resolve(cell.bg)).unwrap();
+                        assert!(
+                            ratio >= 3.0,
+                            "{name:?} {step:?} {w}x{h} at ({x}, {y}): {ratio:.2}:1"
+                        );
+                    }
+                }
+                assert!(seen > 0, "{name:?} {step:?} {w}x{h}: no marker");
+            }
+        }
+    }
+}

@@ -1488,3 +1488,49 @@ fn short_key_bars_point_to_the_help() {
     let text = screen_text_sized(&a, 80, 24);
     assert!(text.contains("x  r  R") && text.contains("b  d"), "{text}");
 }
+
+/// Issue 25, point 20: the fan's target marker (◆) was the band's own lightness (1.01:1 on
+/// the dark theme's band, 1.25:1 light, 1.29:1 classroom). Now it stands at least 3:1 from
+/// its cell's background in every theme, wherever the target falls.
+#[test]
+fn the_fan_target_marker_stands_out_in_every_theme() {
+    use ratatui::style::Color;
+    use safetech::tui::theme::contrast_ratio;
+    for name in [ThemeName::Dark, ThemeName::Light, ThemeName::Classroom] {
+        let mut a = app(name, true, Tab::Fan);
+        let bg = a.theme.background_rgb();
+        let resolve = |c: Color| if c == Color::Reset { bg } else { c };
+        // On both scenarios, and with the target moved through the fan from below it to
+        // above it.
+        for selected in [0, 1] {
+            for revenue in [400.0, 800.0, 1000.0, 1300.0, 2000.0] {
+                a.selected = selected;
+                if let Some(run) = a.slots[selected].run.as_mut() {
+                    Arc::get_mut(run)
+                        .unwrap()
+                        .projection
+                        .scenario
+                        .target
+                        .revenue = revenue;
+                }
+                for (w, h) in [(120, 40), (80, 24)] {
+                    let t = draw(&a, w, h);
+                    let buf = t.backend().buffer();
+                    for y in 0..h {
+                        for x in 0..w {
+                            let cell = &buf[(x, y)];
+                            if cell.symbol() != "◆" {
+                                continue;
+                            }
+                            let ratio = contrast_ratio(resolve(cell.fg), resolve(cell.bg)).unwrap();
+                            assert!(
+                                ratio >= 3.0,
+                                "{name:?} £{revenue}m {w}x{h} at ({x}, {y}): {ratio:.2}:1"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -152,17 +152,8 @@ impl Widget for FanChart<'_> {
         canvas.render(plot, buf, t);
 
         // Target marker where the target year meets the target value.
-        let mx = plot.x + axis.column(f64::from(target.year));
+        let mx = i32::from(axis.column(f64::from(target.year)));
         let my_px = canvas.row_of(unit(target.revenue));
-        if (0..canvas.rows()).contains(&my_px) {
-            let my = plot.y + (my_px / 2) as u16;
-            if let Some(cell) = buf.cell_mut((mx, my)) {
-                cell.set_char('◆');
-                cell.fg = t.target;
-                if !t.color {
-                    cell.set_char('X');
-                }
-            }
-        }
+        crate::tui::plot::target_marker(&canvas, plot, mx, my_px, buf, t);
     }
 }

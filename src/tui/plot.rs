@@ -190,6 +190,36 @@ impl Canvas {
     }
 }
 
+/// Draws the target marker (◆, or `X` without colour) in the cell of `plot` holding pixel
+/// (`x`, `row`) of `canvas`, after the canvas is rendered. The glyph covers the cell, so the
+/// cell takes the colour of what the chart has there under its lines (the band, or the
+/// background), and the marker a colour that stands at least 3:1 from it
+/// ([`Theme::marker_on`]).
+pub fn target_marker(canvas: &Canvas, plot: Rect, x: i32, row: i32, buf: &mut Buffer, t: &Theme) {
+    if x < 0 || row < 0 || x >= i32::from(canvas.width) || row >= canvas.rows() {
+        return;
+    }
+    let Some(cell) = buf.cell_mut((plot.x + x as u16, plot.y + (row / 2) as u16)) else {
+        return;
+    };
+    if !t.color {
+        cell.set_char('X');
+        return;
+    }
+    // What the marker stands on is the band there (or the background), not the lines drawn
+    // across it: the nearest pixel of the column that is no line, nearest first.
+    let under = (1..canvas.rows())
+        .flat_map(|d| [row - d, row + d])
+        .filter(|&r| (0..canvas.rows()).contains(&r))
+        .map(|r| canvas.get(x, r))
+        .find(|ink| matches!(ink, None | Some(Ink::Band(_))))
+        .flatten()
+        .map_or(t.bg, |ink| ink.color(t));
+    cell.set_char('◆');
+    cell.bg = under;
+    cell.fg = t.marker_on(under);
+}
+
 /// A value axis, linear or logarithmic, mapping values to unit heights.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scale {

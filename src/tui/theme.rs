@@ -52,6 +52,9 @@ pub struct Theme {
     pub median: Color,
     pub history: Color,
     pub target: Color,
+    /// The target marker (◆) where it stands on a band: the target's hue, dark or pale enough
+    /// to stand 3:1 from every band (the target colour itself is the bands' lightness).
+    pub marker: Color,
     /// Paths that reach the target, and those that do not.
     pub reach: Color,
     pub miss: Color,
@@ -97,6 +100,7 @@ impl Theme {
                 median: Color::Rgb(255, 255, 255),
                 history: OKABE_ORANGE,
                 target: OKABE_PURPLE,
+                marker: Color::Rgb(40, 0, 30),
                 reach: OKABE_GREEN,
                 miss: OKABE_VERMILLION,
                 series: series_colors(true),
@@ -121,6 +125,7 @@ impl Theme {
                 median: Color::Rgb(0, 22, 66),
                 history: Color::Rgb(190, 110, 0),
                 target: Color::Rgb(170, 40, 120),
+                marker: Color::Rgb(40, 0, 30),
                 reach: Color::Rgb(0, 130, 95),
                 miss: OKABE_VERMILLION,
                 series: series_colors(false),
@@ -145,6 +150,7 @@ impl Theme {
                 median: Color::Rgb(255, 236, 0),
                 history: Color::Rgb(255, 150, 0),
                 target: Color::Rgb(255, 90, 170),
+                marker: Color::Rgb(255, 240, 250),
                 reach: Color::Rgb(0, 220, 150),
                 miss: Color::Rgb(255, 110, 40),
                 series: series_colors(true),
@@ -172,6 +178,7 @@ impl Theme {
             median: r,
             history: r,
             target: r,
+            marker: r,
             reach: r,
             miss: r,
             series: [r; 12],
@@ -192,6 +199,27 @@ impl Theme {
             Color::Reset => Color::Rgb(0, 0, 0),
             c => c,
         }
+    }
+
+    /// The colour of the target marker drawn on `under`: the marker colour, else the target's,
+    /// whichever first stands at least [`MARKER_CONTRAST`] from it, else black or white.
+    pub fn marker_on(&self, under: Color) -> Color {
+        let under = match under {
+            Color::Reset => self.background_rgb(),
+            c => c,
+        };
+        let ratio = |c: Color| contrast_ratio(c, under).unwrap_or(0.0);
+        [self.marker, self.target]
+            .into_iter()
+            .find(|&c| ratio(c) >= MARKER_CONTRAST)
+            .unwrap_or_else(|| {
+                let (black, white) = (Color::Rgb(0, 0, 0), Color::Rgb(255, 255, 255));
+                if ratio(black) >= ratio(white) {
+                    black
+                } else {
+                    white
+                }
+            })
     }
 
     pub fn base(&self) -> Style {
@@ -215,6 +243,10 @@ impl Theme {
         }
     }
 }
+
+/// Contrast the target marker keeps from what it is drawn on: WCAG's level for graphical
+/// objects.
+pub const MARKER_CONTRAST: f64 = 3.0;
 
 /// WCAG relative luminance of an RGB colour (None for the terminal's named colours).
 pub fn relative_luminance(c: Color) -> Option<f64> {
@@ -244,6 +276,43 @@ mod tests {
         let grey = contrast_ratio(Color::Rgb(0x76, 0x76, 0x76), white).unwrap();
         assert!((grey - 4.54).abs() < 0.01, "{grey}");
         assert_eq!(contrast_ratio(Color::Reset, white), None);
+    }
+
+    /// Issue 25, point 20: the target marker had 1.01:1 contrast against its band (dark),
+    /// 1.25:1 (light), 1.29:1 (classroom). Now its colour on each band, on the background and on
+    /// every line it can sit by stands at least 3:1 from it, in every theme.
+    #[test]
+    fn the_target_marker_stands_out_from_whatever_it_is_on() {
+        for name in THEMES {
+            let t = Theme::new(name, true);
+            let c = |a, b| contrast_ratio(a, b).unwrap();
+            // On a band the theme's marker colour itself is drawn.
+            for band in t.bands {
+                assert_eq!(t.marker_on(band), t.marker, "{name:?}");
+                assert!(
+                    c(t.marker, band) >= MARKER_CONTRAST,
+                    "{name:?}: marker on {band:?} {:.2}:1",
+                    c(t.marker, band)
+                );
+            }
+            let under = [t.bg, t.median, t.history, t.target, t.dim]
+                .into_iter()
+                .chain(t.series)
+                .chain([t.reach, t.miss]);
+            for u in under {
+                let m = t.marker_on(u);
+                let u = if u == Color::Reset {
+                    t.background_rgb()
+                } else {
+                    u
+                };
+                assert!(
+                    c(m, u) >= MARKER_CONTRAST,
+                    "{name:?}: on {u:?} {:.2}:1",
+                    c(m, u)
+                );
+            }
+        }
     }
 
     /// The 5–95% band was nearly invisible in the dark and classroom themes (1.7:1 and 2.0:1

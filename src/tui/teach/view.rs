@@ -318,14 +318,8 @@ fn draw_chart(l: &Lesson, step: Step, played: f64, t: &Theme, area: Rect, buf: &
     }
     c.render(plot, buf, t);
     // Target marker where the target year meets the target value.
-    let mx = plot.x + axis.column(f64::from(target_year));
-    if (0..c.rows()).contains(&target_row) {
-        let my = plot.y + (target_row / 2) as u16;
-        if let Some(cell) = buf.cell_mut((mx, my)) {
-            cell.set_char(if t.color { '◆' } else { 'X' });
-            cell.fg = t.target;
-        }
-    }
+    let mx = i32::from(axis.column(f64::from(target_year)));
+    crate::tui::plot::target_marker(&c, plot, mx, target_row, buf, t);
 }
 
 /// The first `n` futures as a density: the more of them cross a pixel, the stronger its shade
