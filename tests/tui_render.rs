@@ -1534,3 +1534,59 @@ fn the_fan_target_marker_stands_out_in_every_theme() {
         }
     }
 }
+
+/// Issue 25, point 14, on the Drivers tab: `e` right after an edit wrote the analysis of the
+/// scenario before the edit under the edited one's name. Now it waits for the analysis of
+/// the edit to finish, and is dropped if the tab is left (the analysis stops with it).
+#[test]
+fn a_drivers_export_waits_for_the_analysis_of_the_edit() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Effect, Msg, update};
+    use safetech::tui::worker::Reply;
+    let press = |a: &mut App, k: KeyCode| update(a, Msg::Key(KeyEvent::from(k)));
+    let mut a = app(ThemeName::Dark, true, Tab::Drivers);
+    // The analysis on screen is of the scenario as it is: `e` exports it at once.
+    let effects = press(&mut a, KeyCode::Char('e'));
+    assert!(
+        matches!(&effects[..], [Effect::Export(r)] if r.tab == Tab::Drivers),
+        "{effects:?}"
+    );
+    let job = press(&mut a, KeyCode::Right)
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Drivers(j) => Some(*j),
+            _ => None,
+        })
+        .expect("the drivers of the edit");
+    assert!(press(&mut a, KeyCode::Char('e')).is_empty());
+    assert_eq!(
+        a.status.as_deref(),
+        Some("Export waits for the drivers of osa-enforced at 4,000 paths, then writes it")
+    );
+    // The analysis of the edit arrives, snapshot by snapshot: the last one writes the export.
+    let replies = std::sync::Mutex::new(Vec::new());
+    safetech::tui::drivers::run(&job, &std::sync::atomic::AtomicBool::new(false), &|r| {
+        replies.lock().unwrap().push(r)
+    });
+    let replies = replies.into_inner().unwrap();
+    let n = replies.len();
+    for (k, r) in replies.into_iter().enumerate() {
+        let effects = update(&mut a, Msg::Worker(Reply::Drivers(r)));
+        let exported = effects.iter().any(|e| matches!(e, Effect::Export(_)));
+        assert_eq!(exported, k + 1 == n, "snapshot {k} of {n}: {effects:?}");
+    }
+    // Leaving the tab while one waits drops it, saying so.
+    press(&mut a, KeyCode::Left);
+    assert!(press(&mut a, KeyCode::Char('e')).is_empty());
+    let effects = press(&mut a, KeyCode::Char('1'));
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelDrivers)));
+    assert!(a.export_waiting.is_none());
+    assert!(
+        a.status
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("Export of the drivers dropped"),
+        "{:?}",
+        a.status
+    );
+}

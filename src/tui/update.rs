@@ -79,6 +79,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     effects.extend(app.request_drivers().map(|j| Effect::Drivers(Box::new(j))));
     if app.drivers_to_cancel() {
         effects.push(Effect::CancelDrivers);
+        // The analysis a waiting export of the tab drew from has stopped with the tab.
+        if app
+            .export_waiting
+            .as_ref()
+            .is_some_and(|r| r.tab == Tab::Drivers)
+        {
+            app.export_waiting = None;
+            app.say("Export of the drivers dropped: their analysis stops when the tab is left");
+        }
     }
     // The Teach tab asks for its own runs whenever its scenario or seed changes under it.
     effects.extend(
@@ -167,12 +176,14 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
                 }
                 app.drivers.result = Some(result);
                 app.drivers.shown_generation = generation;
+                return resume_export(app);
             }
         }
         Reply::Drivers(DriversReply::Failed { generation, error }) => {
             if generation == app.drivers.generation {
                 app.drivers.in_flight = false;
                 app.drivers.error = Some(error);
+                return resume_export(app);
             }
         }
         Reply::Done {
@@ -519,50 +530,68 @@ fn export(app: &mut App) -> Vec<Effect> {
         Tab::Compare => app.compared_slots(),
         _ => app.slot().map(|_| app.selected).into_iter().collect(),
     };
-    app.export_waiting = None;
-    let request = ExportRequest {
+    app.export_waiting = Some(ExportRequest {
         tab: app.tab,
         slots,
-    };
-    if let Some(id) = refused(app, &request) {
-        app.say(format!(
-            "Nothing exported: the run of {id} was refused (the Stats panel says why)"
+    });
+    let effects = resume_export(app);
+    if let Some(request) = &app.export_waiting {
+        let coming = match readiness(app, request) {
+            Readiness::Coming(what) => what,
+            _ => String::new(),
+        };
+        app.say(format!("Export waits for {coming}, then writes it"));
+    }
+    effects
+}
+
+/// Where the runs an export draws are.
+enum Readiness {
+    /// Every one is final, for what the scenarios now are.
+    Ready,
+    /// One was refused: why nothing is exported.
+    Refused(String),
+    /// What is still coming: "the full run of baseline (200,000 paths)".
+    Coming(String),
+}
+
+fn readiness(app: &App, request: &ExportRequest) -> Readiness {
+    let slots: Vec<&Slot> = request
+        .slots
+        .iter()
+        .filter_map(|&i| app.slots.get(i))
+        .collect();
+    if let Some(s) = slots.iter().find(|s| s.error.is_some()) {
+        return Readiness::Refused(format!(
+            "Nothing exported: the run of {} was refused (the Stats panel says why)",
+            s.scenario.scenario.id
         ));
-        return Vec::new();
     }
-    // The Drivers tab exports its tornado, which has its own runs.
-    if app.tab == Tab::Drivers {
-        return vec![Effect::Export(request)];
+    // The Drivers tab exports its tornado, which has its own runs: those of the analysis of
+    // the scenario as it now is, every row at the full number of paths.
+    if request.tab == Tab::Drivers {
+        let d = &app.drivers;
+        if let Some(error) = &d.error {
+            return Readiness::Refused(format!("Nothing exported: the drivers stopped: {error}"));
+        }
+        let current = d.result.as_ref().is_some_and(|r| r.done)
+            && d.shown_generation == d.generation
+            && !d.in_flight;
+        return if current {
+            Readiness::Ready
+        } else {
+            let (id, paths) = d.requested.as_ref().map_or_else(
+                || (String::new(), app.settings.paths),
+                |(s, r)| (s.scenario.id.clone(), r.paths),
+            );
+            Readiness::Coming(format!(
+                "the drivers of {id} at {} paths",
+                crate::format::thousands(paths as f64, 0)
+            ))
+        };
     }
-    let coming = coming(app, &request);
-    if coming.is_empty() {
-        return vec![Effect::Export(request)];
-    }
-    app.say(format!(
-        "Export waits for the full run of {}, then writes it",
-        coming.join(", ")
-    ));
-    app.export_waiting = Some(request);
-    Vec::new()
-}
-
-/// The first scenario of `request` whose latest run was refused, by id.
-fn refused(app: &App, request: &ExportRequest) -> Option<String> {
-    request
-        .slots
+    let coming: Vec<String> = slots
         .iter()
-        .filter_map(|&i| app.slots.get(i))
-        .find(|s| s.error.is_some())
-        .map(|s| s.scenario.scenario.id.clone())
-}
-
-/// The scenarios of `request` whose final run for what they now are has not come back, with
-/// its paths: "baseline (200,000 paths)".
-fn coming(app: &App, request: &ExportRequest) -> Vec<String> {
-    request
-        .slots
-        .iter()
-        .filter_map(|&i| app.slots.get(i))
         .filter(|s| s.pending || s.run.as_ref().is_none_or(|r| r.preview))
         .map(|s| {
             let paths = s
@@ -575,26 +604,31 @@ fn coming(app: &App, request: &ExportRequest) -> Vec<String> {
                 crate::format::thousands(paths as f64, 0)
             )
         })
-        .collect()
+        .collect();
+    if coming.is_empty() {
+        Readiness::Ready
+    } else {
+        Readiness::Coming(format!("the full run of {}", coming.join(", ")))
+    }
 }
 
-/// The waiting export, once every run it draws has ended: written if they all came, dropped
-/// with the reason if one was refused.
+/// The waiting export, once what it draws has come: written if it all came, dropped with the
+/// reason if a run was refused; still waiting otherwise.
 fn resume_export(app: &mut App) -> Vec<Effect> {
     let Some(request) = app.export_waiting.take() else {
         return Vec::new();
     };
-    if let Some(id) = refused(app, &request) {
-        app.say(format!(
-            "Nothing exported: the run of {id} was refused (the Stats panel says why)"
-        ));
-        return Vec::new();
+    match readiness(app, &request) {
+        Readiness::Ready => vec![Effect::Export(request)],
+        Readiness::Refused(why) => {
+            app.say(why);
+            Vec::new()
+        }
+        Readiness::Coming(_) => {
+            app.export_waiting = Some(request);
+            Vec::new()
+        }
     }
-    if !coming(app, &request).is_empty() {
-        app.export_waiting = Some(request);
-        return Vec::new();
-    }
-    vec![Effect::Export(request)]
 }
 
 fn simulate(job: Option<Job>) -> Vec<Effect> {
