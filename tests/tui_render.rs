@@ -1590,3 +1590,30 @@ fn a_drivers_export_waits_for_the_analysis_of_the_edit() {
         a.status
     );
 }
+
+/// At the 60×18 minimum the help, which the short key bars send to ("? keys"), was cut at its
+/// right edge and lost its last seven keys, `q` among them. Now its explanations wrap, and ↓
+/// scrolls it to the end, the lines out of view counted on its borders.
+#[test]
+fn the_help_scrolls_at_the_smallest_size() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    use safetech::tui::update::{Msg, update};
+    let mut a = app(ThemeName::Dark, true, Tab::Fan);
+    a.area = ratatui::layout::Rect::new(0, 0, 60, 18);
+    update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('?'))));
+    let text = screen_text_sized(&a, 60, 18);
+    assert!(text.contains("▼ ") && text.contains("more (↓)"), "{text}");
+    assert!(text.contains("type a value, or a 90% range"), "{text}");
+    assert!(text.contains("Enter applies"), "wrapped, not cut:\n{text}");
+    for _ in 0..40 {
+        update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Down)));
+    }
+    assert!(a.help, "↓ scrolls the help, and leaves it open");
+    let text = screen_text_sized(&a, 60, 18);
+    assert!(
+        text.contains("q  Ctrl-C") && text.contains("▲ ") && !text.contains("▼ "),
+        "{text}"
+    );
+    update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('x'))));
+    assert!(!a.help, "any other key closes it");
+}

@@ -119,6 +119,8 @@ pub struct App {
     pub compared: Vec<usize>,
     pub log_scale: bool,
     pub help: bool,
+    /// Lines of the help scrolled past, where it is taller than the terminal.
+    pub help_scroll: u16,
     /// A message in the status line, in place of the key hints until it expires.
     pub status: Option<String>,
     /// Ticks the status message has been shown; it goes after [`STATUS_TICKS`].
@@ -216,6 +218,7 @@ impl App {
             base: 0,
             log_scale: true,
             help: false,
+            help_scroll: 0,
             status: None,
             status_age: 0,
             compared: Vec::new(),

@@ -274,9 +274,21 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     if app.help {
-        // Any key closes the help, `q` included: quitting takes a second press, so unsaved
-        // edits are never lost to a key meant for the help.
-        app.help = false;
+        // ↑ ↓ (and the page keys) scroll a help taller than the terminal. Any other key
+        // closes it, `q` included: quitting takes a second press, so unsaved edits are never
+        // lost to a key meant for the help.
+        let hidden = super::view::help::hidden_lines(app.area);
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown if hidden > 0 => {
+                let by = if key.code == KeyCode::PageDown { 10 } else { 1 };
+                app.help_scroll = (app.help_scroll + by).min(hidden);
+            }
+            KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp if hidden > 0 => {
+                let by = if key.code == KeyCode::PageUp { 10 } else { 1 };
+                app.help_scroll = app.help_scroll.saturating_sub(by);
+            }
+            _ => app.help = false,
+        }
         return Vec::new();
     }
     // Esc never ends a lecture: in the walkthrough it steps back, like ←.
@@ -339,7 +351,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Esc => {
             app.say("q quits; Esc goes back to the Fan tab from the others".to_string())
         }
-        KeyCode::Char('?') | KeyCode::F(1) => app.help = true,
+        KeyCode::Char('?') | KeyCode::F(1) => {
+            app.help = true;
+            app.help_scroll = 0;
+        }
         KeyCode::Tab => app.tab = app.tab.offset(1),
         KeyCode::BackTab => app.tab = app.tab.offset(-1),
         KeyCode::Char(c @ '1'..='9') => {

@@ -255,11 +255,24 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         .find_map(|s| s.run.as_ref())
         .map(|r| r.first_passage.iter().map(|f| f.year).collect())
         .unwrap_or_default();
-    let fixed = header.chars().count();
-    let room = width.saturating_sub(fixed) / 7;
-    let shown: Vec<i32> = years.iter().copied().take(room).collect();
-    for y in &shown {
-        header.push_str(&format!(" {:>6}", format!("≤{y}")));
+    // Each year's column as wide as its widest share ("> 99.5%" is wider than "97%"), for as
+    // many years as fit.
+    let mut shown: Vec<usize> = Vec::new();
+    let mut used = header.chars().count();
+    for (k, y) in years.iter().enumerate() {
+        let w = rows
+            .iter()
+            .filter_map(|r| r.fp.get(k))
+            .map(|x| percent(*x, 0).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        if used + 1 + w > width {
+            break;
+        }
+        used += 1 + w;
+        header.push_str(&format!(" {:>w$}", format!("≤{y}")));
+        shown.push(w);
     }
     buf.set_stringn(
         area.x,
@@ -306,9 +319,9 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
         if spread_w > 0 {
             line.push_str(&format!(" {diff:>spread_w$}"));
         }
-        for (k, _) in shown.iter().enumerate() {
+        for (k, w) in shown.iter().enumerate() {
             let v = fp.get(k).map_or(String::new(), |x| percent(*x, 0));
-            line.push_str(&format!(" {v:>6}"));
+            line.push_str(&format!(" {v:>w$}"));
         }
         let style = if i == app.selected {
             t.selection

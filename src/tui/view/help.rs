@@ -48,9 +48,9 @@ pub const KEYS: &[(&str, &str)] = &[
 const KEY_WIDTH: usize = 16;
 const FOOTER: &str = " Edited scenarios are marked *. Any key closes.";
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    // As wide as the longest line, so no key's explanation is cut on a terminal that has room.
+/// The help's box in `area`: as wide as its longest line (so no explanation is cut on a
+/// terminal with room), as tall as its lines, both within the terminal.
+fn frame(area: Rect) -> Rect {
     let longest = KEYS
         .iter()
         .map(|(_, what)| KEY_WIDTH + 2 + what.chars().count())
@@ -58,21 +58,85 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .max()
         .unwrap_or(0) as u16;
     let w = (longest + 3).min(area.width);
-    let h = (KEYS.len() as u16 + 3).min(area.height);
-    let r = Rect::new(
+    let h = (lines(w.saturating_sub(2)).len() as u16 + 2).min(area.height);
+    Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
         w,
         h,
-    );
+    )
+}
+
+/// The help's lines at `width` columns: an explanation too long for its line goes on under
+/// itself, word by word, rather than being cut.
+fn lines(width: u16) -> Vec<(String, bool)> {
+    let width = usize::from(width);
+    let room = width.saturating_sub(KEY_WIDTH + 2).max(8);
+    let mut out = Vec::new();
+    for (k, what) in KEYS {
+        let mut line = String::new();
+        let mut first = true;
+        for word in what.split(' ') {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+                let key = if first { *k } else { "" };
+                out.push((format!(" {key:<KEY_WIDTH$} {line}"), false));
+                first = false;
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        let key = if first { *k } else { "" };
+        out.push((format!(" {key:<KEY_WIDTH$} {line}"), false));
+    }
+    out.push((FOOTER.to_string(), true));
+    out
+}
+
+/// Lines of the help that do not fit in a terminal of `area` (what ↓ can scroll to).
+pub fn hidden_lines(area: Rect) -> u16 {
+    let r = frame(area);
+    let total = lines(r.width.saturating_sub(2)).len() as u16;
+    total.saturating_sub(r.height.saturating_sub(2))
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let r = frame(area);
     Clear.render(r, buf);
-    let mut lines: Vec<Line> = KEYS
+    let inner_w = r.width.saturating_sub(2);
+    let all = lines(inner_w);
+    let visible = usize::from(r.height.saturating_sub(2));
+    let hidden = all.len().saturating_sub(visible);
+    let scroll = usize::from(app.help_scroll).min(hidden);
+    let shown: Vec<Line> = all
         .iter()
-        .map(|(k, what)| Line::styled(format!(" {k:<KEY_WIDTH$} {what}"), t.base()))
+        .skip(scroll)
+        .take(visible)
+        .map(|(text, dim)| {
+            let text = super::ellipsis(text, usize::from(inner_w));
+            Line::styled(text, if *dim { t.dim() } else { t.base() })
+        })
         .collect();
-    lines.push(Line::styled(FOOTER, t.dim()));
-    Paragraph::new(lines)
+    Paragraph::new(shown)
         .block(panel(" Keys ", t))
         .style(t.base())
         .render(r, buf);
+    // Lines scrolled out of the box are counted on its borders.
+    let below = hidden - scroll;
+    for (n, note, y) in [
+        (scroll, format!(" ▲ {scroll} more (↑) "), r.y),
+        (
+            below,
+            format!(" ▼ {below} more (↓) "),
+            r.bottom().saturating_sub(1),
+        ),
+    ] {
+        let w = note.chars().count() as u16;
+        if n > 0 && r.width >= w + 10 {
+            buf.set_string(r.right() - w - 1, y, note, t.dim());
+        }
+    }
 }
