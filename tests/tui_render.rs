@@ -1449,6 +1449,11 @@ fn hidden_content_is_marked_at_every_size() {
         if w == 60 {
             // No room for the ΔP column whole: it is left out, not cut.
             assert!(!table[0].contains("ΔP"), "{}", table[0]);
+            // A panel title longer than its border ends in "…".
+            a.tab = Tab::Distribution;
+            let text = screen_text_sized(&a, w, h);
+            let top = text.lines().nth(1).unwrap();
+            assert!(top.contains(" Revenue in 2026 · ") && top.ends_with("…┐"), "{top}");
         }
         a.tab = Tab::Fan;
     }

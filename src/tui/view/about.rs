@@ -15,7 +15,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let Some(slot) = app.slot() else { return };
     let s = &slot.scenario.scenario;
-    let block = panel(format!(" About {} ", s.id), t);
+    let block = panel(super::fit_title(format!(" About {} ", s.id), area.width), t);
     let inner = block.inner(area);
     block.render(area, buf);
     let width = usize::from(inner.width);

@@ -20,7 +20,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         " Compare · medians, 90% bands (c toggles) "
     };
-    let block = panel(title, t);
+    let block = panel(super::fit_title(title, area.width), t);
     let inner = block.inner(area);
     block.render(area, buf);
     // The chart draws a few chosen scenarios (ten medians and bands on one chart would be

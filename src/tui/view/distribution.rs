@@ -40,13 +40,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         percent(run.target.probability, 1),
         money_short(s.target.revenue)
     );
-    let block = panel(title, t);
+    let block = panel(super::fit_title(title, hist_area.width), t);
     let inner = block.inner(hist_area);
     block.render(hist_area, buf);
     histogram(app, run, inner, buf);
 
     let block = panel(
-        format!(" Reached {} by year ", money_short(s.target.revenue)),
+        super::fit_title(
+            format!(" Reached {} by year ", money_short(s.target.revenue)),
+            fp_area.width,
+        ),
         t,
     );
     let inner = block.inner(fp_area);

@@ -22,7 +22,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         money_short(s.target.revenue),
         s.target.year
     );
-    let block = panel(title, t);
+    let block = panel(super::fit_title(title, area.width), t);
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.width < 20 || inner.height < 4 {
@@ -245,7 +245,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             buf.set_stringn(
                 inner.x,
                 y,
-                format!("{}: {}", ev.id, parts.join(" · ")),
+                ellipsis(&format!("{}: {}", ev.id, parts.join(" · ")), w),
                 w,
                 t.dim(),
             );
@@ -385,7 +385,8 @@ fn longest_fitting(texts: &[String], width: usize) -> String {
 /// One line of text at row `y` of `inner`, moving `y` down; nothing past the bottom.
 fn put(buf: &mut Buffer, inner: Rect, y: &mut u16, text: String, style: Style) {
     if *y < inner.bottom() {
-        buf.set_stringn(inner.x, *y, text, usize::from(inner.width), style);
+        let w = usize::from(inner.width);
+        buf.set_stringn(inner.x, *y, ellipsis(&text, w), w, style);
         *y += 1;
     }
 }

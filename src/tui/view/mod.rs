@@ -169,6 +169,18 @@ fn status_line(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(line).style(t.base()).render(area, buf);
 }
 
+/// A panel's title as it fits on the top border of a panel `width` wide (corners kept): cut
+/// with "…" where it is longer.
+pub fn fit_title(title: impl Into<String>, width: u16) -> String {
+    let title = title.into();
+    let room = usize::from(width.saturating_sub(2));
+    if title.chars().count() <= room {
+        title
+    } else {
+        ellipsis(title.trim_end(), room)
+    }
+}
+
 /// A bordered panel in the theme's colours.
 pub fn panel<'a>(title: impl Into<Line<'a>>, t: &Theme) -> Block<'a> {
     Block::default()

@@ -28,7 +28,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         ""
     };
-    let block = panel(format!(" Stats{edited}{state} "), t);
+    let block = panel(
+        super::fit_title(format!(" Stats{edited}{state} "), area.width),
+        t,
+    );
     let inner = block.inner(area);
     block.render(area, buf);
     let s = &slot.scenario;

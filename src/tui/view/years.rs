@@ -15,7 +15,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let t = &app.theme;
     let Some(slot) = app.slot() else { return };
-    let block = panel(" By year: median, 90% range ", t);
+    let block = panel(
+        super::fit_title(" By year: median, 90% range ", area.width),
+        t,
+    );
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(run) = &slot.run else {
