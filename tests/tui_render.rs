@@ -1072,6 +1072,17 @@ fn compare_exports_the_set_it_draws() {
         !svg.contains("kosa"),
         "a scenario not drawn is not exported"
     );
+    // While runs of the set are coming, the export waits for them, naming them.
+    a.slots[0].pending = true;
+    a.slots[2].pending = true;
+    assert!(update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('e')))).is_empty());
+    assert_eq!(
+        a.status.as_deref(),
+        Some(
+            "Export waits for the full runs of osa-enforced and baseline (2,000 paths), then \
+             writes it"
+        )
+    );
 }
 
 /// Issue 24, point 10: `+` went past the memory budget the view started within. Now a step
@@ -1453,7 +1464,10 @@ fn hidden_content_is_marked_at_every_size() {
             a.tab = Tab::Distribution;
             let text = screen_text_sized(&a, w, h);
             let top = text.lines().nth(1).unwrap();
-            assert!(top.contains(" Revenue in 2026 · ") && top.ends_with("…┐"), "{top}");
+            assert!(
+                top.contains(" Revenue in 2026 · ") && top.ends_with("…┐"),
+                "{top}"
+            );
         }
         a.tab = Tab::Fan;
     }

@@ -605,26 +605,31 @@ fn readiness(app: &App, request: &ExportRequest) -> Readiness {
             ))
         };
     }
-    let coming: Vec<String> = slots
+    let coming: Vec<&&Slot> = slots
         .iter()
         .filter(|s| s.pending || s.run.as_ref().is_none_or(|r| r.preview))
-        .map(|s| {
-            let paths = s
-                .requested
-                .as_ref()
-                .map_or(app.settings.paths, |(_, r)| r.paths);
-            format!(
-                "{} ({} paths)",
-                s.scenario.scenario.id,
-                crate::format::thousands(paths as f64, 0)
-            )
-        })
         .collect();
-    if coming.is_empty() {
-        Readiness::Ready
-    } else {
-        Readiness::Coming(format!("the full run of {}", coming.join(", ")))
-    }
+    let Some(first) = coming.first() else {
+        return Readiness::Ready;
+    };
+    // Every run is asked for at the same paths: said once, after the ids.
+    let paths = first
+        .requested
+        .as_ref()
+        .map_or(app.settings.paths, |(_, r)| r.paths);
+    let ids: Vec<&str> = coming
+        .iter()
+        .map(|s| s.scenario.scenario.id.as_str())
+        .collect();
+    let ids = match ids.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => ids.concat(),
+    };
+    let runs = if coming.len() == 1 { "run" } else { "runs" };
+    Readiness::Coming(format!(
+        "the full {runs} of {ids} ({} paths)",
+        crate::format::thousands(paths as f64, 0)
+    ))
 }
 
 /// The waiting export, once what it draws has come: written if it all came, dropped with the
