@@ -935,6 +935,22 @@ fn a_preview_is_not_exported() {
         "{:?}",
         a.status
     );
+    // The walkthrough does not wait for runs it would not export: the runtime says at once
+    // that its slides come from `safetech teach --export-slides`.
+    a.tab = Tab::Teach;
+    let effects = update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Char('e'))));
+    assert!(
+        matches!(
+            effects.first(),
+            Some(Effect::Export(ExportRequest {
+                tab: Tab::Teach,
+                ..
+            }))
+        ),
+        "{:?}",
+        effects.first()
+    );
+    assert!(a.export_waiting.is_none());
 }
 
 /// Issue 25, point 14: `e` right after an edit wrote the preview of the new run, or (keys in

@@ -545,10 +545,17 @@ fn export(app: &mut App) -> Vec<Effect> {
         Tab::Compare => app.compared_slots(),
         _ => app.slot().map(|_| app.selected).into_iter().collect(),
     };
-    app.export_waiting = Some(ExportRequest {
+    let request = ExportRequest {
         tab: app.tab,
         slots,
-    });
+    };
+    // A new `e` replaces an export still waiting. The walkthrough has no export here (the
+    // runtime says where its slides come from).
+    app.export_waiting = None;
+    if app.tab == Tab::Teach {
+        return vec![Effect::Export(request)];
+    }
+    app.export_waiting = Some(request);
     let effects = resume_export(app);
     if let Some(request) = &app.export_waiting {
         let coming = match readiness(app, request) {
