@@ -141,7 +141,56 @@ fn cancellation_stops_the_run() {
     let cancel = std::sync::atomic::AtomicBool::new(true);
     let control = RunControl {
         cancel: Some(&cancel),
-        progress: None,
+        ..RunControl::default()
     };
     assert!(simulate(&scenario(""), settings(), control).is_err());
+}
+
+/// The runs of one analysis share the inputs' draws through a `DrawCache`: a run that takes
+/// its columns from the cache is the run that draws them afresh, path for path and figure for
+/// figure, for the same scenario and for a swing of any one input (its own column is drawn, the
+/// others are the kept ones), in a scenario with every family of input and correlations.
+#[test]
+fn runs_sharing_kept_draws_equal_fresh_runs() {
+    use safetech::scenario::load;
+    use safetech::scenario::parameters::with_value;
+    use safetech::sim::DrawCache;
+    let s = load("central").unwrap();
+    let settings = RunSettings {
+        paths: 9_000,
+        sample_paths: 3,
+        ..RunSettings::default()
+    };
+    let cache = DrawCache::for_runs_of(&s, settings.paths);
+    let kept = RunControl {
+        draws: Some(&cache),
+        ..RunControl::default()
+    };
+    let same = |a: &safetech::sim::Projection, b: &safetech::sim::Projection| {
+        assert_eq!(a.years, b.years);
+        assert_eq!(a.target_values, b.target_values);
+        assert_eq!(a.first_passage, b.first_passage);
+        assert_eq!(a.initial_growth, b.initial_growth);
+        assert_eq!(a.sample_paths, b.sample_paths);
+    };
+    let fresh = simulate(&s, settings, RunControl::default()).unwrap();
+    same(&simulate(&s, settings, kept).unwrap(), &fresh);
+    assert!(cache.bytes() > 0, "the first run keeps its columns");
+    let held = cache.bytes();
+    // A second run takes them all: nothing new is kept.
+    same(&simulate(&s, settings, kept).unwrap(), &fresh);
+    assert_eq!(cache.bytes(), held);
+    // Swings of uncertain and fixed inputs, growth and event keys.
+    for (key, value) in [
+        ("growth.long_run", 0.1),
+        ("growth.capacity", 5000.0),
+        ("growth.initial", 0.2),
+        ("events.osa.firm.growth_uplift", 0.07),
+        ("events.osa.firm.probability", 0.5),
+    ] {
+        let swung = with_value(&s, key, value).unwrap();
+        let fresh = simulate(&swung, settings, RunControl::default()).unwrap();
+        same(&simulate(&swung, settings, kept).unwrap(), &fresh);
+    }
+    assert!(cache.bytes() <= DrawCache::bytes_per_path(&s) as usize * settings.paths);
 }

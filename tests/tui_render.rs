@@ -1113,10 +1113,12 @@ fn plus_stops_at_the_memory_budget() {
     // What the view keeps of every scenario's run, plus room to make the largest run and
     // the Drivers tab's analysis of it.
     let per_path = a.slots.len() as u64 * safetech::tui::worker::Run::BYTES_PER_PATH
-        + 4 * a
-            .slots
+        + a.slots
             .iter()
-            .map(|s| safetech::sim::memory_estimate(&s.scenario, 1))
+            .map(|s| {
+                4 * safetech::sim::memory_estimate(&s.scenario, 1)
+                    + safetech::sim::DrawCache::bytes_per_path(&s.scenario)
+            })
             .max()
             .unwrap();
     let need = |paths: usize| per_path * paths as u64 + safetech::sim::MEMORY_OVERHEAD;

@@ -57,6 +57,7 @@ pub fn simulate_all(common: &Common, scenarios: &[Scenario]) -> Result<Vec<Proje
         let control = RunControl {
             cancel: None,
             progress: Some(&progress),
+            draws: None,
         };
         let p = pool
             .install(|| simulate(s, settings, control))

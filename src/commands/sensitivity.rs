@@ -36,10 +36,12 @@ fn runs_of(scenario: &Scenario) -> (usize, usize, usize) {
     (1 + 2 * swings + 1 + sources, swings, sources)
 }
 
-/// Bytes held per path: the base run, the second-seed run and the run in flight, and two
-/// outputs (ln revenue and the hit) per source of variance.
+/// Bytes held per path: the base run, the second-seed run and the run in flight, two outputs
+/// (ln revenue and the hit) per source of variance, and the inputs' draws the runs share.
 fn bytes_per_path(scenario: &Scenario, sources: usize) -> u64 {
-    3 * crate::sim::memory_estimate(scenario, 1) + 16 * sources as u64
+    3 * crate::sim::memory_estimate(scenario, 1)
+        + 16 * sources as u64
+        + crate::sim::DrawCache::bytes_per_path(scenario)
 }
 
 /// An estimate once the first run is timed, then a bar on a terminal, for analyses that take
@@ -145,9 +147,11 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         let settings = RunSettings { paths, ..settings };
         let progress = Progress::new(runs, paths);
         let tick = |year: usize, years: usize| progress.year(year, years);
+        let draws = crate::sim::DrawCache::for_runs_of(scenario, paths);
         let control = RunControl {
             cancel: None,
             progress: Some(&tick),
+            draws: Some(&draws),
         };
         let tornado = pool
             .install(|| tornado(scenario, settings, control))

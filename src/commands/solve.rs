@@ -44,12 +44,15 @@ pub fn run(args: &SolveArgs) -> Result<()> {
     }
     let spinner = RunsSpinner::new();
     let tick = |year: usize, years: usize| spinner.year(year, years);
-    let control = RunControl {
-        cancel: None,
-        progress: Some(&tick),
-    };
     let attempt = |paths: usize| -> Result<(Answer, f64)> {
         let settings = RunSettings { paths, ..settings };
+        // The steps of one search share the inputs' draws (only the solved-for input moves).
+        let draws = crate::sim::DrawCache::for_runs_of(scenario, paths);
+        let control = RunControl {
+            cancel: None,
+            progress: Some(&tick),
+            draws: Some(&draws),
+        };
         let hw = crate::stats::Z95 * (p * (1.0 - p) / paths as f64).sqrt();
         let answer = match &args.param {
             Some(key) if !args.solve_target => Answer::Parameter(
@@ -63,7 +66,8 @@ pub fn run(args: &SolveArgs) -> Result<()> {
         };
         Ok((answer, hw))
     };
-    let per_path = crate::sim::memory_estimate(scenario, 1);
+    let per_path =
+        crate::sim::memory_estimate(scenario, 1) + crate::sim::DrawCache::bytes_per_path(scenario);
     let (limit, why_limit) = super::precision_limit(&args.report.common, per_path);
     let (answer, precision) = match args.report.precision {
         None => (attempt(settings.paths)?.0, None),

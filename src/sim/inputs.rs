@@ -10,6 +10,8 @@
 //! A column is recomputed from the seed whenever it is wanted (the engine, `--samples`, the
 //! variance shares), so a run need not keep it.
 
+use std::sync::Arc;
+
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
@@ -56,12 +58,96 @@ fn stream_of(key: &str) -> u64 {
     }
 }
 
+/// Inputs' draws kept across the runs of one analysis (a tornado's swings, a solve's steps):
+/// each swing changes one input, so every other input's column is the one the last run drew.
+/// A column is found by everything that makes it (seed, paths, the z's it mixes, the spread of
+/// the older Student-t pace, and how a z becomes its value), so a kept column is the column a
+/// run would draw afresh, value for value (tested).
+///
+/// Only the engine reads it. Columns of the inputs it holds in single precision (see
+/// [`single`]) are kept in single precision, which is exact for that use. It keeps at most
+/// the columns of two runs' seeds ([`DrawCache::bytes_per_path`]: the run's own and the
+/// second seed of the variance shares, whose runs each take one component from it); a column
+/// past that is drawn and not kept.
+pub struct DrawCache {
+    columns: std::sync::Mutex<Vec<(String, Arc<Column>)>>,
+    limit: usize,
+}
+
+/// One input's values on every path of a run.
+enum Column {
+    Double(Vec<f64>),
+    Single(Vec<f32>),
+}
+
+impl DrawCache {
+    /// A cache for the runs of an analysis of `scenario` on `paths` paths.
+    pub fn for_runs_of(scenario: &Scenario, paths: usize) -> DrawCache {
+        DrawCache {
+            columns: Default::default(),
+            limit: usize::try_from(DrawCache::bytes_per_path(scenario))
+                .unwrap_or(usize::MAX)
+                .saturating_mul(paths),
+        }
+    }
+
+    /// Bytes a path of the kept columns may take: for each of two seeds, the pace and each
+    /// uncertain input (in single precision where the engine holds it so).
+    pub fn bytes_per_path(scenario: &Scenario) -> u64 {
+        let inputs: usize = scenario
+            .uncertain
+            .keys()
+            .filter(|k| *k != PACE)
+            .map(|k| if single(k) { 4 } else { 8 })
+            .sum();
+        2 * (8 + inputs as u64)
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        let columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        held(&columns)
+    }
+
+    /// The column named `id`, drawn by `draw` if no run has drawn it yet.
+    fn column(&self, id: String, draw: impl FnOnce() -> Column) -> Arc<Column> {
+        {
+            let columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, c)) = columns.iter().find(|(i, _)| *i == id) {
+                return c.clone();
+            }
+        }
+        // Drawn outside the lock: the draw runs on the thread pool.
+        let column = Arc::new(draw());
+        let mut columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        if held(&columns) + column.bytes() <= self.limit {
+            columns.push((id, column.clone()));
+        }
+        column
+    }
+}
+
+fn held(columns: &[(String, Arc<Column>)]) -> usize {
+    columns.iter().map(|(_, c)| c.bytes()).sum()
+}
+
+impl Column {
+    fn bytes(&self) -> usize {
+        match self {
+            Column::Double(v) => size_of_val(&v[..]),
+            Column::Single(v) => size_of_val(&v[..]),
+        }
+    }
+}
+
 /// What a run needs to draw its uncertain inputs.
 pub struct InputSampler<'a> {
     scenario: &'a Scenario,
     copula: Copula,
     seed: u64,
     resample: Option<Resample>,
+    /// Columns kept across runs, and this run's number of paths.
+    cache: Option<(&'a DrawCache, usize)>,
 }
 
 impl<'a> InputSampler<'a> {
@@ -73,7 +159,15 @@ impl<'a> InputSampler<'a> {
             copula,
             seed,
             resample,
+            cache: None,
         }
+    }
+
+    /// The sampler of a run of `paths` paths that takes the columns `cache` keeps, and keeps
+    /// those it draws.
+    pub(super) fn with_cache(mut self, cache: Option<&'a DrawCache>, paths: usize) -> Self {
+        self.cache = cache.map(|c| (c, paths));
+        self
     }
 
     /// The uncertain inputs' keys: the pace first where it is uncertain, then the others in
@@ -120,8 +214,37 @@ impl<'a> InputSampler<'a> {
         out
     }
 
-    /// How to draw `key`'s values, chunk by chunk.
+    /// How to draw `key`'s values, chunk by chunk: from the cache's column where the sampler
+    /// has a cache.
     pub fn draw(&self, key: &str) -> KeyDraw<'a> {
+        let mut draw = self.fresh_draw(key);
+        if let Some((cache, n)) = self.cache {
+            let id = format!(
+                "{} {n} {:?} {:?} {:?}",
+                draw.seed,
+                draw.mix,
+                draw.spread.as_ref().map(|(nu, _)| nu),
+                draw.transform
+            );
+            let single = single(key);
+            draw.kept = Some(cache.column(id, || {
+                let mut values = super::path_array(n, 0.0);
+                values
+                    .par_chunks_mut(CHUNK)
+                    .enumerate()
+                    .for_each(|(c, out)| draw.fill(c, out));
+                if single {
+                    Column::Single(values.par_iter().map(|&v| v as f32).collect())
+                } else {
+                    Column::Double(values)
+                }
+            }));
+        }
+        draw
+    }
+
+    /// [`InputSampler::draw`] without the cache.
+    fn fresh_draw(&self, key: &str) -> KeyDraw<'a> {
         let component = component_of_input(&self.copula, key);
         // The z's this key mixes: (stream, weight), its own last.
         let mix: Vec<(u64, f64)> = match self.copula.place_of(key) {
@@ -144,6 +267,7 @@ impl<'a> InputSampler<'a> {
             mix,
             spread,
             transform: self.transform(key),
+            kept: None,
         }
     }
 
@@ -190,11 +314,26 @@ pub struct KeyDraw<'a> {
     /// The older Student-t pace's degrees of freedom and χ² draw.
     spread: Option<(f64, ChiSquaredDraw)>,
     transform: Transform<'a>,
+    /// The whole column, where a [`DrawCache`] keeps it.
+    kept: Option<Arc<Column>>,
 }
 
 impl KeyDraw<'_> {
     /// The values of chunk `c` (paths `c·CHUNK..`), into `out`.
     pub fn fill(&self, c: usize, out: &mut [f64]) {
+        let (start, len) = (c * CHUNK, out.len());
+        match self.kept.as_deref() {
+            Some(Column::Double(v)) => out.copy_from_slice(&v[start..start + len]),
+            Some(Column::Single(v)) => {
+                for (o, &x) in out.iter_mut().zip(&v[start..start + len]) {
+                    *o = f64::from(x);
+                }
+            }
+            None => self.draw_fresh(c, out),
+        }
+    }
+
+    fn draw_fresh(&self, c: usize, out: &mut [f64]) {
         let (&(own, own_weight), others) = self.mix.split_last().expect("a key mixes its own z");
         let mut g = rng::generator(self.seed, own, c as u64);
         for z in out.iter_mut() {
@@ -226,6 +365,7 @@ impl KeyDraw<'_> {
 }
 
 /// How a z becomes an input's value.
+#[derive(Debug)]
 enum Transform<'a> {
     /// centre + spread · z, at least `floor`: the older pace spelling.
     Affine {

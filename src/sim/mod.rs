@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::scenario::Scenario;
 use crate::scenario::bounds::REVENUE_CEILING;
 use crate::scenario::uncertain::{PACE, outcome_key};
+pub use inputs::DrawCache;
 use inputs::{InputSampler, KeyDraw, Resample};
 use kernel::EventCodes;
 use percentiles::YearPercentiles;
@@ -64,6 +65,8 @@ impl Default for RunSettings {
 pub struct RunControl<'a> {
     pub cancel: Option<&'a AtomicBool>,
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// Inputs' draws to take from and keep for the next run of the same analysis.
+    pub draws: Option<&'a DrawCache>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -265,7 +268,7 @@ pub fn simulate_resampled(
     let n = settings.paths;
     let seed = settings.seed;
     let years: Vec<i32> = (scenario.market.start_year + 1..=scenario.market.horizon).collect();
-    let sampler = InputSampler::new(scenario, seed, resample);
+    let sampler = InputSampler::new(scenario, seed, resample).with_cache(control.draws, n);
 
     // Path-indexed state, one contiguous array per quantity; chunk c owns [c·CHUNK, (c+1)·CHUNK).
     let initial_growth = sampler.column(PACE, n);

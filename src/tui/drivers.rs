@@ -103,15 +103,23 @@ fn steps(
     cancel: &AtomicBool,
     emit: &dyn Fn(DriversResult),
 ) -> Result<(), AnalysisError> {
-    let control = RunControl {
-        cancel: Some(cancel),
-        progress: None,
-    };
     let full = RunSettings {
         sample_paths: 0,
         ..job.settings
     };
     let s = &job.scenario;
+    // Each swing changes one input: every other input's draws are the last run's.
+    let pilot_draws = crate::sim::DrawCache::for_runs_of(s, PILOT_PATHS.min(full.paths));
+    let full_draws = crate::sim::DrawCache::for_runs_of(s, full.paths);
+    let control = RunControl {
+        cancel: Some(cancel),
+        progress: None,
+        draws: Some(&pilot_draws),
+    };
+    let full_control = RunControl {
+        draws: Some(&full_draws),
+        ..control
+    };
     let all = swings(s);
     let pilot_n = PILOT_PATHS.min(full.paths);
     let pilot = RunSettings {
@@ -140,14 +148,14 @@ fn steps(
     let mut full_base = base;
     if full.paths > pilot_n {
         // Refine, largest pilot swing first.
-        let base = run_to_target(s, full, control)?;
+        let base = run_to_target(s, full, full_control)?;
         result.base = base_of(&base);
         result.attribution = event_attribution(&base);
         let mut order = pilot_rows;
         order.sort_by(|a, b| b.1.probability_range().total_cmp(&a.1.probability_range()));
         let mut refined: Vec<TornadoRow> = Vec::new();
         for (k, (i, _)) in order.iter().enumerate() {
-            refined.push(run_swing(s, &base, &all[*i], full, control)?);
+            refined.push(run_swing(s, &base, &all[*i], full, full_control)?);
             // Refined rows, then the pilot rows still waiting, each group sorted.
             let mut done = refined.clone();
             sort_rows(&mut done);
@@ -162,14 +170,14 @@ fn steps(
         full_base = base;
     }
     result.needed = Some(
-        match solve_parameter(s, NEEDED_KEY, NEEDED_FOR, full, control) {
+        match solve_parameter(s, NEEDED_KEY, NEEDED_FOR, full, full_control) {
             Ok(solution) => Ok(solution),
             Err(SolveError::Analysis(e)) => return Err(e),
             Err(other) => Err(other.to_string()),
         },
     );
     emit(result.clone());
-    result.shares = Some(variance_shares(s, full, control, &full_base)?);
+    result.shares = Some(variance_shares(s, full, full_control, &full_base)?);
     result.done = true;
     emit(result);
     Ok(())

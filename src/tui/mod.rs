@@ -89,14 +89,15 @@ pub fn unusable_terminal() -> Option<&'static str> {
 /// Bytes per path the view needs with `scenarios` in its list: what it keeps of each
 /// scenario's run ([`worker::Run::BYTES_PER_PATH`]), the largest run while it is made, and the
 /// Drivers tab's analysis of the largest (its base run, a second-seed run and the run in
-/// flight, as `sensitivity` counts them).
+/// flight, as `sensitivity` counts them, and the inputs' draws its runs share).
 pub fn bytes_per_path<'a>(scenarios: impl Iterator<Item = &'a crate::scenario::Scenario>) -> u64 {
     let (mut kept, mut largest) = (0, 0);
     for s in scenarios {
         kept += worker::Run::BYTES_PER_PATH;
-        largest = largest.max(crate::sim::memory_estimate(s, 1));
+        let run = crate::sim::memory_estimate(s, 1);
+        largest = largest.max(4 * run + crate::sim::DrawCache::bytes_per_path(s));
     }
-    kept + 4 * largest
+    kept + largest
 }
 
 /// The view reruns a scenario at every edit, each run allocating and freeing path arrays of

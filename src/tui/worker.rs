@@ -543,6 +543,7 @@ fn run_job(q: &mut Queued, pool: &rayon::ThreadPool, reply: &impl Fn(Reply)) -> 
         let control = RunControl {
             cancel: Some(&q.flags.stop),
             progress: None,
+            draws: None,
         };
         let result = pool.install(|| {
             simulate(&q.job.scenario, settings, control)
