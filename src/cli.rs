@@ -361,7 +361,8 @@ pub struct ExportArgs {
     /// Draw no bands on the compare chart
     #[arg(long, overrides_with = "bands")]
     pub no_bands: bool,
-    /// Also write the plotted numbers to this CSV file (atomically)
+    /// Also write the plotted numbers to this CSV file (atomically): every line, bar, path and
+    /// band the chart draws, and the Monte Carlo margin behind each "±"; `-` for standard output
     #[arg(allow_negative_numbers = true, long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
 }

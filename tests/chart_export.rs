@@ -680,22 +680,33 @@ fn data_writes_the_plotted_numbers_beside_the_chart() {
     assert_eq!(
         lines[0],
         "scenario,year,published_gbp_m,p5_gbp_m,p10_gbp_m,p25_gbp_m,p50_gbp_m,p75_gbp_m,\
-         p90_gbp_m,p95_gbp_m,p_target_in_target_year,target_revenue_gbp_m,target_year"
+         p90_gbp_m,p95_gbp_m,p_target_in_target_year,p_target_margin95,\
+         target_revenue_gbp_m,target_year"
     );
     // Published 2020 to 2024 and simulated 2024 to 2027 (2024 shared), two scenarios.
     assert_eq!(lines.len(), 1 + 2 * 8, "{csv}");
     assert!(lines[1].starts_with("baseline,2020,226,,"), "{csv}");
     assert!(lines[5].starts_with("baseline,2024,623,623,"), "{csv}");
     assert!(lines.iter().any(|l| l.starts_with("genai,2027,,")));
-    // The chance printed at each line's end: the same on each of a scenario's rows, and the
-    // chart's label is it rounded to a whole percent.
+    // The chance printed at each line's end: the same on each of a scenario's projected rows,
+    // empty on its published-only ones, and the chart's label is it rounded to a whole percent.
     let svg = std::fs::read_to_string(&out).unwrap();
     for id in ["baseline", "genai"] {
-        let p: Vec<f64> = lines
+        let rows: Vec<Vec<&str>> = lines
             .iter()
             .filter(|l| l.starts_with(&format!("{id},")))
-            .map(|l| l.split(',').nth(10).unwrap().parse().unwrap())
+            .map(|l| l.split(',').collect())
             .collect();
+        for r in &rows {
+            // p5 is empty exactly where P(target) is.
+            assert_eq!(r[3].is_empty(), r[10].is_empty(), "{csv}");
+        }
+        let p: Vec<f64> = rows
+            .iter()
+            .filter(|r| !r[10].is_empty())
+            .map(|r| r[10].parse().unwrap())
+            .collect();
+        assert!(p.len() >= 2, "{csv}");
         assert!(
             p.iter().all(|&x| x == p[0] && (0.0..=1.0).contains(&x)),
             "{csv}"
@@ -717,13 +728,6 @@ fn data_writes_the_plotted_numbers_beside_the_chart() {
             .starts_with("central,2023,456,,"),
         "{csv}"
     );
-    let tornado = dir.path().join("t.csv");
-    export(
-        &dir.path().join("t.png"),
-        &["--chart", "tornado", "--data", tornado.to_str().unwrap()],
-    )
-    .code(2);
-    assert!(!tornado.exists());
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod common;
 mod backtest_json;
 mod calibration;
 mod chart_analysis;
+mod chart_data;
 mod chart_export;
 mod chart_layout;
 mod chart_meta;

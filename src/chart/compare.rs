@@ -45,10 +45,7 @@ pub fn draw<DB: Canvas>(
     } else {
         "each scenario's target".to_string()
     };
-    let margin = probs
-        .iter()
-        .map(|p| 1.96 * p.std_error)
-        .fold(0.0_f64, f64::max);
+    let margin = probs.iter().map(|p| p.margin95()).fold(0.0_f64, f64::max);
     let frame = Frame {
         title: ctx.title_or(if runs.len() == 1 {
             format!("UK safety tech revenue: {}", first.scenario.scenario.name)

@@ -57,9 +57,6 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
     options.validate()?;
-    if args.data.is_some() {
-        chart::data::supported(args.chart)?;
-    }
     if matches!(args.chart, ChartKind::Tornado | ChartKind::Difference) {
         crate::analysis::check_paths(args.common.paths)?;
     }
@@ -103,6 +100,20 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let pool = super::pool(&args.common)?;
     let settings = args.common.settings();
     let control = RunControl::default();
+    // The chart, and the numbers it plots beside it.
+    let write = |chart: Chart| -> Result<()> {
+        chart.export(&args.out, &options, &inputs)?;
+        if let Some(path) = &args.data {
+            let csv = chart::data::csv(&chart, &options)?;
+            if path.as_os_str() == "-" {
+                super::emit(&csv, None, &inputs)?;
+            } else {
+                crate::output::write_atomic_as("--data", path, csv.as_bytes(), &inputs)?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        Ok(())
+    };
     match args.chart {
         ChartKind::Tornado => {
             let s = &scenarios[0];
@@ -117,11 +128,10 @@ pub fn run(args: &ExportArgs) -> Result<()> {
                 base: base_of(&base),
                 rows,
             };
-            Chart::Tornado {
+            write(Chart::Tornado {
                 analysis: &data,
                 run: &base,
-            }
-            .export(&args.out, &options, &inputs)?;
+            })?;
         }
         ChartKind::Difference => {
             let fan = pool
@@ -131,20 +141,11 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             let runs: &[_; 2] = runs[..]
                 .try_into()
                 .context("the difference chart needs two runs")?;
-            Chart::Difference { fan: &fan, runs }.export(&args.out, &options, &inputs)?;
+            write(Chart::Difference { fan: &fan, runs })?;
         }
         _ => {
             let projections = super::simulate_all(&args.common, &scenarios)?;
-            Chart::of_runs(args.chart, &projections)?.export(&args.out, &options, &inputs)?;
-            if let Some(path) = &args.data {
-                let csv = chart::data::csv(args.chart, &projections, &options)?;
-                if path.as_os_str() == "-" {
-                    super::emit(&csv, None, &inputs)?;
-                } else {
-                    crate::output::write_atomic_as("--data", path, csv.as_bytes(), &inputs)?;
-                    eprintln!("wrote {}", path.display());
-                }
-            }
+            write(Chart::of_runs(args.chart, &projections)?)?;
         }
     }
     eprintln!("wrote {}", args.out.display());
