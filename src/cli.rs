@@ -346,16 +346,19 @@ pub struct ExportArgs {
     /// stays named in the file's metadata (PNG text chunks, PDF keywords, SVG description)
     #[arg(long)]
     pub no_stamp: bool,
-    /// First year on the year axis, e.g. 2023 to give the decision window the width
+    /// First year on the year axis, e.g. 2023 to give the decision window the width; never
+    /// after the target year (a later one is moved to it, with a note)
     #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub from: Option<i32>,
-    /// Last year on the year axis
+    /// Last year on the year axis; never before the target year or past the horizon (either is
+    /// moved, with a note)
     #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]
     pub to: Option<i32>,
     /// Revenue axis of the fan, compare and spaghetti charts (--scale is the pixel multiplier)
     #[arg(long, value_enum, default_value = "log")]
     pub y_scale: crate::chart::YScale,
-    /// Draw every scenario's 5–95% band on the compare chart (by default only up to two)
+    /// Draw every scenario's 5–95% band on the compare chart (by default only up to two); from
+    /// three scenarios on, each band is drawn as its two edges, unfilled
     #[arg(long, overrides_with = "no_bands")]
     pub bands: bool,
     /// Draw no bands on the compare chart

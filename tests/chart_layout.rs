@@ -687,7 +687,8 @@ fn options_a_chart_does_not_use_are_noted_and_to_is_clamped() {
         .max()
         .unwrap();
     assert!(last_tick <= horizon, "{last_tick} > {horizon}");
-    let notes = chart::option_notes(ChartKind::Fan, &options, horizon);
+    let target_year = runs[1].scenario.target.year;
+    let notes = chart::option_notes(ChartKind::Fan, &options, horizon, target_year);
     assert!(
         notes
             .iter()
@@ -698,14 +699,132 @@ fn options_a_chart_does_not_use_are_noted_and_to_is_clamped() {
         y_scale: chart::YScale::Linear,
         ..ChartOptions::default()
     };
-    assert!(!chart::option_notes(ChartKind::Tornado, &tornado, horizon).is_empty());
-    assert!(chart::option_notes(ChartKind::Compare, &tornado, horizon).is_empty());
+    assert!(!chart::option_notes(ChartKind::Tornado, &tornado, horizon, target_year).is_empty());
+    assert!(chart::option_notes(ChartKind::Compare, &tornado, horizon, target_year).is_empty());
     let fan = ChartOptions {
         bands: Some(false),
         ..ChartOptions::default()
     };
-    assert!(!chart::option_notes(ChartKind::Fan, &fan, horizon).is_empty());
-    assert!(chart::option_notes(ChartKind::Fan, &ChartOptions::default(), horizon).is_empty());
+    assert!(!chart::option_notes(ChartKind::Fan, &fan, horizon, target_year).is_empty());
+    assert!(
+        chart::option_notes(
+            ChartKind::Fan,
+            &ChartOptions::default(),
+            horizon,
+            target_year
+        )
+        .is_empty()
+    );
+}
+
+/// Issue 26, point 8: `--from` after the target year hid the year the headline cites (and
+/// `--to` before it likewise): the axis is moved to take it in, and the move is noted. Year
+/// ticks are read off the chart; the note off `option_notes`.
+#[test]
+fn from_after_the_target_year_keeps_the_target_year_and_says_so() {
+    let runs = runs(false);
+    let run = &runs[1];
+    let (target_year, horizon) = (run.scenario.target.year, run.scenario.market.horizon);
+    let ticks = |chart: Chart, options: &ChartOptions| -> Vec<i32> {
+        chart
+            .layout(options)
+            .unwrap()
+            .texts
+            .iter()
+            .filter_map(|t| t.text.parse::<i32>().ok())
+            .filter(|y| (1990..2200).contains(y))
+            .collect()
+    };
+    let late = ChartOptions {
+        from: Some(target_year + 2),
+        ..ChartOptions::default()
+    };
+    let early = ChartOptions {
+        from: Some(target_year - 4),
+        to: Some(target_year - 1),
+        ..ChartOptions::default()
+    };
+    for kind in [
+        ChartKind::Fan,
+        ChartKind::Compare,
+        ChartKind::Spaghetti,
+        ChartKind::Reach,
+    ] {
+        let chart = || Chart::of_runs(kind, &runs[1..3]).unwrap();
+        let t = ticks(chart(), &late);
+        assert_eq!(t.iter().min(), Some(&target_year), "{kind:?}: {t:?}");
+        let t = ticks(chart(), &early);
+        assert_eq!(t.iter().max(), Some(&target_year), "{kind:?}: {t:?}");
+        assert!(t.contains(&(target_year - 4)), "{kind:?}: {t:?}");
+        for (options, word) in [(&late, "starts at"), (&early, "ends at")] {
+            let notes = chart::option_notes(kind, options, horizon, target_year);
+            assert!(
+                notes
+                    .iter()
+                    .any(|n| n.contains(&format!("would hide {target_year}"))
+                        && n.contains(&format!("{word} {target_year}"))),
+                "{kind:?}: {notes:?}"
+            );
+        }
+    }
+    // Within the target year's reach nothing moves and nothing is said.
+    let fine = ChartOptions {
+        from: Some(target_year),
+        to: Some(target_year + 1),
+        ..ChartOptions::default()
+    };
+    assert!(chart::option_notes(ChartKind::Fan, &fine, horizon, target_year).is_empty());
+    let t = ticks(Chart::Fan(run), &fine);
+    assert_eq!(
+        (t.iter().min(), t.iter().max()),
+        (Some(&target_year), Some(&(target_year + 1)))
+    );
+}
+
+/// Issue 26, point 8: `--bands` on compare with three or more scenarios filled overlapping
+/// tints that blend to grey. From three series on each band is its two edges, unfilled, in
+/// its series' colour; up to two it stays a filled tint.
+#[test]
+fn compare_bands_from_three_series_are_outlines() {
+    let runs = runs(false);
+    let options = ChartOptions {
+        bands: Some(true),
+        ..ChartOptions::default()
+    };
+    let first_polyline = |g: &str| -> String {
+        let at = g.find("<polyline").expect("a polyline");
+        g[at..at + g[at..].find("/>").unwrap()].to_string()
+    };
+    for n in [2, 3, 12] {
+        let svg = String::from_utf8(
+            Chart::Compare(&runs[..n])
+                .render(&options, ImageFormat::Svg)
+                .unwrap(),
+        )
+        .unwrap();
+        for r in &runs[..n] {
+            let id = &r.scenario.scenario.id;
+            let band = svg::group(&svg, &format!("{id}-band"))
+                .unwrap_or_else(|| panic!("{n} series: no band group for {id}"));
+            let filled = band.contains("<polygon");
+            assert_eq!(filled, n <= 2, "{n} series, {id}: filled {filled}");
+            assert!(band.matches("<polyline").count() >= 2, "{id}: {band}");
+            if n > 2 {
+                let median = svg::group(&svg, id).expect("the median's group");
+                let stroke = |tag: &str| svg::attr(tag, "stroke");
+                assert_eq!(
+                    stroke(&first_polyline(band)),
+                    stroke(&first_polyline(median)),
+                    "{id}: the edges are not in the median's colour"
+                );
+                let opaque = |a: &str| svg::attr(&first_polyline(band), a).is_none_or(|o| o == "1");
+                assert!(
+                    opaque("stroke-opacity") && opaque("opacity"),
+                    "{id}: faded edges"
+                );
+            }
+        }
+    }
 }
 
 /// Issue 26, point 7: the footer names a scenario's file by its name only, never its local

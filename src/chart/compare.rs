@@ -20,7 +20,8 @@ pub type Pattern = Option<(f64, f64)>;
 use crate::sim::Projection;
 use crate::stats::target_probability;
 
-/// Scenarios up to which the 5–95% bands are drawn: with more, overlapping tints turn to mud.
+/// Scenarios up to which the 5–95% bands are drawn by default, and drawn filled: with more,
+/// overlapping tints turn to mud, so `--bands` draws their edges only.
 pub const MAX_BANDS: usize = 2;
 
 pub fn draw<DB: Canvas>(
@@ -36,6 +37,8 @@ pub fn draw<DB: Canvas>(
         .collect();
     let probs: Vec<_> = runs.iter().map(target_probability).collect();
     let bands = st.bands.unwrap_or(runs.len() <= MAX_BANDS);
+    // Filled bands only while they can be told apart; from three on, outlines.
+    let outlined = runs.len() > MAX_BANDS;
     let t = &first.scenario.target;
     let same_target = runs
         .iter()
@@ -55,7 +58,11 @@ pub fn draw<DB: Canvas>(
         subtitle: format!(
             "Median{} of {} per scenario, on the same random draws; dots: published revenue. \
              At the line ends: chance of {goal} (Monte Carlo ±{} pts at most).",
-            if bands { " and 5–95% band" } else { "" },
+            match (bands, outlined) {
+                (false, _) => "",
+                (true, false) => " and 5–95% band",
+                (true, true) => " and 5–95% band (its edges, in the median's colour and dash)",
+            },
             futures(first.paths()),
             percent_points(margin)
         ),
@@ -91,7 +98,7 @@ pub fn draw<DB: Canvas>(
     let right = end_label_room(root, st, &labels)?;
     let mut chart = year_chart_with(&area, st, widest_run(runs), extent, right)?;
 
-    if bands {
+    if bands && !outlined {
         for ((fan, &(color, _)), run) in fans.iter().zip(&styles).zip(runs) {
             ctx.begin_group(root, &format!("{}-band", run.scenario.scenario.id), None, 0)?;
             chart.draw_series(std::iter::once(Polygon::new(
@@ -103,6 +110,23 @@ pub fn draw<DB: Canvas>(
                     fan.line(k),
                     color.mix(0.6).stroke_width(st.line(1.0)),
                 )))?;
+            }
+            ctx.end_group(root)?;
+        }
+    }
+    if bands && outlined {
+        // Three or more tints overlap into grey: each band is its two edges only, in its
+        // series' colour and dash, thinner than its median.
+        let edge = st.line(1.5);
+        for ((fan, &(color, dash)), run) in fans.iter().zip(&styles).zip(runs) {
+            ctx.begin_group(
+                root,
+                &format!("{}-band", run.scenario.scenario.id),
+                dash_px(dash, edge),
+                edge,
+            )?;
+            for k in [0, 6] {
+                draw_line(&mut chart, fan.line(k), color, dash, edge, ctx.vector)?;
             }
             ctx.end_group(root)?;
         }

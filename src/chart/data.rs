@@ -18,7 +18,7 @@ use crate::stats::{Z95, first_passage, target_probability};
 
 /// The plotted numbers of `chart` as CSV, in the years shown.
 pub fn csv(chart: &Chart, options: &ChartOptions) -> Result<String> {
-    let years = (options.from, options.to);
+    let years = chart.years(options);
     let shown = |y: i32| years.0.is_none_or(|f| y >= f) && years.1.is_none_or(|t| y <= t);
     let mut out = String::new();
     match *chart {

@@ -123,11 +123,44 @@ pub enum YScale {
     Linear,
 }
 
+/// Whether `--from`/`--to` apply to the chart kind: it has a year axis of projections.
+fn has_year_axis(kind: ChartKind) -> bool {
+    matches!(
+        kind,
+        ChartKind::Fan | ChartKind::Compare | ChartKind::Spaghetti | ChartKind::Reach
+    )
+}
+
+/// The years a chart of `kind` shows, from `--from`/`--to`: never starting after
+/// `target_year` or ending before it (the year the headline and the labels cite), so the
+/// chance a chart states is always of a year it shows. `--to` past the data is clamped when
+/// the axis is laid out.
+pub fn years_shown(
+    kind: ChartKind,
+    options: &ChartOptions,
+    target_year: i32,
+) -> (Option<i32>, Option<i32>) {
+    if !has_year_axis(kind) {
+        return (options.from, options.to);
+    }
+    (
+        options.from.map(|f| f.min(target_year)),
+        options.to.map(|t| t.max(target_year)),
+    )
+}
+
 /// Notes for options the chart kind does not use or changes, so none is ignored in silence:
 /// `--y-scale` beyond the fan, compare and spaghetti charts, `--bands` beyond compare,
-/// `--from`/`--to` on charts without a year axis they apply to, and `--to` past the last year
-/// of the data (`horizon`), which is clamped to it.
-pub fn option_notes(kind: ChartKind, options: &ChartOptions, horizon: i32) -> Vec<String> {
+/// `--from`/`--to` on charts without a year axis they apply to, `--to` past the last year
+/// of the data (`horizon`), which is clamped to it, and `--from` after (or `--to` before) the
+/// earliest target year of the scenarios drawn (`target_year`), which is moved to it
+/// ([`years_shown`]).
+pub fn option_notes(
+    kind: ChartKind,
+    options: &ChartOptions,
+    horizon: i32,
+    target_year: i32,
+) -> Vec<String> {
     let name = format!("{kind:?}").to_lowercase();
     let mut notes = Vec::new();
     let revenue_axis = matches!(
@@ -144,10 +177,20 @@ pub fn option_notes(kind: ChartKind, options: &ChartOptions, horizon: i32) -> Ve
             "--bands/--no-bands apply to the compare chart; the {name} chart ignores them"
         ));
     }
-    let year_axis = revenue_axis || kind == ChartKind::Reach;
+    let year_axis = has_year_axis(kind);
     if (options.from.is_some() || options.to.is_some()) && !year_axis {
         notes.push(format!(
             "--from/--to apply to the fan, compare, spaghetti and reach charts; the {name} chart ignores them"
+        ));
+    }
+    if let Some(from) = options.from.filter(|&f| year_axis && f > target_year) {
+        notes.push(format!(
+            "--from {from} would hide {target_year}, the year the chart's chance of the target is for; the chart starts at {target_year}"
+        ));
+    }
+    if let Some(to) = options.to.filter(|&t| year_axis && t < target_year) {
+        notes.push(format!(
+            "--to {to} would hide {target_year}, the year the chart's chance of the target is for; the chart ends at {target_year}"
         ));
     }
     if let Some(to) = options.to.filter(|&t| year_axis && t > horizon) {
@@ -364,6 +407,18 @@ impl<'a> Chart<'a> {
         }
     }
 
+    /// The years the chart shows ([`years_shown`]): `--from`/`--to`, moved to the earliest
+    /// target year of its scenarios where they would hide it.
+    pub fn years(&self, options: &ChartOptions) -> (Option<i32>, Option<i32>) {
+        let target_year = self
+            .runs()
+            .iter()
+            .map(|r| r.scenario.target.year)
+            .min()
+            .unwrap_or(i32::MAX);
+        years_shown(self.kind(), options, target_year)
+    }
+
     /// The projections the chart is drawn from, first scenario first.
     fn runs(&self) -> &'a [Projection] {
         match *self {
@@ -463,6 +518,7 @@ impl<'a> Chart<'a> {
     {
         let mut st = Style::new(options);
         st.brief = self.brief(options);
+        st.years = self.years(options);
         let date = stamp::stamp_date();
         let ctx = Ctx {
             st: &st,

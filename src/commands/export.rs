@@ -87,7 +87,18 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         .map(|s| s.market.horizon)
         .max()
         .unwrap_or_default();
-    for note in chart::option_notes(args.chart, &options, horizon) {
+    // The earliest target year among the scenarios drawn.
+    let drawn = if args.chart.single_scenario() {
+        &scenarios[..1]
+    } else {
+        &scenarios[..]
+    };
+    let target_year = drawn
+        .iter()
+        .map(|s| s.target.year)
+        .min()
+        .unwrap_or_default();
+    for note in chart::option_notes(args.chart, &options, horizon, target_year) {
         eprintln!("note: {note}");
     }
     let inputs = super::inputs_of(&scenarios.iter().collect::<Vec<_>>());
