@@ -1479,3 +1479,52 @@ fn data_dash_is_standard_output() {
     assert!(!dir.path().join("-").exists(), "no file named -");
     assert!(out.exists());
 }
+
+/// Issue 26, point 9: SVG coordinates were whole pixels, so a line's points sat up to half a
+/// pixel off where the data puts them. They keep one decimal: the years of a median line,
+/// evenly spaced on the axis, lie within 0.1 px of a straight progression (whole pixels
+/// wander by up to 0.5), and no number has more than one decimal.
+#[test]
+fn svg_coordinates_keep_a_decimal() {
+    let svg = render_svg_string(ChartKind::Compare, runs(), &ChartOptions::default()).unwrap();
+    let series = svg::series(&svg);
+    let mut fractional = 0;
+    for s in series
+        .iter()
+        .filter(|s| s.id == "baseline" || s.id == "osa-enforced")
+    {
+        // The median: the line of the group with a point a year.
+        let (_, points) = s
+            .lines
+            .iter()
+            .max_by_key(|l| l.1.len())
+            .expect("a median line");
+        assert!(points.len() >= 5, "{}: {points:?}", s.id);
+        let n = (points.len() - 1) as f64;
+        let step = (points[points.len() - 1].0 - points[0].0) / n;
+        for (k, p) in points.iter().enumerate() {
+            let expected = points[0].0 + step * k as f64;
+            assert!(
+                (p.0 - expected).abs() <= 0.1 + 1e-9,
+                "{}: year {k} at x = {} against {expected:.2}",
+                s.id,
+                p.0
+            );
+            fractional += usize::from(p.0.fract() != 0.0) + usize::from(p.1.fract() != 0.0);
+        }
+    }
+    assert!(fractional > 0, "every coordinate is a whole pixel");
+    for name in ["points", "x", "y", "cx", "cy", "stroke-width"] {
+        let key = format!(" {name}=\"");
+        for (at, _) in svg.match_indices(&key) {
+            let value = &svg[at + key.len()..];
+            let value = &value[..value.find('"').unwrap()];
+            for number in value.split([' ', ',']).filter(|v| !v.is_empty()) {
+                let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+                assert!(decimals <= 1, "{name}=\"{value}\"");
+            }
+        }
+    }
+    // The canvas is the size asked for.
+    assert!(svg.contains("<svg width=\"1600\" height=\"900\" viewBox=\"0 0 1600 900\""));
+}

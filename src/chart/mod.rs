@@ -315,6 +315,10 @@ impl ChartOptions {
     }
 }
 
+/// The SVG is drawn at this many times its size and its numbers divided back, so coordinates
+/// keep one decimal (plotters' backends place everything on whole device units).
+pub const SVG_GRID: u32 = 10;
+
 /// Output format, from the file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
@@ -495,16 +499,27 @@ impl<'a> Chart<'a> {
     }
 
     /// The SVG with series groups and text sized as in the PNG, asking for DejaVu Sans by name.
+    /// Drawn at [`SVG_GRID`] times the size, lengths on the grid of the PNG's pixels, then
+    /// scaled back: data keeps a decimal, and the rest is where the PNG has it.
     fn svg_unembedded(&self, options: &ChartOptions, (w, h): (u32, u32)) -> Result<String> {
+        let fine = ChartOptions {
+            scale: options.scale * SVG_GRID,
+            ..options.clone()
+        };
         let mut svg = String::new();
         {
-            let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-            self.draw(&root, options, true)?;
+            let root =
+                SVGBackend::with_string(&mut svg, (w * SVG_GRID, h * SVG_GRID)).into_drawing_area();
+            self.draw_on_grid(&root, &fine, true, f64::from(SVG_GRID))?;
             root.present().context("drawing the chart")?;
         }
-        Ok(svg_text::fit_to_layout(&svg_groups::merge_dashes(
-            &svg_groups::resolve(&svg),
-        )))
+        Ok(svg_text::scale_down(
+            &svg_text::fit_to_layout(
+                &svg_groups::merge_dashes(&svg_groups::resolve(&svg)),
+                SVG_GRID,
+            ),
+            SVG_GRID,
+        ))
     }
 
     fn draw<DB>(
@@ -516,7 +531,22 @@ impl<'a> Chart<'a> {
     where
         DB: Canvas,
     {
+        self.draw_on_grid(root, options, vector, 1.0)
+    }
+
+    /// Draws the chart with every length a multiple of `grid` device units.
+    fn draw_on_grid<DB>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        options: &ChartOptions,
+        vector: bool,
+        grid: f64,
+    ) -> Result<()>
+    where
+        DB: Canvas,
+    {
         let mut st = Style::new(options);
+        st.grid = grid;
         st.brief = self.brief(options);
         st.years = self.years(options);
         let date = stamp::stamp_date();

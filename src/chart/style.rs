@@ -34,6 +34,10 @@ pub struct Style {
     pub log: bool,
     /// Compare bands forced on or off (`--bands`, `--no-bands`).
     pub bands: Option<bool>,
+    /// Lengths are whole multiples of this many device units: 1 for the PNG; for the SVG,
+    /// drawn at [`super::SVG_GRID`] times the size so data keeps a decimal, the grid of one
+    /// PNG pixel, so every length (margins, line widths) is what it is in the PNG.
+    pub grid: f64,
 }
 
 impl Style {
@@ -48,24 +52,29 @@ impl Style {
             years: (options.from, options.to),
             log: options.y_scale == super::YScale::Log,
             bands: options.bands,
+            grid: 1.0,
         }
+    }
+
+    /// `v` device units rounded to the grid.
+    fn on_grid(&self, v: f64) -> f64 {
+        (v / self.grid).round() * self.grid
     }
 
     /// A length in pixels.
     pub fn px(&self, base: f64) -> i32 {
-        (base * self.unit).round() as i32
+        self.on_grid(base * self.unit) as i32
     }
 
     /// A length that holds text, so it grows with the theme's text size.
     pub fn text_px(&self, base: f64) -> i32 {
-        (base * self.unit * self.palette.text_scale).round() as i32
+        self.on_grid(base * self.unit * self.palette.text_scale) as i32
     }
 
     /// A line width in pixels, never below 1.
     pub fn line(&self, base: f64) -> u32 {
-        (base * self.unit * self.palette.line_scale)
-            .round()
-            .max(1.0) as u32
+        self.on_grid(base * self.unit * self.palette.line_scale)
+            .max(self.grid) as u32
     }
 
     /// A hairline: 1 pixel at `--scale 1`, whatever the canvas, for marks that must not be

@@ -1,4 +1,6 @@
-//! Text in SVG output, made to look as it does in the PNG, in every viewer.
+//! Text in SVG output, made to look as it does in the PNG in viewers that read embedded fonts
+//! (browsers do; some converters, resvg among them, ignore `@font-face` and draw
+//! with an installed font), and SVG numbers brought back from the finer grid they are drawn on.
 //!
 //! - [`fit_to_layout`]: plotters writes `font-size` as the layout size ÷ 1.24 and places the
 //!   baseline in `em`/`ex`, while the PNG (and every layout measurement) draws the font at
@@ -8,7 +10,8 @@
 //!   plotters fills a line `w` ≥ 2 pixels wide as a polygon whose edges are both drawn, so it is
 //!   `w` + 1 pixels wide.
 //! - [`embed_fonts`]: a subset of DejaVu Sans (and Bold) holding only the glyphs the chart uses is
-//!   embedded as an `@font-face` data URL, so the look does not depend on the viewer's fonts.
+//!   embedded as an `@font-face` data URL, so the look does not depend on the fonts installed
+//!   where the viewer honours it.
 //!   Text stays text (selectable, searchable).
 
 use std::collections::BTreeSet;
@@ -58,8 +61,9 @@ fn set_attr(tag: &str, name: &str, value: &str) -> String {
     }
 }
 
-/// `font-size` and baseline offsets of every `<text>` rewritten to match the PNG.
-pub fn fit_to_layout(svg: &str) -> String {
+/// `font-size` and baseline offsets of every `<text>` rewritten to match the PNG, for an SVG
+/// drawn at `grid` device units per PNG pixel.
+pub fn fit_to_layout(svg: &str, grid: u32) -> String {
     let h = height_em();
     // Baselines as the PNG places them (backend::Crisp): BASELINE_FROM_TOP × size below the
     // top of a layout box that is size ÷ 1.24 tall, anchored at its top, middle or bottom.
@@ -72,8 +76,8 @@ pub fn fit_to_layout(svg: &str) -> String {
         let t = line.trim_start();
         if t.starts_with("<polyline") || t.starts_with("<line") {
             match attr(line, "stroke-width").and_then(|w| w.parse::<u32>().ok()) {
-                Some(w) if w >= 2 => {
-                    out.push_str(&set_attr(line, "stroke-width", &(w + 1).to_string()))
+                Some(w) if w >= 2 * grid => {
+                    out.push_str(&set_attr(line, "stroke-width", &(w + grid).to_string()))
                 }
                 _ => out.push_str(line),
             }
@@ -99,6 +103,102 @@ pub fn fit_to_layout(svg: &str) -> String {
             tag = set_attr(&tag, "dy", &format!("{}em", short(dy)));
         }
         out.push_str(&tag);
+    }
+    out
+}
+
+/// Attributes holding lengths or coordinates, divided by the grid in [`scale_down`].
+const LENGTHS: [&str; 15] = [
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "width",
+    "height",
+    "points",
+    "stroke-width",
+    "stroke-dasharray",
+    "viewBox",
+];
+
+/// A number divided by `grid`, with at most one decimal and no trailing ".0".
+fn tenths(v: f64, grid: u32) -> String {
+    let s = format!("{:.1}", v / f64::from(grid));
+    let s = s.strip_suffix(".0").unwrap_or(&s);
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// Every number in `value` divided by `grid`, the rest kept: "10,25 30,45" → "1,2.5 3,4.5".
+fn scale_numbers(value: &str, grid: u32, keep_decimals: bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut num = String::new();
+    let flush = |num: &mut String, out: &mut String| {
+        if !num.is_empty() {
+            match num.parse::<f64>() {
+                Ok(v) if keep_decimals => out.push_str(&short(v / f64::from(grid))),
+                Ok(v) => out.push_str(&tenths(v, grid)),
+                Err(_) => out.push_str(num),
+            }
+            num.clear();
+        }
+    };
+    for c in value.chars() {
+        if c.is_ascii_digit() || c == '.' || (c == '-' && num.is_empty()) {
+            num.push(c);
+        } else {
+            flush(&mut num, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut num, &mut out);
+    out
+}
+
+/// The SVG drawn at `grid` times its size brought back to it: every coordinate and length
+/// divided by `grid` to one decimal, font sizes to three, and the rotation of vertical text.
+pub fn scale_down(svg: &str, grid: u32) -> String {
+    let mut out = String::with_capacity(svg.len());
+    for line in svg.split_inclusive('\n') {
+        let t = line.trim_start();
+        if !t.starts_with('<') || t.starts_with("</") || t.starts_with("<style") {
+            out.push_str(line);
+            continue;
+        }
+        // The tag (up to its first '>'), then whatever follows it on the line (text).
+        let end = line.find('>').map_or(line.len(), |e| e + 1);
+        let (tag, rest) = line.split_at(end);
+        let mut tag = tag.to_string();
+        for name in LENGTHS {
+            if let Some(v) = attr(&tag, name) {
+                let v = v.to_string();
+                tag = set_attr(&tag, name, &scale_numbers(&v, grid, false));
+            }
+        }
+        if let Some(v) = attr(&tag, "font-size") {
+            let v = v.to_string();
+            tag = set_attr(&tag, "font-size", &scale_numbers(&v, grid, true));
+        }
+        if let Some(v) = attr(&tag, "transform") {
+            // rotate(angle, x, y): the angle stays.
+            let v = v.to_string();
+            if let Some(args) = v.strip_prefix("rotate(").and_then(|a| a.strip_suffix(')')) {
+                let mut parts = args.splitn(2, ',');
+                let angle = parts.next().unwrap_or("0");
+                let centre = parts.next().unwrap_or("");
+                tag = set_attr(
+                    &tag,
+                    "transform",
+                    &format!("rotate({angle},{})", scale_numbers(centre, grid, false)),
+                );
+            }
+        }
+        out.push_str(&tag);
+        out.push_str(rest);
     }
     out
 }
@@ -350,16 +450,31 @@ mod tests {
     }
 
     #[test]
+    fn numbers_drawn_on_a_finer_grid_come_back_with_one_decimal() {
+        let svg = "<svg width=\"16000\" height=\"9000\" viewBox=\"0 0 16000 9000\">\n\
+            <polyline stroke-dasharray=\"120 80\" stroke-width=\"30\" points=\"1234,-5 20,40 \"/>\n\
+            <text x=\"405\" y=\"17\" font-size=\"171.81\" transform=\"rotate(270, 160, 4575)\">\n\
+            A 12,34\n</text>\n</svg>\n";
+        assert_eq!(
+            scale_down(svg, 10),
+            "<svg width=\"1600\" height=\"900\" viewBox=\"0 0 1600 900\">\n\
+            <polyline stroke-dasharray=\"12 8\" stroke-width=\"3\" points=\"123.4,-0.5 2,4 \"/>\n\
+            <text x=\"40.5\" y=\"1.7\" font-size=\"17.181\" transform=\"rotate(270, 16, 457.5)\">\n\
+            A 12,34\n</text>\n</svg>\n"
+        );
+    }
+
+    #[test]
     fn text_sizes_follow_the_png_scale() {
         let svg = "<svg>\n<text x=\"1\" y=\"2\" dy=\"0.76em\" font-size=\"16.129032258064516\">\nA\n</text>\n</svg>\n";
-        let out = fit_to_layout(svg);
+        let out = fit_to_layout(svg, 1);
         // A layout size of 20 px is 20 ÷ 1.1641 = 17.181 em-px in DejaVu Sans.
         assert!(out.contains("font-size=\"17.181\""), "{out}");
         assert!(out.contains("dy=\"0.722em\""), "{out}");
         let lines =
             "<polyline stroke-width=\"2\" points=\"0,0 1,1\"/>\n<line stroke-width=\"1\"/>\n";
         assert_eq!(
-            fit_to_layout(lines),
+            fit_to_layout(lines, 1),
             "<polyline stroke-width=\"3\" points=\"0,0 1,1\"/>\n<line stroke-width=\"1\"/>\n"
         );
     }
