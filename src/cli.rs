@@ -346,6 +346,10 @@ pub struct ExportArgs {
     /// stays named in the file's metadata (PNG text chunks, PDF keywords, SVG description)
     #[arg(long)]
     pub no_stamp: bool,
+    /// No background: a PNG with an alpha channel, an SVG without its background rectangle, a
+    /// PDF page without a fill (legend boxes and label halos keep the theme's background)
+    #[arg(long)]
+    pub transparent: bool,
     /// First year on the year axis, e.g. 2023 to give the decision window the width; never
     /// after the target year (a later one is moved to it, with a note)
     #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]

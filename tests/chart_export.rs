@@ -1528,3 +1528,65 @@ fn svg_coordinates_keep_a_decimal() {
     // The canvas is the size asked for.
     assert!(svg.contains("<svg width=\"1600\" height=\"900\" viewBox=\"0 0 1600 900\""));
 }
+
+/// Issue 26, point 10: `--transparent` leaves the background out. The PNG has an alpha
+/// channel, clear where nothing is drawn, and laid over the theme's background it is the
+/// opaque chart to within rounding; the SVG has no background rectangle; the PDF is drawn.
+#[test]
+fn transparent_charts_leave_the_background_out() {
+    for theme in [Theme::Light, Theme::Dark, Theme::Classroom] {
+        for kind in [ChartKind::Fan, ChartKind::Compare] {
+            let opaque = ChartOptions {
+                theme,
+                width: 800,
+                height: 450,
+                ..ChartOptions::default()
+            };
+            let clear = ChartOptions {
+                transparent: true,
+                ..opaque.clone()
+            };
+            let (_, _, solid) = decode(&render_png_bytes(kind, runs(), &opaque).unwrap());
+            let bytes = render_png_bytes(kind, runs(), &clear).unwrap();
+            let mut reader = png::Decoder::new(bytes.as_slice()).read_info().unwrap();
+            let mut rgba = vec![0; reader.output_buffer_size()];
+            let info = reader.next_frame(&mut rgba).unwrap();
+            assert_eq!(info.color_type, png::ColorType::Rgba, "{theme:?} {kind:?}");
+            rgba.truncate(info.buffer_size());
+            assert_eq!(rgba[..4], [0, 0, 0, 0], "{theme:?} {kind:?}: the corner");
+            let bg = theme.palette().background;
+            let bg = [bg.0, bg.1, bg.2];
+            let (mut clear_px, mut worst) = (0, 0);
+            for (px, want) in rgba.chunks_exact(4).zip(solid.chunks_exact(3)) {
+                let a = f64::from(px[3]) / 255.0;
+                clear_px += usize::from(px[3] == 0);
+                for c in 0..3 {
+                    let over = f64::from(px[c]) * a + f64::from(bg[c]) * (1.0 - a);
+                    worst = worst.max((over.round() as i32 - i32::from(want[c])).abs());
+                }
+            }
+            assert!(worst <= 2, "{theme:?} {kind:?}: off by {worst}");
+            let pixels = rgba.len() / 4;
+            assert!(
+                clear_px * 2 > pixels,
+                "{theme:?} {kind:?}: {clear_px} of {pixels} clear"
+            );
+            let full = "<rect x=\"0\" y=\"0\" width=\"800\" height=\"450\"";
+            assert!(
+                render_svg_string(kind, runs(), &opaque)
+                    .unwrap()
+                    .contains(full)
+            );
+            assert!(
+                !render_svg_string(kind, runs(), &clear)
+                    .unwrap()
+                    .contains(full)
+            );
+            let pdf = Chart::of_runs(kind, runs())
+                .unwrap()
+                .render(&clear, ImageFormat::Pdf)
+                .unwrap();
+            assert!(pdf.starts_with(b"%PDF"));
+        }
+    }
+}

@@ -45,6 +45,38 @@ pub(super) fn png(rgb: &[u8], w: u32, h: u32, dpi: u32, text: &[(&str, &str)]) -
     Ok(out)
 }
 
+/// As [`png`], for 8-bit RGBA pixels (a transparent chart).
+pub(super) fn png_rgba(
+    rgba: &[u8],
+    w: u32,
+    h: u32,
+    dpi: u32,
+    text: &[(&str, &str)],
+) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        for (keyword, t) in text {
+            enc.add_itxt_chunk((*keyword).to_string(), (*t).to_string())
+                .context("encoding PNG")?;
+        }
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Best);
+        let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
+        enc.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: per_metre,
+            yppu: per_metre,
+            unit: png::Unit::Meter,
+        }));
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+        let mut writer = enc.write_header().context("encoding PNG")?;
+        writer.write_image_data(rgba).context("encoding PNG")?;
+        writer.finish().context("encoding PNG")?;
+    }
+    Ok(out)
+}
+
 /// The image as a palette (in order of first appearance, so the bytes are deterministic) and
 /// one index per pixel, when it has at most 256 colours.
 fn indexed(rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {

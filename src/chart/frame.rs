@@ -28,13 +28,16 @@ pub fn futures(n: usize) -> String {
     crate::format::count(n, "simulated future")
 }
 
-/// Fills the background, draws title, subtitle and footer, and returns the area left for the plot.
+/// Fills the canvas (unless it is to stay transparent), draws title, subtitle and footer, and
+/// returns the area left for the plot.
 pub fn draw_frame<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     st: &Style,
     frame: &Frame,
 ) -> Result<DrawingArea<DB, Shift>> {
-    root.fill(&st.palette.background)?;
+    if let Some(canvas) = st.canvas {
+        root.fill(&canvas)?;
+    }
     frame_area(root, st, frame, true)
 }
 

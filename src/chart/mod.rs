@@ -111,6 +111,10 @@ pub struct ChartOptions {
     /// The footer's stamp line (program, version, scenarios, seed, paths); `--no-stamp` leaves
     /// it out, and the file's metadata still names the run.
     pub stamp: bool,
+    /// No background: a PNG with alpha, an SVG without its background rectangle, a PDF page
+    /// without a fill (`--transparent`). Legend boxes and the halos behind labels keep the
+    /// theme's background.
+    pub transparent: bool,
 }
 
 /// How revenue is laid out up the axis.
@@ -226,6 +230,7 @@ impl Default for ChartOptions {
             y_scale: YScale::Log,
             bands: None,
             stamp: true,
+            transparent: false,
         }
     }
 }
@@ -481,21 +486,56 @@ impl<'a> Chart<'a> {
         Ok(layout.take())
     }
 
-    /// The chart as PNG bytes (8-bit RGB, or a palette when it has few colours).
+    /// The chart as PNG bytes (8-bit RGB, or a palette when it has few colours; RGBA when
+    /// transparent).
     fn png(&self, options: &ChartOptions, (w, h): (u32, u32), meta: &Metadata) -> Result<Vec<u8>> {
-        let mut rgb = vec![0u8; w as usize * h as usize * 3];
-        {
-            let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
-            let root = backend::Crisp { inner: bitmap }.into_drawing_area();
-            self.draw(&root, options, false)?;
-            root.present().context("drawing the chart")?;
-        }
         let text = [
             ("Title", meta.title.as_str()),
             ("Description", meta.description.as_str()),
             ("Software", meta.stamp.as_str()),
         ];
-        encode::png(&rgb, w, h, options.dpi, &text)
+        if !options.transparent {
+            let rgb = self.rgb(options, (w, h), None)?;
+            return encode::png(&rgb, w, h, options.dpi, &text);
+        }
+        // Drawn on black and on white: a pixel of colour c and opacity a is a·c on black and
+        // a·c + (1 − a)·255 on white, so a = 1 − (white − black) / 255 and c = black / a.
+        let black = self.rgb(options, (w, h), Some(RGBColor(0, 0, 0)))?;
+        let white = self.rgb(options, (w, h), Some(RGBColor(255, 255, 255)))?;
+        let mut rgba = Vec::with_capacity(black.len() / 3 * 4);
+        for (b, wh) in black.chunks_exact(3).zip(white.chunks_exact(3)) {
+            let spread: u32 = (0..3)
+                .map(|i| u32::from(wh[i].saturating_sub(b[i])))
+                .sum::<u32>();
+            let alpha = 255 - (spread as f64 / 3.0).round().min(255.0) as u32;
+            if alpha == 0 {
+                rgba.extend_from_slice(&[0, 0, 0, 0]);
+                continue;
+            }
+            for &c in b {
+                rgba.push((u32::from(c) * 255 / alpha).min(255) as u8);
+            }
+            rgba.push(alpha as u8);
+        }
+        encode::png_rgba(&rgba, w, h, options.dpi, &text)
+    }
+
+    /// The chart's pixels as 8-bit RGB, the canvas filled with `canvas` instead of the theme's
+    /// background when given.
+    fn rgb(
+        &self,
+        options: &ChartOptions,
+        (w, h): (u32, u32),
+        canvas: Option<RGBColor>,
+    ) -> Result<Vec<u8>> {
+        let mut rgb = vec![0u8; w as usize * h as usize * 3];
+        {
+            let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
+            let root = backend::Crisp { inner: bitmap }.into_drawing_area();
+            self.draw_with(&root, options, false, 1.0, canvas)?;
+            root.present().context("drawing the chart")?;
+        }
+        Ok(rgb)
     }
 
     /// The SVG with series groups and text sized as in the PNG, asking for DejaVu Sans by name.
@@ -510,7 +550,7 @@ impl<'a> Chart<'a> {
         {
             let root =
                 SVGBackend::with_string(&mut svg, (w * SVG_GRID, h * SVG_GRID)).into_drawing_area();
-            self.draw_on_grid(&root, &fine, true, f64::from(SVG_GRID))?;
+            self.draw_with(&root, &fine, true, f64::from(SVG_GRID), None)?;
             root.present().context("drawing the chart")?;
         }
         Ok(svg_text::scale_down(
@@ -531,22 +571,27 @@ impl<'a> Chart<'a> {
     where
         DB: Canvas,
     {
-        self.draw_on_grid(root, options, vector, 1.0)
+        self.draw_with(root, options, vector, 1.0, None)
     }
 
-    /// Draws the chart with every length a multiple of `grid` device units.
-    fn draw_on_grid<DB>(
+    /// Draws the chart with every length a multiple of `grid` device units, the canvas filled
+    /// with `canvas` when given, else with the theme's background unless `--transparent`.
+    fn draw_with<DB>(
         &self,
         root: &DrawingArea<DB, Shift>,
         options: &ChartOptions,
         vector: bool,
         grid: f64,
+        canvas: Option<RGBColor>,
     ) -> Result<()>
     where
         DB: Canvas,
     {
         let mut st = Style::new(options);
         st.grid = grid;
+        if canvas.is_some() || options.transparent {
+            st.canvas = canvas;
+        }
         st.brief = self.brief(options);
         st.years = self.years(options);
         let date = stamp::stamp_date();

@@ -38,6 +38,10 @@ pub struct Style {
     /// drawn at [`super::SVG_GRID`] times the size so data keeps a decimal, the grid of one
     /// PNG pixel, so every length (margins, line widths) is what it is in the PNG.
     pub grid: f64,
+    /// What the canvas is filled with before anything is drawn: the theme's background, or
+    /// nothing (`--transparent` in SVG and PDF; the PNG draws on black and on white and takes
+    /// its alpha from the difference).
+    pub canvas: Option<RGBColor>,
 }
 
 impl Style {
@@ -53,6 +57,7 @@ impl Style {
             log: options.y_scale == super::YScale::Log,
             bands: options.bands,
             grid: 1.0,
+            canvas: Some(options.theme.palette().background),
         }
     }
 

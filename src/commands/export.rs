@@ -53,6 +53,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         source: args.source.clone(),
         headline: on_off(args.headline, args.no_headline),
         stamp: !args.no_stamp,
+        transparent: args.transparent,
     };
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
