@@ -350,6 +350,10 @@ pub struct ExportArgs {
     /// PDF page without a fill (legend boxes and label halos keep the theme's background)
     #[arg(long)]
     pub transparent: bool,
+    /// Leave out the policy dates the fan and compare charts mark above the plot (a tick at each
+    /// event's year, a bracket over its window: "osa", "us-market window")
+    #[arg(long)]
+    pub no_events: bool,
     /// First year on the year axis, e.g. 2023 to give the decision window the width; never
     /// after the target year (a later one is moved to it, with a note)
     #[arg(allow_negative_numbers = true, long, value_name = "YEAR", value_parser = parse_year)]

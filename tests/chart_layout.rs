@@ -827,6 +827,117 @@ fn compare_bands_from_three_series_are_outlines() {
     }
 }
 
+/// Issue 26, point 10: policy dates from the scenario's events are marked above the fan and
+/// compare plots, a label per event at the year it starts ("osa window" over the years its
+/// outcomes can start in, "ai-duties" at its one year), never over the plot; `--no-events`
+/// and the other kinds leave them out. The expected labels and years are read from the
+/// scenario's events here.
+#[test]
+fn events_are_marked_above_the_fan_and_compare_plots() {
+    let runs = runs(false);
+    let central = runs
+        .iter()
+        .find(|r| r.scenario.scenario.id == "central")
+        .unwrap();
+    // Each event's first and last possible start year, from its outcomes (or the event's own
+    // year or window) plus their delays.
+    let expected: Vec<(String, i32, i32)> = central
+        .scenario
+        .events
+        .iter()
+        .map(|e| {
+            let mut years = Vec::new();
+            for o in e.outcomes.iter().filter(|o| o.probability > 0.0) {
+                let span = match (o.year, o.window, e.year, e.window) {
+                    (Some(y), ..) => [y, y],
+                    (None, Some(w), ..) => w,
+                    (None, None, Some(y), _) => [y, y],
+                    (None, None, None, Some(w)) => w,
+                    _ => continue,
+                };
+                years.extend(span.map(|y| y + o.delay as i32));
+            }
+            let (a, b) = (*years.iter().min().unwrap(), *years.iter().max().unwrap());
+            let label = if a == b {
+                e.id.clone()
+            } else {
+                format!("{} window", e.id)
+            };
+            (label, a, b)
+        })
+        .collect();
+    assert!(expected.len() >= 3, "{expected:?}");
+    assert!(expected.iter().any(|e| e.1 == e.2) && expected.iter().any(|e| e.1 < e.2));
+    for (w, h) in [(MIN_WIDTH, MIN_HEIGHT), (1600, 900)] {
+        let options = ChartOptions {
+            width: w,
+            height: h,
+            ..ChartOptions::default()
+        };
+        for chart in [
+            Chart::Fan(central),
+            Chart::Compare(std::slice::from_ref(central)),
+        ] {
+            let layout = chart.layout(&options).unwrap();
+            let year_x = |y: i32| {
+                layout
+                    .texts
+                    .iter()
+                    .find(|t| t.text == y.to_string())
+                    .map(|t| (t.min.0 + t.max.0) / 2)
+            };
+            // The plot's top: the highest revenue tick label's middle.
+            let plot_top = layout
+                .texts
+                .iter()
+                .filter(|t| t.text.starts_with('£'))
+                .map(|t| (t.min.1 + t.max.1) / 2)
+                .min()
+                .unwrap();
+            for (label, from, _) in &expected {
+                let t = layout
+                    .texts
+                    .iter()
+                    .find(|t| &t.text == label)
+                    .unwrap_or_else(|| panic!("{w}×{h} {:?}: no {label}", chart.kind()));
+                assert!(t.max.1 < plot_top, "{label} at {t:?} is not above the plot");
+                // It starts at its year (years without a tick label are not checked).
+                if let Some(x) = year_x(*from) {
+                    let slack = (f64::from(w) * 0.01) as i32 + 2;
+                    assert!(
+                        (t.min.0 - x).abs() <= slack,
+                        "{w}×{h}: {label} starts at {} against {from} at {x}",
+                        t.min.0
+                    );
+                }
+            }
+            let off = ChartOptions {
+                events: false,
+                ..options.clone()
+            };
+            let layout = chart.layout(&off).unwrap();
+            for (label, ..) in &expected {
+                assert!(!layout.texts.iter().any(|t| &t.text == label), "{label}");
+            }
+        }
+        let layout = Chart::Histogram(central).layout(&options).unwrap();
+        for (label, ..) in &expected {
+            assert!(!layout.texts.iter().any(|t| &t.text == label), "{label}");
+        }
+    }
+    let off = ChartOptions {
+        events: false,
+        ..ChartOptions::default()
+    };
+    let notes = |kind| chart::option_notes(kind, &off, 2035, 2026);
+    assert!(notes(ChartKind::Fan).is_empty());
+    assert!(
+        notes(ChartKind::Reach)
+            .iter()
+            .any(|n| n.contains("--no-events"))
+    );
+}
+
 /// Issue 26, point 7: the footer names a scenario's file by its name only, never its local
 /// path ("osa-enforced (from /home/…/tests/fixtures/osa-fixed.toml)").
 #[test]

@@ -278,10 +278,14 @@ pub fn year_chart_with<'a, DB: Canvas>(
             money_axis_tick(v)
         }
     };
+    // Room above the plot for the events' dates, where they cover nothing drawn.
+    let y_area = st.text_px(118.0);
+    let plot_x = (y_area, area.dim_in_pixel().0 as i32 - right);
+    let mut strip = super::events::layout(area, st, &st.events, (x0, x1), plot_x)?;
     let mut chart = ChartBuilder::on(area)
         .x_label_area_size(st.text_px(64.0))
-        .y_label_area_size(st.text_px(118.0))
-        .margin_top(st.px(8.0))
+        .y_label_area_size(y_area)
+        .margin_top(st.px(8.0) + strip.height)
         .margin_right(right)
         .build_cartesian_2d(x0..x1, axis)?;
     super::axes::draw_year_mesh(
@@ -295,6 +299,16 @@ pub fn year_chart_with<'a, DB: Canvas>(
         &tick,
         8,
     )?;
+    if !strip.placed.is_empty() {
+        let (bx, by) = area.get_base_pixel();
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let y = chart.y_range().start;
+        let x_of = |year: i32| chart.backend_coord(&(year.clamp(x0, x1), y)).0 - bx;
+        for (m, span, _) in strip.placed.iter_mut() {
+            *span = (x_of(m.from), x_of(m.to));
+        }
+        super::events::draw(area, st, &strip, ys.start - by, xs.end - bx)?;
+    }
     Ok(chart)
 }
 

@@ -12,6 +12,7 @@ pub mod compare;
 pub mod data;
 pub mod difference;
 mod encode;
+pub mod events;
 pub mod fan;
 mod fan_series;
 mod font;
@@ -115,6 +116,9 @@ pub struct ChartOptions {
     /// without a fill (`--transparent`). Legend boxes and the halos behind labels keep the
     /// theme's background.
     pub transparent: bool,
+    /// Policy dates from the scenarios' events marked above the fan and compare charts
+    /// (`--no-events` turns them off).
+    pub events: bool,
 }
 
 /// How revenue is laid out up the axis.
@@ -176,6 +180,11 @@ pub fn option_notes(
             "--y-scale applies to the fan, compare and spaghetti charts; the {name} chart has no revenue axis to scale"
         ));
     }
+    if !options.events && !matches!(kind, ChartKind::Fan | ChartKind::Compare) {
+        notes.push(format!(
+            "--no-events applies to the fan and compare charts; the {name} chart marks no events"
+        ));
+    }
     if options.bands.is_some() && kind != ChartKind::Compare {
         notes.push(format!(
             "--bands/--no-bands apply to the compare chart; the {name} chart ignores them"
@@ -231,6 +240,7 @@ impl Default for ChartOptions {
             bands: None,
             stamp: true,
             transparent: false,
+            events: true,
         }
     }
 }
@@ -591,6 +601,9 @@ impl<'a> Chart<'a> {
         st.grid = grid;
         if canvas.is_some() || options.transparent {
             st.canvas = canvas;
+        }
+        if options.events && matches!(self.kind(), ChartKind::Fan | ChartKind::Compare) {
+            st.events = events::marks(self.runs());
         }
         st.brief = self.brief(options);
         st.years = self.years(options);

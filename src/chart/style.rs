@@ -42,6 +42,9 @@ pub struct Style {
     /// nothing (`--transparent` in SVG and PDF; the PNG draws on black and on white and takes
     /// its alpha from the difference).
     pub canvas: Option<RGBColor>,
+    /// Policy dates marked above the plot of the year charts (fan and compare, unless
+    /// `--no-events`).
+    pub events: Vec<super::events::Mark>,
 }
 
 impl Style {
@@ -58,6 +61,7 @@ impl Style {
             bands: options.bands,
             grid: 1.0,
             canvas: Some(options.theme.palette().background),
+            events: Vec::new(),
         }
     }
 

@@ -54,6 +54,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         headline: on_off(args.headline, args.no_headline),
         stamp: !args.no_stamp,
         transparent: args.transparent,
+        events: !args.no_events,
     };
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
