@@ -80,6 +80,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "safetech export -s maturing -s osa-enforced --chart compare -o compare.svg",
             "safetech export --chart tornado -s osa-enforced -o drivers.png",
             "safetech export --chart fan -o fan.pdf",
+            "safetech export --chart history -o history.png",
         ],
     ),
     (
@@ -281,7 +282,7 @@ pub struct SolveArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Chart to draw; fan, histogram and spaghetti show the first scenario
+    /// Chart to draw; fan, histogram, spaghetti, tornado and history show the first scenario
     #[arg(long, value_enum)]
     pub chart: crate::chart::ChartKind,
     /// Image file to write (atomically); the format follows the extension, .png, .svg or .pdf

@@ -362,3 +362,79 @@ fn difference_writes_the_paired_fan_and_delta_p_of_run_json() {
     assert!(years.windows(2).all(|w| w[1] == w[0] + 1.0), "{years:?}");
     assert_eq!(years.last().copied(), Some(f(&a["horizon"])));
 }
+
+/// Issue 26, point 10: `--chart history` draws the published series and the officials'
+/// claims on the data's clock ("£1bn by 2025", said in 2020 with the 2020 figure; "£1bn by
+/// 2026", said in 2024 with the 2024 figure), and its data holds both. The figures and the
+/// growth each claim needed are computed here from the data file.
+#[test]
+fn history_draws_the_published_series_and_the_claims() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/data/uk_safety_tech_revenue.csv"
+    ))
+    .unwrap();
+    let figures: Vec<(f64, f64)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("year"))
+        .map(|l| {
+            let c = split(l);
+            (c[0].parse().unwrap(), c[1].parse().unwrap())
+        })
+        .collect();
+    assert!(figures.len() >= 5, "{figures:?}");
+    let (t, svg) = export("history", &["-n", "1000"]);
+    let published: Vec<(f64, f64)> = t
+        .rows
+        .iter()
+        .filter(|r| t.cell(r, "series") == "published")
+        .map(|r| (t.num(r, "year"), t.num(r, "revenue_gbp_m")))
+        .collect();
+    assert_eq!(published, figures);
+    // As read, not as escaped in the XML.
+    let texts: Vec<String> = svg::texts(&svg)
+        .iter()
+        .map(|t| t.replace("&apos;", "'").replace("&amp;", "&"))
+        .collect();
+    for (_, v) in &figures {
+        let label = format!("£{v}m");
+        assert!(texts.contains(&label), "{label} not on the chart");
+    }
+    let figure = |y: f64| figures.iter().find(|f| f.0 == y).unwrap().1;
+    for (said, year) in [(2020.0, 2025.0), (2024.0, 2026.0)] {
+        let base = figure(said);
+        let growth = (1000.0 / base).powf(1.0 / (year - said)) - 1.0;
+        let rows: Vec<&Vec<String>> = t
+            .rows
+            .iter()
+            .filter(|r| t.cell(r, "series") != "published" && t.num(r, "said_in") == said)
+            .collect();
+        assert_eq!(rows.len(), 2, "{said}");
+        assert_eq!(
+            (t.num(rows[0], "year"), t.num(rows[0], "revenue_gbp_m")),
+            (said, base)
+        );
+        assert_eq!(
+            (t.num(rows[1], "year"), t.num(rows[1], "revenue_gbp_m")),
+            (year, 1000.0)
+        );
+        for r in &rows {
+            assert!(close(t.num(r, "growth_needed_a_year"), growth));
+        }
+        let legend = format!(
+            "'£1bn by {year}', said {said}: {:.1}% a year needed",
+            growth * 100.0
+        );
+        assert!(texts.contains(&legend), "{legend} not in {texts:?}");
+    }
+    // The headline: the last figure, its rise, and the latest claim's pace.
+    let (last, prev) = (figures[figures.len() - 1], figures[figures.len() - 2]);
+    let headline = format!(
+        "£{}m published in {}, up {:.0}%; '£1bn by 2026' needs {:.1}% a year",
+        last.1,
+        last.0,
+        (last.1 / prev.1 - 1.0) * 100.0,
+        ((1000.0 / figure(2024.0)).powf(0.5) - 1.0) * 100.0
+    );
+    assert!(texts.contains(&headline), "{headline} not in {texts:?}");
+}

@@ -97,8 +97,11 @@ fn signature_color(kind: ChartKind, theme: Theme) -> RGBColor {
         ChartKind::Spaghetti => p.bands[0],
         ChartKind::Histogram => p.series[0],
         ChartKind::Compare | ChartKind::Reach => p.background,
-        // Drawn from analyses; tests/chart_analysis.rs covers them.
-        ChartKind::Tornado | ChartKind::Difference => unreachable!("not in KINDS"),
+        // Drawn from analyses (tests/chart_analysis.rs) or from no simulation at all
+        // (history: tests/chart_data.rs).
+        ChartKind::Tornado | ChartKind::Difference | ChartKind::History => {
+            unreachable!("not in KINDS")
+        }
     }
 }
 
@@ -178,7 +181,9 @@ fn every_kind_renders_to_svg_with_title_and_axis_labels() {
             ChartKind::Histogram => "Revenue in 2026",
             ChartKind::Reach => "reach £1bn?",
             ChartKind::Spaghetti => "simulated futures: ",
-            ChartKind::Tornado | ChartKind::Difference => unreachable!("not in KINDS"),
+            ChartKind::Tornado | ChartKind::Difference | ChartKind::History => {
+                unreachable!("not in KINDS")
+            }
         };
         assert!(has(title), "{kind:?}: no title in {texts:?}");
         // One units convention: "£" on the axis title, m/bn on the ticks; never "£m" on both.

@@ -26,7 +26,7 @@ use safetech::sim::{Projection, RunControl, RunSettings, simulate};
 
 use common::svg;
 
-const KINDS: [ChartKind; 7] = [
+const KINDS: [ChartKind; 8] = [
     ChartKind::Tornado,
     ChartKind::Fan,
     ChartKind::Compare,
@@ -34,6 +34,7 @@ const KINDS: [ChartKind; 7] = [
     ChartKind::Reach,
     ChartKind::Spaghetti,
     ChartKind::Difference,
+    ChartKind::History,
 ];
 const THEMES: [Theme; 3] = [Theme::Light, Theme::Dark, Theme::Classroom];
 const SIZES: [(u32, u32); 4] = [
@@ -360,7 +361,8 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
                 ChartKind::Fan
                 | ChartKind::Histogram
                 | ChartKind::Spaghetti
-                | ChartKind::Tornado => &[1],
+                | ChartKind::Tornado
+                | ChartKind::History => &[1],
                 ChartKind::Difference => &[2],
                 _ => &[1, 3, 12],
             };

@@ -73,6 +73,8 @@ fn bash_completes_scenario_ids_files_chart_kinds_and_set_keys() {
         "reach",
         "spaghetti",
         "tornado",
+        "difference",
+        "history",
     ] {
         assert!(charts.contains(&kind.to_string()), "{kind}: {charts:?}");
     }

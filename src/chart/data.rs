@@ -96,6 +96,23 @@ pub fn csv(chart: &Chart, options: &ChartOptions) -> Result<String> {
                 )?;
             }
         }
+        Chart::History(r) => {
+            // The published points, then each claim's two ends and the growth it needed.
+            out.push_str("series,said_in,year,revenue_gbp_m,growth_needed_a_year\n");
+            for (y, v) in super::history::published(r) {
+                writeln!(out, "published,,{y},{v},")?;
+            }
+            for (c, base, g) in super::history::claims(r) {
+                let name = csv_cell(&format!(
+                    "claim: {} by {}",
+                    crate::format::money_short(c.revenue),
+                    c.year
+                ));
+                for (y, v) in [(c.said_in, base), (c.year, c.revenue)] {
+                    writeln!(out, "{name},{},{y},{v},{g}", c.said_in)?;
+                }
+            }
+        }
         Chart::Difference { fan, .. } => {
             // The fan of R_B − R_A per year, and the subtitle's ΔP(target) with its "±".
             let d = &fan.at_target;

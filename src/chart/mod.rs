@@ -18,6 +18,7 @@ mod fan_series;
 mod font;
 mod frame;
 pub mod histogram;
+pub mod history;
 mod legend;
 mod pdf;
 pub mod reach;
@@ -66,6 +67,8 @@ pub enum ChartKind {
     Tornado,
     /// Percentiles of revenue second scenario − first, path by path, each year
     Difference,
+    /// The published revenue with the officials' £1bn claims, on the data's clock (first scenario)
+    History,
 }
 
 impl ChartKind {
@@ -73,7 +76,11 @@ impl ChartKind {
     pub fn single_scenario(self) -> bool {
         matches!(
             self,
-            ChartKind::Fan | ChartKind::Histogram | ChartKind::Spaghetti | ChartKind::Tornado
+            ChartKind::Fan
+                | ChartKind::Histogram
+                | ChartKind::Spaghetti
+                | ChartKind::Tornado
+                | ChartKind::History
         )
     }
 }
@@ -173,11 +180,11 @@ pub fn option_notes(
     let mut notes = Vec::new();
     let revenue_axis = matches!(
         kind,
-        ChartKind::Fan | ChartKind::Compare | ChartKind::Spaghetti
+        ChartKind::Fan | ChartKind::Compare | ChartKind::Spaghetti | ChartKind::History
     );
     if options.y_scale != YScale::default() && !revenue_axis {
         notes.push(format!(
-            "--y-scale applies to the fan, compare and spaghetti charts; the {name} chart has no revenue axis to scale"
+            "--y-scale applies to the fan, compare, spaghetti and history charts; the {name} chart has no revenue axis to scale"
         ));
     }
     if !options.events && !matches!(kind, ChartKind::Fan | ChartKind::Compare) {
@@ -393,6 +400,8 @@ pub enum Chart<'a> {
         fan: &'a DifferenceFan,
         runs: &'a [Projection; 2],
     },
+    /// The published revenue of the run's scenario with the officials' claims.
+    History(&'a Projection),
 }
 
 impl<'a> Chart<'a> {
@@ -407,6 +416,7 @@ impl<'a> Chart<'a> {
             ChartKind::Histogram => Chart::Histogram(first()?),
             ChartKind::Reach => Chart::Reach(runs),
             ChartKind::Spaghetti => Chart::Spaghetti(first()?),
+            ChartKind::History => Chart::History(first()?),
             ChartKind::Tornado => bail!("the tornado chart needs a sensitivity analysis"),
             ChartKind::Difference => {
                 bail!("the difference chart needs two scenarios (give --scenario twice)")
@@ -423,12 +433,17 @@ impl<'a> Chart<'a> {
             Chart::Spaghetti(_) => ChartKind::Spaghetti,
             Chart::Tornado { .. } => ChartKind::Tornado,
             Chart::Difference { .. } => ChartKind::Difference,
+            Chart::History(_) => ChartKind::History,
         }
     }
 
     /// The years the chart shows ([`years_shown`]): `--from`/`--to`, moved to the earliest
     /// target year of its scenarios where they would hide it.
     pub fn years(&self, options: &ChartOptions) -> (Option<i32>, Option<i32>) {
+        if self.kind() == ChartKind::History {
+            // From the first figure to the last year a claim names.
+            return (None, Some(history::last_year()));
+        }
         let target_year = self
             .runs()
             .iter()
@@ -441,7 +456,9 @@ impl<'a> Chart<'a> {
     /// The projections the chart is drawn from, first scenario first.
     fn runs(&self) -> &'a [Projection] {
         match *self {
-            Chart::Fan(p) | Chart::Histogram(p) | Chart::Spaghetti(p) => std::slice::from_ref(p),
+            Chart::Fan(p) | Chart::Histogram(p) | Chart::Spaghetti(p) | Chart::History(p) => {
+                std::slice::from_ref(p)
+            }
             Chart::Tornado { run, .. } => std::slice::from_ref(run),
             Chart::Compare(runs) | Chart::Reach(runs) => runs,
             Chart::Difference { runs, .. } => runs,
@@ -629,6 +646,7 @@ impl<'a> Chart<'a> {
                 tornado::draw(root, &ctx, analysis, std::slice::from_ref(run))
             }
             Chart::Difference { fan, runs } => difference::draw(root, &ctx, fan, runs),
+            Chart::History(p) => history::draw(root, &ctx, p),
         }
         .with_context(|| format!("drawing the {:?} chart", self.kind()).to_lowercase())
     }
@@ -656,6 +674,27 @@ impl<'a> Chart<'a> {
         use crate::format::money_short;
         let runs = self.runs();
         let probs: Vec<_> = runs.iter().map(crate::stats::target_probability).collect();
+        if let Chart::History(p) = self {
+            // The last figure and its rise, and the pace the latest claim needs from it.
+            let points = history::published(p);
+            let last = points.last()?;
+            let rise = points
+                .iter()
+                .rev()
+                .nth(1)
+                .filter(|prev| prev.1 > 0.0)
+                .map(|prev| format!(", up {:.0}%", (last.1 / prev.1 - 1.0) * 100.0))
+                .unwrap_or_default();
+            let (c, _, g) = history::claims(p).into_iter().last()?;
+            return Some(format!(
+                "{} published in {}{rise}; '{} by {}' needs {:.1}% a year",
+                money_short(last.1),
+                last.0,
+                money_short(c.revenue),
+                c.year,
+                g * 100.0
+            ));
+        }
         let first = probs.first()?;
         let goal = format!("{} by {}", money_short(first.revenue), first.year);
         let pct = |p: f64| format!("{:.0}%", p * 100.0);
