@@ -81,6 +81,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "safetech export --chart tornado -s osa-enforced -o drivers.png",
             "safetech export --chart fan -o fan.pdf",
             "safetech export --chart history -o history.png",
+            "safetech export --chart fan --for print -o fan-print.pdf",
         ],
     ),
     (
@@ -312,6 +313,13 @@ pub struct ExportArgs {
     /// Multiplies every dimension, e.g. 2 for high-DPI slides
     #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 1, value_parser = parse_scale)]
     pub scale: u32,
+    /// A physical size: the canvas, the PDF page and the PNG's resolution are set for it, and
+    /// text is enlarged to read at it (tick labels at least 7 pt, the footer 6 pt)
+    #[arg(long, value_enum, value_name = "SIZE", conflicts_with_all = ["width", "height", "scale", "dpi", "purpose"])]
+    pub size: Option<crate::chart::SizePreset>,
+    /// What the chart is for: `print` is `--size a4-column`
+    #[arg(long = "for", value_enum, value_name = "USE", id = "purpose", conflicts_with_all = ["width", "height", "scale", "dpi"])]
+    pub purpose: Option<crate::chart::Purpose>,
     /// Colours: light prints well, dark for dark slides, classroom for projectors
     #[arg(long, value_enum, default_value = "light")]
     pub theme: crate::chart::Theme,

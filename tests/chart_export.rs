@@ -1595,3 +1595,50 @@ fn transparent_charts_leave_the_background_out() {
         }
     }
 }
+
+/// Issue 26, point 5: `--for print` makes a PDF whose page is the A4 text column, 160 × 90 mm,
+/// and a PNG whose pHYs puts it at that size; `--size` with a pixel size, or a size that does
+/// not exist, is refused with exit 2 and nothing written.
+#[test]
+fn for_print_sets_the_page_and_the_png_resolution() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("c.pdf");
+    export(&pdf, &["--for", "print"]).success();
+    let bytes = std::fs::read(&pdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let at = text.find("/MediaBox [").expect("a MediaBox") + "/MediaBox [".len();
+    let media: Vec<f64> = text[at..at + text[at..].find(']').unwrap()]
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let mm = |pt: f64| pt / 72.0 * 25.4;
+    assert!(
+        (mm(media[2] - media[0]) - 160.0).abs() < 0.2
+            && (mm(media[3] - media[1]) - 90.0).abs() < 0.2,
+        "{media:?}"
+    );
+    let png = dir.path().join("c.png");
+    export(&png, &["--size", "slide-4x3"]).success();
+    let bytes = std::fs::read(&png).unwrap();
+    let reader = png::Decoder::new(bytes.as_slice()).read_info().unwrap();
+    let info = reader.info();
+    let dims = info.pixel_dims.expect("a pHYs chunk");
+    let dpi = f64::from(dims.xppu) * 0.0254;
+    let inches = |px: u32| f64::from(px) / dpi;
+    assert!(
+        (inches(info.width) - 10.0).abs() < 0.01 && (inches(info.height) - 7.5).abs() < 0.01,
+        "{}×{} px at {dpi:.1} dpi",
+        info.width,
+        info.height
+    );
+    for bad in [
+        &["--size", "a4-column", "--width", "800"][..],
+        &["--for", "print", "--dpi", "600"],
+        &["--size", "a5"],
+        &["--for", "screen"],
+    ] {
+        let out = dir.path().join("bad.png");
+        export(&out, bad).code(2);
+        assert!(!out.exists(), "{bad:?}");
+    }
+}

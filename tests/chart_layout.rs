@@ -940,6 +940,96 @@ fn events_are_marked_above_the_fan_and_compare_plots() {
     );
 }
 
+/// Issue 26, point 5: `--size` / `--for print` set a physical size. At each preset, every
+/// kind in every theme lays out cleanly, with year ticks at least 7 pt and no text under 6 pt
+/// at the preset's resolution, and the canvas is the preset's size in millimetres.
+#[test]
+fn print_and_slide_sizes_keep_ticks_and_footer_readable() {
+    use safetech::chart::SizePreset;
+    let all = runs(false);
+    let diff = difference(false);
+    let mut failures = Vec::new();
+    for (preset, mm) in [
+        (SizePreset::A4Column, (160.0, 90.0)),
+        (SizePreset::A4Page, (297.0, 210.0)),
+        (SizePreset::Slide16x9, (338.67, 190.5)),
+        (SizePreset::Slide4x3, (254.0, 190.5)),
+    ] {
+        for theme in THEMES {
+            let options = preset.apply(ChartOptions {
+                theme,
+                ..ChartOptions::default()
+            });
+            let dpi = f64::from(options.dpi);
+            let size_mm = |px: u32| f64::from(px) / dpi * 25.4;
+            assert!(
+                (size_mm(options.width) - mm.0).abs() < 0.1
+                    && (size_mm(options.height) - mm.1).abs() < 0.1,
+                "{preset:?}: {}×{} px at {dpi} dpi",
+                options.width,
+                options.height
+            );
+            // Points to plotters' size units at this resolution.
+            let size_of = |pt: f64| pt / 72.0 * dpi * chart::SIZE_PER_EM;
+            for kind in KINDS {
+                let runs: Vec<Projection> = match kind {
+                    ChartKind::Difference => vec![all[0].clone(), all[3].clone()],
+                    ChartKind::Compare | ChartKind::Reach => all[..3].to_vec(),
+                    _ => all[..1].to_vec(),
+                };
+                let chart = match kind {
+                    ChartKind::Tornado => Chart::Tornado {
+                        analysis: tornado(false),
+                        run: &runs[0],
+                    },
+                    ChartKind::Difference => Chart::Difference {
+                        fan: diff,
+                        runs: runs[..].try_into().unwrap(),
+                    },
+                    _ => Chart::of_runs(kind, &runs).unwrap(),
+                };
+                let layout = chart.layout(&options).unwrap();
+                let at = format!("{preset:?} {theme:?} {kind:?}");
+                for p in problems(&layout, size_of(6.0)) {
+                    failures.push(format!("{at}: {p}"));
+                }
+                let ticks: Vec<_> = layout
+                    .texts
+                    .iter()
+                    .filter(|t| {
+                        t.text
+                            .parse::<i32>()
+                            .is_ok_and(|y| (2000..2100).contains(&y))
+                    })
+                    .collect();
+                if kind != ChartKind::Tornado && kind != ChartKind::Histogram && ticks.is_empty() {
+                    failures.push(format!("{at}: no year ticks"));
+                }
+                for t in ticks {
+                    if t.size < size_of(7.0) - 1e-6 {
+                        failures.push(format!(
+                            "{at}: tick {} at {:.2} pt",
+                            t.text,
+                            t.size / chart::SIZE_PER_EM / dpi * 72.0
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The same canvas without the floors: the column's ticks come out under 7 pt (about 4.9),
+    // which is what the presets exist to prevent.
+    let bare = ChartOptions {
+        min_points: None,
+        ..SizePreset::A4Column.apply(ChartOptions::default())
+    };
+    let layout = Chart::Fan(&all[0]).layout(&bare).unwrap();
+    let tick = layout.texts.iter().find(|t| t.text == "2024").unwrap();
+    let pt = tick.size / chart::SIZE_PER_EM / f64::from(bare.dpi) * 72.0;
+    assert!(pt < 6.0, "{pt:.2} pt");
+}
+
 /// Issue 26, point 7: the footer names a scenario's file by its name only, never its local
 /// path ("osa-enforced (from /home/…/tests/fixtures/osa-fixed.toml)").
 #[test]

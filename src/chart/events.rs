@@ -137,10 +137,11 @@ pub fn draw<DB: Canvas>(
     // year, or a bracket over a window, and the label above it; no line crosses a row.
     for (m, (a, b), row) in &strip.placed {
         let foot = top - *row as i32 * (strip.text_h + gap + t);
-        let level = foot - t;
-        let mut path = vec![(*a, foot), (*a, level)];
+        // The ends stop short of the row's foot, clear of the label in the row below.
+        let (level, end) = (foot - t, foot - gap);
+        let mut path = vec![(*a, end), (*a, level)];
         if b > a {
-            path.extend([(*b, level), (*b, foot)]);
+            path.extend([(*b, level), (*b, end)]);
         }
         area.draw(&PathElement::new(path, line))?;
         let w = area.estimate_text_size(&m.label, &font(st))?.0 as i32;

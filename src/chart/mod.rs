@@ -126,6 +126,73 @@ pub struct ChartOptions {
     /// Policy dates from the scenarios' events marked above the fan and compare charts
     /// (`--no-events` turns them off).
     pub events: bool,
+    /// The smallest tick labels and footer, in points at `dpi` (`--size`, `--for print`): text
+    /// is enlarged until both hold.
+    pub min_points: Option<(f64, f64)>,
+}
+
+/// A physical size to print or project at (`--size`, `--for print`): the canvas is sized in
+/// pixels at the preset's resolution, the PDF page is that size, the PNG's pHYs gives the
+/// resolution, and text is made large enough to read at that size (ticks ≥ 7 pt, the footer
+/// ≥ 6 pt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SizePreset {
+    /// The text column of an A4 page: 160 × 90 mm at 300 dpi
+    A4Column,
+    /// A whole A4 page, landscape: 297 × 210 mm at 300 dpi
+    A4Page,
+    /// A 16:9 slide, 13.33 × 7.5 in at 144 dpi (1920 × 1080 px)
+    #[value(name = "slide-16x9")]
+    Slide16x9,
+    /// A 4:3 slide, 10 × 7.5 in at 144 dpi (1440 × 1080 px)
+    #[value(name = "slide-4x3")]
+    Slide4x3,
+}
+
+/// What a chart is made for (`--for`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Purpose {
+    /// A figure in the text column of an A4 page (as `--size a4-column`)
+    Print,
+}
+
+/// The smallest tick labels and footer a preset allows, in points.
+pub const PRINT_TICK_PT: f64 = 7.0;
+pub const PRINT_FOOTER_PT: f64 = 6.0;
+
+impl SizePreset {
+    /// Width and height in millimetres.
+    pub fn mm(self) -> (f64, f64) {
+        const INCH: f64 = 25.4;
+        match self {
+            SizePreset::A4Column => (160.0, 90.0),
+            SizePreset::A4Page => (297.0, 210.0),
+            SizePreset::Slide16x9 => ((13.0 + 1.0 / 3.0) * INCH, 7.5 * INCH),
+            SizePreset::Slide4x3 => (10.0 * INCH, 7.5 * INCH),
+        }
+    }
+
+    pub fn dpi(self) -> u32 {
+        match self {
+            SizePreset::A4Column | SizePreset::A4Page => 300,
+            SizePreset::Slide16x9 | SizePreset::Slide4x3 => 144,
+        }
+    }
+
+    /// `options` at this size: width, height and resolution, scale 1, and the text floors.
+    pub fn apply(self, options: ChartOptions) -> ChartOptions {
+        let (w, h) = self.mm();
+        let dpi = self.dpi();
+        let px = |mm: f64| (mm / 25.4 * f64::from(dpi)).round() as u32;
+        ChartOptions {
+            width: px(w),
+            height: px(h),
+            scale: 1,
+            dpi,
+            min_points: Some((PRINT_TICK_PT, PRINT_FOOTER_PT)),
+            ..options
+        }
+    }
 }
 
 /// How revenue is laid out up the axis.
@@ -248,6 +315,7 @@ impl Default for ChartOptions {
             stamp: true,
             transparent: false,
             events: true,
+            min_points: None,
         }
     }
 }

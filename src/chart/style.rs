@@ -45,16 +45,30 @@ pub struct Style {
     /// Policy dates marked above the plot of the year charts (fan and compare, unless
     /// `--no-events`).
     pub events: Vec<super::events::Mark>,
+    /// Text enlarged by this factor so tick labels reach the size asked for in points
+    /// (`--size`, `--for print`); 1 otherwise.
+    pub boost: f64,
 }
 
 impl Style {
     pub fn new(options: &ChartOptions) -> Style {
         let fit = (f64::from(options.width) / 1600.0).min(f64::from(options.height) / 900.0);
+        let unit = f64::from(options.scale) * fit.clamp(0.5, 3.0);
+        let palette = options.theme.palette();
+        let mut min_text = super::MIN_TEXT_PX * f64::from(options.scale);
+        let mut boost = 1.0;
+        if let Some((tick_pt, footer_pt)) = options.min_points {
+            // Pixels per point at the resolution asked for; ems to plotters' size units.
+            let px_per_pt = f64::from(options.dpi) / 72.0 * f64::from(options.scale);
+            let tick = size::TICK * unit * palette.text_scale;
+            boost = (tick_pt * px_per_pt * super::SIZE_PER_EM / tick).max(1.0);
+            min_text = min_text.max(footer_pt * px_per_pt * super::SIZE_PER_EM);
+        }
         Style {
             brief: Brief::default(),
-            palette: options.theme.palette(),
-            unit: f64::from(options.scale) * fit.clamp(0.5, 3.0),
-            min_text: super::MIN_TEXT_PX * f64::from(options.scale),
+            palette,
+            unit,
+            min_text,
             scale: f64::from(options.scale),
             years: (options.from, options.to),
             log: options.y_scale == super::YScale::Log,
@@ -62,6 +76,7 @@ impl Style {
             grid: 1.0,
             canvas: Some(options.theme.palette().background),
             events: Vec::new(),
+            boost,
         }
     }
 
@@ -77,7 +92,7 @@ impl Style {
 
     /// A length that holds text, so it grows with the theme's text size.
     pub fn text_px(&self, base: f64) -> i32 {
-        self.on_grid(base * self.unit * self.palette.text_scale) as i32
+        self.on_grid(base * self.unit * self.palette.text_scale * self.boost) as i32
     }
 
     /// A line width in pixels, never below 1.
@@ -94,7 +109,7 @@ impl Style {
 
     /// Font size in pixels for a reference size: scaled with the canvas, never below the floor.
     pub fn text_size(&self, base: f64) -> f64 {
-        (base * self.unit * self.palette.text_scale).max(self.min_text)
+        (base * self.unit * self.palette.text_scale * self.boost).max(self.min_text)
     }
 
     pub fn font(&self, base: f64, color: RGBColor) -> TextStyle<'static> {

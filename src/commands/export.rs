@@ -55,6 +55,14 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         stamp: !args.no_stamp,
         transparent: args.transparent,
         events: !args.no_events,
+        min_points: None,
+    };
+    let preset = args.size.or(args
+        .purpose
+        .map(|chart::Purpose::Print| chart::SizePreset::A4Column));
+    let options = match preset {
+        Some(p) => p.apply(options),
+        None => options,
     };
     // Check what can be checked before a long simulation.
     ImageFormat::from_path(&args.out)?;
