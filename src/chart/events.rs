@@ -20,10 +20,12 @@ pub struct Mark {
     pub to: i32,
 }
 
-/// The events of `runs`, each once (the same id and years in several scenarios is one mark),
-/// in order of their first year. Outcomes that cannot happen (probability 0) are left out.
+/// The events of `runs`, each once: an event several scenarios share is marked over every year
+/// any of them can start it in. In order of their first year; outcomes that cannot happen
+/// (probability 0) are left out.
 pub fn marks(runs: &[Projection]) -> Vec<Mark> {
-    let mut out: Vec<Mark> = Vec::new();
+    // (id, first year, last year), in the order first met.
+    let mut seen: Vec<(String, i32, i32)> = Vec::new();
     for run in runs {
         for e in &run.scenario.events {
             let spans = e
@@ -45,17 +47,27 @@ pub fn marks(runs: &[Projection]) -> Vec<Mark> {
             }) else {
                 continue;
             };
-            let label = if from == to {
-                e.id.clone()
-            } else {
-                format!("{} window", e.id)
-            };
-            let mark = Mark { label, from, to };
-            if !out.contains(&mark) {
-                out.push(mark);
+            match seen.iter_mut().find(|s| s.0 == e.id) {
+                Some(s) => {
+                    s.1 = s.1.min(from);
+                    s.2 = s.2.max(to);
+                }
+                None => seen.push((e.id.clone(), from, to)),
             }
         }
     }
+    let mut out: Vec<Mark> = seen
+        .into_iter()
+        .map(|(id, from, to)| Mark {
+            label: if from == to {
+                id
+            } else {
+                format!("{id} window")
+            },
+            from,
+            to,
+        })
+        .collect();
     out.sort_by_key(|m| (m.from, m.to));
     out
 }
