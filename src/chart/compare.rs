@@ -117,7 +117,7 @@ pub fn draw<DB: Canvas>(
     if bands && outlined {
         // Three or more tints overlap into grey: each band is its two edges only, in its
         // series' colour and dash, thinner than its median.
-        let edge = st.line(1.5);
+        let edge = st.line(1.0);
         for ((fan, &(color, dash)), run) in fans.iter().zip(&styles).zip(runs) {
             ctx.begin_group(
                 root,
