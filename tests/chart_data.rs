@@ -400,6 +400,17 @@ fn history_draws_the_published_series_and_the_claims() {
         let label = format!("£{v}m");
         assert!(texts.contains(&label), "{label} not on the chart");
     }
+    // Nothing drawn is simulated: the footer names the series, with no seed or paths.
+    let footer = texts
+        .iter()
+        .find(|t| t.starts_with("safetech "))
+        .expect("a stamp line");
+    assert!(
+        footer.contains("published series of scenario")
+            && !footer.contains("paths")
+            && !footer.contains("seed"),
+        "{footer}"
+    );
     let figure = |y: f64| figures.iter().find(|f| f.0 == y).unwrap().1;
     for (said, year) in [(2020.0, 2025.0), (2024.0, 2026.0)] {
         let base = figure(said);

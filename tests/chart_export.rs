@@ -1365,7 +1365,8 @@ fn leaders_are_solid_thin_and_neutral() {
 /// instead, the target line).
 #[test]
 fn fan_legend_is_clear_of_the_target_and_the_fan() {
-    let target = Theme::Light.palette().target;
+    // The target line is a neutral reference line (issue 26, point 4).
+    let target = Theme::Light.palette().reference;
     let target = format!("#{:02X}{:02X}{:02X}", target.0, target.1, target.2);
     for to in [None, Some(2025)] {
         let options = ChartOptions {
@@ -1384,7 +1385,7 @@ fn fan_legend_is_clear_of_the_target_and_the_fan() {
             .into_iter()
             .flat_map(|s| s.lines.into_iter().map(|l| l.1))
             .collect();
-        // Drawn before the legend: its own swatch is in the target colour too.
+        // Drawn before the legend: its own swatch is in the reference colour too.
         let before = &svg[..svg.find(rect).unwrap()];
         let in_target_colour = before
             .lines()

@@ -79,7 +79,7 @@ fn draw_with<DB: Canvas>(
             "Published revenue".to_string(),
         ));
         entries.push(LegendEntry::Dashed(
-            st.palette.target,
+            st.palette.reference,
             format!("Target: {} in {}", money_short(t.revenue), t.year),
         ));
         legend_above(&area, st, &entries, st.text_px(118.0))?
@@ -402,7 +402,9 @@ pub fn draw_history<DB: Canvas>(
     Ok(())
 }
 
-/// The target as a dashed horizontal line with a marker at the target year.
+/// The target as a dashed horizontal line with a marker at the target year. The line is a
+/// reference line, neutral in every theme (an accent colour read as one more series); the
+/// marker takes `color`.
 pub fn draw_target<DB: Canvas>(
     chart: &mut YearChart<DB>,
     st: &Style,
@@ -412,15 +414,16 @@ pub fn draw_target<DB: Canvas>(
     let t = &p.scenario.target;
     let xr = chart.x_range();
     let width = st.line(2.0);
+    let line = st.palette.reference;
     chart
         .draw_series(DashedLineSeries::new(
             vec![(xr.start, t.revenue), (xr.end, t.revenue)],
             st.px(12.0),
             st.px(8.0),
-            color.stroke_width(width),
+            line.stroke_width(width),
         ))?
         .label(format!("Target: {} in {}", money_short(t.revenue), t.year))
-        .legend(dashed_swatch(st, color, width));
+        .legend(dashed_swatch(st, line, width));
     // Inclusive: the axis ends at the horizon, and a target in that year is still shown.
     if (xr.start..=xr.end).contains(&t.year) {
         let r = st.px(8.0);

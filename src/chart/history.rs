@@ -117,7 +117,7 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
         title: ctx.title_or("UK safety tech revenue as published, and the £1bn claims".into()),
         subtitle,
         note: None,
-        footer: ctx.footer(std::slice::from_ref(p), false),
+        footer: ctx.published_footer(p),
     };
     let area = draw_frame(root, st, &frame)?;
     let width = st.line(3.0);

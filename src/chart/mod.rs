@@ -539,7 +539,10 @@ impl<'a> Chart<'a> {
         let meta = Metadata {
             title: self.meta_title(options),
             description: self.description(),
-            stamp: stamp::stamp_line(self.runs(), stamp::stamp_date().as_deref()),
+            stamp: match self {
+                Chart::History(p) => stamp::published_line(p, stamp::stamp_date().as_deref()),
+                _ => stamp::stamp_line(self.runs(), stamp::stamp_date().as_deref()),
+            },
         };
         match format {
             ImageFormat::Png => self.png(options, size, &meta),
@@ -983,6 +986,16 @@ impl Ctx<'_> {
     /// shows a Monte Carlo margin (`margin`).
     fn footer(&self, runs: &[Projection], margin: bool) -> String {
         stamp::footer(runs, self.date, self.stamp, margin)
+    }
+
+    /// The footer of a chart of the published series: no seed or paths (nothing drawn is
+    /// simulated), and no "±" note.
+    fn published_footer(&self, p: &Projection) -> String {
+        if self.stamp {
+            stamp::published_line(p, self.date)
+        } else {
+            String::new()
+        }
     }
 
     fn title_or(&self, default: String) -> String {

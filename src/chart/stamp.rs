@@ -21,6 +21,21 @@ pub fn footer(runs: &[Projection], date: Option<&str>, stamp: bool, margin: bool
     lines.join("\n")
 }
 
+/// The stamp of a chart that draws no simulated figure (the published history): program,
+/// version and the scenario whose history it is, with no seed or paths to suggest a run.
+pub fn published_line(p: &Projection, date: Option<&str>) -> String {
+    let mut s = format!(
+        "safetech {} · published series of scenario {}",
+        crate::VERSION,
+        p.scenario.scenario.id
+    );
+    if let Some(d) = date {
+        s.push_str(" · ");
+        s.push_str(d);
+    }
+    s
+}
+
 /// Program, version, scenarios (a file by its name, not its path), seed, paths and, when
 /// known, the date: what identifies the run a chart was drawn from.
 pub fn stamp_line(runs: &[Projection], date: Option<&str>) -> String {
