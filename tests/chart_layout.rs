@@ -108,6 +108,22 @@ fn difference(at_horizon: bool) -> &'static safetech::stats::difference::Differe
     })
 }
 
+/// The chart of `kind` over `runs`, with the tornado and the difference fan of the scenarios'
+/// horizons (`at_horizon`).
+fn chart_of(kind: ChartKind, runs: &[Projection], at_horizon: bool) -> Chart<'_> {
+    match kind {
+        ChartKind::Tornado => Chart::Tornado {
+            analysis: tornado(at_horizon),
+            run: &runs[0],
+        },
+        ChartKind::Difference => Chart::Difference {
+            fan: difference(at_horizon),
+            runs: runs.try_into().unwrap(),
+        },
+        _ => Chart::of_runs(kind, runs).unwrap(),
+    }
+}
+
 fn tornado(at_horizon: bool) -> &'static safetech::chart::tornado::TornadoChart {
     static A: OnceLock<safetech::chart::tornado::TornadoChart> = OnceLock::new();
     static B: OnceLock<safetech::chart::tornado::TornadoChart> = OnceLock::new();
@@ -354,7 +370,6 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
     let mut checked = 0;
     for at_horizon in [true, false] {
         let all = runs(at_horizon);
-        let diff = difference(at_horizon);
         for kind in KINDS {
             let counts: &[usize] = match kind {
                 // Single-scenario kinds draw the first run whatever they are given.
@@ -379,17 +394,7 @@ fn every_chart_lays_out_cleanly_at_every_allowed_size() {
                             theme,
                             ..ChartOptions::default()
                         };
-                        let chart = match kind {
-                            ChartKind::Tornado => Chart::Tornado {
-                                analysis: tornado(at_horizon),
-                                run: &runs[0],
-                            },
-                            ChartKind::Difference => Chart::Difference {
-                                fan: diff,
-                                runs: runs[..].try_into().unwrap(),
-                            },
-                            _ => Chart::of_runs(kind, &runs).unwrap(),
-                        };
+                        let chart = chart_of(kind, &runs, at_horizon);
                         let layout = chart.layout(&options).unwrap();
                         checked += 1;
                         // In plotters' size units; the em is size / SIZE_PER_EM px.
@@ -947,7 +952,6 @@ fn events_are_marked_above_the_fan_and_compare_plots() {
 fn print_and_slide_sizes_keep_ticks_and_footer_readable() {
     use safetech::chart::SizePreset;
     let all = runs(false);
-    let diff = difference(false);
     let mut failures = Vec::new();
     for (preset, mm) in [
         (SizePreset::A4Column, (160.0, 90.0)),
@@ -977,17 +981,7 @@ fn print_and_slide_sizes_keep_ticks_and_footer_readable() {
                     ChartKind::Compare | ChartKind::Reach => all[..3].to_vec(),
                     _ => all[..1].to_vec(),
                 };
-                let chart = match kind {
-                    ChartKind::Tornado => Chart::Tornado {
-                        analysis: tornado(false),
-                        run: &runs[0],
-                    },
-                    ChartKind::Difference => Chart::Difference {
-                        fan: diff,
-                        runs: runs[..].try_into().unwrap(),
-                    },
-                    _ => Chart::of_runs(kind, &runs).unwrap(),
-                };
+                let chart = chart_of(kind, &runs, false);
                 let layout = chart.layout(&options).unwrap();
                 let at = format!("{preset:?} {theme:?} {kind:?}");
                 for p in problems(&layout, size_of(6.0)) {

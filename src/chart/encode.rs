@@ -10,19 +10,7 @@ use anyhow::{Context, Result};
 pub(super) fn png(rgb: &[u8], w: u32, h: u32, dpi: u32, text: &[(&str, &str)]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut out, w, h);
-        for (keyword, t) in text {
-            enc.add_itxt_chunk((*keyword).to_string(), (*t).to_string())
-                .context("encoding PNG")?;
-        }
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Best);
-        let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
-        enc.set_pixel_dims(Some(png::PixelDimensions {
-            xppu: per_metre,
-            yppu: per_metre,
-            unit: png::Unit::Meter,
-        }));
+        let mut enc = encoder(&mut out, w, h, dpi, text)?;
         match indexed(rgb) {
             // Indices compress best unfiltered.
             Some((palette, indices)) => {
@@ -45,6 +33,31 @@ pub(super) fn png(rgb: &[u8], w: u32, h: u32, dpi: u32, text: &[(&str, &str)]) -
     Ok(out)
 }
 
+/// An 8-bit encoder at the best deflate level, with the resolution (pHYs) and the text chunks
+/// of [`png`]; the caller sets the colour type.
+fn encoder<'w>(
+    out: &'w mut Vec<u8>,
+    w: u32,
+    h: u32,
+    dpi: u32,
+    text: &[(&str, &str)],
+) -> Result<png::Encoder<'w, &'w mut Vec<u8>>> {
+    let mut enc = png::Encoder::new(out, w, h);
+    for (keyword, t) in text {
+        enc.add_itxt_chunk((*keyword).to_string(), (*t).to_string())
+            .context("encoding PNG")?;
+    }
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Best);
+    let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
+    enc.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: per_metre,
+        yppu: per_metre,
+        unit: png::Unit::Meter,
+    }));
+    Ok(enc)
+}
+
 /// As [`png`], for 8-bit RGBA pixels (a transparent chart).
 pub(super) fn png_rgba(
     rgba: &[u8],
@@ -55,19 +68,7 @@ pub(super) fn png_rgba(
 ) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut out, w, h);
-        for (keyword, t) in text {
-            enc.add_itxt_chunk((*keyword).to_string(), (*t).to_string())
-                .context("encoding PNG")?;
-        }
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Best);
-        let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
-        enc.set_pixel_dims(Some(png::PixelDimensions {
-            xppu: per_metre,
-            yppu: per_metre,
-            unit: png::Unit::Meter,
-        }));
+        let mut enc = encoder(&mut out, w, h, dpi, text)?;
         enc.set_color(png::ColorType::Rgba);
         enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         let mut writer = enc.write_header().context("encoding PNG")?;

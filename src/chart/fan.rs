@@ -375,19 +375,9 @@ pub fn draw_history<DB: Canvas>(
     st: &Style,
     p: &Projection,
 ) -> Result<()> {
-    let m = &p.scenario.market;
     let xr = chart.x_range();
-    let mut points: Vec<(i32, f64)> = m
-        .history
-        .iter()
-        .filter(|h| h.0 <= m.start_year)
-        .copied()
-        .collect();
-    if !points.iter().any(|h| h.0 == m.start_year) {
-        points.push((m.start_year, m.start_revenue));
-    }
+    let mut points = super::history::published(p);
     points.retain(|h| (xr.start..=xr.end).contains(&h.0));
-    points.sort_by_key(|h| h.0);
     let color = st.palette.history;
     let width = st.line(3.0);
     chart
