@@ -333,7 +333,37 @@ impl KeyDraw<'_> {
         }
     }
 
+    /// [`KeyDraw::fill`], with only the values where `wanted` is true made (the others hold
+    /// their z, to be ignored): every path's z is drawn, so the streams stay paired, and the
+    /// quantile, the costly part, is taken only where it is used (an event outcome's value on
+    /// the paths that drew that outcome). The values made equal `fill`'s.
+    pub fn fill_where(&self, c: usize, out: &mut [f64], wanted: &[bool]) {
+        if self.kept.is_some() {
+            return self.fill(c, out);
+        }
+        self.draw_z(c, out);
+        let mut picked: Vec<f64> = out
+            .iter()
+            .zip(wanted)
+            .filter_map(|(&z, &w)| w.then_some(z))
+            .collect();
+        self.transform.apply(&mut picked);
+        let mut made = picked.into_iter();
+        for (o, &w) in out.iter_mut().zip(wanted) {
+            if w && let Some(v) = made.next() {
+                *o = v;
+            }
+        }
+    }
+
     fn draw_fresh(&self, c: usize, out: &mut [f64]) {
+        self.draw_z(c, out);
+        self.transform.apply(out);
+    }
+
+    /// Chunk `c`'s z's: its own stream's Normals mixed with its correlated inputs', over the
+    /// older Student-t pace's spread.
+    fn draw_z(&self, c: usize, out: &mut [f64]) {
         let (&(own, own_weight), others) = self.mix.split_last().expect("a key mixes its own z");
         let mut g = rng::generator(self.seed, own, c as u64);
         for z in out.iter_mut() {
@@ -360,7 +390,6 @@ impl KeyDraw<'_> {
                 *z *= (nu / g.sample(chi)).sqrt();
             }
         }
-        self.transform.apply(out);
     }
 }
 

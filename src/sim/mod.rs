@@ -566,18 +566,23 @@ fn draw_path_inputs(
                         .enumerate()
                         .for_each(|(c, (value, codes))| {
                             let len = value.len();
+                            let outcome_of = |code: u16| usize::from(decode[usize::from(code)].0);
                             let drawn: Vec<Option<Vec<f64>>> = outcomes
                                 .iter()
-                                .map(|(draw, _)| {
+                                .enumerate()
+                                .map(|(j, (draw, _))| {
                                     draw.as_ref().map(|d| {
+                                        // Made only on the paths that drew outcome j.
+                                        let wanted: Vec<bool> =
+                                            codes.iter().map(|&k| outcome_of(k) == j).collect();
                                         let mut v = vec![0.0; len];
-                                        d.fill(c, &mut v);
+                                        d.fill_where(c, &mut v, &wanted);
                                         v
                                     })
                                 })
                                 .collect();
                             for (i, (value, &code)) in value.iter_mut().zip(codes).enumerate() {
-                                let j = usize::from(decode[usize::from(code)].0);
+                                let j = outcome_of(code);
                                 if let Some((_, fixed)) = outcomes.get(j) {
                                     *value = drawn[j].as_ref().map_or(*fixed, |v| v[i]) as f32;
                                 }
