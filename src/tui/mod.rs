@@ -89,13 +89,15 @@ pub fn unusable_terminal() -> Option<&'static str> {
 /// Bytes per path the view needs with `scenarios` in its list: what it keeps of each
 /// scenario's run ([`worker::Run::BYTES_PER_PATH`]), the largest run while it is made, and the
 /// Drivers tab's analysis of the largest (its base run, a second-seed run and the run in
-/// flight, as `sensitivity` counts them, and the inputs' draws its runs share).
+/// flight, as `sensitivity` counts them, and the inputs' draws its runs share), and the draws
+/// kept while a scenario is being edited.
 pub fn bytes_per_path<'a>(scenarios: impl Iterator<Item = &'a crate::scenario::Scenario>) -> u64 {
     let (mut kept, mut largest) = (0, 0);
     for s in scenarios {
         kept += worker::Run::BYTES_PER_PATH;
         let run = crate::sim::memory_estimate(s, 1);
-        largest = largest.max(4 * run + crate::sim::DrawCache::bytes_per_path(s));
+        // The Drivers tab's kept draws, and those of the edits of the selected scenario.
+        largest = largest.max(4 * run + 2 * crate::sim::DrawCache::bytes_per_path(s));
     }
     kept + largest
 }

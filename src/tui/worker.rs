@@ -397,11 +397,21 @@ fn serve(
     reply: impl Fn(Reply),
 ) {
     let mut queue: Vec<Queued> = Vec::new();
+    let mut edits: Option<EditDraws> = None;
+    let mut last: Option<(usize, u64, usize)> = None;
     loop {
         if queue.is_empty() {
-            match rx.recv() {
+            // Idle: the kept draws of the last edits go once editing has paused.
+            let wait = edits.as_ref().map_or(Duration::MAX, |e| {
+                EDIT_DRAWS_KEPT.saturating_sub(e.used.elapsed())
+            });
+            match rx.recv_timeout(wait) {
                 Ok(q) => queue.push(q),
-                Err(_) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    edits = None;
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
         queue.extend(rx.try_iter());
@@ -419,7 +429,24 @@ fn serve(
             focus.running = Some((q.job.slot, q.flags.clone()));
             q
         };
-        let preempted = !run_job(&mut q, &pool, &reply);
+        // A second run of one slot with the same seed and paths is an edit (or its repeat):
+        // it and the edits after it share the inputs' draws, all but the edited input's.
+        let same = |e: &EditDraws| {
+            e.slot == q.job.slot && e.seed == q.job.settings.seed && e.paths == q.job.settings.paths
+        };
+        let draws = match edits.take() {
+            Some(e) if same(&e) => Some(e),
+            _ if last == Some((q.job.slot, q.job.settings.seed, q.job.settings.paths)) => {
+                Some(EditDraws::new(&q.job))
+            }
+            _ => None,
+        };
+        last = Some((q.job.slot, q.job.settings.seed, q.job.settings.paths));
+        let preempted = !run_job(&mut q, &pool, &reply, draws.as_ref().map(|e| &e.cache));
+        edits = draws.map(|e| EditDraws {
+            used: Instant::now(),
+            ..e
+        });
         focus.lock().unwrap_or_else(|e| e.into_inner()).running = None;
         if preempted && !q.flags.cancel.load(Ordering::Relaxed) {
             // Stopped for a more urgent slot: run again later, from the start.
@@ -532,7 +559,39 @@ fn serve_drivers(
 
 /// Runs the job's stages not yet delivered; false if it was stopped (cancelled or preempted)
 /// before the end. A stage that finished is delivered unless the job was cancelled.
-fn run_job(q: &mut Queued, pool: &rayon::ThreadPool, reply: &impl Fn(Reply)) -> bool {
+/// How long the draws kept for a slot's edits outlive the last edit.
+const EDIT_DRAWS_KEPT: Duration = Duration::from_secs(10);
+
+/// The inputs' draws of the slot being edited, at its full number of paths: each edit changes
+/// one input, so the next run takes every other input's column from here (the same values it
+/// would draw; see [`crate::sim::DrawCache`]). Held only while edits follow one another, so the
+/// view keeps no more than its runs once editing pauses.
+struct EditDraws {
+    slot: usize,
+    seed: u64,
+    paths: usize,
+    cache: crate::sim::DrawCache,
+    used: Instant,
+}
+
+impl EditDraws {
+    fn new(job: &Job) -> EditDraws {
+        EditDraws {
+            slot: job.slot,
+            seed: job.settings.seed,
+            paths: job.settings.paths,
+            cache: crate::sim::DrawCache::for_runs_of(&job.scenario, job.settings.paths),
+            used: Instant::now(),
+        }
+    }
+}
+
+fn run_job(
+    q: &mut Queued,
+    pool: &rayon::ThreadPool,
+    reply: &impl Fn(Reply),
+    draws: Option<&crate::sim::DrawCache>,
+) -> bool {
     let Job {
         slot, generation, ..
     } = q.job;
@@ -543,7 +602,8 @@ fn run_job(q: &mut Queued, pool: &rayon::ThreadPool, reply: &impl Fn(Reply)) -> 
         let control = RunControl {
             cancel: Some(&q.flags.stop),
             progress: None,
-            draws: None,
+            // The previews' few paths are cheap to draw.
+            draws: draws.filter(|_| paths == full.paths),
         };
         let result = pool.install(|| {
             simulate(&q.job.scenario, settings, control)
@@ -600,6 +660,44 @@ mod tests {
         })
         .unwrap();
         (w, rx)
+    }
+
+    /// An edit is a second run of one slot: it takes the kept draws of every input but the
+    /// edited one, and its result is the run `safetech run` makes of the edited scenario.
+    #[test]
+    fn edits_share_kept_draws_and_equal_fresh_runs() {
+        let (mut w, rx) = worker();
+        let paths = 3 * PREVIEW_PATHS;
+        let central = load("central").unwrap();
+        let edited = [
+            crate::scenario::parameters::with_value(&central, "growth.volatility", 0.12).unwrap(),
+            crate::scenario::parameters::with_value(&central, "growth.initial", 0.31).unwrap(),
+        ];
+        let settings = RunSettings {
+            paths,
+            ..RunSettings::default()
+        };
+        let mut scenarios = vec![central.clone(), central];
+        scenarios.extend(edited);
+        for (g, scenario) in scenarios.into_iter().enumerate() {
+            w.submit(Job {
+                slot: 0,
+                generation: g as u64 + 1,
+                scenario: scenario.clone(),
+                settings,
+            });
+            let last = loop {
+                match rx.recv_timeout(Duration::from_secs(60)).expect("a reply") {
+                    Reply::Done { run, .. } if !run.preview => break run,
+                    Reply::Done { .. } => {}
+                    other => panic!("{other:?}"),
+                }
+            };
+            let direct = simulate(&scenario, settings, RunControl::default()).unwrap();
+            assert_eq!(last.projection.years, direct.years);
+            assert_eq!(last.projection.target_values, direct.target_values);
+            assert_eq!(last.exportable().first_passage, direct.first_passage);
+        }
     }
 
     #[test]
