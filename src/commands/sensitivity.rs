@@ -38,9 +38,9 @@ fn runs_of(scenario: &Scenario) -> (usize, usize, usize) {
 
 /// Bytes held per path: the base run, the second-seed run and the run in flight, two outputs
 /// (ln revenue and the hit) per source of variance, and the inputs' draws the runs share.
-fn bytes_per_path(scenario: &Scenario, sources: usize) -> u64 {
+fn bytes_per_path(scenario: &Scenario) -> u64 {
     3 * crate::sim::memory_estimate(scenario, 1)
-        + 16 * sources as u64
+        + crate::analysis::variance::outputs_bytes_per_path(scenario)
         + crate::sim::DrawCache::bytes_per_path(scenario)
 }
 
@@ -135,7 +135,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     super::check_out(args.output.out.as_deref(), &super::inputs_of(&[scenario]))?;
     let (runs, swings, sources) = runs_of(scenario);
     args.common.check_memory_per_path(
-        bytes_per_path(scenario, sources),
+        bytes_per_path(scenario),
         &format!(
             "sensitivity runs of {} ({} inputs swung, {} sources of variance)",
             scenario.scenario.id,
@@ -187,8 +187,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         };
         Ok((report, worst))
     };
-    let (limit, why_limit) =
-        super::precision_limit(&args.common, bytes_per_path(scenario, sources));
+    let (limit, why_limit) = super::precision_limit(&args.common, bytes_per_path(scenario));
     let mut report = match args.precision {
         None => analyse(settings.paths)?.0,
         Some(pts) => {

@@ -109,12 +109,22 @@ impl DrawCache {
         held(&columns)
     }
 
-    /// The column named `id`, drawn by `draw` if no run has drawn it yet.
-    fn column(&self, id: String, draw: impl FnOnce() -> Column) -> Arc<Column> {
+    /// The column named `id`, drawn by `draw` if no run has drawn it yet and there is room
+    /// for its `bytes`; `None` when there is not (the run then draws chunk by chunk, holding no
+    /// whole column).
+    fn column(
+        &self,
+        id: String,
+        bytes: usize,
+        draw: impl FnOnce() -> Column,
+    ) -> Option<Arc<Column>> {
         {
             let columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((_, c)) = columns.iter().find(|(i, _)| *i == id) {
-                return c.clone();
+                return Some(c.clone());
+            }
+            if held(&columns) + bytes > self.limit {
+                return None;
             }
         }
         // Drawn outside the lock: the draw runs on the thread pool.
@@ -123,7 +133,7 @@ impl DrawCache {
         if held(&columns) + column.bytes() <= self.limit {
             columns.push((id, column.clone()));
         }
-        column
+        Some(column)
     }
 }
 
@@ -227,7 +237,8 @@ impl<'a> InputSampler<'a> {
                 draw.transform
             );
             let single = single(key);
-            draw.kept = Some(cache.column(id, || {
+            let bytes = n * if single { 4 } else { 8 };
+            draw.kept = cache.column(id, bytes, || {
                 let mut values = super::path_array(n, 0.0);
                 values
                     .par_chunks_mut(CHUNK)
@@ -238,7 +249,7 @@ impl<'a> InputSampler<'a> {
                 } else {
                     Column::Double(values)
                 }
-            }));
+            });
         }
         draw
     }

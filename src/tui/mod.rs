@@ -96,8 +96,12 @@ pub fn bytes_per_path<'a>(scenarios: impl Iterator<Item = &'a crate::scenario::S
     for s in scenarios {
         kept += worker::Run::BYTES_PER_PATH;
         let run = crate::sim::memory_estimate(s, 1);
-        // The Drivers tab's kept draws, and those of the edits of the selected scenario.
-        largest = largest.max(4 * run + 2 * crate::sim::DrawCache::bytes_per_path(s));
+        // The Drivers tab's runs, their shares' outputs and kept draws, and the draws kept
+        // for the edits of the selected scenario.
+        let drivers = 3 * run
+            + crate::analysis::variance::outputs_bytes_per_path(s)
+            + crate::sim::DrawCache::bytes_per_path(s);
+        largest = largest.max(run + drivers + crate::sim::DrawCache::bytes_per_path(s));
     }
     kept + largest
 }
