@@ -339,7 +339,7 @@ fn drivers_tab_follows_a_typed_value() {
     // The edit was not saved: q asks first, and a second q quits.
     s.send("q");
     s.wait_for("the question about unsaved edits", LONG, |sc| {
-        sc.contains("Edits to baseline not saved: q quits anyway")
+        sc.contains("Not saved: q quits anyway") && sc.contains("(edits to baseline)")
     });
     s.send("q");
     let status = s.wait_exit(LONG);
@@ -805,7 +805,7 @@ fn d_compares_an_edit_with_its_stock_self() {
     });
     s.send("q");
     s.wait_for("the question naming the copy", SHORT, |sc| {
-        sc.contains("Edits to osa-enforced-edited not saved")
+        sc.contains("Not saved: q quits anyway") && sc.contains("(edits to osa-enforced-edited)")
     });
     s.send("q");
     let status = s.wait_exit(SHORT);

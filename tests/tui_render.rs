@@ -646,14 +646,20 @@ fn quitting_with_unsaved_edits_asks_first() {
     assert!(!a.quit);
     let status = a.status.clone().unwrap();
     assert!(
-        status.contains(&format!("Edits to {id} not saved")) && status.contains("q quits anyway"),
+        status.contains(&format!("(edits to {id})")) && status.contains("q quits anyway"),
         "{status}"
     );
-    assert!(screen_text(&a).contains("not saved: q quits anyway"));
+    assert!(screen_text(&a).contains("Not saved: q quits anyway"));
+    // At 80 columns the keys stay whole: the names come last, where the line is cut.
+    let narrow = screen_text_sized(&a, 80, 24);
+    assert!(
+        narrow.contains("Not saved: q quits anyway, s saves, any other key stays"),
+        "{narrow}"
+    );
     // A terminal too small for the view still shows the question.
     let small = screen_text_sized(&a, 40, 12);
     assert!(
-        small.contains("not saved") && small.contains("too small"),
+        small.contains("Not saved") && small.contains("too small"),
         "{small}"
     );
     // Another key stays (and does its own work); the next q asks again.

@@ -255,8 +255,9 @@ fn ask_to_quit(app: &mut App) {
         app.quit = true;
     } else {
         app.confirm_quit = true;
+        // The keys first: a narrow status line cuts the names, not what to press.
         app.say(format!(
-            "Edits to {} not saved: q quits anyway, s saves, any other key stays",
+            "Not saved: q quits anyway, s saves, any other key stays (edits to {})",
             unsaved.join(", ")
         ));
     }
