@@ -30,6 +30,16 @@ pub fn check_paths(paths: usize) -> Result<(), InputError> {
     Ok(())
 }
 
+/// Bytes a path a sensitivity analysis of `s` holds at its peak (what `sensitivity` runs and the
+/// view's Drivers tab shows): the base run, the second-seed run and the run in flight, two
+/// outputs (ln revenue and the hit) per source of variance, and the inputs' draws its runs
+/// share.
+pub fn sensitivity_bytes_per_path(s: &Scenario) -> u64 {
+    3 * crate::sim::memory_estimate(s, 1)
+        + variance::outputs_bytes_per_path(s)
+        + crate::sim::DrawCache::bytes_per_path(s)
+}
+
 /// The scenario simulated only up to its target year. Revenue in the target year, and every
 /// statistic of it, are the same as in the full run: each path's draws for a year do not depend
 /// on how many years follow.

@@ -14,13 +14,13 @@ fn second_seed(seed: u64) -> u64 {
     seed ^ 0x9e37_79b9_7f4a_7c15
 }
 
-/// The components of a scenario, each with the stream id that resamples it.
 /// Bytes a path the shares' runs hold beyond their projections: two outputs (ln revenue and
 /// the hit) per source of variance.
 pub fn outputs_bytes_per_path(s: &Scenario) -> u64 {
     16 * components(&for_target(s)).len() as u64
 }
 
+/// The components of a scenario, each with the stream id that resamples it.
 pub fn components(s: &Scenario) -> Vec<(Component, u64)> {
     let sampler = InputSampler::new(s, 0, None);
     let copula = sampler.copula().clone();

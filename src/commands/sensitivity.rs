@@ -36,14 +36,6 @@ fn runs_of(scenario: &Scenario) -> (usize, usize, usize) {
     (1 + 2 * swings + 1 + sources, swings, sources)
 }
 
-/// Bytes held per path: the base run, the second-seed run and the run in flight, two outputs
-/// (ln revenue and the hit) per source of variance, and the inputs' draws the runs share.
-fn bytes_per_path(scenario: &Scenario) -> u64 {
-    3 * crate::sim::memory_estimate(scenario, 1)
-        + crate::analysis::variance::outputs_bytes_per_path(scenario)
-        + crate::sim::DrawCache::bytes_per_path(scenario)
-}
-
 /// An estimate once the first run is timed, then a bar on a terminal, for analyses that take
 /// a while (`sensitivity` on 32 events of 16 outcomes runs some 2,000 simulations).
 struct Progress {
@@ -135,7 +127,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     super::check_out(args.output.out.as_deref(), &super::inputs_of(&[scenario]))?;
     let (runs, swings, sources) = runs_of(scenario);
     args.common.check_memory_per_path(
-        bytes_per_path(scenario),
+        crate::analysis::sensitivity_bytes_per_path(scenario),
         &format!(
             "sensitivity runs of {} ({} inputs swung, {} sources of variance)",
             scenario.scenario.id,
@@ -187,7 +179,10 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         };
         Ok((report, worst))
     };
-    let (limit, why_limit) = super::precision_limit(&args.common, bytes_per_path(scenario));
+    let (limit, why_limit) = super::precision_limit(
+        &args.common,
+        crate::analysis::sensitivity_bytes_per_path(scenario),
+    );
     let mut report = match args.precision {
         None => analyse(settings.paths)?.0,
         Some(pts) => {

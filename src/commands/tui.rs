@@ -156,8 +156,9 @@ fn check_view_memory(
 }
 
 /// The view keeps 9 bytes a path of every scenario's latest run, and needs room to make the
-/// largest run and the Drivers tab's analysis of it (see [`tui::bytes_per_path`]). Where that does not fit the memory budget, the default steps down to the
-/// largest of `+`/`-`'s path counts that fits (an explicit other `-n` is left to the check).
+/// largest run and the Drivers tab's analysis of it (see [`tui::bytes_per_path`]). Where that
+/// does not fit the memory budget, the default steps down to the largest of `+`/`-`'s path
+/// counts that fits (an explicit other `-n` is left to the check).
 fn fit_default_paths(common: &Common, scenarios: &[Scenario]) -> (Common, bool) {
     let mut c = common.clone();
     if c.paths != TUI_DEFAULT_PATHS || check_view_memory(&c, scenarios).is_ok() {

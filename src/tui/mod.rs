@@ -87,21 +87,20 @@ pub fn unusable_terminal() -> Option<&'static str> {
 /// Open the view and run it until the user quits or a signal ends it; the exit code is
 /// 128 + the signal's number after a signal.
 /// Bytes per path the view needs with `scenarios` in its list: what it keeps of each
-/// scenario's run ([`worker::Run::BYTES_PER_PATH`]), the largest run while it is made, and the
-/// Drivers tab's analysis of the largest (its base run, a second-seed run and the run in
-/// flight, as `sensitivity` counts them, and the inputs' draws its runs share), and the draws
-/// kept while a scenario is being edited.
+/// scenario's run ([`worker::Run::BYTES_PER_PATH`]), and for the largest scenario a run while
+/// it is made, the Drivers tab's analysis (as `sensitivity` counts it) and the draws kept while
+/// it is being edited.
 pub fn bytes_per_path<'a>(scenarios: impl Iterator<Item = &'a crate::scenario::Scenario>) -> u64 {
     let (mut kept, mut largest) = (0, 0);
     for s in scenarios {
         kept += worker::Run::BYTES_PER_PATH;
-        let run = crate::sim::memory_estimate(s, 1);
-        // The Drivers tab's runs, their shares' outputs and kept draws, and the draws kept
-        // for the edits of the selected scenario.
-        let drivers = 3 * run
-            + crate::analysis::variance::outputs_bytes_per_path(s)
-            + crate::sim::DrawCache::bytes_per_path(s);
-        largest = largest.max(run + drivers + crate::sim::DrawCache::bytes_per_path(s));
+        // A run while it is made, the Drivers tab's analysis, and the draws kept for the
+        // edits of the selected scenario.
+        largest = largest.max(
+            crate::sim::memory_estimate(s, 1)
+                + crate::analysis::sensitivity_bytes_per_path(s)
+                + crate::sim::DrawCache::bytes_per_path(s),
+        );
     }
     kept + largest
 }

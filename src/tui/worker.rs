@@ -398,7 +398,7 @@ fn serve(
 ) {
     let mut queue: Vec<Queued> = Vec::new();
     let mut edits: Option<EditDraws> = None;
-    let mut last: Option<(usize, u64, usize)> = None;
+    let mut last: Option<RunKey> = None;
     loop {
         if queue.is_empty() {
             // Idle: the kept draws of the last edits go once editing has paused.
@@ -431,17 +431,13 @@ fn serve(
         };
         // A second run of one slot with the same seed and paths is an edit (or its repeat):
         // it and the edits after it share the inputs' draws, all but the edited input's.
-        let same = |e: &EditDraws| {
-            e.slot == q.job.slot && e.seed == q.job.settings.seed && e.paths == q.job.settings.paths
-        };
+        let key = RunKey::of(&q.job);
         let draws = match edits.take() {
-            Some(e) if same(&e) => Some(e),
-            _ if last == Some((q.job.slot, q.job.settings.seed, q.job.settings.paths)) => {
-                Some(EditDraws::new(&q.job))
-            }
+            Some(e) if e.key == key => Some(e),
+            _ if last == Some(key) => Some(EditDraws::new(&q.job)),
             _ => None,
         };
-        last = Some((q.job.slot, q.job.settings.seed, q.job.settings.paths));
+        last = Some(key);
         let preempted = !run_job(&mut q, &pool, &reply, draws.as_ref().map(|e| &e.cache));
         edits = draws.map(|e| EditDraws {
             used: Instant::now(),
@@ -567,9 +563,7 @@ const EDIT_DRAWS_KEPT: Duration = Duration::from_secs(10);
 /// would draw; see [`crate::sim::DrawCache`]). Held only while edits follow one another, so the
 /// view keeps no more than its runs once editing pauses.
 struct EditDraws {
-    slot: usize,
-    seed: u64,
-    paths: usize,
+    key: RunKey,
     cache: crate::sim::DrawCache,
     used: Instant,
 }
@@ -577,11 +571,27 @@ struct EditDraws {
 impl EditDraws {
     fn new(job: &Job) -> EditDraws {
         EditDraws {
+            key: RunKey::of(job),
+            cache: crate::sim::DrawCache::for_runs_of(&job.scenario, job.settings.paths),
+            used: Instant::now(),
+        }
+    }
+}
+
+/// What makes two runs of one slot share their inputs' draws: the slot, seed and paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RunKey {
+    slot: usize,
+    seed: u64,
+    paths: usize,
+}
+
+impl RunKey {
+    fn of(job: &Job) -> RunKey {
+        RunKey {
             slot: job.slot,
             seed: job.settings.seed,
             paths: job.settings.paths,
-            cache: crate::sim::DrawCache::for_runs_of(&job.scenario, job.settings.paths),
-            used: Instant::now(),
         }
     }
 }
