@@ -328,7 +328,7 @@ fn student_t_initial_growth_has_t_quantiles() {
         2026,
     );
     let p = run(&s, 11);
-    let mut r0 = p.initial_growth.clone();
+    let mut r0 = p.initial_growth.to_vec();
     r0.sort_by(f64::total_cmp);
     let t = StudentsT::new(0.0, 1.0, nu).unwrap();
     let n = r0.len() as f64;

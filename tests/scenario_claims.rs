@@ -541,7 +541,7 @@ fn historical_claims() {
     assert_eq!(c.df, 3);
     // "about 29% a year": the median drawn pace.
     let p = run("historical", &[]);
-    let mut r0 = p.initial_growth.clone();
+    let mut r0 = p.initial_growth.to_vec();
     r0.sort_by(f64::total_cmp);
     let q = |x: f64| r0[(x * r0.len() as f64) as usize];
     assert!((q(0.5) - 0.29).abs() < 0.005, "median pace {}", q(0.5));

@@ -48,7 +48,7 @@ fn draws(initial: &str) -> (Vec<f64>, f64) {
     };
     let p = simulate(&s, settings, RunControl::default()).unwrap();
     let target = p.years.iter().find(|y| y.year == 2026).unwrap();
-    (p.initial_growth.clone(), target.p_target)
+    (p.initial_growth.to_vec(), target.p_target)
 }
 
 /// The r0 at which 623·(1 + r0)² = 1000: paths above it reach the target.
@@ -185,7 +185,7 @@ fn a_normal_pace_is_the_older_spelling_path_by_path() {
     let new = run(&two_years(r#"{ dist = "normal", mean = 0.3, sd = 0.05 }"#));
     let worst = old
         .iter()
-        .zip(&new)
+        .zip(new.iter())
         .map(|(a, b)| (a - b).abs())
         .fold(0.0f64, f64::max);
     // Φ then Φ⁻¹ round-trips to ~1e-15 in the body and loses digits only far in the tails.

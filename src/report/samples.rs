@@ -61,7 +61,7 @@ pub fn render(p: &Projection) -> String {
         .iter()
         .map(|key| {
             if key == crate::scenario::uncertain::PACE {
-                p.initial_growth.clone()
+                p.initial_growth.to_vec()
             } else if single(key) {
                 sampler
                     .column_single(key, n)

@@ -70,14 +70,16 @@ fn stream_of(key: &str) -> u64 {
 /// second seed of the variance shares, whose runs each take one component from it); a column
 /// past that is drawn and not kept.
 pub struct DrawCache {
-    columns: std::sync::Mutex<Vec<(String, Arc<Column>)>>,
+    columns: std::sync::Mutex<Vec<(String, Column)>>,
     limit: usize,
 }
 
-/// One input's values on every path of a run.
+/// One input's values on every path of a run, shared between the cache and the runs that
+/// read it (a run takes a kept column as it is, without copying it).
+#[derive(Clone)]
 enum Column {
-    Double(Vec<f64>),
-    Single(Vec<f32>),
+    Double(Arc<Vec<f64>>),
+    Single(Arc<Vec<f32>>),
 }
 
 impl DrawCache {
@@ -112,12 +114,7 @@ impl DrawCache {
     /// The column named `id`, drawn by `draw` if no run has drawn it yet and there is room
     /// for its `bytes`; `None` when there is not (the run then draws chunk by chunk, holding no
     /// whole column).
-    fn column(
-        &self,
-        id: String,
-        bytes: usize,
-        draw: impl FnOnce() -> Column,
-    ) -> Option<Arc<Column>> {
+    fn column(&self, id: String, bytes: usize, draw: impl FnOnce() -> Column) -> Option<Column> {
         {
             let columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((_, c)) = columns.iter().find(|(i, _)| *i == id) {
@@ -128,7 +125,7 @@ impl DrawCache {
             }
         }
         // Drawn outside the lock: the draw runs on the thread pool.
-        let column = Arc::new(draw());
+        let column = draw();
         let mut columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
         if held(&columns) + column.bytes() <= self.limit {
             columns.push((id, column.clone()));
@@ -137,7 +134,7 @@ impl DrawCache {
     }
 }
 
-fn held(columns: &[(String, Arc<Column>)]) -> usize {
+fn held(columns: &[(String, Column)]) -> usize {
     columns.iter().map(|(_, c)| c.bytes()).sum()
 }
 
@@ -224,6 +221,28 @@ impl<'a> InputSampler<'a> {
         out
     }
 
+    /// [`InputSampler::column`] for the engine: the cache's column itself where it keeps one.
+    pub(super) fn held(&self, key: &str, n: usize) -> Arc<Vec<f64>> {
+        let draw = self.draw(key);
+        if let Some(Column::Double(v)) = &draw.kept {
+            return v.clone();
+        }
+        let mut out = super::path_array(n, 0.0);
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, out)| draw.fill(c, out));
+        Arc::new(out)
+    }
+
+    /// [`InputSampler::column_single`] for the engine: the cache's column itself where it
+    /// keeps one.
+    pub(super) fn held_single(&self, key: &str, n: usize) -> Arc<Vec<f32>> {
+        if let Some(Column::Single(v)) = &self.draw(key).kept {
+            return v.clone();
+        }
+        Arc::new(self.column_single(key, n))
+    }
+
     /// How to draw `key`'s values, chunk by chunk: from the cache's column where the sampler
     /// has a cache.
     pub fn draw(&self, key: &str) -> KeyDraw<'a> {
@@ -245,9 +264,13 @@ impl<'a> InputSampler<'a> {
                     .enumerate()
                     .for_each(|(c, out)| draw.fill(c, out));
                 if single {
-                    Column::Single(values.par_iter().map(|&v| v as f32).collect())
+                    let mut held = super::path_array(n, 0.0f32);
+                    held.par_iter_mut()
+                        .zip(values.par_iter())
+                        .for_each(|(h, &v)| *h = v as f32);
+                    Column::Single(Arc::new(held))
                 } else {
-                    Column::Double(values)
+                    Column::Double(Arc::new(values))
                 }
             });
         }
@@ -326,14 +349,14 @@ pub struct KeyDraw<'a> {
     spread: Option<(f64, ChiSquaredDraw)>,
     transform: Transform<'a>,
     /// The whole column, where a [`DrawCache`] keeps it.
-    kept: Option<Arc<Column>>,
+    kept: Option<Column>,
 }
 
 impl KeyDraw<'_> {
     /// The values of chunk `c` (paths `c·CHUNK..`), into `out`.
     pub fn fill(&self, c: usize, out: &mut [f64]) {
         let (start, len) = (c * CHUNK, out.len());
-        match self.kept.as_deref() {
+        match &self.kept {
             Some(Column::Double(v)) => out.copy_from_slice(&v[start..start + len]),
             Some(Column::Single(v)) => {
                 for (o, &x) in out.iter_mut().zip(&v[start..start + len]) {

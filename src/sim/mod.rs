@@ -13,6 +13,7 @@ mod percentiles;
 pub mod rng;
 mod step;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::RngExt;
@@ -192,8 +193,9 @@ pub struct Projection {
     /// First year in which revenue ≥ target, per path; 0 = not by the horizon.
     pub first_passage: Vec<i32>,
     pub events: Vec<EventDraws>,
-    /// Sampled initial growth r0 per path (for sensitivity).
-    pub initial_growth: Vec<f64>,
+    /// Sampled initial growth r0 per path (for sensitivity), shared with the draw cache
+    /// where the run took it from one.
+    pub initial_growth: Arc<Vec<f64>>,
     /// The first few whole paths, revenue from start_year to horizon.
     pub sample_paths: Vec<Vec<f64>>,
 }
@@ -202,7 +204,7 @@ impl Projection {
     /// Drops each path's starting pace and event draws, which only the analyses read (the
     /// variance shares and the event attribution): a holder of many runs keeps the rest.
     pub fn drop_path_inputs(&mut self) {
-        self.initial_growth = Vec::new();
+        self.initial_growth = Arc::default();
         for e in &mut self.events {
             e.codes = Vec::new();
         }
@@ -271,7 +273,7 @@ pub fn simulate_resampled(
     let sampler = InputSampler::new(scenario, seed, resample).with_cache(control.draws, n);
 
     // Path-indexed state, one contiguous array per quantity; chunk c owns [c·CHUNK, (c+1)·CHUNK).
-    let initial_growth = sampler.column(PACE, n);
+    let initial_growth = sampler.held(PACE, n);
     let draws: Vec<Vec<u16>> = model
         .events
         .iter()
@@ -529,7 +531,7 @@ fn draw_path_inputs(
 ) -> PathInputs {
     let by = &m.by_path;
     let growth =
-        |on: bool, name: &str| on.then(|| sampler.column_single(&format!("growth.{name}"), n));
+        |on: bool, name: &str| on.then(|| sampler.held_single(&format!("growth.{name}"), n));
     let events = s
         .events
         .iter()
@@ -588,7 +590,7 @@ fn draw_path_inputs(
                                 }
                             }
                         });
-                    value
+                    Arc::new(value)
                 })
             })
         })

@@ -8,6 +8,8 @@
 
 use rand_distr::{Distribution, StandardNormal, StudentT};
 
+use std::sync::Arc;
+
 use super::CHUNK;
 use super::kernel::{
     self, Effects, EventCodes, GrowthConstants, LANES, Lane, LaneMoments, PathLanes, Paths, Simd,
@@ -222,15 +224,15 @@ impl ByPath {
 /// precision (see `inputs::single`); each year's lanes are computed from them in double.
 #[derive(Debug, Default)]
 pub(super) struct PathInputs {
-    pub long_run: Option<Vec<f32>>,
+    pub long_run: Option<Arc<Vec<f32>>>,
     /// e^(−κ) of each path's reversion speed κ (as held), in double: its powers are taken.
     pub reversion_decay: Option<Vec<f64>>,
-    pub volatility: Option<Vec<f32>>,
-    pub persistence: Option<Vec<f32>>,
-    pub capacity: Option<Vec<f32>>,
+    pub volatility: Option<Arc<Vec<f32>>>,
+    pub persistence: Option<Arc<Vec<f32>>>,
+    pub capacity: Option<Arc<Vec<f32>>>,
     /// Per event: the drawn outcome's (uplift, volatility multiplier, level shock) on each
     /// path, where any outcome's is uncertain.
-    pub events: Vec<[Option<Vec<f32>>; 3]>,
+    pub events: Vec<[Option<Arc<Vec<f32>>>; 3]>,
 }
 
 impl Model {
@@ -626,8 +628,40 @@ impl SharedLanes {
 
 /// This year's per-path lanes of one chunk (paths `start..start + len`), from the drawn
 /// inputs and each path's events. Each lane is its own pass without branches, so the compiler
-/// vectorises it.
+/// vectorises it: with AVX2 where the CPU has it (the same operations, so the same values;
+/// Rust never fuses a multiply and an add on its own).
 fn fill_lanes(
+    plan: &YearPlan,
+    inputs: &PathInputs,
+    codes: &EventCodes,
+    start: usize,
+    r0: &[f64],
+    scratch: &mut Scratch,
+    len: usize,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if plan.model.simd.avx2() {
+        #[target_feature(enable = "avx2,fma")]
+        fn with_avx2(
+            plan: &YearPlan,
+            inputs: &PathInputs,
+            codes: &EventCodes,
+            start: usize,
+            r0: &[f64],
+            scratch: &mut Scratch,
+            len: usize,
+        ) {
+            fill_lanes_body(plan, inputs, codes, start, r0, scratch, len);
+        }
+        // SAFETY: `Simd::detect` chose AVX2 only when the CPU reports AVX2 and FMA.
+        unsafe { with_avx2(plan, inputs, codes, start, r0, scratch, len) };
+        return;
+    }
+    fill_lanes_body(plan, inputs, codes, start, r0, scratch, len);
+}
+
+#[inline(always)]
+fn fill_lanes_body(
     plan: &YearPlan,
     inputs: &PathInputs,
     codes: &EventCodes,
@@ -640,7 +674,7 @@ fn fill_lanes(
     let by = &m.by_path;
     let c = &plan.growth;
     let range = start..start + len;
-    fn part<'v>(v: &'v Option<Vec<f32>>, range: &std::ops::Range<usize>) -> Option<&'v [f32]> {
+    fn part<'v>(v: &'v Option<Arc<Vec<f32>>>, range: &std::ops::Range<usize>) -> Option<&'v [f32]> {
         v.as_deref().map(|v| &v[range.clone()])
     }
     let single = |v| part(v, &range);
@@ -739,6 +773,7 @@ fn fill_lanes(
 
 /// `out[i] = base[i]^t` for t ≥ 0, by squaring: the same few multiplications on every path,
 /// so the passes vectorise, where `powi` is a library call per path.
+#[inline(always)]
 fn power(base: &[f64], t: i32, out: &mut [f64]) {
     out.fill(1.0);
     let mut square = [0.0; CHUNK];
