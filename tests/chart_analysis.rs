@@ -48,6 +48,7 @@ fn tornado_chart() -> (safetech::sim::Projection, TornadoChart) {
         scenario_name: s.scenario.name.clone(),
         seed: 7,
         paths: 4000,
+        fewest_paths: 4000,
         base: base_of(&base),
         rows,
     };

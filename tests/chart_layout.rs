@@ -142,6 +142,7 @@ fn tornado(at_horizon: bool) -> &'static safetech::chart::tornado::TornadoChart 
             scenario_name: s.scenario.name.clone(),
             seed: settings.seed,
             paths: settings.paths,
+            fewest_paths: settings.paths,
             base: safetech::analysis::sensitivity::base_of(&base),
             rows,
         }

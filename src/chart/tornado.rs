@@ -30,7 +30,11 @@ pub struct TornadoChart {
     pub scenario: String,
     pub scenario_name: String,
     pub seed: u64,
+    /// Paths of the base run and of the largest rows' runs.
     pub paths: usize,
+    /// Paths of the smallest rows' runs: fewer than `paths` where rows stopped once their ΔPs
+    /// were known to within ±0.05 pts (the view's Drivers tab).
+    pub fewest_paths: usize,
     pub base: Base,
     pub rows: Vec<TornadoRow>,
 }
@@ -129,10 +133,18 @@ pub fn draw<DB: Canvas>(
     // its height does not depend on the count's words, so measure with a stand-in first.
     let subtitle_for = |shown: usize| {
         let more = moving.len() - shown;
+        let per_run = if data.fewest_paths < data.paths {
+            format!(
+                "{} to {} per run (each row until its ΔPs are within ±0.05 pts)",
+                crate::format::thousands(data.fewest_paths as f64, 0),
+                crate::format::count(data.paths, "path")
+            )
+        } else {
+            format!("{} per run", crate::format::count(data.paths, "path"))
+        };
         let mut s = format!(
-            "Change in P(revenue ≥ {goal}) from {} when one input is set to its low or high value, others held; {} per run on the same random draws.",
+            "Change in P(revenue ≥ {goal}) from {} when one input is set to its low or high value, others held; {per_run} on the same random draws.",
             percent(t.probability, probability_decimals(t.std_error)),
-            crate::format::count(data.paths, "path")
         );
         if more > 0 {
             s.push_str(&format!(" {more} smaller swings not shown."));

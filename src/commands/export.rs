@@ -146,6 +146,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
                 scenario_name: s.scenario.name.clone(),
                 seed: settings.seed,
                 paths: settings.paths,
+                fewest_paths: settings.paths,
                 base: base_of(&base),
                 rows,
             };

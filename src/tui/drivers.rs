@@ -2,10 +2,12 @@
 //! (possibly edited) scenario, its event attribution, and the growth needed for an even chance.
 //!
 //! It is progressive. A pilot on the first [`PILOT_PATHS`] paths gives every row at once; then
-//! each row is rerun at the full number of paths, largest pilot swing first, and a snapshot is
-//! sent after each, so the rows that matter most sharpen first. The attribution, the solve and
-//! the variance shares (what `sensitivity` reports) come last. A newer request cancels an older
-//! one within one simulated year.
+//! each row is rerun on more paths (the first 65,536, the first 262,144, then all), largest
+//! pilot swing first, and a snapshot is sent after each, so the rows that matter most sharpen
+//! first. A row stops once the tab's figures cannot move: once both its ΔPs are known to within
+//! half the shown precision ([`settled`]). The attribution, the solve and the variance shares
+//! (what `sensitivity` reports) come last, on all paths. A newer request cancels an older one
+//! within one simulated year.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::analysis::sensitivity::{
     AnalysisError, Base, TornadoRow, base_of, run_swing, run_to_target, sort_rows,
 };
-use crate::analysis::solve::{Solution, SolveError, solve_parameter};
+use crate::analysis::solve::{Solution, SolveError, solve_parameter_within};
 use crate::analysis::variance::variance_shares;
 use crate::scenario::Scenario;
 use crate::scenario::parameters::swings;
@@ -23,10 +25,20 @@ use crate::stats::{EventAttribution, event_attribution};
 
 /// Paths of the pilot pass (whole chunks, so the pilot's paths are the full run's first ones).
 pub const PILOT_PATHS: usize = 8192;
+/// The paths of the refining passes below the full run: whole chunks too, so each pass's
+/// paths are the first of the next.
+const REFINING_PATHS: [usize; 2] = [65_536, 262_144];
+/// The tab shows ΔP in points to one decimal: a row whose two ΔPs have 95 % half-widths of
+/// at most half of that (0.05 pts) would read the same on more paths, up to the last digit.
+pub const SETTLED_HALF_WIDTH: f64 = 0.0005;
 /// The probability the "needed for" readout solves for.
 pub const NEEDED_FOR: f64 = 0.5;
 /// The parameter it solves with.
 pub const NEEDED_KEY: &str = "growth.initial";
+/// The solve's tolerance, as a share of the stretch it searches (a grid cell, an eighth of
+/// the pace's range of 2.5, or for the interval's ends up to the whole range): at most
+/// 2.5·10⁻⁵ of growth, against the 0.001 (0.1 percentage points) the tab shows.
+const NEEDED_TOLERANCE: f64 = 1e-5;
 
 #[derive(Debug, Clone)]
 pub struct DriversJob {
@@ -41,8 +53,10 @@ pub struct DriversResult {
     pub base: Base,
     /// Sorted by swing of P, largest first.
     pub rows: Vec<TornadoRow>,
-    /// Paths behind each row: the pilot's or the full number.
+    /// Paths behind each row.
     pub row_paths: Vec<usize>,
+    /// Per row, whether it is final: on the full number of paths, or [`settled`] before.
+    pub row_final: Vec<bool>,
     pub full_paths: usize,
     pub attribution: Vec<EventAttribution>,
     /// growth.initial at which P(target) = 50 %, or why there is none.
@@ -54,13 +68,21 @@ pub struct DriversResult {
 }
 
 impl DriversResult {
-    /// Rows already at the full number of paths.
+    /// Rows that are final.
     pub fn refined(&self) -> usize {
-        self.row_paths
-            .iter()
-            .filter(|&&n| n == self.full_paths)
-            .count()
+        self.row_final.iter().filter(|&&f| f).count()
     }
+}
+
+/// Whether a row on `paths` paths is known well enough to stop: both ends' ΔP have a 95 %
+/// half-width of at most [`SETTLED_HALF_WIDTH`]. Where no path changed the paired error is 0,
+/// so the rule of three stands in for it (3/n bounds the share of paths a swing changes, at
+/// 95 %, when it changed none of n).
+pub fn settled(row: &TornadoRow, paths: usize) -> bool {
+    let floor = 3.0 / paths.max(1) as f64;
+    [&row.low, &row.high]
+        .iter()
+        .all(|e| e.delta_probability.half_width().max(floor) <= SETTLED_HALF_WIDTH)
 }
 
 #[derive(Debug)]
@@ -128,49 +150,84 @@ fn steps(
     };
     // Pilot: every row on the first paths.
     let base = run_to_target(s, pilot, control)?;
-    let mut pilot_rows: Vec<(usize, TornadoRow)> = Vec::with_capacity(all.len());
-    for (i, sw) in all.iter().enumerate() {
-        pilot_rows.push((i, run_swing(s, &base, sw, pilot, control)?));
+    // Per swing: its row, the paths behind it and whether it is final.
+    let mut rows: Vec<(TornadoRow, usize, bool)> = Vec::with_capacity(all.len());
+    for sw in &all {
+        let row = run_swing(s, &base, sw, pilot, control)?;
+        let done = pilot_n == full.paths || settled(&row, pilot_n);
+        rows.push((row, pilot_n, done));
     }
-    let mut rows: Vec<TornadoRow> = pilot_rows.iter().map(|(_, r)| r.clone()).collect();
-    sort_rows(&mut rows);
+    // Refined largest pilot swing first.
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by(|&a, &b| {
+        rows[b]
+            .0
+            .probability_range()
+            .total_cmp(&rows[a].0.probability_range())
+    });
     let mut result = DriversResult {
         base: base_of(&base),
-        row_paths: vec![pilot_n; rows.len()],
-        rows,
+        rows: Vec::new(),
+        row_paths: Vec::new(),
+        row_final: Vec::new(),
         full_paths: full.paths,
         attribution: event_attribution(&base),
         needed: None,
         shares: None,
         done: false,
     };
+    show_rows(&mut result, &rows);
     emit(result.clone());
-    let mut full_base = base;
-    if full.paths > pilot_n {
-        // Refine, largest pilot swing first.
-        let base = run_to_target(s, full, full_control)?;
-        result.base = base_of(&base);
-        result.attribution = event_attribution(&base);
-        let mut order = pilot_rows;
-        order.sort_by(|a, b| b.1.probability_range().total_cmp(&a.1.probability_range()));
-        let mut refined: Vec<TornadoRow> = Vec::new();
-        for (k, (i, _)) in order.iter().enumerate() {
-            refined.push(run_swing(s, &base, &all[*i], full, full_control)?);
-            // Refined rows, then the pilot rows still waiting, each group sorted.
-            let mut done = refined.clone();
-            sort_rows(&mut done);
-            let mut waiting: Vec<TornadoRow> =
-                order[k + 1..].iter().map(|(_, r)| r.clone()).collect();
-            sort_rows(&mut waiting);
-            result.row_paths =
-                [vec![full.paths; done.len()], vec![pilot_n; waiting.len()]].concat();
-            result.rows = [done, waiting].concat();
+    let mut full_base = (pilot_n == full.paths).then_some(base);
+    let passes = REFINING_PATHS
+        .into_iter()
+        .filter(|&n| n > pilot_n && n < full.paths)
+        .chain((full.paths > pilot_n).then_some(full.paths));
+    for n in passes {
+        let last = n == full.paths;
+        if rows.iter().all(|r| r.2) && !last {
+            continue;
+        }
+        let settings = RunSettings { paths: n, ..full };
+        // The full run's draws are kept for the solve and the shares; a pass's, for its swings.
+        let pass_draws = crate::sim::DrawCache::for_runs_of(s, n);
+        let pass_control = if last {
+            full_control
+        } else {
+            RunControl {
+                draws: Some(&pass_draws),
+                ..control
+            }
+        };
+        let base = run_to_target(s, settings, pass_control)?;
+        if last {
+            result.base = base_of(&base);
+            result.attribution = event_attribution(&base);
+        }
+        for &i in &order {
+            if rows[i].2 {
+                continue;
+            }
+            let row = run_swing(s, &base, &all[i], settings, pass_control)?;
+            let done = last || settled(&row, n);
+            rows[i] = (row, n, done);
+            show_rows(&mut result, &rows);
             emit(result.clone());
         }
-        full_base = base;
+        if last {
+            full_base = Some(base);
+        }
     }
+    let full_base = full_base.expect("the last pass runs on all paths");
     result.needed = Some(
-        match solve_parameter(s, NEEDED_KEY, NEEDED_FOR, full, full_control) {
+        match solve_parameter_within(
+            s,
+            NEEDED_KEY,
+            NEEDED_FOR,
+            full,
+            full_control,
+            NEEDED_TOLERANCE,
+        ) {
             Ok(solution) => Ok(solution),
             Err(SolveError::Analysis(e)) => return Err(e),
             Err(other) => Err(other.to_string()),
@@ -183,13 +240,38 @@ fn steps(
     Ok(())
 }
 
+/// Puts the rows into `result`: the final ones first, then those still refining, each group
+/// sorted by size.
+fn show_rows(result: &mut DriversResult, rows: &[(TornadoRow, usize, bool)]) {
+    let mut groups: [Vec<&(TornadoRow, usize, bool)>; 2] = [Vec::new(), Vec::new()];
+    for r in rows {
+        groups[usize::from(!r.2)].push(r);
+    }
+    result.rows.clear();
+    result.row_paths.clear();
+    result.row_final.clear();
+    for group in groups {
+        let mut sorted: Vec<TornadoRow> = group.iter().map(|r| r.0.clone()).collect();
+        sort_rows(&mut sorted);
+        for row in sorted {
+            let &&(_, paths, done) = group
+                .iter()
+                .find(|r| r.0.key == row.key)
+                .expect("a row of the group");
+            result.rows.push(row);
+            result.row_paths.push(paths);
+            result.row_final.push(done);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scenario::load;
 
     #[test]
-    fn progressive_snapshots_end_with_every_row_at_full_paths() {
+    fn progressive_snapshots_end_with_every_row_final_and_the_command_lines() {
         let job = DriversJob {
             generation: 1,
             scenario: load("osa-enforced").unwrap(),
@@ -206,21 +288,57 @@ mod tests {
         });
         let seen = seen.into_inner().unwrap();
         let first = &seen[0];
-        assert!(first.refined() == 0 && !first.rows.is_empty());
+        assert!(!first.rows.is_empty() && first.row_paths.iter().all(|&n| n == PILOT_PATHS));
+        // Rows the pilot settles are final at once; the others wait for the full run.
+        let settled_at_pilot = first.refined();
+        assert!(settled_at_pilot > 0 && settled_at_pilot < first.rows.len());
         let last = seen.last().unwrap();
         assert!(last.done && last.refined() == last.rows.len());
-        // One snapshot after the pilot, one per refined row, one with the solve, one with the
+        // One snapshot after the pilot, one per row rerun, one with the solve, one with the
         // shares.
-        assert_eq!(seen.len(), last.rows.len() + 3);
-        // The final rows are those of the command-line tornado.
+        assert_eq!(seen.len(), 1 + (last.rows.len() - settled_at_pilot) + 2);
+        // The final rows are the command-line tornado's: the same figures where a row ran on
+        // every path, and where it stopped early, the same to the tab's precision (0.1 pts:
+        // its 95 % half-widths are at most half of that).
         let (_, rows) = crate::analysis::sensitivity::tornado(
             &job.scenario,
             job.settings,
             RunControl::default(),
         )
         .unwrap();
-        assert_eq!(last.rows, rows);
-        assert!(matches!(last.needed, Some(Ok(_))));
+        assert_eq!(last.rows.len(), rows.len());
+        for (k, row) in last.rows.iter().enumerate() {
+            let full = rows.iter().find(|r| r.key == row.key).unwrap();
+            if last.row_paths[k] == job.settings.paths {
+                assert_eq!(row, full);
+            } else {
+                assert!(settled(row, last.row_paths[k]), "{}", row.key);
+                for (a, b) in [(&row.low, &full.low), (&row.high, &full.high)] {
+                    let gap =
+                        (a.delta_probability.difference - b.delta_probability.difference).abs();
+                    assert!(gap <= 0.001, "{}: {gap}", row.key);
+                }
+            }
+        }
+        // The growth needed is `solve`'s, well inside the tenth of a point the tab shows.
+        let Some(Ok(needed)) = &last.needed else {
+            panic!("no growth needed: {:?}", last.needed)
+        };
+        let solved = crate::analysis::solve::solve_parameter(
+            &job.scenario,
+            NEEDED_KEY,
+            NEEDED_FOR,
+            job.settings,
+            RunControl::default(),
+        )
+        .unwrap();
+        assert!(needed.runs < solved.runs, "{} runs", needed.runs);
+        for (a, b) in [needed.value, needed.interval[0], needed.interval[1]]
+            .into_iter()
+            .zip([solved.value, solved.interval[0], solved.interval[1]])
+        {
+            assert!((a - b).abs() < 5e-5, "{a} against {b}");
+        }
         // The shares are the command line's.
         let base = crate::analysis::sensitivity::run_to_target(
             &job.scenario,
@@ -231,8 +349,54 @@ mod tests {
         let shares =
             variance_shares(&job.scenario, job.settings, RunControl::default(), &base).unwrap();
         assert_eq!(last.shares.as_ref(), Some(&shares));
-        // Refinement went largest pilot swing first: the first refined row is the pilot's top.
-        assert_eq!(seen[1].rows[0].key, first.rows[0].key);
+        // Refinement went largest pilot swing first: the first row rerun is the pilot's top
+        // unsettled row.
+        let top = (0..first.rows.len())
+            .find(|&k| !first.row_final[k])
+            .map(|k| &first.rows[k].key)
+            .unwrap();
+        let rerun: Vec<&String> = (0..seen[1].rows.len())
+            .filter(|&k| seen[1].row_paths[k] == job.settings.paths)
+            .map(|k| &seen[1].rows[k].key)
+            .collect();
+        assert_eq!(rerun, [top]);
+    }
+
+    #[test]
+    fn a_row_settles_only_when_both_ends_are_known_to_the_shown_precision() {
+        let job = DriversJob {
+            generation: 1,
+            scenario: load("osa-enforced").unwrap(),
+            settings: RunSettings {
+                paths: PILOT_PATHS,
+                ..RunSettings::default()
+            },
+        };
+        let (_, rows) = crate::analysis::sensitivity::tornado(
+            &job.scenario,
+            job.settings,
+            RunControl::default(),
+        )
+        .unwrap();
+        for row in &rows {
+            let widest = [&row.low, &row.high]
+                .iter()
+                .map(|e| e.delta_probability.half_width())
+                .fold(0.0, f64::max)
+                .max(3.0 / PILOT_PATHS as f64);
+            assert_eq!(
+                settled(row, PILOT_PATHS),
+                widest <= SETTLED_HALF_WIDTH,
+                "{}",
+                row.key
+            );
+        }
+        // The pace moves many paths: not settled on the pilot's.
+        let pace = rows.iter().find(|r| r.key == "growth.initial").unwrap();
+        assert!(!settled(pace, PILOT_PATHS));
+        // No path moved: the rule of three alone decides.
+        let still = rows.iter().find(|r| !r.moves()).unwrap();
+        assert!(settled(still, PILOT_PATHS) && !settled(still, 5000));
     }
 
     #[test]

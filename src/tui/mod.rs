@@ -280,7 +280,8 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
                     scenario: s.scenario.id.clone(),
                     scenario_name: s.scenario.name.clone(),
                     seed: settings.seed,
-                    paths: r.row_paths.iter().copied().min().unwrap_or(settings.paths),
+                    paths: r.row_paths.iter().copied().max().unwrap_or(settings.paths),
+                    fewest_paths: r.row_paths.iter().copied().min().unwrap_or(settings.paths),
                     base: r.base.clone(),
                     rows: r.rows.clone(),
                 })

@@ -70,14 +70,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     put(buf, inner, &mut y, needed_text(result, w), t.accent());
     let refining = result.rows.len() - result.refined();
     let progress = if refining > 0 {
+        // The dim rows' fewest paths: those still refining.
+        let fewest = (result.row_paths.iter().zip(&result.row_final))
+            .filter(|(_, f)| !**f)
+            .map(|(&n, _)| n)
+            .min()
+            .unwrap_or(0);
         format!(
-            " · refining {refining} of {} at {} paths (dim: first {} paths)",
+            " · refining {refining} of {} (dim: first {} paths)",
             result.rows.len(),
-            thousands(result.full_paths as f64, 0),
-            thousands(
-                result.row_paths.iter().copied().min().unwrap_or(0) as f64,
-                0
-            )
+            thousands(fewest as f64, 0)
         )
     } else if !result.done {
         " · solving…".to_string()
@@ -148,7 +150,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             break;
         }
         drawn += 1;
-        let refined = result.row_paths.get(i) == Some(&result.full_paths);
+        let refined = result.row_final.get(i) == Some(&true);
         let text_style = if refined { t.base() } else { t.dim() };
         let x0 = inner.x;
         buf.set_stringn(x0, y, ellipsis(&key_of(&row.key), key_w), key_w, text_style);
