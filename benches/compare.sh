@@ -12,6 +12,7 @@
 # they are missing it says how to get them (benches/requirements.txt). Honours CARGO_TARGET_DIR.
 # Timings on a shared machine are noisy: wall times are the best (minimum) of several runs, and
 # the load average is printed before and after. CI does not run this.
+# `benches/compare.sh numpy` runs (a) alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "load before: $(uptime)"
@@ -86,6 +87,10 @@ lines.append(f"{met} of {len(names)} scenarios at ≥ 15×, median of {rounds} p
 open(table, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
+if [ "${1:-}" = numpy ]; then
+  echo "load after: $(uptime)"
+  exit 0
+fi
 
 echo "== criterion: engine vs drawing normals, 100k frame =="
 crit=$(mktemp)
