@@ -367,25 +367,25 @@ impl KeyDraw<'_> {
         }
     }
 
-    /// [`KeyDraw::fill`], with only the values where `wanted` is true made (the others hold
-    /// their z, to be ignored): every path's z is drawn, so the streams stay paired, and the
-    /// quantile, the costly part, is taken only where it is used (an event outcome's value on
-    /// the paths that drew that outcome). The values made equal `fill`'s.
-    pub fn fill_where(&self, c: usize, out: &mut [f64], wanted: &[bool]) {
-        if self.kept.is_some() {
-            return self.fill(c, out);
-        }
-        self.draw_z(c, out);
-        let mut picked: Vec<f64> = out
-            .iter()
-            .zip(wanted)
-            .filter_map(|(&z, &w)| w.then_some(z))
-            .collect();
-        self.transform.apply(&mut picked);
-        let mut made = picked.into_iter();
-        for (o, &w) in out.iter_mut().zip(wanted) {
-            if w && let Some(v) = made.next() {
-                *o = v;
+    /// The values of chunk `c` on its paths `at` (offsets within the chunk, ascending), into
+    /// `out`: every path's z is drawn, so the streams stay paired, and the quantile, the costly
+    /// part, is taken only where it is used (an event outcome's value on the paths that drew
+    /// that outcome). `z` is scratch of the chunk's length. The values equal `fill`'s there.
+    pub fn fill_at(&self, c: usize, at: &[u16], z: &mut [f64], out: &mut Vec<f64>) {
+        out.clear();
+        match &self.kept {
+            Some(Column::Double(v)) => {
+                let v = &v[c * CHUNK..];
+                out.extend(at.iter().map(|&i| v[usize::from(i)]));
+            }
+            Some(Column::Single(v)) => {
+                let v = &v[c * CHUNK..];
+                out.extend(at.iter().map(|&i| f64::from(v[usize::from(i)])));
+            }
+            None => {
+                self.draw_z(c, z);
+                out.extend(at.iter().map(|&i| z[usize::from(i)]));
+                self.transform.apply(out);
             }
         }
     }

@@ -32,6 +32,8 @@ use step::{ChunkState, CompiledEvent, EffectTables, Model, PathInputs, YearAccum
 /// Paths per chunk: the unit of parallel work and of random-stream seeding. Fixed, so results
 /// do not depend on the number of threads.
 pub const CHUNK: usize = 2048;
+// Offsets within a chunk are held as u16 (see `draw_path_inputs`).
+const _: () = assert!(CHUNK <= 1 << 16);
 /// Default seed (the date of the £1bn claim), printed with every output.
 pub const DEFAULT_SEED: u64 = 20_241_010;
 pub const DEFAULT_PATHS: usize = 100_000;
@@ -567,26 +569,26 @@ fn draw_path_inputs(
                         .zip(codes.par_chunks(CHUNK))
                         .enumerate()
                         .for_each(|(c, (value, codes))| {
-                            let len = value.len();
                             let outcome_of = |code: u16| usize::from(decode[usize::from(code)].0);
-                            let drawn: Vec<Option<Vec<f64>>> = outcomes
-                                .iter()
-                                .enumerate()
-                                .map(|(j, (draw, _))| {
-                                    draw.as_ref().map(|d| {
-                                        // Made only on the paths that drew outcome j.
-                                        let wanted: Vec<bool> =
-                                            codes.iter().map(|&k| outcome_of(k) == j).collect();
-                                        let mut v = vec![0.0; len];
-                                        d.fill_where(c, &mut v, &wanted);
-                                        v
-                                    })
-                                })
-                                .collect();
-                            for (i, (value, &code)) in value.iter_mut().zip(codes).enumerate() {
-                                let j = outcome_of(code);
-                                if let Some((_, fixed)) = outcomes.get(j) {
-                                    *value = drawn[j].as_ref().map_or(*fixed, |v| v[i]) as f32;
+                            for (value, &code) in value.iter_mut().zip(codes) {
+                                if let Some((_, fixed)) = outcomes.get(outcome_of(code)) {
+                                    *value = *fixed as f32;
+                                }
+                            }
+                            let (mut z, mut at, mut made) =
+                                ([0.0; CHUNK], Vec::with_capacity(CHUNK), Vec::new());
+                            for (j, (draw, _)) in outcomes.iter().enumerate() {
+                                let Some(draw) = draw else { continue };
+                                // Made only on the paths that drew outcome j (a chunk's
+                                // offsets fit in u16: CHUNK ≤ 65,536).
+                                at.clear();
+                                at.extend(
+                                    (0..codes.len() as u16)
+                                        .filter(|&i| outcome_of(codes[usize::from(i)]) == j),
+                                );
+                                draw.fill_at(c, &at, &mut z[..codes.len()], &mut made);
+                                for (&i, &v) in at.iter().zip(&made) {
+                                    value[usize::from(i)] = v as f32;
                                 }
                             }
                         });

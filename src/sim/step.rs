@@ -327,8 +327,9 @@ impl Model {
 /// factor carries the base volatility.
 pub(super) struct EffectTables {
     rows: Vec<Vec<[f64; 4]>>,
-    /// Per event whose values differ by path, per code: [`CompiledOutcome::unit_effect`].
-    units: Vec<Option<Vec<[f64; 3]>>>,
+    /// Per event whose values differ by path, per kind (uplift, volatility, level), per code:
+    /// [`CompiledOutcome::unit_effect`]; `None` for a kind no code has an effect of this year.
+    units: Vec<[Option<Vec<f64>>; 3]>,
     /// True when every row is the "nothing happens" row this year (all outcomes over or not
     /// begun): the loop without events then gives bit-identical results, faster.
     inert: bool,
@@ -368,13 +369,16 @@ impl EffectTables {
             .iter()
             .zip(&m.by_path.events)
             .map(|(ev, flags)| {
-                flags.iter().any(|&f| f).then(|| {
-                    let mut units = vec![[0.0; 3]];
+                let mut units = vec![[0.0; 3]];
+                if flags.iter().any(|&f| f) {
                     for o in &ev.outcomes {
                         units
                             .extend((o.first_start..=o.last_start).map(|s| o.unit_effect(year, s)));
                     }
-                    units
+                }
+                std::array::from_fn(|k| {
+                    let column: Vec<f64> = units.iter().map(|u| u[k]).collect();
+                    (flags[k] && column.iter().any(|&u| u != 0.0)).then_some(column)
                 })
             })
             .collect();
@@ -742,30 +746,32 @@ fn fill_lanes_body(
         }
     }
     for (e, values) in inputs.events.iter().enumerate() {
-        let Some(units) = &plan.tables.units[e] else {
-            continue;
-        };
         let codes = &codes.codes()[e][range.clone()];
         let [uplift, vol, level] = values.each_ref().map(single);
         // A path's event moves each lane by its unit effect: `share` of the uplift, and the
-        // multiplier and level factor where active and first active (1 otherwise).
-        if let Some(u) = uplift {
+        // multiplier and level factor where active and first active (1 otherwise). A kind
+        // with no effect this year is skipped: adding 0 and multiplying by 1 change nothing.
+        // Each code indexes its table with the last entry as a bound, so the loops have no
+        // bounds checks and vectorise (every code is below the table's length).
+        let [up_units, vol_units, level_units] = &plan.tables.units[e];
+        if let (Some(u), Some(t)) = (uplift, up_units) {
+            let last = t.len() - 1;
             for ((x, &code), &u) in scratch.trend[..len].iter_mut().zip(codes).zip(u) {
-                *x += f64::from(u) * units[usize::from(code)][0];
+                *x += f64::from(u) * t[usize::from(code).min(last)];
             }
         }
-        if let Some(v) = vol {
+        if let (Some(v), Some(t)) = (vol, vol_units) {
+            let last = t.len() - 1;
             for ((x, &code), &v) in scratch.sigma[..len].iter_mut().zip(codes).zip(v) {
-                if units[usize::from(code)][1] != 0.0 {
-                    *x *= f64::from(v);
-                }
+                let active = t[usize::from(code).min(last)] != 0.0;
+                *x *= if active { f64::from(v) } else { 1.0 };
             }
         }
-        if let Some(l) = level {
+        if let (Some(l), Some(t)) = (level, level_units) {
+            let last = t.len() - 1;
             for ((x, &code), &l) in scratch.level[..len].iter_mut().zip(codes).zip(l) {
-                if units[usize::from(code)][2] != 0.0 {
-                    *x *= 1.0 + f64::from(l);
-                }
+                let active = t[usize::from(code).min(last)] != 0.0;
+                *x *= if active { 1.0 + f64::from(l) } else { 1.0 };
             }
         }
     }
