@@ -74,6 +74,31 @@ fn anchor_offset<S: BackendTextStyle>(style: &S, width: i32, height: i32) -> (i3
     (dx, dy)
 }
 
+/// Drawing calls written out from their names and arguments alone: `forward` passes each on
+/// unchanged to the backend in `self.inner`, `ignore` draws nothing.
+macro_rules! drawing_calls {
+    (forward: $(fn $name:ident $(<$($generic:ident: $bound:path),+>)? ($($arg:ident: $ty:ty),* $(,)?);)+) => {
+        $(
+            fn $name $(<$($generic: $bound),+>)? (
+                &mut self,
+                $($arg: $ty),*
+            ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+                self.inner.$name($($arg),*)
+            }
+        )+
+    };
+    (ignore: $(fn $name:ident $(<$($generic:ident: $bound:path),+>)? ($(_: $ty:ty),* $(,)?);)+) => {
+        $(
+            fn $name $(<$($generic: $bound),+>)? (
+                &mut self,
+                $(_: $ty),*
+            ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+                Ok(())
+            }
+        )+
+    };
+}
+
 /// The bitmap backend with text drawn at fractional glyph positions.
 pub struct Crisp<DB> {
     pub inner: DB,
@@ -85,66 +110,21 @@ impl<DB: DrawingBackend> DrawingBackend for Crisp<DB> {
     fn get_size(&self) -> (u32, u32) {
         self.inner.get_size()
     }
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.ensure_prepared()
-    }
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.present()
-    }
-    fn draw_pixel(
-        &mut self,
-        point: BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_pixel(point, color)
-    }
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_line(from, to, style)
-    }
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        upper_left: BackendCoord,
-        bottom_right: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
-    }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_path(path, style)
-    }
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_circle(center, radius, style, fill)
-    }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.fill_polygon(vert, style)
-    }
-    fn blit_bitmap(
-        &mut self,
-        pos: BackendCoord,
-        (iw, ih): (u32, u32),
-        src: &[u8],
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.blit_bitmap(pos, (iw, ih), src)
+    drawing_calls! { forward:
+        fn ensure_prepared();
+        fn present();
+        fn draw_pixel(point: BackendCoord, color: BackendColor);
+        fn draw_line<S: BackendStyle>(from: BackendCoord, to: BackendCoord, style: &S);
+        fn draw_rect<S: BackendStyle>(
+            upper_left: BackendCoord,
+            bottom_right: BackendCoord,
+            style: &S,
+            fill: bool,
+        );
+        fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(path: I, style: &S);
+        fn draw_circle<S: BackendStyle>(center: BackendCoord, radius: u32, style: &S, fill: bool);
+        fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(vert: I, style: &S);
+        fn blit_bitmap(pos: BackendCoord, size: (u32, u32), src: &[u8]);
     }
 
     fn draw_text<TStyle: BackendTextStyle>(
@@ -270,24 +250,34 @@ pub struct Recorder {
     pub layout: std::rc::Rc<std::cell::RefCell<Layout>>,
 }
 
+impl Recorder {
+    /// Lets `add` note a mark in `style`'s colour, unless the style is fully transparent and
+    /// so draws nothing.
+    fn record<S: BackendStyle>(
+        &self,
+        style: &S,
+        add: impl FnOnce(&mut Layout, (u8, u8, u8)),
+    ) -> Result<(), DrawingErrorKind<std::io::Error>> {
+        let c = style.color();
+        if c.alpha > 0.0 {
+            add(&mut self.layout.borrow_mut(), c.rgb);
+        }
+        Ok(())
+    }
+}
+
 impl DrawingBackend for Recorder {
     type ErrorType = std::io::Error;
 
     fn get_size(&self) -> (u32, u32) {
         self.layout.borrow().size
     }
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        Ok(())
-    }
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        Ok(())
-    }
-    fn draw_pixel(
-        &mut self,
-        _: BackendCoord,
-        _: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        Ok(())
+    drawing_calls! { ignore:
+        fn ensure_prepared();
+        fn present();
+        fn draw_pixel(_: BackendCoord, _: BackendColor);
+        fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(_: I, _: &S);
+        fn blit_bitmap(_: BackendCoord, _: (u32, u32), _: &[u8]);
     }
     fn draw_line<S: BackendStyle>(
         &mut self,
@@ -295,15 +285,9 @@ impl DrawingBackend for Recorder {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let c = style.color();
-        if c.alpha > 0.0 {
-            self.layout.borrow_mut().segments.push(SegmentMark {
-                from,
-                to,
-                rgb: c.rgb,
-            });
-        }
-        Ok(())
+        self.record(style, |layout, rgb| {
+            layout.segments.push(SegmentMark { from, to, rgb });
+        })
     }
     fn draw_rect<S: BackendStyle>(
         &mut self,
@@ -312,56 +296,32 @@ impl DrawingBackend for Recorder {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let c = style.color();
-        if c.alpha > 0.0 {
-            self.layout.borrow_mut().rects.push(RectMark {
-                min: (
-                    upper_left.0.min(bottom_right.0),
-                    upper_left.1.min(bottom_right.1),
-                ),
-                max: (
-                    upper_left.0.max(bottom_right.0),
-                    upper_left.1.max(bottom_right.1),
-                ),
-                rgb: c.rgb,
+        let (a, b) = (upper_left, bottom_right);
+        let (min, max) = ((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1)));
+        self.record(style, |layout, rgb| {
+            layout.rects.push(RectMark {
+                min,
+                max,
+                rgb,
                 filled: fill,
             });
-        }
-        Ok(())
+        })
     }
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
         &mut self,
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let c = style.color();
-        if c.alpha > 0.0 {
+        self.record(style, |layout, rgb| {
             let points: Vec<BackendCoord> = path.into_iter().collect();
-            let mut layout = self.layout.borrow_mut();
             for w in points.windows(2) {
                 layout.segments.push(SegmentMark {
                     from: w[0],
                     to: w[1],
-                    rgb: c.rgb,
+                    rgb,
                 });
             }
-        }
-        Ok(())
-    }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        _: I,
-        _: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        Ok(())
-    }
-    fn blit_bitmap(
-        &mut self,
-        _: BackendCoord,
-        _: (u32, u32),
-        _: &[u8],
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        Ok(())
+        })
     }
     fn draw_circle<S: BackendStyle>(
         &mut self,
@@ -370,15 +330,13 @@ impl DrawingBackend for Recorder {
         style: &S,
         _: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let c = style.color();
-        if c.alpha > 0.0 {
-            self.layout.borrow_mut().circles.push(CircleMark {
+        self.record(style, |layout, rgb| {
+            layout.circles.push(CircleMark {
                 center,
                 radius,
-                rgb: c.rgb,
+                rgb,
             });
-        }
-        Ok(())
+        })
     }
     fn draw_text<TStyle: BackendTextStyle>(
         &mut self,
