@@ -100,80 +100,41 @@ fn series_colors(dark_background: bool) -> [RGBColor; 12] {
     })
 }
 
+/// A colour written as 0xRRGGBB.
+const fn hex(c: u32) -> RGBColor {
+    RGBColor((c >> 16) as u8, (c >> 8) as u8, c as u8)
+}
+
 impl Theme {
+    /// The themes' colours as a table: one row per role, one column per theme, in the order
+    /// light, dark, classroom. The median and the bands are one hue, blended the same way in
+    /// every theme.
     pub fn palette(self) -> Palette {
         use okabe_ito::*;
-        match self {
-            Theme::Light => {
-                let bg = RGBColor(0xFF, 0xFF, 0xFF);
-                Palette {
-                    background: bg,
-                    text: RGBColor(0x1A, 0x1A, 0x1A),
-                    muted: RGBColor(0x55, 0x55, 0x55),
-                    grid: RGBColor(0xE4, 0xE4, 0xE4),
-                    axis: RGBColor(0x70, 0x70, 0x70),
-                    history: RGBColor(0x1A, 0x1A, 0x1A),
-                    median: blend(BLUE, RGBColor(0, 0, 0), 0.7),
-                    bands: [
-                        blend(BLUE, bg, 0.28),
-                        blend(BLUE, bg, 0.45),
-                        blend(BLUE, bg, 0.64),
-                    ],
-                    target: VERMILLION,
-                    reference: RGBColor(0x44, 0x44, 0x44),
-                    series: series_colors(false),
-                    below: RGBColor(0xBB, 0xBB, 0xBB),
-                    text_scale: 1.0,
-                    line_scale: 1.0,
-                }
-            }
-            Theme::Dark => {
-                let bg = RGBColor(0x16, 0x19, 0x1F);
-                Palette {
-                    background: bg,
-                    text: RGBColor(0xEE, 0xEE, 0xEE),
-                    muted: RGBColor(0xB0, 0xB4, 0xBA),
-                    grid: RGBColor(0x2E, 0x33, 0x3B),
-                    axis: RGBColor(0x8A, 0x90, 0x98),
-                    history: RGBColor(0xF5, 0xF5, 0xF5),
-                    median: blend(SKY_BLUE, RGBColor(0xFF, 0xFF, 0xFF), 0.45),
-                    bands: [
-                        blend(SKY_BLUE, bg, 0.28),
-                        blend(SKY_BLUE, bg, 0.46),
-                        blend(SKY_BLUE, bg, 0.68),
-                    ],
-                    target: ORANGE,
-                    reference: RGBColor(0xC8, 0xC8, 0xC8),
-                    series: series_colors(true),
-                    below: RGBColor(0x5A, 0x60, 0x68),
-                    text_scale: 1.0,
-                    line_scale: 1.0,
-                }
-            }
-            Theme::Classroom => {
-                let bg = RGBColor(0xFF, 0xFF, 0xFF);
-                Palette {
-                    background: bg,
-                    text: RGBColor(0, 0, 0),
-                    muted: RGBColor(0x22, 0x22, 0x22),
-                    grid: RGBColor(0xCC, 0xCC, 0xCC),
-                    axis: RGBColor(0, 0, 0),
-                    history: RGBColor(0, 0, 0),
-                    median: blend(BLUE, RGBColor(0, 0, 0), 0.55),
-                    bands: [
-                        blend(BLUE, bg, 0.30),
-                        blend(BLUE, bg, 0.50),
-                        blend(BLUE, bg, 0.72),
-                    ],
-                    target: VERMILLION,
-                    // Dark grey, not black: a reference, never read as a series.
-                    reference: RGBColor(0x33, 0x33, 0x33),
-                    series: series_colors(false),
-                    below: RGBColor(0x99, 0x99, 0x99),
-                    text_scale: 1.3,
-                    line_scale: 1.6,
-                }
-            }
+        let i = self as usize;
+        let bg = hex([0xFFFFFF, 0x16191F, 0xFFFFFF][i]);
+        let hue = [BLUE, SKY_BLUE, BLUE][i];
+        let band_weights = [[0.28, 0.45, 0.64], [0.28, 0.46, 0.68], [0.30, 0.50, 0.72]][i];
+        Palette {
+            background: bg,
+            text: hex([0x1A1A1A, 0xEEEEEE, 0x000000][i]),
+            muted: hex([0x555555, 0xB0B4BA, 0x222222][i]),
+            grid: hex([0xE4E4E4, 0x2E333B, 0xCCCCCC][i]),
+            axis: hex([0x707070, 0x8A9098, 0x000000][i]),
+            history: hex([0x1A1A1A, 0xF5F5F5, 0x000000][i]),
+            median: blend(
+                hue,
+                hex([0x000000, 0xFFFFFF, 0x000000][i]),
+                [0.7, 0.45, 0.55][i],
+            ),
+            bands: band_weights.map(|w| blend(hue, bg, w)),
+            target: [VERMILLION, ORANGE, VERMILLION][i],
+            // Dark grey, not black, in the classroom: a reference, never read as a series.
+            reference: hex([0x444444, 0xC8C8C8, 0x333333][i]),
+            series: series_colors(self == Theme::Dark),
+            below: hex([0xBBBBBB, 0x5A6068, 0x999999][i]),
+            text_scale: [1.0, 1.0, 1.3][i],
+            line_scale: [1.0, 1.0, 1.6][i],
         }
     }
 }

@@ -66,6 +66,10 @@ pub struct Theme {
     pub big_figures: bool,
 }
 
+const fn rgb(r: u8, g: u8, b: u8) -> Color {
+    Color::Rgb(r, g, b)
+}
+
 const OKABE_ORANGE: Color = Color::Rgb(230, 159, 0);
 const OKABE_SKY: Color = Color::Rgb(86, 180, 233);
 const OKABE_GREEN: Color = Color::Rgb(0, 158, 115);
@@ -82,84 +86,37 @@ fn series_colors(dark_background: bool) -> [Color; 12] {
 }
 
 impl Theme {
+    /// The themes' colours as a table: one row per role, one column per theme, in the order
+    /// dark, light, classroom.
     pub fn new(name: ThemeName, color: bool) -> Theme {
-        let theme = match name {
-            ThemeName::Dark => Theme {
-                name,
-                color,
-                bg: Color::Reset,
-                fg: Color::Reset,
-                dim: Color::Rgb(130, 130, 130),
-                accent: OKABE_SKY,
-                border: Color::Rgb(90, 90, 90),
-                bands: [
-                    Color::Rgb(28, 102, 205),
-                    Color::Rgb(69, 123, 222),
-                    Color::Rgb(111, 145, 226),
-                ],
-                median: Color::Rgb(255, 255, 255),
-                history: OKABE_ORANGE,
-                target: OKABE_PURPLE,
-                marker: Color::Rgb(40, 0, 30),
-                reach: OKABE_GREEN,
-                miss: OKABE_VERMILLION,
-                series: series_colors(true),
-                selection: Style::new()
-                    .bg(Color::Rgb(50, 50, 70))
-                    .add_modifier(Modifier::BOLD),
-                big_figures: false,
-            },
-            ThemeName::Light => Theme {
-                name,
-                color,
-                bg: Color::Rgb(255, 255, 255),
-                fg: Color::Rgb(20, 20, 20),
-                dim: Color::Rgb(110, 110, 110),
-                accent: Color::Rgb(0, 90, 160),
-                border: Color::Rgb(170, 170, 170),
-                bands: [
-                    Color::Rgb(111, 145, 226),
-                    Color::Rgb(76, 125, 222),
-                    Color::Rgb(29, 107, 213),
-                ],
-                median: Color::Rgb(0, 22, 66),
-                history: Color::Rgb(190, 110, 0),
-                target: Color::Rgb(170, 40, 120),
-                marker: Color::Rgb(40, 0, 30),
-                reach: Color::Rgb(0, 130, 95),
-                miss: OKABE_VERMILLION,
-                series: series_colors(false),
-                selection: Style::new()
-                    .bg(Color::Rgb(220, 228, 240))
-                    .add_modifier(Modifier::BOLD),
-                big_figures: false,
-            },
-            ThemeName::Classroom => Theme {
-                name,
-                color,
-                bg: Color::Rgb(0, 0, 0),
-                fg: Color::Rgb(255, 255, 255),
-                dim: Color::Rgb(200, 200, 200),
-                accent: OKABE_YELLOW,
-                border: Color::Rgb(255, 255, 255),
-                bands: [
-                    Color::Rgb(23, 90, 183),
-                    Color::Rgb(30, 109, 219),
-                    Color::Rgb(86, 130, 223),
-                ],
-                median: Color::Rgb(255, 236, 0),
-                history: Color::Rgb(255, 150, 0),
-                target: Color::Rgb(255, 90, 170),
-                marker: Color::Rgb(255, 240, 250),
-                reach: Color::Rgb(0, 220, 150),
-                miss: Color::Rgb(255, 110, 40),
-                series: series_colors(true),
-                selection: Style::new()
-                    .bg(Color::Rgb(255, 236, 0))
-                    .fg(Color::Rgb(0, 0, 0))
-                    .add_modifier(Modifier::BOLD),
-                big_figures: true,
-            },
+        let i = name as usize;
+        let theme = Theme {
+            name,
+            color,
+            bg: [Color::Reset, rgb(255, 255, 255), rgb(0, 0, 0)][i],
+            fg: [Color::Reset, rgb(20, 20, 20), rgb(255, 255, 255)][i],
+            dim: [rgb(130, 130, 130), rgb(110, 110, 110), rgb(200, 200, 200)][i],
+            accent: [OKABE_SKY, rgb(0, 90, 160), OKABE_YELLOW][i],
+            border: [rgb(90, 90, 90), rgb(170, 170, 170), rgb(255, 255, 255)][i],
+            bands: [
+                [rgb(28, 102, 205), rgb(69, 123, 222), rgb(111, 145, 226)],
+                [rgb(111, 145, 226), rgb(76, 125, 222), rgb(29, 107, 213)],
+                [rgb(23, 90, 183), rgb(30, 109, 219), rgb(86, 130, 223)],
+            ][i],
+            median: [rgb(255, 255, 255), rgb(0, 22, 66), rgb(255, 236, 0)][i],
+            history: [OKABE_ORANGE, rgb(190, 110, 0), rgb(255, 150, 0)][i],
+            target: [OKABE_PURPLE, rgb(170, 40, 120), rgb(255, 90, 170)][i],
+            marker: [rgb(40, 0, 30), rgb(40, 0, 30), rgb(255, 240, 250)][i],
+            reach: [OKABE_GREEN, rgb(0, 130, 95), rgb(0, 220, 150)][i],
+            miss: [OKABE_VERMILLION, OKABE_VERMILLION, rgb(255, 110, 40)][i],
+            series: series_colors(name != ThemeName::Light),
+            selection: [
+                Style::new().bg(rgb(50, 50, 70)),
+                Style::new().bg(rgb(220, 228, 240)),
+                Style::new().bg(rgb(255, 236, 0)).fg(rgb(0, 0, 0)),
+            ][i]
+                .add_modifier(Modifier::BOLD),
+            big_figures: name == ThemeName::Classroom,
         };
         if color { theme } else { theme.monochrome() }
     }
