@@ -9,28 +9,36 @@ use anyhow::{Context, Result};
 /// "±", "≥" and "–" are not Latin-1.
 pub(super) fn png(rgb: &[u8], w: u32, h: u32, dpi: u32, text: &[(&str, &str)]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    {
-        let mut enc = encoder(&mut out, w, h, dpi, text)?;
-        match indexed(rgb) {
-            // Indices compress best unfiltered.
-            Some((palette, indices)) => {
-                enc.set_color(png::ColorType::Indexed);
-                enc.set_palette(palette);
-                enc.set_filter(png::FilterType::NoFilter);
-                let mut writer = enc.write_header().context("encoding PNG")?;
-                writer.write_image_data(&indices).context("encoding PNG")?;
-                writer.finish().context("encoding PNG")?;
-            }
-            None => {
-                enc.set_color(png::ColorType::Rgb);
-                enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-                let mut writer = enc.write_header().context("encoding PNG")?;
-                writer.write_image_data(rgb).context("encoding PNG")?;
-                writer.finish().context("encoding PNG")?;
-            }
+    let mut enc = encoder(&mut out, w, h, dpi, text)?;
+    match indexed(rgb) {
+        // Indices compress best unfiltered.
+        Some((palette, indices)) => {
+            enc.set_color(png::ColorType::Indexed);
+            enc.set_palette(palette);
+            enc.set_filter(png::FilterType::NoFilter);
+            write(enc, &indices)?;
         }
+        None => write_filtered(enc, png::ColorType::Rgb, rgb)?,
     }
     Ok(out)
+}
+
+/// Writes `pixels` through `enc`, which is set up for them.
+fn write(enc: png::Encoder<'_, &mut Vec<u8>>, pixels: &[u8]) -> Result<()> {
+    let mut writer = enc.write_header().context("encoding PNG")?;
+    writer.write_image_data(pixels).context("encoding PNG")?;
+    writer.finish().context("encoding PNG")
+}
+
+/// Writes true-colour `pixels` (`color` RGB or RGBA) with adaptive filtering.
+fn write_filtered(
+    mut enc: png::Encoder<'_, &mut Vec<u8>>,
+    color: png::ColorType,
+    pixels: &[u8],
+) -> Result<()> {
+    enc.set_color(color);
+    enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    write(enc, pixels)
 }
 
 /// An 8-bit encoder at the best deflate level, with the resolution (pHYs) and the text chunks
@@ -67,14 +75,11 @@ pub(super) fn png_rgba(
     text: &[(&str, &str)],
 ) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    {
-        let mut enc = encoder(&mut out, w, h, dpi, text)?;
-        enc.set_color(png::ColorType::Rgba);
-        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-        let mut writer = enc.write_header().context("encoding PNG")?;
-        writer.write_image_data(rgba).context("encoding PNG")?;
-        writer.finish().context("encoding PNG")?;
-    }
+    write_filtered(
+        encoder(&mut out, w, h, dpi, text)?,
+        png::ColorType::Rgba,
+        rgba,
+    )?;
     Ok(out)
 }
 

@@ -69,7 +69,9 @@ fn frame_area<DB: Canvas>(
         .as_deref()
         .filter(|h| !h.trim().is_empty());
     if let Some(h) = headline {
-        let style = fit_text(root, h, avail, |s| st.bold(size::TITLE * s, p.text))?;
+        let style = fit_text(root, h, avail, SHRINK_FLOOR, |s| {
+            st.bold(size::TITLE * s, p.text)
+        })?;
         y = draw_lines(root, h, &style, avail, side, y, draw)? + st.px(10.0);
     }
     if !frame.title.trim().is_empty() {
@@ -79,7 +81,7 @@ fn frame_area<DB: Canvas>(
         } else {
             size::TITLE
         };
-        let title = fit_text(root, &frame.title, avail, |s| {
+        let title = fit_text(root, &frame.title, avail, SHRINK_FLOOR, |s| {
             st.bold(title_size * s, p.text)
         })?;
         y = draw_lines(root, &frame.title, &title, avail, side, y, draw)? + st.px(12.0);
@@ -87,14 +89,16 @@ fn frame_area<DB: Canvas>(
     let subtitle = st.brief.subtitle.as_deref().unwrap_or(&frame.subtitle);
     if !subtitle.trim().is_empty() {
         // Sentences wrap rather than shrink far: a subtitle at 60% read as fine print.
-        let sub = fit_text_down_to(root, subtitle, avail, 0.85, |s| {
+        let sub = fit_text(root, subtitle, avail, 0.85, |s| {
             st.font(size::SUBTITLE * s, p.muted)
         })?;
         y = draw_lines(root, subtitle, &sub, avail, side, y, draw)?;
     }
     if let Some(note) = frame.note.as_deref().filter(|n| !n.is_empty()) {
         y += st.px(10.0);
-        let style = fit_text(root, note, avail, |s| st.bold(size::NOTE * s, p.text))?;
+        let style = fit_text(root, note, avail, SHRINK_FLOOR, |s| {
+            st.bold(size::NOTE * s, p.text)
+        })?;
         y = draw_lines(root, note, &style, avail, side, y, draw)?;
     }
     // The footer's lines are drawn from the bottom up, each shrunk to fit on its own and, if
@@ -106,7 +110,9 @@ fn frame_area<DB: Canvas>(
     footer.extend(st.brief.source.as_deref());
     footer.extend(frame.footer.lines());
     for line in footer.into_iter().rev() {
-        let foot = fit_text(root, line, avail, |s| st.font(size::FOOTER * s, p.muted))?;
+        let foot = fit_text(root, line, avail, SHRINK_FLOOR, |s| {
+            st.font(size::FOOTER * s, p.muted)
+        })?;
         for part in wrap(root, line, &foot, avail)?.iter().rev() {
             let (_, h) = root.estimate_text_size(part, &foot)?;
             if draw {
@@ -178,23 +184,13 @@ fn draw_lines<DB: Canvas>(
     Ok(y)
 }
 
-/// The style from `make(1.0)`, shrunk (down to 60%) until `text` fits in `avail` pixels, so a
-/// long title or scenario name is never clipped at the edge.
-fn fit_text<DB, F>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    avail: u32,
-    make: F,
-) -> Result<TextStyle<'static>>
-where
-    DB: Canvas,
-    F: Fn(f64) -> TextStyle<'static>,
-{
-    fit_text_down_to(area, text, avail, 0.6, make)
-}
+/// How far a title, note or footer line may shrink to fit before it is wrapped.
+const SHRINK_FLOOR: f64 = 0.6;
 
-/// As [`fit_text`], shrinking no further than `floor` (what still does not fit is wrapped).
-fn fit_text_down_to<DB, F>(
+/// The style from `make(1.0)`, shrunk down to `floor` of its size until `text` fits in `avail`
+/// pixels, so a long title or scenario name is never clipped at the edge (what still does not
+/// fit is wrapped).
+fn fit_text<DB, F>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     avail: u32,

@@ -102,12 +102,27 @@ impl LegendEntry {
     }
 }
 
-/// Where each entry of a legend row goes (x of its swatch, line index), and the line height.
+/// Where each entry of a legend row goes and how tall its lines are.
+struct RowLayout {
+    /// Each entry's swatch x and line index.
+    at: Vec<(i32, i32)>,
+    line_h: i32,
+}
+
+impl RowLayout {
+    fn height(&self) -> i32 {
+        self.at
+            .last()
+            .map_or(0, |&(_, row)| (row + 1) * self.line_h)
+    }
+}
+
+/// Lays the entries out in a row, wrapped to the area's width.
 fn legend_row_layout<DB: Canvas>(
     area: &DrawingArea<DB, Shift>,
     st: &Style,
     entries: &[LegendEntry],
-) -> Result<(Vec<(i32, i32)>, i32)> {
+) -> Result<RowLayout> {
     let font = st.font(size::LEGEND, st.palette.text);
     let line_h = area.estimate_text_size("Ag", &font)?.1 as i32 + st.px(6.0);
     let avail = area.dim_in_pixel().0 as i32;
@@ -123,7 +138,7 @@ fn legend_row_layout<DB: Canvas>(
         at.push((x, row));
         x += w + sep;
     }
-    Ok((at, line_h))
+    Ok(RowLayout { at, line_h })
 }
 
 /// Height a legend row (wrapped to the area's width) takes.
@@ -132,8 +147,7 @@ pub fn legend_row_height<DB: Canvas>(
     st: &Style,
     entries: &[LegendEntry],
 ) -> Result<i32> {
-    let (at, line_h) = legend_row_layout(area, st, entries)?;
-    Ok(at.last().map_or(0, |&(_, row)| (row + 1) * line_h))
+    Ok(legend_row_layout(area, st, entries)?.height())
 }
 
 /// A legend as a row of entries along the top of `area`, outside the plot so it never covers
@@ -143,10 +157,11 @@ pub fn draw_legend_row<DB: Canvas>(
     st: &Style,
     entries: &[LegendEntry],
 ) -> Result<i32> {
-    let (at, line_h) = legend_row_layout(area, st, entries)?;
+    let rows = legend_row_layout(area, st, entries)?;
+    let line_h = rows.line_h;
     let font = st.font(size::LEGEND, st.palette.text);
     let (swatch_w, gap) = (st.px(26.0), st.px(6.0));
-    for (e, &(x, row)) in entries.iter().zip(&at) {
+    for (e, &(x, row)) in entries.iter().zip(&rows.at) {
         let y = row * line_h + line_h / 2;
         match e {
             LegendEntry::Fill(c, _) => area.draw(&swatch(st, *c)((x, y)))?,
@@ -164,7 +179,7 @@ pub fn draw_legend_row<DB: Canvas>(
             (x + swatch_w + gap, y),
         )?;
     }
-    Ok(at.last().map_or(0, |&(_, row)| (row + 1) * line_h))
+    Ok(rows.height())
 }
 
 /// Draws a legend row along the top of `area`, from `indent` (the plot's left edge) where it
