@@ -36,20 +36,28 @@ fn merge_table(old: &mut dyn TableLike, new: &dyn TableLike) {
     }
 }
 
+/// Merges the list `$new` into `$old` element by element with `$merge`, copying in the elements
+/// only `$new` has and dropping those it no longer has. A macro because arrays of values and
+/// arrays of tables have these methods but no trait in common.
+macro_rules! merge_elements {
+    ($old:expr, $new:expr, $merge:expr) => {{
+        let (old, new) = ($old, $new);
+        for (i, element) in new.iter().enumerate() {
+            match old.get_mut(i) {
+                Some(existing) => $merge(existing, element),
+                None => old.push(element.clone()),
+            }
+        }
+        while old.len() > new.len() {
+            old.remove(old.len() - 1);
+        }
+    }};
+}
+
 fn merge_item(old: &mut Item, new: &Item) {
     match (old, new) {
         (Item::Table(o), Item::Table(n)) => merge_table(o, n),
-        (Item::ArrayOfTables(o), Item::ArrayOfTables(n)) => {
-            for (i, table) in n.iter().enumerate() {
-                match o.get_mut(i) {
-                    Some(existing) => merge_table(existing, table),
-                    None => o.push(table.clone()),
-                }
-            }
-            while o.len() > n.len() {
-                o.remove(o.len() - 1);
-            }
-        }
+        (Item::ArrayOfTables(o), Item::ArrayOfTables(n)) => merge_elements!(o, n, merge_table),
         // The file writes `outcomes = [ { … }, … ]` inline; the serialiser writes tables.
         (Item::Value(Value::Array(o)), Item::ArrayOfTables(n)) => {
             merge_array(o, &n.clone().into_array());
@@ -64,15 +72,7 @@ fn merge_item(old: &mut Item, new: &Item) {
 }
 
 fn merge_array(old: &mut Array, new: &Array) {
-    for (i, value) in new.iter().enumerate() {
-        match old.get_mut(i) {
-            Some(existing) => merge_value(existing, value),
-            None => old.push(value.clone()),
-        }
-    }
-    while old.len() > new.len() {
-        old.remove(old.len() - 1);
-    }
+    merge_elements!(old, new, merge_value);
 }
 
 fn merge_value(old: &mut Value, new: &Value) {

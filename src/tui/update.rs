@@ -191,28 +191,21 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
             generation,
             run,
         } => {
-            if teach::on_done(app, slot, generation, &run) {
-                return Vec::new();
-            }
-            if let Some(s) = awaiting(app, slot, generation) {
+            let taught = teach::on_done(app, slot, generation, &run);
+            return settle(app, slot, generation, taught, |s| {
                 if !run.preview {
                     s.pending = false;
                 }
                 s.run = Some(run);
-                let mut effects = differences(app);
-                effects.extend(resume_export(app));
-                return effects;
-            }
+            });
         }
         Reply::Failed {
             slot,
             generation,
             error,
         } => {
-            if teach::on_failed(app, slot, generation, &error) {
-                return Vec::new();
-            }
-            if let Some(s) = awaiting(app, slot, generation) {
+            let taught = teach::on_failed(app, slot, generation, &error);
+            return settle(app, slot, generation, taught, |s| {
                 s.pending = false;
                 // The refusal stands where the result would be: a preview of the refused run
                 // (or the run before an edit) is no answer to what was asked.
@@ -221,13 +214,31 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
                     format!(" of {} paths", crate::format::thousands(r.paths as f64, 0))
                 });
                 s.error = Some(format!("The run{paths} stopped: {error}"));
-                let mut effects = differences(app);
-                effects.extend(resume_export(app));
-                return effects;
-            }
+            });
         }
     }
     Vec::new()
+}
+
+/// Applies a run's reply to its slot with `update`, and redoes what depends on the slot; nothing
+/// when the walkthrough `taught` with it or the reply is stale.
+fn settle(
+    app: &mut App,
+    slot: usize,
+    generation: u64,
+    taught: bool,
+    update: impl FnOnce(&mut Slot),
+) -> Vec<Effect> {
+    if taught {
+        return Vec::new();
+    }
+    let Some(s) = awaiting(app, slot, generation) else {
+        return Vec::new();
+    };
+    update(s);
+    let mut effects = differences(app);
+    effects.extend(resume_export(app));
+    effects
 }
 
 /// The slot a reply is for, if its latest request is the one answered (older replies are
