@@ -110,7 +110,6 @@ pub fn markdown_block(differences: &[ScenarioDifference], target: f64) -> String
         money(target),
     );
     for d in differences {
-        let r = &d.revenue_difference;
         let _ = writeln!(
             out,
             "| `{}` − `{}` | {} | {} | {} | {} to {} |",
@@ -119,8 +118,8 @@ pub fn markdown_block(differences: &[ScenarioDifference], target: f64) -> String
             points_with_error(&d.probability),
             interval_points(&d.probability),
             money_with_error(&d.median),
-            signed_money(r.p5),
-            signed_money(r.p95),
+            signed_money(d.revenue_difference.p5),
+            signed_money(d.revenue_difference.p95),
         );
     }
     out

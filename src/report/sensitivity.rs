@@ -93,16 +93,31 @@ impl SensitivityReport {
         )
     }
 
+    /// What the table and the Markdown open with, worded by `words` from its parts: the target,
+    /// the scenario's name and key, the stamp and the base line.
+    fn heading(&self, words: impl Fn(&str, &str, &str, &str, &str) -> String) -> String {
+        words(
+            &self.target_text(),
+            &self.name,
+            &self.scenario,
+            &self.stamp(),
+            &self.base_line(),
+        )
+    }
+
+    /// The tornado rows whose swing moves anything, each with its base, low and high settings.
+    fn moving_rows(&self) -> impl Iterator<Item = (&TornadoRow, [String; 3])> {
+        self.tornado
+            .iter()
+            .filter(|r| r.moves())
+            .map(|r| (r, settings(r)))
+    }
+
     fn table(&self) -> String {
         let year = self.base.target.year;
-        let mut out = format!(
-            "Sensitivity of {} — {} ({})\n{}\n\n{}\n",
-            self.target_text(),
-            self.name,
-            self.scenario,
-            self.stamp(),
-            self.base_line()
-        );
+        let mut out = self.heading(|target, name, scenario, stamp, base| {
+            format!("Sensitivity of {target} — {name} ({scenario})\n{stamp}\n\n{base}\n")
+        });
         if let Some(p) = &self.precision {
             let _ = writeln!(out, "{}", p.describe());
         }
@@ -111,8 +126,7 @@ impl SensitivityReport {
             "\nOne at a time, on common random numbers, largest swing first. Each row's key can be\n\
              pasted into --set; ± is the 95% Monte Carlo half-width of the paired difference."
         );
-        for row in self.tornado.iter().filter(|r| r.moves()) {
-            let [base, low, high] = settings(row);
+        for (row, [base, low, high]) in self.moving_rows() {
             let _ = writeln!(
                 out,
                 "\n{} = {base}: low {low}, high {high} ({})",
@@ -219,17 +233,11 @@ impl SensitivityReport {
 
     fn markdown(&self) -> String {
         let year = self.base.target.year;
-        let mut out = format!(
-            "**Sensitivity of {}** — {} (`{}`). {}\n\n{}\n\n",
-            self.target_text(),
-            self.name,
-            self.scenario,
-            self.stamp(),
-            self.base_line()
-        );
+        let mut out = self.heading(|target, name, scenario, stamp, base| {
+            format!("**Sensitivity of {target}** — {name} (`{scenario}`). {stamp}\n\n{base}\n\n")
+        });
         out.push_str("| `--set` key | Base | Low | High | Swing | ΔP low | ΔP high | Δ median low | Δ median high |\n|---|--:|--:|--:|---|--:|--:|--:|--:|\n");
-        for r in self.tornado.iter().filter(|r| r.moves()) {
-            let [base, low, high] = settings(r);
+        for (r, [base, low, high]) in self.moving_rows() {
             let _ = writeln!(
                 out,
                 "| `{}` | {base} | {low} | {high} | {} | {} | {} | {} | {} |",
