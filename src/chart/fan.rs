@@ -360,11 +360,22 @@ pub fn draw_median<DB: Canvas>(
     st: &Style,
     fan: &FanSeries,
 ) -> Result<()> {
-    let color = st.palette.median;
+    draw_key_line(chart, st, fan.line(3), st.palette.median, "Median")
+}
+
+/// One of the lines a reader follows (the median, the published history): thick, with its
+/// legend entry.
+fn draw_key_line<DB: Canvas>(
+    chart: &mut YearChart<DB>,
+    st: &Style,
+    points: impl IntoIterator<Item = (i32, f64)>,
+    color: RGBColor,
+    label: &str,
+) -> Result<()> {
     let width = st.line(3.0);
     chart
-        .draw_series(LineSeries::new(fan.line(3), color.stroke_width(width)))?
-        .label("Median")
+        .draw_series(LineSeries::new(points, color.stroke_width(width)))?
+        .label(label)
         .legend(line_swatch(st, color.to_rgba(), width));
     Ok(())
 }
@@ -379,14 +390,13 @@ pub fn draw_history<DB: Canvas>(
     let mut points = super::history::published(p);
     points.retain(|h| (xr.start..=xr.end).contains(&h.0));
     let color = st.palette.history;
-    let width = st.line(3.0);
-    chart
-        .draw_series(LineSeries::new(
-            points.iter().copied(),
-            color.stroke_width(width),
-        ))?
-        .label("Published revenue")
-        .legend(line_swatch(st, color.to_rgba(), width));
+    draw_key_line(
+        chart,
+        st,
+        points.iter().copied(),
+        color,
+        "Published revenue",
+    )?;
     let r = st.px(5.0);
     chart.draw_series(points.iter().map(|&pt| Circle::new(pt, r, color.filled())))?;
     Ok(())

@@ -70,245 +70,265 @@ pub fn render_png(lesson: &Lesson, step: Step, options: &ChartOptions) -> Result
         let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
         let root = super::backend::Crisp { inner: bitmap }.into_drawing_area();
         let st = Style::new(options);
-        draw(&root, &st, lesson, base, step)
+        let slide = Slide {
+            st: &st,
+            lesson,
+            base,
+            step,
+        };
+        slide
+            .draw(&root)
             .with_context(|| format!("drawing slide {}", step.number()))?;
         root.present().context("drawing the slide")?;
     }
     super::encode::png(&rgb, w, h, options.dpi, &[])
 }
 
-fn draw<DB: Canvas>(
-    root: &DrawingArea<DB, Shift>,
-    st: &Style,
-    l: &Lesson,
-    base: &Projection,
+/// What every part of one step's slide is drawn from.
+#[derive(Clone, Copy)]
+struct Slide<'a> {
+    st: &'a Style,
+    lesson: &'a Lesson<'a>,
+    base: &'a Projection,
     step: Step,
-) -> Result<()> {
-    let caption = l.caption(step);
-    let frame = Frame {
-        title: format!(
-            "Step {} of {} · {}",
-            step.number(),
-            Step::ALL.len(),
-            caption.title
-        ),
-        subtitle: format!("UK safety tech revenue · {}", l.scenario.scenario.name),
-        note: None,
-        footer: stamp(std::slice::from_ref(base), stamp_date().as_deref()),
-    };
-    let area = draw_frame(root, st, &frame)?;
-    let (w, h) = area.dim_in_pixel();
-    let (top, bottom) = area.split_vertically((f64::from(h) * 0.66) as u32);
-    let (plot, side) = top.split_horizontally((f64::from(w) * 0.70) as u32);
-    draw_plot(&plot, st, l, base, step)?;
-    draw_figures(&side, st, l, step)?;
-    draw_caption(&bottom, st, &caption.paragraphs)?;
-    Ok(())
 }
 
-fn draw_plot<DB: Canvas>(
-    area: &DrawingArea<DB, Shift>,
-    st: &Style,
-    l: &Lesson,
-    base: &Projection,
-    step: Step,
-) -> Result<()> {
-    let pal = &st.palette;
-    let (x0, x1) = l.window();
-    let (target, target_year) = l.target();
-    let mut chart = ChartBuilder::on(area)
-        .x_label_area_size(st.text_px(56.0))
-        .y_label_area_size(st.text_px(100.0))
-        .margin_top(st.px(8.0))
-        .margin_right(st.px(24.0))
-        .build_cartesian_2d(x0..x1, {
-            let (lo, hi) = super::axes::linear_range(0.0, l.value_top(step) * 1.08);
-            lo..hi
-        })?;
-    super::axes::draw_year_mesh(&mut chart, st, "Revenue (£)", &money_axis_tick, 6)?;
-    let thin = st.line(1.0);
-    let bold = st.line(3.0);
-    let claim_style = |c: RGBColor| {
-        DashedLineSeries::new(l.claim(), st.px(10.0), st.px(7.0), c.stroke_width(bold))
-    };
-
-    match step {
-        Step::Claim => {
-            chart
-                .draw_series(claim_style(pal.median))?
-                .label(format!(
-                    "Straight line: {} a year",
-                    percent(l.scenario.growth.initial, 0)
-                ))
-                .legend(dashed_swatch(st, pal.median, bold));
-            let pts = l.claim();
-            chart.draw_series(
-                pts.iter()
-                    .skip(1)
-                    .map(|&p| Circle::new(p, st.px(6.0), pal.median.filled())),
-            )?;
-        }
-        Step::OneFuture => {
-            chart.draw_series(claim_style(pal.muted))?;
-            if let (Some(path), Some(growth)) = (l.path(base, 0), l.one_future()) {
-                let c = pal.series[1];
-                chart
-                    .draw_series(LineSeries::new(path.clone(), c.stroke_width(bold)))?
-                    .label("One simulated future")
-                    .legend(line_swatch(st, c.to_rgba(), bold));
-                chart.draw_series(
-                    path.iter()
-                        .skip(1)
-                        .map(|&p| Circle::new(p, st.px(6.0), c.filled())),
-                )?;
-                // Each year's growth above its point.
-                let font = st.bold(size::LEGEND, super::theme::text_tone(c, pal.background));
-                chart.draw_series(growth.iter().map(|(y, v, g)| {
-                    Text::new(
-                        format!("{:+.0}%", g * 100.0),
-                        (*y, *v),
-                        font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
-                    )
-                }))?;
-            }
-        }
-        Step::TenFutures => {
-            chart.draw_series(claim_style(pal.muted))?;
-            for i in 0..FEW {
-                if let Some(path) = l.path(base, i) {
-                    let c = pal.series[i % pal.series.len()];
-                    let s =
-                        chart.draw_series(LineSeries::new(path, c.stroke_width(st.line(2.0))))?;
-                    if i == 0 {
-                        s.label(format!("{FEW} simulated futures"))
-                            .legend(line_swatch(st, c.to_rgba(), st.line(2.0)));
-                    }
-                }
-            }
-        }
-        Step::Thousand => {
-            let c = pal.series[0].mix(0.07);
-            for i in 0..FUTURES {
-                if let Some(path) = l.path(base, i) {
-                    let s = chart.draw_series(LineSeries::new(path, c.stroke_width(thin)))?;
-                    if i == 0 {
-                        s.label(format!("{} simulated futures", count(FUTURES)))
-                            .legend(line_swatch(st, pal.series[0].mix(0.5), bold));
-                    }
-                }
-            }
-        }
-        Step::Fan => {
-            let c = pal.series[0].mix(0.035);
-            for i in 0..FUTURES {
-                if let Some(path) = l.path(base, i) {
-                    chart.draw_series(LineSeries::new(path, c.stroke_width(thin)))?;
-                }
-            }
-            draw_fan(&mut chart, st, l, base)?;
-        }
-        Step::Count => {
-            let (hit, miss) = (pal.series[2], pal.series[1]);
-            // Misses first so the futures that make it stay on top; one legend entry each.
-            for reached in [false, true] {
-                let c = if reached { hit } else { miss };
-                let mut labelled = false;
-                for i in 0..FUTURES {
-                    if l.at_target(base, i).is_some_and(|v| v >= target) != reached {
-                        continue;
-                    }
-                    let Some(path) = l.path(base, i) else {
-                        continue;
-                    };
-                    let upto: Vec<(i32, f64)> = path
-                        .into_iter()
-                        .filter(|(y, _)| *y <= target_year)
-                        .collect();
-                    let s =
-                        chart.draw_series(LineSeries::new(upto, c.mix(0.1).stroke_width(thin)))?;
-                    if !labelled {
-                        labelled = true;
-                        s.label(if reached {
-                            format!("reach {} in {target_year}", money_short(target))
-                        } else {
-                            "fall short".to_string()
-                        })
-                        .legend(line_swatch(st, c.to_rgba(), bold));
-                    }
-                }
-            }
-        }
-        Step::Policy => {
-            if let Some((off, on)) = l.policy_runs() {
-                let ghost = super::theme::blend(pal.muted, pal.background, 0.55);
-                for i in 0..FEW {
-                    let (Some(a), Some(b)) = (l.path(off, i), l.path(on, i)) else {
-                        continue;
-                    };
-                    let sa = chart.draw_series(DashedLineSeries::new(
-                        a,
-                        st.px(8.0),
-                        st.px(6.0),
-                        ghost.stroke_width(st.line(1.5)),
-                    ))?;
-                    if i == 0 {
-                        sa.label("Without the policy").legend(dashed_swatch(
-                            st,
-                            ghost,
-                            st.line(1.5),
-                        ));
-                    }
-                    let c = pal.series[2];
-                    let sb = chart.draw_series(LineSeries::new(b, c.stroke_width(st.line(2.5))))?;
-                    if i == 0 {
-                        sb.label("Same future, with the policy").legend(line_swatch(
-                            st,
-                            c.to_rgba(),
-                            st.line(2.5),
-                        ));
-                    }
-                }
-            }
-        }
-    }
-
-    // History, target line and marker on every slide.
-    let m = &l.scenario.market;
-    let hist = m.history.clone();
-    chart
-        .draw_series(LineSeries::new(
-            hist.clone(),
-            pal.history.stroke_width(bold),
-        ))?
-        .label("Published revenue")
-        .legend(line_swatch(st, pal.history.to_rgba(), bold));
-    chart.draw_series(
-        hist.iter()
-            .map(|&p| Circle::new(p, st.px(5.0), pal.history.filled())),
-    )?;
-    let tw = st.line(2.0);
-    chart
-        .draw_series(DashedLineSeries::new(
-            vec![(x0, target), (x1, target)],
-            st.px(12.0),
-            st.px(8.0),
-            pal.target.stroke_width(tw),
-        ))?
-        .label(format!("Target: {} in {target_year}", money_short(target)))
-        .legend(dashed_swatch(st, pal.target, tw));
-    if (x0..=x1).contains(&target_year) {
-        let r = st.px(8.0);
-        chart.draw_series([
-            Circle::new(
-                (target_year, target),
-                r + st.px(2.0),
-                pal.background.filled(),
+impl Slide<'_> {
+    fn draw<DB: Canvas>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let caption = self.lesson.caption(self.step);
+        let frame = Frame {
+            title: format!(
+                "Step {} of {} · {}",
+                self.step.number(),
+                Step::ALL.len(),
+                caption.title
             ),
-            Circle::new((target_year, target), r, pal.target.filled()),
-        ])?;
+            subtitle: format!(
+                "UK safety tech revenue · {}",
+                self.lesson.scenario.scenario.name
+            ),
+            note: None,
+            footer: stamp(std::slice::from_ref(self.base), stamp_date().as_deref()),
+        };
+        let area = draw_frame(root, self.st, &frame)?;
+        let (w, h) = area.dim_in_pixel();
+        let (top, bottom) = area.split_vertically((f64::from(h) * 0.66) as u32);
+        let (plot, side) = top.split_horizontally((f64::from(w) * 0.70) as u32);
+        self.draw_plot(&plot)?;
+        self.draw_figures(&side)?;
+        draw_caption(&bottom, self.st, &caption.paragraphs)?;
+        Ok(())
     }
-    draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
-    Ok(())
+
+    fn draw_plot<DB: Canvas>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        let Slide {
+            st,
+            lesson: l,
+            base,
+            step,
+        } = *self;
+        let pal = &st.palette;
+        let (x0, x1) = l.window();
+        let (target, target_year) = l.target();
+        let mut chart = ChartBuilder::on(area)
+            .x_label_area_size(st.text_px(56.0))
+            .y_label_area_size(st.text_px(100.0))
+            .margin_top(st.px(8.0))
+            .margin_right(st.px(24.0))
+            .build_cartesian_2d(x0..x1, {
+                let (lo, hi) = super::axes::linear_range(0.0, l.value_top(step) * 1.08);
+                lo..hi
+            })?;
+        super::axes::draw_year_mesh(&mut chart, st, "Revenue (£)", &money_axis_tick, 6)?;
+        let thin = st.line(1.0);
+        let bold = st.line(3.0);
+        let claim_style = |c: RGBColor| {
+            DashedLineSeries::new(l.claim(), st.px(10.0), st.px(7.0), c.stroke_width(bold))
+        };
+
+        match step {
+            Step::Claim => {
+                chart
+                    .draw_series(claim_style(pal.median))?
+                    .label(format!(
+                        "Straight line: {} a year",
+                        percent(l.scenario.growth.initial, 0)
+                    ))
+                    .legend(dashed_swatch(st, pal.median, bold));
+                let pts = l.claim();
+                chart.draw_series(
+                    pts.iter()
+                        .skip(1)
+                        .map(|&p| Circle::new(p, st.px(6.0), pal.median.filled())),
+                )?;
+            }
+            Step::OneFuture => {
+                chart.draw_series(claim_style(pal.muted))?;
+                if let (Some(path), Some(growth)) = (l.path(base, 0), l.one_future()) {
+                    let c = pal.series[1];
+                    chart
+                        .draw_series(LineSeries::new(path.clone(), c.stroke_width(bold)))?
+                        .label("One simulated future")
+                        .legend(line_swatch(st, c.to_rgba(), bold));
+                    chart.draw_series(
+                        path.iter()
+                            .skip(1)
+                            .map(|&p| Circle::new(p, st.px(6.0), c.filled())),
+                    )?;
+                    // Each year's growth above its point.
+                    let font = st.bold(size::LEGEND, super::theme::text_tone(c, pal.background));
+                    chart.draw_series(growth.iter().map(|(y, v, g)| {
+                        Text::new(
+                            format!("{:+.0}%", g * 100.0),
+                            (*y, *v),
+                            font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+                        )
+                    }))?;
+                }
+            }
+            Step::TenFutures => {
+                chart.draw_series(claim_style(pal.muted))?;
+                for i in 0..FEW {
+                    if let Some(path) = l.path(base, i) {
+                        let c = pal.series[i % pal.series.len()];
+                        let s = chart
+                            .draw_series(LineSeries::new(path, c.stroke_width(st.line(2.0))))?;
+                        if i == 0 {
+                            s.label(format!("{FEW} simulated futures"))
+                                .legend(line_swatch(st, c.to_rgba(), st.line(2.0)));
+                        }
+                    }
+                }
+            }
+            Step::Thousand => {
+                let c = pal.series[0].mix(0.07);
+                for i in 0..FUTURES {
+                    if let Some(path) = l.path(base, i) {
+                        let s = chart.draw_series(LineSeries::new(path, c.stroke_width(thin)))?;
+                        if i == 0 {
+                            s.label(format!("{} simulated futures", count(FUTURES)))
+                                .legend(line_swatch(st, pal.series[0].mix(0.5), bold));
+                        }
+                    }
+                }
+            }
+            Step::Fan => {
+                let c = pal.series[0].mix(0.035);
+                for i in 0..FUTURES {
+                    if let Some(path) = l.path(base, i) {
+                        chart.draw_series(LineSeries::new(path, c.stroke_width(thin)))?;
+                    }
+                }
+                draw_fan(&mut chart, st, l, base)?;
+            }
+            Step::Count => {
+                let (hit, miss) = (pal.series[2], pal.series[1]);
+                // Misses first so the futures that make it stay on top; one legend entry each.
+                for reached in [false, true] {
+                    let c = if reached { hit } else { miss };
+                    let mut labelled = false;
+                    for i in 0..FUTURES {
+                        if l.at_target(base, i).is_some_and(|v| v >= target) != reached {
+                            continue;
+                        }
+                        let Some(path) = l.path(base, i) else {
+                            continue;
+                        };
+                        let upto: Vec<(i32, f64)> = path
+                            .into_iter()
+                            .filter(|(y, _)| *y <= target_year)
+                            .collect();
+                        let s = chart
+                            .draw_series(LineSeries::new(upto, c.mix(0.1).stroke_width(thin)))?;
+                        if !labelled {
+                            labelled = true;
+                            s.label(if reached {
+                                format!("reach {} in {target_year}", money_short(target))
+                            } else {
+                                "fall short".to_string()
+                            })
+                            .legend(line_swatch(
+                                st,
+                                c.to_rgba(),
+                                bold,
+                            ));
+                        }
+                    }
+                }
+            }
+            Step::Policy => {
+                if let Some((off, on)) = l.policy_runs() {
+                    let ghost = super::theme::blend(pal.muted, pal.background, 0.55);
+                    for i in 0..FEW {
+                        let (Some(a), Some(b)) = (l.path(off, i), l.path(on, i)) else {
+                            continue;
+                        };
+                        let sa = chart.draw_series(DashedLineSeries::new(
+                            a,
+                            st.px(8.0),
+                            st.px(6.0),
+                            ghost.stroke_width(st.line(1.5)),
+                        ))?;
+                        if i == 0 {
+                            sa.label("Without the policy").legend(dashed_swatch(
+                                st,
+                                ghost,
+                                st.line(1.5),
+                            ));
+                        }
+                        let c = pal.series[2];
+                        let sb =
+                            chart.draw_series(LineSeries::new(b, c.stroke_width(st.line(2.5))))?;
+                        if i == 0 {
+                            sb.label("Same future, with the policy").legend(line_swatch(
+                                st,
+                                c.to_rgba(),
+                                st.line(2.5),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+
+        // History, target line and marker on every slide.
+        let m = &l.scenario.market;
+        let hist = m.history.clone();
+        chart
+            .draw_series(LineSeries::new(
+                hist.clone(),
+                pal.history.stroke_width(bold),
+            ))?
+            .label("Published revenue")
+            .legend(line_swatch(st, pal.history.to_rgba(), bold));
+        chart.draw_series(
+            hist.iter()
+                .map(|&p| Circle::new(p, st.px(5.0), pal.history.filled())),
+        )?;
+        let tw = st.line(2.0);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x0, target), (x1, target)],
+                st.px(12.0),
+                st.px(8.0),
+                pal.target.stroke_width(tw),
+            ))?
+            .label(format!("Target: {} in {target_year}", money_short(target)))
+            .legend(dashed_swatch(st, pal.target, tw));
+        if (x0..=x1).contains(&target_year) {
+            let r = st.px(8.0);
+            chart.draw_series([
+                Circle::new(
+                    (target_year, target),
+                    r + st.px(2.0),
+                    pal.background.filled(),
+                ),
+                Circle::new((target_year, target), r, pal.target.filled()),
+            ])?;
+        }
+        draw_legend(&mut chart, st, SeriesLabelPosition::UpperLeft)?;
+        Ok(())
+    }
 }
 
 fn draw_fan<DB: Canvas>(
@@ -367,40 +387,37 @@ fn draw_fan<DB: Canvas>(
     Ok(())
 }
 
-/// The step's key figures down the right of the chart: the first one large.
-fn draw_figures<DB: Canvas>(
-    area: &DrawingArea<DB, Shift>,
-    st: &Style,
-    l: &Lesson,
-    step: Step,
-) -> Result<()> {
-    let pal = &st.palette;
-    let figures = figures(l, step);
-    let x = st.px(24.0);
-    let mut y = st.px(16.0);
-    for (i, (label, value)) in figures.iter().enumerate() {
-        let value_font = if i == 0 {
-            st.bold(64.0, super::theme::text_tone(pal.series[0], pal.background))
-        } else {
-            st.bold(size::TITLE * 0.8, pal.text)
+impl Slide<'_> {
+    /// The step's key figures down the right of the chart: the first one large.
+    fn draw_figures<DB: Canvas>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        let Slide {
+            st,
+            lesson: l,
+            step,
+            ..
+        } = *self;
+        let pal = &st.palette;
+        let figures = figures(l, step);
+        let x = st.px(24.0);
+        let mut y = st.px(16.0);
+        // Each text goes below the one before, `gap` under it.
+        let mut put = |text: &str, font: &TextStyle, gap: f64| -> Result<()> {
+            let (_, h) = area.estimate_text_size(text, font)?;
+            area.draw_text(text, &font.pos(Pos::new(HPos::Left, VPos::Top)), (x, y))?;
+            y += h as i32 + st.px(gap);
+            Ok(())
         };
-        let label_font = st.font(size::LEGEND, pal.muted);
-        let (_, vh) = area.estimate_text_size(value, &value_font)?;
-        area.draw_text(
-            value,
-            &value_font.pos(Pos::new(HPos::Left, VPos::Top)),
-            (x, y),
-        )?;
-        y += vh as i32 + st.px(4.0);
-        let (_, lh) = area.estimate_text_size(label, &label_font)?;
-        area.draw_text(
-            label,
-            &label_font.pos(Pos::new(HPos::Left, VPos::Top)),
-            (x, y),
-        )?;
-        y += lh as i32 + st.px(18.0);
+        for (i, (label, value)) in figures.iter().enumerate() {
+            let value_font = if i == 0 {
+                st.bold(64.0, super::theme::text_tone(pal.series[0], pal.background))
+            } else {
+                st.bold(size::TITLE * 0.8, pal.text)
+            };
+            put(value, &value_font, 4.0)?;
+            put(label, &st.font(size::LEGEND, pal.muted), 18.0)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// (label, value) pairs for a step, every value from the runs.
