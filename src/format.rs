@@ -224,10 +224,10 @@ mod tests {
 
     #[test]
     fn short_money() {
-        assert_eq!(money_short(623.0), "£623m");
-        assert_eq!(money_short(1000.0), "£1bn");
-        assert_eq!(money_short(1234.0), "£1.2bn");
-        assert_eq!(money_short(15_400.0), "£15bn");
+        assert_eq!(
+            [623.0, 1000.0, 1234.0, 15_400.0].map(money_short),
+            ["£623m", "£1bn", "£1.2bn", "£15bn"]
+        );
     }
 
     #[test]
@@ -259,11 +259,17 @@ mod tests {
 
     #[test]
     fn money_ticks_keep_the_decimals_of_their_step() {
-        assert_eq!(money_tick(0.0, 250.0), "£0m");
-        assert_eq!(money_tick(3250.0, 250.0), "£3.25bn");
-        assert_eq!(money_tick(0.5, 0.5), "£0.5m");
-        assert_eq!(money_tick(1250.0, 10.0), "£1.25bn");
-        assert_eq!(money_tick(623.0, 10.0), "£623m");
+        let ticks = [
+            (0.0, 250.0),
+            (3250.0, 250.0),
+            (0.5, 0.5),
+            (1250.0, 10.0),
+            (623.0, 10.0),
+        ];
+        assert_eq!(
+            ticks.map(|(value, step)| money_tick(value, step)),
+            ["£0m", "£3.25bn", "£0.5m", "£1.25bn", "£623m"]
+        );
     }
 
     #[test]

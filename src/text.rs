@@ -123,25 +123,17 @@ mod tests {
 
     #[test]
     fn finds_control_characters_and_allows_paragraphs() {
-        assert_eq!(forbidden_control("plain £ – text", Allow::Line), None);
-        assert_eq!(
-            forbidden_control("a\u{1b}[8m", Allow::Line),
-            Some((2, '\u{1b}'))
-        );
-        assert_eq!(
-            forbidden_control("x\u{9b}8m", Allow::Line),
-            Some((2, '\u{9b}'))
-        );
-        assert_eq!(forbidden_control("a\nb", Allow::Line), Some((2, '\n')));
-        assert_eq!(forbidden_control("a\n\tb\r\nc", Allow::Paragraphs), None);
-        assert_eq!(
-            forbidden_control("a\rb", Allow::Paragraphs),
-            Some((2, '\r'))
-        );
-        assert_eq!(
-            forbidden_control("a\u{1}", Allow::Paragraphs),
-            Some((2, '\u{1}'))
-        );
+        for (text, allow, found) in [
+            ("plain £ – text", Allow::Line, None),
+            ("a\u{1b}[8m", Allow::Line, Some((2, '\u{1b}'))),
+            ("x\u{9b}8m", Allow::Line, Some((2, '\u{9b}'))),
+            ("a\nb", Allow::Line, Some((2, '\n'))),
+            ("a\n\tb\r\nc", Allow::Paragraphs, None),
+            ("a\rb", Allow::Paragraphs, Some((2, '\r'))),
+            ("a\u{1}", Allow::Paragraphs, Some((2, '\u{1}'))),
+        ] {
+            assert_eq!(forbidden_control(text, allow), found, "{text:?}");
+        }
     }
 
     #[test]

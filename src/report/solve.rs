@@ -202,9 +202,9 @@ mod tests {
 
     #[test]
     fn short_keeps_six_significant_figures() {
-        assert_eq!(short(0.363807123), "0.363807");
-        assert_eq!(short(1234.5678), "1234.57");
-        assert_eq!(short(0.5), "0.5");
-        assert_eq!(short(0.0), "0");
+        assert_eq!(
+            [0.363807123, 1234.5678, 0.5, 0.0].map(short),
+            ["0.363807", "1234.57", "0.5", "0"]
+        );
     }
 }

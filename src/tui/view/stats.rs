@@ -114,24 +114,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).style(t.base()).render(inner, buf);
 }
 
-/// Large figures for a projector: three rows of block characters per glyph.
-const GLYPHS: &[(char, [&str; 3])] = &[
-    ('0', ["█▀█", "█ █", "▀▀▀"]),
-    ('1', ["▀█ ", " █ ", "▀▀▀"]),
-    ('2', ["▀▀█", "█▀▀", "▀▀▀"]),
-    ('3', ["▀▀█", " ▀█", "▀▀▀"]),
-    ('4', ["█ █", "▀▀█", "  ▀"]),
-    ('5', ["█▀▀", "▀▀█", "▀▀▀"]),
-    ('6', ["█▀▀", "█▀█", "▀▀▀"]),
-    ('7', ["▀▀█", "  █", "  ▀"]),
-    ('8', ["█▀█", "█▀█", "▀▀▀"]),
-    ('9', ["█▀█", "▀▀█", "▀▀▀"]),
-    ('.', [" ", " ", "▀"]),
-    ('%', ["▀ █", " █ ", "█ ▄"]),
+/// Large figures for a projector, as a font sheet: three rows of block characters, the glyphs of
+/// `BIG_CHARS` side by side in each, parted by `|`.
+const BIG_CHARS: &str = "0123456789.%";
+const BIG_ROWS: [&str; 3] = [
+    "█▀█|▀█ |▀▀█|▀▀█|█ █|█▀▀|█▀▀|▀▀█|█▀█|█▀█| |▀ █",
+    "█ █| █ |█▀▀| ▀█|▀▀█|▀▀█|█▀█|  █|█▀█|▀▀█| | █ ",
+    "▀▀▀|▀▀▀|▀▀▀|▀▀▀|  ▀|▀▀▀|▀▀▀|  ▀|▀▀▀|▀▀▀|▀|█ ▄",
 ];
 
-fn glyph(c: char) -> Option<&'static [&'static str; 3]> {
-    GLYPHS.iter().find(|(g, _)| *g == c).map(|(_, rows)| rows)
+fn glyph(c: char) -> Option<[&'static str; 3]> {
+    let i = BIG_CHARS.find(c)?;
+    Some(BIG_ROWS.map(|row| row.split('|').nth(i).unwrap_or_default()))
 }
 
 pub fn big_width(text: &str) -> u16 {
