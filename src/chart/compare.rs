@@ -4,6 +4,7 @@
 
 use anyhow::Result;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -194,10 +195,8 @@ pub fn draw_line<DB, X, Y>(
 ) -> Result<()>
 where
     DB: Canvas,
-    X: plotters::coord::ranged1d::Ranged,
-    Y: plotters::coord::ranged1d::Ranged,
-    X::ValueType: Clone + 'static,
-    Y::ValueType: Clone + 'static,
+    X: Ranged<ValueType: Clone + 'static>,
+    Y: Ranged<ValueType: Clone + 'static>,
 {
     let style = color.stroke_width(width);
     match dash_px(dash, width).filter(|_| !native_dash) {
@@ -208,6 +207,29 @@ where
             chart.draw_series(DashedLineSeries::new(points, on, off, style))?;
         }
     }
+    Ok(())
+}
+
+/// A dashed straight line in `style` from `from` to `to`, its dashes and gaps `(dash, gap)`
+/// reference pixels long: the reference lines (target, zero, even chance, start of forecast).
+pub fn draw_dashed<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    st: &Style,
+    style: ShapeStyle,
+    [from, to]: [(X::ValueType, Y::ValueType); 2],
+    (dash, gap): (f64, f64),
+) -> Result<()>
+where
+    DB: Canvas,
+    X: Ranged<ValueType: Clone + 'static>,
+    Y: Ranged<ValueType: Clone + 'static>,
+{
+    chart.draw_series(DashedLineSeries::new(
+        vec![from, to],
+        st.px(dash),
+        st.px(gap),
+        style,
+    ))?;
     Ok(())
 }
 

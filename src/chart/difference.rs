@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::compare::draw_dashed;
 use super::frame::{Frame, draw_frame};
 use super::legend::{LegendEntry, legend_above};
 use super::style::size;
@@ -105,12 +106,7 @@ pub fn draw<DB: Canvas>(
     }
     // Zero: no difference.
     let zero = pal.reference.stroke_width(st.line(2.0));
-    chart.draw_series(DashedLineSeries::new(
-        vec![(x0, 0.0), (x1, 0.0)],
-        st.px(10.0),
-        st.px(7.0),
-        zero,
-    ))?;
+    draw_dashed(&mut chart, st, zero, [(x0, 0.0), (x1, 0.0)], (10.0, 7.0))?;
     {
         let (px, py) = chart.backend_coord(&(x0, 0.0));
         let plot = chart.plotting_area().strip_coord_spec();
@@ -139,12 +135,14 @@ pub fn draw<DB: Canvas>(
     // The target year.
     let ty = d.target_year;
     if (x0..=x1).contains(&ty) {
-        chart.draw_series(DashedLineSeries::new(
-            vec![(ty, lo - pad), (ty, hi + pad)],
-            st.px(12.0),
-            st.px(8.0),
-            pal.reference.stroke_width(st.line(1.5)),
-        ))?;
+        let reference = pal.reference.stroke_width(st.line(1.5));
+        draw_dashed(
+            &mut chart,
+            st,
+            reference,
+            [(ty, lo - pad), (ty, hi + pad)],
+            (12.0, 8.0),
+        )?;
         // Labelled at the end away from zero on the side the fan takes: in the target year
         // the fan is still narrow there (at the other end the label sat on the zero line).
         let at_foot = hi + lo < 0.0;

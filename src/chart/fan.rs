@@ -335,12 +335,8 @@ pub fn draw_forecast_start<DB: Canvas>(
     }
     let (bottom, top) = (chart.y_range().start, chart.y_range().end);
     let color = st.palette.axis;
-    chart.draw_series(DashedLineSeries::new(
-        vec![(x, bottom), (x, top)],
-        st.px(6.0),
-        st.px(6.0),
-        color.stroke_width(st.line(1.5)),
-    ))?;
+    let line = color.stroke_width(st.line(1.5));
+    super::compare::draw_dashed(chart, st, line, [(x, bottom), (x, top)], (6.0, 6.0))?;
     // Labelled at the foot of the line: the legend sits in the top-left corner.
     let label = st.font(size::LEGEND * 0.9, st.palette.muted);
     let (px, py) = chart.backend_coord(&(x, bottom));
@@ -363,23 +359,6 @@ pub fn draw_median<DB: Canvas>(
     draw_key_line(chart, st, fan.line(3), st.palette.median, "Median")
 }
 
-/// One of the lines a reader follows (the median, the published history): thick, with its
-/// legend entry.
-fn draw_key_line<DB: Canvas>(
-    chart: &mut YearChart<DB>,
-    st: &Style,
-    points: impl IntoIterator<Item = (i32, f64)>,
-    color: RGBColor,
-    label: &str,
-) -> Result<()> {
-    let width = st.line(3.0);
-    chart
-        .draw_series(LineSeries::new(points, color.stroke_width(width)))?
-        .label(label)
-        .legend(line_swatch(st, color.to_rgba(), width));
-    Ok(())
-}
-
 /// Published revenue as a solid line with dots, joined to the start of the projection.
 pub fn draw_history<DB: Canvas>(
     chart: &mut YearChart<DB>,
@@ -399,6 +378,23 @@ pub fn draw_history<DB: Canvas>(
     )?;
     let r = st.px(5.0);
     chart.draw_series(points.iter().map(|&pt| Circle::new(pt, r, color.filled())))?;
+    Ok(())
+}
+
+/// One of the lines a reader follows (the median, the published history): thick, with its
+/// legend entry.
+fn draw_key_line<DB: Canvas>(
+    chart: &mut YearChart<DB>,
+    st: &Style,
+    points: impl IntoIterator<Item = (i32, f64)>,
+    color: RGBColor,
+    label: &str,
+) -> Result<()> {
+    let width = st.line(3.0);
+    chart
+        .draw_series(LineSeries::new(points, color.stroke_width(width)))?
+        .label(label)
+        .legend(line_swatch(st, color.to_rgba(), width));
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axes::{draw_mesh, linear_range, money_axis_tick};
+use super::compare::draw_dashed;
 use super::frame::{Frame, draw_frame, futures};
 use super::legend::{LegendEntry, legend_above};
 use super::{Canvas, Ctx};
@@ -181,12 +182,14 @@ pub fn draw<DB: Canvas>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, p: &Projection
             .map(|x| bar(x, above)),
     )?;
     // The target: a neutral reference line, dashed.
-    chart.draw_series(DashedLineSeries::new(
-        vec![(t.revenue, 0.0), (t.revenue, top)],
-        st.px(12.0),
-        st.px(8.0),
-        pal.reference.stroke_width(st.line(2.5)),
-    ))?;
+    let reference = pal.reference.stroke_width(st.line(2.5));
+    draw_dashed(
+        &mut chart,
+        st,
+        reference,
+        [(t.revenue, 0.0), (t.revenue, top)],
+        (12.0, 8.0),
+    )?;
     Ok(())
 }
 

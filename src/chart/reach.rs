@@ -5,7 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::compare::{dash_px, draw_end_labels, draw_line, place_end_labels, series_style};
+use super::compare::{
+    dash_px, draw_dashed, draw_end_labels, draw_line, place_end_labels, series_style,
+};
 use super::frame::{Frame, draw_frame};
 use super::style::size;
 use super::{Canvas, Ctx};
@@ -90,12 +92,7 @@ pub fn draw<DB: Canvas>(
 
     // References: an even chance, and the target year.
     let thin = pal.axis.stroke_width(st.line(1.5));
-    chart.draw_series(DashedLineSeries::new(
-        vec![(x0, 50.0), (x1, 50.0)],
-        st.px(6.0),
-        st.px(6.0),
-        thin,
-    ))?;
+    draw_dashed(&mut chart, st, thin, [(x0, 50.0), (x1, 50.0)], (6.0, 6.0))?;
     let series: Vec<Vec<(i32, f64)>> = runs
         .iter()
         .map(|run| {
@@ -163,12 +160,14 @@ pub fn draw<DB: Canvas>(
         )?;
     }
     if (x0..=x1).contains(&t.year) {
-        chart.draw_series(DashedLineSeries::new(
-            vec![(t.year, 0.0), (t.year, 104.0)],
-            st.px(12.0),
-            st.px(8.0),
-            pal.reference.stroke_width(st.line(2.0)),
-        ))?;
+        let reference = pal.reference.stroke_width(st.line(2.0));
+        draw_dashed(
+            &mut chart,
+            st,
+            reference,
+            [(t.year, 0.0), (t.year, 104.0)],
+            (12.0, 8.0),
+        )?;
         // Labelled at the foot: the lines have climbed away from it there by the target year.
         let (px, py) = chart.backend_coord(&(t.year, 0.0));
         let area = chart.plotting_area().strip_coord_spec();
