@@ -86,17 +86,12 @@ impl Step {
             Step::Claim | Step::TenFutures | Step::Count => 0,
             // A few ticks per simulated year, so the class can read each year's growth.
             Step::OneFuture => lesson.shown_years().len() as u32 * 4,
-            // Paths arrive in batches of FUTURES / THOUSAND_FRAMES.
-            Step::Thousand => THOUSAND_FRAMES,
-            Step::Fan => FAN_FRAMES,
-            Step::Policy => POLICY_FRAMES,
+            // Paths arrive in 20 batches.
+            Step::Thousand => 20,
+            Step::Fan | Step::Policy => 12,
         }
     }
 }
-
-pub const THOUSAND_FRAMES: u32 = 20;
-pub const FAN_FRAMES: u32 = 12;
-pub const POLICY_FRAMES: u32 = 12;
 
 /// The "policy off" and "policy on" versions of a scenario, run on the same seed.
 #[derive(Debug, Clone, PartialEq)]

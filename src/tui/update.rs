@@ -1,6 +1,8 @@
 //! Messages and the update function: the only place the state changes. Side effects (running
 //! simulations, writing files) are returned as `Effect`s for the runtime to perform.
 
+use std::sync::Arc;
+
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -12,7 +14,7 @@ use super::params::Presented;
 use super::teach;
 use super::theme::Theme;
 use super::view::layout;
-use super::worker::{Job, Reply};
+use super::worker::{Job, Reply, Run};
 use crate::scenario::Scenario;
 use crate::scenario::parameters::Field;
 
@@ -190,52 +192,52 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
             slot,
             generation,
             run,
-        } => {
-            let taught = teach::on_done(app, slot, generation, &run);
-            return settle(app, slot, generation, taught, |s| {
-                if !run.preview {
-                    s.pending = false;
-                }
-                s.run = Some(run);
-            });
-        }
+        } => return settle(app, slot, generation, Ok(run)),
         Reply::Failed {
             slot,
             generation,
             error,
-        } => {
-            let taught = teach::on_failed(app, slot, generation, &error);
-            return settle(app, slot, generation, taught, |s| {
-                s.pending = false;
-                // The refusal stands where the result would be: a preview of the refused run
-                // (or the run before an edit) is no answer to what was asked.
-                s.run = None;
-                let paths = s.requested.as_ref().map_or(String::new(), |(_, r)| {
-                    format!(" of {} paths", crate::format::thousands(r.paths as f64, 0))
-                });
-                s.error = Some(format!("The run{paths} stopped: {error}"));
-            });
-        }
+        } => return settle(app, slot, generation, Err(error)),
     }
     Vec::new()
 }
 
-/// Applies a run's reply to its slot with `update`, and redoes what depends on the slot; nothing
-/// when the walkthrough `taught` with it or the reply is stale.
+/// Applies a run's result, or why it failed, to its slot, and redoes what depends on the slot;
+/// nothing when the walkthrough takes the reply or it is stale.
 fn settle(
     app: &mut App,
     slot: usize,
     generation: u64,
-    taught: bool,
-    update: impl FnOnce(&mut Slot),
+    result: Result<Arc<Run>, String>,
 ) -> Vec<Effect> {
+    let taught = match &result {
+        Ok(run) => teach::on_done(app, slot, generation, run),
+        Err(error) => teach::on_failed(app, slot, generation, error),
+    };
     if taught {
         return Vec::new();
     }
     let Some(s) = awaiting(app, slot, generation) else {
         return Vec::new();
     };
-    update(s);
+    match result {
+        Ok(run) => {
+            if !run.preview {
+                s.pending = false;
+            }
+            s.run = Some(run);
+        }
+        Err(error) => {
+            s.pending = false;
+            // The refusal stands where the result would be: a preview of the refused run (or
+            // the run before an edit) is no answer to what was asked.
+            s.run = None;
+            let paths = s.requested.as_ref().map_or(String::new(), |(_, r)| {
+                format!(" of {} paths", crate::format::thousands(r.paths as f64, 0))
+            });
+            s.error = Some(format!("The run{paths} stopped: {error}"));
+        }
+    }
     let mut effects = differences(app);
     effects.extend(resume_export(app));
     effects
