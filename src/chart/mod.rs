@@ -713,9 +713,7 @@ impl<'a> Chart<'a> {
             Chart::Histogram(p) => histogram::draw(root, &ctx, p),
             Chart::Reach(runs) => reach::draw(root, &ctx, runs),
             Chart::Spaghetti(p) => spaghetti::draw(root, &ctx, p),
-            Chart::Tornado { analysis, run } => {
-                tornado::draw(root, &ctx, analysis, std::slice::from_ref(run))
-            }
+            Chart::Tornado { analysis, run } => tornado::draw(root, &ctx, analysis, run),
             Chart::Difference { fan, runs } => difference::draw(root, &ctx, fan, runs),
             Chart::History(p) => history::draw(root, &ctx, p),
         }

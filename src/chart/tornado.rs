@@ -105,7 +105,7 @@ pub fn draw<DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
     ctx: &Ctx,
     data: &TornadoChart,
-    runs: &[crate::sim::Projection],
+    run: &crate::sim::Projection,
 ) -> Result<()> {
     let st = ctx.st;
     let pal = &st.palette;
@@ -165,7 +165,7 @@ pub fn draw<DB: Canvas>(
         )),
         subtitle: subtitle_for(shown),
         note: None,
-        footer: ctx.footer(runs, true),
+        footer: ctx.footer(std::slice::from_ref(run), true),
     };
     // Rows: as many as the height holds with the name and key stacked, and both end labels
     // clear of each other where they share a side (they sit a bar's width apart).
@@ -190,7 +190,7 @@ pub fn draw<DB: Canvas>(
     // Room on the left for the names and keys.
     let mut key_w = 0;
     for r in rows {
-        let name = row_name(&r.key, runs.first().map(|p| &p.scenario));
+        let name = row_name(&r.key, Some(&run.scenario));
         key_w = key_w
             .max(area.estimate_text_size(&name, &name_font)?.0)
             .max(area.estimate_text_size(&r.key, &key_font)?.0);
@@ -297,7 +297,7 @@ pub fn draw<DB: Canvas>(
         let stack = name_h + key_h;
         let top = py - by - stack / 2;
         area.draw_text(
-            &row_name(&r.key, runs.first().map(|p| &p.scenario)),
+            &row_name(&r.key, Some(&run.scenario)),
             &name_font.pos(Pos::new(HPos::Right, VPos::Top)),
             (x, top),
         )?;
