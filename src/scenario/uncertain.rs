@@ -620,7 +620,7 @@ pub fn take_distributions(
     let mut found = std::collections::BTreeMap::new();
     for d in FIELDS.iter() {
         for (path, key) in places(table, d) {
-            let Some(value) = value_at(table, &path).filter(|v| is_distribution(v)) else {
+            let Some(value) = value_at_mut(table, &path).filter(|v| is_distribution(v)) else {
                 continue;
             };
             if !may_be_uncertain(d) {
@@ -628,9 +628,7 @@ pub fn take_distributions(
             }
             let written = value.as_table().cloned().unwrap_or_default();
             let u = Uncertain::new(&written, range_of(d)).map_err(|p| (path.clone(), p))?;
-            if let Some(v) = value_at_mut(table, &path) {
-                *v = toml::Value::Float(u.median());
-            }
+            *value = toml::Value::Float(u.median());
             found.insert(key, u);
         }
     }
@@ -703,18 +701,6 @@ fn steps(path: &str) -> Vec<Result<usize, &str>> {
         .map(|s| s.trim_end_matches(']'))
         .map(|s| s.parse::<usize>().map_err(|_| s))
         .collect()
-}
-
-fn value_at<'t>(table: &'t toml::Table, path: &str) -> Option<&'t toml::Value> {
-    let mut steps = steps(path).into_iter();
-    let mut v = table.get(steps.next()?.err()?)?;
-    for step in steps {
-        v = match step {
-            Ok(i) => v.as_array()?.get(i)?,
-            Err(name) => v.as_table()?.get(name)?,
-        };
-    }
-    Some(v)
 }
 
 fn value_at_mut<'t>(table: &'t mut toml::Table, path: &str) -> Option<&'t mut toml::Value> {
@@ -802,6 +788,11 @@ mod tests {
             .clone()
     }
 
+    /// The distribution written `src`, on a field whose range is [0, 1].
+    fn on_unit(src: &str) -> Uncertain {
+        Uncertain::new(&table(src), (0.0, 1.0)).unwrap()
+    }
+
     #[test]
     fn moving_and_stretching_keeps_the_family_and_hits_the_asked_quantiles() {
         let cases = [
@@ -870,11 +861,7 @@ mod tests {
         assert!(same.written.contains_key("mean") && !same.written.contains_key("alpha"));
         assert!((same.quantile(0.3) - beta.quantile(0.3)).abs() < 1e-12);
         // Nothing is allowed that the file would refuse.
-        let p = Uncertain::new(
-            &table(r#"{ dist = "uniform", min = 0.2, max = 0.5 }"#),
-            (0.0, 1.0),
-        )
-        .unwrap();
+        let p = on_unit(r#"{ dist = "uniform", min = 0.2, max = 0.5 }"#);
         assert!(p.centred_at(0.9).is_err(), "would reach past 1");
         assert!(p.with_central_90(0.4, 0.3).is_err());
     }
@@ -904,11 +891,7 @@ mod tests {
 
     #[test]
     fn beta_by_mean_and_sd_has_that_mean_and_sd() {
-        let u = Uncertain::new(
-            &table(r#"{ dist = "beta", mean = 0.3, sd = 0.1 }"#),
-            (0.0, 1.0),
-        )
-        .unwrap();
+        let u = on_unit(r#"{ dist = "beta", mean = 0.3, sd = 0.1 }"#);
         let Shape::Beta { alpha, beta } = u.shape else {
             panic!("{:?}", u.shape)
         };
@@ -920,11 +903,7 @@ mod tests {
     #[test]
     fn pert_has_the_classic_mean() {
         // PERT's mean is (min + 4·mode + max) / 6.
-        let u = Uncertain::new(
-            &table(r#"{ dist = "pert", min = 0.0, mode = 0.3, max = 1.0 }"#),
-            (0.0, 1.0),
-        )
-        .unwrap();
+        let u = on_unit(r#"{ dist = "pert", min = 0.0, mode = 0.3, max = 1.0 }"#);
         let n = 20_000;
         let mean = (0..n)
             .map(|i| u.quantile((i as f64 + 0.5) / n as f64))

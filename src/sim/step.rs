@@ -533,7 +533,14 @@ pub(super) fn advance(
     let mut growth = plan.growth;
     let (shared, lanes_wanted) = (SharedLanes::of(m, &growth), m.by_path.lanes());
     if lanes_wanted {
-        fill_lanes(plan, inputs, codes, start, r0, scratch, len);
+        let sources = LaneSources {
+            plan,
+            inputs,
+            codes,
+            start,
+            r0,
+        };
+        fill_lanes(&sources, scratch, len);
         if m.by_path.trend() {
             // The trend is the lane's own: base + r0·decay passes it through exactly.
             growth.base = 0.0;
@@ -630,50 +637,42 @@ impl SharedLanes {
     }
 }
 
-/// This year's per-path lanes of one chunk (paths `start..start + len`), from the drawn
-/// inputs and each path's events. Each lane is its own pass without branches, so the compiler
-/// vectorises it: with AVX2 where the CPU has it (the same operations, so the same values;
-/// Rust never fuses a multiply and an add on its own).
-fn fill_lanes(
-    plan: &YearPlan,
-    inputs: &PathInputs,
-    codes: &EventCodes,
+/// What a chunk's lanes are made from: the year, the drawn inputs, each path's events, and the
+/// chunk's first path and starting paces.
+struct LaneSources<'a> {
+    plan: &'a YearPlan<'a>,
+    inputs: &'a PathInputs,
+    codes: &'a EventCodes<'a>,
     start: usize,
-    r0: &[f64],
-    scratch: &mut Scratch,
-    len: usize,
-) {
+    r0: &'a [f64],
+}
+
+/// This year's per-path lanes of one chunk (paths `start..start + len`). Each lane is its own
+/// pass without branches, so the compiler vectorises it: with AVX2 where the CPU has it (the
+/// same operations, so the same values; Rust never fuses a multiply and an add on its own).
+fn fill_lanes(sources: &LaneSources, scratch: &mut Scratch, len: usize) {
     #[cfg(target_arch = "x86_64")]
-    if plan.model.simd.avx2() {
+    if sources.plan.model.simd.avx2() {
         #[target_feature(enable = "avx2,fma")]
-        fn with_avx2(
-            plan: &YearPlan,
-            inputs: &PathInputs,
-            codes: &EventCodes,
-            start: usize,
-            r0: &[f64],
-            scratch: &mut Scratch,
-            len: usize,
-        ) {
-            fill_lanes_body(plan, inputs, codes, start, r0, scratch, len);
+        fn with_avx2(sources: &LaneSources, scratch: &mut Scratch, len: usize) {
+            fill_lanes_body(sources, scratch, len);
         }
         // SAFETY: `Simd::detect` chose AVX2 only when the CPU reports AVX2 and FMA.
-        unsafe { with_avx2(plan, inputs, codes, start, r0, scratch, len) };
+        unsafe { with_avx2(sources, scratch, len) };
         return;
     }
-    fill_lanes_body(plan, inputs, codes, start, r0, scratch, len);
+    fill_lanes_body(sources, scratch, len);
 }
 
 #[inline(always)]
-fn fill_lanes_body(
-    plan: &YearPlan,
-    inputs: &PathInputs,
-    codes: &EventCodes,
-    start: usize,
-    r0: &[f64],
-    scratch: &mut Scratch,
-    len: usize,
-) {
+fn fill_lanes_body(sources: &LaneSources, scratch: &mut Scratch, len: usize) {
+    let &LaneSources {
+        plan,
+        inputs,
+        codes,
+        start,
+        r0,
+    } = sources;
     let m = plan.model;
     let by = &m.by_path;
     let c = &plan.growth;

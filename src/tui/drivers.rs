@@ -53,10 +53,8 @@ pub struct DriversResult {
     pub base: Base,
     /// Sorted by swing of P, largest first.
     pub rows: Vec<TornadoRow>,
-    /// Paths behind each row.
-    pub row_paths: Vec<usize>,
-    /// Per row, whether it is final: on the full number of paths, or [`settled`] before.
-    pub row_final: Vec<bool>,
+    /// Per row, the paths behind it and whether it is final.
+    pub progress: Vec<RowProgress>,
     pub full_paths: usize,
     pub attribution: Vec<EventAttribution>,
     /// growth.initial at which P(target) = 50 %, or why there is none.
@@ -70,8 +68,17 @@ pub struct DriversResult {
 impl DriversResult {
     /// Rows that are final.
     pub fn refined(&self) -> usize {
-        self.row_final.iter().filter(|&&f| f).count()
+        self.progress.iter().filter(|p| p.done).count()
     }
+}
+
+/// How far one row has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowProgress {
+    /// The paths it ran on.
+    pub paths: usize,
+    /// Final: on the full number of paths, or [`settled`] before.
+    pub done: bool,
 }
 
 /// Whether a row on `paths` paths is known well enough to stop: both ends' ΔP have a 95 %
@@ -168,8 +175,7 @@ fn steps(
     let mut result = DriversResult {
         base: base_of(&base),
         rows: Vec::new(),
-        row_paths: Vec::new(),
-        row_final: Vec::new(),
+        progress: Vec::new(),
         full_paths: full.paths,
         attribution: event_attribution(&base),
         needed: None,
@@ -248,8 +254,7 @@ fn show_rows(result: &mut DriversResult, rows: &[(TornadoRow, usize, bool)]) {
         groups[usize::from(!r.2)].push(r);
     }
     result.rows.clear();
-    result.row_paths.clear();
-    result.row_final.clear();
+    result.progress.clear();
     for group in groups {
         let mut sorted: Vec<TornadoRow> = group.iter().map(|r| r.0.clone()).collect();
         sort_rows(&mut sorted);
@@ -259,8 +264,7 @@ fn show_rows(result: &mut DriversResult, rows: &[(TornadoRow, usize, bool)]) {
                 .find(|r| r.0.key == row.key)
                 .expect("a row of the group");
             result.rows.push(row);
-            result.row_paths.push(paths);
-            result.row_final.push(done);
+            result.progress.push(RowProgress { paths, done });
         }
     }
 }
@@ -270,16 +274,20 @@ mod tests {
     use super::*;
     use crate::scenario::load;
 
-    #[test]
-    fn progressive_snapshots_end_with_every_row_final_and_the_command_lines() {
-        let job = DriversJob {
+    fn osa_job(paths: usize) -> DriversJob {
+        DriversJob {
             generation: 1,
             scenario: load("osa-enforced").unwrap(),
             settings: RunSettings {
-                paths: 3 * PILOT_PATHS,
+                paths,
                 ..RunSettings::default()
             },
-        };
+        }
+    }
+
+    #[test]
+    fn progressive_snapshots_end_with_every_row_final_and_the_command_lines() {
+        let job = osa_job(3 * PILOT_PATHS);
         let seen = std::sync::Mutex::new(Vec::new());
         run(&job, &AtomicBool::new(false), &|r| {
             if let DriversReply::Progress { result, .. } = r {
@@ -288,7 +296,7 @@ mod tests {
         });
         let seen = seen.into_inner().unwrap();
         let first = &seen[0];
-        assert!(!first.rows.is_empty() && first.row_paths.iter().all(|&n| n == PILOT_PATHS));
+        assert!(!first.rows.is_empty() && first.progress.iter().all(|p| p.paths == PILOT_PATHS));
         // Rows the pilot settles are final at once; the others wait for the full run.
         let settled_at_pilot = first.refined();
         assert!(settled_at_pilot > 0 && settled_at_pilot < first.rows.len());
@@ -309,10 +317,10 @@ mod tests {
         assert_eq!(last.rows.len(), rows.len());
         for (k, row) in last.rows.iter().enumerate() {
             let full = rows.iter().find(|r| r.key == row.key).unwrap();
-            if last.row_paths[k] == job.settings.paths {
+            if last.progress[k].paths == job.settings.paths {
                 assert_eq!(row, full);
             } else {
-                assert!(settled(row, last.row_paths[k]), "{}", row.key);
+                assert!(settled(row, last.progress[k].paths), "{}", row.key);
                 for (a, b) in [(&row.low, &full.low), (&row.high, &full.high)] {
                     let gap =
                         (a.delta_probability.difference - b.delta_probability.difference).abs();
@@ -352,11 +360,11 @@ mod tests {
         // Refinement went largest pilot swing first: the first row rerun is the pilot's top
         // unsettled row.
         let top = (0..first.rows.len())
-            .find(|&k| !first.row_final[k])
+            .find(|&k| !first.progress[k].done)
             .map(|k| &first.rows[k].key)
             .unwrap();
         let rerun: Vec<&String> = (0..seen[1].rows.len())
-            .filter(|&k| seen[1].row_paths[k] == job.settings.paths)
+            .filter(|&k| seen[1].progress[k].paths == job.settings.paths)
             .map(|k| &seen[1].rows[k].key)
             .collect();
         assert_eq!(rerun, [top]);
@@ -364,14 +372,7 @@ mod tests {
 
     #[test]
     fn a_row_settles_only_when_both_ends_are_known_to_the_shown_precision() {
-        let job = DriversJob {
-            generation: 1,
-            scenario: load("osa-enforced").unwrap(),
-            settings: RunSettings {
-                paths: PILOT_PATHS,
-                ..RunSettings::default()
-            },
-        };
+        let job = osa_job(PILOT_PATHS);
         let (_, rows) = crate::analysis::sensitivity::tornado(
             &job.scenario,
             job.settings,

@@ -276,12 +276,14 @@ fn perform(app: &App, effect: Effect, worker: &mut Worker) -> Option<Msg> {
             // The Drivers tab exports its tornado, at the paths its rows have reached.
             let tornado = app.drivers.result.as_ref().and_then(|r| {
                 let (s, settings) = app.drivers.requested.as_ref()?;
+                let mut row_paths: Vec<usize> = r.progress.iter().map(|p| p.paths).collect();
+                row_paths.sort_unstable();
                 Some(chart::tornado::TornadoChart {
                     scenario: s.scenario.id.clone(),
                     scenario_name: s.scenario.name.clone(),
                     seed: settings.seed,
-                    paths: r.row_paths.iter().copied().max().unwrap_or(settings.paths),
-                    fewest_paths: r.row_paths.iter().copied().min().unwrap_or(settings.paths),
+                    paths: row_paths.last().copied().unwrap_or(settings.paths),
+                    fewest_paths: row_paths.first().copied().unwrap_or(settings.paths),
                     base: r.base.clone(),
                     rows: r.rows.clone(),
                 })

@@ -71,9 +71,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let refining = result.rows.len() - result.refined();
     let progress = if refining > 0 {
         // The dim rows' fewest paths: those still refining.
-        let fewest = (result.row_paths.iter().zip(&result.row_final))
-            .filter(|(_, f)| !**f)
-            .map(|(&n, _)| n)
+        let fewest = (result.progress.iter())
+            .filter(|p| !p.done)
+            .map(|p| p.paths)
             .min()
             .unwrap_or(0);
         format!(
@@ -150,7 +150,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             break;
         }
         drawn += 1;
-        let refined = result.row_final.get(i) == Some(&true);
+        let refined = result.progress.get(i).is_some_and(|p| p.done);
         let text_style = if refined { t.base() } else { t.dim() };
         let x0 = inner.x;
         buf.set_stringn(x0, y, ellipsis(&key_of(&row.key), key_w), key_w, text_style);
