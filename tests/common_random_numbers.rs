@@ -146,10 +146,11 @@ fn cancellation_stops_the_run() {
     assert!(simulate(&scenario(""), settings(), control).is_err());
 }
 
-/// The runs of one analysis share the inputs' draws through a `DrawCache`: a run that takes
-/// its columns from the cache is the run that draws them afresh, path for path and figure for
-/// figure, for the same scenario and for a swing of any one input (its own column is drawn, the
-/// others are the kept ones), in a scenario with every family of input and correlations.
+/// The runs of one analysis share the inputs' draws, the events' codes and the outcomes' values
+/// through a `DrawCache`: a run that takes its columns from the cache is the run that draws
+/// them afresh, path for path and figure for figure, for the same scenario and for a swing of
+/// any one input (its own column is drawn, the others are the kept ones), in a scenario with
+/// every family of input and correlations.
 #[test]
 fn runs_sharing_kept_draws_equal_fresh_runs() {
     use safetech::scenario::load;
@@ -172,6 +173,7 @@ fn runs_sharing_kept_draws_equal_fresh_runs() {
         assert_eq!(a.first_passage, b.first_passage);
         assert_eq!(a.initial_growth, b.initial_growth);
         assert_eq!(a.sample_paths, b.sample_paths);
+        assert_eq!(a.events, b.events);
     };
     let fresh = simulate(&s, settings, RunControl::default()).unwrap();
     same(&simulate(&s, settings, kept).unwrap(), &fresh);
@@ -187,6 +189,9 @@ fn runs_sharing_kept_draws_equal_fresh_runs() {
         ("growth.initial", 0.2),
         ("events.osa.firm.growth_uplift", 0.07),
         ("events.osa.firm.probability", 0.5),
+        ("events.osa.routine.probability", 0.3),
+        ("events.squeeze.sharp.level_shock", -0.2),
+        ("events.squeeze.mild.growth_uplift", -0.05),
     ] {
         let swung = with_value(&s, key, value).unwrap();
         let fresh = simulate(&swung, settings, RunControl::default()).unwrap();

@@ -65,10 +65,11 @@ fn stream_of(key: &str) -> u64 {
 /// run would draw afresh, value for value (tested).
 ///
 /// Only the engine reads it. Columns of the inputs it holds in single precision (see
-/// [`single`]) are kept in single precision, which is exact for that use. It keeps at most
-/// the columns of two runs' seeds ([`DrawCache::bytes_per_path`]: the run's own and the
-/// second seed of the variance shares, whose runs each take one component from it); a column
-/// past that is drawn and not kept.
+/// [`single`]) are kept in single precision, which is exact for that use. It keeps each
+/// event's drawn codes and outcome values as well, found by everything that makes them. It
+/// keeps at most the columns of two runs' seeds ([`DrawCache::bytes_per_path`]: the run's own
+/// and the second seed of the variance shares, whose runs each take one component from it); a
+/// column past that is drawn and not kept.
 pub struct DrawCache {
     columns: std::sync::Mutex<Vec<(String, Column)>>,
     limit: usize,
@@ -80,6 +81,8 @@ pub struct DrawCache {
 enum Column {
     Double(Arc<Vec<f64>>),
     Single(Arc<Vec<f32>>),
+    /// An event's (outcome, start year) code on every path.
+    Codes(Arc<Vec<u16>>),
 }
 
 impl DrawCache {
@@ -102,7 +105,26 @@ impl DrawCache {
             .filter(|k| *k != PACE)
             .map(|k| if single(k) { 4 } else { 8 })
             .sum();
-        2 * (8 + inputs as u64)
+        // Each event's codes, and per event the drawn outcome's uplift, volatility multiplier
+        // and level shock where any outcome's is uncertain.
+        let events: usize = scenario
+            .events
+            .iter()
+            .map(|ev| {
+                let uncertain = |name: &str| {
+                    ev.outcomes.iter().any(|o| {
+                        let key = crate::scenario::uncertain::outcome_key(&ev.id, &o.id, name);
+                        scenario.uncertain.contains_key(&key)
+                    })
+                };
+                let values = ["growth_uplift", "volatility_multiplier", "level_shock"]
+                    .into_iter()
+                    .filter(|name| uncertain(name))
+                    .count();
+                2 + 4 * values
+            })
+            .sum();
+        2 * (8 + inputs as u64 + events as u64)
     }
 
     /// Bytes held.
@@ -134,6 +156,16 @@ impl DrawCache {
     }
 }
 
+impl DrawCache {
+    /// The column named `id`, made by `make` if no run has made it yet (and kept if there is
+    /// room for its `bytes`).
+    fn kept_or_made(&self, id: String, bytes: usize, make: impl FnOnce() -> Column) -> Column {
+        let mut make = Some(make);
+        let kept = self.column(id, bytes, || make.take().expect("made once")());
+        kept.unwrap_or_else(|| make.take().expect("not made when there was no room")())
+    }
+}
+
 fn held(columns: &[(String, Column)]) -> usize {
     columns.iter().map(|(_, c)| c.bytes()).sum()
 }
@@ -143,6 +175,7 @@ impl Column {
         match self {
             Column::Double(v) => size_of_val(&v[..]),
             Column::Single(v) => size_of_val(&v[..]),
+            Column::Codes(v) => size_of_val(&v[..]),
         }
     }
 }
@@ -243,18 +276,51 @@ impl<'a> InputSampler<'a> {
         Arc::new(self.column_single(key, n))
     }
 
+    /// An event's codes on `n` paths, `id` naming everything that makes them: the cache's
+    /// where it keeps them, else drawn by `draw` (and kept if there is room).
+    pub(super) fn codes(
+        &self,
+        id: String,
+        n: usize,
+        draw: impl FnOnce() -> Vec<u16>,
+    ) -> Arc<Vec<u16>> {
+        let make = || Column::Codes(Arc::new(draw()));
+        match self.cache {
+            Some((cache, _)) => match cache.kept_or_made(format!("codes {id}"), 2 * n, make) {
+                Column::Codes(v) => v,
+                _ => unreachable!("an id names one kind of column"),
+            },
+            None => match make() {
+                Column::Codes(v) => v,
+                _ => unreachable!("made as codes"),
+            },
+        }
+    }
+
+    /// Per-path values in single precision on `n` paths, `id` naming everything that makes
+    /// them: the cache's where it keeps them, else made by `make` (and kept if there is room).
+    pub(super) fn values(
+        &self,
+        id: String,
+        n: usize,
+        make: impl FnOnce() -> Vec<f32>,
+    ) -> Arc<Vec<f32>> {
+        let Some((cache, _)) = self.cache else {
+            return Arc::new(make());
+        };
+        let make = || Column::Single(Arc::new(make()));
+        match cache.kept_or_made(format!("values {id}"), 4 * n, make) {
+            Column::Single(v) => v,
+            _ => unreachable!("an id names one kind of column"),
+        }
+    }
+
     /// How to draw `key`'s values, chunk by chunk: from the cache's column where the sampler
     /// has a cache.
     pub fn draw(&self, key: &str) -> KeyDraw<'a> {
         let mut draw = self.fresh_draw(key);
         if let Some((cache, n)) = self.cache {
-            let id = format!(
-                "{} {n} {:?} {:?} {:?}",
-                draw.seed,
-                draw.mix,
-                draw.spread.as_ref().map(|(nu, _)| nu),
-                draw.transform
-            );
+            let id = draw.id(n);
             let single = single(key);
             let bytes = n * if single { 4 } else { 8 };
             draw.kept = cache.column(id, bytes, || {
@@ -275,6 +341,11 @@ impl<'a> InputSampler<'a> {
             });
         }
         draw
+    }
+
+    /// What names `key`'s column on `n` paths (see [`KeyDraw::id`]), found without drawing.
+    pub(super) fn id_of(&self, key: &str, n: usize) -> String {
+        self.fresh_draw(key).id(n)
     }
 
     /// [`InputSampler::draw`] without the cache.
@@ -353,6 +424,18 @@ pub struct KeyDraw<'a> {
 }
 
 impl KeyDraw<'_> {
+    /// What names the column of these draws on `n` paths: everything that makes it (the seed,
+    /// the z's it mixes, the older Student-t pace's spread and how a z becomes its value).
+    pub fn id(&self, n: usize) -> String {
+        format!(
+            "{} {n} {:?} {:?} {:?}",
+            self.seed,
+            self.mix,
+            self.spread.as_ref().map(|(nu, _)| nu),
+            self.transform
+        )
+    }
+
     /// The values of chunk `c` (paths `c·CHUNK..`), into `out`.
     pub fn fill(&self, c: usize, out: &mut [f64]) {
         let (start, len) = (c * CHUNK, out.len());
@@ -363,7 +446,8 @@ impl KeyDraw<'_> {
                     *o = f64::from(x);
                 }
             }
-            None => self.draw_fresh(c, out),
+            // A key's draws are never kept as codes.
+            None | Some(Column::Codes(_)) => self.draw_fresh(c, out),
         }
     }
 
@@ -382,7 +466,7 @@ impl KeyDraw<'_> {
                 let v = &v[c * CHUNK..];
                 out.extend(at.iter().map(|&i| f64::from(v[usize::from(i)])));
             }
-            None => {
+            None | Some(Column::Codes(_)) => {
                 self.draw_z(c, z);
                 out.extend(at.iter().map(|&i| z[usize::from(i)]));
                 self.transform.apply(out);

@@ -276,18 +276,29 @@ pub fn simulate_resampled(
 
     // Path-indexed state, one contiguous array per quantity; chunk c owns [c·CHUNK, (c+1)·CHUNK).
     let initial_growth = sampler.held(PACE, n);
-    let draws: Vec<Vec<u16>> = model
+    // Each event's codes, with what names them for the cache: everything that makes them.
+    let (draws, code_ids): (Vec<Arc<Vec<u16>>>, Vec<String>) = model
         .events
         .iter()
         .zip(&scenario.events)
         .map(|(ev, event)| {
             let probabilities = EventProbabilities::of(scenario, event, &sampler);
             let seed = inputs::seed_for(seed, resample, ev.stream);
-            draw_event(ev, seed, n, probabilities.as_ref())
+            let id = format!(
+                "{seed} {} {n} {:?} {:?} {}",
+                ev.stream,
+                ev.cumulative,
+                ev.decode_table(),
+                probabilities.as_ref().map_or(String::new(), |p| p.id(n))
+            );
+            let codes = sampler.codes(id.clone(), n, || {
+                draw_event(ev, seed, n, probabilities.as_ref())
+            });
+            (codes, id)
         })
-        .collect();
-    let codes = EventCodes::new(draws.iter().map(Vec::as_slice).collect());
-    let path_inputs = draw_path_inputs(&model, scenario, &sampler, &draws, n);
+        .unzip();
+    let codes = EventCodes::new(draws.iter().map(|d| d.as_slice()).collect());
+    let path_inputs = draw_path_inputs(&model, scenario, &sampler, (&draws, &code_ids), n);
     let mut revenue = if model.by_path.start_revenue {
         sampler.column("market.start_revenue", n)
     } else {
@@ -410,7 +421,7 @@ pub fn simulate_resampled(
         .map(|((ev, compiled), codes)| EventDraws {
             event_id: ev.id.clone(),
             outcome_ids: ev.outcomes.iter().map(|o| o.id.clone()).collect(),
-            codes,
+            codes: Arc::unwrap_or_clone(codes),
             decode: compiled.decode_table(),
         })
         .collect();
@@ -482,6 +493,13 @@ impl<'a> EventProbabilities<'a> {
         })
     }
 
+    /// What names these probabilities on `n` paths: the written ones, which are drawn, and
+    /// each draw's own name.
+    fn id(&self, n: usize) -> String {
+        let draws: Vec<String> = self.draws.iter().map(|d| d.id(n)).collect();
+        format!("{:?} {:?} {draws:?}", self.written, self.held)
+    }
+
     /// Chunk `c`'s drawn probabilities: `len` values per uncertain outcome, one after another.
     fn chunk(&self, c: usize, len: usize) -> Vec<f64> {
         let mut values = vec![0.0; self.draws.len() * len];
@@ -528,7 +546,7 @@ fn draw_path_inputs(
     m: &Model,
     s: &Scenario,
     sampler: &InputSampler,
-    draws: &[Vec<u16>],
+    (draws, code_ids): (&[Arc<Vec<u16>>], &[String]),
     n: usize,
 ) -> PathInputs {
     let by = &m.by_path;
@@ -538,15 +556,15 @@ fn draw_path_inputs(
         .events
         .iter()
         .zip(&m.events)
-        .zip(draws)
+        .zip(draws.iter().zip(code_ids))
         .zip(&by.events)
-        .map(|(((event, compiled), codes), flags)| {
+        .map(|(((event, compiled), (codes, code_id)), flags)| {
             let decode = compiled.decode_table();
             let names = ["growth_uplift", "volatility_multiplier", "level_shock"];
             std::array::from_fn(|f| {
                 flags[f].then(|| {
-                    // Per outcome: its draws where uncertain, else its value.
-                    let outcomes: Vec<(Option<KeyDraw>, f64)> = event
+                    // Per outcome: its key where uncertain, and its value as written.
+                    let keys: Vec<(Option<String>, f64)> = event
                         .outcomes
                         .iter()
                         .map(|o| {
@@ -556,43 +574,56 @@ fn draw_path_inputs(
                                 1 => o.volatility_multiplier,
                                 _ => o.level_shock,
                             };
-                            (
-                                s.uncertain.contains_key(&key).then(|| sampler.draw(&key)),
-                                fixed,
-                            )
+                            (s.uncertain.contains_key(&key).then_some(key), fixed)
                         })
                         .collect();
-                    // Per path, the drawn outcome's value (0 where nothing happens: unused).
-                    let mut value = path_array(n, 0.0f32);
-                    value
-                        .par_chunks_mut(CHUNK)
-                        .zip(codes.par_chunks(CHUNK))
-                        .enumerate()
-                        .for_each(|(c, (value, codes))| {
-                            let outcome_of = |code: u16| usize::from(decode[usize::from(code)].0);
-                            for (value, &code) in value.iter_mut().zip(codes) {
-                                if let Some((_, fixed)) = outcomes.get(outcome_of(code)) {
-                                    *value = *fixed as f32;
+                    // Named by the codes and by what makes each outcome's value.
+                    let made_of: Vec<(Option<String>, u64)> = keys
+                        .iter()
+                        .map(|(k, fixed)| {
+                            (k.as_ref().map(|k| sampler.id_of(k, n)), fixed.to_bits())
+                        })
+                        .collect();
+                    let id = format!("{f} {code_id} {made_of:?}");
+                    sampler.values(id, n, || {
+                        // Per outcome: its draws where uncertain, else its value.
+                        let outcomes: Vec<(Option<KeyDraw>, f64)> = keys
+                            .iter()
+                            .map(|(k, fixed)| (k.as_ref().map(|k| sampler.draw(k)), *fixed))
+                            .collect();
+                        // Per path, the drawn outcome's value (0 where nothing happens: unused).
+                        let mut value = path_array(n, 0.0f32);
+                        value
+                            .par_chunks_mut(CHUNK)
+                            .zip(codes.par_chunks(CHUNK))
+                            .enumerate()
+                            .for_each(|(c, (value, codes))| {
+                                let outcome_of =
+                                    |code: u16| usize::from(decode[usize::from(code)].0);
+                                for (value, &code) in value.iter_mut().zip(codes) {
+                                    if let Some((_, fixed)) = outcomes.get(outcome_of(code)) {
+                                        *value = *fixed as f32;
+                                    }
                                 }
-                            }
-                            let (mut z, mut at, mut made) =
-                                ([0.0; CHUNK], Vec::with_capacity(CHUNK), Vec::new());
-                            for (j, (draw, _)) in outcomes.iter().enumerate() {
-                                let Some(draw) = draw else { continue };
-                                // Made only on the paths that drew outcome j (a chunk's
-                                // offsets fit in u16: CHUNK ≤ 65,536).
-                                at.clear();
-                                at.extend(
-                                    (0..codes.len() as u16)
-                                        .filter(|&i| outcome_of(codes[usize::from(i)]) == j),
-                                );
-                                draw.fill_at(c, &at, &mut z[..codes.len()], &mut made);
-                                for (&i, &v) in at.iter().zip(&made) {
-                                    value[usize::from(i)] = v as f32;
+                                let (mut z, mut at, mut made) =
+                                    ([0.0; CHUNK], Vec::with_capacity(CHUNK), Vec::new());
+                                for (j, (draw, _)) in outcomes.iter().enumerate() {
+                                    let Some(draw) = draw else { continue };
+                                    // Made only on the paths that drew outcome j (a chunk's
+                                    // offsets fit in u16: CHUNK ≤ 65,536).
+                                    at.clear();
+                                    at.extend(
+                                        (0..codes.len() as u16)
+                                            .filter(|&i| outcome_of(codes[usize::from(i)]) == j),
+                                    );
+                                    draw.fill_at(c, &at, &mut z[..codes.len()], &mut made);
+                                    for (&i, &v) in at.iter().zip(&made) {
+                                        value[usize::from(i)] = v as f32;
+                                    }
                                 }
-                            }
-                        });
-                    Arc::new(value)
+                            });
+                        value
+                    })
                 })
             })
         })
