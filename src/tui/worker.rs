@@ -27,14 +27,19 @@ use crate::stats::{FirstPassage, TargetProbability, first_passage, target_probab
 pub const PREVIEW_PATHS: usize = 8192;
 /// Runs of at least this many paths get a second preview on a sixteenth of their paths.
 pub const SECOND_PREVIEW_FROM: usize = 256 * 1024;
+/// An edit whose slot's last full run took less than this skips the second preview: the first
+/// preview is on screen at once and the full result follows soon, so a step between them
+/// would only delay it.
+pub const SECOND_PREVIEW_BELOW: Duration = Duration::from_millis(250);
 
-/// Path counts a request for `paths` is run at, in order: previews, then the full run.
-pub fn stages(paths: usize) -> Vec<usize> {
+/// Path counts a request for `paths` is run at, in order: previews, then the full run. With
+/// `second` false, a run that would have two previews has one.
+pub fn stages(paths: usize, second: bool) -> Vec<usize> {
     let mut out = Vec::new();
     if paths > 2 * PREVIEW_PATHS {
         out.push(PREVIEW_PATHS);
     }
-    if paths >= SECOND_PREVIEW_FROM {
+    if second && paths >= SECOND_PREVIEW_FROM {
         out.push((paths / 16).next_multiple_of(crate::sim::CHUNK));
     }
     out.push(paths);
@@ -167,8 +172,8 @@ pub enum Reply {
 struct Queued {
     job: Job,
     flags: Arc<Flags>,
-    /// Stages already delivered (a preempted job resumes after them).
-    stages_done: usize,
+    /// Paths of the largest stage already delivered (a preempted job resumes after it).
+    delivered: usize,
 }
 
 #[derive(Default)]
@@ -335,7 +340,7 @@ impl Worker {
             let _ = tx.send(Queued {
                 job,
                 flags,
-                stages_done: 0,
+                delivered: 0,
             });
         }
         let focus = self.focus.lock().unwrap_or_else(|e| e.into_inner());
@@ -438,13 +443,24 @@ fn serve(
             _ => None,
         };
         last = Some(key);
-        let preempted = !run_job(&mut q, &pool, &reply, draws.as_ref().map(|e| &e.cache));
+        let second = draws
+            .as_ref()
+            .and_then(|e| e.full_run)
+            .is_none_or(|t| t >= SECOND_PREVIEW_BELOW);
+        let (stopped, full_run) = run_job(
+            &mut q,
+            &pool,
+            &reply,
+            draws.as_ref().map(|e| &e.cache),
+            second,
+        );
         edits = draws.map(|e| EditDraws {
             used: Instant::now(),
+            full_run: full_run.or(e.full_run),
             ..e
         });
         focus.lock().unwrap_or_else(|e| e.into_inner()).running = None;
-        if preempted && !q.flags.cancel.load(Ordering::Relaxed) {
+        if stopped && !q.flags.cancel.load(Ordering::Relaxed) {
             // Stopped for a more urgent slot: run again later, from the start.
             queue.push(q);
         } else {
@@ -553,8 +569,6 @@ fn serve_drivers(
     }
 }
 
-/// Runs the job's stages not yet delivered; false if it was stopped (cancelled or preempted)
-/// before the end. A stage that finished is delivered unless the job was cancelled.
 /// How long the draws kept for a slot's edits outlive the last edit.
 const EDIT_DRAWS_KEPT: Duration = Duration::from_secs(10);
 
@@ -566,6 +580,8 @@ struct EditDraws {
     key: RunKey,
     cache: crate::sim::DrawCache,
     used: Instant,
+    /// How long the slot's last full run took, where one finished with these draws.
+    full_run: Option<Duration>,
 }
 
 impl EditDraws {
@@ -574,6 +590,7 @@ impl EditDraws {
             key: RunKey::of(job),
             cache: crate::sim::DrawCache::for_runs_of(&job.scenario, job.settings.paths),
             used: Instant::now(),
+            full_run: None,
         }
     }
 }
@@ -596,17 +613,26 @@ impl RunKey {
     }
 }
 
+/// Runs the job's stages not yet delivered (with a second preview if `second`): whether it
+/// was stopped (cancelled or preempted) before the end, and how long its full run took if it
+/// made one. A stage that finished is delivered unless the job was cancelled.
 fn run_job(
     q: &mut Queued,
     pool: &rayon::ThreadPool,
     reply: &impl Fn(Reply),
     draws: Option<&crate::sim::DrawCache>,
-) -> bool {
+    second: bool,
+) -> (bool, Option<Duration>) {
     let Job {
         slot, generation, ..
     } = q.job;
     let full = q.job.settings;
-    for paths in stages(full.paths).into_iter().skip(q.stages_done) {
+    let mut full_run = None;
+    let delivered = q.delivered;
+    for paths in stages(full.paths, second)
+        .into_iter()
+        .filter(|&p| p > delivered)
+    {
         let settings = RunSettings { paths, ..full };
         let started = Instant::now();
         let control = RunControl {
@@ -622,27 +648,30 @@ fn run_job(
         match result {
             Ok(run) => {
                 if q.flags.cancel.load(Ordering::SeqCst) {
-                    return false;
+                    return (true, full_run);
                 }
-                q.stages_done += 1;
+                q.delivered = paths;
+                if paths == full.paths {
+                    full_run = Some(started.elapsed());
+                }
                 reply(Reply::Done {
                     slot,
                     generation,
                     run: Arc::new(run),
                 });
             }
-            Err(SimError::Cancelled) => return false,
+            Err(SimError::Cancelled) => return (true, full_run),
             Err(e) => {
                 reply(Reply::Failed {
                     slot,
                     generation,
                     error: e.to_string(),
                 });
-                return true;
+                return (false, full_run);
             }
         }
     }
-    true
+    (false, full_run)
 }
 
 #[cfg(test)]
@@ -816,12 +845,14 @@ mod tests {
 
     #[test]
     fn stages_grow_to_the_full_run() {
-        assert_eq!(stages(1000), [1000]);
-        assert_eq!(stages(2 * PREVIEW_PATHS), [2 * PREVIEW_PATHS]);
-        assert_eq!(stages(100_000), [PREVIEW_PATHS, 100_000]);
-        assert_eq!(stages(1_000_000), [PREVIEW_PATHS, 63_488, 1_000_000]);
+        assert_eq!(stages(1000, true), [1000]);
+        assert_eq!(stages(2 * PREVIEW_PATHS, true), [2 * PREVIEW_PATHS]);
+        assert_eq!(stages(100_000, true), [PREVIEW_PATHS, 100_000]);
+        assert_eq!(stages(1_000_000, true), [PREVIEW_PATHS, 63_488, 1_000_000]);
+        assert_eq!(stages(1_000_000, false), [PREVIEW_PATHS, 1_000_000]);
+        assert_eq!(stages(100_000, false), [PREVIEW_PATHS, 100_000]);
         for n in [1, 5000, 20_000, 300_000, 4_000_000] {
-            let s = stages(n);
+            let s = stages(n, true);
             assert!(s.windows(2).all(|w| w[0] < w[1]), "{s:?}");
             assert_eq!(s.last(), Some(&n));
         }
