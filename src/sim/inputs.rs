@@ -78,7 +78,7 @@ pub struct DrawCache {
 /// One input's values on every path of a run, shared between the cache and the runs that
 /// read it (a run takes a kept column as it is, without copying it).
 #[derive(Clone)]
-enum Column {
+pub(super) enum Column {
     Double(Arc<Vec<f64>>),
     Single(Arc<Vec<f32>>),
     /// An event's (outcome, start year) code on every path.
@@ -155,6 +155,32 @@ impl DrawCache {
         Some(column)
     }
 }
+
+/// The element of a whole per-path array a [`DrawCache`] keeps beside the inputs' columns.
+pub(super) trait Whole: Sized {
+    fn column(values: Arc<Vec<Self>>) -> Column;
+    fn of(column: Column) -> Option<Arc<Vec<Self>>>;
+}
+
+/// `Whole` for an element type held in one kind of [`Column`].
+macro_rules! whole {
+    ($element:ty, $kind:ident) => {
+        impl Whole for $element {
+            fn column(values: Arc<Vec<$element>>) -> Column {
+                Column::$kind(values)
+            }
+            fn of(column: Column) -> Option<Arc<Vec<$element>>> {
+                match column {
+                    Column::$kind(v) => Some(v),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+// An event's codes, and values held in single precision.
+whole!(u16, Codes);
+whole!(f32, Single);
 
 impl DrawCache {
     /// The column named `id`, made by `make` if no run has made it yet (and kept if there is
@@ -276,43 +302,20 @@ impl<'a> InputSampler<'a> {
         Arc::new(self.column_single(key, n))
     }
 
-    /// An event's codes on `n` paths, `id` naming everything that makes them: the cache's
-    /// where it keeps them, else drawn by `draw` (and kept if there is room).
-    pub(super) fn codes(
+    /// A whole per-path array (an event's codes, an event's outcome values) on `n` paths, `id`
+    /// naming everything that makes it: the cache's where it keeps one, else made by `make`
+    /// (and kept if there is room).
+    pub(super) fn whole<T: Whole>(
         &self,
         id: String,
         n: usize,
-        draw: impl FnOnce() -> Vec<u16>,
-    ) -> Arc<Vec<u16>> {
-        let make = || Column::Codes(Arc::new(draw()));
-        match self.cache {
-            Some((cache, _)) => match cache.kept_or_made(format!("codes {id}"), 2 * n, make) {
-                Column::Codes(v) => v,
-                _ => unreachable!("an id names one kind of column"),
-            },
-            None => match make() {
-                Column::Codes(v) => v,
-                _ => unreachable!("made as codes"),
-            },
-        }
-    }
-
-    /// Per-path values in single precision on `n` paths, `id` naming everything that makes
-    /// them: the cache's where it keeps them, else made by `make` (and kept if there is room).
-    pub(super) fn values(
-        &self,
-        id: String,
-        n: usize,
-        make: impl FnOnce() -> Vec<f32>,
-    ) -> Arc<Vec<f32>> {
+        make: impl FnOnce() -> Vec<T>,
+    ) -> Arc<Vec<T>> {
         let Some((cache, _)) = self.cache else {
             return Arc::new(make());
         };
-        let make = || Column::Single(Arc::new(make()));
-        match cache.kept_or_made(format!("values {id}"), 4 * n, make) {
-            Column::Single(v) => v,
-            _ => unreachable!("an id names one kind of column"),
-        }
+        let column = cache.kept_or_made(id, n * size_of::<T>(), || T::column(Arc::new(make())));
+        T::of(column).expect("an id names one kind of column")
     }
 
     /// How to draw `key`'s values, chunk by chunk: from the cache's column where the sampler

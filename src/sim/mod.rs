@@ -291,7 +291,7 @@ pub fn simulate_resampled(
                 ev.decode_table(),
                 probabilities.as_ref().map_or(String::new(), |p| p.id(n))
             );
-            let codes = sampler.codes(id.clone(), n, || {
+            let codes = sampler.whole(format!("codes {id}"), n, || {
                 draw_event(ev, seed, n, probabilities.as_ref())
             });
             (codes, id)
@@ -585,7 +585,7 @@ fn draw_path_inputs(
                         })
                         .collect();
                     let id = format!("{f} {code_id} {made_of:?}");
-                    sampler.values(id, n, || {
+                    sampler.whole(format!("values {id}"), n, || {
                         // Per outcome: its draws where uncertain, else its value.
                         let outcomes: Vec<(Option<KeyDraw>, f64)> = keys
                             .iter()
