@@ -743,9 +743,13 @@ mod tests {
     fn newer_requests_cancel_older_ones() {
         let (mut w, rx) = worker();
         // Runs long enough (tens of milliseconds even in an optimised build) that the twenty
-        // submissions, microseconds apart, all queue while the first one runs.
+        // submissions, microseconds apart, all queue while the first one runs. Each has its own
+        // seed, so no run takes the draws an earlier one kept (which would make it fast enough
+        // to finish between two submissions on a busy machine).
         for g in 1..=20 {
-            w.submit(job(0, g, 200_000));
+            let mut j = job(0, g, 400_000);
+            j.settings.seed = g;
+            w.submit(j);
         }
         w.submit(job(1, 1, 3000));
         let mut last = std::collections::HashMap::new();
