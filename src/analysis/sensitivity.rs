@@ -156,12 +156,15 @@ pub fn run_swing(
 
 /// Largest swing of P first, then of the median; ties by key.
 pub fn sort_rows(rows: &mut [TornadoRow]) {
-    rows.sort_by(|a, b| {
-        b.probability_range()
-            .total_cmp(&a.probability_range())
-            .then(b.median_range().total_cmp(&a.median_range()))
-            .then(a.key.cmp(&b.key))
-    });
+    rows.sort_by(row_order);
+}
+
+/// The order of [`sort_rows`], for rows held beside other data.
+pub fn row_order(a: &TornadoRow, b: &TornadoRow) -> std::cmp::Ordering {
+    b.probability_range()
+        .total_cmp(&a.probability_range())
+        .then(b.median_range().total_cmp(&a.median_range()))
+        .then(a.key.cmp(&b.key))
 }
 
 /// The whole tornado: the base run, then each swing, sorted by size.

@@ -21,7 +21,8 @@ use crate::stats::{Z95, target_probability};
 pub const GRID: usize = 9;
 /// Most runs of the Illinois search for one root.
 pub const MAX_ITERATIONS: usize = 60;
-/// How closely `solve` finds a value, as a share of the grid cell it lies in.
+/// How closely `solve` finds a value, as a share of the stretch each search starts from (the
+/// grid cell of the answer; for the interval's ends, the monotone stretch around it).
 pub const TOLERANCE: f64 = 1e-7;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -203,7 +204,7 @@ pub fn solve_parameter(
     solve_parameter_within(scenario, key, p, settings, control, TOLERANCE)
 }
 
-/// [`solve_parameter`] to `tolerance` (a share of the grid cell the value lies in) instead of
+/// [`solve_parameter`] to `tolerance` (a share of the stretch each search starts from) instead of
 /// [`TOLERANCE`]: each tenfold coarsening saves some three runs a search, where a reader needs
 /// fewer digits.
 pub fn solve_parameter_within(

@@ -282,15 +282,10 @@ impl<'a> InputSampler<'a> {
 
     /// [`InputSampler::column`] for the engine: the cache's column itself where it keeps one.
     pub(super) fn held(&self, key: &str, n: usize) -> Arc<Vec<f64>> {
-        let draw = self.draw(key);
-        if let Some(Column::Double(v)) = &draw.kept {
+        if let Some(Column::Double(v)) = &self.draw(key).kept {
             return v.clone();
         }
-        let mut out = super::path_array(n, 0.0);
-        out.par_chunks_mut(CHUNK)
-            .enumerate()
-            .for_each(|(c, out)| draw.fill(c, out));
-        Arc::new(out)
+        Arc::new(self.column(key, n))
     }
 
     /// [`InputSampler::column_single`] for the engine: the cache's column itself where it

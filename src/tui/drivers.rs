@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::analysis::sensitivity::{
-    AnalysisError, Base, TornadoRow, base_of, run_swing, run_to_target, sort_rows,
+    AnalysisError, Base, TornadoRow, base_of, row_order, run_swing, run_to_target,
 };
 use crate::analysis::solve::{Solution, SolveError, solve_parameter_within};
 use crate::analysis::variance::variance_shares;
@@ -158,11 +158,17 @@ fn steps(
     // Pilot: every row on the first paths.
     let base = run_to_target(s, pilot, control)?;
     // Per swing: its row, the paths behind it and whether it is final.
-    let mut rows: Vec<(TornadoRow, usize, bool)> = Vec::with_capacity(all.len());
+    let mut rows: Vec<(TornadoRow, RowProgress)> = Vec::with_capacity(all.len());
     for sw in &all {
         let row = run_swing(s, &base, sw, pilot, control)?;
         let done = pilot_n == full.paths || settled(&row, pilot_n);
-        rows.push((row, pilot_n, done));
+        rows.push((
+            row,
+            RowProgress {
+                paths: pilot_n,
+                done,
+            },
+        ));
     }
     // Refined largest pilot swing first.
     let mut order: Vec<usize> = (0..all.len()).collect();
@@ -191,19 +197,18 @@ fn steps(
         .chain((full.paths > pilot_n).then_some(full.paths));
     for n in passes {
         let last = n == full.paths;
-        if rows.iter().all(|r| r.2) && !last {
+        if rows.iter().all(|r| r.1.done) && !last {
             continue;
         }
         let settings = RunSettings { paths: n, ..full };
         // The full run's draws are kept for the solve and the shares; a pass's, for its swings.
-        let pass_draws = crate::sim::DrawCache::for_runs_of(s, n);
-        let pass_control = if last {
-            full_control
-        } else {
-            RunControl {
-                draws: Some(&pass_draws),
+        let pass_draws = (!last).then(|| crate::sim::DrawCache::for_runs_of(s, n));
+        let pass_control = match &pass_draws {
+            None => full_control,
+            Some(draws) => RunControl {
+                draws: Some(draws),
                 ..control
-            }
+            },
         };
         let base = run_to_target(s, settings, pass_control)?;
         if last {
@@ -211,12 +216,12 @@ fn steps(
             result.attribution = event_attribution(&base);
         }
         for &i in &order {
-            if rows[i].2 {
+            if rows[i].1.done {
                 continue;
             }
             let row = run_swing(s, &base, &all[i], settings, pass_control)?;
             let done = last || settled(&row, n);
-            rows[i] = (row, n, done);
+            rows[i] = (row, RowProgress { paths: n, done });
             show_rows(&mut result, &rows);
             emit(result.clone());
         }
@@ -248,25 +253,11 @@ fn steps(
 
 /// Puts the rows into `result`: the final ones first, then those still refining, each group
 /// sorted by size.
-fn show_rows(result: &mut DriversResult, rows: &[(TornadoRow, usize, bool)]) {
-    let mut groups: [Vec<&(TornadoRow, usize, bool)>; 2] = [Vec::new(), Vec::new()];
-    for r in rows {
-        groups[usize::from(!r.2)].push(r);
-    }
-    result.rows.clear();
-    result.progress.clear();
-    for group in groups {
-        let mut sorted: Vec<TornadoRow> = group.iter().map(|r| r.0.clone()).collect();
-        sort_rows(&mut sorted);
-        for row in sorted {
-            let &&(_, paths, done) = group
-                .iter()
-                .find(|r| r.0.key == row.key)
-                .expect("a row of the group");
-            result.rows.push(row);
-            result.progress.push(RowProgress { paths, done });
-        }
-    }
+fn show_rows(result: &mut DriversResult, rows: &[(TornadoRow, RowProgress)]) {
+    let mut shown: Vec<&(TornadoRow, RowProgress)> = rows.iter().collect();
+    shown.sort_by(|a, b| b.1.done.cmp(&a.1.done).then(row_order(&a.0, &b.0)));
+    result.rows = shown.iter().map(|r| r.0.clone()).collect();
+    result.progress = shown.iter().map(|r| r.1).collect();
 }
 
 #[cfg(test)]
