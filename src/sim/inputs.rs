@@ -1,11 +1,14 @@
 //! Per-path draws of the uncertain inputs.
 //!
-//! Each uncertain input draws a standard Normal z per path from a stream keyed by its `--set`
-//! key (the starting pace keeps the engine's older stream, so its draws are those of the
-//! `initial_uncertainty` spelling). Correlated inputs mix their z's by the copula's Cholesky
-//! factor; each input then takes its quantile at Φ(z). Keying by name means adding an
-//! uncertainty to one input leaves every other input's draws as they were, and two scenarios
-//! sharing an uncertain input are paired path by path.
+//! Each uncertain input draws one uniform u per path from a counter-based stream keyed by its
+//! `--set` key ([`rng::PathUniforms`]), and its value is its distribution's quantile at u
+//! (inverse transform). Correlated inputs take Normal scores Φ⁻¹(u), mix them by the copula's
+//! Cholesky factor, and take their quantiles at Φ of the mix. The starting pace keeps the
+//! engine's older stream of Normals, drawn in order through each chunk, so its draws are those
+//! of the `initial_uncertainty` spelling. Keying by name means adding an uncertainty to one
+//! input leaves every other input's draws as they were, and two scenarios sharing an uncertain
+//! input are paired path by path; a path's draw being a function of its index alone means an
+//! event outcome's value is made only on the paths that drew that outcome.
 //!
 //! A column is recomputed from the seed whenever it is wanted (the engine, `--samples`, the
 //! variance shares), so a run need not keep it.
@@ -17,6 +20,7 @@ use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
 use super::chi_squared::ChiSquaredDraw;
+use super::rng::PathUniforms;
 use super::{CHUNK, MIN_GROWTH, rng};
 use crate::scenario::correlation::Copula;
 use crate::scenario::uncertain::{PACE, Uncertain};
@@ -349,14 +353,25 @@ impl<'a> InputSampler<'a> {
     /// [`InputSampler::draw`] without the cache.
     fn fresh_draw(&self, key: &str) -> KeyDraw<'a> {
         let component = component_of_input(&self.copula, key);
-        // The z's this key mixes: (stream, weight), its own last.
-        let mix: Vec<(u64, f64)> = match self.copula.place_of(key) {
-            Some((group, row)) => group.keys[..=row]
-                .iter()
-                .zip(&group.factor[row])
-                .map(|(k, &w)| (stream_of(k), w))
-                .collect(),
-            None => vec![(stream_of(key), 1.0)],
+        let seed = seed_for(self.seed, self.resample, component);
+        let score = |k: &str| {
+            if k == PACE {
+                Score::Pace
+            } else {
+                Score::Input(PathUniforms::new(seed, stream_of(k)))
+            }
+        };
+        let source = match self.copula.place_of(key) {
+            // The scores this key mixes, with their weights, its own last.
+            Some((group, row)) => Source::Scores(
+                group.keys[..=row]
+                    .iter()
+                    .zip(&group.factor[row])
+                    .map(|(k, &w)| (score(k), w))
+                    .collect(),
+            ),
+            None if key == PACE => Source::Scores(vec![(Score::Pace, 1.0)]),
+            None => Source::Uniform(PathUniforms::new(seed, stream_of(key))),
         };
         let g = &self.scenario.growth;
         let spread = (key == PACE && self.scenario.pace_distribution().is_none())
@@ -366,8 +381,8 @@ impl<'a> InputSampler<'a> {
                 Distribution::StudentT(nu) => Some((nu, ChiSquaredDraw::new(nu))),
             });
         KeyDraw {
-            seed: seed_for(self.seed, self.resample, component),
-            mix,
+            seed,
+            source,
             spread,
             transform: self.transform(key),
             kept: None,
@@ -409,11 +424,10 @@ pub fn single(key: &str) -> bool {
     key != PACE && key != "market.start_revenue" && !key.ends_with(".probability")
 }
 
-/// One input's draws: its seed, the z's it mixes and how a z becomes its value.
+/// One input's draws: its seed, where its draws come from and how they become its values.
 pub struct KeyDraw<'a> {
     seed: u64,
-    /// (stream, weight) of each z mixed, its own last.
-    mix: Vec<(u64, f64)>,
+    source: Source,
     /// The older Student-t pace's degrees of freedom and χ² draw.
     spread: Option<(f64, ChiSquaredDraw)>,
     transform: Transform<'a>,
@@ -423,12 +437,13 @@ pub struct KeyDraw<'a> {
 
 impl KeyDraw<'_> {
     /// What names the column of these draws on `n` paths: everything that makes it (the seed,
-    /// the z's it mixes, the older Student-t pace's spread and how a z becomes its value).
+    /// where its draws come from, the older Student-t pace's spread and how a draw becomes its
+    /// value).
     pub fn id(&self, n: usize) -> String {
         format!(
             "{} {n} {:?} {:?} {:?}",
             self.seed,
-            self.mix,
+            self.source,
             self.spread.as_ref().map(|(nu, _)| nu),
             self.transform
         )
@@ -450,9 +465,10 @@ impl KeyDraw<'_> {
     }
 
     /// The values of chunk `c` on its paths `at` (offsets within the chunk, ascending), into
-    /// `out`: every path's z is drawn, so the streams stay paired, and the quantile, the costly
-    /// part, is taken only where it is used (an event outcome's value on the paths that drew
-    /// that outcome). `z` is scratch of the chunk's length. The values equal `fill`'s there.
+    /// `out`: made only where they are used (an event outcome's value on the paths that drew
+    /// that outcome), since a path's draw depends on its index alone; where the pace's Normals
+    /// are mixed in, the chunk's are drawn in order first. `z` is scratch of the chunk's
+    /// length. The values equal `fill`'s there.
     pub fn fill_at(&self, c: usize, at: &[u16], z: &mut [f64], out: &mut Vec<f64>) {
         out.clear();
         match &self.kept {
@@ -465,36 +481,73 @@ impl KeyDraw<'_> {
                 out.extend(at.iter().map(|&i| f64::from(v[usize::from(i)])));
             }
             None | Some(Column::Codes(_)) => {
-                self.draw_z(c, z);
-                out.extend(at.iter().map(|&i| z[usize::from(i)]));
+                let first = (c * CHUNK) as u64;
+                let path = |i: u16| first + u64::from(i);
+                match &self.source {
+                    Source::Uniform(uniforms) => {
+                        out.extend(at.iter().map(|&i| uniforms.at(path(i))));
+                        self.transform.apply_uniform(out);
+                        return;
+                    }
+                    Source::Scores(mix) if !mix.iter().any(|(s, _)| *s == Score::Pace) => {
+                        let (&(own, own_weight), others) =
+                            mix.split_last().expect("a key mixes its own score");
+                        let mixing = own_weight != 1.0 || !others.is_empty();
+                        out.extend(at.iter().map(|&i| {
+                            let mut z = own.at(path(i));
+                            // The arithmetic of `draw_z`, so the same values.
+                            if mixing {
+                                z *= own_weight;
+                                for &(s, w) in others {
+                                    z += w * s.at(path(i));
+                                }
+                            }
+                            z
+                        }));
+                    }
+                    Source::Scores(_) => {
+                        self.draw_z(c, z);
+                        out.extend(at.iter().map(|&i| z[usize::from(i)]));
+                    }
+                }
                 self.transform.apply(out);
             }
         }
     }
 
     fn draw_fresh(&self, c: usize, out: &mut [f64]) {
+        if let Source::Uniform(uniforms) = &self.source {
+            let first = (c * CHUNK) as u64;
+            for (i, u) in out.iter_mut().enumerate() {
+                *u = uniforms.at(first + i as u64);
+            }
+            self.transform.apply_uniform(out);
+            return;
+        }
         self.draw_z(c, out);
         self.transform.apply(out);
     }
 
-    /// Chunk `c`'s z's: its own stream's Normals mixed with its correlated inputs', over the
-    /// older Student-t pace's spread.
+    /// Chunk `c`'s Normal scores: its own mixed with its correlated inputs', over the older
+    /// Student-t pace's spread (a key drawn from uniforms alone has none: see `draw_fresh`).
     fn draw_z(&self, c: usize, out: &mut [f64]) {
-        let (&(own, own_weight), others) = self.mix.split_last().expect("a key mixes its own z");
-        let mut g = rng::generator(self.seed, own, c as u64);
-        for z in out.iter_mut() {
-            *z = g.sample(StandardNormal);
-        }
+        let Source::Scores(mix) = &self.source else {
+            unreachable!("only mixed scores are drawn as Normals")
+        };
+        let (&(own, own_weight), others) = mix.split_last().expect("a key mixes its own score");
+        self.scores(own, c, out);
         if own_weight != 1.0 || !others.is_empty() {
             for z in out.iter_mut() {
                 *z *= own_weight;
             }
-            for &(stream, w) in others {
-                let mut g = rng::generator(self.seed, stream, c as u64);
-                for z in out.iter_mut() {
+            let mut other = [0.0; CHUNK];
+            let other = &mut other[..out.len()];
+            for &(s, w) in others {
+                self.scores(s, c, other);
+                for (z, &x) in out.iter_mut().zip(other.iter()) {
                     // Plain arithmetic: outside the SIMD loops `mul_add` is a library call
                     // on CPUs the build does not assume FMA for.
-                    *z += w * g.sample::<f64, _>(StandardNormal);
+                    *z += w * x;
                 }
             }
         }
@@ -504,6 +557,59 @@ impl KeyDraw<'_> {
             let mut g = rng::generator(self.seed, rng::PARAMETER_SPREAD, c as u64);
             for z in out.iter_mut() {
                 *z *= (nu / g.sample(chi)).sqrt();
+            }
+        }
+    }
+}
+
+/// Where a key's draws come from.
+#[derive(Debug)]
+enum Source {
+    /// An input on its own (in no correlation group), not the pace: a uniform per path, whose
+    /// quantile is its value.
+    Uniform(PathUniforms),
+    /// The pace, or an input correlated with others: a Normal score per path, its own and its
+    /// group's mixed by the copula's Cholesky row (its own last), whose quantile at Φ is its
+    /// value.
+    Scores(Vec<(Score, f64)>),
+}
+
+/// A standard Normal score per path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Score {
+    /// The pace's Normals, drawn in order through each chunk from the engine's older stream.
+    Pace,
+    /// Φ⁻¹ of an input's uniforms.
+    Input(PathUniforms),
+}
+
+impl Score {
+    /// The score of path `path` (never the pace's: those are drawn a chunk at a time).
+    #[inline(always)]
+    fn at(self, path: u64) -> f64 {
+        match self {
+            Score::Input(uniforms) => crate::math::normal_quantile(uniforms.at(path)),
+            Score::Pace => unreachable!("the pace's scores are drawn a chunk at a time"),
+        }
+    }
+}
+
+impl KeyDraw<'_> {
+    /// Chunk `c`'s scores of `score`, into `out`.
+    fn scores(&self, score: Score, c: usize, out: &mut [f64]) {
+        match score {
+            Score::Pace => {
+                let mut g = rng::generator(self.seed, rng::PARAMETERS, c as u64);
+                for z in out.iter_mut() {
+                    *z = g.sample(StandardNormal);
+                }
+            }
+            Score::Input(uniforms) => {
+                let first = (c * CHUNK) as u64;
+                for (i, z) in out.iter_mut().enumerate() {
+                    *z = uniforms.at(first + i as u64);
+                }
+                crate::math::normal_quantiles(out);
             }
         }
     }
@@ -537,6 +643,27 @@ impl Transform<'_> {
             }
             Transform::Quantile { u, floor } => {
                 u.from_normals(values);
+                for x in values {
+                    *x = x.max(*floor);
+                }
+            }
+        }
+    }
+
+    /// Each uniform in `values` becomes its value.
+    fn apply_uniform(&self, values: &mut [f64]) {
+        match self {
+            Transform::Affine {
+                centre,
+                spread,
+                floor,
+            } => {
+                for x in values {
+                    *x = (centre + spread * crate::math::normal_quantile(*x)).max(*floor);
+                }
+            }
+            Transform::Quantile { u, floor } => {
+                u.from_uniforms(values);
                 for x in values {
                     *x = x.max(*floor);
                 }

@@ -44,6 +44,36 @@ pub fn generator(seed: u64, stream: u64, chunk: u64) -> Generator {
     Generator::seed_from_u64(key)
 }
 
+/// A counter-based stream of uniforms: path i's value is a function of (seed, stream, i)
+/// alone (SplitMix64 at position i), so the draw of any one path is found without drawing the
+/// others'. Uncertain inputs draw from these: an event outcome's value is then made only on
+/// the paths that drew the outcome, and every path keeps its draw whatever the chunking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathUniforms {
+    key: u64,
+}
+
+/// SplitMix64's increment (the golden ratio in 64 bits).
+const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl PathUniforms {
+    pub fn new(seed: u64, stream: u64) -> PathUniforms {
+        PathUniforms {
+            key: mix(mix(seed) ^ stream),
+        }
+    }
+
+    /// Path `path`'s uniform, strictly inside (0, 1): the top 53 bits and half a step, so
+    /// that quantiles of unbounded distributions stay finite.
+    #[inline(always)]
+    pub fn at(self, path: u64) -> f64 {
+        let bits = mix(self
+            .key
+            .wrapping_add(path.wrapping_add(1).wrapping_mul(GOLDEN_GAMMA)));
+        ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +87,35 @@ mod tests {
         assert_ne!(a, generator(1, SHOCKS, 1).next_u64());
         assert_ne!(a, generator(2, SHOCKS, 0).next_u64());
         assert_ne!(event_stream("osa"), event_stream("kosa"));
+    }
+
+    /// Each stream's uniforms have the moments of U(0, 1), and two streams' uniforms at the
+    /// same paths are uncorrelated, within 4 standard errors at 200,000 paths.
+    #[test]
+    fn path_uniforms_are_uniform_and_streams_independent() {
+        let n = 200_000u64;
+        let (a, b) = (PathUniforms::new(7, 11), PathUniforms::new(7, 12));
+        let ua: Vec<f64> = (0..n).map(|i| a.at(i)).collect();
+        let ub: Vec<f64> = (0..n).map(|i| b.at(i)).collect();
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let se_mean = (1.0 / 12.0 / n as f64).sqrt();
+        assert!((mean(&ua) - 0.5).abs() < 4.0 * se_mean);
+        let second: Vec<f64> = ua.iter().map(|u| u * u).collect();
+        // Var(U²) = 1/5 − 1/9.
+        assert!((mean(&second) - 1.0 / 3.0).abs() < 4.0 * ((0.2 - 1.0 / 9.0) / n as f64).sqrt());
+        // Corr of independent uniforms has sd 1/√n; also path i against path i + 1.
+        let corr = |x: &[f64], y: &[f64]| {
+            let m = x
+                .iter()
+                .zip(y)
+                .map(|(x, y)| (x - 0.5) * (y - 0.5))
+                .sum::<f64>();
+            m / x.len() as f64 * 12.0
+        };
+        let bound = 4.0 / (n as f64).sqrt();
+        assert!(corr(&ua, &ub).abs() < bound);
+        assert!(corr(&ua[1..], &ua[..ua.len() - 1]).abs() < bound);
+        assert!(ua.iter().all(|&u| 0.0 < u && u < 1.0));
+        assert_eq!(a.at(12_345), PathUniforms::new(7, 11).at(12_345));
     }
 }
