@@ -182,6 +182,13 @@ fn runs_sharing_kept_draws_equal_fresh_runs() {
     // A second run takes them all: nothing new is kept.
     same(&simulate(&s, settings, kept).unwrap(), &fresh);
     assert_eq!(cache.bytes(), held);
+    // A run in the memory of a finished one (another scenario's target-year values and first
+    // passages handed back, so every value must be written afresh) is the same run.
+    let other = with_value(&s, "growth.long_run", 0.02).unwrap();
+    let finished = simulate(&other, settings, kept).unwrap();
+    assert_ne!(finished.target_values, fresh.target_values);
+    kept.recycle(finished);
+    same(&simulate(&s, settings, kept).unwrap(), &fresh);
     // Swings of uncertain and fixed inputs, growth and event keys.
     for (key, value) in [
         ("growth.long_run", 0.1),

@@ -141,6 +141,7 @@ pub fn run_swing(
         let s = with_value(scenario, &swing.input.key, value)?;
         let run = run_to_target(&s, settings, control)?;
         ends.push(end(base, &run, value));
+        control.recycle(run);
     }
     let high = ends.pop().expect("two ends");
     let low = ends.pop().expect("two ends");

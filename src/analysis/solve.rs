@@ -114,6 +114,7 @@ impl Response<'_> {
         let s = with_value(self.scenario, self.key, x)?;
         let run = run_to_target(&s, self.settings, self.control)?;
         let p = target_probability(&run).probability;
+        self.control.recycle(run);
         self.seen.push((x, p));
         Ok(p)
     }

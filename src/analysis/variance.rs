@@ -7,7 +7,7 @@ use super::for_target;
 use crate::scenario::Scenario;
 use crate::sim::inputs::{InputSampler, Resample, component_of_input};
 use crate::sim::{Projection, RunControl, RunSettings, SimError, rng, simulate_resampled};
-use crate::stats::sobol::{Component, VarianceShare, outputs, pick_freeze};
+use crate::stats::sobol::{Component, ComponentSums, VarianceShare, outputs, shares};
 
 /// The seed of the "B" runs: the run's own seed, moved by a fixed odd constant.
 fn second_seed(seed: u64) -> u64 {
@@ -89,7 +89,13 @@ pub fn variance_shares(
         control,
         None,
     )?;
+    let (a, b) = (
+        outputs(&base.target_values, target),
+        outputs(&b.target_values, target),
+    );
     let components = components(&s);
+    // Each component's run is reduced to its block sums as it finishes, so only runs A and B
+    // are held whole.
     let ab = components
         .iter()
         .map(|(_, id)| {
@@ -97,15 +103,13 @@ pub fn variance_shares(
                 component: *id,
                 seed: b_seed,
             };
-            simulate_resampled(&s, settings, control, Some(resample))
-                .map(|p| outputs(&p.target_values, target))
+            simulate_resampled(&s, settings, control, Some(resample)).map(|p| {
+                let sums = ComponentSums::of(&a, &b, &p.target_values, target);
+                control.recycle(p);
+                sums
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let names: Vec<Component> = components.into_iter().map(|(c, _)| c).collect();
-    Ok(pick_freeze(
-        &names,
-        &outputs(&base.target_values, target),
-        &outputs(&b.target_values, target),
-        &ab,
-    ))
+    Ok(shares(&names, base.target_values.len(), &ab))
 }

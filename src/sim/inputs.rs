@@ -77,6 +77,75 @@ fn stream_of(key: &str) -> u64 {
 pub struct DrawCache {
     columns: std::sync::Mutex<Vec<(String, Column)>>,
     limit: usize,
+    /// Per-path arrays of finished runs, for the next run to fill instead of fresh memory:
+    /// the kernel zeroes every fresh page, which cost a quarter of an analysis's time.
+    spare: std::sync::Mutex<Spare>,
+}
+
+/// Arrays given back by finished runs, at most [`Spare::MOST`] of each kind.
+#[derive(Default)]
+pub(super) struct Spare {
+    doubles: Vec<Vec<f64>>,
+    ints: Vec<Vec<i32>>,
+}
+
+impl Spare {
+    /// Enough for one run's revenue, AR state, target-year values and first passages.
+    const MOST: usize = 3;
+}
+
+/// The element of a per-path array a [`DrawCache`] can hand on from run to run.
+pub(super) trait Recycled: Copy + Send + Sync + Sized {
+    fn pool(spare: &mut Spare) -> &mut Vec<Vec<Self>>;
+}
+
+impl Recycled for f64 {
+    fn pool(spare: &mut Spare) -> &mut Vec<Vec<f64>> {
+        &mut spare.doubles
+    }
+}
+
+impl Recycled for i32 {
+    fn pool(spare: &mut Spare) -> &mut Vec<Vec<i32>> {
+        &mut spare.ints
+    }
+}
+
+impl DrawCache {
+    /// A per-path array of `n` copies of `value`, in a finished run's memory where one was
+    /// given back (all of it written, so the same array as fresh).
+    pub(super) fn path_array<T: Recycled>(&self, n: usize, value: T) -> Vec<T> {
+        let spare = {
+            let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
+            let pool = T::pool(&mut spare);
+            pool.iter()
+                .position(|v| v.capacity() >= n)
+                .map(|i| pool.swap_remove(i))
+        };
+        match spare {
+            Some(mut v) => {
+                v.clear();
+                v.par_extend(rayon::iter::repeat_n(value, n));
+                v
+            }
+            None => super::path_array(n, value),
+        }
+    }
+
+    /// Takes back a per-path array a run no longer needs.
+    pub(super) fn give_back<T: Recycled>(&self, v: Vec<T>) {
+        let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
+        let pool = T::pool(&mut spare);
+        if pool.len() < Spare::MOST && v.capacity() > 0 {
+            pool.push(v);
+        }
+    }
+
+    /// Takes back the per-path arrays of a run whose caller is done with it.
+    pub fn recycle(&self, run: super::Projection) {
+        self.give_back(run.target_values);
+        self.give_back(run.first_passage);
+    }
 }
 
 /// One input's values on every path of a run, shared between the cache and the runs that
@@ -94,6 +163,7 @@ impl DrawCache {
     pub fn for_runs_of(scenario: &Scenario, paths: usize) -> DrawCache {
         DrawCache {
             columns: Default::default(),
+            spare: Default::default(),
             limit: usize::try_from(DrawCache::bytes_per_path(scenario))
                 .unwrap_or(usize::MAX)
                 .saturating_mul(paths),
@@ -131,7 +201,8 @@ impl DrawCache {
         2 * (8 + inputs as u64 + events as u64)
     }
 
-    /// Bytes held.
+    /// Bytes held in kept columns (the spare arrays of finished runs, at most
+    /// [`Spare::MOST`] of each kind, are not counted).
     pub fn bytes(&self) -> usize {
         let columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
         held(&columns)

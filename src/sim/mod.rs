@@ -139,8 +139,9 @@ impl YearStats {
 pub struct EventDraws {
     pub event_id: String,
     pub outcome_ids: Vec<String>,
-    /// Per path, the code of its drawn (outcome, start year).
-    codes: Vec<u16>,
+    /// Per path, the code of its drawn (outcome, start year): shared with the draw cache
+    /// where the run took it from one, rather than copied.
+    codes: Arc<Vec<u16>>,
     /// Per code, the outcome (an index into `outcome_ids`, or [`NO_OUTCOME`]) and the year it
     /// starts (after delay; 0 for [`NO_OUTCOME`]).
     decode: Vec<(u8, i32)>,
@@ -208,7 +209,7 @@ impl Projection {
     pub fn drop_path_inputs(&mut self) {
         self.initial_growth = Arc::default();
         for e in &mut self.events {
-            e.codes = Vec::new();
+            e.codes = Arc::default();
         }
     }
 
@@ -302,10 +303,10 @@ pub fn simulate_resampled(
     let mut revenue = if model.by_path.start_revenue {
         sampler.column("market.start_revenue", n)
     } else {
-        path_array(n, model.start_revenue)
+        control.path_array(n, model.start_revenue)
     };
-    let mut ar = path_array(n, 0.0);
-    let mut first_passage = path_array(n, 0i32);
+    let mut ar = control.path_array(n, 0.0);
+    let mut first_passage = control.path_array(n, 0i32);
     let shock_seed = inputs::seed_for(seed, resample, rng::SHOCKS);
     let mut generators: Vec<Generator> = (0..n.div_ceil(CHUNK))
         .map(|c| rng::generator(shock_seed, rng::SHOCKS, c as u64))
@@ -401,8 +402,9 @@ pub fn simulate_resampled(
             p_target: total.reached as f64 / n as f64,
         };
         percentiles.year_done(buckets, &acc.counts, acc.members, stats, &revenue);
-        if year == model.target_year {
-            target_values = path_array_copy(&revenue);
+        // In the last year the revenue array itself becomes the target year's values.
+        if year == model.target_year && Some(&year) != years.last() {
+            target_values = control.path_array_copy(&revenue);
         }
         for (path, &r) in sample_paths.iter_mut().zip(&revenue) {
             path.push(r);
@@ -412,6 +414,12 @@ pub fn simulate_resampled(
         }
     }
     let stats = percentiles.finish_all(&revenue, model.simd);
+    if years.last() == Some(&model.target_year) {
+        target_values = revenue;
+    } else {
+        control.give_back(revenue);
+    }
+    control.give_back(ar);
 
     let events = scenario
         .events
@@ -421,7 +429,7 @@ pub fn simulate_resampled(
         .map(|((ev, compiled), codes)| EventDraws {
             event_id: ev.id.clone(),
             outcome_ids: ev.outcomes.iter().map(|o| o.id.clone()).collect(),
-            codes: Arc::unwrap_or_clone(codes),
+            codes,
             decode: compiled.decode_table(),
         })
         .collect();
@@ -436,6 +444,44 @@ pub fn simulate_resampled(
         initial_growth,
         sample_paths,
     })
+}
+
+impl RunControl<'_> {
+    /// [`path_array`], in a finished run's memory where the draw cache holds one.
+    fn path_array<T: inputs::Recycled>(&self, n: usize, value: T) -> Vec<T> {
+        match self.draws {
+            Some(cache) => cache.path_array(n, value),
+            None => path_array(n, value),
+        }
+    }
+
+    /// [`path_array_copy`], likewise.
+    fn path_array_copy(&self, values: &[f64]) -> Vec<f64> {
+        match self.draws {
+            Some(cache) => {
+                let mut v = cache.path_array(values.len(), 0.0);
+                v.par_iter_mut()
+                    .zip(values.par_iter())
+                    .for_each(|(v, &x)| *v = x);
+                v
+            }
+            None => path_array_copy(values),
+        }
+    }
+
+    fn give_back<T: inputs::Recycled>(&self, v: Vec<T>) {
+        if let Some(cache) = self.draws {
+            cache.give_back(v);
+        }
+    }
+
+    /// Hands a finished run's per-path arrays to the next run of the analysis, where it has a
+    /// draw cache; else drops them.
+    pub fn recycle(&self, run: Projection) {
+        if let Some(cache) = self.draws {
+            cache.recycle(run);
+        }
+    }
 }
 
 fn cancelled(control: RunControl) -> bool {

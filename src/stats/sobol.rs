@@ -66,12 +66,13 @@ fn block_of(i: usize, n: usize) -> usize {
     i * BLOCKS / n
 }
 
-fn block_sums(a: &[f64], b: &[f64], ab: &[f64]) -> Vec<Sums> {
+/// Per-block sums of outputs `a` and `b` and of `output` of each of `ab`'s values.
+fn block_sums(a: &[f64], b: &[f64], ab: &[f64], output: impl Fn(f64) -> f64) -> Vec<Sums> {
     let n = a.len();
     let mut out = vec![[0.0; 7]; BLOCKS];
     for i in 0..n {
         let s = &mut out[block_of(i, n)];
-        let (x, y, z) = (a[i], b[i], ab[i]);
+        let (x, y, z) = (a[i], b[i], output(ab[i]));
         s[0] += 1.0;
         s[1] += x;
         s[2] += x * x;
@@ -113,12 +114,31 @@ fn jackknife(full: f64, loo: &[f64]) -> Option<Share> {
 /// The two outputs of a run per path: ln revenue and the hit indicator, in the target year.
 pub fn outputs(target_values: &[f64], target: f64) -> [Vec<f64>; 2] {
     [
-        target_values.iter().map(|v| v.ln()).collect(),
-        target_values
-            .iter()
-            .map(|&v| f64::from(u8::from(v >= target)))
-            .collect(),
+        target_values.iter().map(|&v| log_revenue(v)).collect(),
+        target_values.iter().map(|&v| hit(v, target)).collect(),
     ]
+}
+
+fn log_revenue(v: f64) -> f64 {
+    v.ln()
+}
+
+fn hit(v: f64, target: f64) -> f64 {
+    f64::from(u8::from(v >= target))
+}
+
+/// What the shares need of one component's run ABᵢ: per-block sums of both outputs against
+/// runs A and B (each as [`outputs`]), so that the run itself need not be kept.
+pub struct ComponentSums([Vec<Sums>; 2]);
+
+impl ComponentSums {
+    /// From the target-year values of run ABᵢ.
+    pub fn of(a: &[Vec<f64>; 2], b: &[Vec<f64>; 2], ab: &[f64], target: f64) -> ComponentSums {
+        ComponentSums([
+            block_sums(&a[0], &b[0], ab, log_revenue),
+            block_sums(&a[1], &b[1], ab, |v| hit(v, target)),
+        ])
+    }
 }
 
 /// A component: its key and what it draws.
@@ -129,38 +149,29 @@ pub struct Component {
 }
 
 /// Every component's first-order and total shares of each output, then the interactions
-/// (1 − Σ first-order), from runs A, B and one ABᵢ per component (`ab[i]`), each as
-/// [`outputs`]. Needs at least 2 paths per jackknife block; returns nothing for smaller runs.
-pub fn pick_freeze(
-    components: &[Component],
-    a: &[Vec<f64>; 2],
-    b: &[Vec<f64>; 2],
-    ab: &[[Vec<f64>; 2]],
-) -> Vec<VarianceShare> {
-    let n = a[0].len();
+/// (1 − Σ first-order), from each component's [`ComponentSums`] on `n` paths (runs A, B and
+/// one ABᵢ per component). Needs at least 2 paths per jackknife block; returns nothing for
+/// smaller runs.
+pub fn shares(components: &[Component], n: usize, ab: &[ComponentSums]) -> Vec<VarianceShare> {
     if n < 2 * BLOCKS {
         return Vec::new();
     }
     // [output][component] → per-block sums.
-    let sums: Vec<Vec<Vec<Sums>>> = (0..2)
-        .map(|o| {
-            ab.iter()
-                .map(|ab| block_sums(&a[o], &b[o], &ab[o]))
-                .collect()
-        })
+    let sums: Vec<Vec<&Vec<Sums>>> = (0..2)
+        .map(|o| ab.iter().map(|c| &c.0[o]).collect())
         .collect();
     let estimate = |o: usize, i: usize, which: usize| -> Option<Share> {
         let pick = |(s, t): (f64, f64)| if which == 0 { s } else { t };
-        let full = pick(jansen_over(&sums[o][i], |_| true));
+        let full = pick(jansen_over(sums[o][i], |_| true));
         let loo: Vec<f64> = (0..BLOCKS)
-            .map(|out| pick(jansen_over(&sums[o][i], |b| b != out)))
+            .map(|out| pick(jansen_over(sums[o][i], |b| b != out)))
             .collect();
         jackknife(full, &loo)
     };
     let rest = |o: usize| -> Option<Share> {
         let over = |keep: &dyn Fn(usize) -> bool| {
             1.0 - (0..ab.len())
-                .map(|i| jansen_over(&sums[o][i], keep).0)
+                .map(|i| jansen_over(sums[o][i], keep).0)
                 .sum::<f64>()
         };
         let full = over(&|_| true);
@@ -193,6 +204,20 @@ pub fn pick_freeze(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shares from whole outputs of runs A, B and each ABᵢ.
+    fn pick_freeze(
+        components: &[Component],
+        a: &[Vec<f64>; 2],
+        b: &[Vec<f64>; 2],
+        ab: &[[Vec<f64>; 2]],
+    ) -> Vec<VarianceShare> {
+        let sums: Vec<ComponentSums> = ab
+            .iter()
+            .map(|ab| ComponentSums([0, 1].map(|o| block_sums(&a[o], &b[o], &ab[o], |v| v))))
+            .collect();
+        shares(components, a[0].len(), &sums)
+    }
 
     /// f = x + y + x·y on independent uniforms on [−1, 1] (drawn on a fixed grid of pseudo
     /// random numbers): V = 1/3 + 1/3 + 1/9, S_x = S_y = 3/7, T_x = T_y = 4/7.
