@@ -198,7 +198,13 @@ impl DrawCache {
                 2 + 4 * values
             })
             .sum();
-        2 * (8 + inputs as u64 + events as u64)
+        // e^(−κ) of each path's reversion speed, in double.
+        let decay = if scenario.uncertain.contains_key("growth.reversion") {
+            8
+        } else {
+            0
+        };
+        2 * (8 + inputs as u64 + decay + events as u64)
     }
 
     /// Bytes held in kept columns (the spare arrays of finished runs, at most
@@ -256,6 +262,7 @@ macro_rules! whole {
 // An event's codes, and values held in single precision.
 whole!(u16, Codes);
 whole!(f32, Single);
+whole!(f64, Double);
 
 impl DrawCache {
     /// The column named `id`, made by `make` if no run has made it yet (and kept if there is

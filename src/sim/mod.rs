@@ -677,14 +677,18 @@ fn draw_path_inputs(
     PathInputs {
         long_run: growth(by.long_run, "long_run"),
         // e^(−κ) of the reversion speed as held, in double precision: its powers are taken
-        // every year.
-        reversion_decay: growth(by.reversion, "reversion").map(|k| {
-            let mut decay = path_array(n, 0.0);
-            decay
-                .par_iter_mut()
-                .zip(k.par_iter())
-                .for_each(|(d, &k)| *d = crate::math::exp(-f64::from(k)));
-            decay
+        // every year. Kept with the speeds it is made of, so runs of an analysis share it.
+        reversion_decay: by.reversion.then(|| {
+            let key = "growth.reversion";
+            sampler.whole(format!("decay {}", sampler.id_of(key, n)), n, || {
+                let k = sampler.held_single(key, n);
+                let mut decay = path_array(n, 0.0);
+                decay
+                    .par_iter_mut()
+                    .zip(k.par_iter())
+                    .for_each(|(d, &k)| *d = crate::math::exp(-f64::from(k)));
+                decay
+            })
         }),
         volatility: growth(by.volatility, "volatility"),
         persistence: growth(by.persistence, "persistence"),

@@ -226,7 +226,7 @@ impl ByPath {
 pub(super) struct PathInputs {
     pub long_run: Option<Arc<Vec<f32>>>,
     /// e^(−κ) of each path's reversion speed κ (as held), in double: its powers are taken.
-    pub reversion_decay: Option<Vec<f64>>,
+    pub reversion_decay: Option<Arc<Vec<f64>>>,
     pub volatility: Option<Arc<Vec<f32>>>,
     pub persistence: Option<Arc<Vec<f32>>>,
     pub capacity: Option<Arc<Vec<f32>>>,
