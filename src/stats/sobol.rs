@@ -14,6 +14,7 @@
 //! interactions is 1 − Σ Sᵢ. Errors are a delete-one-block jackknife over 20 contiguous blocks
 //! of paths, which covers the ratio to V.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::normal_ci95;
@@ -62,26 +63,32 @@ pub struct VarianceShare {
 /// Σ(a − ab)².
 type Sums = [f64; 7];
 
-fn block_of(i: usize, n: usize) -> usize {
-    i * BLOCKS / n
+/// The paths of block `b` of `n`: those with ⌊i · BLOCKS / n⌋ = b, in order.
+fn block_range(b: usize, n: usize) -> std::ops::Range<usize> {
+    (b * n).div_ceil(BLOCKS)..((b + 1) * n).div_ceil(BLOCKS)
 }
 
-/// Per-block sums of outputs `a` and `b` and of `output` of each of `ab`'s values.
-fn block_sums(a: &[f64], b: &[f64], ab: &[f64], output: impl Fn(f64) -> f64) -> Vec<Sums> {
+/// Per-block sums of outputs `a` and `b` and of `output` of each of `ab`'s values: the blocks
+/// in parallel, each summed in path order (so the same sums on any number of threads).
+fn block_sums(a: &[f64], b: &[f64], ab: &[f64], output: impl Fn(f64) -> f64 + Sync) -> Vec<Sums> {
     let n = a.len();
-    let mut out = vec![[0.0; 7]; BLOCKS];
-    for i in 0..n {
-        let s = &mut out[block_of(i, n)];
-        let (x, y, z) = (a[i], b[i], output(ab[i]));
-        s[0] += 1.0;
-        s[1] += x;
-        s[2] += x * x;
-        s[3] += y;
-        s[4] += y * y;
-        s[5] += (y - z) * (y - z);
-        s[6] += (x - z) * (x - z);
-    }
-    out
+    (0..BLOCKS)
+        .into_par_iter()
+        .map(|block| {
+            let mut s = [0.0; 7];
+            for i in block_range(block, n) {
+                let (x, y, z) = (a[i], b[i], output(ab[i]));
+                s[0] += 1.0;
+                s[1] += x;
+                s[2] += x * x;
+                s[3] += y;
+                s[4] += y * y;
+                s[5] += (y - z) * (y - z);
+                s[6] += (x - z) * (x - z);
+            }
+            s
+        })
+        .collect()
 }
 
 /// (first-order, total) over the blocks `keep` selects; NaN when the output does not vary.
@@ -114,8 +121,8 @@ fn jackknife(full: f64, loo: &[f64]) -> Option<Share> {
 /// The two outputs of a run per path: ln revenue and the hit indicator, in the target year.
 pub fn outputs(target_values: &[f64], target: f64) -> [Vec<f64>; 2] {
     [
-        target_values.iter().map(|&v| log_revenue(v)).collect(),
-        target_values.iter().map(|&v| hit(v, target)).collect(),
+        target_values.par_iter().map(|&v| log_revenue(v)).collect(),
+        target_values.par_iter().map(|&v| hit(v, target)).collect(),
     ]
 }
 
@@ -204,6 +211,25 @@ pub fn shares(components: &[Component], n: usize, ab: &[ComponentSums]) -> Vec<V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Path i's block: the definition the ranges must agree with.
+    fn block_of(i: usize, n: usize) -> usize {
+        i * BLOCKS / n
+    }
+
+    #[test]
+    fn block_ranges_are_the_blocks() {
+        for n in [40, 41, 59, 1_000, 1_003, 65_537] {
+            let mut next = 0;
+            for b in 0..BLOCKS {
+                let r = block_range(b, n);
+                assert_eq!(r.start, next, "n {n} block {b}");
+                assert!(r.clone().all(|i| block_of(i, n) == b), "n {n} block {b}");
+                next = r.end;
+            }
+            assert_eq!(next, n);
+        }
+    }
 
     /// The shares from whole outputs of runs A, B and each ABᵢ.
     fn pick_freeze(
