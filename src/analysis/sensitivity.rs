@@ -66,6 +66,11 @@ impl TornadoRow {
     }
 }
 
+/// Where a tornado's rows are refined pass by pass (the view's Drivers tab), a row stops once
+/// both its ΔPs have 95 % half-widths of at most this: ΔP is shown in points to one decimal,
+/// so such a row would read the same on more paths, up to the last digit.
+pub const SETTLED_HALF_WIDTH: f64 = 0.0005;
+
 /// The keys of rows that do not move anything by the target year, for a line that names them
 /// instead of a row of zeros.
 pub fn unmoved(rows: &[TornadoRow]) -> Vec<&str> {

@@ -15,7 +15,7 @@ use super::frame::{Frame, draw_frame};
 use super::legend::{LegendEntry, legend_above};
 use super::style::size;
 use super::{Canvas, Ctx};
-use crate::analysis::sensitivity::{Base, TornadoRow};
+use crate::analysis::sensitivity::{Base, SETTLED_HALF_WIDTH, TornadoRow};
 use crate::format::{money_short, percent, probability_decimals};
 use crate::scenario::Scenario;
 use crate::scenario::parameters::Kind;
@@ -33,7 +33,7 @@ pub struct TornadoChart {
     /// Paths of the base run and of the largest rows' runs.
     pub paths: usize,
     /// Paths of the smallest rows' runs: fewer than `paths` where rows stopped once their ΔPs
-    /// were known to within ±0.05 pts (the view's Drivers tab).
+    /// were known to within ±[`SETTLED_HALF_WIDTH`] (the view's Drivers tab).
     pub fewest_paths: usize,
     pub base: Base,
     pub rows: Vec<TornadoRow>,
@@ -135,9 +135,10 @@ pub fn draw<DB: Canvas>(
         let more = moving.len() - shown;
         let per_run = if data.fewest_paths < data.paths {
             format!(
-                "{} to {} per run (each row until its ΔPs are within ±0.05 pts)",
+                "{} to {} per run (each row until its ΔPs are within ±{:.2} pts)",
                 crate::format::thousands(data.fewest_paths as f64, 0),
-                crate::format::count(data.paths, "path")
+                crate::format::count(data.paths, "path"),
+                SETTLED_HALF_WIDTH * 100.0
             )
         } else {
             format!("{} per run", crate::format::count(data.paths, "path"))

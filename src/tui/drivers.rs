@@ -28,9 +28,7 @@ pub const PILOT_PATHS: usize = 8192;
 /// The paths of the refining passes below the full run: whole chunks too, so each pass's
 /// paths are the first of the next.
 const REFINING_PATHS: [usize; 2] = [65_536, 262_144];
-/// The tab shows ΔP in points to one decimal: a row whose two ΔPs have 95 % half-widths of
-/// at most half of that (0.05 pts) would read the same on more paths, up to the last digit.
-pub const SETTLED_HALF_WIDTH: f64 = 0.0005;
+pub use crate::analysis::sensitivity::SETTLED_HALF_WIDTH;
 /// The probability the "needed for" readout solves for.
 pub const NEEDED_FOR: f64 = 0.5;
 /// The parameter it solves with.
