@@ -1123,8 +1123,9 @@ fn plus_stops_at_the_memory_budget() {
             .iter()
             .map(|s| {
                 4 * safetech::sim::memory_estimate(&s.scenario, 1)
-                    + safetech::analysis::variance::outputs_bytes_per_path(&s.scenario)
+                    + safetech::analysis::variance::outputs_bytes_per_path()
                     + 2 * safetech::sim::DrawCache::bytes_per_path(&s.scenario)
+                    + 2 * safetech::sim::DrawCache::SPARE_BYTES_PER_PATH
             })
             .max()
             .unwrap();

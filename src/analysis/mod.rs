@@ -31,13 +31,14 @@ pub fn check_paths(paths: usize) -> Result<(), InputError> {
 }
 
 /// Bytes a path a sensitivity analysis of `s` holds at its peak (what `sensitivity` runs and the
-/// view's Drivers tab shows): the base run, the second-seed run and the run in flight, two
-/// outputs (ln revenue and the hit) per source of variance, and the inputs' draws its runs
-/// share.
+/// view's Drivers tab shows): the base run, the second-seed run and the run in flight, the
+/// two outputs (ln revenue and the hit) of the shares' runs A and B, and the inputs' draws and
+/// spare arrays its runs share.
 pub fn sensitivity_bytes_per_path(s: &Scenario) -> u64 {
     3 * crate::sim::memory_estimate(s, 1)
-        + variance::outputs_bytes_per_path(s)
+        + variance::outputs_bytes_per_path()
         + crate::sim::DrawCache::bytes_per_path(s)
+        + crate::sim::DrawCache::SPARE_BYTES_PER_PATH
 }
 
 /// The scenario simulated only up to its target year. Revenue in the target year, and every

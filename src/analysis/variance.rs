@@ -14,10 +14,10 @@ fn second_seed(seed: u64) -> u64 {
     seed ^ 0x9e37_79b9_7f4a_7c15
 }
 
-/// Bytes a path the shares' runs hold beyond their projections: two outputs (ln revenue and
-/// the hit) per source of variance.
-pub fn outputs_bytes_per_path(s: &Scenario) -> u64 {
-    16 * components(&for_target(s)).len() as u64
+/// Bytes a path the shares hold beyond their runs' projections: the two outputs (ln revenue
+/// and the hit) of runs A and B; each other run is reduced to block sums as it finishes.
+pub fn outputs_bytes_per_path() -> u64 {
+    2 * 16
 }
 
 /// The components of a scenario, each with the stream id that resamples it.

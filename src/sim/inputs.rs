@@ -112,6 +112,9 @@ impl Recycled for i32 {
 }
 
 impl DrawCache {
+    /// Bytes a path the spare arrays may hold: [`Spare::MOST`] of each kind.
+    pub const SPARE_BYTES_PER_PATH: u64 = Spare::MOST as u64 * (8 + 4);
+
     /// A per-path array of `n` copies of `value`, in a finished run's memory where one was
     /// given back (all of it written, so the same array as fresh).
     pub(super) fn path_array<T: Recycled>(&self, n: usize, value: T) -> Vec<T> {

@@ -99,7 +99,8 @@ pub fn bytes_per_path<'a>(scenarios: impl Iterator<Item = &'a crate::scenario::S
         largest = largest.max(
             crate::sim::memory_estimate(s, 1)
                 + crate::analysis::sensitivity_bytes_per_path(s)
-                + crate::sim::DrawCache::bytes_per_path(s),
+                + crate::sim::DrawCache::bytes_per_path(s)
+                + crate::sim::DrawCache::SPARE_BYTES_PER_PATH,
         );
     }
     kept + largest
