@@ -724,31 +724,29 @@ impl Transform<'_> {
             }
             Transform::Quantile { u, floor } => {
                 u.from_normals(values);
-                for x in values {
-                    *x = x.max(*floor);
-                }
+                at_least(values, *floor);
             }
         }
     }
 
-    /// Each uniform in `values` becomes its value.
+    /// Each uniform in `values` becomes its value: the quantile at it, or for the older pace
+    /// spelling the affine map of its Normal score.
     fn apply_uniform(&self, values: &mut [f64]) {
         match self {
-            Transform::Affine {
-                centre,
-                spread,
-                floor,
-            } => {
-                for x in values {
-                    *x = (centre + spread * crate::math::normal_quantile(*x)).max(*floor);
-                }
+            Transform::Affine { .. } => {
+                crate::math::normal_quantiles(values);
+                self.apply(values);
             }
             Transform::Quantile { u, floor } => {
                 u.from_uniforms(values);
-                for x in values {
-                    *x = x.max(*floor);
-                }
+                at_least(values, *floor);
             }
         }
+    }
+}
+
+fn at_least(values: &mut [f64], floor: f64) {
+    for x in values {
+        *x = x.max(floor);
     }
 }
