@@ -80,7 +80,7 @@ pub fn variance_shares(
     };
     let target = s.target.revenue;
     let b_seed = second_seed(settings.seed);
-    let b = simulate_resampled(
+    let b_run = simulate_resampled(
         &s,
         RunSettings {
             seed: b_seed,
@@ -91,8 +91,9 @@ pub fn variance_shares(
     )?;
     let (a, b) = (
         outputs(&base.target_values, target),
-        outputs(&b.target_values, target),
+        outputs(&b_run.target_values, target),
     );
+    control.recycle(b_run);
     let components = components(&s);
     // Each component's run is reduced to its block sums as it finishes, so only runs A and B
     // are held whole.

@@ -423,34 +423,16 @@ impl Uncertain {
                     *x = crate::math::exp(mu + sigma * *x).clamp(lo, hi);
                 }
             }
-            (Shape::Uniform { min, max }, _) => {
-                crate::math::normal_cdf(values);
-                for x in values {
-                    let u = f_lo + *x * (f_hi - f_lo);
-                    *x = (min + u * (max - min)).clamp(lo, hi);
-                }
-            }
-            // statrs' triangular quantile, operation for operation (so the same values), in one
-            // loop without the per-value dispatch: the built-ins draw ten such inputs a path.
-            (&Shape::Triangular { min, mode, max }, _) => {
-                crate::math::normal_cdf(values);
-                let split = (mode - min) / (max - min);
-                let (left, right) = ((mode - min) * (max - min), (max - min) * (max - mode));
-                for x in values {
-                    let p = f_lo + *x * (f_hi - f_lo);
-                    let v = if p < split {
-                        min + (left * p).sqrt()
-                    } else {
-                        max - (right * (1.0 - p)).sqrt()
-                    };
-                    *x = v.clamp(lo, hi);
-                }
-            }
-            _ => {
+            // A truncated Normal or log-Normal: statrs' quantile at Φ(z).
+            (Shape::Normal { .. } | Shape::LogNormal { .. }, false) => {
                 crate::math::normal_cdf(values);
                 for x in values {
                     *x = self.quantile(*x);
                 }
+            }
+            _ => {
+                crate::math::normal_cdf(values);
+                self.from_uniforms(values);
             }
         }
     }
@@ -490,8 +472,9 @@ impl Uncertain {
             Shape::Triangular { min, mode, max } => {
                 let split = (mode - min) / (max - min);
                 let (left, right) = ((mode - min) * (max - min), (max - min) * (max - mode));
-                // Both sides on every value and a select, without a branch that a uniform p
-                // would mispredict: the loop vectorises.
+                // statrs' triangular quantile, operation for operation (so the same values),
+                // both sides on every value and a select, without the per-value dispatch or a
+                // branch that a uniform p would mispredict: the loop vectorises.
                 for x in values {
                     let p = f_lo + *x * width;
                     let below = min + (left * p).sqrt();

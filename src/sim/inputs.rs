@@ -115,24 +115,14 @@ impl DrawCache {
     /// Bytes a path the spare arrays may hold: [`Spare::MOST`] of each kind.
     pub const SPARE_BYTES_PER_PATH: u64 = Spare::MOST as u64 * (8 + 4);
 
-    /// A per-path array of `n` copies of `value`, in a finished run's memory where one was
-    /// given back (all of it written, so the same array as fresh).
-    pub(super) fn path_array<T: Recycled>(&self, n: usize, value: T) -> Vec<T> {
-        let spare = {
-            let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
-            let pool = T::pool(&mut spare);
-            pool.iter()
-                .position(|v| v.capacity() >= n)
-                .map(|i| pool.swap_remove(i))
-        };
-        match spare {
-            Some(mut v) => {
-                v.clear();
-                v.par_extend(rayon::iter::repeat_n(value, n));
-                v
-            }
-            None => super::path_array(n, value),
-        }
+    /// An empty array with room for `n` paths, in a finished run's memory, where one was
+    /// given back.
+    pub(super) fn spare<T: Recycled>(&self, n: usize) -> Option<Vec<T>> {
+        let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
+        let pool = T::pool(&mut spare);
+        let mut v = pool.swap_remove(pool.iter().position(|v| v.capacity() >= n)?);
+        v.clear();
+        Some(v)
     }
 
     /// Takes back a per-path array a run no longer needs.
@@ -598,10 +588,7 @@ impl KeyDraw<'_> {
 
     fn draw_fresh(&self, c: usize, out: &mut [f64]) {
         if let Source::Uniform(uniforms) = &self.source {
-            let first = (c * CHUNK) as u64;
-            for (i, u) in out.iter_mut().enumerate() {
-                *u = uniforms.at(first + i as u64);
-            }
+            uniforms.fill((c * CHUNK) as u64, out);
             self.transform.apply_uniform(out);
             return;
         }
@@ -686,10 +673,7 @@ impl KeyDraw<'_> {
                 }
             }
             Score::Input(uniforms) => {
-                let first = (c * CHUNK) as u64;
-                for (i, z) in out.iter_mut().enumerate() {
-                    *z = uniforms.at(first + i as u64);
-                }
+                uniforms.fill((c * CHUNK) as u64, out);
                 crate::math::normal_quantiles(out);
             }
         }

@@ -323,6 +323,7 @@ pub fn simulate_resampled(
         })
         .collect();
 
+    let target_is_last = years.last() == Some(&model.target_year);
     let mut percentiles = YearPercentiles::new(&model, n);
     for (done, &year) in years.iter().enumerate() {
         if cancelled(control) {
@@ -403,7 +404,7 @@ pub fn simulate_resampled(
         };
         percentiles.year_done(buckets, &acc.counts, acc.members, stats, &revenue);
         // In the last year the revenue array itself becomes the target year's values.
-        if year == model.target_year && Some(&year) != years.last() {
+        if year == model.target_year && !target_is_last {
             target_values = control.path_array_copy(&revenue);
         }
         for (path, &r) in sample_paths.iter_mut().zip(&revenue) {
@@ -414,7 +415,7 @@ pub fn simulate_resampled(
         }
     }
     let stats = percentiles.finish_all(&revenue, model.simd);
-    if years.last() == Some(&model.target_year) {
+    if target_is_last {
         target_values = revenue;
     } else {
         control.give_back(revenue);
@@ -447,22 +448,23 @@ pub fn simulate_resampled(
 }
 
 impl RunControl<'_> {
-    /// [`path_array`], in a finished run's memory where the draw cache holds one.
+    /// [`path_array`], in a finished run's memory where the draw cache holds one (every value
+    /// written, so the same array as fresh).
     fn path_array<T: inputs::Recycled>(&self, n: usize, value: T) -> Vec<T> {
-        match self.draws {
-            Some(cache) => cache.path_array(n, value),
+        match self.draws.and_then(|cache| cache.spare(n)) {
+            Some(mut v) => {
+                v.par_extend(rayon::iter::repeat_n(value, n));
+                v
+            }
             None => path_array(n, value),
         }
     }
 
     /// [`path_array_copy`], likewise.
     fn path_array_copy(&self, values: &[f64]) -> Vec<f64> {
-        match self.draws {
-            Some(cache) => {
-                let mut v = cache.path_array(values.len(), 0.0);
-                v.par_iter_mut()
-                    .zip(values.par_iter())
-                    .for_each(|(v, &x)| *v = x);
+        match self.draws.and_then(|cache| cache.spare(values.len())) {
+            Some(mut v) => {
+                v.par_extend(values.par_iter().copied());
                 v
             }
             None => path_array_copy(values),

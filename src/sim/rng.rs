@@ -72,6 +72,13 @@ impl PathUniforms {
             .wrapping_add(path.wrapping_add(1).wrapping_mul(GOLDEN_GAMMA)));
         ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
     }
+
+    /// The uniforms of paths `first..first + out.len()`, into `out`.
+    pub fn fill(self, first: u64, out: &mut [f64]) {
+        for (path, u) in (first..).zip(out.iter_mut()) {
+            *u = self.at(path);
+        }
+    }
 }
 
 #[cfg(test)]
