@@ -13,7 +13,9 @@ use crate::error::InputError;
 use crate::scenario::Scenario;
 use crate::scenario::parameters::{Kind, Swing, SwingSource, swings, with_value};
 use crate::sim::{Projection, RunControl, RunSettings, SimError, simulate};
-use crate::stats::difference::{Estimate, discordant, discordant_counts, paired_median};
+use crate::stats::difference::{
+    Estimate, MedianSpread, discordant, discordant_counts, paired_median_of,
+};
 use crate::stats::{TargetProbability, target_probability};
 
 /// The run at one end of a swing, against the base run.
@@ -117,11 +119,11 @@ pub fn base_of(p: &Projection) -> Base {
     }
 }
 
-fn end(base: &Projection, run: &Projection, value: f64) -> SwingEnd {
-    let n = base.target_values.len();
+fn end(base: &SwingBase, run: &Projection, value: f64) -> SwingEnd {
+    let n = base.run.target_values.len();
     let ((a_only, b_only), delta_median) = rayon::join(
-        || discordant_counts(base, run),
-        || paired_median(&base.target_values, &run.target_values),
+        || discordant_counts(base.run, run),
+        || paired_median_of((&base.run.target_values, &base.spread), &run.target_values),
     );
     let b = base_of(run);
     SwingEnd {
@@ -133,10 +135,25 @@ fn end(base: &Projection, run: &Projection, value: f64) -> SwingEnd {
     }
 }
 
+/// The base run of a tornado, with what every swing's ends compare with found once.
+pub struct SwingBase<'a> {
+    pub run: &'a Projection,
+    spread: MedianSpread,
+}
+
+impl SwingBase<'_> {
+    pub fn of(run: &Projection) -> SwingBase<'_> {
+        SwingBase {
+            run,
+            spread: MedianSpread::of(&run.target_values),
+        }
+    }
+}
+
 /// Both ends of one swing, against `base` (a run of `scenario` with `settings`).
 pub fn run_swing(
     scenario: &Scenario,
-    base: &Projection,
+    base: &SwingBase,
     swing: &Swing,
     settings: RunSettings,
     control: RunControl,
@@ -180,9 +197,10 @@ pub fn tornado(
     control: RunControl,
 ) -> Result<(Projection, Vec<TornadoRow>), AnalysisError> {
     let base = run_to_target(scenario, settings, control)?;
+    let compared = SwingBase::of(&base);
     let mut rows = swings(scenario)
         .iter()
-        .map(|sw| run_swing(scenario, &base, sw, settings, control))
+        .map(|sw| run_swing(scenario, &compared, sw, settings, control))
         .collect::<Result<Vec<_>, _>>()?;
     sort_rows(&mut rows);
     Ok((base, rows))

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::analysis::sensitivity::{
-    AnalysisError, Base, TornadoRow, base_of, row_order, run_swing, run_to_target,
+    AnalysisError, Base, SwingBase, TornadoRow, base_of, row_order, run_swing, run_to_target,
 };
 use crate::analysis::solve::{Solution, SolveError, solve_parameter_within};
 use crate::analysis::variance::variance_shares;
@@ -157,8 +157,9 @@ fn steps(
     let base = run_to_target(s, pilot, control)?;
     // Per swing: its row, the paths behind it and whether it is final.
     let mut rows: Vec<(TornadoRow, RowProgress)> = Vec::with_capacity(all.len());
+    let compared = SwingBase::of(&base);
     for sw in &all {
-        let row = run_swing(s, &base, sw, pilot, control)?;
+        let row = run_swing(s, &compared, sw, pilot, control)?;
         let done = pilot_n == full.paths || settled(&row, pilot_n);
         rows.push((
             row,
@@ -213,11 +214,12 @@ fn steps(
             result.base = base_of(&base);
             result.attribution = event_attribution(&base);
         }
+        let compared = SwingBase::of(&base);
         for &i in &order {
             if rows[i].1.done {
                 continue;
             }
-            let row = run_swing(s, &base, &all[i], settings, pass_control)?;
+            let row = run_swing(s, &compared, &all[i], settings, pass_control)?;
             let done = last || settled(&row, n);
             rows[i] = (row, RowProgress { paths: n, done });
             show_rows(&mut result, &rows);
