@@ -194,6 +194,7 @@ fn runs_sharing_kept_draws_equal_fresh_runs() {
         ("growth.long_run", 0.1),
         ("growth.capacity", 5000.0),
         ("growth.initial", 0.2),
+        ("growth.initial_uncertainty", 0.1),
         ("events.osa.firm.growth_uplift", 0.07),
         ("events.osa.firm.probability", 0.5),
         ("events.osa.routine.probability", 0.3),

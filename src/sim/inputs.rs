@@ -197,7 +197,8 @@ impl DrawCache {
         } else {
             0
         };
-        2 * (8 + inputs as u64 + decay + events as u64)
+        // The pace (f64), and its Normal scores where they are kept apart (see `draw`).
+        2 * (16 + inputs as u64 + decay + events as u64)
     }
 
     /// Bytes held in kept columns (the spare arrays of finished runs, at most
@@ -393,6 +394,21 @@ impl<'a> InputSampler<'a> {
     pub fn draw(&self, key: &str) -> KeyDraw<'a> {
         let mut draw = self.fresh_draw(key);
         if let Some((cache, n)) = self.cache {
+            // The older pace spelling's scores do not depend on its centre and spread, which
+            // `solve` and the tornado move: kept apart, so a new centre costs an affine map
+            // instead of a Student-t draw per path.
+            if key == PACE && matches!(draw.transform, Transform::Affine { .. }) {
+                let scores = cache.column(draw.scores_id(n), n * 8, || {
+                    let mut z = super::path_array(n, 0.0);
+                    z.par_chunks_mut(CHUNK)
+                        .enumerate()
+                        .for_each(|(c, out)| draw.draw_z(c, out));
+                    Column::Double(Arc::new(z))
+                });
+                if let Some(Column::Double(z)) = scores {
+                    draw.scores = Some(z);
+                }
+            }
             let id = draw.id(n);
             let single = single(key);
             let bytes = n * if single { 4 } else { 8 };
@@ -457,6 +473,7 @@ impl<'a> InputSampler<'a> {
             spread,
             transform: self.transform(key),
             kept: None,
+            scores: None,
         }
     }
 
@@ -504,6 +521,9 @@ pub struct KeyDraw<'a> {
     transform: Transform<'a>,
     /// The whole column, where a [`DrawCache`] keeps it.
     kept: Option<Column>,
+    /// The whole column of Normal scores (before the transform), where a [`DrawCache`] keeps
+    /// it apart from the values.
+    scores: Option<Arc<Vec<f64>>>,
 }
 
 impl KeyDraw<'_> {
@@ -517,6 +537,17 @@ impl KeyDraw<'_> {
             self.source,
             self.spread.as_ref().map(|(nu, _)| nu),
             self.transform
+        )
+    }
+
+    /// What names the column of these draws' Normal scores on `n` paths: [`KeyDraw::id`]
+    /// without the transform.
+    fn scores_id(&self, n: usize) -> String {
+        format!(
+            "scores {} {n} {:?} {:?}",
+            self.seed,
+            self.source,
+            self.spread.as_ref().map(|(nu, _)| nu)
         )
     }
 
@@ -599,6 +630,10 @@ impl KeyDraw<'_> {
     /// Chunk `c`'s Normal scores: its own mixed with its correlated inputs', over the older
     /// Student-t pace's spread (a key drawn from uniforms alone has none: see `draw_fresh`).
     fn draw_z(&self, c: usize, out: &mut [f64]) {
+        if let Some(z) = &self.scores {
+            out.copy_from_slice(&z[c * CHUNK..c * CHUNK + out.len()]);
+            return;
+        }
         let Source::Scores(mix) = &self.source else {
             unreachable!("only mixed scores are drawn as Normals")
         };
