@@ -5,6 +5,8 @@
 
 use super::for_target;
 use crate::scenario::Scenario;
+use crate::scenario::parameters::resolve;
+use crate::scenario::uncertain::outcome_key;
 use crate::sim::inputs::{InputSampler, Resample, component_of_input};
 use crate::sim::{Projection, RunControl, RunSettings, SimError, rng, simulate_resampled};
 use crate::stats::sobol::{Component, ComponentSums, VarianceShare, outputs, shares};
@@ -65,6 +67,51 @@ pub fn components(s: &Scenario) -> Vec<(Component, u64)> {
     out
 }
 
+/// The components (by stream id) whose resampling can move revenue by the target year.
+/// An event's draws (its outcome and start year), and its outcomes' probabilities and values,
+/// act only from the first year one of its outcomes that can be drawn starts; an outcome's value
+/// only from the first year that outcome starts, if it can be drawn. Everything else acts from the first year. A component that
+/// does not act needs no run: resampled, every path is as in run A.
+fn acting_components(s: &Scenario) -> Vec<u64> {
+    let year = s.target.year;
+    // An outcome acts by then if it can be drawn (a probability above 0, or drawn per path)
+    // and starts by then.
+    let starts_by = |e: &crate::scenario::Event, o: &crate::scenario::Outcome| {
+        let drawn = o.probability > 0.0
+            || s.uncertain
+                .contains_key(&outcome_key(&e.id, &o.id, "probability"));
+        drawn && e.start_years(o).0 <= year
+    };
+    let event_acts = |e: &crate::scenario::Event| e.outcomes.iter().any(|o| starts_by(e, o));
+    let sampler = InputSampler::new(s, 0, None);
+    let copula = sampler.copula().clone();
+    let key_acts = |key: &str| match resolve(s, key).ok().and_then(|i| i.param.outcome) {
+        Some((e, o)) => {
+            let event = &s.events[e];
+            if key.ends_with(".probability") {
+                event_acts(event)
+            } else {
+                starts_by(event, &event.outcomes[o])
+            }
+        }
+        None => true,
+    };
+    let mut out: Vec<u64> = sampler
+        .keys()
+        .into_iter()
+        .filter(|k| key_acts(k))
+        .map(|k| component_of_input(&copula, &k))
+        .collect();
+    out.extend(
+        s.events
+            .iter()
+            .filter(|e| event_acts(e))
+            .map(|e| rng::event_stream(&e.id)),
+    );
+    out.push(rng::SHOCKS);
+    out
+}
+
 /// First-order and total shares of every component, with `base` the scenario's run to its
 /// target year on `settings` (run A).
 pub fn variance_shares(
@@ -95,11 +142,16 @@ pub fn variance_shares(
     );
     control.recycle(b_run);
     let components = components(&s);
+    let acting = acting_components(&s);
     // Each component's run is reduced to its block sums as it finishes, so only runs A and B
     // are held whole.
     let ab = components
         .iter()
         .map(|(_, id)| {
+            if !acting.contains(id) {
+                // Resampled, it would leave every path as in run A.
+                return Ok(ComponentSums::of(&a, &b, &base.target_values, target));
+            }
             let resample = Resample {
                 component: *id,
                 seed: b_seed,
@@ -113,4 +165,47 @@ pub fn variance_shares(
         .collect::<Result<Vec<_>, _>>()?;
     let names: Vec<Component> = components.into_iter().map(|(c, _)| c).collect();
     Ok(shares(&names, base.target_values.len(), &ab))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{BUILTIN, load};
+
+    /// A component left out of the runs must be one whose resampling changes no path by the
+    /// target year: resampled anyway, every built-in's such runs equal run A path for path.
+    #[test]
+    fn components_that_do_not_act_by_the_target_year_leave_every_path_as_run_a() {
+        let settings = RunSettings {
+            paths: 4_096,
+            sample_paths: 0,
+            ..RunSettings::default()
+        };
+        let mut skipped = 0;
+        for (name, _) in BUILTIN {
+            let s = for_target(&load(name).unwrap());
+            let acting = acting_components(&s);
+            let a = simulate_resampled(&s, settings, RunControl::default(), None).unwrap();
+            for (component, id) in components(&s) {
+                let resample = Resample {
+                    component: id,
+                    seed: second_seed(settings.seed),
+                };
+                let run = simulate_resampled(&s, settings, RunControl::default(), Some(resample))
+                    .unwrap();
+                if !acting.contains(&id) {
+                    assert!(
+                        run.target_values == a.target_values,
+                        "{name}: {} is said not to act but moved paths",
+                        component.key
+                    );
+                    skipped += 1;
+                }
+            }
+        }
+        assert!(
+            skipped >= 6,
+            "only {skipped} components left out: the test checks little"
+        );
+    }
 }

@@ -296,6 +296,17 @@ fn is_zero_u32(x: &u32) -> bool {
 }
 
 impl Event {
+    /// The first and the last year in which `outcome` can start to act (its start years
+    /// after its delay): before the first, neither it nor its values change any path.
+    pub fn start_years(&self, outcome: &Outcome) -> (i32, i32) {
+        let (first, last) = match self.timing(outcome) {
+            Timing::Fixed(y) => (y, y),
+            Timing::Window(a, b) => (a, b),
+        };
+        let delay = outcome.delay as i32;
+        (first + delay, last + delay)
+    }
+
     /// Start-year rule of an outcome: its own `year`/`window`, else the event's.
     pub fn timing(&self, outcome: &Outcome) -> Timing {
         match (outcome.year, outcome.window, self.year, self.window) {

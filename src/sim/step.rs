@@ -17,7 +17,7 @@ use super::kernel::{
 use super::rng::Generator;
 use crate::quantile::{BUCKETS, Buckets, Counts, RankPlan};
 use crate::scenario::uncertain::{PACE, outcome_key};
-use crate::scenario::{Scenario, Shocks, Timing};
+use crate::scenario::{Scenario, Shocks};
 
 /// An outcome ready for the inner loop.
 #[derive(Debug, Clone, Copy)]
@@ -102,19 +102,15 @@ fn compile_events(s: &Scenario) -> Vec<CompiledEvent> {
                 .outcomes
                 .iter()
                 .map(|o| {
-                    let (a, b) = match ev.timing(o) {
-                        Timing::Fixed(y) => (y, y),
-                        Timing::Window(a, b) => (a, b),
-                    };
-                    let delay = o.delay as i32;
+                    let (first_start, last_start) = ev.start_years(o);
                     CompiledOutcome {
                         uplift: o.growth_uplift,
                         duration: o.duration.unwrap_or(u32::MAX),
                         ramp: o.ramp,
                         level_factor: 1.0 + o.level_shock,
                         vol_multiplier: o.volatility_multiplier,
-                        first_start: a + delay,
-                        last_start: b + delay,
+                        first_start,
+                        last_start,
                     }
                 })
                 .collect();
