@@ -5,9 +5,11 @@
 //! each row is rerun on more paths (the first 65,536, the first 262,144, then all), largest
 //! pilot swing first, and a snapshot is sent after each, so the rows that matter most sharpen
 //! first. A row stops once the tab's figures cannot move: once both its ΔPs are known to within
-//! half the shown precision ([`settled`]). The attribution, the solve and the variance shares
-//! (what `sensitivity` reports) come last, on all paths. A newer request cancels an older one
-//! within one simulated year.
+//! half the shown precision ([`settled`]). A row skips the passes its pilot errors say it
+//! cannot settle on (a half-width shrinks as the square root of the paths), so the pace, which
+//! moves many paths, goes from the pilot to all paths at once. The attribution, the solve and
+//! the variance shares (what `sensitivity` reports) come last, on all paths. A newer request
+//! cancels an older one within one simulated year.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -190,13 +192,23 @@ fn steps(
     show_rows(&mut result, &rows);
     emit(result.clone());
     let mut full_base = (pilot_n == full.paths).then_some(base);
-    let passes = REFINING_PATHS
+    let passes: Vec<usize> = REFINING_PATHS
         .into_iter()
         .filter(|&n| n > pilot_n && n < full.paths)
-        .chain((full.paths > pilot_n).then_some(full.paths));
-    for n in passes {
+        .chain((full.paths > pilot_n).then_some(full.paths))
+        .collect();
+    // Per row, the first pass on which it may settle, by its pilot errors: a row that could
+    // not would only repeat its runs on more paths.
+    let first_pass: Vec<usize> = rows
+        .iter()
+        .map(|(row, _)| likely_settles_on(row, pilot_n, &passes))
+        .collect();
+    for &n in &passes {
         let last = n == full.paths;
-        if rows.iter().all(|r| r.1.done) && !last {
+        let wanted = |rows: &[(TornadoRow, RowProgress)], i: usize| {
+            !rows[i].1.done && (last || first_pass[i] <= n)
+        };
+        if !last && !(0..rows.len()).any(|i| wanted(&rows, i)) {
             continue;
         }
         let settings = RunSettings { paths: n, ..full };
@@ -216,7 +228,7 @@ fn steps(
         }
         let compared = SwingBase::of(&base);
         for &i in &order {
-            if rows[i].1.done {
+            if !wanted(&rows, i) {
                 continue;
             }
             let row = run_swing(s, &compared, &all[i], settings, pass_control)?;
@@ -249,6 +261,21 @@ fn steps(
     result.done = true;
     emit(result);
     Ok(())
+}
+
+/// The first of `passes` (numbers of paths, ascending, the last all of them) on which `row`,
+/// run on `pilot` paths, is expected to be [`settled`]: a 95 % half-width shrinks as the
+/// square root of the paths.
+fn likely_settles_on(row: &TornadoRow, pilot: usize, passes: &[usize]) -> usize {
+    let widest = [&row.low, &row.high]
+        .iter()
+        .map(|e| e.delta_probability.half_width())
+        .fold(0.0, f64::max);
+    passes
+        .iter()
+        .copied()
+        .find(|&n| widest * (pilot as f64 / n as f64).sqrt() <= SETTLED_HALF_WIDTH)
+        .unwrap_or(usize::MAX)
 }
 
 /// Puts the rows into `result`: the final ones first, then those still refining, each group
@@ -389,6 +416,25 @@ mod tests {
         // No path moved: the rule of three alone decides.
         let still = rows.iter().find(|r| !r.moves()).unwrap();
         assert!(settled(still, PILOT_PATHS) && !settled(still, 5000));
+        // Its pilot error puts the pace beyond a million paths: it waits for the last pass
+        // (usize::MAX) instead of repeating its runs on the refining ones.
+        let passes = [65_536, 262_144, 1_000_000];
+        assert_eq!(likely_settles_on(pace, PILOT_PATHS, &passes), usize::MAX);
+        for row in &rows {
+            let on = likely_settles_on(row, PILOT_PATHS, &passes);
+            let widest = [&row.low, &row.high]
+                .iter()
+                .map(|e| e.delta_probability.half_width())
+                .fold(0.0, f64::max);
+            // Expected to settle there and not on the pass before.
+            let expected = |n: usize| widest * (PILOT_PATHS as f64 / n as f64).sqrt();
+            if on != usize::MAX {
+                assert!(expected(on) <= SETTLED_HALF_WIDTH, "{}", row.key);
+            }
+            if let Some(&before) = passes.iter().take_while(|&&n| n < on).last() {
+                assert!(expected(before) > SETTLED_HALF_WIDTH, "{}", row.key);
+            }
+        }
     }
 
     #[test]
