@@ -123,7 +123,7 @@ impl RunsSpinner {
             return;
         }
         let runs = self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if bar.is_hidden() && bar.elapsed() >= std::time::Duration::from_secs(1) {
+        if bar.is_hidden() && bar.elapsed() >= spinner_after() {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
         bar.set_message(format!("{runs} runs so far"));
@@ -135,6 +135,20 @@ impl RunsSpinner {
             b.finish_and_clear();
         }
     }
+}
+
+/// How long a search runs before its line is shown: a second; in test builds
+/// `SAFETECH_TEST_SPINNER_AFTER_MS` may change it, so a test need not make a search that
+/// outlasts it on every machine.
+fn spinner_after() -> std::time::Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("SAFETECH_TEST_SPINNER_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        return std::time::Duration::from_millis(ms);
+    }
+    std::time::Duration::from_secs(1)
 }
 
 /// A search that stops with an error clears its line too.

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::analysis::sensitivity::{
     AnalysisError, Base, SwingBase, TornadoRow, base_of, row_order, run_swing, run_to_target,
 };
-use crate::analysis::solve::{Solution, SolveError, solve_parameter_within};
+use crate::analysis::solve::{Solution, SolveError, solve_parameter_guided};
 use crate::analysis::variance::variance_shares;
 use crate::scenario::Scenario;
 use crate::scenario::parameters::swings;
@@ -243,13 +243,13 @@ fn steps(
     }
     let full_base = full_base.expect("the last pass runs on all paths");
     result.needed = Some(
-        match solve_parameter_within(
+        match solve_parameter_guided(
             s,
             NEEDED_KEY,
             NEEDED_FOR,
-            full,
-            full_control,
+            (full, full_control),
             NEEDED_TOLERANCE,
+            (pilot, control),
         ) {
             Ok(solution) => Ok(solution),
             Err(SolveError::Analysis(e)) => return Err(e),
