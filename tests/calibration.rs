@@ -175,7 +175,7 @@ fn calibrate_json_gives_the_t_range_of_growth() {
         let got = doc["growth_95"][k].as_f64().unwrap();
         assert!((got - want).abs() < 1e-6, "growth_95[{k}] {got} vs {want}");
     }
-    // The issue's figures: 13.9%–45.8%, within 0.2 points.
+    // The figures the calibration was asked to match: 13.9%–45.8%, within 0.2 points.
     assert!((range[0] - 0.139).abs() < 0.002 && (range[1] - 0.458).abs() < 0.002);
 }
 
@@ -297,7 +297,7 @@ fn the_update_walkthrough_runs_from_the_binary_alone() {
     assert_eq!(json["scenarios"][0]["years"][0]["year"], 2026);
 }
 
-/// Issue 25, point 1: the written scenario's id is its file's, never the built-in's
+/// The written scenario's id is its file's, never the built-in's
 /// `historical`, so running the two together shows two names.
 #[test]
 fn a_written_scenario_takes_its_files_id() {

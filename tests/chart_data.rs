@@ -363,7 +363,7 @@ fn difference_writes_the_paired_fan_and_delta_p_of_run_json() {
     assert_eq!(years.last().copied(), Some(f(&a["horizon"])));
 }
 
-/// Issue 26, point 10: `--chart history` draws the published series and the officials'
+/// `--chart history` draws the published series and the officials'
 /// claims on the data's clock ("£1bn by 2025", said in 2020 with the 2020 figure; "£1bn by
 /// 2026", said in 2024 with the 2024 figure), and its data holds both. The figures and the
 /// growth each claim needed are computed here from the data file.

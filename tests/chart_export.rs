@@ -1365,7 +1365,7 @@ fn leaders_are_solid_thin_and_neutral() {
 /// instead, the target line).
 #[test]
 fn fan_legend_is_clear_of_the_target_and_the_fan() {
-    // The target line is a neutral reference line (issue 26, point 4).
+    // The target line is a neutral reference line.
     let target = Theme::Light.palette().reference;
     let target = format!("#{:02X}{:02X}{:02X}", target.0, target.1, target.2);
     for to in [None, Some(2025)] {
@@ -1486,7 +1486,7 @@ fn data_dash_is_standard_output() {
     assert!(out.exists());
 }
 
-/// Issue 26, point 9: SVG coordinates were whole pixels, so a line's points sat up to half a
+/// SVG coordinates were whole pixels, so a line's points sat up to half a
 /// pixel off where the data puts them. They keep one decimal: the years of a median line,
 /// evenly spaced on the axis, lie within 0.1 px of a straight progression (whole pixels
 /// wander by up to 0.5), and no number has more than one decimal.
@@ -1535,7 +1535,7 @@ fn svg_coordinates_keep_a_decimal() {
     assert!(svg.contains("<svg width=\"1600\" height=\"900\" viewBox=\"0 0 1600 900\""));
 }
 
-/// Issue 26, point 10: `--transparent` leaves the background out. The PNG has an alpha
+/// `--transparent` leaves the background out. The PNG has an alpha
 /// channel, clear where nothing is drawn, and laid over the theme's background it is the
 /// opaque chart to within rounding; the SVG has no background rectangle; the PDF is drawn.
 #[test]
@@ -1597,7 +1597,7 @@ fn transparent_charts_leave_the_background_out() {
     }
 }
 
-/// Issue 26, point 5: `--for print` makes a PDF whose page is the A4 text column, 160 × 90 mm,
+/// `--for print` makes a PDF whose page is the A4 text column, 160 × 90 mm,
 /// and a PNG whose pHYs puts it at that size; `--size` with a pixel size, or a size that does
 /// not exist, is refused with exit 2 and nothing written.
 #[test]

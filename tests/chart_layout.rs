@@ -1,5 +1,5 @@
 //! Acceptance test 1 of the chart layout: every chart kind, at the smallest allowed canvas
-//! (640×360; the issue's 320×320 is refused) and at 800×450, 1600×900 and 3840×2160, in each
+//! (640×360; 320×320 is refused) and at 800×450, 1600×900 and 3840×2160, in each
 //! theme, with 1, 3 and 12 scenarios (multi-scenario kinds; the others draw the first), each
 //! both with the target year at the last year shown and with a horizon of 2030 or later.
 //! Charts are laid out on a recording backend (plotters' own text measurement, no pixels), and
@@ -491,7 +491,7 @@ fn compare_svg_groups_twelve_distinct_styles() {
     );
 }
 
-/// Issue 24, point 14: axis labels at extreme ranges. A scenario falling toward £1e-60m had
+/// Axis labels at extreme ranges. A scenario falling toward £1e-60m had
 /// every fan tick read "£0"; compared with one rising toward £1e60m, the tick labels ran off
 /// the canvas. Both are within the documented bounds: the revenue ticks must be distinct, at
 /// least three, and laid out cleanly (on the canvas, no overlaps).
@@ -590,7 +590,7 @@ fn lab(hex: &str, m: &[[f64; 3]; 3]) -> [f64; 3] {
     ]
 }
 
-/// Issue 26, point 4: twelve series in greyscale and under deuteranopia. Read from the SVG of
+/// Twelve series in greyscale and under deuteranopia. Read from the SVG of
 /// the compare and reach charts in every theme, each series' stroke and dash: from the second
 /// series on every line is dashed, each differently; neighbours differ in lightness (L*, what
 /// greyscale print keeps: at least 9 on white, 6 on the dark background, where the colours are
@@ -675,7 +675,7 @@ fn twelve_series_stay_apart_in_greyscale_and_under_deuteranopia() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Issue 26, point 8: options are never ignored in silence. `--to` past the horizon is clamped
+/// Options are never ignored in silence. `--to` past the horizon is clamped
 /// (no year tick past the horizon, where half the plot was empty) and noted;
 /// `--y-scale` on the tornado and `--bands` on the fan are noted.
 #[test]
@@ -725,7 +725,7 @@ fn options_a_chart_does_not_use_are_noted_and_to_is_clamped() {
     );
 }
 
-/// Issue 26, point 8: `--from` after the target year hid the year the headline cites (and
+/// `--from` after the target year hid the year the headline cites (and
 /// `--to` before it likewise): the axis is moved to take it in, and the move is noted. Year
 /// ticks are read off the chart; the note off `option_notes`.
 #[test]
@@ -789,7 +789,7 @@ fn from_after_the_target_year_keeps_the_target_year_and_says_so() {
     );
 }
 
-/// Issue 26, point 8: `--bands` on compare with three or more scenarios filled overlapping
+/// `--bands` on compare with three or more scenarios filled overlapping
 /// tints that blend to grey. From three series on each band is its two edges, unfilled, in
 /// its series' colour; up to two it stays a filled tint.
 #[test]
@@ -835,7 +835,7 @@ fn compare_bands_from_three_series_are_outlines() {
     }
 }
 
-/// Issue 26, point 10: policy dates from the scenario's events are marked above the fan and
+/// Policy dates from the scenario's events are marked above the fan and
 /// compare plots, a label per event at the year it starts ("osa window" over the years its
 /// outcomes can start in, "ai-duties" at its one year), never over the plot; `--no-events`
 /// and the other kinds leave them out. The expected labels and years are read from the
@@ -946,7 +946,7 @@ fn events_are_marked_above_the_fan_and_compare_plots() {
     );
 }
 
-/// Issue 26, point 5: `--size` / `--for print` set a physical size. At each preset, every
+/// `--size` / `--for print` set a physical size. At each preset, every
 /// kind in every theme lays out cleanly, with year ticks at least 7 pt and no text under 6 pt
 /// at the preset's resolution, and the canvas is the preset's size in millimetres.
 #[test]
@@ -1025,7 +1025,7 @@ fn print_and_slide_sizes_keep_ticks_and_footer_readable() {
     assert!(pt < 6.0, "{pt:.2} pt");
 }
 
-/// Issue 26, point 7: the footer names a scenario's file by its name only, never its local
+/// The footer names a scenario's file by its name only, never its local
 /// path ("osa-enforced (from /home/…/tests/fixtures/osa-fixed.toml)").
 #[test]
 fn the_footer_names_a_file_without_its_path() {

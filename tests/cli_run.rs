@@ -880,7 +880,7 @@ fn format_help_names_each_commands_own_schema() {
     }
 }
 
-/// Issue 25, point 1: two runs with one id are told apart in every output, with a note.
+/// Two runs with one id are told apart in every output, with a note.
 #[test]
 fn runs_sharing_an_id_are_told_apart() {
     let dir = tempfile::tempdir().unwrap();
@@ -912,7 +912,7 @@ fn runs_sharing_an_id_are_told_apart() {
     }
 }
 
-/// Issue 25, point 1: an edited run is marked in Markdown, with its changes, and CSV lists them.
+/// An edited run is marked in Markdown, with its changes, and CSV lists them.
 #[test]
 fn an_edited_run_is_marked_in_markdown_and_csv() {
     let edited = ["run", "-n", "2000", "-s", "osa-enforced"];
@@ -942,7 +942,7 @@ fn an_edited_run_is_marked_in_markdown_and_csv() {
     assert!(stock_csv.lines().skip(1).all(|row| row.ends_with(',')));
 }
 
-/// Issue 25, point 5: commands that look at one scenario refuse a second `-s` (they used the
+/// Commands that look at one scenario refuse a second `-s` (they used the
 /// first with a note), and their help says one.
 #[test]
 fn one_scenario_commands_refuse_a_second() {
@@ -978,7 +978,7 @@ fn one_scenario_commands_refuse_a_second() {
     assert!(!Path::new("never-made").exists());
 }
 
-/// Issue 25, point 5: calibrate writes to --out as backtest does, its format from the extension.
+/// Calibrate writes to --out as backtest does, its format from the extension.
 #[test]
 fn calibrate_writes_to_out() {
     let dir = tempfile::tempdir().unwrap();
@@ -995,7 +995,7 @@ fn calibrate_writes_to_out() {
     );
 }
 
-/// Issue 25, point 6: `-` reads standard input for -s, --history and validate, as `--out -`
+/// `-` reads standard input for -s, --history and validate, as `--out -`
 /// writes standard output.
 #[test]
 fn a_dash_reads_standard_input() {
@@ -1044,7 +1044,7 @@ fn a_dash_reads_standard_input() {
     assert_eq!(calibrated["mean_log"], shipped["mean_log"]);
 }
 
-/// Issue 25, point 12: the comparison table's median names its year.
+/// The comparison table's median names its year.
 #[test]
 fn the_compare_tables_median_names_its_year() {
     let text = String::from_utf8(stdout_of(&[
@@ -1054,7 +1054,7 @@ fn the_compare_tables_median_names_its_year() {
     assert!(text.contains("Median 2026  Name"), "{text}");
 }
 
-/// Issue 25, point 9: `--latest YEAR=REVENUE` moves the start to a new published figure (the
+/// `--latest YEAR=REVENUE` moves the start to a new published figure (the
 /// same run as setting both market keys) and adds it to the history the charts draw.
 #[test]
 fn latest_moves_the_start_to_a_new_figure() {

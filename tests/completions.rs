@@ -99,7 +99,7 @@ fn every_shell_gets_a_registration_that_calls_the_program() {
     }
 }
 
-/// Issue 25, point 12: `--set` offers the keys of the scenario named, not of every built-in,
+/// `--set` offers the keys of the scenario named, not of every built-in,
 /// and `solve --param` offers the numeric keys.
 #[test]
 fn set_and_param_offer_the_named_scenarios_keys() {

@@ -1,5 +1,5 @@
 //! Input that attacks: text that would drive a terminal or break an SVG, output files the shell
-//! would refuse, and the smaller refusals of issue 24. Each test is named after its point.
+//! would refuse, and smaller refusals. Each test is named after what it refuses.
 
 use crate::common::{json_of, safetech, succeed};
 

@@ -201,7 +201,7 @@ fn paired_intervals_cover_the_true_difference() {
     assert!((sum / n - true_dp).abs() < 4.0 * (mean_var / n).sqrt());
 }
 
-/// Issue 25, point 8: paired differences have a Markdown and a CSV form, equal to the JSON's
+/// Paired differences have a Markdown and a CSV form, equal to the JSON's
 /// `differences[]`.
 #[test]
 fn paired_differences_reach_markdown_and_csv() {

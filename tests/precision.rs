@@ -116,7 +116,7 @@ fn whole_blocks_of_paths_are_prefixes_of_larger_runs() {
     assert_eq!(whole_blocks(CHUNK + 1), 2 * CHUNK);
 }
 
-/// Issues 24 and 25: `--precision` grows a run only as far as the memory budget allows, and a
+/// `--precision` grows a run only as far as the memory budget allows, and a
 /// run that stops short of the precision asked for writes its results, says why, and exits 3.
 #[test]
 fn precision_short_of_the_goal_exits_3_within_the_memory_budget() {

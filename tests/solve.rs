@@ -81,7 +81,7 @@ fn solve_matches_the_closed_form() {
     assert_eq!(
         format!("{:.4}", (1000f64 / 623.0).sqrt() - 1.0),
         "0.2669",
-        "the issue's figure"
+        "the closed form to four places"
     );
 }
 

@@ -428,7 +428,7 @@ fn band_labels_and_keys_are_legible() {
     assert!(chart.contains('x') && chart.contains('+'), "{text}");
 }
 
-/// Issue 25, point 5: the walkthrough's run sizes are the lesson's own, so `teach -n` is
+/// The walkthrough's run sizes are the lesson's own, so `teach -n` is
 /// refused (exit 2) rather than silently ignored, before any slide is made.
 #[test]
 fn teach_refuses_a_path_count() {
@@ -445,7 +445,7 @@ fn teach_refuses_a_path_count() {
     assert!(!slides.exists());
 }
 
-/// Issue 25, point 20: the target marker (◆) had 1.01:1 to 1.29:1 contrast against the band
+/// The target marker (◆) had 1.01:1 to 1.29:1 contrast against the band
 /// under it. Now every ◆ drawn, at every step (the policy step, 7, included) and in every
 /// theme, stands at least 3:1 from its cell's background.
 #[test]

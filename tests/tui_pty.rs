@@ -552,7 +552,7 @@ fn settled(sc: &str) -> bool {
     p_target(sc).is_some_and(|p| p.ends_with('%')) && !sc.contains("running")
 }
 
-/// Issue 24, point 1: the file a scenario came from is replaced by a FIFO after loading; `s`
+/// The file a scenario came from is replaced by a FIFO after loading; `s`
 /// read it again, blocking on the FIFO for ever with `q` and signals unanswered. Now `s` says
 /// the file changed and asks; a second `s` saves into the text as it was loaded.
 #[test]
@@ -591,7 +591,7 @@ fn save_never_blocks_on_a_fifo() {
     s.assert_terminal_restored();
 }
 
-/// Issue 24, point 3: when the full run is refused (revenue passed 1e100 on a path the preview
+/// When the full run is refused (revenue passed 1e100 on a path the preview
 /// did not reach), the view kept the 8,192-path preview as the answer, with no error, and `e`
 /// exported it. Now the refusal stands where the result would be and nothing is exported.
 #[test]
@@ -652,7 +652,7 @@ fn a_refused_full_run_is_shown_not_its_preview() {
     s.assert_terminal_restored();
 }
 
-/// Issue 24, point 4: links planted under the names the view chooses itself (the edited
+/// Links planted under the names the view chooses itself (the edited
 /// scenario's file, the three export files) were followed, creating files where they pointed.
 /// Now those names are created new or not at all, and the next free name is used.
 #[test]
@@ -696,7 +696,7 @@ fn save_and_export_never_follow_a_planted_link() {
     s.assert_terminal_restored();
 }
 
-/// Issue 24, point 10: `+` stepped the path count past the memory budget the view started
+/// `+` stepped the path count past the memory budget the view started
 /// within (`--max-memory 200M`: 200,000 paths, then 1,000,000). Now a step over it is refused
 /// on the status line, and `-` still steps down.
 #[test]
@@ -720,7 +720,7 @@ fn plus_respects_the_memory_budget() {
     s.assert_terminal_restored();
 }
 
-/// Issue 25, point 15: on central, → then ← went 28.85 % → 30.0 % → 29.0 % (P(target) 55.43 %
+/// On central, → then ← went 28.85 % → 30.0 % → 29.0 % (P(target) 55.43 %
 /// → 58.99 % → 55.89 %), still marked edited, and the stock value read "28.8%". Now the step
 /// back gives the stock value and its P(target) exactly, unmarked; `x` resets a parameter; `s`
 /// on the unedited scenario writes no `-edited.toml`; `q` then quits without asking.
@@ -783,7 +783,7 @@ fn a_step_and_its_opposite_give_back_the_stock_value() {
     s.assert_terminal_restored();
 }
 
-/// Issue 25, point 16: `d` sets an edited copy beside its stock self, and the Compare tab
+/// `d` sets an edited copy beside its stock self, and the Compare tab
 /// shows the two, told apart.
 #[test]
 fn d_compares_an_edit_with_its_stock_self() {
@@ -813,7 +813,7 @@ fn d_compares_an_edit_with_its_stock_self() {
     s.assert_terminal_restored();
 }
 
-/// Issue 25, point 14: `→ e` in one burst exported the run before the edit under the stock
+/// `→ e` in one burst exported the run before the edit under the stock
 /// name (or, a moment later, the preview of the new one), and `e` on the Compare tab wrote
 /// every scenario under the first one's name. Now the export waits for the edit's full run,
 /// and the Compare export is the set its chart draws, named after it.

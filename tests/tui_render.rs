@@ -564,7 +564,7 @@ fn cut_rows_say_how_many_are_left_out() {
             "{text}"
         );
     }
-    // Issue 25, point 17: the Compare table could not scroll. Now it follows the selection,
+    // The Compare table could not scroll. Now it follows the selection,
     // counting the rows out of view above and below.
     a.tab = Tab::Compare;
     for selected in 0..ids.len() {
@@ -861,7 +861,7 @@ fn uncertain_inputs_are_moved_stretched_fixed_and_freed_from_the_keyboard() {
     assert_eq!(app.slots[1].scenario, before);
 }
 
-/// Issue 24, point 3: a run refused after its preview came kept the preview as the answer, with
+/// A run refused after its preview came kept the preview as the answer, with
 /// no error, and `e` exported it. Now the preview goes, the refusal is shown in its place, and
 /// `e` says why it exports nothing.
 #[test]
@@ -959,7 +959,7 @@ fn a_preview_is_not_exported() {
     assert!(a.export_waiting.is_none());
 }
 
-/// Issue 25, point 14: `e` right after an edit wrote the preview of the new run, or (keys in
+/// `e` right after an edit wrote the preview of the new run, or (keys in
 /// one burst) the run before the edit under the stock name. Now the export waits for the final
 /// run of the edit, says so, and is written when that run comes.
 #[test]
@@ -1039,7 +1039,7 @@ fn an_export_after_an_edit_waits_for_its_final_run() {
     assert!(svg.contains("20,000 paths"), "the full run's stamp");
 }
 
-/// Issue 25, point 14: on the Compare tab `e` wrote a chart of every scenario, named after the
+/// On the Compare tab `e` wrote a chart of every scenario, named after the
 /// first. Now it writes the set the chart draws, in its order, named after it.
 #[test]
 fn compare_exports_the_set_it_draws() {
@@ -1107,7 +1107,7 @@ fn compare_exports_the_set_it_draws() {
     );
 }
 
-/// Issue 24, point 10: `+` went past the memory budget the view started within. Now a step
+/// `+` went past the memory budget the view started within. Now a step
 /// over it is refused with the reason, and `-` still steps down.
 #[test]
 fn plus_stops_at_the_memory_budget() {
@@ -1151,7 +1151,7 @@ fn plus_stops_at_the_memory_budget() {
     assert_eq!(a.settings.paths, 5_000);
 }
 
-/// Issue 24, point 1: a save whose scenario file changed on disk since loading asks first; a
+/// A save whose scenario file changed on disk since loading asks first; a
 /// second `s` saves, any other key cancels.
 #[test]
 fn a_save_over_a_changed_file_asks_first() {
@@ -1194,7 +1194,7 @@ fn a_save_over_a_changed_file_asks_first() {
     }
 }
 
-/// Issue 25, point 15: → then ← went 28.85 % → 30.0 % → 29.0 % and stayed marked edited, and
+/// → then ← went 28.85 % → 30.0 % → 29.0 % and stayed marked edited, and
 /// the stock 28.85 % read "28.8%". Steps now move on a grid through the stock value, a value
 /// back at its stock value is no longer edited, `x` resets one parameter, `r` the scenario and
 /// `R` every scenario, and `s` on an unedited scenario writes nothing.
@@ -1316,7 +1316,7 @@ fn steps_return_exactly_and_x_resets_a_parameter() {
     );
 }
 
-/// Issue 25, point 16: an edit could not be compared with its stock self. `d` copies the
+/// An edit could not be compared with its stock self. `d` copies the
 /// selected scenario with its edits, labelled apart, puts the scenario back to stock as the
 /// Compare base, and selects the copy: the Compare tab shows the two.
 #[test]
@@ -1358,7 +1358,7 @@ fn d_sets_an_edited_copy_beside_its_stock_self() {
     );
 }
 
-/// Issue 27, acceptance 2: the Compare tab's ΔP (with its error and interval) and its
+/// The Compare tab's ΔP (with its error and interval) and its
 /// R_B − R_A p5, median and p95, computed from what the view keeps of each run, equal
 /// `safetech run -s A -s B … -f json`'s `differences[]` field by field.
 #[test]
@@ -1404,7 +1404,7 @@ fn compare_differences_from_kept_runs_equal_the_json_differences() {
     }
 }
 
-/// Issue 25, point 20: where `s` and `e` write (`SAFETECH_EXPORT_DIR`) was documented only in
+/// Where `s` and `e` write (`SAFETECH_EXPORT_DIR`) was documented only in
 /// the scenario format's notes. Now the help overlay and the README's account of the view say.
 #[test]
 fn the_export_directory_is_documented_where_users_look() {
@@ -1421,7 +1421,7 @@ fn the_export_directory_is_documented_where_users_look() {
     assert!(view.contains("`SAFETECH_EXPORT_DIR`"), "{view}");
 }
 
-/// Issue 25, point 17: at the 60×18 minimum the Teach tab vanished from the tab bar, the
+/// At the 60×18 minimum the Teach tab vanished from the tab bar, the
 /// parameter panel hid all but one parameter with no sign, and text was cut without "…". Now
 /// every tab stays on the bar (shortened names), hidden parameters are counted, and cut text
 /// ends in "…": scenario ids in the list and the table, legends and the status line.
@@ -1499,7 +1499,7 @@ fn hidden_content_is_marked_at_every_size() {
     }
 }
 
-/// Issue 25, point 4 of the rest: the short key bar (narrow terminals) had no `x`, `R` or `d`.
+/// The short key bar (narrow terminals) had no `x`, `R` or `d`.
 /// Now the bars that leave keys out say `? keys`, and the help lists every key they leave out.
 #[test]
 fn short_key_bars_point_to_the_help() {
@@ -1534,7 +1534,7 @@ fn short_key_bars_point_to_the_help() {
     assert!(text.contains("x  r  R") && text.contains("b  d"), "{text}");
 }
 
-/// Issue 25, point 20: the fan's target marker (◆) was the band's own lightness (1.01:1 on
+/// The fan's target marker (◆) was the band's own lightness (1.01:1 on
 /// the dark theme's band, 1.25:1 light, 1.29:1 classroom). Now it stands at least 3:1 from
 /// its cell's background in every theme, wherever the target falls.
 #[test]
@@ -1580,7 +1580,7 @@ fn the_fan_target_marker_stands_out_in_every_theme() {
     }
 }
 
-/// Issue 25, point 14, on the Drivers tab: `e` right after an edit wrote the analysis of the
+/// On the Drivers tab, `e` right after an edit wrote the analysis of the
 /// scenario before the edit under the edited one's name. Now it waits for the analysis of
 /// the edit to finish, and is dropped if the tab is left (the analysis stops with it).
 #[test]

@@ -198,7 +198,7 @@ mod tests {
         );
     }
 
-    /// Issue 24, point 4: dangling links planted under the export's names were written
+    /// Dangling links planted under the export's names were written
     /// through. Now a name with a link counts as taken and the link is left alone.
     #[cfg(unix)]
     #[test]

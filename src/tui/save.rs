@@ -150,7 +150,7 @@ mod tests {
         );
     }
 
-    /// Issue 24, point 1: the file replaced after loading by a link to `/dev/zero` was read
+    /// The file replaced after loading by a link to `/dev/zero` was read
     /// again on save, without end. Now the change is seen from its metadata, and the save
     /// writes into the text read at load.
     #[cfg(unix)]
@@ -173,7 +173,7 @@ mod tests {
         assert!(loaded.changed());
     }
 
-    /// Issue 24, point 4: a dangling link planted under the name a save chooses was written
+    /// A dangling link planted under the name a save chooses was written
     /// through, creating the file it named. Now the name counts as taken and is left alone.
     #[cfg(unix)]
     #[test]

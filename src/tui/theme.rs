@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(contrast_ratio(Color::Reset, white), None);
     }
 
-    /// Issue 25, point 20: the target marker had 1.01:1 contrast against its band (dark),
+    /// The target marker had 1.01:1 contrast against its band (dark),
     /// 1.25:1 (light), 1.29:1 (classroom). Now its colour on each band, on the background and on
     /// every line it can sit by stands at least 3:1 from it, in every theme.
     #[test]
