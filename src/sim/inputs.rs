@@ -343,17 +343,7 @@ impl<'a> InputSampler<'a> {
     /// [`InputSampler::column`] in single precision: how the engine holds the inputs it
     /// keeps per path through the years (see [`single`]).
     pub fn column_single(&self, key: &str, n: usize) -> Vec<f32> {
-        let draw = self.draw(key);
-        let mut out = super::path_array(n, 0.0f32);
-        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
-            let mut values = [0.0; CHUNK];
-            let values = &mut values[..out.len()];
-            draw.fill(c, values);
-            for (o, &v) in out.iter_mut().zip(values.iter()) {
-                *o = v as f32;
-            }
-        });
-        out
+        self.draw(key).single_column(n)
     }
 
     /// [`InputSampler::column`] for the engine: the cache's column itself where it keeps one.
@@ -413,18 +403,14 @@ impl<'a> InputSampler<'a> {
             let single = single(key);
             let bytes = n * if single { 4 } else { 8 };
             draw.kept = cache.column(id, bytes, || {
-                let mut values = super::path_array(n, 0.0);
-                values
-                    .par_chunks_mut(CHUNK)
-                    .enumerate()
-                    .for_each(|(c, out)| draw.fill(c, out));
                 if single {
-                    let mut held = super::path_array(n, 0.0f32);
-                    held.par_iter_mut()
-                        .zip(values.par_iter())
-                        .for_each(|(h, &v)| *h = v as f32);
-                    Column::Single(Arc::new(held))
+                    Column::Single(Arc::new(draw.single_column(n)))
                 } else {
+                    let mut values = super::path_array(n, 0.0);
+                    values
+                        .par_chunks_mut(CHUNK)
+                        .enumerate()
+                        .for_each(|(c, out)| draw.fill(c, out));
                     Column::Double(Arc::new(values))
                 }
             });
@@ -549,6 +535,21 @@ impl KeyDraw<'_> {
             self.source,
             self.spread.as_ref().map(|(nu, _)| nu)
         )
+    }
+
+    /// The values on `n` paths in single precision, made a chunk at a time (no whole column
+    /// in double precision is made on the way).
+    fn single_column(&self, n: usize) -> Vec<f32> {
+        let mut out = super::path_array(n, 0.0f32);
+        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+            let mut values = [0.0; CHUNK];
+            let values = &mut values[..out.len()];
+            self.fill(c, values);
+            for (o, &v) in out.iter_mut().zip(values.iter()) {
+                *o = v as f32;
+            }
+        });
+        out
     }
 
     /// The values of chunk `c` (paths `c·CHUNK..`), into `out`.
