@@ -1,7 +1,8 @@
 //! Variance shares over every source of randomness: the pick-freeze runs behind
 //! [`crate::stats::sobol`]. Each component (an uncertain input or a correlated group of them,
 //! an event, the shocks) is drawn once more from a second seed with everything else held, so
-//! k components cost k + 1 runs besides the base run, each stopped at the target year.
+//! k components cost k + 1 runs besides the base run, each stopped at the target year (fewer
+//! where a component cannot act by then: see `acting_components`).
 
 use super::for_target;
 use crate::scenario::Scenario;
