@@ -333,11 +333,7 @@ impl<'a> InputSampler<'a> {
     /// spread share every draw.
     pub fn column(&self, key: &str, n: usize) -> Vec<f64> {
         let draw = self.draw(key);
-        let mut out = super::path_array(n, 0.0);
-        out.par_chunks_mut(CHUNK)
-            .enumerate()
-            .for_each(|(c, out)| draw.fill(c, out));
-        out
+        by_chunk(n, |c, out| draw.fill(c, out))
     }
 
     /// [`InputSampler::column`] in single precision: how the engine holds the inputs it
@@ -389,11 +385,7 @@ impl<'a> InputSampler<'a> {
             // instead of a Student-t draw per path.
             if key == PACE && matches!(draw.transform, Transform::Affine { .. }) {
                 let scores = cache.column(draw.scores_id(n), n * 8, || {
-                    let mut z = super::path_array(n, 0.0);
-                    z.par_chunks_mut(CHUNK)
-                        .enumerate()
-                        .for_each(|(c, out)| draw.draw_z(c, out));
-                    Column::Double(Arc::new(z))
+                    Column::Double(Arc::new(by_chunk(n, |c, out| draw.draw_z(c, out))))
                 });
                 if let Some(Column::Double(z)) = scores {
                     draw.scores = Some(z);
@@ -406,12 +398,7 @@ impl<'a> InputSampler<'a> {
                 if single {
                     Column::Single(Arc::new(draw.single_column(n)))
                 } else {
-                    let mut values = super::path_array(n, 0.0);
-                    values
-                        .par_chunks_mut(CHUNK)
-                        .enumerate()
-                        .for_each(|(c, out)| draw.fill(c, out));
-                    Column::Double(Arc::new(values))
+                    Column::Double(Arc::new(by_chunk(n, |c, out| draw.fill(c, out))))
                 }
             });
         }
@@ -488,6 +475,16 @@ impl<'a> InputSampler<'a> {
             },
         }
     }
+}
+
+/// A column of `n` paths, each chunk `c` (paths `c·CHUNK..`) written by `fill(c, chunk)` in
+/// parallel.
+fn by_chunk(n: usize, fill: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64> {
+    let mut out = super::path_array(n, 0.0);
+    out.par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(c, chunk)| fill(c, chunk));
+    out
 }
 
 /// Whether the engine holds `key`'s per-path values in single precision. The inputs it keeps
