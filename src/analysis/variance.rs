@@ -2,12 +2,12 @@
 //! [`crate::stats::sobol`]. Each component (an uncertain input or a correlated group of them,
 //! an event, the shocks) is drawn once more from a second seed with everything else held, so
 //! k components cost k + 1 runs besides the base run, each stopped at the target year (fewer
-//! where a component cannot act by then: see `acting_components`).
+//! where a component cannot act by then: see `reaching_components`).
 
 use super::for_target;
-use crate::scenario::Scenario;
-use crate::scenario::parameters::resolve;
+use crate::scenario::parameters::{Field, Param, resolve};
 use crate::scenario::uncertain::outcome_key;
+use crate::scenario::{Event, Outcome, Scenario};
 use crate::sim::inputs::{InputSampler, Resample, component_of_input};
 use crate::sim::{Projection, RunControl, RunSettings, SimError, rng, simulate_resampled};
 use crate::stats::sobol::{Component, ComponentSums, VarianceShare, outputs, shares};
@@ -25,23 +25,65 @@ pub fn outputs_bytes_per_path() -> u64 {
 
 /// The components of a scenario, each with the stream id that resamples it.
 pub fn components(s: &Scenario) -> Vec<(Component, u64)> {
+    reaching_components(s)
+        .into_iter()
+        .map(|(c, id, _)| (c, id))
+        .collect()
+}
+
+/// [`components`], each with whether resampling it can move revenue by the target year.
+/// An event's draws (its outcome and start year), and its outcomes' probabilities, act only
+/// from the first year one of its outcomes that can be drawn starts; an outcome's value only
+/// from the first year that outcome starts, if it can be drawn. Everything else acts from the
+/// first year. A component that does not act needs no run: resampled, every path is as in
+/// run A.
+fn reaching_components(s: &Scenario) -> Vec<(Component, u64, bool)> {
+    let year = s.target.year;
+    // An outcome acts by then if it can be drawn (a probability above 0, or drawn per path)
+    // and starts by then.
+    let starts_by = |e: &Event, o: &Outcome| {
+        let drawn = o.probability > 0.0
+            || s.uncertain
+                .contains_key(&outcome_key(&e.id, &o.id, "probability"));
+        drawn && e.start_years(o).0 <= year
+    };
+    let event_acts = |e: &Event| e.outcomes.iter().any(|o| starts_by(e, o));
+    let key_acts = |key: &str| match resolve(s, key).ok().map(|i| i.param) {
+        Some(Param {
+            field,
+            outcome: Some((e, o)),
+        }) => {
+            let event = &s.events[e];
+            if field == Field::Probability {
+                event_acts(event)
+            } else {
+                starts_by(event, &event.outcomes[o])
+            }
+        }
+        _ => true,
+    };
     let sampler = InputSampler::new(s, 0, None);
     let copula = sampler.copula().clone();
-    let mut out: Vec<(Component, u64)> = Vec::new();
+    let mut out: Vec<(Component, u64, bool)> = Vec::new();
     for key in sampler.keys() {
         let id = component_of_input(&copula, &key);
-        match out.iter_mut().find(|(_, c)| *c == id) {
-            Some((c, _)) => c.key = format!("{} + {key}", c.key),
+        let acts = key_acts(&key);
+        match out.iter_mut().find(|(_, c, _)| *c == id) {
+            Some((c, _, reaches)) => {
+                c.key = format!("{} + {key}", c.key);
+                *reaches |= acts;
+            }
             None => out.push((
                 Component {
                     key,
                     draw: "input drawn per path".into(),
                 },
                 id,
+                acts,
             )),
         }
     }
-    for (c, _) in &mut out {
+    for (c, _, _) in &mut out {
         if c.key.contains(" + ") {
             c.draw = "correlated inputs, drawn together".into();
         }
@@ -53,6 +95,7 @@ pub fn components(s: &Scenario) -> Vec<(Component, u64)> {
                 draw: "outcome and start year".into(),
             },
             rng::event_stream(&ev.id),
+            event_acts(ev),
         ));
     }
     let volatile = s.growth.volatility > 0.0 || s.uncertain.contains_key("growth.volatility");
@@ -63,53 +106,9 @@ pub fn components(s: &Scenario) -> Vec<(Component, u64)> {
                 draw: "annual growth shocks".into(),
             },
             rng::SHOCKS,
+            true,
         ));
     }
-    out
-}
-
-/// The components (by stream id) whose resampling can move revenue by the target year.
-/// An event's draws (its outcome and start year), and its outcomes' probabilities and values,
-/// act only from the first year one of its outcomes that can be drawn starts; an outcome's value
-/// only from the first year that outcome starts, if it can be drawn. Everything else acts from the first year. A component that
-/// does not act needs no run: resampled, every path is as in run A.
-fn acting_components(s: &Scenario) -> Vec<u64> {
-    let year = s.target.year;
-    // An outcome acts by then if it can be drawn (a probability above 0, or drawn per path)
-    // and starts by then.
-    let starts_by = |e: &crate::scenario::Event, o: &crate::scenario::Outcome| {
-        let drawn = o.probability > 0.0
-            || s.uncertain
-                .contains_key(&outcome_key(&e.id, &o.id, "probability"));
-        drawn && e.start_years(o).0 <= year
-    };
-    let event_acts = |e: &crate::scenario::Event| e.outcomes.iter().any(|o| starts_by(e, o));
-    let sampler = InputSampler::new(s, 0, None);
-    let copula = sampler.copula().clone();
-    let key_acts = |key: &str| match resolve(s, key).ok().and_then(|i| i.param.outcome) {
-        Some((e, o)) => {
-            let event = &s.events[e];
-            if key.ends_with(".probability") {
-                event_acts(event)
-            } else {
-                starts_by(event, &event.outcomes[o])
-            }
-        }
-        None => true,
-    };
-    let mut out: Vec<u64> = sampler
-        .keys()
-        .into_iter()
-        .filter(|k| key_acts(k))
-        .map(|k| component_of_input(&copula, &k))
-        .collect();
-    out.extend(
-        s.events
-            .iter()
-            .filter(|e| event_acts(e))
-            .map(|e| rng::event_stream(&e.id)),
-    );
-    out.push(rng::SHOCKS);
     out
 }
 
@@ -142,19 +141,18 @@ pub fn variance_shares(
         outputs(&b_run.target_values, target),
     );
     control.recycle(b_run);
-    let components = components(&s);
-    let acting = acting_components(&s);
+    let components = reaching_components(&s);
     // Each component's run is reduced to its block sums as it finishes, so only runs A and B
     // are held whole.
     let ab = components
         .iter()
-        .map(|(_, id)| {
-            if !acting.contains(id) {
+        .map(|&(_, id, acts)| {
+            if !acts {
                 // Resampled, it would leave every path as in run A.
                 return Ok(ComponentSums::of(&a, &b, &base.target_values, target));
             }
             let resample = Resample {
-                component: *id,
+                component: id,
                 seed: b_seed,
             };
             simulate_resampled(&s, settings, control, Some(resample)).map(|p| {
@@ -164,7 +162,7 @@ pub fn variance_shares(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let names: Vec<Component> = components.into_iter().map(|(c, _)| c).collect();
+    let names: Vec<Component> = components.into_iter().map(|(c, _, _)| c).collect();
     Ok(shares(&names, base.target_values.len(), &ab))
 }
 
@@ -185,16 +183,15 @@ mod tests {
         let mut skipped = 0;
         for (name, _) in BUILTIN {
             let s = for_target(&load(name).unwrap());
-            let acting = acting_components(&s);
             let a = simulate_resampled(&s, settings, RunControl::default(), None).unwrap();
-            for (component, id) in components(&s) {
+            for (component, id, acts) in reaching_components(&s) {
                 let resample = Resample {
                     component: id,
                     seed: second_seed(settings.seed),
                 };
                 let run = simulate_resampled(&s, settings, RunControl::default(), Some(resample))
                     .unwrap();
-                if !acting.contains(&id) {
+                if !acts {
                     assert!(
                         run.target_values == a.target_values,
                         "{name}: {} is said not to act but moved paths",
