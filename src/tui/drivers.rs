@@ -86,10 +86,20 @@ pub struct RowProgress {
 /// so the rule of three stands in for it (3/n bounds the share of paths a swing changes, at
 /// 95 %, when it changed none of n).
 pub fn settled(row: &TornadoRow, paths: usize) -> bool {
-    let floor = 3.0 / paths.max(1) as f64;
+    settles(widest_half_width(row), paths)
+}
+
+/// The rule of [`settled`], for a widest half-width on `paths` paths.
+fn settles(half_width: f64, paths: usize) -> bool {
+    half_width.max(3.0 / paths.max(1) as f64) <= SETTLED_HALF_WIDTH
+}
+
+/// The larger of a row's two ΔP 95 % half-widths.
+fn widest_half_width(row: &TornadoRow) -> f64 {
     [&row.low, &row.high]
         .iter()
-        .all(|e| e.delta_probability.half_width().max(floor) <= SETTLED_HALF_WIDTH)
+        .map(|e| e.delta_probability.half_width())
+        .fold(0.0, f64::max)
 }
 
 #[derive(Debug)]
@@ -267,14 +277,11 @@ fn steps(
 /// run on `pilot` paths, is expected to be [`settled`]: a 95 % half-width shrinks as the
 /// square root of the paths.
 fn likely_settles_on(row: &TornadoRow, pilot: usize, passes: &[usize]) -> usize {
-    let widest = [&row.low, &row.high]
-        .iter()
-        .map(|e| e.delta_probability.half_width())
-        .fold(0.0, f64::max);
+    let widest = widest_half_width(row);
     passes
         .iter()
         .copied()
-        .find(|&n| widest * (pilot as f64 / n as f64).sqrt() <= SETTLED_HALF_WIDTH)
+        .find(|&n| settles(widest * (pilot as f64 / n as f64).sqrt(), n))
         .unwrap_or(usize::MAX)
 }
 
@@ -397,15 +404,20 @@ mod tests {
             RunControl::default(),
         )
         .unwrap();
-        for row in &rows {
-            let widest = [&row.low, &row.high]
-                .iter()
-                .map(|e| e.delta_probability.half_width())
-                .fold(0.0, f64::max)
-                .max(3.0 / PILOT_PATHS as f64);
+        // Each row's widest half-width, worked out here rather than by the code under test.
+        let widest: Vec<f64> = rows
+            .iter()
+            .map(|row| {
+                [&row.low, &row.high]
+                    .iter()
+                    .map(|e| e.delta_probability.half_width())
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        for (row, &widest) in rows.iter().zip(&widest) {
             assert_eq!(
                 settled(row, PILOT_PATHS),
-                widest <= SETTLED_HALF_WIDTH,
+                widest.max(3.0 / PILOT_PATHS as f64) <= SETTLED_HALF_WIDTH,
                 "{}",
                 row.key
             );
@@ -420,12 +432,8 @@ mod tests {
         // (usize::MAX) instead of repeating its runs on the refining ones.
         let passes = [65_536, 262_144, 1_000_000];
         assert_eq!(likely_settles_on(pace, PILOT_PATHS, &passes), usize::MAX);
-        for row in &rows {
+        for (row, &widest) in rows.iter().zip(&widest) {
             let on = likely_settles_on(row, PILOT_PATHS, &passes);
-            let widest = [&row.low, &row.high]
-                .iter()
-                .map(|e| e.delta_probability.half_width())
-                .fold(0.0, f64::max);
             // Expected to settle there and not on the pass before.
             let expected = |n: usize| widest * (PILOT_PATHS as f64 / n as f64).sqrt();
             if on != usize::MAX {
