@@ -739,44 +739,104 @@ mod tests {
         }
     }
 
+    /// Submits `jobs` while the worker is busy with `blocker`, and returns every reply in the
+    /// order it came. The claims of the tests below hold only if the worker was still running
+    /// when the last job went in; a machine busy enough to let it finish first (it sends its
+    /// final result before it looks at its queue again) makes the attempt start over, with a
+    /// blocker twice as long, up to five times.
+    fn replies_when_submitted_during(
+        blocker: Job,
+        focus: Vec<usize>,
+        jobs: impl Fn() -> Vec<Job>,
+    ) -> Vec<Reply> {
+        let wanted = |jobs: &[Job]| {
+            let mut last = std::collections::HashMap::new();
+            for j in jobs {
+                last.insert(j.slot, j.generation);
+            }
+            last
+        };
+        let mut blocker = blocker;
+        for _ in 0..5 {
+            let (mut w, rx) = worker();
+            w.focus(focus.clone());
+            let blocker_slot = blocker.slot;
+            w.submit(blocker.clone());
+            // Running once its first preview is out.
+            let mut replies = vec![rx.recv_timeout(Duration::from_secs(60)).expect("a preview")];
+            let jobs = jobs();
+            let mut pending = wanted(&jobs);
+            pending.insert(blocker_slot, blocker.generation);
+            for j in jobs {
+                w.submit(j);
+            }
+            replies.extend(rx.try_iter());
+            let finished_early = replies
+                .iter()
+                .any(|r| matches!(r, Reply::Done { run, .. } if !run.preview));
+            if finished_early {
+                blocker.settings.paths *= 2;
+                continue;
+            }
+            let is_final = |r: &Reply| match r {
+                Reply::Done {
+                    slot,
+                    generation,
+                    run,
+                } => (!run.preview && pending.get(slot) == Some(generation)).then_some(*slot),
+                Reply::Failed { error, .. } => panic!("{error}"),
+                _ => None,
+            };
+            let already: Vec<usize> = replies.iter().filter_map(is_final).collect();
+            let mut left = pending.clone();
+            for slot in already {
+                left.remove(&slot);
+            }
+            while !left.is_empty() {
+                let r = rx.recv_timeout(Duration::from_secs(60)).expect("a reply");
+                if let Some(slot) = is_final(&r) {
+                    left.remove(&slot);
+                }
+                replies.push(r);
+            }
+            drop(w);
+            replies.extend(rx.try_iter());
+            return replies;
+        }
+        panic!(
+            "the worker finished a run of {} paths before a few submissions went in",
+            blocker.settings.paths
+        )
+    }
+
     #[test]
     fn newer_requests_cancel_older_ones() {
-        let (mut w, rx) = worker();
-        // Runs long enough (tens of milliseconds even in an optimised build) that the twenty
-        // submissions, microseconds apart, all queue while the first one runs. Each has its own
-        // seed, so no run takes the draws an earlier one kept (which would make it fast enough
-        // to finish between two submissions on a busy machine).
-        for g in 1..=20 {
-            let mut j = job(0, g, 400_000);
-            j.settings.seed = g;
-            w.submit(j);
-        }
-        w.submit(job(1, 1, 3000));
-        let mut last = std::collections::HashMap::new();
-        let mut answered_for_slot_0 = std::collections::BTreeSet::new();
-        while last.get(&0) != Some(&20) || last.get(&1) != Some(&1) {
-            match rx.recv_timeout(Duration::from_secs(30)).expect("a reply") {
+        // Slot 0 waits behind the more urgent slot 1, so all twenty of its requests are queued
+        // when the worker next looks at its queue. Each has its own seed, so none takes the
+        // draws an earlier one kept.
+        let replies = replies_when_submitted_during(job(1, 1, 400_000), vec![1, 0], || {
+            (1..=20)
+                .map(|g| {
+                    let mut j = job(0, g, 3000);
+                    j.settings.seed = g;
+                    j
+                })
+                .collect()
+        });
+        let answered: Vec<(usize, u64)> = replies
+            .iter()
+            .map(|r| match r {
                 Reply::Done {
                     slot, generation, ..
-                } => {
-                    if slot == 0 {
-                        answered_for_slot_0.insert(generation);
-                    }
-                    last.insert(slot, generation);
-                }
-                Reply::Failed { error, .. } => panic!("{error}"),
-                Reply::Drivers(_) | Reply::Differences(_) => panic!("only runs were submitted"),
-            }
-        }
-        drop(w);
-        // Twenty requests queued faster than they can run: the older ones must be skipped. At
-        // most the first (already running) and the last are answered, each with its preview
-        // and its full run.
-        assert!(
-            answered_for_slot_0.len() <= 2,
-            "requests answered: {answered_for_slot_0:?}"
-        );
-        assert_eq!(rx.try_iter().count(), 0);
+                } => (*slot, *generation),
+                other => panic!("only runs were submitted: {other:?}"),
+            })
+            .collect();
+        // Slot 1's preview, its second preview and its full run, then only the newest request
+        // of slot 0: the nineteen it replaced were never run.
+        let firsts = answered.iter().take_while(|(slot, _)| *slot == 1).count();
+        assert_eq!(firsts, 3, "{answered:?}");
+        assert_eq!(answered[firsts..], [(0, 20)], "{answered:?}");
     }
 
     #[test]
@@ -830,20 +890,19 @@ mod tests {
 
     #[test]
     fn the_focused_slot_runs_first_and_preempts_the_rest() {
-        let (mut w, rx) = worker();
-        w.focus(vec![3, 2]);
-        for slot in 0..4 {
-            w.submit(job(slot, 1, 60_000));
-        }
-        let mut finals = Vec::new();
-        while finals.len() < 4 {
-            match rx.recv_timeout(Duration::from_secs(120)).expect("a reply") {
-                Reply::Done { slot, run, .. } if !run.preview => finals.push(slot),
-                Reply::Done { .. } => {}
+        // Slot 0 is running its full run when slots 1, 2 and 3 arrive: slot 3, the most urgent,
+        // stops it, and it runs again after slot 2, ahead of slot 1, whose turn comes by index.
+        let replies = replies_when_submitted_during(job(0, 1, 400_000), vec![3, 2], || {
+            (1..4).rev().map(|slot| job(slot, 1, 60_000)).collect()
+        });
+        let finals: Vec<usize> = replies
+            .iter()
+            .filter_map(|r| match r {
+                Reply::Done { slot, run, .. } if !run.preview => Some(*slot),
+                Reply::Done { .. } => None,
                 other => panic!("{other:?}"),
-            }
-        }
-        // Slot 0 may have started before slot 3 arrived; it was stopped and ran again later.
+            })
+            .collect();
         assert_eq!(finals, [3, 2, 0, 1]);
     }
 
