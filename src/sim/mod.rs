@@ -558,32 +558,66 @@ impl<'a> EventProbabilities<'a> {
     }
 }
 
-/// The probability rule on one path: `p` holds the drawn probabilities of the outcomes
-/// `held` marks (the others as written); the others give way so the total stays as written,
-/// and all scale down together if it would pass 1.
-fn give_way_on_path(written: &[f64], held: &[bool], p: &mut [f64]) {
-    let (mut total, mut others, mut set) = (0.0, 0.0, 0.0);
-    for ((&w, &h), &p) in written.iter().zip(held).zip(p.iter()) {
-        total += w;
-        if h {
-            set += p;
-        } else {
-            others += w;
-        }
-    }
-    if others > 1e-12 {
-        let scale = ((total - set) / others).max(0.0);
-        for ((p, &w), &h) in p.iter_mut().zip(written).zip(held) {
-            if !h {
-                *p = w * scale;
+impl EventProbabilities<'_> {
+    /// The cumulative probabilities of the outcomes on `len` paths whose drawn probabilities
+    /// are `drawn` (`len` values per uncertain outcome, as [`EventProbabilities::chunk`]
+    /// gives them), outcome after outcome, `len` values each. On each path the uncertain
+    /// outcomes take their draws, the others give way so the total stays as written, and all
+    /// scale down together if it would pass 1. Each step is a pass over the paths, so the
+    /// passes vectorise; each path's arithmetic is in outcome order, as on paper.
+    fn cumulative(&self, drawn: &[f64], len: usize) -> Vec<f64> {
+        let (mut total, mut others) = (0.0, 0.0);
+        for (&w, &held) in self.written.iter().zip(&self.is_held) {
+            total += w;
+            if !held {
+                others += w;
             }
         }
-    }
-    let sum: f64 = p.iter().sum();
-    if sum > 1.0 {
-        for p in p.iter_mut() {
-            *p /= sum;
+        let mut p = Vec::with_capacity(self.written.len() * len);
+        for &w in &self.written {
+            p.extend(std::iter::repeat_n(w, len));
         }
+        let mut set = vec![0.0; len];
+        for (h, &j) in self.held.iter().enumerate() {
+            let d = &drawn[h * len..(h + 1) * len];
+            p[j * len..(j + 1) * len].copy_from_slice(d);
+            for (s, &x) in set.iter_mut().zip(d) {
+                *s += x;
+            }
+        }
+        if others > 1e-12 {
+            let scale: Vec<f64> = set
+                .iter()
+                .map(|&set| ((total - set) / others).max(0.0))
+                .collect();
+            for (p, (&w, &held)) in p
+                .chunks_mut(len)
+                .zip(self.written.iter().zip(&self.is_held))
+            {
+                if !held {
+                    for (p, &scale) in p.iter_mut().zip(&scale) {
+                        *p = w * scale;
+                    }
+                }
+            }
+        }
+        let mut sum = vec![0.0; len];
+        for p in p.chunks(len) {
+            for (s, &p) in sum.iter_mut().zip(p) {
+                *s += p;
+            }
+        }
+        let mut acc = vec![0.0; len];
+        for p in p.chunks_mut(len) {
+            for ((p, &sum), acc) in p.iter_mut().zip(&sum).zip(acc.iter_mut()) {
+                if sum > 1.0 {
+                    *p /= sum;
+                }
+                *acc += *p;
+                *p = *acc;
+            }
+        }
+        p
     }
 }
 
@@ -724,30 +758,38 @@ fn draw_event(
         .enumerate()
         .for_each(|(c, code)| {
             let mut g = rng::generator(seed, ev.stream, c as u64);
-            let mut cumulative = ev.cumulative.clone();
             let len = code.len();
-            let drawn = probabilities.map(|p| (p, p.chunk(c, len)));
-            let mut p = [0.0; crate::scenario::MAX_OUTCOMES];
-            for (i, code) in code.iter_mut().enumerate() {
-                let u: f64 = g.random();
-                let v: f64 = g.random();
-                if let Some((rule, drawn)) = &drawn {
-                    let p = &mut p[..rule.written.len()];
-                    p.copy_from_slice(&rule.written);
-                    for (h, &j) in rule.held.iter().enumerate() {
-                        p[j] = drawn[h * len + i];
-                    }
-                    give_way_on_path(&rule.written, &rule.is_held, p);
-                    let mut acc = 0.0;
-                    for (edge, &p) in cumulative.iter_mut().zip(p.iter()) {
-                        acc += p;
-                        *edge = acc;
+            // The first outcome whose cumulative probability exceeds u (they ascend).
+            let pick = |code: &mut u16, outcome: usize, v: f64| {
+                let offset = ((v * widths[outcome]) as i32).min(spans[outcome]);
+                *code = bases[outcome] + offset as u16;
+            };
+            match probabilities {
+                None => {
+                    for code in code.iter_mut() {
+                        let u: f64 = g.random();
+                        let v: f64 = g.random();
+                        let j = ev.cumulative.iter().map(|&c| usize::from(u >= c)).sum();
+                        pick(code, j, v);
                     }
                 }
-                // The first outcome whose cumulative probability exceeds u (they ascend).
-                let j: usize = cumulative.iter().map(|&c| usize::from(u >= c)).sum();
-                let offset = ((v * widths[j]) as i32).min(spans[j]);
-                *code = bases[j] + offset as u16;
+                Some(rule) => {
+                    let cumulative = rule.cumulative(&rule.chunk(c, len), len);
+                    let (mut u, mut v) = (vec![0.0; len], vec![0.0; len]);
+                    for (u, v) in u.iter_mut().zip(v.iter_mut()) {
+                        *u = g.random();
+                        *v = g.random();
+                    }
+                    let mut outcome = vec![0usize; len];
+                    for edge in cumulative.chunks(len) {
+                        for ((j, &u), &edge) in outcome.iter_mut().zip(&u).zip(edge) {
+                            *j += usize::from(u >= edge);
+                        }
+                    }
+                    for ((code, &j), &v) in code.iter_mut().zip(&outcome).zip(&v) {
+                        pick(code, j, v);
+                    }
+                }
             }
         });
     code
