@@ -48,6 +48,29 @@ pub fn exp(x: f64) -> f64 {
     p * f64::from_bits(((ki + 1023) as u64) << 52)
 }
 
+/// Calls `$body($arg, …)`, an `#[inline(always)]` function, built for AVX2 and FMA where the
+/// CPU has them, so that its loops vectorise four wide, else as the build is: the same
+/// operations, so the same values (Rust never fuses a multiply and an add on its own). The
+/// arguments are the caller's variables of those names and types.
+macro_rules! with_avx2 {
+    ($body:path, $($arg:ident: $ty:ty),+) => {{
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+        {
+            #[target_feature(enable = "avx2,fma")]
+            fn run($($arg: $ty),+) {
+                $body($($arg),+)
+            }
+            // SAFETY: the CPU reports AVX2 and FMA.
+            unsafe { run($($arg),+) };
+            return;
+        }
+        $body($($arg),+)
+    }};
+}
+pub(crate) use with_avx2;
+
 /// Beyond this |z| Hart's rational form gives way to a continued fraction.
 const HART_EDGE: f64 = 7.071_067_811_865_47;
 
@@ -59,18 +82,7 @@ const HART_EDGE: f64 = 7.071_067_811_865_47;
 /// |z| reaches 7.07 (a Normal draw does about once in 6e11) the loop has no branch, and the
 /// compiler vectorises it.
 pub fn normal_cdf(values: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // The same operations built for AVX2, so the same values (see `normal_quantiles`).
-        #[target_feature(enable = "avx2,fma")]
-        fn with_avx2(values: &mut [f64]) {
-            normal_cdf_body(values);
-        }
-        // SAFETY: the CPU reports AVX2 and FMA.
-        unsafe { with_avx2(values) };
-        return;
-    }
-    normal_cdf_body(values);
+    with_avx2!(normal_cdf_body, values: &mut [f64])
 }
 
 #[inline(always)]
@@ -269,19 +281,7 @@ fn near_tail(r: f64) -> f64 {
 /// every value in one pass without branches (so it vectorises), then the tails, about 15 % of
 /// uniform p's, one by one. The same values as `normal_quantile`.
 pub fn normal_quantiles(values: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // The same operations built for AVX2, so the same values: Rust never fuses a multiply
-        // and an add on its own.
-        #[target_feature(enable = "avx2,fma")]
-        fn with_avx2(values: &mut [f64]) {
-            normal_quantiles_body(values);
-        }
-        // SAFETY: the CPU reports AVX2 and FMA.
-        unsafe { with_avx2(values) };
-        return;
-    }
-    normal_quantiles_body(values);
+    with_avx2!(normal_quantiles_body, values: &mut [f64])
 }
 
 #[inline(always)]

@@ -409,6 +409,12 @@ impl Uncertain {
     /// [`Uncertain::from_normal`] of each value in place: one loop per family, without the
     /// per-value dispatch, so the engine's draws of a million paths stay cheap.
     pub fn from_normals(&self, values: &mut [f64]) {
+        let distribution = self;
+        crate::math::with_avx2!(Uncertain::normals_to_values, distribution: &Uncertain, values: &mut [f64])
+    }
+
+    #[inline(always)]
+    fn normals_to_values(&self, values: &mut [f64]) {
         let (f_lo, f_hi) = self.cdf_range;
         let (lo, hi) = self.range;
         let whole = f_lo < 1e-16 && 1.0 - f_hi < 1e-16;
@@ -432,7 +438,7 @@ impl Uncertain {
             }
             _ => {
                 crate::math::normal_cdf(values);
-                self.from_uniforms(values);
+                self.uniforms_to_values(values);
             }
         }
     }
@@ -442,6 +448,12 @@ impl Uncertain {
     /// Normal and log-Normal take Φ⁻¹ (AS 241, to about 1e-16); uniform and triangular their
     /// closed forms; the others statrs' quantile.
     pub fn from_uniforms(&self, values: &mut [f64]) {
+        let distribution = self;
+        crate::math::with_avx2!(Uncertain::uniforms_to_values, distribution: &Uncertain, values: &mut [f64])
+    }
+
+    #[inline(always)]
+    fn uniforms_to_values(&self, values: &mut [f64]) {
         let (f_lo, f_hi) = self.cdf_range;
         let (lo, hi) = self.range;
         let width = f_hi - f_lo;
