@@ -208,15 +208,24 @@ impl DrawCache {
         held(&columns)
     }
 
+    /// The column named `id`, if a run has kept it.
+    fn kept(&self, id: &str) -> Option<Column> {
+        let columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        columns
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, c)| c.clone())
+    }
+
     /// The column named `id`, drawn by `draw` if no run has drawn it yet and there is room
     /// for its `bytes`; `None` when there is not (the run then draws chunk by chunk, holding no
     /// whole column).
     fn column(&self, id: String, bytes: usize, draw: impl FnOnce() -> Column) -> Option<Column> {
+        if let Some(c) = self.kept(&id) {
+            return Some(c);
+        }
         {
             let columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, c)) = columns.iter().find(|(i, _)| *i == id) {
-                return Some(c.clone());
-            }
             if held(&columns) + bytes > self.limit {
                 return None;
             }
@@ -357,6 +366,60 @@ impl<'a> InputSampler<'a> {
             return v.clone();
         }
         Arc::new(self.column_single(key, n))
+    }
+
+    /// Whether the cache keeps the column or array named `id`.
+    pub(super) fn keeps(&self, id: &str) -> bool {
+        self.cache
+            .is_some_and(|(cache, _)| cache.kept(id).is_some())
+    }
+
+    /// [`InputSampler::held_single`] of each of `keys`. Those the cache does not keep are
+    /// drawn together, a chunk at a time, so that a score two of them mix (a correlation
+    /// group's) is drawn once a chunk rather than once a key; the same values, since a score
+    /// is a function of its stream and path. Those drawn are then offered to the cache.
+    pub(super) fn held_singles(&self, keys: &[String], n: usize) -> Vec<Arc<Vec<f32>>> {
+        let draws: Vec<KeyDraw> = keys.iter().map(|k| self.fresh_draw(k)).collect();
+        let kept = |d: &KeyDraw| match self.cache?.0.kept(&d.id(n)) {
+            Some(Column::Single(v)) => Some(v),
+            _ => None,
+        };
+        let mut held: Vec<Option<Arc<Vec<f32>>>> = draws.iter().map(kept).collect();
+        let missing: Vec<usize> = (0..keys.len()).filter(|&i| held[i].is_none()).collect();
+        let mut columns: Vec<Vec<f32>> = missing
+            .iter()
+            .map(|_| super::path_array(n, 0.0f32))
+            .collect();
+        // Each chunk's part of every column drawn, so that one task fills a chunk of all.
+        let mut by_chunk: Vec<Vec<&mut [f32]>> =
+            (0..n.div_ceil(CHUNK)).map(|_| Vec::new()).collect();
+        for column in &mut columns {
+            for (parts, part) in by_chunk.iter_mut().zip(column.chunks_mut(CHUNK)) {
+                parts.push(part);
+            }
+        }
+        by_chunk.into_par_iter().enumerate().for_each(|(c, parts)| {
+            let mut memo = ChunkScores::default();
+            let mut values = [0.0; CHUNK];
+            for (&i, part) in missing.iter().zip(parts) {
+                let values = &mut values[..part.len()];
+                draws[i].fill_sharing(c, values, &mut memo);
+                for (o, &v) in part.iter_mut().zip(values.iter()) {
+                    *o = v as f32;
+                }
+            }
+        });
+        for (&i, column) in missing.iter().zip(columns) {
+            let column = Arc::new(column);
+            if let Some((cache, _)) = self.cache {
+                let bytes = size_of_val(&column[..]);
+                let _ = cache.column(draws[i].id(n), bytes, || Column::Single(column.clone()));
+            }
+            held[i] = Some(column);
+        }
+        held.into_iter()
+            .map(|c| c.expect("every key kept or drawn"))
+            .collect()
     }
 
     /// A whole per-path array (an event's codes, an event's outcome values) on `n` paths, `id`
@@ -560,7 +623,7 @@ impl KeyDraw<'_> {
                 }
             }
             // A key's draws are never kept as codes.
-            None | Some(Column::Codes(_)) => self.draw_fresh(c, out),
+            None | Some(Column::Codes(_)) => self.draw_fresh(c, out, None),
         }
     }
 
@@ -615,19 +678,30 @@ impl KeyDraw<'_> {
         }
     }
 
-    fn draw_fresh(&self, c: usize, out: &mut [f64]) {
+    fn draw_fresh(&self, c: usize, out: &mut [f64], memo: Option<&mut ChunkScores>) {
         if let Source::Uniform(uniforms) = &self.source {
             uniforms.fill((c * CHUNK) as u64, out);
             self.transform.apply_uniform(out);
             return;
         }
-        self.draw_z(c, out);
+        self.draw_z_sharing(c, out, memo);
         self.transform.apply(out);
+    }
+
+    /// [`KeyDraw::fill`] of a column not kept, taking the Normal scores `memo` holds for this
+    /// chunk and leaving there those it draws, for the next key of the chunk that mixes them.
+    fn fill_sharing(&self, c: usize, out: &mut [f64], memo: &mut ChunkScores) {
+        self.draw_fresh(c, out, Some(memo));
     }
 
     /// Chunk `c`'s Normal scores: its own mixed with its correlated inputs', over the older
     /// Student-t pace's spread (a key drawn from uniforms alone has none: see `draw_fresh`).
     fn draw_z(&self, c: usize, out: &mut [f64]) {
+        self.draw_z_sharing(c, out, None);
+    }
+
+    /// [`KeyDraw::draw_z`], with the chunk's scores `memo` holds, if any.
+    fn draw_z_sharing(&self, c: usize, out: &mut [f64], mut memo: Option<&mut ChunkScores>) {
         if let Some(z) = &self.scores {
             out.copy_from_slice(&z[c * CHUNK..c * CHUNK + out.len()]);
             return;
@@ -636,7 +710,7 @@ impl KeyDraw<'_> {
             unreachable!("only mixed scores are drawn as Normals")
         };
         let (&(own, own_weight), others) = mix.split_last().expect("a key mixes its own score");
-        self.scores(own, c, out);
+        self.scores(own, c, out, memo.as_deref_mut());
         if own_weight != 1.0 || !others.is_empty() {
             for z in out.iter_mut() {
                 *z *= own_weight;
@@ -644,7 +718,7 @@ impl KeyDraw<'_> {
             let mut other = [0.0; CHUNK];
             let other = &mut other[..out.len()];
             for &(s, w) in others {
-                self.scores(s, c, other);
+                self.scores(s, c, other, memo.as_deref_mut());
                 for (z, &x) in out.iter_mut().zip(other.iter()) {
                     // Plain arithmetic: outside the SIMD loops `mul_add` is a library call
                     // on CPUs the build does not assume FMA for.
@@ -695,9 +769,17 @@ impl Score {
     }
 }
 
+/// The Normal scores of input streams drawn for one chunk, while several keys of that chunk
+/// are drawn together (see [`InputSampler::held_singles`]).
+#[derive(Default)]
+struct ChunkScores {
+    drawn: Vec<(PathUniforms, Vec<f64>)>,
+}
+
 impl KeyDraw<'_> {
-    /// Chunk `c`'s scores of `score`, into `out`.
-    fn scores(&self, score: Score, c: usize, out: &mut [f64]) {
+    /// Chunk `c`'s scores of `score`, into `out`: `memo`'s where it holds them, else drawn
+    /// (and left in `memo`, where there is one).
+    fn scores(&self, score: Score, c: usize, out: &mut [f64], memo: Option<&mut ChunkScores>) {
         match score {
             Score::Pace => {
                 let mut g = rng::generator(self.seed, rng::PARAMETERS, c as u64);
@@ -706,8 +788,19 @@ impl KeyDraw<'_> {
                 }
             }
             Score::Input(uniforms) => {
-                uniforms.fill((c * CHUNK) as u64, out);
-                crate::math::normal_quantiles(out);
+                let Some(memo) = memo else {
+                    uniforms.fill((c * CHUNK) as u64, out);
+                    crate::math::normal_quantiles(out);
+                    return;
+                };
+                match memo.drawn.iter().find(|(u, _)| *u == uniforms) {
+                    Some((_, z)) => out.copy_from_slice(&z[..out.len()]),
+                    None => {
+                        uniforms.fill((c * CHUNK) as u64, out);
+                        crate::math::normal_quantiles(out);
+                        memo.drawn.push((uniforms, out.to_vec()));
+                    }
+                }
             }
         }
     }
@@ -765,5 +858,45 @@ impl Transform<'_> {
 fn at_least(values: &mut [f64], floor: f64) {
     for x in values {
         *x = x.max(floor);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys drawn together, sharing their correlation groups' scores chunk by chunk, get the
+    /// values each gets drawn alone, bit for bit: without a cache, and with one that already
+    /// keeps some of them (those are taken, the rest drawn together and then kept).
+    #[test]
+    fn keys_drawn_together_equal_keys_drawn_alone() {
+        let s = crate::scenario::load("central").unwrap();
+        let n = 2 * CHUNK + 917;
+        let keys: Vec<String> = [
+            "growth.long_run",
+            "growth.reversion",
+            "growth.volatility",
+            "growth.persistence",
+            "growth.capacity",
+        ]
+        .map(String::from)
+        .to_vec();
+        let sampler = InputSampler::new(&s, 7, None);
+        assert!(keys.iter().any(|k| sampler.copula().place_of(k).is_some()));
+        let alone: Vec<Vec<f32>> = keys.iter().map(|k| sampler.column_single(k, n)).collect();
+        let same = |together: Vec<Arc<Vec<f32>>>| {
+            for ((key, a), t) in keys.iter().zip(&alone).zip(together) {
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(a), bits(&t), "{key}");
+            }
+        };
+        same(sampler.held_singles(&keys, n));
+        let cache = DrawCache::for_runs_of(&s, n);
+        let cached = InputSampler::new(&s, 7, None).with_cache(Some(&cache), n);
+        cached.held_single("growth.capacity", n);
+        let before = cache.bytes();
+        same(cached.held_singles(&keys, n));
+        assert_eq!(cache.bytes(), before + 4 * n * (keys.len() - 1));
+        same(cached.held_singles(&keys, n));
     }
 }

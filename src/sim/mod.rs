@@ -632,8 +632,32 @@ fn draw_path_inputs(
     n: usize,
 ) -> PathInputs {
     let by = &m.by_path;
-    let growth =
-        |on: bool, name: &str| on.then(|| sampler.held_single(&format!("growth.{name}"), n));
+    // The growth inputs that differ by path, drawn together (a correlation group's scores
+    // once); the reversion speeds only where their decays are not kept already.
+    let decay_id = format!("decay {}", sampler.id_of("growth.reversion", n));
+    let keys: Vec<String> = [
+        ("long_run", by.long_run),
+        ("reversion", by.reversion && !sampler.keeps(&decay_id)),
+        ("volatility", by.volatility),
+        ("persistence", by.persistence),
+        ("capacity", by.capacity),
+    ]
+    .into_iter()
+    .filter(|&(_, on)| on)
+    .map(|(name, _)| format!("growth.{name}"))
+    .collect();
+    let drawn: Vec<(String, Arc<Vec<f32>>)> = keys
+        .iter()
+        .cloned()
+        .zip(sampler.held_singles(&keys, n))
+        .collect();
+    let growth = |name: &str| {
+        let key = format!("growth.{name}");
+        drawn
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, c)| c.clone())
+    };
     let events = s
         .events
         .iter()
@@ -711,13 +735,13 @@ fn draw_path_inputs(
         })
         .collect();
     PathInputs {
-        long_run: growth(by.long_run, "long_run"),
+        long_run: growth("long_run"),
         // e^(−κ) of the reversion speed as held, in double precision: its powers are taken
         // every year. Kept with the speeds it is made of, so runs of an analysis share it.
         reversion_decay: by.reversion.then(|| {
-            let key = "growth.reversion";
-            sampler.whole(format!("decay {}", sampler.id_of(key, n)), n, || {
-                let k = sampler.held_single(key, n);
+            sampler.whole(decay_id, n, || {
+                let k = growth("reversion")
+                    .unwrap_or_else(|| sampler.held_single("growth.reversion", n));
                 let mut decay = path_array(n, 0.0);
                 decay
                     .par_iter_mut()
@@ -726,9 +750,9 @@ fn draw_path_inputs(
                 decay
             })
         }),
-        volatility: growth(by.volatility, "volatility"),
-        persistence: growth(by.persistence, "persistence"),
-        capacity: growth(by.capacity, "capacity"),
+        volatility: growth("volatility"),
+        persistence: growth("persistence"),
+        capacity: growth("capacity"),
         events,
     }
 }
