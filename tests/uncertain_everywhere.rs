@@ -208,6 +208,43 @@ fn every_uncertain_input_gives_its_closed_form_p_target() {
         mean_over_uniform(0.5, 2.5, |m| above(0.1 / (0.1 * m))),
     ));
 
+    // One outcome's uplift uncertain beside two written ones (each path takes its own
+    // outcome's value): R = 623·(1.2 + U) ≥ 623·1.35 on paths that drew a (U uniform on
+    // [0.1, 0.3]) or b (0.18), never on c (0.12) or none.
+    let mixed = |field: &str, drawn: String, b: f64, c: f64| {
+        format!(
+            "[[events]]\nid = \"e\"\nname = \"E\"\nyear = 2025\noutcomes = [\n\
+             {{ id = \"a\", probability = 0.5, {field} = {drawn} }},\n\
+             {{ id = \"b\", probability = 0.3, {field} = {b} }},\n\
+             {{ id = \"c\", probability = 0.1, {field} = {c} }},\n]\n"
+        )
+    };
+    let text = scenario(
+        2025,
+        2025,
+        r0 * 1.35,
+        "initial = 0.2",
+        &mixed("growth_uplift", uniform(0.1, 0.3), 0.18, 0.12),
+    );
+    cases.push((
+        "events.e.a.growth_uplift beside written ones",
+        text,
+        0.5 * share_above(0.1, 0.3, 0.15) + 0.3,
+    ));
+    // The same with level shocks: R = 623·1.2·(1 + ℓ) ≥ 623·1.2·1.1.
+    let text = scenario(
+        2025,
+        2025,
+        r0 * 1.2 * 1.1,
+        "initial = 0.2",
+        &mixed("level_shock", uniform(-0.2, 0.3), 0.2, 0.08),
+    );
+    cases.push((
+        "events.e.a.level_shock beside written ones",
+        text,
+        0.5 * share_above(-0.2, 0.3, 0.1) + 0.3,
+    ));
+
     // An outcome's probability p: the target is met exactly when the outcome happens.
     let text = scenario(
         2025,

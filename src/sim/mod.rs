@@ -697,6 +697,12 @@ fn draw_path_inputs(
                             .iter()
                             .map(|(k, fixed)| (k.as_ref().map(|k| sampler.draw(k)), *fixed))
                             .collect();
+                        // Each outcome's value as written, by its index (an outcome index
+                        // is a byte).
+                        let mut written = [0.0f32; 256];
+                        for (w, (_, fixed)) in written.iter_mut().zip(&outcomes) {
+                            *w = *fixed as f32;
+                        }
                         // Per path, the drawn outcome's value (0 where nothing happens: unused).
                         let mut value = path_array(n, 0.0f32);
                         value
@@ -704,25 +710,32 @@ fn draw_path_inputs(
                             .zip(codes.par_chunks(CHUNK))
                             .enumerate()
                             .for_each(|(c, (value, codes))| {
-                                let outcome_of =
-                                    |code: u16| usize::from(decode[usize::from(code)].0);
-                                for (value, &code) in value.iter_mut().zip(codes) {
-                                    if let Some((_, fixed)) = outcomes.get(outcome_of(code)) {
-                                        *value = *fixed as f32;
-                                    }
+                                let len = codes.len();
+                                // Each path's outcome, then its value as written, by table
+                                // lookups without a branch ("nothing happens" and any index
+                                // past the outcomes read 0: unused).
+                                let mut outcome = [0u8; CHUNK];
+                                let outcome = &mut outcome[..len];
+                                for (o, &code) in outcome.iter_mut().zip(codes) {
+                                    *o = decode[usize::from(code)].0;
+                                }
+                                for (v, &o) in value.iter_mut().zip(outcome.iter()) {
+                                    *v = written[usize::from(o)];
                                 }
                                 let (mut z, mut at, mut made) =
-                                    ([0.0; CHUNK], Vec::with_capacity(CHUNK), Vec::new());
+                                    ([0.0; CHUNK], [0u16; CHUNK], Vec::new());
                                 for (j, (draw, _)) in outcomes.iter().enumerate() {
                                     let Some(draw) = draw else { continue };
-                                    // Made only on the paths that drew outcome j (a chunk's
-                                    // offsets fit in u16: CHUNK ≤ 65,536).
-                                    at.clear();
-                                    at.extend(
-                                        (0..codes.len() as u16)
-                                            .filter(|&i| outcome_of(codes[usize::from(i)]) == j),
-                                    );
-                                    draw.fill_at(c, &at, &mut z[..codes.len()], &mut made);
+                                    // Made only on the paths that drew outcome j, listed
+                                    // without a branch (a chunk's offsets fit in u16: CHUNK
+                                    // ≤ 65,536).
+                                    let mut count = 0;
+                                    for (i, &o) in outcome.iter().enumerate() {
+                                        at[count] = i as u16;
+                                        count += usize::from(usize::from(o) == j);
+                                    }
+                                    let at = &at[..count];
+                                    draw.fill_at(c, at, &mut z[..len], &mut made);
                                     for (&i, &v) in at.iter().zip(&made) {
                                         value[usize::from(i)] = v as f32;
                                     }
