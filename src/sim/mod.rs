@@ -796,37 +796,42 @@ fn draw_event(
         .for_each(|(c, code)| {
             let mut g = rng::generator(seed, ev.stream, c as u64);
             let len = code.len();
-            // The first outcome whose cumulative probability exceeds u (they ascend).
+            // A path's code: its outcome's first, plus the start year v picks in its window.
             let pick = |code: &mut u16, outcome: usize, v: f64| {
                 let offset = ((v * widths[outcome]) as i32).min(spans[outcome]);
                 *code = bases[outcome] + offset as u16;
             };
+            // The uniforms of the outcome and of its start year, path by path in the
+            // stream's order; then each path's outcome by passes over the cumulative
+            // probabilities (the first outcome whose edge exceeds u: they ascend), loops
+            // without branches.
+            let (mut u, mut v) = ([0.0; CHUNK], [0.0; CHUNK]);
+            let (u, v) = (&mut u[..len], &mut v[..len]);
+            for (u, v) in u.iter_mut().zip(v.iter_mut()) {
+                *u = g.random();
+                *v = g.random();
+            }
+            let mut outcome = [0usize; CHUNK];
+            let outcome = &mut outcome[..len];
             match probabilities {
                 None => {
-                    for code in code.iter_mut() {
-                        let u: f64 = g.random();
-                        let v: f64 = g.random();
-                        let j = ev.cumulative.iter().map(|&c| usize::from(u >= c)).sum();
-                        pick(code, j, v);
+                    for &edge in &ev.cumulative {
+                        for (j, &u) in outcome.iter_mut().zip(u.iter()) {
+                            *j += usize::from(u >= edge);
+                        }
                     }
                 }
                 Some(rule) => {
                     let cumulative = rule.cumulative(&rule.chunk(c, len), len);
-                    let (mut u, mut v) = (vec![0.0; len], vec![0.0; len]);
-                    for (u, v) in u.iter_mut().zip(v.iter_mut()) {
-                        *u = g.random();
-                        *v = g.random();
-                    }
-                    let mut outcome = vec![0usize; len];
                     for edge in cumulative.chunks(len) {
-                        for ((j, &u), &edge) in outcome.iter_mut().zip(&u).zip(edge) {
+                        for ((j, &u), &edge) in outcome.iter_mut().zip(u.iter()).zip(edge) {
                             *j += usize::from(u >= edge);
                         }
                     }
-                    for ((code, &j), &v) in code.iter_mut().zip(&outcome).zip(&v) {
-                        pick(code, j, v);
-                    }
                 }
+            }
+            for ((code, &j), &v) in code.iter_mut().zip(outcome.iter()).zip(v.iter()) {
+                pick(code, j, v);
             }
         });
     code
