@@ -85,6 +85,15 @@ pub fn spellings(family: &str) -> &'static [&'static [&'static str]] {
 /// What is wrong with a distribution table, in words that name the parameter.
 pub type Problem = String;
 
+/// What a draw's values are before they become an input's values.
+#[derive(Debug, Clone, Copy)]
+enum Drawn {
+    /// Standard Normal scores.
+    Normals,
+    /// Uniforms on (0, 1).
+    Uniforms,
+}
+
 /// A distribution on one input, truncated to the input's range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uncertain {
@@ -409,8 +418,27 @@ impl Uncertain {
     /// [`Uncertain::from_normal`] of each value in place: one loop per family, without the
     /// per-value dispatch, so the engine's draws of a million paths stay cheap.
     pub fn from_normals(&self, values: &mut [f64]) {
+        self.transform(values, Drawn::Normals);
+    }
+
+    /// The draws in `values` (as `drawn` says) become values, by a loop built for AVX2 where
+    /// the CPU has it.
+    fn transform(&self, values: &mut [f64], drawn: Drawn) {
         let distribution = self;
-        crate::math::with_avx2!(Uncertain::normals_to_values, distribution: &Uncertain, values: &mut [f64])
+        crate::math::with_avx2!(
+            Uncertain::values_of,
+            distribution: &Uncertain,
+            values: &mut [f64],
+            drawn: Drawn
+        )
+    }
+
+    #[inline(always)]
+    fn values_of(&self, values: &mut [f64], drawn: Drawn) {
+        match drawn {
+            Drawn::Normals => self.normals_to_values(values),
+            Drawn::Uniforms => self.uniforms_to_values(values),
+        }
     }
 
     #[inline(always)]
@@ -448,8 +476,7 @@ impl Uncertain {
     /// Normal and log-Normal take Φ⁻¹ (AS 241, to about 1e-16); uniform and triangular their
     /// closed forms; the others statrs' quantile.
     pub fn from_uniforms(&self, values: &mut [f64]) {
-        let distribution = self;
-        crate::math::with_avx2!(Uncertain::uniforms_to_values, distribution: &Uncertain, values: &mut [f64])
+        self.transform(values, Drawn::Uniforms);
     }
 
     #[inline(always)]
