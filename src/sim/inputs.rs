@@ -380,42 +380,42 @@ impl<'a> InputSampler<'a> {
     /// is a function of its stream and path. Those drawn are then offered to the cache.
     pub(super) fn held_singles(&self, keys: &[String], n: usize) -> Vec<Arc<Vec<f32>>> {
         let draws: Vec<KeyDraw> = keys.iter().map(|k| self.fresh_draw(k)).collect();
-        let kept = |d: &KeyDraw| match self.cache?.0.kept(&d.id(n)) {
+        let ids: Vec<String> = draws.iter().map(|d| d.id(n)).collect();
+        let kept = |id: &String| match self.cache?.0.kept(id) {
             Some(Column::Single(v)) => Some(v),
             _ => None,
         };
-        let mut held: Vec<Option<Arc<Vec<f32>>>> = draws.iter().map(kept).collect();
+        let mut held: Vec<Option<Arc<Vec<f32>>>> = ids.iter().map(kept).collect();
         let missing: Vec<usize> = (0..keys.len()).filter(|&i| held[i].is_none()).collect();
-        let mut columns: Vec<Vec<f32>> = missing
-            .iter()
-            .map(|_| super::path_array(n, 0.0f32))
-            .collect();
-        // Each chunk's part of every column drawn, so that one task fills a chunk of all.
-        let mut by_chunk: Vec<Vec<&mut [f32]>> =
-            (0..n.div_ceil(CHUNK)).map(|_| Vec::new()).collect();
-        for column in &mut columns {
-            for (parts, part) in by_chunk.iter_mut().zip(column.chunks_mut(CHUNK)) {
-                parts.push(part);
-            }
-        }
-        by_chunk.into_par_iter().enumerate().for_each(|(c, parts)| {
-            let mut memo = ChunkScores::default();
-            let mut values = [0.0; CHUNK];
-            for (&i, part) in missing.iter().zip(parts) {
-                let values = &mut values[..part.len()];
-                draws[i].fill_sharing(c, values, &mut memo);
-                for (o, &v) in part.iter_mut().zip(values.iter()) {
-                    *o = v as f32;
+        // In the runs of an analysis after its first, nothing is missing: no pass at all.
+        if !missing.is_empty() {
+            let mut columns: Vec<Vec<f32>> = missing
+                .iter()
+                .map(|_| super::path_array(n, 0.0f32))
+                .collect();
+            // Each chunk's part of every column drawn, so that one task fills a chunk of all.
+            let mut by_chunk: Vec<Vec<&mut [f32]>> =
+                (0..n.div_ceil(CHUNK)).map(|_| Vec::new()).collect();
+            for column in &mut columns {
+                for (parts, part) in by_chunk.iter_mut().zip(column.chunks_mut(CHUNK)) {
+                    parts.push(part);
                 }
             }
-        });
-        for (&i, column) in missing.iter().zip(columns) {
-            let column = Arc::new(column);
-            if let Some((cache, _)) = self.cache {
-                let bytes = size_of_val(&column[..]);
-                let _ = cache.column(draws[i].id(n), bytes, || Column::Single(column.clone()));
+            by_chunk.into_par_iter().enumerate().for_each(|(c, parts)| {
+                let mut memo = ChunkScores::default();
+                for (&i, part) in missing.iter().zip(parts) {
+                    draws[i].fill_single(c, part, Some(&mut memo));
+                }
+            });
+            for (&i, column) in missing.iter().zip(columns) {
+                let column = Arc::new(column);
+                if let Some((cache, _)) = self.cache {
+                    let bytes = size_of_val(&column[..]);
+                    let offered = || Column::Single(column.clone());
+                    let _ = cache.column(ids[i].clone(), bytes, offered);
+                }
+                held[i] = Some(column);
             }
-            held[i] = Some(column);
         }
         held.into_iter()
             .map(|c| c.expect("every key kept or drawn"))
@@ -601,19 +601,30 @@ impl KeyDraw<'_> {
     /// in double precision is made on the way).
     fn single_column(&self, n: usize) -> Vec<f32> {
         let mut out = super::path_array(n, 0.0f32);
-        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
-            let mut values = [0.0; CHUNK];
-            let values = &mut values[..out.len()];
-            self.fill(c, values);
-            for (o, &v) in out.iter_mut().zip(values.iter()) {
-                *o = v as f32;
-            }
-        });
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, out)| self.fill_single(c, out, None));
         out
+    }
+
+    /// [`KeyDraw::fill_with`] in single precision, through a chunk of doubles.
+    fn fill_single(&self, c: usize, out: &mut [f32], memo: Option<&mut ChunkScores>) {
+        let mut values = [0.0; CHUNK];
+        let values = &mut values[..out.len()];
+        self.fill_with(c, values, memo);
+        for (o, &v) in out.iter_mut().zip(values.iter()) {
+            *o = v as f32;
+        }
     }
 
     /// The values of chunk `c` (paths `c·CHUNK..`), into `out`.
     pub fn fill(&self, c: usize, out: &mut [f64]) {
+        self.fill_with(c, out, None);
+    }
+
+    /// [`KeyDraw::fill`]; a column not kept takes the Normal scores `memo` holds for this
+    /// chunk and leaves there those it draws, for the next key of the chunk that mixes them.
+    fn fill_with(&self, c: usize, out: &mut [f64], memo: Option<&mut ChunkScores>) {
         let (start, len) = (c * CHUNK, out.len());
         match &self.kept {
             Some(Column::Double(v)) => out.copy_from_slice(&v[start..start + len]),
@@ -623,7 +634,7 @@ impl KeyDraw<'_> {
                 }
             }
             // A key's draws are never kept as codes.
-            None | Some(Column::Codes(_)) => self.draw_fresh(c, out, None),
+            None | Some(Column::Codes(_)) => self.draw_fresh(c, out, memo),
         }
     }
 
@@ -693,12 +704,6 @@ impl KeyDraw<'_> {
         }
         self.draw_z_sharing(c, out, memo);
         self.transform.apply(out);
-    }
-
-    /// [`KeyDraw::fill`] of a column not kept, taking the Normal scores `memo` holds for this
-    /// chunk and leaving there those it draws, for the next key of the chunk that mixes them.
-    fn fill_sharing(&self, c: usize, out: &mut [f64], memo: &mut ChunkScores) {
-        self.draw_fresh(c, out, Some(memo));
     }
 
     /// Chunk `c`'s Normal scores: its own mixed with its correlated inputs', over the older
