@@ -184,21 +184,24 @@ mod tests {
         for (name, _) in BUILTIN {
             let s = for_target(&load(name).unwrap());
             let a = simulate_resampled(&s, settings, RunControl::default(), None).unwrap();
-            for (component, id, acts) in reaching_components(&s) {
+            // Only the components said not to act are checked: those the shares run anyway
+            // need no run here.
+            for (component, id, _) in reaching_components(&s)
+                .into_iter()
+                .filter(|&(_, _, acts)| !acts)
+            {
                 let resample = Resample {
                     component: id,
                     seed: second_seed(settings.seed),
                 };
                 let run = simulate_resampled(&s, settings, RunControl::default(), Some(resample))
                     .unwrap();
-                if !acts {
-                    assert!(
-                        run.target_values == a.target_values,
-                        "{name}: {} is said not to act but moved paths",
-                        component.key
-                    );
-                    skipped += 1;
-                }
+                assert!(
+                    run.target_values == a.target_values,
+                    "{name}: {} is said not to act but moved paths",
+                    component.key
+                );
+                skipped += 1;
             }
         }
         assert!(
